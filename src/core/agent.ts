@@ -1,0 +1,99 @@
+/**
+ * Actors are duty cycles in the manner of Agrona's agents: `doWork()` returns how many records
+ * it handled (0 = idle) and the runner applies the wait strategy between idle cycles. The thread
+ * wiring stays outside, so an agent can be tested without threads and the backtest can call
+ * the same logic directly.
+ */
+import { Doorbell } from './doorbell.js';
+import { spinBudget, type WaitStrategyConfig } from './wait-strategy.js';
+
+export interface Agent {
+  onStart(): void;
+  doWork(): number;
+  onClose(): void;
+}
+
+/** Shared control words of one actor thread (SharedArrayBuffer, written by the supervisor). */
+export const CONTROL_STOP = 0;
+export const CONTROL_HEARTBEAT = 32; // bumped by the runner, watched by the supervisor
+export const CONTROL_BYTES = 4 * 64;
+
+export class AgentRunner {
+  private readonly agent: Agent;
+  private readonly bell: Doorbell;
+  private readonly control: Int32Array;
+  private readonly spinPolls: number;
+  private readonly parkTimeoutMs: number;
+  private idlePolls = 0;
+  /** Times the runner parked, and times a park was cancelled by work found on the re-check. */
+  parks = 0;
+  cancelledParks = 0;
+  started = false;
+
+  constructor(agent: Agent, wait: WaitStrategyConfig, bell: Doorbell, control: SharedArrayBuffer) {
+    this.agent = agent;
+    this.bell = bell;
+    this.control = new Int32Array(control);
+    this.spinPolls = spinBudget(wait);
+    this.parkTimeoutMs = wait.parkTimeoutMs;
+  }
+
+  stopRequested(): boolean {
+    return Atomics.load(this.control, CONTROL_STOP) !== 0;
+  }
+
+  /**
+   * Runs duty cycles for about `sliceMs`, then returns so the thread's event loop can run
+   * (timers, messages). Returns false once a stop was requested (after `onClose`).
+   * The clock is read once per 1024 cycles and after each park, never per idle poll.
+   */
+  runSlice(sliceMs: number): boolean {
+    if (!this.started) {
+      this.started = true;
+      this.agent.onStart();
+    }
+    const agent = this.agent;
+    const end = performance.now() + sliceMs;
+    let cycles = 0;
+    for (;;) {
+      if (agent.doWork() > 0) {
+        this.idlePolls = 0;
+      } else if (++this.idlePolls > this.spinPolls) {
+        this.idlePolls = 0;
+        const epoch = this.bell.prepareToPark();
+        if (agent.doWork() > 0 || this.stopRequested()) {
+          this.bell.cancelPark();
+          this.cancelledParks++;
+        } else {
+          this.bell.park(epoch, this.parkTimeoutMs);
+          this.parks++;
+          cycles = 1023; // check the time and the stop flag right after a park
+        }
+      }
+      if ((++cycles & 1023) === 0) {
+        Atomics.add(this.control, CONTROL_HEARTBEAT, 1);
+        if (this.stopRequested()) {
+          this.agent.onClose();
+          return false;
+        }
+        if (performance.now() >= end) return true;
+      }
+    }
+  }
+}
+
+/** Supervisor side of the control words. */
+export class AgentControl {
+  readonly sab: SharedArrayBuffer;
+  private readonly words: Int32Array;
+  constructor(sab: SharedArrayBuffer = new SharedArrayBuffer(CONTROL_BYTES)) {
+    this.sab = sab;
+    this.words = new Int32Array(sab);
+  }
+  requestStop(): void {
+    Atomics.store(this.words, CONTROL_STOP, 1);
+  }
+  heartbeat(): number {
+    return Atomics.load(this.words, CONTROL_HEARTBEAT);
+  }
+}
