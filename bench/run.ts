@@ -1,0 +1,67 @@
+/**
+ * `npm run bench -- <suite...>`: runs benchmark suites, prints a table per suite and writes
+ * bench/results/<suite>.json (an array of rows: case, p50_ns, p99_ns, p999_ns, max_ns,
+ * ops_per_s, plus suite-specific fields). Every suite compares against its baseline in the
+ * same run, because timings on shared machines drift while ratios within one run hold.
+ * `--quick` shrinks the workloads (smoke runs).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchRow } from './types.js';
+
+type Suite = (opts: { quick?: boolean }) => Promise<BenchRow[]>;
+
+const SUITES: Record<string, () => Promise<Suite>> = {
+  ring: async () => (await import('./ring.js')).runRingBench,
+  clock: async () => (await import('./clock.js')).runClockBench,
+  hist: async () => (await import('./hist.js' as string)).runHistBench,
+  parse: async () => (await import('./parse.js' as string)).runParseBench,
+  feed: async () => (await import('./feed.js' as string)).runFeedBench,
+  e2e: async () => (await import('./e2e.js' as string)).runE2eBench,
+  backtest: async () => (await import('./backtest.js' as string)).runBacktestBench,
+};
+
+const RESULTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
+
+function fmt(v: unknown): string {
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return '-';
+    return Math.abs(v) >= 1e6 ? v.toExponential(2) : String(Math.round(v * 1000) / 1000);
+  }
+  return v === null || v === undefined ? '-' : String(v);
+}
+
+export function table(rows: BenchRow[]): string {
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const cells = rows.map((r) => cols.map((c) => fmt(r[c])));
+  const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
+  const line = (vals: string[]) => vals.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
+  return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const names = args.filter((a) => !a.startsWith('--'));
+  const chosen = names.length ? names : ['clock', 'ring', 'hist', 'parse'];
+  for (const name of chosen) {
+    const load = SUITES[name];
+    if (!load) {
+      process.stderr.write(`bench: unknown suite "${name}" (known: ${Object.keys(SUITES).join(', ')})\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const run = await load();
+    const t0 = performance.now();
+    const rows = await run({ quick });
+    const secs = ((performance.now() - t0) / 1000).toFixed(1);
+    process.stdout.write(`\n== ${name} (${secs} s, node ${process.version}, ${quick ? 'quick' : 'full'})\n${table(rows)}\n`);
+    mkdirSync(RESULTS, { recursive: true });
+    const file = path.join(RESULTS, `${name}.json`);
+    writeFileSync(file, JSON.stringify(rows, null, 2) + '\n');
+    process.stdout.write(`-> ${path.relative(process.cwd(), file)}\n`);
+  }
+}
+
+await main();
