@@ -1,0 +1,167 @@
+/**
+ * `xarb hist`: read HdrHistogram interval logs (.hlog) from any writer and show, compare or
+ * plot them.
+ *
+ *   xarb hist show FILE.hlog [--tag T] [--unit ns|us|ms|s]
+ *   xarb hist compare A.hlog B.hlog [--tag T] [--unit ...]
+ *   xarb hist plot FILE.hlog... -o out.svg [--tag T] [--unit ...] [--title TEXT]
+ *
+ * `--unit` is the unit of the values recorded in the logs. Default: the log's own
+ * `#[ValueUnit: ...]` comment (xarb writes `ns`), else ns.
+ * Exit codes: 0 ok, 2 usage or input error (message on stderr).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { opt, parseArgs, UsageError } from './args.js';
+import { HlogFormatError, hlogTags, mergeTag, parseHlog } from '../report/hlog-reader.js';
+import type { HlogFile } from '../report/hlog-reader.js';
+import { formatCompareTable, formatPercentileTable, NS_PER_UNIT, percentileRow } from '../report/percentile-table.js';
+import type { PercentileRow } from '../report/percentile-table.js';
+import { renderPercentilePlot } from '../report/svg-plot.js';
+import type { PlotSeries } from '../report/svg-plot.js';
+
+const USAGE = `usage: xarb hist show FILE.hlog [--tag T] [--unit ns|us|ms|s]
+       xarb hist compare A.hlog B.hlog [--tag T] [--unit ns|us|ms|s]
+       xarb hist plot FILE.hlog... -o out.svg [--tag T] [--unit ns|us|ms|s] [--title TEXT]`;
+
+const UNTAGGED = '(untagged)';
+
+/** A missing file, an unreadable one, or an output that cannot be written. */
+export class HistInputError extends Error {
+  override readonly name = 'HistInputError';
+}
+
+interface LoadedLog {
+  name: string;
+  file: HlogFile;
+  unit: string;
+  unitSource: string;
+}
+
+async function load(file: string, unitOption: string | undefined): Promise<LoadedLog> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new HistInputError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read (${code ?? String(err)})`);
+  }
+  const parsed = parseHlog(text, file);
+  const unit = unitOption ?? parsed.valueUnit ?? 'ns';
+  const unitSource = unitOption !== undefined ? '--unit' : parsed.valueUnit !== null ? 'from the log' : 'assumed; set --unit';
+  if (NS_PER_UNIT[unit] === undefined) throw new HistInputError(`${file}: unknown value unit "${unit}" (use --unit ns|us|ms|s)`);
+  return { name: file, file: parsed, unit, unitSource };
+}
+
+function unitOf(args: ReturnType<typeof parseArgs>): string | undefined {
+  const u = opt(args, 'unit');
+  if (u !== undefined && NS_PER_UNIT[u] === undefined) throw new UsageError(`--unit must be ns, us, ms or s (got "${u}")`);
+  return u;
+}
+
+function tagLabel(tag: string | null): string { return tag ?? UNTAGGED; }
+
+/** Tags to show: `--tag` if given (UNTAGGED selects untagged lines), else every tag of the logs. */
+function selectTags(logs: LoadedLog[], tagOption: string | undefined): Array<string | null> {
+  if (tagOption !== undefined) return [tagOption === UNTAGGED ? null : tagOption];
+  const tags: Array<string | null> = [];
+  for (const l of logs) for (const t of hlogTags(l.file)) if (!tags.includes(t)) tags.push(t);
+  return tags;
+}
+
+function rowOf(log: LoadedLog, tag: string | null): PercentileRow | null {
+  const h = mergeTag(log.file, tag);
+  return h === null ? null : percentileRow(tagLabel(tag), h, NS_PER_UNIT[log.unit]!);
+}
+
+function intervalsOf(log: LoadedLog, tag: string | null): number {
+  return log.file.intervals.filter((i) => i.tag === tag).length;
+}
+
+async function show(args: ReturnType<typeof parseArgs>): Promise<number> {
+  if (args.positionals.length !== 1) throw new UsageError('hist show takes one FILE.hlog');
+  const log = await load(args.positionals[0]!, unitOf(args));
+  const tags = selectTags([log], opt(args, 'tag'));
+  const rows = tags.map((t) => rowOf(log, t)).filter((r): r is PercentileRow => r !== null);
+  if (rows.length === 0) throw new HistInputError(`${log.name}: no histogram tagged "${opt(args, 'tag')}"`);
+  let out = `${log.name}: ${log.file.intervals.length} intervals, values recorded in ${log.unit} (${log.unitSource})\n\n`;
+  out += formatPercentileTable(rows);
+  process.stdout.write(out);
+  return 0;
+}
+
+async function compare(args: ReturnType<typeof parseArgs>): Promise<number> {
+  if (args.positionals.length !== 2) throw new UsageError('hist compare takes two files: A.hlog B.hlog');
+  const unit = unitOf(args);
+  const a = await load(args.positionals[0]!, unit);
+  const b = await load(args.positionals[1]!, unit);
+  const tags = selectTags([a, b], opt(args, 'tag'));
+  let out = `A: ${a.name} (${a.unit}, ${a.unitSource})\nB: ${b.name} (${b.unit}, ${b.unitSource})\n`;
+  let found = 0;
+  for (const tag of tags) {
+    const ra = rowOf(a, tag);
+    const rb = rowOf(b, tag);
+    if (ra === null && rb === null) continue;
+    found++;
+    out += `\n[${tagLabel(tag)}]  intervals: A ${intervalsOf(a, tag)}, B ${intervalsOf(b, tag)}\n`;
+    out += formatCompareTable(ra, rb);
+  }
+  if (found === 0) throw new HistInputError(`no histogram tagged "${opt(args, 'tag')}" in either file`);
+  process.stdout.write(out);
+  return 0;
+}
+
+async function plot(args: ReturnType<typeof parseArgs>): Promise<number> {
+  const outFile = opt(args, 'o') ?? opt(args, 'out');
+  if (outFile === undefined) throw new UsageError('hist plot needs -o out.svg');
+  if (args.positionals.length === 0) throw new UsageError('hist plot needs at least one FILE.hlog');
+  const unit = unitOf(args);
+  const logs: LoadedLog[] = [];
+  for (const f of args.positionals) logs.push(await load(f, unit));
+  const tagOption = opt(args, 'tag');
+  const series: PlotSeries[] = [];
+  for (const log of logs) {
+    for (const tag of selectTags([log], tagOption)) {
+      const h = mergeTag(log.file, tag);
+      if (h === null) continue;
+      const label = logs.length > 1 ? `${path.basename(log.name)} ${tagLabel(tag)}` : tagLabel(tag);
+      series.push({ label, histogram: h, nsPerUnit: NS_PER_UNIT[log.unit]! });
+    }
+  }
+  if (series.length === 0) throw new HistInputError(`no histogram tagged "${tagOption}" in the given files`);
+  const svg = renderPercentilePlot(series, { title: opt(args, 'title') ?? 'Latency by percentile' });
+  try {
+    await writeFile(outFile, svg);
+  } catch (err) {
+    throw new HistInputError(`${outFile}: cannot write (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  process.stdout.write(`${outFile}: ${series.length} curves\n`);
+  return 0;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  try {
+    const args = parseArgs(argv, ['help', 'h']);
+    const sub = args.positionals.shift();
+    if (args.flags.has('help') || args.flags.has('h') || sub === undefined || sub === 'help') {
+      (sub === undefined ? process.stderr : process.stdout).write(USAGE + '\n');
+      return sub === undefined ? 2 : 0;
+    }
+    switch (sub) {
+      case 'show': return await show(args);
+      case 'compare': return await compare(args);
+      case 'plot': return await plot(args);
+      default: throw new UsageError(`unknown hist command "${sub}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`xarb hist: ${err.message}\n${USAGE}\n`);
+      return 2;
+    }
+    if (err instanceof HlogFormatError || err instanceof HistInputError) {
+      process.stderr.write(`xarb hist: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
