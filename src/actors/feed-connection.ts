@@ -1,0 +1,139 @@
+/**
+ * One market-data WebSocket: connect, subscribe, heartbeat, reconnect with exponential backoff
+ * and jitter, and a planned reconnect before the venues' 24-hour cut. It knows nothing of
+ * parsing: frames go to `onFrame` as the Buffer `ws` hands out (no string conversion).
+ */
+import WebSocket from 'ws';
+
+export interface FeedConnectionOptions {
+  url: string;
+  /** Sent after every (re)connect, in order (subscribe requests). */
+  subscribeMessages: () => string[];
+  /** Client heartbeat (Bybit `{"op":"ping"}`); null when the server pings (Binance). */
+  heartbeatMessage: string | null;
+  heartbeatIntervalMs: number;
+  reconnectMinMs: number;
+  reconnectMaxMs: number;
+  /** Reconnect on our own before the venue cuts the connection (24 h on both venues). */
+  maxConnectionAgeMs: number;
+  /** Jitter source in [0, 1); injectable so tests are repeatable. */
+  random: () => number;
+}
+
+export interface FeedConnectionEvents {
+  onOpen(): void;
+  onFrame(data: Buffer): void;
+  onClose(code: number, reason: string, planned: boolean): void;
+  onError(err: Error): void;
+}
+
+export class FeedConnection {
+  private ws: WebSocket | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private ageTimer: NodeJS.Timeout | null = null;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private attempt = 0;
+  private stopped = false;
+  private planned = false;
+  readonly counters = { connects: 0, disconnects: 0, reconnects: 0, plannedReconnects: 0, errors: 0, framesIn: 0, bytesIn: 0, sent: 0 };
+
+  constructor(private readonly opts: FeedConnectionOptions, private readonly events: FeedConnectionEvents) {}
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  /** Closes for good: no reconnect. */
+  stop(): void {
+    this.stopped = true;
+    this.clearTimers();
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    const ws = this.ws;
+    this.ws = null;
+    if (ws) {
+      ws.removeAllListeners();
+      ws.on('error', () => undefined);
+      ws.terminate();
+    }
+  }
+
+  /** Drops the connection and reconnects (resync after a gap, or a planned rotation). */
+  recycle(): void {
+    this.planned = true;
+    this.ws?.terminate();
+  }
+
+  send(text: string): void {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) {
+      this.ws.send(text);
+      this.counters.sent++;
+    }
+  }
+
+  get connected(): boolean {
+    return this.ws !== null && this.ws.readyState === WebSocket.OPEN;
+  }
+
+  private connect(): void {
+    const ws = new WebSocket(this.opts.url, { perMessageDeflate: false, skipUTF8Validation: true, handshakeTimeout: 10_000 });
+    this.ws = ws;
+    ws.binaryType = 'nodebuffer';
+    ws.on('open', () => {
+      this.attempt = 0;
+      this.counters.connects++;
+      for (const m of this.opts.subscribeMessages()) this.send(m);
+      if (this.opts.heartbeatMessage !== null) {
+        const msg = this.opts.heartbeatMessage;
+        this.heartbeat = setInterval(() => this.send(msg), this.opts.heartbeatIntervalMs);
+      }
+      this.ageTimer = setTimeout(() => {
+        this.counters.plannedReconnects++;
+        this.recycle();
+      }, this.opts.maxConnectionAgeMs);
+      this.events.onOpen();
+    });
+    ws.on('message', (data: Buffer) => {
+      this.counters.framesIn++;
+      this.counters.bytesIn += data.length;
+      this.events.onFrame(data);
+    });
+    // `ws` answers server pings with pongs carrying the same payload by itself (Binance rule).
+    ws.on('error', (err) => {
+      this.counters.errors++;
+      this.events.onError(err);
+    });
+    ws.on('close', (code, reason) => {
+      this.clearTimers();
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.counters.disconnects++;
+      const planned = this.planned;
+      this.planned = false;
+      this.events.onClose(code, reason.toString(), planned);
+      if (!this.stopped) this.scheduleReconnect(planned);
+    });
+  }
+
+  private scheduleReconnect(immediate: boolean): void {
+    const { reconnectMinMs, reconnectMaxMs, random } = this.opts;
+    // Full jitter (AWS architecture blog): uniform in [0, min(max, min*2^attempt)], floored at min/2
+    // so a flapping venue is not hammered.
+    const ceiling = Math.min(reconnectMaxMs, reconnectMinMs * 2 ** this.attempt);
+    const delay = immediate ? 0 : Math.max(reconnectMinMs / 2, random() * ceiling);
+    this.attempt++;
+    this.counters.reconnects++;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      if (!this.stopped) this.connect();
+    }, delay);
+  }
+
+  private clearTimers(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.ageTimer) clearTimeout(this.ageTimer);
+    this.heartbeat = null;
+    this.ageTimer = null;
+  }
+}

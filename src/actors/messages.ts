@@ -1,0 +1,50 @@
+/**
+ * Messages between worker threads and the supervisor (main thread). These travel by
+ * postMessage, off the hot path: about once a second (stats, histogram snapshots) or once
+ * per order event (journal). Records of the hot path travel by SAB rings, never here.
+ */
+export type ActorRole = 'feed' | 'strategy' | 'executor';
+
+export interface WorkerLog {
+  type: 'log';
+  level: 'debug' | 'info' | 'warn' | 'error';
+  msg: string;
+  fields?: Record<string, unknown>;
+}
+
+/** Counters and gauges of one actor, flattened (`name` → value), sent about once a second. */
+export interface WorkerStats {
+  type: 'stats';
+  actor: string;
+  counters: Record<string, number>;
+}
+
+/** Histogram interval snapshot (see src/core/histogram.ts), forwarded to the collector. */
+export interface WorkerHist {
+  type: 'hist';
+  actor: string;
+  snapshot: unknown;
+}
+
+/** Journal lines (intents, orders, fills, risk events), written by the supervisor as they come. */
+export interface WorkerJournal {
+  type: 'journal';
+  entries: Array<Record<string, unknown>>;
+}
+
+export interface WorkerReady {
+  type: 'ready';
+  actor: string;
+}
+
+/** Last words of an actor that was asked to stop: final counters, nothing more will follow. */
+export interface WorkerClosed {
+  type: 'closed';
+  actor: string;
+  counters: Record<string, number>;
+}
+
+export type WorkerMessage = WorkerLog | WorkerStats | WorkerHist | WorkerJournal | WorkerReady | WorkerClosed;
+
+/** Supervisor → worker. The stop flag also lives in the actor's control SAB (agent.ts). */
+export type SupervisorMessage = { type: 'stop' } | { type: 'flatten' } | { type: 'halt'; reason: string } | { type: 'resume' };
