@@ -1,0 +1,288 @@
+/**
+ * The schemas of arbitrage.toml and of a venue file, as fastest-validator rules.
+ *
+ * Each rule may carry two fields of ours that fastest-validator ignores: `unit` (shown in
+ * messages and docs) and `expect` (the "expected ..." text when the generated one would be
+ * unclear). `default` makes a key optional; the loader fills defaults before validating, so
+ * `config check` can print the effective configuration. docs/configuration.md documents every
+ * key here (a test checks that it names them all).
+ */
+import type { VenueName } from './types.js';
+
+export interface Rule {
+  type: string;
+  optional?: boolean;
+  default?: unknown;
+  props?: Record<string, Rule>;
+  items?: Rule;
+  min?: number;
+  max?: number;
+  positive?: boolean;
+  integer?: boolean;
+  finite?: boolean;
+  convert?: boolean;
+  unique?: boolean;
+  empty?: boolean;
+  pattern?: RegExp;
+  values?: readonly unknown[];
+  unit?: string;
+  expect?: string;
+  custom?: (value: unknown, errors: { type: string; actual: unknown }[]) => unknown;
+}
+
+export type ObjectRule = Rule & { type: 'object'; props: Record<string, Rule> };
+
+// ---- rule builders: keep the tables below readable --------------------------------------
+
+interface NumOpts {
+  min?: number;
+  max?: number;
+  positive?: boolean;
+  integer?: boolean;
+  unit?: string;
+  default?: number;
+  expect?: string;
+}
+
+function num(o: NumOpts): Rule {
+  const r: Rule = { type: 'number', finite: true, convert: false };
+  if (o.min !== undefined) r.min = o.min;
+  if (o.max !== undefined) r.max = o.max;
+  if (o.positive === true) r.positive = true;
+  if (o.integer === true) r.integer = true;
+  if (o.unit !== undefined) r.unit = o.unit;
+  if (o.expect !== undefined) r.expect = o.expect;
+  if (o.default !== undefined) {
+    r.optional = true;
+    r.default = o.default;
+  }
+  return r;
+}
+
+const int = (o: NumOpts): Rule => num({ ...o, integer: true });
+
+function str(def?: string, expect?: string): Rule {
+  const r: Rule = { type: 'string', empty: false };
+  if (expect !== undefined) r.expect = expect;
+  if (def !== undefined) {
+    r.optional = true;
+    r.default = def;
+  }
+  return r;
+}
+
+function oneOf(values: readonly unknown[], def?: unknown): Rule {
+  const r: Rule = { type: 'enum', values };
+  if (def !== undefined) {
+    r.optional = true;
+    r.default = def;
+  }
+  return r;
+}
+
+function bool(def: boolean): Rule {
+  return { type: 'boolean', convert: false, optional: true, default: def };
+}
+
+function urlRule(schemes: readonly string[], def?: string): Rule {
+  const r: Rule = {
+    type: 'string',
+    pattern: new RegExp(`^(${schemes.join('|')})://[^\\s/?#]+[^\\s]*$`),
+    expect: `a ${schemes.join(' or ')} URL`,
+  };
+  if (def !== undefined) {
+    r.optional = true;
+    r.default = def;
+  }
+  return r;
+}
+
+/** A table that must be present. */
+function table(props: Record<string, Rule>): ObjectRule {
+  return { type: 'object', props };
+}
+
+/** A table that may be left out: every key in it then takes its default. */
+function optionalTable(props: Record<string, Rule>): ObjectRule {
+  return { type: 'object', props, optional: true, default: {} };
+}
+
+function powerOfTwo(def: number): Rule {
+  const r = int({ min: 2, max: 1 << 24, default: def, expect: 'a power of two from 2 to 16777216' });
+  r.custom = (value, errors) => {
+    if (typeof value === 'number' && Number.isInteger(value) && (value & (value - 1)) !== 0) {
+      errors.push({ type: 'powerOfTwo', actual: value });
+    }
+    return value;
+  };
+  return r;
+}
+
+const SYMBOL_PATTERN = /^[A-Z0-9]{2,30}$/;
+const symbolRule: Rule = { type: 'string', pattern: SYMBOL_PATTERN, expect: 'an upper-case symbol such as "BTCUSDT"' };
+const LATENCY_MODELS = ['constant', 'normal', 'lognormal'] as const;
+const MS_MAX = 3_600_000;
+
+const balance = (): ObjectRule =>
+  optionalTable({
+    base: num({ min: 0, default: 2.0, unit: 'base asset' }),
+    quote: num({ min: 0, default: 200_000, unit: 'quote asset' }),
+  });
+
+// ---- arbitrage.toml --------------------------------------------------------------------
+
+export const ARBITRAGE_SCHEMA: ObjectRule = table({
+  strategy: table({
+    symbol: symbolRule,
+    symbols: {
+      type: 'array',
+      items: symbolRule,
+      min: 1,
+      unique: true,
+      optional: true,
+      expect: 'a non-empty list of distinct upper-case symbols such as ["BTCUSDT"]',
+    },
+    min_spread_bps: num({ min: 0, max: 10_000, unit: 'bps' }),
+    max_position_size: num({ positive: true, unit: 'base units' }),
+    rebalance_threshold: num({ positive: true, max: 1, unit: 'fraction' }),
+  }),
+  risk: table({
+    max_drawdown: num({ positive: true, max: 1, unit: 'fraction of starting equity' }),
+    stop_loss_bps: num({ positive: true, max: 10_000, unit: 'bps' }),
+    position_limit: num({ positive: true, unit: 'base units' }),
+    max_orders_per_second: int({ min: 1, max: 10_000, default: 10, unit: 'orders/s' }),
+    price_band_bps: num({ positive: true, max: 10_000, default: 100, unit: 'bps' }),
+    kill_switch_file: str('KILL', 'a non-empty file path'),
+    max_notional_per_trade: num({ positive: true, default: 100_000, unit: 'quote units' }),
+    stale_book_ms: int({ min: 1, max: MS_MAX, default: 2000, unit: 'ms' }),
+    hedge_timeout_ms: int({ min: 1, max: MS_MAX, default: 1000, unit: 'ms' }),
+  }),
+  execution: table({
+    order_timeout_ms: int({ min: 1, max: MS_MAX, unit: 'ms' }),
+    slippage_tolerance: num({ min: 0, max: 0.1, unit: 'fraction; 0.001 = 10 bps' }),
+    entry_latency_model: oneOf(LATENCY_MODELS, 'constant'),
+    entry_latency_mean_ms: num({ min: 0, max: 60_000, default: 1.0, unit: 'ms' }),
+    entry_latency_std_ms: num({ min: 0, max: 60_000, default: 0, unit: 'ms' }),
+    response_latency_model: oneOf(LATENCY_MODELS, 'constant'),
+    response_latency_mean_ms: num({ min: 0, max: 60_000, default: 1.0, unit: 'ms' }),
+    response_latency_std_ms: num({ min: 0, max: 60_000, default: 0, unit: 'ms' }),
+    initial_balances: optionalTable({ binance: balance(), bybit: balance() }),
+  }),
+  engine: optionalTable({
+    wait_strategy: oneOf(['spin-then-park', 'busy-spin', 'park'], 'spin-then-park'),
+    spin_polls: int({ min: 0, max: 100_000_000, default: 2000, unit: 'polls' }),
+    park_timeout_ms: num({ min: 0, max: 60_000, default: 10, unit: 'ms' }),
+    feed_ring_slots: powerOfTwo(4096),
+    order_ring_slots: powerOfTwo(1024),
+    depth_levels: int({ min: 1, max: 50, default: 10, unit: 'levels' }),
+    stale_feed_ms: int({ min: 1, max: MS_MAX, default: 5000, unit: 'ms' }),
+    histogram_interval_ms: int({ min: 100, max: MS_MAX, default: 1000, unit: 'ms' }),
+  }),
+  fees: optionalTable({
+    binance_taker_bps: num({ min: 0, max: 1000, default: 10, unit: 'bps' }),
+    binance_maker_bps: num({ min: -100, max: 1000, default: 10, unit: 'bps' }),
+    bybit_taker_bps: num({ min: 0, max: 1000, default: 10, unit: 'bps' }),
+    bybit_maker_bps: num({ min: -100, max: 1000, default: 10, unit: 'bps' }),
+  }),
+  monitor: optionalTable({
+    enabled: bool(true),
+    host: str('127.0.0.1', 'a non-empty host name or IP address'),
+    port: int({ min: 0, max: 65_535, default: 9464, unit: 'TCP port; 0 = any free port' }),
+    status_interval_ms: int({ min: 100, max: MS_MAX, default: 5000, unit: 'ms' }),
+  }),
+  backtest: optionalTable({
+    data_dir: str('data', 'a non-empty directory path'),
+    feed_latency_ms: num({ min: 0, max: 60_000, default: 0, unit: 'ms' }),
+    seed: int({ min: 0, max: 4_294_967_295, default: 1 }),
+  }),
+  log: optionalTable({
+    level: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], 'info'),
+    pretty: oneOf(['auto', true, false], 'auto'),
+  }),
+  venues: optionalTable({
+    binance: str('binance.toml', 'a path to the Binance venue file, relative to arbitrage.toml'),
+    bybit: str('bybit.toml', 'a path to the Bybit venue file, relative to arbitrage.toml'),
+    profile: oneOf(['live', 'sim'], 'live'),
+    sim_host: str('127.0.0.1', 'a non-empty host name or IP address'),
+    sim_port: int({ min: 0, max: 65_535, default: 0, unit: 'TCP port; 0 = pick a free port at start' }),
+  }),
+});
+
+// ---- binance.toml / bybit.toml ---------------------------------------------------------
+
+/** The venues' documented WebSocket order-entry endpoints (docs/VENUES.md). */
+export const DEFAULT_WS_API_URL: Record<VenueName, string> = {
+  binance: 'wss://ws-api.binance.com:443/ws-api/v3',
+  bybit: 'wss://stream.bybit.com/v5/trade',
+};
+
+export function venueSchema(venue: VenueName): ObjectRule {
+  return table({
+    connection: table({
+      websocket_url: urlRule(['wss', 'ws']),
+      rest_api_url: urlRule(['https', 'http']),
+      ws_api_url: urlRule(['wss', 'ws'], DEFAULT_WS_API_URL[venue]),
+      market: oneOf(['spot'], 'spot'),
+      recv_window_ms: int({ min: 1, max: 60_000, default: 5000, unit: 'ms' }),
+      reconnect_min_ms: int({ min: 1, max: MS_MAX, default: 250, unit: 'ms' }),
+      reconnect_max_ms: int({ min: 1, max: MS_MAX, default: 30_000, unit: 'ms' }),
+    }),
+    auth: optionalTable({
+      // May be empty (dry-run); the loader requires them to be set in live mode.
+      api_key: { type: 'string', optional: true, default: '', expect: 'a string' },
+      secret_key: { type: 'string', optional: true, default: '', expect: 'a string' },
+    }),
+  });
+}
+
+// ---- walking the schema ----------------------------------------------------------------
+
+/** The rule for a fastest-validator field path such as "strategy.symbols[0]". */
+export function ruleAt(root: Rule, field: string): Rule | undefined {
+  let rule: Rule | undefined = root;
+  for (const part of field.split('.')) {
+    const m = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
+    if (m === null || rule === undefined) return undefined;
+    if (m[1] !== '') rule = rule.props?.[m[1]!];
+    const depth = (m[2]!.match(/\[/g) ?? []).length;
+    for (let i = 0; i < depth && rule !== undefined; i++) rule = rule.items;
+  }
+  return rule;
+}
+
+/** Every leaf key path of a schema, e.g. "engine.spin_polls" (for docs and "did you mean"). */
+export function leafPaths(rule: Rule, prefix = ''): string[] {
+  if (rule.type !== 'object' || rule.props === undefined) return [prefix];
+  const out: string[] = [];
+  for (const [k, r] of Object.entries(rule.props)) out.push(...leafPaths(r, prefix === '' ? k : `${prefix}.${k}`));
+  return out;
+}
+
+/** What a rule accepts, in words, for "expected ..." in messages. */
+export function describeRule(rule: Rule): string {
+  if (rule.expect !== undefined) return rule.expect;
+  const unit = rule.unit !== undefined ? ` (${rule.unit})` : '';
+  switch (rule.type) {
+    case 'number': {
+      const what = rule.integer === true ? 'an integer' : 'a number';
+      const low = rule.positive === true ? '> 0' : rule.min !== undefined ? `≥ ${rule.min}` : undefined;
+      if (rule.min !== undefined && rule.max !== undefined && rule.positive !== true) {
+        return `${what} from ${rule.min} to ${rule.max}${unit}`;
+      }
+      const parts = [low, rule.max !== undefined ? `≤ ${rule.max}` : undefined].filter((p) => p !== undefined);
+      return `${what}${parts.length > 0 ? ' ' + parts.join(' and ') : ''}${unit}`;
+    }
+    case 'string':
+      return rule.empty === false ? 'a non-empty string' : 'a string';
+    case 'boolean':
+      return 'true or false';
+    case 'enum':
+      return 'one of ' + (rule.values ?? []).map((v) => JSON.stringify(v)).join(', ');
+    case 'array':
+      return 'a list of ' + (rule.items !== undefined ? describeRule(rule.items) : 'values');
+    case 'object':
+      return 'a table';
+    default:
+      return rule.type;
+  }
+}
