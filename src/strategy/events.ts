@@ -1,0 +1,162 @@
+/**
+ * What the strategy talks to: an order sink (hot path, numbers only) and an event listener
+ * (off the hot path: journal, logs, counters). Both are implemented by the strategy worker and
+ * by the backtest engine, so the strategy is the same object in every mode.
+ */
+
+export interface OrderSink {
+  /** Returns false when the order could not be sent (e.g. intent ring full). */
+  newOrder(
+    orderId: number,
+    pairId: number,
+    venue: number,
+    symbol: number,
+    side: number,
+    price: number,
+    qty: number,
+    tif: number,
+    role: number,
+    decisionNs: number,
+    deadlineNs: number,
+    tickRecvNs: number,
+    tickExchMs: number,
+  ): boolean;
+  cancelOrder(orderId: number, venue: number, symbol: number, nowNs: number): void;
+}
+
+/** Names of the risk rules; every breach carries one, and has a counter in RiskCounters. */
+export type RiskRule =
+  | 'max_drawdown'
+  | 'stop_loss'
+  | 'position_limit'
+  | 'rate_limit'
+  | 'price_band'
+  | 'stale_book'
+  | 'unusable_book'
+  | 'kill_switch'
+  | 'order_timeout'
+  | 'forced_expiry'
+  | 'hedge_timeout'
+  | 'unwind_failed';
+
+export type RiskAction = 'halt' | 'deny' | 'unwind' | 'flatten' | 'cancel' | 'expire';
+
+export interface RoundOpenedEvent {
+  type: 'round_opened';
+  nowNs: number;
+  pairId: number;
+  symbol: number;
+  buyVenue: number;
+  sellVenue: number;
+  qty: number;
+  buyPx: number;
+  sellPx: number;
+  edgeBps: number;
+}
+
+export interface RoundClosedEvent {
+  type: 'round_closed';
+  nowNs: number;
+  pairId: number;
+  symbol: number;
+  buyFilled: number;
+  sellFilled: number;
+  /** PnL of the matched quantity (both legs), after the legs' fees on it, in quote. */
+  pnl: number;
+  /** PnL of the residual: hedge/unwind fills against the leg's price, after fees. */
+  leggingPnl: number;
+  /** All fees of the round (legs, hedges), converted to quote at the fill price. */
+  fees: number;
+  holdingNs: number;
+  /** Base left open when the round closed (dust below the venues' minimums). */
+  openResidual: number;
+}
+
+export interface LegResidualEvent {
+  type: 'leg_residual';
+  nowNs: number;
+  pairId: number;
+  symbol: number;
+  /** Signed base: > 0 long (bought more than sold), < 0 short. */
+  residual: number;
+  dust: boolean;
+}
+
+export interface HedgeSentEvent {
+  type: 'hedge_sent' | 'unwind_sent';
+  nowNs: number;
+  pairId: number;
+  orderId: number;
+  venue: number;
+  symbol: number;
+  side: number;
+  price: number;
+  qty: number;
+  attempt: number;
+}
+
+export interface RiskBreachEvent {
+  type: 'risk_breach';
+  nowNs: number;
+  rule: RiskRule;
+  action: RiskAction;
+  /** Symbol id, or -1 when the rule is not per symbol. */
+  symbol: number;
+  detail: string;
+}
+
+export interface HaltEvent {
+  type: 'halt';
+  nowNs: number;
+  reason: string;
+}
+
+export interface ResumeEvent {
+  type: 'resume';
+  nowNs: number;
+}
+
+export interface FlattenEvent {
+  type: 'flatten';
+  nowNs: number;
+  openRounds: number;
+}
+
+export interface InventoryEvent {
+  type: 'inventory_low' | 'inventory_ok';
+  nowNs: number;
+  venue: number;
+  /** ASSET_BASE or ASSET_QUOTE. */
+  asset: number;
+  /** Symbol id for a base balance, -1 for the quote balance. */
+  symbol: number;
+  balance: number;
+  threshold: number;
+}
+
+export interface LateFillEvent {
+  type: 'late_fill';
+  nowNs: number;
+  orderId: number;
+  venue: number;
+  symbol: number;
+  side: number;
+  qty: number;
+  price: number;
+}
+
+export type StrategyEvent =
+  | RoundOpenedEvent
+  | RoundClosedEvent
+  | LegResidualEvent
+  | HedgeSentEvent
+  | RiskBreachEvent
+  | HaltEvent
+  | ResumeEvent
+  | FlattenEvent
+  | InventoryEvent
+  | LateFillEvent;
+
+export interface StrategyEvents {
+  onEvent(e: StrategyEvent): void;
+}

@@ -1,0 +1,43 @@
+/**
+ * What the strategy did and why it did not: plain numeric fields, read by the status line,
+ * the monitor and the report. `skip*` count opportunities (edge ≥ min_spread_bps) that were
+ * not traded, by the first reason found.
+ */
+export class StrategyStats {
+  quotes = 0;
+  ignoredQuotes = 0; // venue or symbol id out of range
+  opportunities = 0;
+  pairsSent = 0;
+  ordersSent = 0;
+  cancelsSent = 0;
+  reports = 0;
+  unknownReports = 0;
+  rejects = 0;
+  lastRejectCode = 0;
+  skipHalted = 0;
+  skipPairOpen = 0;
+  skipInventoryBias = 0;
+  skipNoInventory = 0;
+  skipMinQty = 0;
+  skipMinNotional = 0;
+  skipBreakEven = 0;
+  skipOrderTable = 0;
+  sinkFull = 0;
+  leggedRounds = 0;
+  dustResiduals = 0;
+  hedgesSent = 0;
+  unwindsSent = 0;
+  hedgeWaits = 0; // residual open but no usable book / balance to hedge on yet
+  lateFills = 0;
+  roundsClosed = 0;
+  roundsWon = 0;
+  inventoryLowEvents = 0;
+}
+
+/** Realized results, in quote. realized = roundPnl + leggingPnl. */
+export class PnlTotals {
+  realized = 0;
+  roundPnl = 0;
+  leggingPnl = 0;
+  fees = 0;
+}

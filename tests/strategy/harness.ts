@@ -1,0 +1,138 @@
+/**
+ * Test harness for the strategy: a config with round numbers, a recording order sink, a
+ * recording event listener, and a few helpers to script quotes and reports.
+ */
+import { ArbitrageStrategy } from '../../src/strategy/arbitrage.js';
+import type { ArbitrageConfig, SymbolFilter, VenueBalances, VenueFilters } from '../../src/strategy/config.js';
+import type { OrderSink, StrategyEvent, StrategyEvents } from '../../src/strategy/events.js';
+
+export const BINANCE = 0;
+export const BYBIT = 1;
+export const BTC = 0;
+export const MS = 1e6;
+
+export interface NewOrderCall {
+  kind: 'new';
+  orderId: number;
+  pairId: number;
+  venue: number;
+  symbol: number;
+  side: number;
+  price: number;
+  qty: number;
+  tif: number;
+  role: number;
+  decisionNs: number;
+  deadlineNs: number;
+  tickRecvNs: number;
+  tickExchMs: number;
+}
+
+export interface CancelCall {
+  kind: 'cancel';
+  orderId: number;
+  venue: number;
+  symbol: number;
+  nowNs: number;
+}
+
+export class RecordingSink implements OrderSink {
+  readonly calls: (NewOrderCall | CancelCall)[] = [];
+  /** Answers of newOrder, consumed in order; true once exhausted. */
+  answers: boolean[] = [];
+
+  newOrder(orderId: number, pairId: number, venue: number, symbol: number, side: number, price: number, qty: number, tif: number, role: number, decisionNs: number, deadlineNs: number, tickRecvNs: number, tickExchMs: number): boolean {
+    this.calls.push({ kind: 'new', orderId, pairId, venue, symbol, side, price, qty, tif, role, decisionNs, deadlineNs, tickRecvNs, tickExchMs });
+    const a = this.answers.shift();
+    return a ?? true;
+  }
+
+  cancelOrder(orderId: number, venue: number, symbol: number, nowNs: number): void {
+    this.calls.push({ kind: 'cancel', orderId, venue, symbol, nowNs });
+  }
+
+  get orders(): NewOrderCall[] {
+    return this.calls.filter((c): c is NewOrderCall => c.kind === 'new');
+  }
+
+  get cancels(): CancelCall[] {
+    return this.calls.filter((c): c is CancelCall => c.kind === 'cancel');
+  }
+}
+
+export class RecordingEvents implements StrategyEvents {
+  readonly events: StrategyEvent[] = [];
+  onEvent(e: StrategyEvent): void {
+    this.events.push(e);
+  }
+  of<T extends StrategyEvent['type']>(type: T): Extract<StrategyEvent, { type: T }>[] {
+    return this.events.filter((e) => e.type === type) as Extract<StrategyEvent, { type: T }>[];
+  }
+}
+
+export function baseConfig(): ArbitrageConfig {
+  return {
+    strategy: { symbols: ['BTCUSDT'], min_spread_bps: 10, max_position_size: 1, rebalance_threshold: 0.1 },
+    risk: {
+      max_drawdown: 0.05,
+      stop_loss_bps: 50,
+      position_limit: 2,
+      max_orders_per_second: 20,
+      price_band_bps: 200,
+      max_notional_per_trade: 1_000_000,
+      stale_book_ms: 1000,
+      hedge_timeout_ms: 500,
+    },
+    execution: { order_timeout_ms: 1000, slippage_tolerance: 0.0002 },
+    fees: { binance_taker_bps: 10, binance_maker_bps: 2, bybit_taker_bps: 10, bybit_maker_bps: 1 },
+  };
+}
+
+export function baseFilters(): VenueFilters {
+  const binance: SymbolFilter = { tickSize: 0.01, stepSize: 0.00001, minQty: 0.00001, minNotional: 5 };
+  const bybit: SymbolFilter = { tickSize: 0.1, stepSize: 0.000001, minQty: 0.000048, minNotional: 5 };
+  return { binance: { BTCUSDT: binance }, bybit: { BTCUSDT: bybit } };
+}
+
+export function baseBalances(): VenueBalances {
+  return {
+    binance: { quote: 100_000, base: { BTCUSDT: 1 } },
+    bybit: { quote: 100_000, base: { BTCUSDT: 1 } },
+  };
+}
+
+export interface Rig {
+  strat: ArbitrageStrategy;
+  sink: RecordingSink;
+  ev: RecordingEvents;
+  /** Quote on `venue` at time `ms` (ms → ns; the quote is received and processed then). */
+  quote(venue: number, bid: number, bidSz: number, ask: number, askSz: number, ms: number, usable?: boolean): void;
+  report(orderId: number, status: number, lastPx: number, lastQty: number, cumQty: number, fee: number, feeAsset: number, ms: number, errorCode?: number): void;
+  timer(ms: number): void;
+}
+
+export function rig(
+  tweak: (cfg: ArbitrageConfig, filters: VenueFilters, balances: VenueBalances) => void = () => {},
+): Rig {
+  const cfg = baseConfig();
+  const filters = baseFilters();
+  const balances = baseBalances();
+  tweak(cfg, filters, balances);
+  const sink = new RecordingSink();
+  const ev = new RecordingEvents();
+  const strat = new ArbitrageStrategy(cfg, filters, balances, sink, ev);
+  return {
+    strat,
+    sink,
+    ev,
+    quote(venue, bid, bidSz, ask, askSz, ms, usable = true) {
+      strat.onQuote(venue, BTC, bid, bidSz, ask, askSz, usable, 1_700_000_000_000 + ms, ms * MS, ms * MS);
+    },
+    report(orderId, status, lastPx, lastQty, cumQty, fee, feeAsset, ms, errorCode = 0) {
+      strat.onReport(orderId, status, lastPx, lastQty, cumQty, fee, feeAsset, errorCode, ms * MS);
+    },
+    timer(ms) {
+      strat.onTimer(ms * MS);
+    },
+  };
+}
