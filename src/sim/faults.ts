@@ -1,0 +1,150 @@
+/**
+ * Fault injection: what can go wrong on a venue connection, on demand (in process or over
+ * `POST /__sim/fault`) or on a schedule of simulated times.
+ *
+ * - disconnect: close every WebSocket of the venue (abruptly, no close frame).
+ * - stall: stop sending a symbol's streams (or all) for durationMs; books keep changing and
+ *   the backlog is sent as one aggregated update when the stall ends, so sequences stay whole.
+ * - skip_seq: make a visible sequence gap (Binance: U jumps past the previous u + 1;
+ *   Bybit: u jumps by more than 1).
+ * - malformed: send one bad frame to every connection (truncated JSON, wrong types, NaN).
+ * - duplicate: send the last market-data frame of the venue again.
+ * - dislocate: shift the venue's quote for a symbol by `bps` for durationMs.
+ */
+import type { SimVenue } from './instruments.js';
+
+export const FAULT_KINDS = ['disconnect', 'stall', 'skip_seq', 'malformed', 'duplicate', 'dislocate'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+export const MALFORMED_VARIANTS = ['truncated', 'wrong_type', 'nan'] as const;
+export type MalformedVariant = (typeof MALFORMED_VARIANTS)[number];
+
+export interface FaultSpec {
+  kind: FaultKind;
+  venue: SimVenue;
+  symbol?: string;
+  durationMs?: number;
+  bps?: number;
+  /** skip_seq: how many ids to skip (default 1000). */
+  gap?: number;
+  variant?: MalformedVariant;
+}
+
+export interface ScheduledFault extends FaultSpec {
+  /** Simulated ms after start. */
+  atMs: number;
+}
+
+export class FaultSpecError extends Error {
+  override readonly name = 'FaultSpecError';
+}
+
+/** What a venue personality must offer to be faulted. `symbol` is an index, -1 = all symbols. */
+export interface FaultTarget {
+  disconnectAll(): number;
+  stall(symbol: number, untilMs: number): void;
+  skipSeq(symbol: number, gap: number): void;
+  malformed(variant: MalformedVariant): void;
+  duplicate(): void;
+}
+
+export interface Dislocator {
+  dislocate(symbol: string, venue: SimVenue, bps: number, durationMs: number): void;
+  symbolIndex(symbol: string): number;
+  readonly symbols: readonly string[];
+}
+
+/** Checks an untrusted fault description (e.g. an HTTP body) and returns a typed one. */
+export function parseFaultSpec(input: unknown): FaultSpec {
+  if (typeof input !== 'object' || input === null) throw new FaultSpecError('fault must be a JSON object');
+  const o = input as Record<string, unknown>;
+  const kind = o['kind'];
+  if (typeof kind !== 'string' || !(FAULT_KINDS as readonly string[]).includes(kind)) {
+    throw new FaultSpecError(`kind must be one of ${FAULT_KINDS.join(', ')}`);
+  }
+  const venue = o['venue'];
+  if (venue !== 'binance' && venue !== 'bybit') throw new FaultSpecError('venue must be "binance" or "bybit"');
+  const spec: FaultSpec = { kind: kind as FaultKind, venue };
+  if (o['symbol'] !== undefined) {
+    if (typeof o['symbol'] !== 'string') throw new FaultSpecError('symbol must be a string');
+    spec.symbol = o['symbol'].toUpperCase();
+  }
+  for (const key of ['durationMs', 'bps', 'gap'] as const) {
+    const v = o[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new FaultSpecError(`${key} must be a finite number`);
+    spec[key] = v;
+  }
+  if (o['variant'] !== undefined) {
+    if (typeof o['variant'] !== 'string' || !(MALFORMED_VARIANTS as readonly string[]).includes(o['variant'])) {
+      throw new FaultSpecError(`variant must be one of ${MALFORMED_VARIANTS.join(', ')}`);
+    }
+    spec.variant = o['variant'] as MalformedVariant;
+  }
+  if (spec.kind === 'dislocate') {
+    if (spec.symbol === undefined) throw new FaultSpecError('dislocate needs a symbol');
+    if (spec.bps === undefined) throw new FaultSpecError('dislocate needs bps');
+  }
+  if (spec.kind === 'stall' && spec.durationMs === undefined) throw new FaultSpecError('stall needs durationMs');
+  return spec;
+}
+
+export interface InjectedFault {
+  atMs: number;
+  spec: FaultSpec;
+}
+
+export class FaultInjector {
+  /** Every fault applied so far, in order. */
+  readonly log: InjectedFault[] = [];
+  private readonly schedule: ScheduledFault[];
+  private next = 0;
+
+  constructor(
+    private readonly targets: Record<SimVenue, FaultTarget>,
+    private readonly market: Dislocator,
+    private readonly simNow: () => number,
+    schedule: readonly ScheduledFault[] = [],
+  ) {
+    this.schedule = schedule.map((f) => ({ ...parseFaultSpec(f), atMs: f.atMs })).sort((a, b) => a.atMs - b.atMs);
+  }
+
+  /** Applies a fault now. Throws FaultSpecError on a bad description or an unknown symbol. */
+  inject(input: FaultSpec): void {
+    const spec = parseFaultSpec(input);
+    const target = this.targets[spec.venue];
+    let sym = -1;
+    if (spec.symbol !== undefined) {
+      sym = this.market.symbolIndex(spec.symbol);
+      if (sym < 0) throw new FaultSpecError(`unknown symbol ${spec.symbol} (simulating ${this.market.symbols.join(',')})`);
+    }
+    const now = this.simNow();
+    switch (spec.kind) {
+      case 'disconnect':
+        target.disconnectAll();
+        break;
+      case 'stall':
+        target.stall(sym, now + (spec.durationMs ?? 0));
+        break;
+      case 'skip_seq':
+        target.skipSeq(sym, Math.max(1, Math.floor(spec.gap ?? 1000)));
+        break;
+      case 'malformed':
+        target.malformed(spec.variant ?? 'truncated');
+        break;
+      case 'duplicate':
+        target.duplicate();
+        break;
+      case 'dislocate':
+        this.market.dislocate(spec.symbol!, spec.venue, spec.bps!, spec.durationMs ?? 500);
+        break;
+    }
+    this.log.push({ atMs: now, spec });
+  }
+
+  /** Applies the scheduled faults due by `nowMs` (simulated). */
+  runDue(nowMs: number): void {
+    while (this.next < this.schedule.length && this.schedule[this.next]!.atMs <= nowMs) {
+      this.inject(this.schedule[this.next++]!);
+    }
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * The venue simulator: one market generator feeding a Binance and a Bybit personality, each
+ * on its own uWebSockets.js app and port, so a client swaps only its base URLs.
+ *
+ * Simulated time follows the real monotonic clock: a 1 ms timer advances the generator to
+ * "now", in batches, and the personalities publish what the batch changed. Ports 0 pick free
+ * ports. `stop()` closes every socket and both listen sockets.
+ */
+import { performance } from 'node:perf_hooks';
+import uWS from 'uWebSockets.js';
+import type { TemplatedApp, us_listen_socket } from 'uWebSockets.js';
+import { BinancePersonality } from './binance-personality.js';
+import { BybitPersonality } from './bybit-personality.js';
+import { FaultInjector, FaultSpecError, parseFaultSpec, type ScheduledFault } from './faults.js';
+import { readBody, sendJson, type SimClock } from './http-util.js';
+import { MarketGenerator, type GeneratorOptions } from './market-generator.js';
+import { UpdateBatch } from './update-batch.js';
+import type { SimVenue } from './instruments.js';
+
+export interface SimOptions {
+  seed?: number;
+  symbols?: string[];
+  /** Book updates per second per venue (all symbols); roughly the message rate of the busiest stream. */
+  ratePerVenue?: number;
+  host?: string;
+  binancePort?: number;
+  bybitPort?: number;
+  /** Binance server ping interval (venue: 20 s). */
+  pingIntervalMs?: number;
+  /** Binance: close a connection this long after an unanswered ping (venue: 1 min). */
+  pongTimeoutMs?: number;
+  /** Bybit: close a connection with no inbound message for this long (venue: 10 min). */
+  bybitIdleTimeoutMs?: number;
+  /** Bybit push timing: one message per update (default) or the documented intervals. */
+  bybitPushMode?: 'per-update' | 'venue';
+  depthLevels?: number;
+  /** Mean ms between random dislocations; 0 disables them. */
+  dislocationEveryMs?: number;
+  faults?: ScheduledFault[];
+  /** Further generator settings (lead-lag, volatility, spread…). */
+  generator?: Partial<GeneratorOptions>;
+}
+
+export interface VenueUrls {
+  ws: string;
+  rest: string;
+}
+
+export interface SimStats {
+  simTimeMs: number;
+  messages: Record<SimVenue, number>;
+  connections: Record<SimVenue, number>;
+  /** Simulated ms of update events dropped because the loop fell behind. */
+  droppedBacklogMs: number;
+}
+
+export interface SimHandle {
+  /** e.g. { ws: 'ws://127.0.0.1:9001', rest: 'http://127.0.0.1:9001' }; paths are the venue's. */
+  binanceUrl: VenueUrls;
+  bybitUrl: VenueUrls;
+  ports: { binance: number; bybit: number };
+  faults: FaultInjector;
+  generator: MarketGenerator;
+  stats(): SimStats;
+  stop(): Promise<void>;
+}
+
+export class SimListenError extends Error {
+  override readonly name = 'SimListenError';
+}
+
+const MAX_BACKLOG_MS = 250; // beyond this the loop drops events rather than bursting
+
+function listen(app: TemplatedApp, host: string, port: number): Promise<us_listen_socket> {
+  return new Promise((resolve, reject) => {
+    app.listen(host, port, (sock) => {
+      if (sock) resolve(sock);
+      else reject(new SimListenError(`cannot listen on ${host}:${port}`));
+    });
+  });
+}
+
+export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> {
+  const host = opts.host ?? '127.0.0.1';
+  const rate = opts.ratePerVenue ?? 2000;
+  const t0 = performance.now();
+  const clock: SimClock = { epochMs: Date.now(), now: () => performance.now() - t0 };
+  const gen = new MarketGenerator({
+    ...opts.generator,
+    seed: opts.seed ?? 1,
+    symbols: opts.symbols ?? ['BTCUSDT', 'ETHUSDT'],
+    updatesPerSecond: rate,
+    depthLevels: opts.depthLevels ?? opts.generator?.depthLevels ?? 200,
+    dislocationEveryMs: opts.dislocationEveryMs ?? opts.generator?.dislocationEveryMs ?? 10_000,
+  });
+  const binanceApp = uWS.App();
+  const bybitApp = uWS.App();
+  const binance = new BinancePersonality(binanceApp, gen, clock, {
+    pingIntervalMs: opts.pingIntervalMs ?? 20_000,
+    pongTimeoutMs: opts.pongTimeoutMs ?? 60_000,
+  });
+  const bybit = new BybitPersonality(bybitApp, gen, clock, {
+    idleTimeoutMs: opts.bybitIdleTimeoutMs ?? 600_000,
+    pushMode: opts.bybitPushMode ?? 'per-update',
+  });
+  const faults = new FaultInjector({ binance, bybit }, gen, clock.now, opts.faults ?? []);
+
+  for (const app of [binanceApp, bybitApp]) {
+    app.post('/__sim/fault', (res) => {
+      readBody(res, 16 * 1024, (body) => {
+        if (body === null) return;
+        try {
+          faults.inject(parseFaultSpec(JSON.parse(body)));
+          sendJson(res, '200 OK', '{"ok":true}');
+        } catch (err) {
+          const msg = err instanceof FaultSpecError || err instanceof SyntaxError ? err.message : String(err);
+          sendJson(res, '400 Bad Request', JSON.stringify({ ok: false, error: msg }));
+        }
+      });
+    });
+    app.get('/__sim/stats', (res) => sendJson(res, '200 OK', JSON.stringify(stats())));
+    app.any('/*', (res) => sendJson(res, '404 Not Found', '{"code":-1,"msg":"not found"}'));
+  }
+
+  const listenBinance = await listen(binanceApp, host, opts.binancePort ?? 0);
+  let listenBybit: us_listen_socket;
+  try {
+    listenBybit = await listen(bybitApp, host, opts.bybitPort ?? 0);
+  } catch (err) {
+    uWS.us_listen_socket_close(listenBinance);
+    throw err;
+  }
+  const ports = {
+    binance: uWS.us_socket_local_port(listenBinance as never),
+    bybit: uWS.us_socket_local_port(listenBybit as never),
+  };
+
+  const batch = new UpdateBatch();
+  let dropped = 0;
+  const maxUpdates = Math.max(1000, Math.ceil(rate * 2 * (MAX_BACKLOG_MS / 1000)));
+  const tick = (): void => {
+    const now = clock.now();
+    faults.runDue(now);
+    batch.reset();
+    if (!gen.advanceTo(now, batch, maxUpdates)) {
+      // Fell behind (e.g. a long GC pause): drop the backlog instead of bursting it.
+      dropped += Math.max(0, now - gen.now);
+      gen.skipTo(now);
+      gen.advanceTo(now, batch, Infinity);
+    }
+    binance.onBatch(batch, now);
+    bybit.onBatch(batch, now);
+  };
+  const timer = setInterval(tick, 1);
+  const hkEvery = Math.max(5, Math.min(1000, (opts.pingIntervalMs ?? 20_000) / 4, (opts.pongTimeoutMs ?? 60_000) / 4,
+    (opts.bybitIdleTimeoutMs ?? 600_000) / 4));
+  const housekeeping = setInterval(() => {
+    const real = Date.now();
+    binance.housekeeping(real);
+    bybit.housekeeping(real);
+  }, hkEvery);
+
+  function stats(): SimStats {
+    return {
+      simTimeMs: clock.now(),
+      messages: { binance: binance.messagesSent, bybit: bybit.messagesSent },
+      connections: { binance: binance.connections, bybit: bybit.connections },
+      droppedBacklogMs: dropped,
+    };
+  }
+
+  let stopped = false;
+  return {
+    binanceUrl: { ws: `ws://${host}:${ports.binance}`, rest: `http://${host}:${ports.binance}` },
+    bybitUrl: { ws: `ws://${host}:${ports.bybit}`, rest: `http://${host}:${ports.bybit}` },
+    ports,
+    faults,
+    generator: gen,
+    stats,
+    async stop(): Promise<void> {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      clearInterval(housekeeping);
+      binance.closeAll();
+      bybit.closeAll();
+      uWS.us_listen_socket_close(listenBinance);
+      uWS.us_listen_socket_close(listenBybit);
+    },
+  };
+}
