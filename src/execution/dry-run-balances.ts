@@ -1,0 +1,63 @@
+/**
+ * Dry-run account balances: per venue one quote balance, and per (venue, symbol) a base
+ * balance, as spot arbitrage holds them. The dry-run executor checks them when an order
+ * reaches the venue (a buy needs quote for limit price x qty, a sell needs the base) and moves
+ * them by each fill and its fee. Infinity means "not limited".
+ */
+import { ASSET_BASE, ASSET_QUOTE, SIDE_BUY } from '../core/records.js';
+
+export interface StartingBalance {
+  /** Base asset of every symbol on this venue. */
+  base: number;
+  quote: number;
+}
+
+export class DryRunBalances {
+  readonly base: Float64Array;
+  readonly quote: Float64Array;
+
+  constructor(readonly venues: number, readonly symbols: number, start: readonly StartingBalance[]) {
+    if (start.length < venues) throw new RangeError(`starting balances for ${venues} venues needed, got ${start.length}`);
+    this.base = new Float64Array(venues * symbols);
+    this.quote = new Float64Array(venues);
+    for (let v = 0; v < venues; v++) {
+      this.quote[v] = start[v]!.quote;
+      for (let s = 0; s < symbols; s++) this.base[v * symbols + s] = start[v]!.base;
+    }
+  }
+
+  baseOf(venue: number, symbol: number): number {
+    return this.base[venue * this.symbols + symbol]!;
+  }
+
+  quoteOf(venue: number): number {
+    return this.quote[venue]!;
+  }
+
+  /**
+   * Can the account place this order? The fee is reserved too when it is charged in the asset
+   * being spent (a buy paying its fee in quote, a sell paying in base).
+   */
+  canPlace(venue: number, symbol: number, side: number, limitPx: number, qty: number, feeRate: number, feeAsset: number): boolean {
+    if (side === SIDE_BUY) {
+      const need = limitPx * qty * (feeAsset === ASSET_QUOTE ? 1 + feeRate : 1);
+      return this.quote[venue]! >= need;
+    }
+    const need = qty * (feeAsset === ASSET_BASE ? 1 + feeRate : 1);
+    return this.base[venue * this.symbols + symbol]! >= need;
+  }
+
+  /** Books a fill: `qty` base for `notional` quote, and the fee in its asset. */
+  applyFill(venue: number, symbol: number, side: number, qty: number, notional: number, fee: number, feeAsset: number): void {
+    const b = venue * this.symbols + symbol;
+    if (side === SIDE_BUY) {
+      this.base[b]! += qty;
+      this.quote[venue]! -= notional;
+    } else {
+      this.base[b]! -= qty;
+      this.quote[venue]! += notional;
+    }
+    if (feeAsset === ASSET_BASE) this.base[b]! -= fee;
+    else this.quote[venue]! -= fee;
+  }
+}

@@ -1,0 +1,120 @@
+import t from 'tap';
+import { ASSET_BASE, ASSET_QUOTE, SIDE_BUY, SIDE_SELL } from '../../src/core/records.js';
+import {
+  FEE_RULE_BASE, FEE_RULE_QUOTE, FEE_RULE_RECEIVED, FillConfigError, FillResult, FillSimulator, fillIoc,
+} from '../../src/execution/fill-simulator.js';
+import { depthRecord } from './array-book.js';
+
+const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+
+// a book: bids 99/98/97, asks 101/102/103, 1 unit each except 2 at 102
+const BOOK = depthRecord([[99, 1], [98, 1], [97, 1]], [[101, 1], [102, 2], [103, 1]]);
+const RATE = 0.001;
+
+t.test('full fill at one level', async (t) => {
+  const r = fillIoc(SIDE_BUY, 101, 0.4, BOOK.rec, BOOK.n, RATE, FEE_RULE_RECEIVED, new FillResult());
+  t.equal(r.filledQty, 0.4);
+  t.equal(r.avgPx, 101);
+  t.ok(close(r.notional, 40.4));
+  t.equal(r.levels, 1);
+  t.equal(r.worstPx, 101);
+});
+
+t.test('a buy walks three ask levels and averages the price', async (t) => {
+  const r = fillIoc(SIDE_BUY, 110, 3.5, BOOK.rec, BOOK.n, RATE, FEE_RULE_RECEIVED, new FillResult());
+  t.equal(r.filledQty, 3.5);
+  t.equal(r.levels, 3);
+  t.ok(close(r.notional, 101 + 2 * 102 + 0.5 * 103), 'notional 101 + 204 + 51.5');
+  t.ok(close(r.avgPx, 356.5 / 3.5));
+  t.equal(r.worstPx, 103);
+});
+
+t.test('a sell walks the bids down', async (t) => {
+  const r = fillIoc(SIDE_SELL, 97, 2.5, BOOK.rec, BOOK.n, RATE, FEE_RULE_RECEIVED, new FillResult());
+  t.equal(r.filledQty, 2.5);
+  t.ok(close(r.avgPx, (99 + 98 + 0.5 * 97) / 2.5));
+});
+
+t.test('the limit price stops the walk: the rest is not filled', async (t) => {
+  const buy = fillIoc(SIDE_BUY, 102, 10, BOOK.rec, BOOK.n, RATE, FEE_RULE_RECEIVED, new FillResult());
+  t.equal(buy.filledQty, 3, 'asks at 101 (1) and 102 (2), not 103');
+  t.equal(buy.worstPx, 102);
+  const sell = fillIoc(SIDE_SELL, 98.5, 10, BOOK.rec, BOOK.n, RATE, FEE_RULE_RECEIVED, new FillResult());
+  t.equal(sell.filledQty, 1, 'only the bid at 99 is >= 98.5');
+  const none = fillIoc(SIDE_BUY, 100, 1, BOOK.rec, BOOK.n, RATE, FEE_RULE_RECEIVED, new FillResult());
+  t.equal(none.filledQty, 0, 'limit below the best ask fills nothing');
+  t.equal(none.avgPx, 0);
+  t.equal(none.fee, 0);
+});
+
+t.test('partial fill when the book runs out', async (t) => {
+  const r = fillIoc(SIDE_BUY, 1000, 5, BOOK.rec, BOOK.n, RATE, FEE_RULE_RECEIVED, new FillResult());
+  t.equal(r.filledQty, 4, 'everything displayed');
+  t.equal(r.levels, 3);
+  const empty = depthRecord([], []);
+  t.equal(fillIoc(SIDE_BUY, 1000, 1, empty.rec, 0, RATE, FEE_RULE_RECEIVED, new FillResult()).filledQty, 0, 'no levels');
+  const holes = depthRecord([[99, 1]], [[101, 1], [0, 0], [103, 5]]);
+  t.equal(fillIoc(SIDE_BUY, 1000, 3, holes.rec, holes.n, RATE, FEE_RULE_RECEIVED, new FillResult()).filledQty, 1,
+    'a missing level (px 0) ends the book');
+});
+
+t.test('fees: spot charges the received asset; rules can force base or quote', async (t) => {
+  const buy = fillIoc(SIDE_BUY, 101, 2, BOOK.rec, BOOK.n, RATE, FEE_RULE_RECEIVED, new FillResult());
+  t.equal(buy.feeAsset, ASSET_BASE, 'a spot buy pays in base');
+  t.ok(close(buy.fee, 1 * RATE), 'fee = filled base x rate');
+  const sell = fillIoc(SIDE_SELL, 99, 1, BOOK.rec, BOOK.n, RATE, FEE_RULE_RECEIVED, new FillResult());
+  t.equal(sell.feeAsset, ASSET_QUOTE, 'a spot sell pays in quote');
+  t.ok(close(sell.fee, 99 * RATE), 'fee = notional x rate');
+  const buyQuote = fillIoc(SIDE_BUY, 101, 1, BOOK.rec, BOOK.n, RATE, FEE_RULE_QUOTE, new FillResult());
+  t.equal(buyQuote.feeAsset, ASSET_QUOTE);
+  t.ok(close(buyQuote.fee, 101 * RATE));
+  const sellBase = fillIoc(SIDE_SELL, 99, 1, BOOK.rec, BOOK.n, RATE, FEE_RULE_BASE, new FillResult());
+  t.equal(sellBase.feeAsset, ASSET_BASE);
+  t.ok(close(sellBase.fee, RATE));
+});
+
+t.test('fill_ratio: only that fraction of each displayed size is available', async (t) => {
+  const sim = new FillSimulator({ fillRatio: 0.5, venues: 2, symbols: 1 });
+  const r = sim.fill(0, 0, SIDE_BUY, 102, 10, BOOK.rec, BOOK.n, RATE, FEE_RULE_RECEIVED, false, new FillResult());
+  t.equal(r.filledQty, 1.5, 'half of 1 at 101 and half of 2 at 102');
+  t.throws(() => new FillSimulator({ fillRatio: 0, venues: 1, symbols: 1 }), FillConfigError);
+  t.throws(() => new FillSimulator({ fillRatio: 1.5, venues: 1, symbols: 1 }), FillConfigError);
+});
+
+t.test('consumed liquidity: two orders against one snapshot do not take the same size', async (t) => {
+  const sim = new FillSimulator({ venues: 2, symbols: 2 });
+  const out = new FillResult();
+  const book = depthRecord([[99, 1]], [[101, 1], [102, 2]], 7);
+  sim.fill(0, 0, SIDE_BUY, 102, 1.5, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, out);
+  t.equal(out.filledQty, 1.5);
+  sim.fill(0, 0, SIDE_BUY, 102, 5, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, out);
+  t.equal(out.filledQty, 1.5, 'second order gets what is left: 0 at 101, 1.5 at 102');
+  t.equal(out.avgPx, 102);
+  sim.fill(0, 0, SIDE_BUY, 102, 1, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, out);
+  t.equal(out.filledQty, 0, 'the snapshot is used up');
+  sim.fill(0, 0, SIDE_SELL, 99, 1, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, out);
+  t.equal(out.filledQty, 1, 'the other side is untouched');
+  sim.fill(1, 0, SIDE_BUY, 102, 1, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, out);
+  t.equal(out.filledQty, 1, 'another venue has its own memory');
+  sim.fill(0, 1, SIDE_BUY, 102, 1, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, out);
+  t.equal(out.filledQty, 1, 'another symbol has its own memory');
+
+  const updated = depthRecord([[99, 1]], [[101, 1], [102, 2]], 8);
+  sim.fill(0, 0, SIDE_BUY, 102, 3, updated.rec, updated.n, RATE, FEE_RULE_RECEIVED, false, out);
+  t.equal(out.filledQty, 3, 'a new book version restores the displayed size');
+});
+
+t.test('FOK fills everything or nothing', async (t) => {
+  const sim = new FillSimulator({ venues: 1, symbols: 1 });
+  const out = new FillResult();
+  sim.fill(0, 0, SIDE_BUY, 102, 3.5, BOOK.rec, BOOK.n, RATE, FEE_RULE_RECEIVED, true, out);
+  t.equal(out.filledQty, 0, 'only 3 within the limit');
+  sim.fill(0, 0, SIDE_BUY, 102, 3, BOOK.rec, BOOK.n, RATE, FEE_RULE_RECEIVED, true, out);
+  t.equal(out.filledQty, 3);
+});
+
+t.test('float dust does not turn a full fill into a partial one', async (t) => {
+  const book = depthRecord([], [[10, 0.1], [10.5, 0.2]]);
+  const r = fillIoc(SIDE_BUY, 11, 0.3, book.rec, book.n, 0, FEE_RULE_RECEIVED, new FillResult());
+  t.equal(r.filledQty, 0.3, 'exactly the order quantity (0.1 + 0.2 !== 0.3 in floats)');
+});
