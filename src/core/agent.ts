@@ -11,6 +11,11 @@ export interface Agent {
   onStart(): void;
   doWork(): number;
   onClose(): void;
+  /**
+   * Optional: the longest the agent may park right now, in ms (e.g. until its next timer is
+   * due). The runner parks for the smaller of this and the wait strategy's park timeout.
+   */
+  maxParkMs?(): number;
 }
 
 /** Shared control words of one actor thread (SharedArrayBuffer, written by the supervisor). */
@@ -65,7 +70,9 @@ export class AgentRunner {
           this.bell.cancelPark();
           this.cancelledParks++;
         } else {
-          this.bell.park(epoch, this.parkTimeoutMs);
+          const limit = agent.maxParkMs === undefined ? this.parkTimeoutMs : Math.min(this.parkTimeoutMs, agent.maxParkMs());
+          if (limit > 0) this.bell.park(epoch, limit);
+          else this.bell.cancelPark();
           this.parks++;
           cycles = 1023; // check the time and the stop flag right after a park
         }

@@ -376,7 +376,13 @@ export function computePerformance(journal: readonly JournalEntry[], hlogText?: 
 
   // Equity and returns.
   const series = equitySeries(entries);
-  const startEquity = start !== null ? num(start.start_equity) : NaN;
+  // The live bot only knows its equity once both venues have priced every symbol, so its
+  // run_start may lack start_equity: the first equity mark stands in for it.
+  let startEquity = start !== null ? num(start.start_equity) : NaN;
+  if (Number.isNaN(startEquity)) {
+    const firstEq = entries.find((e) => e.type === 'equity' && !Number.isNaN(num(e.equity)));
+    if (firstEq !== undefined) startEquity = num(firstEq.equity);
+  }
   let endEquity = end !== null ? num(end.end_equity) : NaN;
   let endEquitySource: Performance['endEquitySource'] = 'run_end';
   if (Number.isNaN(endEquity)) {

@@ -1,0 +1,177 @@
+/**
+ * The strategy actor's duty cycle: drain every feed ring and the executor's report ring, feed
+ * the pure ArbitrageStrategy, and write the intents it decides into the intent ring.
+ * No threads here (strategy.worker.ts wires it), so it can be driven directly in tests.
+ */
+import type { Agent } from '../core/agent.js';
+import { RingConsumer, RingProducer, type RecordHandler } from '../core/ring.js';
+import { monoNs } from '../core/clock.js';
+import {
+  ACTION_CANCEL, ACTION_NEW, BS_REASON, FLAG_USABLE, H_EXCH_MS, H_FLAGS, H_KIND, H_MARKET, H_PUB_NS, H_RECV_NS,
+  H_SEQ, H_SYMBOL, H_VENUE, I_ACTION, I_DEADLINE_NS, I_DECISION_NS, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY, I_ROLE,
+  I_SIDE, I_TIF, INTENT_WORDS, KIND_BOOK_STATE, KIND_INTENT, KIND_QUOTE, Q_ASK_PX, Q_ASK_SZ, Q_BID_PX, Q_BID_SZ,
+  R_CUM_QTY, R_ERROR, R_FEE, R_FEE_ASSET, R_LAST_PX, R_LAST_QTY, R_ORDER_ID, R_STATUS,
+} from '../core/records.js';
+import {
+  HOP_DECISION, HOP_PUBLISH_TO_STRATEGY, HOP_TICK_TO_INTENT, type HopRecorders,
+} from '../core/histogram.js';
+import type { ArbitrageStrategy } from '../strategy/arbitrage.js';
+import type { OrderSink } from '../strategy/events.js';
+
+/** How often (in duty cycles) the agent reads the clock for strategy timers when idle. */
+const TIMER_POLL_CYCLES = 64;
+/** Strategy timer period: order/hedge timeouts and stop-loss checks. */
+const TIMER_PERIOD_NS = 1_000_000;
+/** Longest a full intent ring may hold the strategy up before the order is refused. */
+const INTENT_OFFER_TIMEOUT_NS = 2_000_000;
+
+export interface StrategyAgentCounters {
+  quotes: number;
+  bookStates: number;
+  reports: number;
+  intents: number;
+  cancels: number;
+  intentRingFull: number;
+  unknownRecords: number;
+}
+
+/** Writes the strategy's orders as INTENT records; the hot path of a decision. */
+export class RingOrderSink implements OrderSink {
+  /** Set by the agent to the time the triggering record was read (decision latency starts there). */
+  readNs = 0;
+  constructor(
+    private readonly ring: RingProducer,
+    private readonly hist: HopRecorders,
+    private readonly counters: StrategyAgentCounters,
+    private readonly onIntent: (orderId: number, pairId: number, venue: number, symbol: number, side: number,
+      price: number, qty: number, role: number, decisionNs: number, tickRecvNs: number) => void,
+  ) {}
+
+  newOrder(orderId: number, pairId: number, venue: number, symbol: number, side: number, price: number, qty: number,
+    tif: number, role: number, decisionNs: number, deadlineNs: number, tickRecvNs: number, tickExchMs: number): boolean {
+    const r = this.ring;
+    if (!r.claim(INTENT_OFFER_TIMEOUT_NS)) {
+      this.counters.intentRingFull++;
+      return false;
+    }
+    const d = r.data;
+    const o = r.offset;
+    d[o + H_KIND] = KIND_INTENT;
+    d[o + H_VENUE] = venue;
+    d[o + H_MARKET] = 0;
+    d[o + H_SYMBOL] = symbol;
+    d[o + H_SEQ] = orderId;
+    d[o + H_EXCH_MS] = tickExchMs;
+    d[o + H_RECV_NS] = tickRecvNs;
+    d[o + H_FLAGS] = 0;
+    d[o + I_ORDER_ID] = orderId;
+    d[o + I_PAIR_ID] = pairId;
+    d[o + I_ACTION] = ACTION_NEW;
+    d[o + I_SIDE] = side;
+    d[o + I_PRICE] = price;
+    d[o + I_QTY] = qty;
+    d[o + I_TIF] = tif;
+    d[o + I_ROLE] = role;
+    d[o + I_DECISION_NS] = decisionNs;
+    d[o + I_DEADLINE_NS] = deadlineNs;
+    const now = monoNs();
+    d[o + H_PUB_NS] = now;
+    r.publish();
+    this.counters.intents++;
+    if (this.readNs > 0) this.hist.record(HOP_DECISION, now - this.readNs);
+    if (tickRecvNs > 0) this.hist.record(HOP_TICK_TO_INTENT, now - tickRecvNs);
+    this.onIntent(orderId, pairId, venue, symbol, side, price, qty, role, decisionNs, tickRecvNs);
+    return true;
+  }
+
+  cancelOrder(orderId: number, venue: number, symbol: number, nowNs: number): void {
+    const r = this.ring;
+    if (!r.claim(INTENT_OFFER_TIMEOUT_NS)) {
+      this.counters.intentRingFull++;
+      return;
+    }
+    const d = r.data;
+    const o = r.offset;
+    for (let i = 0; i < INTENT_WORDS; i++) d[o + i] = 0;
+    d[o + H_KIND] = KIND_INTENT;
+    d[o + H_VENUE] = venue;
+    d[o + H_SYMBOL] = symbol;
+    d[o + I_ORDER_ID] = orderId;
+    d[o + I_ACTION] = ACTION_CANCEL;
+    d[o + I_DECISION_NS] = nowNs;
+    d[o + H_PUB_NS] = monoNs();
+    r.publish();
+    this.counters.cancels++;
+  }
+}
+
+export class StrategyAgent implements Agent, RecordHandler {
+  readonly counters: StrategyAgentCounters = {
+    quotes: 0, bookStates: 0, reports: 0, intents: 0, cancels: 0, intentRingFull: 0, unknownRecords: 0,
+  };
+  private readonly feeds: RingConsumer[];
+  private readonly reports: RingConsumer;
+  private readonly reportHandler: RecordHandler;
+  private cycles = 0;
+  private nextTimerNs = 0;
+  sink: RingOrderSink | null = null;
+
+  constructor(
+    feeds: RingConsumer[],
+    reports: RingConsumer,
+    private readonly strategy: ArbitrageStrategy,
+    private readonly hist: HopRecorders,
+    private readonly batch = 256,
+  ) {
+    this.feeds = feeds;
+    this.reports = reports;
+    const strat = strategy;
+    const counters = this.counters;
+    this.reportHandler = {
+      onRecord(d: Float64Array, o: number): void {
+        counters.reports++;
+        strat.onReport(d[o + R_ORDER_ID]!, d[o + R_STATUS]!, d[o + R_LAST_PX]!, d[o + R_LAST_QTY]!, d[o + R_CUM_QTY]!,
+          d[o + R_FEE]!, d[o + R_FEE_ASSET]!, d[o + R_ERROR]!, monoNs());
+      },
+    };
+  }
+
+  onStart(): void {
+    this.nextTimerNs = monoNs() + TIMER_PERIOD_NS;
+  }
+
+  onClose(): void {}
+
+  doWork(): number {
+    let work = this.reports.drain(this.reportHandler, this.batch);
+    const feeds = this.feeds;
+    for (let i = 0; i < feeds.length; i++) work += feeds[i]!.drain(this, this.batch);
+    if (work > 0 || ++this.cycles >= TIMER_POLL_CYCLES) {
+      this.cycles = 0;
+      const now = monoNs();
+      if (now >= this.nextTimerNs) {
+        this.nextTimerNs = now + TIMER_PERIOD_NS;
+        this.strategy.onTimer(now);
+      }
+    }
+    return work;
+  }
+
+  /** A feed record: top of book or a book-state change. */
+  onRecord(d: Float64Array, o: number): void {
+    const now = monoNs();
+    const kind = d[o + H_KIND];
+    if (kind === KIND_QUOTE) {
+      this.counters.quotes++;
+      this.hist.record(HOP_PUBLISH_TO_STRATEGY, now - d[o + H_PUB_NS]!);
+      if (this.sink !== null) this.sink.readNs = now;
+      this.strategy.onQuote(d[o + H_VENUE]!, d[o + H_SYMBOL]!, d[o + Q_BID_PX]!, d[o + Q_BID_SZ]!, d[o + Q_ASK_PX]!,
+        d[o + Q_ASK_SZ]!, (d[o + H_FLAGS]! & FLAG_USABLE) !== 0, d[o + H_EXCH_MS]!, d[o + H_RECV_NS]!, now);
+    } else if (kind === KIND_BOOK_STATE) {
+      this.counters.bookStates++;
+      this.strategy.onBookState(d[o + H_VENUE]!, d[o + H_SYMBOL]!, (d[o + H_FLAGS]! & FLAG_USABLE) !== 0, d[o + BS_REASON]!, now);
+    } else {
+      this.counters.unknownRecords++;
+    }
+  }
+}

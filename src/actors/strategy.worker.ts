@@ -1,0 +1,64 @@
+/** Strategy actor thread: thin wiring around StrategyAgent (see strategy-agent.ts). */
+import { parentPort, workerData } from 'node:worker_threads';
+import { AgentRunner } from '../core/agent.js';
+import { Doorbell } from '../core/doorbell.js';
+import { RingConsumer, RingProducer } from '../core/ring.js';
+import { ArbitrageStrategy } from '../strategy/arbitrage.js';
+import { intentEntry, strategyEventEntry } from '../report/journal-entries.js';
+import type { SupervisorMessage } from './messages.js';
+import type { StrategyWorkerData } from './wiring.js';
+import { RingOrderSink, StrategyAgent } from './strategy-agent.js';
+import { WorkerRuntime, flatCounters } from './worker-runtime.js';
+import { monoNs } from '../core/clock.js';
+
+const d = workerData as StrategyWorkerData;
+const rt = await WorkerRuntime.create(d.actor, d.histogramIntervalMs);
+const symbols = d.symbols;
+
+const intentRing = new RingProducer(d.intentRing, new Doorbell(d.executorBell));
+const counters = { quotes: 0 };
+let sink: RingOrderSink | null = null;
+const strategy = new ArbitrageStrategy(d.config, d.filters, d.balances, {
+  newOrder: (...a) => sink!.newOrder(...a),
+  cancelOrder: (...a) => sink!.cancelOrder(...a),
+}, {
+  onEvent: (e) => rt.journal(strategyEventEntry(symbols, e)),
+});
+const agent = new StrategyAgent(d.feedRings.map((r) => new RingConsumer(r)), new RingConsumer(d.reportRing), strategy, rt.hist);
+sink = new RingOrderSink(intentRing, rt.hist, agent.counters,
+  (orderId, pairId, venue, symbol, side, price, qty, role, decisionNs, tickRecvNs) =>
+    rt.journal(intentEntry(symbols, orderId, pairId, venue, symbol, side, price, qty, role, decisionNs, tickRecvNs)));
+agent.sink = sink;
+void counters;
+
+const runner = new AgentRunner(agent, d.wait, new Doorbell(d.bell), d.control);
+
+function snapshotCounters(): Record<string, number> {
+  const p = strategy.pnl;
+  const out = flatCounters(agent.counters, strategy.stats, strategy.riskCounters, {
+    realized_pnl: p.realized, round_pnl: p.roundPnl, legging_pnl: p.leggingPnl, fees: p.fees,
+    equity: strategy.equity(), drawdown: strategy.drawdown, halted: strategy.isHalted ? 1 : 0,
+    flattening: strategy.isFlattening ? 1 : 0, open_rounds: strategy.openRounds(), live_orders: strategy.liveOrders,
+    parks: runner.parks,
+  });
+  return out;
+}
+
+parentPort!.on('message', (m: SupervisorMessage) => {
+  const now = monoNs();
+  if (m.type === 'halt') strategy.halt(m.reason, now);
+  else if (m.type === 'resume') strategy.resume(now);
+  else if (m.type === 'flatten') strategy.flatten(now);
+});
+
+function loop(): void {
+  const running = runner.runSlice(20);
+  rt.tick(snapshotCounters);
+  if (running) setImmediate(loop);
+  else {
+    rt.close(snapshotCounters());
+    parentPort!.close();
+  }
+}
+rt.post({ type: 'ready', actor: d.actor });
+loop();

@@ -1,0 +1,399 @@
+/**
+ * The supervisor (main thread, never on the hot path): allocates the shared buffers, spawns and
+ * wires the actor threads, forwards their logs to pino and their journal lines to the journal,
+ * merges their histograms, restarts a crashed feed without touching the others, serves the
+ * monitor, prints the status line, and shuts everything down in order:
+ * stop new entries → resolve open orders → stop threads → flush journal and histograms → report.
+ */
+import { Worker } from 'node:worker_threads';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { AgentControl } from '../core/agent.js';
+import { Doorbell } from '../core/doorbell.js';
+import { POLICY_BLOCK, POLICY_DROP_OLDEST, createRing, ringStats } from '../core/ring.js';
+import { QuoteBoard, createQuoteBoard, B_ASK_PX, B_BID_PX } from '../core/quote-board.js';
+import {
+  BOOK_REASON_DISCONNECTED, INTENT_WORDS, MARKET_SPOT, QUOTE_WORDS, REPORT_WORDS, VENUE_BINANCE, VENUE_BYBIT,
+  VENUE_COUNT, VENUE_NAMES,
+} from '../core/records.js';
+import type { WaitStrategyConfig } from '../core/wait-strategy.js';
+import { HistogramCollector } from '../core/hist-collector.js';
+import type { HistogramSnapshot } from '../core/histogram.js';
+import { Journal } from '../report/journal.js';
+import type { XarbConfig } from '../config/index.js';
+import type { VenueBalances, VenueFilters } from '../strategy/config.js';
+import type { WorkerMessage, SupervisorMessage } from './messages.js';
+import type { ExecutorWorkerData, FeedWorkerData, StrategyWorkerData } from './wiring.js';
+import { formatStatusLine } from './status-line.js';
+import { startMonitor, type MonitorHandle } from '../monitor/server.js';
+
+export interface SupervisorOptions {
+  config: XarbConfig;
+  runId: string;
+  runDir: string;
+  filters: VenueFilters;
+  log: Logger;
+  /** Stop by itself after this long (ms); 0 = run until a signal. */
+  durationMs: number;
+  /** Print the status line (stderr) every status_interval_ms. */
+  statusLine: boolean;
+  /** Executor seed (dry-run latency draws). */
+  seed: number;
+}
+
+interface Actor {
+  name: string;
+  kind: 'feed' | 'strategy' | 'executor';
+  file: URL;
+  data: FeedWorkerData | StrategyWorkerData | ExecutorWorkerData;
+  control: AgentControl;
+  worker: Worker | null;
+  stats: Record<string, number> | undefined;
+  closed: boolean;
+  restarts: number;
+  lastStatsMs: number;
+}
+
+export interface RunResult {
+  reason: string;
+  exitCode: number;
+  strategy: Record<string, number> | undefined;
+  actors: Record<string, Record<string, number> | undefined>;
+  rings: Record<string, ReturnType<typeof ringStats>>;
+}
+
+const FEED_RESTART_MAX = 50;
+const CLOSE_TIMEOUT_MS = 5000;
+
+export function toStrategyBalances(cfg: XarbConfig): VenueBalances {
+  const out: VenueBalances = {};
+  for (const v of VENUE_NAMES) {
+    const b = cfg.execution.initial_balances[v as 'binance' | 'bybit'];
+    out[v] = { quote: b.quote, base: Object.fromEntries(cfg.strategy.symbols.map((s) => [s, b.base])) };
+  }
+  return out;
+}
+
+export class Supervisor {
+  private readonly cfg: XarbConfig;
+  private readonly log: Logger;
+  private readonly actors: Actor[] = [];
+  private readonly board: QuoteBoard;
+  private readonly boardSab: SharedArrayBuffer;
+  private readonly collector = new HistogramCollector();
+  readonly journal: Journal;
+  private readonly symbols: string[];
+  private readonly rings: Record<string, SharedArrayBuffer> = {};
+  private monitor: MonitorHandle | null = null;
+  private timers: NodeJS.Timeout[] = [];
+  private stopping = false;
+  private stopReason = '';
+  private resolveDone: ((r: RunResult) => void) | null = null;
+  private readonly startedMs = Date.now();
+  private killSwitchOn = false;
+  private startEquityWritten = false;
+
+  constructor(private readonly opts: SupervisorOptions) {
+    this.cfg = opts.config;
+    this.log = opts.log;
+    this.symbols = [...this.cfg.strategy.symbols];
+    mkdirSync(opts.runDir, { recursive: true });
+    this.journal = new Journal(path.join(opts.runDir, 'journal.jsonl'));
+    this.boardSab = createQuoteBoard({ venues: VENUE_COUNT, symbols: this.symbols.length, levels: this.cfg.engine.depth_levels });
+    this.board = new QuoteBoard(this.boardSab);
+  }
+
+  /** Starts every actor; resolves when the run has ended (signal, duration, or fatal error). */
+  async run(): Promise<RunResult> {
+    const cfg = this.cfg;
+    const eng = cfg.engine;
+    const wait: WaitStrategyConfig = { name: eng.wait_strategy, spinPolls: eng.spin_polls, parkTimeoutMs: eng.park_timeout_ms };
+    const strategyBell = new Doorbell();
+    const executorBell = new Doorbell();
+    const intentRing = createRing(eng.order_ring_slots, INTENT_WORDS, POLICY_BLOCK);
+    const reportRing = createRing(eng.order_ring_slots, REPORT_WORDS, POLICY_BLOCK);
+    this.rings.intents = intentRing;
+    this.rings.reports = reportRing;
+    const balances = toStrategyBalances(cfg);
+
+    const feedRings: SharedArrayBuffer[] = [];
+    for (const venue of [VENUE_BINANCE, VENUE_BYBIT]) {
+      const name = VENUE_NAMES[venue]!;
+      const vc = cfg.venues[name as 'binance' | 'bybit'];
+      const ring = createRing(eng.feed_ring_slots, QUOTE_WORDS, POLICY_DROP_OLDEST);
+      this.rings[`feed:${name}`] = ring;
+      feedRings.push(ring);
+      const control = new AgentControl();
+      const data: FeedWorkerData = {
+        actor: `feed:${name}`, venue, market: MARKET_SPOT, symbols: this.symbols,
+        wsUrl: vc.connection.websocket_url, restUrl: vc.connection.rest_api_url,
+        quoteRing: ring, board: this.boardSab, strategyBell: strategyBell.sab, control: control.sab,
+        depthLevels: eng.depth_levels, staleFeedMs: eng.stale_feed_ms,
+        reconnectMinMs: vc.connection.reconnect_min_ms, reconnectMaxMs: vc.connection.reconnect_max_ms,
+        histogramIntervalMs: eng.histogram_interval_ms, depth: true,
+      };
+      this.actors.push(this.actor(`feed:${name}`, 'feed', './feed.worker.js', data, control));
+    }
+    const sControl = new AgentControl();
+    const sData: StrategyWorkerData = {
+      actor: 'strategy', symbols: this.symbols, feedRings, reportRing, intentRing, bell: strategyBell.sab,
+      executorBell: executorBell.sab, control: sControl.sab, wait,
+      config: { strategy: cfg.strategy, risk: cfg.risk, execution: cfg.execution, fees: cfg.fees },
+      filters: this.opts.filters, balances, histogramIntervalMs: eng.histogram_interval_ms,
+    };
+    const eControl = new AgentControl();
+    const eData: ExecutorWorkerData = {
+      actor: 'executor', symbols: this.symbols, intentRing, reportRing, board: this.boardSab, bell: executorBell.sab,
+      strategyBell: strategyBell.sab, control: eControl.sab, wait, histogramIntervalMs: eng.histogram_interval_ms,
+      takerFees: [cfg.fees.binance_taker_bps / 1e4, cfg.fees.bybit_taker_bps / 1e4], balances,
+      latency: {
+        entry: { model: cfg.execution.entry_latency_model, mean_ms: cfg.execution.entry_latency_mean_ms, std_ms: cfg.execution.entry_latency_std_ms },
+        response: { model: cfg.execution.response_latency_model, mean_ms: cfg.execution.response_latency_mean_ms, std_ms: cfg.execution.response_latency_std_ms },
+      },
+      seed: this.opts.seed,
+    };
+    // Consumers first, so no record is published before its reader exists.
+    this.actors.unshift(this.actor('executor', 'executor', './executor.worker.js', eData, eControl));
+    this.actors.unshift(this.actor('strategy', 'strategy', './strategy.worker.js', sData, sControl));
+
+    this.journal.append('run_start', {
+      mode: cfg.mode, run_id: this.opts.runId, symbols: this.symbols, venues: [...VENUE_NAMES],
+      balances, config: { strategy: cfg.strategy, risk: cfg.risk, execution: cfg.execution, fees: cfg.fees, engine: cfg.engine },
+    });
+
+    const done = new Promise<RunResult>((resolve) => { this.resolveDone = resolve; });
+    for (const a of this.actors) this.spawn(a);
+
+    if (cfg.monitor.enabled) {
+      try {
+        this.monitor = await startMonitor(cfg.monitor.host, cfg.monitor.port, {
+          metrics: () => this.metricsText(),
+          status: () => this.statusObject(),
+        });
+        this.log.info({ url: `${this.monitor.url}/metrics` }, 'monitor listening');
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message }, 'monitor disabled');
+      }
+    }
+    this.timers.push(setInterval(() => this.housekeeping(), 1000));
+    if (this.opts.statusLine) {
+      this.timers.push(setInterval(() => this.printStatus(), cfg.monitor.status_interval_ms));
+    }
+    if (this.opts.durationMs > 0) this.timers.push(setTimeout(() => void this.shutdown('duration elapsed'), this.opts.durationMs));
+    return done;
+  }
+
+  private actor(name: string, kind: Actor['kind'], file: string, data: Actor['data'], control: AgentControl): Actor {
+    return { name, kind, file: new URL(file, import.meta.url), data, control, worker: null, stats: undefined, closed: false, restarts: 0, lastStatsMs: 0 };
+  }
+
+  private spawn(a: Actor): void {
+    const w = new Worker(a.file, { workerData: a.data, name: a.name });
+    a.worker = w;
+    a.closed = false;
+    w.on('message', (m: WorkerMessage) => this.onMessage(a, m));
+    w.on('error', (err) => {
+      this.log.error({ actor: a.name, err: err.message, stack: err.stack }, 'actor crashed');
+      this.journal.append('risk', { rule: 'actor_crash', action: a.kind === 'feed' ? 'restart' : 'halt', detail: `${a.name}: ${err.message}` });
+    });
+    w.on('exit', (code) => {
+      a.worker = null;
+      if (this.stopping) return;
+      if (a.kind === 'feed' && a.restarts < FEED_RESTART_MAX) {
+        a.restarts++;
+        const venue = (a.data as FeedWorkerData).venue;
+        for (let s = 0; s < this.symbols.length; s++) this.board.setUsable(venue, s, false, BOOK_REASON_DISCONNECTED);
+        this.log.warn({ actor: a.name, code, restarts: a.restarts }, 'feed worker exited; restarting it');
+        setTimeout(() => { if (!this.stopping) this.spawn(a); }, Math.min(5000, 100 * 2 ** Math.min(a.restarts, 6)));
+      } else {
+        void this.shutdown(`${a.name} exited unexpectedly (code ${code})`, 1);
+      }
+    });
+  }
+
+  private onMessage(a: Actor, m: WorkerMessage): void {
+    switch (m.type) {
+      case 'log':
+        this.log[m.level]({ ...m.fields }, m.msg);
+        break;
+      case 'journal':
+        for (const e of m.entries) {
+          const { type, t, ns, ...fields } = e as { type: string; t?: number; ns?: number };
+          this.journal.append(type, fields, ns, t);
+        }
+        break;
+      case 'stats':
+        a.stats = m.counters;
+        a.lastStatsMs = Date.now();
+        if (a.kind === 'strategy') this.onStrategyStats(m.counters);
+        break;
+      case 'hist':
+        this.collector.add(m.snapshot as HistogramSnapshot);
+        break;
+      case 'closed':
+        a.stats = m.counters;
+        a.closed = true;
+        break;
+      case 'ready':
+        this.log.debug({ actor: a.name }, 'actor ready');
+        break;
+    }
+  }
+
+  private onStrategyStats(c: Record<string, number>): void {
+    // Equity marks start once both venues price every symbol (before that, mid is unknown).
+    if (!this.startEquityWritten && c.equity !== undefined && this.allBooksPriced()) this.startEquityWritten = true;
+    if (this.startEquityWritten) {
+      this.journal.append('equity', { equity: c.equity, drawdown: c.drawdown, realized_pnl: c.realized_pnl, fees: c.fees });
+    }
+  }
+
+  private allBooksPriced(): boolean {
+    const out = new Float64Array(this.board.entryWords);
+    for (let v = 0; v < VENUE_COUNT; v++) {
+      for (let s = 0; s < this.symbols.length; s++) {
+        if (!this.board.read(v, s, out) || !(out[B_BID_PX]! > 0) || !(out[B_ASK_PX]! > 0)) return false;
+      }
+    }
+    return true;
+  }
+
+  private send(kind: Actor['kind'], m: SupervisorMessage): void {
+    for (const a of this.actors) if (a.kind === kind) a.worker?.postMessage(m);
+  }
+
+  private housekeeping(): void {
+    // Kill switch file: present → halt new entries; removed → resume.
+    const present = existsSync(this.cfg.risk.kill_switch_file);
+    if (present !== this.killSwitchOn) {
+      this.killSwitchOn = present;
+      this.log.warn({ file: this.cfg.risk.kill_switch_file, present }, present ? 'kill switch file present: halting' : 'kill switch file removed: resuming');
+      this.journal.append('risk', { rule: 'kill_switch', action: present ? 'halt' : 'resume', detail: this.cfg.risk.kill_switch_file });
+      this.send('strategy', present ? { type: 'halt', reason: 'kill switch file' } : { type: 'resume' });
+    }
+    // Interval histograms for the .hlog.
+    this.collector.flushInterval();
+    // A spinning actor that stops beating is stuck.
+    const now = Date.now();
+    for (const a of this.actors) {
+      if (a.kind !== 'feed' && a.worker && a.lastStatsMs > 0 && now - a.lastStatsMs > 10_000) {
+        this.log.error({ actor: a.name, silentMs: now - a.lastStatsMs }, 'actor stopped reporting');
+      }
+    }
+  }
+
+  /** SIGUSR2: the operator's kill switch: halt new entries for the rest of the run. */
+  killSwitch(): void {
+    this.log.warn('kill switch signal: halting new entries');
+    this.journal.append('risk', { rule: 'kill_switch', action: 'halt', detail: 'signal' });
+    this.send('strategy', { type: 'halt', reason: 'kill switch signal' });
+  }
+
+  private tickToIntent(): { p50: number; p99: number; count: number } | null {
+    const h = this.collector.totalsByTag().get('tick_to_intent');
+    if (!h || h.totalCount === 0) return null;
+    return { p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99), count: h.totalCount };
+  }
+
+  private printStatus(): void {
+    const feeds: Record<string, Record<string, number> | undefined> = {};
+    for (const a of this.actors) if (a.kind === 'feed') feeds[a.name.replace('feed:', '')] = a.stats;
+    const line = formatStatusLine({
+      symbols: this.symbols, board: this.board, strategy: this.actors.find((a) => a.kind === 'strategy')?.stats,
+      feeds, tickToIntent: this.tickToIntent(), uptimeMs: Date.now() - this.startedMs,
+    });
+    process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+  }
+
+  statusObject(): unknown {
+    return {
+      run_id: this.opts.runId, mode: this.cfg.mode, uptime_ms: Date.now() - this.startedMs, stopping: this.stopping,
+      actors: Object.fromEntries(this.actors.map((a) => [a.name, { alive: a.worker !== null, restarts: a.restarts, stats: a.stats }])),
+      rings: Object.fromEntries(Object.entries(this.rings).map(([k, v]) => [k, ringStats(v)])),
+    };
+  }
+
+  metricsText(): string {
+    const lines = [this.collector.toPrometheus().trimEnd()];
+    lines.push('# HELP xarb_actor_counter Counters reported by each actor thread.', '# TYPE xarb_actor_counter gauge');
+    for (const a of this.actors) {
+      for (const [k, v] of Object.entries(a.stats ?? {})) {
+        if (Number.isFinite(v)) lines.push(`xarb_actor_counter{actor="${a.name}",name="${k}"} ${v}`);
+      }
+    }
+    lines.push('# HELP xarb_ring Ring counters (written, read, dropped, full waits, timeouts).', '# TYPE xarb_ring gauge');
+    for (const [name, sab] of Object.entries(this.rings)) {
+      const s = ringStats(sab);
+      for (const k of ['written', 'read', 'depth', 'dropped', 'fullWaits', 'timeouts'] as const) {
+        lines.push(`xarb_ring{ring="${name}",counter="${k}"} ${s[k]}`);
+      }
+    }
+    lines.push('# HELP xarb_actor_restarts_total Restarts of an actor thread.', '# TYPE xarb_actor_restarts_total counter');
+    for (const a of this.actors) lines.push(`xarb_actor_restarts_total{actor="${a.name}"} ${a.restarts}`);
+    return lines.join('\n') + '\n';
+  }
+
+  /**
+   * Orderly stop: no new entries and unwind open exposure, wait for open orders to resolve,
+   * then stop the threads (strategy and executor last, so reports still flow), write the
+   * histograms and close the journal. Idempotent.
+   */
+  async shutdown(reason: string, exitCode = 0): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.stopReason = reason;
+    this.log.info({ reason }, 'shutting down: stopping new entries and resolving open orders');
+    this.send('strategy', { type: 'flatten' });
+    const strategy = this.actors.find((a) => a.kind === 'strategy')!;
+    const settleMs = this.cfg.execution.order_timeout_ms * 2 + this.cfg.risk.hedge_timeout_ms + 2000;
+    const deadline = Date.now() + settleMs;
+    const asked = Date.now();
+    // Stats arrive once a second; wait for one taken after the flatten request showing no open work.
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      const s = strategy.stats;
+      if (strategy.worker === null) break;
+      if (strategy.lastStatsMs > asked + 50 && s && (s.open_rounds ?? 0) === 0 && (s.live_orders ?? 0) === 0) break;
+    }
+    const s = strategy.stats;
+    if (s && ((s.open_rounds ?? 0) > 0 || (s.live_orders ?? 0) > 0)) {
+      this.log.error({ open_rounds: s.open_rounds, live_orders: s.live_orders }, 'open orders or exposure left at shutdown');
+      this.journal.append('risk', { rule: 'shutdown', action: 'left_open', detail: `open_rounds=${s.open_rounds} live_orders=${s.live_orders}` });
+    }
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    // Feeds first (no new quotes), then strategy, then executor.
+    for (const kind of ['feed', 'strategy', 'executor'] as const) {
+      const group = this.actors.filter((a) => a.kind === kind);
+      for (const a of group) {
+        a.control.requestStop();
+        a.worker?.postMessage({ type: 'stop' } satisfies SupervisorMessage);
+      }
+      const until = Date.now() + CLOSE_TIMEOUT_MS;
+      while (group.some((a) => a.worker !== null && !a.closed) && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      for (const a of group) {
+        if (a.worker && !a.closed) this.log.warn({ actor: a.name }, 'actor did not close in time; terminating');
+        await a.worker?.terminate();
+        a.worker = null;
+      }
+    }
+    this.collector.flushInterval();
+    writeFileSync(path.join(this.opts.runDir, 'latency.hlog'), this.collector.toHlog([`xarb run ${this.opts.runId}`]));
+    this.journal.append('run_end', { reason, end_equity: strategy.stats?.equity, exit_code: exitCode });
+    this.journal.close();
+    this.monitor?.stop();
+    const result: RunResult = {
+      reason, exitCode, strategy: strategy.stats,
+      actors: Object.fromEntries(this.actors.map((a) => [a.name, a.stats])),
+      rings: Object.fromEntries(Object.entries(this.rings).map(([k, v]) => [k, ringStats(v)])),
+    };
+    this.resolveDone?.(result);
+  }
+
+  get reason(): string {
+    return this.stopReason;
+  }
+}

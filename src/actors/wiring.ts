@@ -1,0 +1,63 @@
+/**
+ * workerData of each actor thread: the shared buffers it uses and the configuration it needs.
+ * Built by the supervisor; everything here survives structured clone (SABs are shared).
+ */
+import type { WaitStrategyConfig } from '../core/wait-strategy.js';
+import type { ArbitrageConfig, VenueBalances, VenueFilters } from '../strategy/config.js';
+
+export interface FeedWorkerData {
+  actor: string;
+  venue: number;
+  market: number;
+  symbols: string[];
+  wsUrl: string;
+  restUrl: string;
+  quoteRing: SharedArrayBuffer;
+  board: SharedArrayBuffer;
+  strategyBell: SharedArrayBuffer;
+  control: SharedArrayBuffer;
+  depthLevels: number;
+  staleFeedMs: number;
+  reconnectMinMs: number;
+  reconnectMaxMs: number;
+  histogramIntervalMs: number;
+  /** Subscribe to the diff-depth stream and keep a synced local book (else top of book only). */
+  depth: boolean;
+}
+
+export interface StrategyWorkerData {
+  actor: string;
+  symbols: string[];
+  feedRings: SharedArrayBuffer[];
+  reportRing: SharedArrayBuffer;
+  intentRing: SharedArrayBuffer;
+  bell: SharedArrayBuffer;
+  executorBell: SharedArrayBuffer;
+  control: SharedArrayBuffer;
+  wait: WaitStrategyConfig;
+  config: ArbitrageConfig;
+  filters: VenueFilters;
+  balances: VenueBalances;
+  histogramIntervalMs: number;
+}
+
+export interface ExecutorWorkerData {
+  actor: string;
+  symbols: string[];
+  intentRing: SharedArrayBuffer;
+  reportRing: SharedArrayBuffer;
+  board: SharedArrayBuffer;
+  bell: SharedArrayBuffer;
+  strategyBell: SharedArrayBuffer;
+  control: SharedArrayBuffer;
+  wait: WaitStrategyConfig;
+  histogramIntervalMs: number;
+  /** Taker fee per venue id, as a fraction. */
+  takerFees: number[];
+  balances: VenueBalances;
+  latency: {
+    entry: { model: string; mean_ms: number; std_ms: number };
+    response: { model: string; mean_ms: number; std_ms: number };
+  };
+  seed: number;
+}

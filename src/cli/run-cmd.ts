@@ -1,0 +1,148 @@
+/**
+ * `xarb --mode dry-run|live --config FILE ...`: the bot. The original specification's modes:
+ *   backtest  --mode dry-run --start-date D --end-date D     (src/backtest, one thread)
+ *   paper     --mode dry-run --live-data                      (venues' live feeds, fill simulator)
+ *   sim       --mode dry-run --venues sim                     (in-process venue simulator; npm start)
+ *   live      --mode live                                     (signed venue APIs)
+ */
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ConfigError, formatProblem, loadConfig, applySimProfile, type XarbConfig } from '../config/index.js';
+import { createLogger } from '../core/log.js';
+import { Supervisor } from '../actors/supervisor.js';
+import { startSimulator, simSymbolFilters, type SimHandle } from '../sim/index.js';
+import type { VenueFilters } from '../strategy/config.js';
+import { parseArgs, opt, parseDuration, UsageError } from './args.js';
+import { fetchVenueFilters } from '../venues/filters-fetch.js';
+
+const FLAGS = ['live-data', 'no-status', 'help'];
+
+export function newRunId(mode: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${mode}-${randomBytes(2).toString('hex')}`;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(argv, FLAGS);
+  } catch (e) {
+    process.stderr.write(`xarb: ${(e as Error).message}\n`);
+    return 2;
+  }
+  if (args.flags.has('help')) {
+    process.stdout.write('usage: xarb --mode dry-run|live --config config/arbitrage.toml [--venues sim | --live-data | --start-date D --end-date D] [--duration 60s]\n');
+    return 0;
+  }
+  if (args.positionals.length > 0) {
+    process.stderr.write(`xarb: unexpected argument "${args.positionals[0]}" (see xarb --help)\n`);
+    return 2;
+  }
+  const mode = opt(args, 'mode') ?? 'dry-run';
+  if (mode !== 'dry-run' && mode !== 'live') {
+    process.stderr.write(`xarb: --mode must be dry-run or live, got "${mode}"\n`);
+    return 2;
+  }
+  if (opt(args, 'start-date') !== undefined || opt(args, 'end-date') !== undefined) {
+    if (mode !== 'dry-run') {
+      process.stderr.write('xarb: a backtest (--start-date/--end-date) runs in --mode dry-run\n');
+      return 2;
+    }
+    const bt = (await import('./backtest.js' as string)) as { runBacktestCommand(argv: string[]): Promise<number> };
+    return bt.runBacktestCommand(argv);
+  }
+  const configPath = opt(args, 'config') ?? 'config/arbitrage.toml';
+  let cfg: XarbConfig;
+  try {
+    cfg = loadConfig(configPath, { mode });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      for (const p of e.problems) process.stderr.write(`${formatProblem(p)}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (mode === 'live') {
+    process.stderr.write('xarb: --mode live is not available yet: signed order entry (executor live path) is not implemented in this build. '
+      + 'Use --mode dry-run --live-data for paper trading on the venues\' live feeds.\n');
+    return 2;
+  }
+  const venuesOpt = opt(args, 'venues');
+  const liveData = args.flags.has('live-data');
+  const useSim = venuesOpt === 'sim' || (!liveData && cfg.venues.profile === 'sim');
+  if (venuesOpt !== undefined && venuesOpt !== 'sim' && venuesOpt !== 'live') {
+    process.stderr.write(`xarb: --venues takes "sim" (local simulator) or "live", got "${venuesOpt}"\n`);
+    return 2;
+  }
+  if (!useSim && !liveData && venuesOpt !== 'live') {
+    process.stderr.write('xarb: choose the market data: --venues sim (local simulator), --live-data (the venues\' live feeds), '
+      + 'or --start-date/--end-date (backtest)\n');
+    return 2;
+  }
+  let durationMs = 0;
+  try {
+    const d = opt(args, 'duration');
+    if (d !== undefined) durationMs = parseDuration(d);
+  } catch (e) {
+    if (e instanceof UsageError) { process.stderr.write(`xarb: ${e.message}\n`); return 2; }
+    throw e;
+  }
+  const log = createLogger({ level: cfg.log.level, pretty: cfg.log.pretty, name: 'xarb' });
+  const runId = opt(args, 'run-id') ?? newRunId(useSim ? 'sim' : 'paper');
+  const runDir = path.resolve(opt(args, 'runs-dir') ?? 'runs', runId);
+
+  let sim: SimHandle | null = null;
+  let filters: VenueFilters;
+  if (useSim) {
+    const rate = Number(opt(args, 'sim-rate') ?? 2000);
+    const seed = Number(opt(args, 'seed') ?? cfg.backtest.seed);
+    sim = await startSimulator({
+      seed, symbols: cfg.strategy.symbols, ratePerVenue: rate, host: cfg.venues.sim_host,
+      binancePort: cfg.venues.sim_port, bybitPort: cfg.venues.sim_port === 0 ? 0 : cfg.venues.sim_port + 1,
+      depthLevels: Math.max(50, cfg.engine.depth_levels), dislocationEveryMs: Number(opt(args, 'dislocation-every-ms') ?? 4000),
+    });
+    cfg = applySimProfile(cfg, cfg.venues.sim_host, { binance: sim.ports.binance, bybit: sim.ports.bybit });
+    log.info({ binance: sim.binanceUrl.ws, bybit: sim.bybitUrl.ws, rate }, 'venue simulator started on loopback');
+  }
+  try {
+    filters = await fetchVenueFilters(cfg, cfg.strategy.symbols);
+  } catch (e) {
+    log.error({ err: (e as Error).message }, 'could not load the venues\' symbol filters');
+    if (sim) {
+      const f = simSymbolFilters(cfg.strategy.symbols);
+      filters = f as unknown as VenueFilters;
+      log.warn('using the simulator\'s built-in filters');
+    } else {
+      return 1;
+    }
+  }
+
+  const sup = new Supervisor({
+    config: cfg, runId, runDir, filters, log, durationMs, statusLine: !args.flags.has('no-status'),
+    seed: Number(opt(args, 'seed') ?? cfg.backtest.seed),
+  });
+  let signals = 0;
+  const onSignal = (sig: string) => {
+    signals++;
+    if (signals > 1) {
+      log.warn({ sig }, 'second signal: exiting now (journal lines already written are safe)');
+      process.exit(130);
+    }
+    void sup.shutdown(`signal ${sig}`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGUSR2', () => sup.killSwitch());
+  log.info({ run_id: runId, dir: runDir, mode: cfg.mode, symbols: cfg.strategy.symbols, wait: cfg.engine.wait_strategy }, 'bot starting');
+  const result = await sup.run();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  await sim?.stop();
+  log.info({ reason: result.reason }, 'bot stopped');
+  const { loadRun, writeRunArtifacts } = await import('./report-cmd.js');
+  const { formatReportText } = await import('../report/report-text.js');
+  const loaded = await loadRun(runDir);
+  await writeRunArtifacts(loaded, { html: true, csv: true });
+  process.stdout.write(`\n${formatReportText(loaded.perf)}\nrun directory: ${path.relative(process.cwd(), runDir)}\n`);
+  return result.exitCode;
+}
