@@ -87,6 +87,15 @@ export async function run(argv: string[]): Promise<number> {
     if (e instanceof UsageError) { process.stderr.write(`xarb: ${e.message}\n`); return 2; }
     throw e;
   }
+  const monitorPort = opt(args, 'monitor-port');
+  if (monitorPort !== undefined) {
+    const p = Number(monitorPort);
+    if (!Number.isInteger(p) || p < 0 || p > 65535) {
+      process.stderr.write(`xarb: --monitor-port must be an integer in [0, 65535] (0 = any free port), got "${monitorPort}"\n`);
+      return 2;
+    }
+    cfg = { ...cfg, monitor: { ...cfg.monitor, port: p } };
+  }
   const log = createLogger({ level: cfg.log.level, pretty: cfg.log.pretty, name: 'xarb' });
   const runId = opt(args, 'run-id') ?? newRunId(useSim ? 'sim' : 'paper');
   const runDir = path.resolve(opt(args, 'runs-dir') ?? 'runs', runId);
@@ -100,6 +109,9 @@ export async function run(argv: string[]): Promise<number> {
       seed, symbols: cfg.strategy.symbols, ratePerVenue: rate, host: cfg.venues.sim_host,
       binancePort: cfg.venues.sim_port, bybitPort: cfg.venues.sim_port === 0 ? 0 : cfg.venues.sim_port + 1,
       depthLevels: Math.max(50, cfg.engine.depth_levels), dislocationEveryMs: Number(opt(args, 'dislocation-every-ms') ?? 4000),
+      // Dislocations must beat both taker fees (10 bps each by default) plus slippage tolerance
+      // and min_spread_bps for the demo to trade: 45-90 bps, held long enough for a round trip.
+      generator: { dislocationBps: [45, 90], dislocationMs: [300, 1200] },
     });
     cfg = applySimProfile(cfg, cfg.venues.sim_host, { binance: sim.ports.binance, bybit: sim.ports.bybit });
     log.info({ binance: sim.binanceUrl.ws, bybit: sim.bybitUrl.ws, rate }, 'venue simulator started on loopback');
