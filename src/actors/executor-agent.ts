@@ -51,6 +51,8 @@ export class RingReportSink implements ReportSink {
 export class DryRunExecutorAgent implements Agent, RecordHandler {
   readonly counters: ExecutorCounters = { intents: 0, refused: 0, reports: 0, reportRingFull: 0 };
   private nowNs = 0;
+  /** Called when a cycle found no work (the worker flushes its journal queue there). */
+  onIdle: (() => void) | null = null;
 
   constructor(
     private readonly intents: RingConsumer,
@@ -74,6 +76,7 @@ export class DryRunExecutorAgent implements Agent, RecordHandler {
       const now = monoNs();
       if (this.exec.nextDueNs() <= now) work += this.exec.poll(now, this.book, this.sink);
     }
+    if (work === 0 && this.onIdle !== null) this.onIdle();
     return work;
   }
 

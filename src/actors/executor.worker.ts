@@ -34,6 +34,7 @@ const sink = new RingReportSink(new RingProducer(d.reportRing, new Doorbell(d.st
   (orderId, pairId, venue, symbol, side, status, price, lastPx, lastQty, cumQty, qty, fee, feeAsset, errorCode, role, ackNs) =>
     rt.journal(reportEntry(d.symbols, ackNs, orderId, pairId, venue, symbol, side, status, price, lastPx, lastQty, cumQty, qty, fee, feeAsset, errorCode, role)));
 const agent = new DryRunExecutorAgent(new RingConsumer(d.intentRing), exec, new QuoteBoardBookView(board), sink, rt.hist);
+agent.onIdle = () => rt.flushJournal();
 const runner = new AgentRunner(agent, d.wait, new Doorbell(d.bell), d.control);
 
 function counters(): Record<string, number> {

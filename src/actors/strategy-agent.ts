@@ -115,6 +115,8 @@ export class StrategyAgent implements Agent, RecordHandler {
   private cycles = 0;
   private nextTimerNs = 0;
   sink: RingOrderSink | null = null;
+  /** Called when a cycle found no work (the worker flushes its journal queue there). */
+  onIdle: (() => void) | null = null;
 
   constructor(
     feeds: RingConsumer[],
@@ -154,6 +156,7 @@ export class StrategyAgent implements Agent, RecordHandler {
         this.strategy.onTimer(now);
       }
     }
+    if (work === 0 && this.onIdle !== null) this.onIdle();
     return work;
   }
 

@@ -28,6 +28,7 @@ const agent = new StrategyAgent(d.feedRings.map((r) => new RingConsumer(r)), new
 sink = new RingOrderSink(intentRing, rt.hist, agent.counters,
   (orderId, pairId, venue, symbol, side, price, qty, role, decisionNs, tickRecvNs) =>
     rt.journal(intentEntry(symbols, orderId, pairId, venue, symbol, side, price, qty, role, decisionNs, tickRecvNs)));
+agent.onIdle = () => rt.flushJournal();
 agent.sink = sink;
 void counters;
 

@@ -15,7 +15,7 @@ import type { VenueFilters } from '../strategy/config.js';
 import { parseArgs, opt, parseDuration, UsageError } from './args.js';
 import { fetchVenueFilters } from '../venues/filters-fetch.js';
 
-const FLAGS = ['live-data', 'no-status', 'help'];
+const FLAGS = ['live-data', 'no-status', 'no-progress', 'help'];
 
 export function newRunId(mode: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);

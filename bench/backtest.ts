@@ -1,0 +1,172 @@
+/**
+ * Backtest benchmarks (`npm run bench -- backtest [--quick]`):
+ *   - engine loop over pre-decoded top-of-book events (no parsing, no I/O): events/s
+ *   - engine over frames already in memory (venue parsers + book sync), top / 20-level depth
+ *   - end to end from .jsonl.gz files (gunzip + line decode + the above), top / depth
+ *   - sweep of 4 points with 2 workers vs 1 (speed-up)
+ *   - peak RSS of a child process backtesting N synthetic days (streaming, not loaded whole)
+ * Synthetic data is written to a temp dir first (xarb data synth's generator).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { gunzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../src/config/index.js';
+import { BacktestEngine } from '../src/backtest/engine.js';
+import { arbitrageConfig, runBacktest, strategyBalances } from '../src/backtest/run.js';
+import { synthesize } from '../src/backtest/synth.js';
+import { runSweep, grid, parseParam, type SweepTask } from '../src/backtest/sweep.js';
+import { LINE_FRAME, LINE_SNAPSHOT, StoreLineDecoder } from '../src/backtest/store-line.js';
+import type { JournalLineSink } from '../src/backtest/journal-writer.js';
+import { ConstantLatency } from '../src/execution/latency-model.js';
+import { simSymbolFilters } from '../src/sim/instruments.js';
+import type { VenueFilters } from '../src/strategy/config.js';
+import { BinanceFrameParser } from '../src/venues/binance/frame-parser.js';
+import { BybitFrameParser } from '../src/venues/bybit/frame-parser.js';
+import { MSG_QUOTE } from '../src/venues/parsed-frame.js';
+import { SymbolTable } from '../src/core/symbols.js';
+import type { BenchRow } from './types.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const NULL_JOURNAL: JournalLineSink = { append: () => undefined };
+
+function row(name: string, opsPerS: number, extra: Record<string, string | number | boolean | null> = {}): BenchRow {
+  // Throughput suites: no per-event percentiles (timing each event would cost more than the
+  // event); mean_ns_per_op is 1e9 / ops_per_s.
+  const ns = opsPerS > 0 ? 1e9 / opsPerS : NaN;
+  return { case: name, p50_ns: NaN, p99_ns: NaN, p999_ns: NaN, max_ns: NaN, ops_per_s: Math.round(opsPerS), mean_ns_per_op: Math.round(ns), ...extra };
+}
+
+interface Loaded { venue: number; symbol: number; t: number; kind: number; frame: Buffer; text: string }
+
+/** Every line of the day files, decoded, merged by time (in memory: the bench only). */
+function loadFrames(data: string, date: string): Loaded[] {
+  const out: Loaded[] = [];
+  const dec = new StoreLineDecoder();
+  ['binance', 'bybit'].forEach((venue, v) => {
+    const buf = gunzipSync(readFileSync(path.join(data, venue, 'spot', 'BTCUSDT', `${date}.jsonl.gz`)));
+    let pos = 0;
+    let t0s = 0;
+    let t0n = 0;
+    while (pos < buf.length) {
+      const nl = buf.indexOf(10, pos);
+      dec.decodeTime(buf, pos);
+      const kind = dec.decodeBody(buf, pos, nl);
+      if (out.length === 0 && kind !== LINE_FRAME && kind !== LINE_SNAPSHOT) { t0s = dec.tSec; t0n = dec.tNsec; }
+      if (kind === LINE_FRAME || kind === LINE_SNAPSHOT) {
+        if (t0s === 0) { t0s = dec.tSec; t0n = dec.tNsec; }
+        const t = (dec.tSec - t0s) * 1e9 + (dec.tNsec - t0n);
+        out.push({ venue: v, symbol: 0, t, kind, frame: kind === LINE_FRAME ? Buffer.from(dec.out.subarray(0, dec.frameLen)) : Buffer.alloc(0),
+          text: kind === LINE_SNAPSHOT ? String(dec.obj!['snapshot']) : '' });
+      }
+      pos = nl + 1;
+    }
+  });
+  out.sort((a, b) => a.t - b.t || a.venue - b.venue);
+  return out;
+}
+
+export async function runBacktestBench(opts: { quick?: boolean }): Promise<BenchRow[]> {
+  const quick = opts.quick === true;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'xarb-bench-bt-'));
+  const rows: BenchRow[] = [];
+  try {
+    const data = path.join(dir, 'data');
+    const rate = quick ? 2 : 20;
+    const date = '2024-01-01';
+    await synthesize({ dataDir: data, symbols: ['BTCUSDT'], startDate: date, endDate: date, rate, seed: 1 });
+    const cfgText = readFileSync(path.join(ROOT, 'config', 'arbitrage.toml'), 'utf8')
+      .replace(/data_dir = "data"/, `data_dir = ${JSON.stringify(data)}`)
+      .replace(/binance = "binance.toml"/, `binance = ${JSON.stringify(path.join(ROOT, 'config', 'binance.toml'))}`)
+      .replace(/bybit = "bybit.toml"/, `bybit = ${JSON.stringify(path.join(ROOT, 'config', 'bybit.toml'))}`);
+    const cfgPath = path.join(dir, 'arbitrage.toml');
+    writeFileSync(cfgPath, cfgText);
+    const config = loadConfig(cfgPath, { mode: 'dry-run' });
+    const filters = simSymbolFilters(['BTCUSDT']) as unknown as VenueFilters;
+    const newEngine = (book: 'top' | 'depth') => new BacktestEngine({
+      config: arbitrageConfig(config), filters, balances: strategyBalances(config), journal: NULL_JOURNAL, wallStartMs: Date.UTC(2024, 0, 1),
+      entryLatency: new ConstantLatency(1e6), responseLatency: new ConstantLatency(1e6), book,
+    });
+
+    // 1. pre-decoded top of book
+    const frames = loadFrames(data, date);
+    const syms = new SymbolTable(['BTCUSDT']);
+    const bp = new BinanceFrameParser(syms);
+    const yp = new BybitFrameParser(syms);
+    const quotes: number[] = [];
+    for (const f of frames) {
+      if (f.kind !== LINE_FRAME) continue;
+      const p = f.venue === 0 ? bp : yp;
+      if (p.parse(f.frame, f.frame.length) !== MSG_QUOTE) continue;
+      const fr = p.frame;
+      quotes.push(f.venue, f.t, fr.bidPx, fr.bidSz, fr.askPx, fr.askSz);
+    }
+    const q = Float64Array.from(quotes);
+    const nq = q.length / 6;
+    for (let rep = 0; rep < (quick ? 1 : 3); rep++) {
+      const e = newEngine('top');
+      const t0 = performance.now();
+      for (let i = 0; i < q.length; i += 6) e.onTopOfBook(q[i]!, 0, q[i + 1]!, 0, q[i + 2]!, q[i + 3]!, q[i + 4]!, q[i + 5]!);
+      const secs = (performance.now() - t0) / 1000;
+      if (rep === (quick ? 0 : 2)) rows.push(row('engine loop, pre-decoded top-of-book events', nq / secs, { events: nq, rounds: e.roundsOpened }));
+    }
+
+    // 2. frames in memory: parse + book sync + strategy + fills
+    for (const book of ['top', 'depth'] as const) {
+      const e = newEngine(book);
+      const t0 = performance.now();
+      for (const f of frames) {
+        if (f.kind === LINE_FRAME) e.onFrame(f.venue, f.t, f.frame, f.frame.length);
+        else e.onSnapshot(f.venue, 0, f.t, f.text);
+      }
+      const secs = (performance.now() - t0) / 1000;
+      rows.push(row(`engine over in-memory frames (${book === 'top' ? 'top of book fills' : '20-level depth fills'})`, frames.length / secs,
+        { events: frames.length, rounds: e.roundsOpened }));
+    }
+
+    // 3. end to end from .jsonl.gz
+    for (const book of ['top', 'depth'] as const) {
+      const t0 = performance.now();
+      const r = await runBacktest({ config, startDate: date, endDate: date, runsDir: path.join(dir, 'runs'), runId: `e2e-${book}`, book, artifacts: false });
+      const secs = (performance.now() - t0) / 1000;
+      rows.push(row(`end to end from .jsonl.gz (${book})`, r.events / secs, { events: r.events, seconds: Number(secs.toFixed(2)) }));
+    }
+
+    // 4. sweep speed-up
+    const points = grid([parseParam('min_spread_bps=2,4', config), parseParam('slippage_tolerance=0.0005,0.001', config)]);
+    const time = async (workers: number): Promise<number> => {
+      const tasks: SweepTask[] = points.map((overrides, i) => ({
+        configPath: cfgPath, overrides, startDate: date, endDate: date, runsDir: path.join(dir, `sweep${workers}`), runId: `p${i}`, book: 'depth',
+      }));
+      const t0 = performance.now();
+      await runSweep(tasks, { workers });
+      return (performance.now() - t0) / 1000;
+    };
+    const s1 = await time(1);
+    const s2 = await time(2);
+    rows.push(row('sweep 4 points, 1 worker', points.length / s1, { seconds: Number(s1.toFixed(2)) }));
+    rows.push(row('sweep 4 points, 2 workers', points.length / s2, { seconds: Number(s2.toFixed(2)), speedup: Number((s1 / s2).toFixed(2)), cores: os.availableParallelism() }));
+
+    // 5. peak RSS over N days, in a child process
+    const days = quick ? 2 : 7;
+    const data7 = path.join(dir, 'data7');
+    const rate7 = quick ? 1 : 5;
+    await synthesize({ dataDir: data7, symbols: ['BTCUSDT'], startDate: '2024-01-01', endDate: `2024-01-0${days}`, rate: rate7, seed: 2, fairStepMs: 50 });
+    const script = `
+      const { loadConfig } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/config/index.js'))});
+      const { runBacktest } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/backtest/run.js'))});
+      const config = loadConfig(${JSON.stringify(cfgPath)}, { mode: 'dry-run' });
+      const t0 = performance.now();
+      const r = await runBacktest({ config, startDate: '2024-01-01', endDate: '2024-01-0${days}', dataDir: ${JSON.stringify(data7)}, runsDir: ${JSON.stringify(path.join(dir, 'runs7'))}, artifacts: false });
+      console.log(JSON.stringify({ events: r.events, secs: (performance.now() - t0) / 1000, maxRssKb: process.resourceUsage().maxRSS }));`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    const res = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as { events: number; secs: number; maxRssKb: number };
+    rows.push(row(`${days} synthetic days (${rate7} updates/s/venue), child process`, res.events / res.secs,
+      { events: res.events, seconds: Number(res.secs.toFixed(1)), peak_rss_mb: Math.round(res.maxRssKb / 1024) }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}

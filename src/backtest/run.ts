@@ -1,0 +1,208 @@
+/**
+ * One backtest, end to end: check the data files, stream and merge them, run the engine,
+ * write runs/<run-id>/{journal.jsonl, latency.hlog, report.html, trades.csv}.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { Histogram } from 'hdr-histogram-js';
+import type { XarbConfig } from '../config/index.js';
+import { buildAccumulator } from '../core/hist-collector.js';
+import { VENUE_COUNT, VENUE_NAMES } from '../core/records.js';
+import { dateStartMs, datesBetween, MS_PER_DAY, pathFor } from '../data/store.js';
+import { formatHlog } from '../report/hlog-writer.js';
+import { simSymbolFilters } from '../sim/instruments.js';
+import type { ArbitrageConfig, VenueBalances, VenueFilters } from '../strategy/config.js';
+import { BacktestEngine, type BookMode } from './engine.js';
+import { BufferedJournal } from './journal-writer.js';
+import { latencyFromConfig, latencyFromHlog, ObservedLatency, type OrderLatency } from './latency.js';
+import { Progress } from './progress.js';
+import { NEED_MORE, SeriesReader } from './series-reader.js';
+import { LINE_FRAME } from './store-line.js';
+
+export const JOURNAL_FILE = 'journal.jsonl';
+export const HLOG_FILE = 'latency.hlog';
+
+export class MissingDataError extends Error {
+  override readonly name = 'MissingDataError';
+  constructor(readonly missing: string[], message: string) {
+    super(message);
+  }
+}
+
+export interface BacktestOptions {
+  config: XarbConfig;
+  /** Path of the config file (for the commands suggested in errors). */
+  configPath?: string;
+  startDate: string;
+  endDate: string;
+  /** Default: [backtest] data_dir. */
+  dataDir?: string;
+  /** Default: "runs". */
+  runsDir?: string;
+  /** Default: bt-<start>-<end>-<hash of config and options>: same inputs, same directory. */
+  runId?: string;
+  book?: BookMode;
+  /** Added to every recorded receive time (default [backtest] feed_latency_ms). */
+  feedLatencyMs?: number;
+  /** Extra feed latency per venue, ms, e.g. { bybit: 30 } for a host far from Bybit. */
+  venueOffsetMs?: Partial<Record<string, number>>;
+  /** Empirical order latency from a recorded .hlog. */
+  latencyHlog?: string;
+  /** Seed of the latency draws (default [backtest] seed). */
+  seed?: number;
+  equityEveryMs?: number;
+  timerStepMs?: number;
+  /** Symbol filters (default: the simulator's instrument table). */
+  filters?: VenueFilters;
+  progress?: boolean;
+  /** Also write report.html and trades.csv (default true). */
+  artifacts?: boolean;
+}
+
+export interface BacktestResult {
+  runId: string;
+  runDir: string;
+  events: number;
+  quotes: number;
+  journalLines: number;
+  endEquity: number;
+  latencySource: string;
+  frameErrors: number;
+}
+
+export function strategyBalances(cfg: XarbConfig): VenueBalances {
+  const out: VenueBalances = {};
+  for (const v of VENUE_NAMES) {
+    const b = cfg.execution.initial_balances[v as 'binance' | 'bybit'];
+    const base: Record<string, number> = {};
+    for (const s of cfg.strategy.symbols) base[s.toUpperCase()] = b.base;
+    out[v] = { quote: b.quote, base };
+  }
+  return out;
+}
+
+export function arbitrageConfig(cfg: XarbConfig): ArbitrageConfig {
+  return { strategy: cfg.strategy, risk: cfg.risk, execution: cfg.execution, fees: cfg.fees } as unknown as ArbitrageConfig;
+}
+
+/** Every day file the run needs, in series order (venue, then symbol), or MissingDataError. */
+export function dataFiles(dataDir: string, symbols: readonly string[], start: string, end: string, configPath = 'config/arbitrage.toml'): string[][] {
+  const dates = datesBetween(start, end);
+  const series: string[][] = [];
+  const missing: string[] = [];
+  for (const venue of VENUE_NAMES) {
+    for (const sym of symbols) {
+      const files = dates.map((d) => pathFor(dataDir, venue, 'spot', sym, d));
+      for (const f of files) if (!existsSync(f)) missing.push(f);
+      series.push(files);
+    }
+  }
+  if (missing.length > 0) {
+    const list = missing.slice(0, 8).map((f) => `  ${f}`).join('\n') + (missing.length > 8 ? `\n  ... and ${missing.length - 8} more` : '');
+    const syms = symbols.join(',');
+    throw new MissingDataError(missing,
+      `missing market data for ${start}..${end} (${missing.length} file${missing.length === 1 ? '' : 's'}):\n${list}\n` +
+      'make it with one of:\n' +
+      `  xarb data synth --config ${configPath} --start-date ${start} --end-date ${end} --symbols ${syms} --out ${dataDir}   (synthetic)\n` +
+      `  xarb record --config ${configPath} --venues binance,bybit --symbols ${syms} --out ${dataDir}   (record live feeds)\n` +
+      `  xarb import ...   (convert a downloaded data set into ${dataDir})`);
+  }
+  return series;
+}
+
+function defaultRunId(o: BacktestOptions, seed: number): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify({ s: o.config.strategy, r: o.config.risk, e: o.config.execution, f: o.config.fees, b: o.book ?? 'depth',
+    fl: o.feedLatencyMs, vo: o.venueOffsetMs ?? null, lh: o.latencyHlog ?? null, seed, eq: o.equityEveryMs ?? null, tm: o.timerStepMs ?? null }));
+  return `bt-${o.startDate}-${o.endDate}-${h.digest('hex').slice(0, 8)}`;
+}
+
+const TAGS = ['sent_to_ack', 'order_entry', 'order_response'] as const;
+
+export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
+  const cfg = o.config;
+  const symbols = cfg.strategy.symbols.map((s) => s.toUpperCase());
+  const dataDir = o.dataDir ?? cfg.backtest.data_dir;
+  const series = dataFiles(dataDir, symbols, o.startDate, o.endDate, o.configPath);
+  const seed = o.seed ?? cfg.backtest.seed;
+  const runId = o.runId ?? defaultRunId(o, seed);
+  const runDir = path.resolve(o.runsDir ?? 'runs', runId);
+  mkdirSync(runDir, { recursive: true });
+  const startMs = dateStartMs(o.startDate);
+  const totalNs = (dateStartMs(o.endDate) + MS_PER_DAY - startMs) * 1e6;
+
+  const hists: Histogram[] = TAGS.map(() => buildAccumulator());
+  const rec = (k: number, ns: number): void => {
+    hists[k]!.recordValue(ns < 1 ? 1 : Math.round(ns));
+  };
+  const lat: OrderLatency = o.latencyHlog !== undefined ? latencyFromHlog(o.latencyHlog, seed) : latencyFromConfig(cfg.execution, seed);
+  const filters = o.filters ?? (simSymbolFilters(symbols) as unknown as VenueFilters);
+  const balances = strategyBalances(cfg);
+  const journal = new BufferedJournal(path.join(runDir, JOURNAL_FILE));
+  const engine = new BacktestEngine({
+    config: arbitrageConfig(cfg), filters, balances, journal, wallStartMs: startMs, book: o.book ?? 'depth',
+    entryLatency: new ObservedLatency(lat.entry, (ns) => rec(1, ns)),
+    responseLatency: new ObservedLatency(lat.response, (ns) => rec(2, ns)),
+    equityEveryNs: (o.equityEveryMs ?? 60_000) * 1e6, timerStepNs: (o.timerStepMs ?? 10) * 1e6,
+    onLatency: (_tag, ns) => rec(0, ns),
+  });
+  const feedMs = o.feedLatencyMs ?? cfg.backtest.feed_latency_ms;
+  const offsets = new Float64Array(VENUE_COUNT);
+  for (let v = 0; v < VENUE_COUNT; v++) offsets[v] = (feedMs + (o.venueOffsetMs?.[VENUE_NAMES[v]!] ?? 0)) * 1e6;
+  engine.start(runId, { strategy: cfg.strategy, risk: cfg.risk, execution: cfg.execution, fees: cfg.fees, backtest: cfg.backtest }, balances, {
+    backtest: {
+      start_date: o.startDate, end_date: o.endDate, data_dir: dataDir, book: o.book ?? 'depth', feed_latency_ms: feedMs,
+      venue_offset_ms: o.venueOffsetMs ?? {}, latency: lat.source, seed,
+    },
+  });
+
+  const readers: SeriesReader[] = [];
+  let k = 0;
+  for (let v = 0; v < VENUE_COUNT; v++) {
+    for (let s = 0; s < symbols.length; s++) readers.push(new SeriesReader(v, s, series[k++]!, startMs));
+  }
+  for (const r of readers) await r.next();
+  const progress = new Progress(`backtest ${o.startDate}..${o.endDate}`, totalNs, o.progress ?? false);
+  const n = readers.length;
+  let lastNs = 0;
+  let counter = 0;
+  for (;;) {
+    let best: SeriesReader | null = null;
+    let bt = Infinity;
+    for (let i = 0; i < n; i++) {
+      const r = readers[i]!;
+      const t = r.headNs + offsets[r.venue]!;
+      if (t < bt) {
+        bt = t;
+        best = r;
+      }
+    }
+    if (best === null) break;
+    // Merged streams keep local time monotonic even if a file's lines are slightly out of order.
+    if (bt < lastNs) bt = lastNs;
+    if (best.kind === LINE_FRAME) engine.onFrame(best.venue, bt, best.decoder.out, best.decoder.frameLen);
+    else engine.onSnapshot(best.venue, best.symbol, bt, best.snapshotText);
+    lastNs = bt;
+    if (best.tryNext() === NEED_MORE) await best.next();
+    if ((++counter & 0xffff) === 0) progress.update(bt, engine.events, engine.roundsOpened);
+  }
+  const c = cfg.execution.order_timeout_ms;
+  const endEquity = engine.finish(lastNs, Math.max(2 * c, cfg.risk.hedge_timeout_ms * 2) * 1e6 * 6);
+  journal.close();
+  progress.done(engine.events);
+
+  const intervals = TAGS.map((tag, i) => ({ tag, startMs, endMs: engine.wallOf(engine.nowNs), histogram: hists[i]! }))
+    .filter((i) => i.histogram.totalCount > 0);
+  if (intervals.length > 0) {
+    writeFileSync(path.join(runDir, HLOG_FILE), formatHlog({ startTimeMs: startMs, valueUnit: 'ns', comments: ['xarb backtest: simulated order latencies'] }, intervals));
+  }
+  if (o.artifacts ?? true) {
+    const { loadRun, writeRunArtifacts } = await import('../cli/report-cmd.js');
+    await writeRunArtifacts(await loadRun(runDir), { html: true, csv: true });
+  }
+  return {
+    runId, runDir, events: engine.events, quotes: engine.quotes, journalLines: journal.lines, endEquity,
+    latencySource: lat.source, frameErrors: engine.frameErrors,
+  };
+}

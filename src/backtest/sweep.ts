@@ -1,0 +1,155 @@
+/**
+ * Parameter sweeps: a grid of config overrides, each point one full backtest on a piscina
+ * worker (sweep-worker.ts, compiled to dist), ranked by Sharpe ratio.
+ *
+ *   --param min_spread_bps=5:30:5          from:to:step (inclusive)
+ *   --param slippage_tolerance=0.0005,0.001 a list
+ * A key is looked up in [strategy], [risk], [execution], [fees] (or give section.key).
+ */
+import os from 'node:os';
+import { Piscina } from 'piscina';
+import type { XarbConfig } from '../config/index.js';
+import type { BookMode } from './engine.js';
+
+export class SweepParamError extends Error {
+  override readonly name = 'SweepParamError';
+}
+
+const SECTIONS = ['strategy', 'risk', 'execution', 'fees'] as const;
+
+export interface SweepParam {
+  section: string;
+  key: string;
+  values: number[];
+}
+
+export function parseParam(spec: string, cfg: XarbConfig): SweepParam {
+  const eq = spec.indexOf('=');
+  if (eq <= 0) throw new SweepParamError(`bad --param "${spec}" (expected key=from:to:step or key=a,b,c)`);
+  const name = spec.slice(0, eq).trim();
+  const body = spec.slice(eq + 1).trim();
+  let section: string | undefined;
+  let key = name;
+  if (name.includes('.')) [section, key] = name.split('.', 2) as [string, string];
+  const tables = cfg as unknown as Record<string, Record<string, unknown>>;
+  if (section === undefined) section = SECTIONS.find((s) => typeof tables[s]?.[key] === 'number');
+  if (section === undefined || typeof tables[section]?.[key] !== 'number') {
+    throw new SweepParamError(`--param ${name}: no numeric key "${key}" in [${SECTIONS.join('], [')}]`);
+  }
+  let values: number[];
+  const range = /^(-?[\d.eE+-]+):(-?[\d.eE+-]+):([\d.eE+-]+)$/.exec(body);
+  if (range) {
+    const [a, b, step] = [Number(range[1]), Number(range[2]), Number(range[3])];
+    if (![a, b, step].every(Number.isFinite) || !(step > 0) || b < a) throw new SweepParamError(`--param ${name}: bad range "${body}"`);
+    values = [];
+    const n = Math.floor((b - a) / step + 1e-9);
+    for (let i = 0; i <= n; i++) values.push(Number((a + i * step).toPrecision(12)));
+  } else {
+    values = body.split(',').map((v) => Number(v.trim()));
+    if (values.length === 0 || !values.every(Number.isFinite)) throw new SweepParamError(`--param ${name}: bad value list "${body}"`);
+  }
+  return { section, key, values };
+}
+
+export type Override = [section: string, key: string, value: number];
+
+/** Cartesian product, the first parameter varying slowest. */
+export function grid(params: readonly SweepParam[]): Override[][] {
+  let out: Override[][] = [[]];
+  for (const p of params) {
+    const next: Override[][] = [];
+    for (const prefix of out) for (const v of p.values) next.push([...prefix, [p.section, p.key, v]]);
+    out = next;
+  }
+  return out;
+}
+
+export function applyOverrides(cfg: XarbConfig, overrides: readonly Override[]): XarbConfig {
+  const copy = structuredClone(cfg) as unknown as Record<string, Record<string, unknown>>;
+  for (const [section, key, value] of overrides) copy[section]![key] = value;
+  return copy as unknown as XarbConfig;
+}
+
+/** What a worker runs: one backtest. */
+export interface SweepTask {
+  configPath: string;
+  overrides: Override[];
+  startDate: string;
+  endDate: string;
+  dataDir?: string;
+  runsDir: string;
+  runId: string;
+  book: BookMode;
+  latencyHlog?: string;
+  seed?: number;
+}
+
+export interface SweepMetrics {
+  runId: string;
+  overrides: Override[];
+  sharpe: number | null;
+  totalReturn: number | null;
+  maxDrawdown: number | null;
+  realizedPnl: number;
+  fees: number;
+  rounds: number;
+  winRate: number | null;
+  events: number;
+}
+
+export interface SweepOptions {
+  workers?: number;
+  onDone?: (m: SweepMetrics, done: number, total: number) => void;
+}
+
+/** Runs every task on a piscina pool; results in task order. */
+export async function runSweep(tasks: readonly SweepTask[], o: SweepOptions = {}): Promise<SweepMetrics[]> {
+  const workers = Math.max(1, Math.min(o.workers ?? os.availableParallelism(), tasks.length));
+  const pool = new Piscina({ filename: new URL('./sweep-worker.js', import.meta.url).href, minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
+  let done = 0;
+  try {
+    return await Promise.all(tasks.map(async (t) => {
+      const m = (await pool.run(t)) as SweepMetrics;
+      done++;
+      o.onDone?.(m, done, tasks.length);
+      return m;
+    }));
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** Best Sharpe first; n/a last; ties keep grid order. */
+export function rankBySharpe(rows: readonly SweepMetrics[]): SweepMetrics[] {
+  const idx = rows.map((r, i) => ({ r, i }));
+  idx.sort((a, b) => {
+    const sa = a.r.sharpe ?? -Infinity;
+    const sb = b.r.sharpe ?? -Infinity;
+    return sb !== sa ? (sb > sa ? 1 : -1) : a.i - b.i;
+  });
+  return idx.map((x) => x.r);
+}
+
+const num = (x: number | null, d = 4): string => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
+
+export function sweepCsv(rows: readonly SweepMetrics[]): string {
+  const keys = rows[0]?.overrides.map(([s, k]) => `${s}.${k}`) ?? [];
+  const head = ['rank', ...keys, 'sharpe', 'total_return', 'max_drawdown', 'realized_pnl', 'fees', 'rounds', 'win_rate', 'events', 'run_id'];
+  const lines = [head.join(',')];
+  rows.forEach((r, i) => {
+    lines.push([String(i + 1), ...r.overrides.map((o) => String(o[2])), num(r.sharpe, 6), num(r.totalReturn, 8), num(r.maxDrawdown, 8),
+      num(r.realizedPnl, 6), num(r.fees, 6), String(r.rounds), num(r.winRate, 6), String(r.events), r.runId].join(','));
+  });
+  return lines.join('\n') + '\n';
+}
+
+export function sweepTable(rows: readonly SweepMetrics[]): string {
+  const keys = rows[0]?.overrides.map(([, k]) => k) ?? [];
+  const head = ['#', ...keys, 'sharpe', 'return %', 'max dd %', 'pnl', 'rounds', 'win %'];
+  const cells = rows.map((r, i) => [String(i + 1), ...r.overrides.map((o) => String(o[2])), num(r.sharpe, 3),
+    r.totalReturn === null ? 'n/a' : (r.totalReturn * 100).toFixed(4), r.maxDrawdown === null ? 'n/a' : (r.maxDrawdown * 100).toFixed(3),
+    r.realizedPnl.toFixed(2), String(r.rounds), r.winRate === null ? 'n/a' : (r.winRate * 100).toFixed(1)]);
+  const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => c.map((v, i) => v.padStart(w[i]!)).join('  ');
+  return [line(head), line(w.map((n) => '-'.repeat(n))), ...cells.map(line)].join('\n');
+}

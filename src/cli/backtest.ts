@@ -1,0 +1,77 @@
+/**
+ * `xarb --mode dry-run --config FILE --start-date D --end-date D [options]`: a backtest over
+ * the market-data store (run-cmd.ts hands the whole argv here). Options:
+ *   --data DIR              store root (default [backtest] data_dir)
+ *   --runs-dir DIR          default runs
+ *   --run-id ID             default bt-<start>-<end>-<hash of config and options>
+ *   --book top|depth        fill against the top of book only, or the depth books too (default depth)
+ *   --feed-latency-ms N     added to recorded receive times (default [backtest] feed_latency_ms)
+ *   --venue-offset V=MS,..  extra feed latency per venue, e.g. bybit=30
+ *   --latency-hlog FILE     empirical order latency from a recorded latency.hlog
+ *   --seed N                latency draws (default [backtest] seed)
+ *   --equity-every 60s      cadence of equity/spread journal entries
+ *   --no-progress           no progress output on stderr
+ * Exit codes: 0 ok, 2 usage / config / missing data, 1 anything else.
+ */
+import path from 'node:path';
+import { ConfigError, formatProblem, loadConfig } from '../config/index.js';
+import { StoreError } from '../data/store.js';
+import { LatencyHlogError } from '../backtest/latency.js';
+import { MissingDataError, runBacktest } from '../backtest/run.js';
+import { opt, parseArgs, parseDuration, UsageError } from './args.js';
+
+const FLAGS = ['no-progress', 'help', 'no-status', 'live-data'];
+
+export function parseVenueOffsets(text: string | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (text === undefined) return out;
+  for (const part of text.split(',')) {
+    const m = /^\s*(binance|bybit)\s*=\s*(-?\d+(?:\.\d+)?)\s*(ms)?\s*$/.exec(part);
+    if (!m) throw new UsageError(`bad --venue-offset "${part}" (expected e.g. bybit=30)`);
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
+}
+
+export async function runBacktestCommand(argv: string[]): Promise<number> {
+  try {
+    const args = parseArgs(argv, FLAGS);
+    const start = opt(args, 'start-date');
+    const end = opt(args, 'end-date') ?? start;
+    if (start === undefined || end === undefined) throw new UsageError('a backtest needs --start-date (and --end-date)');
+    const configPath = opt(args, 'config') ?? 'config/arbitrage.toml';
+    const config = loadConfig(configPath, { mode: 'dry-run' });
+    const book = opt(args, 'book') ?? 'depth';
+    if (book !== 'top' && book !== 'depth') throw new UsageError(`--book takes top or depth, got "${book}"`);
+    const num = (key: string): number | undefined => {
+      const v = opt(args, key);
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isFinite(n)) throw new UsageError(`--${key} must be a number, got "${v}"`);
+      return n;
+    };
+    const every = opt(args, 'equity-every');
+    const r = await runBacktest({
+      config, configPath, startDate: start, endDate: end, dataDir: opt(args, 'data'), runsDir: opt(args, 'runs-dir'),
+      runId: opt(args, 'run-id'), book, feedLatencyMs: num('feed-latency-ms'), venueOffsetMs: parseVenueOffsets(opt(args, 'venue-offset')),
+      latencyHlog: opt(args, 'latency-hlog'), seed: num('seed'), equityEveryMs: every === undefined ? undefined : parseDuration(every),
+      progress: !args.flags.has('no-progress'),
+    });
+    const { loadRun } = await import('./report-cmd.js');
+    const { formatReportText } = await import('../report/report-text.js');
+    const loaded = await loadRun(r.runDir);
+    process.stdout.write(`${formatReportText(loaded.perf)}\nlatency: ${r.latencySource}\nevents: ${r.events}` +
+      `${r.frameErrors > 0 ? ` (${r.frameErrors} unparseable frames skipped)` : ''}\nrun directory: ${path.relative(process.cwd(), r.runDir) || '.'}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      for (const p of e.problems) process.stderr.write(`${formatProblem(p)}\n`);
+      return 2;
+    }
+    if (e instanceof MissingDataError || e instanceof UsageError || e instanceof StoreError || e instanceof LatencyHlogError) {
+      process.stderr.write(`xarb: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

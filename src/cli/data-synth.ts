@@ -1,0 +1,61 @@
+/**
+ * `xarb data synth --config FILE --start-date D --end-date D [--symbols A,B] [--rate 20]
+ *  [--seed N] [--out DIR]`: writes synthetic days of both venues into the market-data store
+ * (see src/backtest/synth.ts and docs/backtest.md). Dispatched from data-cmd.ts.
+ */
+import path from 'node:path';
+import { ConfigError, formatProblem, loadConfig } from '../config/index.js';
+import { DEFAULT_SYNTH_RATE, synthesize } from '../backtest/synth.js';
+import { StoreError } from '../data/store.js';
+import { opt, parseArgs, UsageError } from './args.js';
+
+const USAGE = 'usage: xarb data synth --config FILE --start-date YYYY-MM-DD --end-date YYYY-MM-DD [--symbols BTCUSDT,ETHUSDT] '
+  + '[--rate UPDATES_PER_S] [--seed N] [--out DIR]';
+
+export async function run(argv: string[]): Promise<number> {
+  try {
+    const args = parseArgs(argv, ['help']);
+    if (args.flags.has('help')) {
+      process.stdout.write(USAGE + '\n');
+      return 0;
+    }
+    const start = opt(args, 'start-date');
+    const end = opt(args, 'end-date') ?? start;
+    if (start === undefined || end === undefined) throw new UsageError('--start-date is required');
+    const configPath = opt(args, 'config');
+    let symbols: string[] | undefined;
+    let dataDir = 'data';
+    let seed = 1;
+    if (configPath !== undefined) {
+      const cfg = loadConfig(configPath, { mode: 'dry-run' });
+      symbols = cfg.strategy.symbols;
+      dataDir = cfg.backtest.data_dir;
+      seed = cfg.backtest.seed;
+    }
+    const symText = opt(args, 'symbols');
+    if (symText !== undefined) symbols = symText.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '');
+    if (symbols === undefined || symbols.length === 0) throw new UsageError('give --symbols or a --config with [strategy] symbols');
+    const out = opt(args, 'out') ?? dataDir;
+    const rate = Number(opt(args, 'rate') ?? DEFAULT_SYNTH_RATE);
+    if (!(rate > 0 && rate <= 100_000)) throw new UsageError(`--rate must be in (0, 100000] updates/s per venue, got ${opt(args, 'rate')}`);
+    const seedText = opt(args, 'seed');
+    if (seedText !== undefined) seed = Number(seedText);
+    if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got ${seedText}`);
+    const r = await synthesize({
+      dataDir: out, symbols, startDate: start, endDate: end, rate, seed,
+      onDay: (date, files) => process.stderr.write(`synth: ${date}: ${files.length} files\n`),
+    });
+    process.stdout.write(`wrote ${r.files.length} files, ${(r.bytes / 1e6).toFixed(1)} MB, ${r.updates} book updates under ${path.resolve(out)}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      for (const p of e.problems) process.stderr.write(`${formatProblem(p)}\n`);
+      return 2;
+    }
+    if (e instanceof UsageError || e instanceof StoreError) {
+      process.stderr.write(`xarb data synth: ${e.message}\n${USAGE}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

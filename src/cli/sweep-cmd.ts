@@ -1,0 +1,71 @@
+/**
+ * `xarb sweep --config FILE --start-date D --end-date D --param k=a:b:step [--param ...]
+ *  [--workers N] [--book top|depth] [--data DIR] [--runs-dir DIR] [--latency-hlog FILE]`:
+ * a grid of backtests on a piscina pool (one worker per core by default), printed ranked by
+ * Sharpe ratio and written to runs/sweep-<id>.csv. Each point's run is runs/sweep-<id>/p<N>.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { ConfigError, formatProblem, loadConfig } from '../config/index.js';
+import { StoreError } from '../data/store.js';
+import { dataFiles, MissingDataError } from '../backtest/run.js';
+import { grid, parseParam, rankBySharpe, runSweep, SweepParamError, sweepCsv, sweepTable, type SweepTask } from '../backtest/sweep.js';
+import { opt, parseArgs, UsageError } from './args.js';
+
+const USAGE = 'usage: xarb sweep --config FILE --start-date D --end-date D --param key=from:to:step|a,b,c [--param ...] [--workers N] [--book top|depth]';
+
+export async function run(argv: string[]): Promise<number> {
+  try {
+    const args = parseArgs(argv, ['help']);
+    if (args.flags.has('help')) {
+      process.stdout.write(USAGE + '\n');
+      return 0;
+    }
+    const configPath = opt(args, 'config') ?? 'config/arbitrage.toml';
+    const start = opt(args, 'start-date');
+    const end = opt(args, 'end-date') ?? start;
+    if (start === undefined || end === undefined) throw new UsageError('--start-date is required');
+    const specs = args.options.get('param') ?? [];
+    if (specs.length === 0) throw new UsageError('give at least one --param');
+    const cfg = loadConfig(configPath, { mode: 'dry-run' });
+    const params = specs.map((s) => parseParam(s, cfg));
+    const points = grid(params);
+    const book = opt(args, 'book') ?? 'depth';
+    if (book !== 'top' && book !== 'depth') throw new UsageError(`--book takes top or depth, got "${book}"`);
+    const dataDir = opt(args, 'data') ?? cfg.backtest.data_dir;
+    dataFiles(dataDir, cfg.strategy.symbols.map((s) => s.toUpperCase()), start, end, configPath); // fail early, once
+    const workersText = opt(args, 'workers');
+    const workers = workersText === undefined ? undefined : Number(workersText);
+    if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError(`--workers must be an integer >= 1, got ${workersText}`);
+    const runsDir = path.resolve(opt(args, 'runs-dir') ?? 'runs');
+    const id = opt(args, 'sweep-id') ?? createHash('sha256').update(JSON.stringify({ configPath, start, end, specs, book })).digest('hex').slice(0, 8);
+    const sweepDir = path.join(runsDir, `sweep-${id}`);
+    mkdirSync(sweepDir, { recursive: true });
+    const seedText = opt(args, 'seed');
+    const tasks: SweepTask[] = points.map((overrides, i) => ({
+      configPath: path.resolve(configPath), overrides, startDate: start, endDate: end, dataDir: path.resolve(dataDir), runsDir: sweepDir,
+      runId: `p${i + 1}`, book, latencyHlog: opt(args, 'latency-hlog'), seed: seedText === undefined ? undefined : Number(seedText),
+    }));
+    process.stderr.write(`sweep ${id}: ${tasks.length} points on ${workers ?? 'one per core'} worker(s)\n`);
+    const results = await runSweep(tasks, {
+      workers,
+      onDone: (m, done, total) => process.stderr.write(`  ${done}/${total} ${m.runId}: sharpe ${m.sharpe === null ? 'n/a' : m.sharpe.toFixed(3)}\n`),
+    });
+    const ranked = rankBySharpe(results);
+    const csvPath = path.join(runsDir, `sweep-${id}.csv`);
+    writeFileSync(csvPath, sweepCsv(ranked));
+    process.stdout.write(`${sweepTable(ranked)}\n\ncsv: ${path.relative(process.cwd(), csvPath)}\nruns: ${path.relative(process.cwd(), sweepDir)}/p<N>\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      for (const p of e.problems) process.stderr.write(`${formatProblem(p)}\n`);
+      return 2;
+    }
+    if (e instanceof UsageError || e instanceof SweepParamError || e instanceof MissingDataError || e instanceof StoreError) {
+      process.stderr.write(`xarb sweep: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,95 @@
+import t from 'tap';
+import { BacktestEngine } from '../../src/backtest/engine.js';
+import { MemoryJournal } from '../../src/backtest/journal-writer.js';
+import { ConstantLatency } from '../../src/execution/latency-model.js';
+import type { ArbitrageConfig } from '../../src/strategy/config.js';
+
+const MS = 1e6;
+const BIN = 0;
+const BYB = 1;
+
+function config(): ArbitrageConfig {
+  return {
+    strategy: { symbols: ['BTCUSDT'], min_spread_bps: 5, max_position_size: 1, rebalance_threshold: 0.01 },
+    risk: {
+      max_drawdown: 0.5, stop_loss_bps: 500, position_limit: 10, max_orders_per_second: 100, price_band_bps: 1000,
+      max_notional_per_trade: 1e9, stale_book_ms: 10_000, hedge_timeout_ms: 1000,
+    },
+    execution: { order_timeout_ms: 5000, slippage_tolerance: 0.001 },
+    fees: { binance_taker_bps: 10, binance_maker_bps: 10, bybit_taker_bps: 10, bybit_maker_bps: 10 },
+  } as ArbitrageConfig;
+}
+
+const filter = { tickSize: 0.01, stepSize: 0.001, minQty: 0.001, minNotional: 1 };
+
+function engine(entryMs: number, responseMs: number) {
+  const journal = new MemoryJournal();
+  const e = new BacktestEngine({
+    config: config(), filters: { binance: { BTCUSDT: filter }, bybit: { BTCUSDT: filter } },
+    balances: { binance: { quote: 100_000, base: { BTCUSDT: 10 } }, bybit: { quote: 100_000, base: { BTCUSDT: 10 } } },
+    entryLatency: new ConstantLatency(entryMs * MS), responseLatency: new ConstantLatency(responseMs * MS), journal,
+    wallStartMs: Date.UTC(2024, 0, 1), book: 'top', equityEveryNs: 1000 * MS,
+  });
+  const entries = () => journal.text.map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { e, entries };
+}
+
+t.test('a clean round: both legs fill at the touch when they arrive; fees and PnL are exact', async (t) => {
+  const { e, entries } = engine(1, 1);
+  e.onTopOfBook(BYB, 0, 1 * MS, 0, 101, 0.5, 101.1, 2);
+  e.onTopOfBook(BIN, 0, 2 * MS, 0, 100, 2, 100.1, 1); // buy binance 100.1, sell bybit 101: ~69 bps
+  e.onTopOfBook(BYB, 0, 10 * MS, 0, 100, 0.5, 100.1, 2); // the edge is gone
+  e.finish(10 * MS, 1000 * MS);
+  const en = entries();
+  const opened = en.filter((x) => x.type === 'round_opened');
+  t.equal(opened.length, 1, 'one round');
+  t.equal(opened[0]!.ns, 2 * MS, 'decided on the quote that made the edge');
+  const fills = en.filter((x) => x.type === 'report' && x.status === 'filled');
+  t.equal(fills.length, 2);
+  const buy = fills.find((x) => x.side === 'buy')!;
+  const sell = fills.find((x) => x.side === 'sell')!;
+  t.equal(buy.venue, 'binance');
+  t.equal(buy.last_px, 100.1, 'bought at the ask, not at the widened limit');
+  t.equal(buy.last_qty, 0.5, 'sized by the bybit bid size');
+  t.equal(buy.ns, 4 * MS, 'report after entry 1 ms + response 1 ms');
+  t.equal(buy.fee_asset, 'base');
+  t.ok(Math.abs((buy.fee as number) - 0.0005) < 1e-15, 'buy fee: 10 bps of the base received');
+  t.equal(sell.last_px, 101);
+  t.ok(Math.abs((sell.fee as number) - 0.0505) < 1e-12, 'sell fee: 10 bps of the quote received');
+  const closed = en.find((x) => x.type === 'round_closed')!;
+  const expected = 0.5 * 101 - 0.5 * 100.1 - 0.0005 * 100.1 - 0.0505;
+  t.ok(Math.abs((closed.pnl as number) - expected) < 1e-9, `pnl ${closed.pnl} = ${expected}`);
+  t.ok(Math.abs((closed.fees as number) - (0.0005 * 100.1 + 0.0505)) < 1e-9, 'fees in quote');
+  t.equal(closed.outcome, 'matched');
+  t.equal(en[en.length - 1]!.type, 'run_end');
+});
+
+t.test('the order meets the book as it stands on arrival: a move in flight leaves the buy leg empty', async (t) => {
+  const { e, entries } = engine(2, 1);
+  e.onTopOfBook(BYB, 0, 1 * MS, 0, 101, 0.5, 101.1, 2);
+  e.onTopOfBook(BIN, 0, 2 * MS, 0, 100, 2, 100.1, 1); // orders sent at 2 ms, arrive at 4 ms
+  e.onTopOfBook(BIN, 0, 3 * MS, 0, 100.3, 2, 100.4, 1); // ask moves above the buy limit (100.16) before arrival
+  e.onTopOfBook(BYB, 0, 3000 * MS, 0, 100.3, 2, 100.4, 1); // the edge is gone
+  e.finish(3000 * MS, 10_000 * MS);
+  const en = entries();
+  const buyFinal = en.filter((x) => x.type === 'report' && x.pair_id === 1 && x.role === 'leg_buy').pop()!;
+  t.equal(buyFinal.status, 'canceled', 'IOC remainder canceled');
+  t.equal(buyFinal.cum_qty, 0, 'nothing filled at 100.4 with a 100.16 limit');
+  const sellFill = en.find((x) => x.type === 'report' && x.side === 'sell' && x.status === 'filled')!;
+  t.equal(sellFill.last_px, 101, 'the bybit leg still fills');
+  t.ok(en.some((x) => x.type === 'leg_residual'), 'the strategy sees the residual and hedges it');
+});
+
+t.test('partial fill: an IOC takes what the level shows and cancels the rest', async (t) => {
+  const { e, entries } = engine(1, 1);
+  e.onTopOfBook(BYB, 0, 1 * MS, 0, 101, 0.8, 101.1, 2);
+  e.onTopOfBook(BIN, 0, 2 * MS, 0, 100, 2, 100.1, 1); // size 0.8 each leg
+  e.onTopOfBook(BIN, 0, 2.5 * MS, 0, 100, 2, 100.1, 0.3); // only 0.3 left at the ask when the buy arrives
+  e.onTopOfBook(BYB, 0, 5000 * MS, 0, 100, 2, 100.1, 1); // the edge is gone
+  e.finish(5000 * MS, 10_000 * MS);
+  const en = entries();
+  const partial = en.find((x) => x.type === 'report' && x.pair_id === 1 && x.side === 'buy' && x.status === 'partial')!;
+  t.ok(Math.abs((partial.last_qty as number) - 0.3) < 1e-12, 'the 0.3 shown');
+  t.equal(partial.last_px, 100.1);
+  t.ok(en.some((x) => x.type === 'report' && x.side === 'buy' && x.status === 'canceled' && Math.abs((x.cum_qty as number) - 0.3) < 1e-12), 'rest canceled');
+});
