@@ -48,8 +48,11 @@ export class RingReportSink implements ReportSink {
   }
 }
 
+export function newExecutorCounters(): ExecutorCounters {
+  return { intents: 0, refused: 0, reports: 0, reportRingFull: 0 };
+}
+
 export class DryRunExecutorAgent implements Agent, RecordHandler {
-  readonly counters: ExecutorCounters = { intents: 0, refused: 0, reports: 0, reportRingFull: 0 };
   private nowNs = 0;
   /** Called when a cycle found no work (the worker flushes its journal queue there). */
   onIdle: (() => void) | null = null;
@@ -60,6 +63,8 @@ export class DryRunExecutorAgent implements Agent, RecordHandler {
     private readonly book: BookView,
     private readonly sink: ReportSink,
     private readonly hist: HopRecorders,
+    /** Shared with the report sink, so one set of counters describes the executor. */
+    readonly counters: ExecutorCounters = newExecutorCounters(),
   ) {}
 
   onStart(): void {}

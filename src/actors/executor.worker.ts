@@ -9,7 +9,7 @@ import { QuoteBoardBookView } from '../execution/book-view.js';
 import { latencyModelFromConfig, type LatencyModelName } from '../execution/latency-model.js';
 import { VENUE_NAMES } from '../core/records.js';
 import { reportEntry } from '../report/journal-entries.js';
-import { DryRunExecutorAgent, RingReportSink } from './executor-agent.js';
+import { DryRunExecutorAgent, RingReportSink, newExecutorCounters } from './executor-agent.js';
 import { WorkerRuntime, flatCounters } from './worker-runtime.js';
 import type { ExecutorWorkerData } from './wiring.js';
 
@@ -30,10 +30,11 @@ const exec = new DryRunExecutor({
     return { base: firstBase, quote: b.quote };
   }),
 });
-const sink = new RingReportSink(new RingProducer(d.reportRing, new Doorbell(d.strategyBell)), rt.hist, { intents: 0, refused: 0, reports: 0, reportRingFull: 0 },
+const execCounters = newExecutorCounters();
+const sink = new RingReportSink(new RingProducer(d.reportRing, new Doorbell(d.strategyBell)), rt.hist, execCounters,
   (orderId, pairId, venue, symbol, side, status, price, lastPx, lastQty, cumQty, qty, fee, feeAsset, errorCode, role, ackNs) =>
     rt.journal(reportEntry(d.symbols, ackNs, orderId, pairId, venue, symbol, side, status, price, lastPx, lastQty, cumQty, qty, fee, feeAsset, errorCode, role)));
-const agent = new DryRunExecutorAgent(new RingConsumer(d.intentRing), exec, new QuoteBoardBookView(board), sink, rt.hist);
+const agent = new DryRunExecutorAgent(new RingConsumer(d.intentRing), exec, new QuoteBoardBookView(board), sink, rt.hist, execCounters);
 agent.onIdle = () => rt.flushJournal();
 const runner = new AgentRunner(agent, d.wait, new Doorbell(d.bell), d.control);
 

@@ -11,6 +11,7 @@ import { monoNs } from '../core/clock.js';
 import { CONTROL_STOP } from '../core/agent.js';
 import { BOOK_REASON_NAMES } from '../core/records.js';
 import { venueAdapter } from '../venues/registry.js';
+import { SYNC_REFETCH } from '../venues/sync-result.js';
 import type { BinanceBookSync } from '../venues/binance/book-sync.js';
 import { FeedConnection } from './feed-connection.js';
 import { FeedHandler, type FeedActions } from './feed-handler.js';
@@ -57,7 +58,7 @@ async function fetchSnapshot(s: number, attempt = 0): Promise<void> {
     const snap = adapter.parseSnapshot(body);
     const sync = books[s] as unknown as BinanceBookSync;
     const result = sync.onSnapshot(snap.lastUpdateId, snap.bids, snap.asks);
-    if (result === 4 /* SYNC_REFETCH */ && attempt < 10) {
+    if (result === SYNC_REFETCH && attempt < 10) {
       setTimeout(() => void fetchSnapshot(s, attempt + 1), 100 * (attempt + 1));
       return;
     }

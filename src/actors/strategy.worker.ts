@@ -16,7 +16,6 @@ const rt = await WorkerRuntime.create(d.actor, d.histogramIntervalMs);
 const symbols = d.symbols;
 
 const intentRing = new RingProducer(d.intentRing, new Doorbell(d.executorBell));
-const counters = { quotes: 0 };
 let sink: RingOrderSink | null = null;
 const strategy = new ArbitrageStrategy(d.config, d.filters, d.balances, {
   newOrder: (...a) => sink!.newOrder(...a),
@@ -30,7 +29,6 @@ sink = new RingOrderSink(intentRing, rt.hist, agent.counters,
     rt.journal(intentEntry(symbols, orderId, pairId, venue, symbol, side, price, qty, role, decisionNs, tickRecvNs)));
 agent.onIdle = () => rt.flushJournal();
 agent.sink = sink;
-void counters;
 
 const runner = new AgentRunner(agent, d.wait, new Doorbell(d.bell), d.control);
 
