@@ -200,7 +200,9 @@ export class Supervisor {
     w.on('exit', (code) => {
       a.worker = null;
       if (this.stopping) return;
-      if (a.kind === 'feed' && a.restarts < FEED_RESTART_MAX) {
+      const restart = a.kind === 'feed' && a.restarts < FEED_RESTART_MAX;
+      this.journal.append('risk', { rule: 'actor_exit', action: restart ? 'restart' : 'stop', detail: `${a.name} exited with code ${code}` });
+      if (restart) {
         a.restarts++;
         const venue = (a.data as FeedWorkerData).venue;
         for (let s = 0; s < this.symbols.length; s++) this.board.setUsable(venue, s, false, BOOK_REASON_DISCONNECTED);
@@ -281,6 +283,17 @@ export class Supervisor {
         this.log.error({ actor: a.name, silentMs: now - a.lastStatsMs }, 'actor stopped reporting');
       }
     }
+  }
+
+  /**
+   * Terminates an actor's thread as a crash would (fault drills and tests): a feed is
+   * restarted, anything else stops the run.
+   */
+  async terminateActor(name: string): Promise<boolean> {
+    const a = this.actors.find((x) => x.name === name);
+    if (!a?.worker) return false;
+    await a.worker.terminate();
+    return true;
   }
 
   /** SIGUSR2: the operator's kill switch: halt new entries for the rest of the run. */
