@@ -18,7 +18,7 @@ import { BacktestEngine } from '../src/backtest/engine.js';
 import { arbitrageConfig, runBacktest, strategyBalances } from '../src/backtest/run.js';
 import { synthesize } from '../src/backtest/synth.js';
 import { runSweep, grid, parseParam, type SweepTask } from '../src/backtest/sweep.js';
-import { LINE_FRAME, LINE_SNAPSHOT, StoreLineDecoder } from '../src/backtest/store-line.js';
+import { LINE_FRAME, LINE_SNAPSHOT, StoreLineDecoder } from '../src/data/store-line.js';
 import type { JournalLineSink } from '../src/backtest/journal-writer.js';
 import { ConstantLatency } from '../src/execution/latency-model.js';
 import { simSymbolFilters } from '../src/sim/instruments.js';

@@ -74,7 +74,8 @@ function jsonBinanceQuote(b: Buffer): number {
   return parseFloat(d.b) + parseFloat(d.B) + parseFloat(d.a) + parseFloat(d.A) + d.u;
 }
 
-function jsonBybitBook(b: Buffer): number {
+/** Depth deltas (Bybit orderbook.N, Binance depthUpdate): update id and every level. */
+function jsonBook(b: Buffer): number {
   const o = JSON.parse(b.toString());
   let s = o.data.u;
   for (const l of o.data.b as Lvl) s += parseFloat(l[0]) + parseFloat(l[1]);
@@ -89,11 +90,17 @@ export async function runParseBench(): Promise<BenchRow[]> {
   const bt = new BinanceFrameParser(new SymbolTable(['BTCUSDT']), MARKET_SPOT);
   pairs.push(['binance bookTicker (combined, spot)', lines('binance_spot_bookTicker.jsonl'), (b) => bt.parse(b, b.length) + bt.frame.bidPx, jsonBinanceQuote]);
 
+  const bu = new BinanceFrameParser(new SymbolTable(['BTCUSDT']), MARKET_LINEAR);
+  pairs.push(['binance bookTicker (combined, usdm)', lines('binance_usdm_bookTicker.jsonl'), (b) => bu.parse(b, b.length) + bu.frame.bidPx, jsonBinanceQuote]);
+
+  const bd = new BinanceFrameParser(new SymbolTable(['BTCUSDT']), MARKET_SPOT);
+  pairs.push(['binance depthUpdate (combined, spot)', lines('binance_depthUpdate.jsonl'), (b) => bd.parse(b, b.length) + bd.frame.nBids, jsonBook]);
+
   const bl = new BybitFrameParser(new SymbolTable(['XRPUSDT']), MARKET_LINEAR);
-  pairs.push(['bybit orderbook.500 delta (linear fixture)', lines('bybit_orderbook_delta.jsonl'), (b) => bl.parse(b, b.length) + bl.frame.nBids, jsonBybitBook]);
+  pairs.push(['bybit orderbook.500 delta (linear fixture)', lines('bybit_orderbook_delta.jsonl'), (b) => bl.parse(b, b.length) + bl.frame.nBids, jsonBook]);
 
   const bs = new BybitFrameParser(new SymbolTable(['BTCUSDT']), MARKET_SPOT);
-  pairs.push(['bybit orderbook.200 delta (spot sample)', lines('bybit_spot_orderbook_samples.jsonl').slice(1), (b) => bs.parse(b, b.length) + bs.frame.nBids, jsonBybitBook]);
+  pairs.push(['bybit orderbook.200 delta (spot sample)', lines('bybit_spot_orderbook_samples.jsonl').slice(1), (b) => bs.parse(b, b.length) + bs.frame.nBids, jsonBook]);
 
   for (const [name, msgs, scan, json] of pairs) {
     const j = measure(`${name}: JSON.parse+parseFloat`, msgs, json);

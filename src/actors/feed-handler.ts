@@ -168,8 +168,10 @@ export class FeedHandler {
     this.topUpdateId[s] = f.updateId;
     this.stale[s] = 0;
     this.refreshState(s, BOOK_REASON_SYNCED, recvNs);
-    this.writeBoard(s, recvNs);
-    this.publishQuote(s, recvNs, parsedNs);
+    // One clock read stamps both the board entry and the ring record as published.
+    const pubNs = monoNs();
+    this.writeBoard(s, recvNs, pubNs);
+    this.publishQuote(s, recvNs, parsedNs, pubNs);
   }
 
   private onDepth(f: ParsedFrame, recvNs: number): void {
@@ -178,7 +180,7 @@ export class FeedHandler {
     const r = this.books[s]!.onDiff(f);
     if (r === SYNC_APPLIED || r === SYNC_RESET) {
       this.refreshState(s, BOOK_REASON_SYNCED, recvNs);
-      this.writeBoard(s, recvNs);
+      this.writeBoard(s, recvNs, monoNs());
     } else if (r === SYNC_GAP || r === SYNC_OVERFLOW || r === SYNC_CROSSED) {
       if (r === SYNC_CROSSED) this.counters.crossed++;
       else this.counters.gaps++;
@@ -195,7 +197,7 @@ export class FeedHandler {
   onSnapshotApplied(s: number, result: number, nowNs: number): void {
     if (result === SYNC_CROSSED) this.counters.crossed++;
     this.refreshState(s, result === SYNC_CROSSED ? BOOK_REASON_CROSSED : BOOK_REASON_SYNCED, nowNs);
-    this.writeBoard(s, nowNs);
+    this.writeBoard(s, nowNs, monoNs());
   }
 
   setConnected(connected: boolean, nowNs: number): void {
@@ -244,7 +246,7 @@ export class FeedHandler {
     r.publish();
   }
 
-  private publishQuote(s: number, recvNs: number, parsedNs: number): void {
+  private publishQuote(s: number, recvNs: number, parsedNs: number, pubNs: number): void {
     const r = this.ring;
     r.claim();
     const d = r.data;
@@ -261,15 +263,14 @@ export class FeedHandler {
     d[o + Q_BID_SZ] = this.topBidSz[s]!;
     d[o + Q_ASK_PX] = this.topAskPx[s]!;
     d[o + Q_ASK_SZ] = this.topAskSz[s]!;
-    const pub = monoNs();
-    d[o + H_PUB_NS] = pub;
+    d[o + H_PUB_NS] = pubNs;
     r.publish();
     this.counters.published++;
-    this.hist.record(HOP_PARSED_TO_PUBLISHED, pub - parsedNs);
+    this.hist.record(HOP_PARSED_TO_PUBLISHED, pubNs - parsedNs);
   }
 
   /** Board entry: ticker touch, then the synced depth book's levels behind it. */
-  private writeBoard(s: number, recvNs: number): void {
+  private writeBoard(s: number, recvNs: number, pubNs: number): void {
     const board = this.board;
     const e = board.entry(this.venue, s);
     const f = board.f64;
@@ -279,7 +280,7 @@ export class FeedHandler {
     f[e + B_UPDATE_ID] = this.topUpdateId[s]!;
     f[e + B_EXCH_MS] = this.topExchMs[s]!;
     f[e + B_RECV_NS] = recvNs;
-    f[e + B_PUB_NS] = recvNs;
+    f[e + B_PUB_NS] = pubNs;
     f[e + B_FLAGS] = this.usableNow[s] === 1 ? FLAG_USABLE : 0;
     f[e + B_REASON] = this.usableNow[s] === 1 ? BOOK_REASON_SYNCED : f[e + B_REASON]!;
     f[e + B_BID_PX] = bidPx;

@@ -17,6 +17,7 @@ import { FeedConnection } from './feed-connection.js';
 import { FeedHandler, type FeedActions } from './feed-handler.js';
 import { WorkerRuntime, flatCounters } from './worker-runtime.js';
 import type { FeedWorkerData } from './wiring.js';
+import { DEFAULT_BATCH_EVERY_MS, FrameBatcher, type RecordBufferMessage, type RecordFramesMessage, type RecordSnapshotMessage } from '../data/frame-batch.js';
 
 const d = workerData as FeedWorkerData;
 const rt = await WorkerRuntime.create(d.actor, d.histogramIntervalMs);
@@ -44,6 +45,11 @@ let badLogWindowStart = Date.now();
 let badLoggedInWindow = 0;
 const pendingSnapshot = new Set<number>();
 let conn: FeedConnection;
+// --record: frames are copied into a batch buffer and transferred to the supervisor, which
+// writes them; this thread never touches a file.
+const batcher = d.record === true
+  ? new FrameBatcher((buf, used, frames) => parentPort!.postMessage({ type: 'record-frames', buf, used, frames } satisfies RecordFramesMessage, [buf]))
+  : null;
 
 async function fetchSnapshot(s: number, attempt = 0): Promise<void> {
   if (pendingSnapshot.has(s) && attempt === 0) return;
@@ -57,6 +63,11 @@ async function fetchSnapshot(s: number, attempt = 0): Promise<void> {
     if (!res.ok) throw new Error(`HTTP ${res.status}: ${body.slice(0, 200)}`);
     const snap = adapter.parseSnapshot(body);
     const sync = books[s] as unknown as BinanceBookSync;
+    if (batcher !== null) {
+      // Frames received before the snapshot go first, so the recording keeps the order the book saw.
+      batcher.flush();
+      parentPort!.postMessage({ type: 'record-snapshot', symbol: s, t: monoNs(), text: body, url: snapUrl } satisfies RecordSnapshotMessage);
+    }
     const result = sync.onSnapshot(snap.lastUpdateId, snap.bids, snap.asks);
     if (result === SYNC_REFETCH && attempt < 10) {
       setTimeout(() => void fetchSnapshot(s, attempt + 1), 100 * (attempt + 1));
@@ -114,7 +125,9 @@ conn = new FeedConnection({
     if (d.depth && adapter.restSnapshotSync) for (let s = 0; s < d.symbols.length; s++) void fetchSnapshot(s);
   },
   onFrame(data: Buffer): void {
-    handler.onFrame(data, monoNs());
+    const t = monoNs();
+    handler.onFrame(data, t);
+    if (batcher !== null) batcher.add(t, data);
   },
   onClose(code: number, reason: string, planned: boolean): void {
     handler.setConnected(false, monoNs());
@@ -142,17 +155,24 @@ const timer = setInterval(() => {
   if (Atomics.load(control, CONTROL_STOP) !== 0) stop();
 }, Math.max(50, Math.min(250, d.staleFeedMs / 4)));
 
+const batchTimer = batcher !== null ? setInterval(() => batcher.flush(), DEFAULT_BATCH_EVERY_MS) : null;
+
 let stopped = false;
 function stop(): void {
   if (stopped) return;
   stopped = true;
   clearInterval(timer);
   conn.stop();
+  if (batchTimer !== null) clearInterval(batchTimer);
+  batcher?.flush(); // before 'closed': the supervisor has every frame once it hears that
   handler.setConnected(false, monoNs());
   rt.close(snapshotCounters());
   parentPort!.close();
 }
-parentPort!.on('message', (m: { type: string }) => { if (m.type === 'stop') stop(); });
+parentPort!.on('message', (m: { type: string }) => {
+  if (m.type === 'stop') stop();
+  else if (m.type === 'record-buffer') batcher?.recycle((m as RecordBufferMessage).buf);
+});
 
 rt.post({ type: 'ready', actor: d.actor });
 conn.start();

@@ -37,8 +37,9 @@ export interface StrategyAgentCounters {
 
 /** Writes the strategy's orders as INTENT records; the hot path of a decision. */
 export class RingOrderSink implements OrderSink {
-  /** Set by the agent to the time the triggering record was read (decision latency starts there). */
+  /** Time the triggering quote was read (decision latency starts there); 0 outside onQuote. */
   readNs = 0;
+  private pendingRing = false;
   constructor(
     private readonly ring: RingProducer,
     private readonly hist: HopRecorders,
@@ -76,7 +77,10 @@ export class RingOrderSink implements OrderSink {
     d[o + I_DEADLINE_NS] = deadlineNs;
     const now = monoNs();
     d[o + H_PUB_NS] = now;
-    r.publish();
+    // Both legs become visible first; the executor's doorbell (a futex syscall when it is
+    // parked) is rung once per decision by ringIfPending(), not between the legs.
+    r.publishQuiet();
+    this.pendingRing = true;
     this.counters.intents++;
     if (this.readNs > 0) this.hist.record(HOP_DECISION, now - this.readNs);
     if (tickRecvNs > 0) this.hist.record(HOP_TICK_TO_INTENT, now - tickRecvNs);
@@ -100,8 +104,17 @@ export class RingOrderSink implements OrderSink {
     d[o + I_ACTION] = ACTION_CANCEL;
     d[o + I_DECISION_NS] = nowNs;
     d[o + H_PUB_NS] = monoNs();
-    r.publish();
+    r.publishQuiet();
+    this.pendingRing = true;
     this.counters.cancels++;
+  }
+
+  /** Wakes the executor if this decision published anything. */
+  ringIfPending(): void {
+    if (this.pendingRing) {
+      this.pendingRing = false;
+      this.ring.ringConsumer();
+    }
   }
 }
 
@@ -129,11 +142,13 @@ export class StrategyAgent implements Agent, RecordHandler {
     this.reports = reports;
     const strat = strategy;
     const counters = this.counters;
+    const self = this;
     this.reportHandler = {
       onRecord(d: Float64Array, o: number): void {
         counters.reports++;
         strat.onReport(d[o + R_ORDER_ID]!, d[o + R_STATUS]!, d[o + R_LAST_PX]!, d[o + R_LAST_QTY]!, d[o + R_CUM_QTY]!,
           d[o + R_FEE]!, d[o + R_FEE_ASSET]!, d[o + R_ERROR]!, monoNs());
+        self.sink?.ringIfPending();
       },
     };
   }
@@ -154,6 +169,7 @@ export class StrategyAgent implements Agent, RecordHandler {
       if (now >= this.nextTimerNs) {
         this.nextTimerNs = now + TIMER_PERIOD_NS;
         this.strategy.onTimer(now);
+        this.sink?.ringIfPending();
       }
     }
     if (work === 0 && this.onIdle !== null) this.onIdle();
@@ -167,12 +183,18 @@ export class StrategyAgent implements Agent, RecordHandler {
     if (kind === KIND_QUOTE) {
       this.counters.quotes++;
       this.hist.record(HOP_PUBLISH_TO_STRATEGY, now - d[o + H_PUB_NS]!);
-      if (this.sink !== null) this.sink.readNs = now;
+      const sink = this.sink;
+      if (sink !== null) sink.readNs = now;
       this.strategy.onQuote(d[o + H_VENUE]!, d[o + H_SYMBOL]!, d[o + Q_BID_PX]!, d[o + Q_BID_SZ]!, d[o + Q_ASK_PX]!,
         d[o + Q_ASK_SZ]!, (d[o + H_FLAGS]! & FLAG_USABLE) !== 0, d[o + H_EXCH_MS]!, d[o + H_RECV_NS]!, now);
+      if (sink !== null) {
+        sink.readNs = 0;
+        sink.ringIfPending();
+      }
     } else if (kind === KIND_BOOK_STATE) {
       this.counters.bookStates++;
       this.strategy.onBookState(d[o + H_VENUE]!, d[o + H_SYMBOL]!, (d[o + H_FLAGS]! & FLAG_USABLE) !== 0, d[o + BS_REASON]!, now);
+      this.sink?.ringIfPending();
     } else {
       this.counters.unknownRecords++;
     }

@@ -27,6 +27,9 @@ import type { WorkerMessage, SupervisorMessage } from './messages.js';
 import type { ExecutorWorkerData, FeedWorkerData, StrategyWorkerData } from './wiring.js';
 import { formatStatusLine } from './status-line.js';
 import { startMonitor, type MonitorHandle } from '../monitor/server.js';
+import { monoNs } from '../core/clock.js';
+import { SessionRecorder } from '../data/session-recorder.js';
+import type { RecordFramesMessage, RecordSnapshotMessage } from '../data/frame-batch.js';
 
 export interface SupervisorOptions {
   config: XarbConfig;
@@ -40,6 +43,8 @@ export interface SupervisorOptions {
   statusLine: boolean;
   /** Executor seed (dry-run latency draws). */
   seed: number;
+  /** `--record DIR`: write every frame and REST snapshot the feeds received to this store root. */
+  recordDir?: string;
 }
 
 interface Actor {
@@ -75,6 +80,19 @@ export function toStrategyBalances(cfg: XarbConfig): VenueBalances {
   return out;
 }
 
+/** --mode live: what the live executor needs from the venue files (keys are never logged). */
+export function liveWiring(cfg: XarbConfig, filters: VenueFilters): NonNullable<ExecutorWorkerData['live']> {
+  const venue = (v: 'binance' | 'bybit') => ({
+    restUrl: cfg.venues[v].connection.rest_api_url, apiKey: cfg.venues[v].auth.api_key, secretKey: cfg.venues[v].auth.secret_key,
+    recvWindowMs: cfg.venues[v].connection.recv_window_ms,
+  });
+  return {
+    venues: { binance: venue('binance'), bybit: venue('bybit') }, filters,
+    requestTimeoutMs: Math.min(10_000, Math.max(1000, cfg.execution.order_timeout_ms)),
+    reconcileBudgetMs: cfg.execution.order_timeout_ms * 2,
+  };
+}
+
 export class Supervisor {
   private readonly cfg: XarbConfig;
   private readonly log: Logger;
@@ -93,6 +111,7 @@ export class Supervisor {
   private readonly startedMs = Date.now();
   private killSwitchOn = false;
   private startEquityWritten = false;
+  private recorder: SessionRecorder | null = null;
 
   constructor(private readonly opts: SupervisorOptions) {
     this.cfg = opts.config;
@@ -116,6 +135,14 @@ export class Supervisor {
     this.rings.intents = intentRing;
     this.rings.reports = reportRing;
     const balances = toStrategyBalances(cfg);
+    // One monoNs <-> wall pair for the journal's run_start and the recording's headers, so
+    // the journal's ns and the recorded t share a timeline (the backtest's --compare needs it).
+    const anchor = { monoNs: monoNs(), wallMs: Date.now() };
+    if (this.opts.recordDir !== undefined) {
+      this.recorder = new SessionRecorder({
+        dataDir: this.opts.recordDir, anchor, symbols: this.symbols, venues: [VENUE_BINANCE, VENUE_BYBIT], market: MARKET_SPOT,
+      });
+    }
 
     const feedRings: SharedArrayBuffer[] = [];
     for (const venue of [VENUE_BINANCE, VENUE_BYBIT]) {
@@ -131,7 +158,7 @@ export class Supervisor {
         quoteRing: ring, board: this.boardSab, strategyBell: strategyBell.sab, control: control.sab,
         depthLevels: eng.depth_levels, staleFeedMs: eng.stale_feed_ms,
         reconnectMinMs: vc.connection.reconnect_min_ms, reconnectMaxMs: vc.connection.reconnect_max_ms,
-        histogramIntervalMs: eng.histogram_interval_ms, depth: true,
+        histogramIntervalMs: eng.histogram_interval_ms, depth: true, record: this.recorder !== null,
       };
       this.actors.push(this.actor(`feed:${name}`, 'feed', './feed.worker.js', data, control));
     }
@@ -153,14 +180,16 @@ export class Supervisor {
       },
       seed: this.opts.seed,
     };
+    if (cfg.mode === 'live') eData.live = liveWiring(cfg, this.opts.filters);
     // Consumers first, so no record is published before its reader exists.
-    this.actors.unshift(this.actor('executor', 'executor', './executor.worker.js', eData, eControl));
+    this.actors.unshift(this.actor('executor', 'executor', cfg.mode === 'live' ? './live-executor.worker.js' : './executor.worker.js', eData, eControl));
     this.actors.unshift(this.actor('strategy', 'strategy', './strategy.worker.js', sData, sControl));
 
     this.journal.append('run_start', {
       mode: cfg.mode, run_id: this.opts.runId, symbols: this.symbols, venues: [...VENUE_NAMES],
       balances, config: { strategy: cfg.strategy, risk: cfg.risk, execution: cfg.execution, fees: cfg.fees, engine: cfg.engine },
-    });
+      ...(this.opts.recordDir !== undefined ? { recording: this.opts.recordDir } : {}),
+    }, anchor.monoNs, anchor.wallMs);
 
     const done = new Promise<RunResult>((resolve) => { this.resolveDone = resolve; });
     for (const a of this.actors) this.spawn(a);
@@ -215,6 +244,7 @@ export class Supervisor {
   }
 
   private onMessage(a: Actor, m: WorkerMessage): void {
+    if (this.onRecordMessage(a, m as unknown as { type: string })) return;
     switch (m.type) {
       case 'log':
         this.log[m.level]({ ...m.fields }, m.msg);
@@ -241,6 +271,22 @@ export class Supervisor {
         this.log.debug({ actor: a.name }, 'actor ready');
         break;
     }
+  }
+
+  /** --record traffic from a feed worker; true when `m` was one. The batch buffer goes back for reuse. */
+  private onRecordMessage(a: Actor, m: { type: string }): boolean {
+    if (m.type === 'record-frames') {
+      const r = m as RecordFramesMessage;
+      this.recorder?.onFrames((a.data as FeedWorkerData).venue, r.buf, r.used);
+      a.worker?.postMessage({ type: 'record-buffer', buf: r.buf }, [r.buf]);
+      return true;
+    }
+    if (m.type === 'record-snapshot') {
+      const r = m as RecordSnapshotMessage;
+      this.recorder?.onSnapshot((a.data as FeedWorkerData).venue, r.symbol, r.t, r.text, r.url);
+      return true;
+    }
+    return false;
   }
 
   private onStrategyStats(c: Record<string, number>): void {
@@ -392,6 +438,10 @@ export class Supervisor {
         await a.worker?.terminate();
         a.worker = null;
       }
+    }
+    if (this.recorder !== null) {
+      await this.recorder.close();
+      this.log.info({ dir: this.opts.recordDir, ...this.recorder.counters }, 'recording closed');
     }
     this.collector.flushInterval();
     writeFileSync(path.join(this.opts.runDir, 'latency.hlog'), this.collector.toHlog([`xarb run ${this.opts.runId}`]));

@@ -23,6 +23,8 @@ export interface FeedWorkerData {
   histogramIntervalMs: number;
   /** Subscribe to the diff-depth stream and keep a synced local book (else top of book only). */
   depth: boolean;
+  /** `--record`: batch every frame and applied REST snapshot to the supervisor (data/frame-batch.ts). */
+  record?: boolean;
 }
 
 export interface StrategyWorkerData {
@@ -60,4 +62,23 @@ export interface ExecutorWorkerData {
     response: { model: string; mean_ms: number; std_ms: number };
   };
   seed: number;
+  /** --mode live only: venue endpoints, credentials (never logged) and symbol filters. */
+  live?: LiveExecutorWiring;
+}
+
+export interface LiveVenueWiring {
+  restUrl: string;
+  apiKey: string;
+  secretKey: string;
+  recvWindowMs: number;
+}
+
+export interface LiveExecutorWiring {
+  /** By venue name; a venue missing or without keys gets its orders refused. */
+  venues: Record<string, LiveVenueWiring>;
+  filters: VenueFilters;
+  /** Per HTTP request. */
+  requestTimeoutMs: number;
+  /** How long an order with an unknown outcome is queried before it is left unresolved. */
+  reconcileBudgetMs: number;
 }

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { EmpiricalLatency, latencyModelsFromExecution, type ExecutionLatencyKeys, type LatencyBucket, type LatencyModel } from '../execution/latency-model.js';
-import { Prng, deriveSeed } from '../execution/prng.js';
+import { Prng, deriveSeed } from '../core/prng.js';
 import { mergeTag, parseHlog } from '../report/hlog-reader.js';
 import type { Histogram } from 'hdr-histogram-js';
 

@@ -9,6 +9,8 @@ import type { Histogram } from 'hdr-histogram-js';
 import type { XarbConfig } from '../config/index.js';
 import { buildAccumulator } from '../core/hist-collector.js';
 import { VENUE_COUNT, VENUE_NAMES } from '../core/records.js';
+import { MergedRecording } from '../data/recording-merge.js';
+import { EV_FRAME } from '../data/recording-reader.js';
 import { dateStartMs, datesBetween, MS_PER_DAY, pathFor } from '../data/store.js';
 import { formatHlog } from '../report/hlog-writer.js';
 import { simSymbolFilters } from '../sim/instruments.js';
@@ -17,8 +19,6 @@ import { BacktestEngine, type BookMode } from './engine.js';
 import { BufferedJournal } from './journal-writer.js';
 import { latencyFromConfig, latencyFromHlog, ObservedLatency, type OrderLatency } from './latency.js';
 import { Progress } from './progress.js';
-import { NEED_MORE, SeriesReader } from './series-reader.js';
-import { LINE_FRAME } from './store-line.js';
 
 export const JOURNAL_FILE = 'journal.jsonl';
 export const HLOG_FILE = 'latency.hlog';
@@ -69,6 +69,8 @@ export interface BacktestResult {
   endEquity: number;
   latencySource: string;
   frameErrors: number;
+  /** Damage met in the data files (truncated file, unreadable lines), one line per series; empty when clean. */
+  dataProblems: string[];
 }
 
 export function strategyBalances(cfg: XarbConfig): VenueBalances {
@@ -157,36 +159,35 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     },
   });
 
-  const readers: SeriesReader[] = [];
-  let k = 0;
-  for (let v = 0; v < VENUE_COUNT; v++) {
-    for (let s = 0; s < symbols.length; s++) readers.push(new SeriesReader(v, s, series[k++]!, startMs));
-  }
-  for (const r of readers) await r.next();
+  // Series k = venue * symbols.length + symbol (dataFiles order); the feed latency of its venue
+  // is added to its merge key, so venues arrive as late as a host would see them.
+  const nSym = symbols.length;
+  const seriesOffsets = new Float64Array(series.length);
+  for (let k = 0; k < series.length; k++) seriesOffsets[k] = offsets[Math.floor(k / nSym)]!;
+  const merged = await MergedRecording.openSeries(series, { originMs: startMs, offsetsNs: seriesOffsets });
   const progress = new Progress(`backtest ${o.startDate}..${o.endDate}`, totalNs, o.progress ?? false);
-  const n = readers.length;
   let lastNs = 0;
   let counter = 0;
-  for (;;) {
-    let best: SeriesReader | null = null;
-    let bt = Infinity;
-    for (let i = 0; i < n; i++) {
-      const r = readers[i]!;
-      const t = r.headNs + offsets[r.venue]!;
-      if (t < bt) {
-        bt = t;
-        best = r;
-      }
+  try {
+    for (;;) {
+      let st = merged.nextSync();
+      if (st === 0) st = await merged.next();
+      if (st < 0) break;
+      const r = merged.current!;
+      const k = merged.currentIndex;
+      const venue = Math.floor(k / nSym);
+      let bt = merged.currentTs;
+      // Merged streams keep local time monotonic even if a file's lines are slightly out of order.
+      if (bt < lastNs) bt = lastNs;
+      if (r.kind === EV_FRAME) engine.onFrame(venue, bt, r.frame, r.frameLen);
+      else engine.onSnapshot(venue, k - venue * nSym, bt, r.snapshotText);
+      lastNs = bt;
+      if ((++counter & 0xffff) === 0) progress.update(bt, engine.events, engine.roundsOpened);
     }
-    if (best === null) break;
-    // Merged streams keep local time monotonic even if a file's lines are slightly out of order.
-    if (bt < lastNs) bt = lastNs;
-    if (best.kind === LINE_FRAME) engine.onFrame(best.venue, bt, best.decoder.out, best.decoder.frameLen);
-    else engine.onSnapshot(best.venue, best.symbol, bt, best.snapshotText);
-    lastNs = bt;
-    if (best.tryNext() === NEED_MORE) await best.next();
-    if ((++counter & 0xffff) === 0) progress.update(bt, engine.events, engine.roundsOpened);
+  } finally {
+    merged.close();
   }
+  const dataProblems = merged.problems();
   const c = cfg.execution.order_timeout_ms;
   const endEquity = engine.finish(lastNs, Math.max(2 * c, cfg.risk.hedge_timeout_ms * 2) * 1e6 * 6);
   journal.close();
@@ -203,6 +204,6 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   }
   return {
     runId, runDir, events: engine.events, quotes: engine.quotes, journalLines: journal.lines, endEquity,
-    latencySource: lat.source, frameErrors: engine.frameErrors,
+    latencySource: lat.source, frameErrors: engine.frameErrors, dataProblems,
   };
 }

@@ -25,7 +25,7 @@ import { ChangeWriter, levelsJson, type UnitFormatter } from '../sim/level-write
 import { formatPadded, formatShortest } from '../sim/decimal-format.js';
 import { VENUE_BINANCE, VENUE_BYBIT } from '../sim/instruments.js';
 import { MS_PER_DAY, dateStartMs, datesBetween, headerLine, pathFor } from '../data/store.js';
-import { epochNsText } from './store-line.js';
+import { epochNsText } from '../data/store-line.js';
 
 export interface SynthOptions {
   dataDir: string;

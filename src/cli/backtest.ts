@@ -11,6 +11,9 @@
  *   --seed N                latency draws (default [backtest] seed)
  *   --equity-every 60s      cadence of equity/spread journal entries
  *   --no-progress           no progress output on stderr
+ *   --compare JOURNAL       score the run against a recorded paper session's journal (round_opened
+ *                           agreement; writes agreement.json): see backtest/agreement.ts.
+ *                           --compare-tolerance-ms N and --compare-qty-tolerance F override the defaults
  * Exit codes: 0 ok, 2 usage / config / missing data, 1 anything else.
  */
 import path from 'node:path';
@@ -18,6 +21,7 @@ import { ConfigError, formatProblem, loadConfig } from '../config/index.js';
 import { StoreError } from '../data/store.js';
 import { LatencyHlogError } from '../backtest/latency.js';
 import { MissingDataError, runBacktest } from '../backtest/run.js';
+import { AgreementError, checkSessionJournal, formatAgreement, runAgreement } from '../backtest/agreement.js';
 import { opt, parseArgs, parseDuration, UsageError } from './args.js';
 
 const FLAGS = ['no-progress', 'help', 'no-status', 'live-data'];
@@ -51,6 +55,8 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
       return n;
     };
     const every = opt(args, 'equity-every');
+    const compare = opt(args, 'compare');
+    if (compare !== undefined) checkSessionJournal(compare);
     const r = await runBacktest({
       config, configPath, startDate: start, endDate: end, dataDir: opt(args, 'data'), runsDir: opt(args, 'runs-dir'),
       runId: opt(args, 'run-id'), book, feedLatencyMs: num('feed-latency-ms'), venueOffsetMs: parseVenueOffsets(opt(args, 'venue-offset')),
@@ -62,13 +68,18 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
     const loaded = await loadRun(r.runDir);
     process.stdout.write(`${formatReportText(loaded.perf)}\nlatency: ${r.latencySource}\nevents: ${r.events}` +
       `${r.frameErrors > 0 ? ` (${r.frameErrors} unparseable frames skipped)` : ''}\nrun directory: ${path.relative(process.cwd(), r.runDir) || '.'}\n`);
+    if (compare !== undefined) {
+      const a = runAgreement({ sessionJournal: compare, backtestRunDir: r.runDir, latencyHlog: opt(args, 'latency-hlog'),
+        toleranceMs: num('compare-tolerance-ms'), qtyTolerance: num('compare-qty-tolerance') });
+      process.stdout.write(`\n${formatAgreement(a.report)}agreement: ${path.relative(process.cwd(), a.file)}\n`);
+    }
     return 0;
   } catch (e) {
     if (e instanceof ConfigError) {
       for (const p of e.problems) process.stderr.write(`${formatProblem(p)}\n`);
       return 2;
     }
-    if (e instanceof MissingDataError || e instanceof UsageError || e instanceof StoreError || e instanceof LatencyHlogError) {
+    if (e instanceof MissingDataError || e instanceof UsageError || e instanceof StoreError || e instanceof LatencyHlogError || e instanceof AgreementError) {
       process.stderr.write(`xarb: ${e.message}\n`);
       return 2;
     }

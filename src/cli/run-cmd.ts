@@ -14,15 +14,19 @@ import { startSimulator, simSymbolFilters, type SimHandle } from '../sim/index.j
 import type { VenueFilters } from '../strategy/config.js';
 import { parseArgs, opt, parseDuration, UsageError } from './args.js';
 import { fetchVenueFilters } from '../venues/filters-fetch.js';
+import type { OrderEntryOptions } from '../sim/order-entry.js';
+import { takeRecordOption } from './record-option.js';
 
-const FLAGS = ['live-data', 'no-status', 'no-progress', 'help'];
+const FLAGS = ['live-data', 'no-status', 'no-progress', 'help', 'confirm-live'];
 
 export function newRunId(mode: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${mode}-${randomBytes(2).toString('hex')}`;
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argvIn: string[]): Promise<number> {
+  const record = takeRecordOption(argvIn); // --record [DIR]: the value is optional
+  const argv = record.argv;
   let args;
   try {
     args = parseArgs(argv, FLAGS);
@@ -31,7 +35,7 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   if (args.flags.has('help')) {
-    process.stdout.write('usage: xarb --mode dry-run|live --config config/arbitrage.toml [--venues sim | --live-data | --start-date D --end-date D] [--duration 60s]\n');
+    process.stdout.write('usage: xarb --mode dry-run|live --config config/arbitrage.toml [--venues sim | --live-data | --start-date D --end-date D] [--duration 60s] [--record [DIR]]\n');
     return 0;
   }
   if (args.positionals.length > 0) {
@@ -62,13 +66,14 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  if (mode === 'live') {
-    process.stderr.write('xarb: --mode live is not available yet: signed order entry (executor live path) is not implemented in this build. '
-      + 'Use --mode dry-run --live-data for paper trading on the venues\' live feeds.\n');
+  const venuesOpt = opt(args, 'venues');
+  // Live mode trades on the venues' own feeds unless --venues sim points everything at the simulator.
+  const liveData = args.flags.has('live-data') || (mode === 'live' && venuesOpt !== 'sim');
+  if (mode === 'live' && venuesOpt !== 'sim' && !args.flags.has('confirm-live')) {
+    process.stderr.write('xarb: --mode live against real venues sends real orders with real funds; add --confirm-live to proceed '
+      + '(see docs/live.md: order entry was verified against the venues\' documentation and the local simulator only).\n');
     return 2;
   }
-  const venuesOpt = opt(args, 'venues');
-  const liveData = args.flags.has('live-data');
   const useSim = venuesOpt === 'sim' || (!liveData && cfg.venues.profile === 'sim');
   if (venuesOpt !== undefined && venuesOpt !== 'sim' && venuesOpt !== 'live') {
     process.stderr.write(`xarb: --venues takes "sim" (local simulator) or "live", got "${venuesOpt}"\n`);
@@ -97,7 +102,7 @@ export async function run(argv: string[]): Promise<number> {
     cfg = { ...cfg, monitor: { ...cfg.monitor, port: p } };
   }
   const log = createLogger({ level: cfg.log.level, pretty: cfg.log.pretty, name: 'xarb' });
-  const runId = opt(args, 'run-id') ?? newRunId(useSim ? 'sim' : 'paper');
+  const runId = opt(args, 'run-id') ?? newRunId(mode === 'live' ? (useSim ? 'live-sim' : 'live') : useSim ? 'sim' : 'paper');
   const runDir = path.resolve(opt(args, 'runs-dir') ?? 'runs', runId);
 
   let sim: SimHandle | null = null;
@@ -112,6 +117,8 @@ export async function run(argv: string[]): Promise<number> {
       // Dislocations must beat both taker fees (10 bps each by default) plus slippage tolerance
       // and min_spread_bps for the demo to trade: 45-90 bps, held long enough for a round trip.
       generator: { dislocationBps: [45, 90], dislocationMs: [300, 1200] },
+      // Live mode on the simulator: the configured keys are accounts there, funded like the dry-run.
+      orderEntry: mode === 'live' ? simOrderEntry(cfg) : undefined,
     });
     cfg = applySimProfile(cfg, cfg.venues.sim_host, { binance: sim.ports.binance, bybit: sim.ports.bybit });
     log.info({ binance: sim.binanceUrl.ws, bybit: sim.bybitUrl.ws, rate }, 'venue simulator started on loopback');
@@ -132,6 +139,7 @@ export async function run(argv: string[]): Promise<number> {
   const sup = new Supervisor({
     config: cfg, runId, runDir, filters, log, durationMs, statusLine: !args.flags.has('no-status'),
     seed: Number(opt(args, 'seed') ?? cfg.backtest.seed),
+    recordDir: record.dir === undefined ? undefined : path.resolve(record.dir || path.join(runDir, 'data')),
   });
   let signals = 0;
   const onSignal = (sig: string) => {
@@ -157,4 +165,13 @@ export async function run(argv: string[]): Promise<number> {
   await writeRunArtifacts(loaded, { html: true, csv: true });
   process.stdout.write(`\n${formatReportText(loaded.perf)}\nrun directory: ${path.relative(process.cwd(), runDir)}\n`);
   return result.exitCode;
+}
+
+/** --mode live --venues sim: the config's keys become simulator accounts with the configured balances. */
+function simOrderEntry(cfg: XarbConfig): OrderEntryOptions {
+  const accounts = (['binance', 'bybit'] as const).filter((v) => cfg.venues[v].auth.api_key !== '').map((v) => ({
+    venue: v, apiKey: cfg.venues[v].auth.api_key, secretKey: cfg.venues[v].auth.secret_key,
+    balances: { quote: cfg.execution.initial_balances[v].quote, base: cfg.execution.initial_balances[v].base },
+  }));
+  return { accounts, takerFeeRate: { binance: cfg.fees.binance_taker_bps / 1e4, bybit: cfg.fees.bybit_taker_bps / 1e4 } };
 }

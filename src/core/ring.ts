@@ -143,6 +143,20 @@ export class RingProducer {
     if (this.bell !== null) this.bell.ring();
   }
 
+  /**
+   * Publishes without ringing the doorbell: for a producer that publishes several records as
+   * one decision and wakes the consumer once, with `ringConsumer()`, after the last.
+   */
+  publishQuiet(): void {
+    this.seq = (this.seq + 1) | 0;
+    Atomics.store(this.header, WRITE, this.seq);
+  }
+
+  /** Wakes the consumer if it is parked (after `publishQuiet`). */
+  ringConsumer(): void {
+    if (this.bell !== null) this.bell.ring();
+  }
+
   /** Copies `words` words from `src` at `srcOff` into a new record and publishes it. */
   offer(src: Float64Array, srcOff: number, timeoutNs = 0): boolean {
     if (!this.claim(timeoutNs)) return false;

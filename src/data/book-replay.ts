@@ -53,7 +53,6 @@ export class BookReplay {
   private readonly parser: FrameParser;
   private readonly sync: BookSync;
   private readonly market: number;
-  private buf = Buffer.allocUnsafe(1 << 16);
 
   constructor(
     private readonly header: RecordingHeader,
@@ -69,13 +68,10 @@ export class BookReplay {
   /** The book change caused by the reader's current event, or null. */
   onEvent(r: RecordingReader): BookLine | null {
     this.counters.events++;
-    // epoch ms rounded to µs: an import's epoch-ns `t` is a double with ~0.25 µs steps
-    const local = Math.round(r.wallOf(r.t) * 1000) / 1000;
-    if (r.kind === EV_SNAPSHOT) return this.onSnapshot(r.text, local);
-    const need = Buffer.byteLength(r.text);
-    if (need > this.buf.length) this.buf = Buffer.allocUnsafe(need * 2);
-    const len = this.buf.write(r.text, 0);
-    const msg = this.parser.parse(this.buf, len);
+    // epoch ms rounded to µs (the reader keeps `t` exact; a printed epoch ms cannot hold ns)
+    const local = Math.round(r.wallMs() * 1000) / 1000;
+    if (r.kind === EV_SNAPSHOT) return this.onSnapshot(r.snapshotText, local);
+    const msg = this.parser.parse(r.frame, r.frameLen);
     const f = this.parser.frame;
     if (msg === MSG_QUOTE) return this.fromFrame(f, 'ticker', local);
     if (msg === MSG_DEPTH_DELTA || (msg === MSG_DEPTH_SNAPSHOT && this.sync instanceof BybitBookSync)) {

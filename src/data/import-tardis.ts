@@ -68,6 +68,20 @@ class Series {
   ) {}
 }
 
+/** The columns every Tardis CSV kind has. */
+interface BaseColumns {
+  ex: number;
+  sym: number;
+  /** Exchange time, µs. */
+  ts: number;
+  /** Local receive time, µs. */
+  local: number;
+}
+
+function baseColumns(header: string[], file: string): BaseColumns {
+  return { ex: column(header, 'exchange', file), sym: column(header, 'symbol', file), ts: column(header, 'timestamp', file), local: column(header, 'local_timestamp', file) };
+}
+
 class TardisImporter {
   readonly res: ImportResult = { frames: 0, snapshots: 0, skipped: 0, series: [] };
   private readonly series = new Map<string, Series>();
@@ -90,6 +104,23 @@ class TardisImporter {
       this.series.set(key, s);
     }
     return s;
+  }
+
+  /**
+   * Calls onRow with the cells and series of every non-empty data row; rows that --symbol
+   * filters out are counted as skipped.
+   */
+  async eachRow(lines: AsyncIterator<string>, cols: BaseColumns, streams: (t: Target, sym: string) => string[],
+    onRow: (c: string[], s: Series) => void): Promise<void> {
+    for (;;) {
+      const r = await lines.next();
+      if (r.done) return;
+      if (r.value.length === 0) continue;
+      const c = splitCsv(r.value);
+      const s = this.seriesFor(c[cols.ex]!, c[cols.sym]!, streams);
+      if (s === null) this.res.skipped++;
+      else onRow(c, s);
+    }
   }
 
   frame(s: Series, tNs: number, text: string): void {
@@ -154,28 +185,16 @@ function emitL2(imp: TardisImporter, g: L2Group): void {
 }
 
 async function importL2(imp: TardisImporter, lines: AsyncIterator<string>, header: string[], file: string): Promise<void> {
-  const cEx = column(header, 'exchange', file);
-  const cSym = column(header, 'symbol', file);
-  const cTs = column(header, 'timestamp', file);
-  const cLocal = column(header, 'local_timestamp', file);
+  const cols = baseColumns(header, file);
   const cSnap = column(header, 'is_snapshot', file);
   const cSide = column(header, 'side', file);
   const cPx = column(header, 'price', file);
   const cAmt = column(header, 'amount', file);
   const streams = (t: Target, sym: string): string[] => [t.venue === 'binance' ? sym.toLowerCase() + '@depth@0ms' : 'orderbook.' + bybitDepth(t) + '.' + sym];
   let g: L2Group | null = null;
-  for (;;) {
-    const r = await lines.next();
-    if (r.done) break;
-    if (r.value.length === 0) continue;
-    const c = splitCsv(r.value);
-    const s = imp.seriesFor(c[cEx]!, c[cSym]!, streams);
-    if (s === null) {
-      imp.res.skipped++;
-      continue;
-    }
-    const ts = Number(c[cTs]);
-    const local = Number(c[cLocal]);
+  await imp.eachRow(lines, cols, streams, (c, s) => {
+    const ts = Number(c[cols.ts]);
+    const local = Number(c[cols.local]);
     const snapshot = c[cSnap] === 'true';
     // one message = consecutive rows of one series and instant; a snapshot run is one snapshot
     const same = g !== null && g.s === s && g.snapshot === snapshot && (snapshot || (g.ts === ts && g.local === local));
@@ -184,7 +203,7 @@ async function importL2(imp: TardisImporter, lines: AsyncIterator<string>, heade
       g = null;
       if (!snapshot && !s.synced) {
         imp.res.skipped++; // before the first snapshot
-        continue;
+        return;
       }
       g = { s, ts, local, snapshot, bids: [], asks: [] };
     }
@@ -193,37 +212,25 @@ async function importL2(imp: TardisImporter, lines: AsyncIterator<string>, heade
     if (side === 'bid') g!.bids.push(level);
     else if (side === 'ask') g!.asks.push(level);
     else imp.res.skipped++;
-  }
+  });
   if (g !== null) emitL2(imp, g);
 }
 
 // ---- book_snapshot_N -------------------------------------------------------------------------
 
 async function importBookSnapshot(imp: TardisImporter, lines: AsyncIterator<string>, header: string[], file: string): Promise<void> {
-  const cEx = column(header, 'exchange', file);
-  const cSym = column(header, 'symbol', file);
-  const cTs = column(header, 'timestamp', file);
-  const cLocal = column(header, 'local_timestamp', file);
+  const cols = baseColumns(header, file);
   let n = 0;
   while (header.includes(`asks[${n}].price`)) n++;
-  const cols = (side: string): [number, number][] => {
+  const levelCols = (side: string): [number, number][] => {
     const out: [number, number][] = [];
     for (let i = 0; i < n; i++) out.push([column(header, `${side}[${i}].price`, file), column(header, `${side}[${i}].amount`, file)]);
     return out;
   };
-  const askCols = cols('asks');
-  const bidCols = cols('bids');
+  const askCols = levelCols('asks');
+  const bidCols = levelCols('bids');
   const streams = (t: Target, sym: string): string[] => [t.venue === 'binance' ? sym.toLowerCase() + '@depth' + n : 'orderbook.50.' + sym];
-  for (;;) {
-    const r = await lines.next();
-    if (r.done) break;
-    if (r.value.length === 0) continue;
-    const c = splitCsv(r.value);
-    const s = imp.seriesFor(c[cEx]!, c[cSym]!, streams);
-    if (s === null) {
-      imp.res.skipped++;
-      continue;
-    }
+  await imp.eachRow(lines, cols, streams, (c, s) => {
     const levels = (which: [number, number][]): string[] => {
       const out: string[] = [];
       for (const [p, q] of which) if (c[p] !== undefined && c[p] !== '' && c[q] !== '') out.push(lv(c[p]!, c[q]!));
@@ -232,49 +239,37 @@ async function importBookSnapshot(imp: TardisImporter, lines: AsyncIterator<stri
     const bids = levels(bidCols);
     const asks = levels(askCols);
     const u = ++s.seq;
-    const exMs = msOf(Number(c[cTs]));
-    const tNs = usToNs(Number(c[cLocal]));
+    const exMs = msOf(Number(c[cols.ts]));
+    const tNs = usToNs(Number(c[cols.local]));
     if (s.target.venue === 'binance') {
       imp.frame(s, tNs, '{"stream":"' + s.symbol.toLowerCase() + '@depth' + n + '","data":{"lastUpdateId":' + u + ',"bids":[' + bids.join(',') + '],"asks":[' + asks.join(',') + ']}}');
     } else {
       imp.frame(s, tNs, bybitBook('orderbook.50.' + s.symbol, 'snapshot', exMs, s.symbol, bids, asks, u));
     }
-  }
+  });
 }
 
 // ---- quotes ----------------------------------------------------------------------------------
 
 async function importQuotes(imp: TardisImporter, lines: AsyncIterator<string>, header: string[], file: string): Promise<void> {
-  const cEx = column(header, 'exchange', file);
-  const cSym = column(header, 'symbol', file);
-  const cTs = column(header, 'timestamp', file);
-  const cLocal = column(header, 'local_timestamp', file);
+  const cols = baseColumns(header, file);
   const cAq = column(header, 'ask_amount', file);
   const cAp = column(header, 'ask_price', file);
   const cBp = column(header, 'bid_price', file);
   const cBq = column(header, 'bid_amount', file);
   const streams = (t: Target, sym: string): string[] => [t.venue === 'binance' ? sym.toLowerCase() + '@bookTicker' : 'orderbook.1.' + sym];
-  for (;;) {
-    const r = await lines.next();
-    if (r.done) break;
-    if (r.value.length === 0) continue;
-    const c = splitCsv(r.value);
-    const s = imp.seriesFor(c[cEx]!, c[cSym]!, streams);
-    if (s === null) {
-      imp.res.skipped++;
-      continue;
-    }
+  await imp.eachRow(lines, cols, streams, (c, s) => {
     const bp = c[cBp]!;
     const bq = c[cBq]!;
     const ap = c[cAp]!;
     const aq = c[cAq]!;
     const u = ++s.seq;
-    const exMs = msOf(Number(c[cTs]));
-    const tNs = usToNs(Number(c[cLocal]));
+    const exMs = msOf(Number(c[cols.ts]));
+    const tNs = usToNs(Number(c[cols.local]));
     if (s.target.venue === 'binance') {
       if (bp === '' || ap === '') {
         imp.res.skipped++; // bookTicker always has both sides
-        continue;
+        return;
       }
       const head = s.target.market === 'linear' ? '{"e":"bookTicker","u":' : '{"u":';
       const tail = s.target.market === 'linear' ? ',"T":' + exMs + ',"E":' + exMs + '}' : '}';
@@ -283,7 +278,7 @@ async function importQuotes(imp: TardisImporter, lines: AsyncIterator<string>, h
     } else {
       imp.frame(s, tNs, bybitBook('orderbook.1.' + s.symbol, 'snapshot', exMs, s.symbol, bp === '' ? [] : [lv(bp, bq)], ap === '' ? [] : [lv(ap, aq)], u));
     }
-  }
+  });
 }
 
 export async function importTardis(opts: ImportOptions): Promise<ImportResult> {

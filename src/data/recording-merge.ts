@@ -1,42 +1,64 @@
 /**
- * MergedRecording: a k-way merge of several store files by local receive time, so the events
- * of both venues (and of every symbol) come out in the order the recorder saw them.
+ * MergedRecording: a k-way merge of several store series by local receive time, so the events
+ * of both venues (and of every symbol) come out in the order the recorder saw them. It is the
+ * one merge of store data: `xarb data` and the backtest engine both read through it.
  *
- * Files are put on one timeline through their headers: every reader's `ts` is ns since a common
- * origin (the earliest header's wall time, whole ms), which also keeps the numbers small enough
- * for exact double arithmetic. Ties go to the file listed first (a stable merge).
+ * Series are put on one timeline through their headers: every reader's `ts` is exact ns since
+ * a common origin (by default the earliest header's wall time, whole ms), which also keeps the
+ * numbers small enough for exact double arithmetic. An optional per-series offset is added to
+ * the merge key (the backtest's feed latency per venue). Ties go to the series listed first (a
+ * stable merge).
  *
  * The pull API matches RecordingReader: nextSync() 1/0/-1 and async next(); the current event
- * is `current` (the reader that holds it). k is small (venues x symbols), so the minimum is
- * found by a scan rather than a heap.
+ * is `current` (the reader that holds it), `currentIndex` its series, `currentTs` its merge
+ * key. k is small (venues x symbols), so the minimum is found by a scan rather than a heap.
  */
 import { RecordingReader } from './recording-reader.js';
+
+export interface MergeOptions {
+  /** Epoch ms of ts = 0 (default: the earliest header's wall time, whole ms). */
+  originMs?: number;
+  /** Per series, ns added to its events' ts for ordering (default 0). */
+  offsetsNs?: ArrayLike<number>;
+}
 
 export class MergedRecording {
   /** The reader holding the current event (valid after next() returned 1). */
   current: RecordingReader | null = null;
-  private currentIndex = -1;
+  /** Series index of the current event, -1 when there is none. */
+  currentIndex = -1;
+  /** Merge key of the current event: its reader's ts plus the series offset. */
+  currentTs = 0;
   readonly originMs: number;
   /** Per reader: 1 = holds an unconsumed event, 0 = needs a refill, -1 = done. */
   private readonly state: Int8Array;
+  private readonly offsets: Float64Array;
 
-  private constructor(readonly readers: RecordingReader[]) {
+  private constructor(readonly readers: RecordingReader[], o: MergeOptions) {
     let origin = Infinity;
     for (const r of readers) origin = Math.min(origin, Math.floor(r.header.wall_ms));
-    this.originMs = Number.isFinite(origin) ? origin : 0;
+    this.originMs = o.originMs ?? (Number.isFinite(origin) ? origin : 0);
     for (const r of readers) r.setOrigin(this.originMs);
     this.state = new Int8Array(readers.length);
+    this.offsets = new Float64Array(readers.length);
+    if (o.offsetsNs !== undefined) for (let i = 0; i < readers.length; i++) this.offsets[i] = o.offsetsNs[i] ?? 0;
   }
 
-  static async open(paths: readonly string[]): Promise<MergedRecording> {
+  /** One file per series. */
+  static open(paths: readonly string[], o: MergeOptions = {}): Promise<MergedRecording> {
+    return MergedRecording.openSeries(paths.map((p) => [p]), o);
+  }
+
+  /** Each series is a list of files read one after the other (e.g. its day files in date order). */
+  static async openSeries(series: readonly (readonly string[])[], o: MergeOptions = {}): Promise<MergedRecording> {
     const readers: RecordingReader[] = [];
     try {
-      for (const p of paths) readers.push(await RecordingReader.open(p));
+      for (const files of series) readers.push(await RecordingReader.openSeries(files));
     } catch (err) {
       for (const r of readers) r.close();
       throw err;
     }
-    const m = new MergedRecording(readers);
+    const m = new MergedRecording(readers, o);
     for (let i = 0; i < readers.length; i++) m.state[i] = await readers[i]!.next();
     return m;
   }
@@ -50,6 +72,7 @@ export class MergedRecording {
   nextSync(): number {
     const readers = this.readers;
     const state = this.state;
+    const offsets = this.offsets;
     // consume the event handed out last time
     const prev = this.currentIndex;
     if (prev >= 0) {
@@ -62,14 +85,18 @@ export class MergedRecording {
     for (let i = 0; i < readers.length; i++) {
       const s = state[i]!;
       if (s === 0) return 0;
-      if (s === 1 && readers[i]!.ts < bestTs) {
-        bestTs = readers[i]!.ts;
-        best = i;
+      if (s === 1) {
+        const ts = readers[i]!.ts + offsets[i]!;
+        if (ts < bestTs) {
+          bestTs = ts;
+          best = i;
+        }
       }
     }
     if (best < 0) return -1;
     this.current = readers[best]!;
     this.currentIndex = best;
+    this.currentTs = bestTs;
     return 1;
   }
 
@@ -82,6 +109,15 @@ export class MergedRecording {
         if (this.state[i] === 0) this.state[i] = await this.readers[i]!.next();
       }
     }
+  }
+
+  /** What went wrong while reading, one line per damaged series (empty when all was clean). */
+  problems(): string[] {
+    const out: string[] = [];
+    for (const r of this.readers) {
+      if (r.truncated || r.badLines > 0) out.push(`${r.problem ?? 'damaged'} (${r.badLines} unreadable line${r.badLines === 1 ? '' : 's'} skipped)`);
+    }
+    return out;
   }
 
   close(): void {

@@ -1,115 +1,121 @@
 /**
- * RecordingReader: streams the lines of one store file (.jsonl.gz) without loading it whole,
- * in batches of decompressed chunks. Pull API for the backtest engine:
+ * RecordingReader: streams the events of one store series (one file, or the day files of one
+ * (venue, market, symbol) in date order) without loading a file whole. Pull API, shared by the
+ * backtest engine, `xarb data cat` and the merge:
  *
- *   const r = await RecordingReader.open(file);
+ *   const r = await RecordingReader.open(file);      // or openSeries([day1, day2, ...])
  *   for (;;) {
- *     let s = r.nextSync();            // 1 = an event is in r.t/r.kind/r.text/r.url, -1 = end
- *     if (s === 0) s = await r.next(); // 0 = the batch is used up: refill (async), then same
+ *     let s = r.nextSync();            // 1 = an event is loaded, -1 = end
+ *     if (s === 0) s = await r.next(); // 0 = the decompressed chunk is used up: refill (async)
  *     if (s < 0) break;
  *     ...
  *   }
  *
- * Header lines (also found mid-file, where a writer appended) re-anchor the wall clock and are
- * not events. A file cut short (a recorder killed mid-write, a partial download) ends where
- * its data ends: `truncated` is set and `problem` says why; it never throws for that.
+ * The current event: `kind` (EV_FRAME / EV_SNAPSHOT), `ts` (exact ns on the merge timeline),
+ * the frame bytes `frame[0, frameLen)` (what the venues' byte parsers read; no string is made),
+ * or `snapshotText`/`url`. `text` builds a string of either, for callers off the hot path.
+ *
+ * Lines are decoded byte by byte (store-line.ts): `t` stays exact even as epoch ns (> 2^53),
+ * split into seconds and ns. Header lines (first line of every file, and again where a writer
+ * appended) re-anchor `t` to the wall clock and are not events. Damage is tolerated and
+ * reported, never thrown: a file cut short (recorder killed, partial download) ends where its
+ * data ends and sets `truncated`; an unreadable line is skipped and counted in `badLines`;
+ * `problem` says what happened first. Data with no header before it cannot be placed in time:
+ * that is a RecordingReadError.
  */
 import { createReadStream, type ReadStream } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, type Gunzip } from 'node:zlib';
-import { StoreError, type RecordingHeader } from './store.js';
+import { StoreError, type RecordingHeader, type RecordingSource } from './store.js';
+import { LINE_FRAME, LINE_HEADER, LINE_SNAPSHOT, StoreLineDecoder } from './store-line.js';
 
-export const EV_FRAME = 1;
-export const EV_SNAPSHOT = 2;
+export const EV_FRAME = LINE_FRAME;
+export const EV_SNAPSHOT = LINE_SNAPSHOT;
 
 export class RecordingReadError extends StoreError {}
 
-interface LineObject {
-  t?: unknown;
-  f?: unknown;
-  snapshot?: unknown;
-  url?: unknown;
-  wall_ms?: unknown;
-}
+const DEFAULT_CHUNK = 256 * 1024;
+const NEWLINE = Buffer.from('\n');
+const EMPTY = Buffer.alloc(0);
 
 export class RecordingReader {
-  /** The latest header seen (the first line of the file, or one appended later). */
-  header: RecordingHeader;
+  /** The latest header seen. */
+  header: RecordingHeader = { t: 0, wall_ms: 0, venue: '', market: '', symbol: '', streams: [], source: 'record' };
 
   // the current event
-  /** Local receive time as stored (ns). */
+  /** EV_FRAME or EV_SNAPSHOT. */
+  kind = 0;
+  /** Local receive time as stored, as a double (exact below 2^53 ns; `ts` is always exact). */
   t = 0;
   /** `t` on the merge timeline: ns since `originMs` (see setOrigin), through the header anchor. */
   ts = 0;
-  kind = 0;
-  /** Frame text (EV_FRAME) or REST response text (EV_SNAPSHOT). */
-  text = '';
   /** Snapshot URL (EV_SNAPSHOT), '' otherwise. */
   url = '';
+  /** Index in the series of the file being read. */
+  fileIndex = -1;
 
-  // problems
+  // problems and counters
   truncated = false;
   badLines = 0;
   problem: string | null = null;
   eventsRead = 0;
+  /** Decompressed bytes read so far. */
+  bytesRead = 0;
 
+  private readonly decoder = new StoreLineDecoder();
   private originMs = 0;
-  /** (wall_ms - originMs) * 1e6 - header.t: add `t` to get `ts`. */
-  private tsOffset = 0;
-  private lines: string[] = [];
+  // anchor: header t (sec, nsec) is at (wall_ms - originMs) ms on the merge timeline
+  private anchorSec = 0;
+  private anchorNsec = 0;
+  private baseNs = 0;
+  /** True once the current file's header has been read. */
+  private anchored = false;
+  private buf: Buffer = EMPTY;
   private pos = 0;
-  private rest = '';
-  /** Keeps a UTF-8 character split across two chunks whole. */
-  private readonly decoder = new StringDecoder('utf8');
   private ended = false;
-  private readonly it: AsyncIterator<Buffer>;
-  private readonly file: ReadStream;
-  private readonly gunzip: Gunzip;
+  private file: ReadStream | null = null;
+  private gunzip: Gunzip | null = null;
+  private it: AsyncIterator<Buffer> | null = null;
 
   private constructor(
-    readonly path: string,
-    file: ReadStream,
-    gunzip: Gunzip,
-  ) {
-    this.file = file;
-    this.gunzip = gunzip;
-    this.it = gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-    this.header = { t: 0, wall_ms: 0, venue: '', market: '', symbol: '', streams: [], source: 'record' };
+    readonly files: readonly string[],
+    private readonly chunkBytes: number,
+  ) {}
+
+  /** Opens one file and reads its header line. */
+  static open(filePath: string, chunkBytes = DEFAULT_CHUNK): Promise<RecordingReader> {
+    return RecordingReader.openSeries([filePath], chunkBytes);
   }
 
-  /** Opens a file and reads its header line. */
-  static async open(filePath: string, chunkBytes = 256 * 1024): Promise<RecordingReader> {
-    const file = createReadStream(filePath, { highWaterMark: chunkBytes });
-    const gunzip = createGunzip({ chunkSize: 64 * 1024 });
-    const r = new RecordingReader(filePath, file, gunzip);
-    // pipe() does not forward source errors: a missing file must end the gunzip stream.
-    file.on('error', (err) => gunzip.destroy(err));
-    file.pipe(gunzip);
-    while (r.pos >= r.lines.length && !r.ended) await r.fill();
-    const first = r.lines[r.pos];
-    if (first === undefined) {
-      r.close();
-      throw new RecordingReadError(`${filePath}: no header line${r.problem ? ` (${r.problem})` : ''}`);
-    }
-    let o: (LineObject & RecordingHeader) | null = null;
+  /** Opens the files of one series (read one after the other) and reads the first header. */
+  static async openSeries(files: readonly string[], chunkBytes = DEFAULT_CHUNK): Promise<RecordingReader> {
+    if (files.length === 0) throw new RecordingReadError('no files to read');
+    const r = new RecordingReader(files, chunkBytes);
+    // Load up to the first event (or the end) so the header is known before anyone asks.
+    let s = 0;
     try {
-      o = JSON.parse(first) as LineObject & RecordingHeader;
-    } catch {
-      o = null;
-    }
-    if (o === null || typeof o.wall_ms !== 'number' || typeof o.t !== 'number') {
+      s = r.nextSync();
+      while (s === 0) s = await r.step();
+    } catch (err) {
       r.close();
-      throw new RecordingReadError(`${filePath}: the first line is not a store header ({"t","wall_ms",...})`);
+      throw err;
     }
-    r.pos++;
-    r.setHeader(o);
+    if (!r.anchored && r.fileIndex === 0) {
+      r.close();
+      throw new RecordingReadError(`${files[0]}: no header line${r.problem !== null ? ` (${r.problem})` : ''}`);
+    }
+    r.pending = s;
     return r;
   }
 
-  /** Sets the merge origin (epoch ms): `ts` = ns since then. Default 0. */
+  /** The event loaded by open() is handed out by the first nextSync() (1), or the end (-1). */
+  private pending = 0;
+
+  /** Sets the merge origin (epoch ms): `ts` = ns since then. Default 0 (then `ts` is epoch ns, inexact). */
   setOrigin(originMs: number): void {
     this.originMs = originMs;
-    this.tsOffset = (this.header.wall_ms - originMs) * 1e6 - this.header.t;
+    this.baseNs = (this.header.wall_ms - originMs) * 1e6;
+    // the event open() loaded: recompute from its exact parts (shifting ts would lose them)
+    if (this.pending === 1) this.ts = this.baseNs + (this.decoder.tSec - this.anchorSec) * 1e9 + (this.decoder.tNsec - this.anchorNsec);
   }
 
   /** Epoch ms of a stored `t` (through the current header). */
@@ -117,24 +123,70 @@ export class RecordingReader {
     return this.header.wall_ms + (tNs - this.header.t) / 1e6;
   }
 
-  /** 1: the next event is loaded; 0: the batch is used up, call next(); -1: end of file. */
+  /** Epoch ms of the current event, exact to the ns. */
+  wallMs(): number {
+    return this.header.wall_ms + ((this.decoder.tSec - this.anchorSec) * 1e9 + (this.decoder.tNsec - this.anchorNsec)) / 1e6;
+  }
+
+  /** Frame bytes of the current EV_FRAME event: frame[0, frameLen). Reused by the next event. */
+  get frame(): Buffer {
+    return this.decoder.out;
+  }
+
+  get frameLen(): number {
+    return this.decoder.frameLen;
+  }
+
+  /** REST response text of the current EV_SNAPSHOT event. */
+  get snapshotText(): string {
+    const o = this.decoder.obj;
+    return o !== null && typeof o['snapshot'] === 'string' ? o['snapshot'] : '';
+  }
+
+  /** Frame or snapshot text as a string (allocates: not for the hot path). */
+  get text(): string {
+    return this.kind === EV_FRAME ? this.decoder.out.toString('utf8', 0, this.decoder.frameLen) : this.snapshotText;
+  }
+
+  /** 1: the next event is loaded; 0: the chunk is used up, call next(); -1: end of the series. */
   nextSync(): number {
-    const lines = this.lines;
-    while (this.pos < lines.length) {
-      const line = lines[this.pos++]!;
-      if (line.length === 0) continue;
-      if (this.take(line)) return 1;
+    if (this.pending !== 0) {
+      const p = this.pending;
+      this.pending = 0;
+      return p;
     }
-    return this.ended ? -1 : 0;
+    const d = this.decoder;
+    for (;;) {
+      const buf = this.buf;
+      const start = this.pos;
+      const nl = buf.indexOf(10, start);
+      if (nl < 0) return this.ended ? -1 : 0;
+      this.pos = nl + 1;
+      if (nl === start) continue;
+      if (!d.decodeTime(buf, start)) {
+        this.bad(buf, start, nl);
+        continue;
+      }
+      const kind = d.decodeBody(buf, start, nl);
+      if (kind === LINE_FRAME || kind === LINE_SNAPSHOT) {
+        if (!this.anchored) throw this.noHeader(buf, start, nl);
+        this.kind = kind;
+        this.t = d.tSec * 1e9 + d.tNsec;
+        this.ts = this.baseNs + (d.tSec - this.anchorSec) * 1e9 + (d.tNsec - this.anchorNsec);
+        this.url = kind === LINE_SNAPSHOT && typeof d.obj!['url'] === 'string' ? d.obj!['url'] : '';
+        this.eventsRead++;
+        return 1;
+      }
+      if (kind === LINE_HEADER && this.setHeader(d.obj!, d.tSec, d.tNsec)) continue;
+      this.bad(buf, start, nl);
+    }
   }
 
   /** Like nextSync, but refills when needed: 1 or -1. */
   async next(): Promise<number> {
-    for (;;) {
-      const s = this.nextSync();
-      if (s !== 0) return s;
-      await this.fill();
-    }
+    let s = this.nextSync();
+    while (s === 0) s = await this.step();
+    return s;
   }
 
   /** Async iteration over events (convenience; the pull API is cheaper). */
@@ -144,94 +196,112 @@ export class RecordingReader {
 
   close(): void {
     this.ended = true;
-    this.gunzip.destroy();
-    this.file.destroy();
+    this.buf = EMPTY;
+    this.pos = 0;
+    this.pending = 0;
+    this.closeFile();
   }
 
-  private take(line: string): boolean {
-    let o: LineObject;
-    try {
-      o = JSON.parse(line) as LineObject;
-    } catch {
-      return this.bad(line);
-    }
-    if (typeof o.t !== 'number') return this.bad(line);
-    if (typeof o.f === 'string') {
-      this.kind = EV_FRAME;
-      this.text = o.f;
-      this.url = '';
-    } else if (typeof o.snapshot === 'string') {
-      this.kind = EV_SNAPSHOT;
-      this.text = o.snapshot;
-      this.url = typeof o.url === 'string' ? o.url : '';
-    } else if (typeof o.wall_ms === 'number') {
-      this.setHeader(o as unknown as RecordingHeader);
-      return false;
-    } else {
-      return this.bad(line);
-    }
-    this.t = o.t;
-    this.ts = o.t + this.tsOffset;
-    this.eventsRead++;
+  /** Refills the buffer, opening the next file when one ends; then nextSync() again. */
+  private async step(): Promise<number> {
+    await this.fill();
+    return this.nextSync();
+  }
+
+  private setHeader(o: Record<string, unknown>, tSec: number, tNsec: number): boolean {
+    const wall = o['wall_ms'];
+    if (typeof wall !== 'number' || !Number.isFinite(wall)) return false;
+    this.header = {
+      t: tSec * 1e9 + tNsec,
+      wall_ms: wall,
+      venue: String(o['venue'] ?? ''),
+      market: String(o['market'] ?? ''),
+      symbol: String(o['symbol'] ?? ''),
+      streams: Array.isArray(o['streams']) ? o['streams'].map(String) : [],
+      source: (typeof o['source'] === 'string' ? o['source'] : 'record') as RecordingSource,
+    };
+    this.anchorSec = tSec;
+    this.anchorNsec = tNsec;
+    this.baseNs = (wall - this.originMs) * 1e6;
+    this.anchored = true;
     return true;
   }
 
-  private setHeader(h: RecordingHeader): void {
-    this.header = {
-      t: h.t,
-      wall_ms: h.wall_ms,
-      venue: String(h.venue ?? ''),
-      market: String(h.market ?? ''),
-      symbol: String(h.symbol ?? ''),
-      streams: Array.isArray(h.streams) ? h.streams.map(String) : [],
-      source: h.source ?? 'record',
-    };
-    this.setOrigin(this.originMs);
-  }
-
-  private bad(line: string): boolean {
+  private bad(buf: Buffer, start: number, end: number): void {
     // The last line of a cut file is the usual suspect; it is counted, never fatal.
     this.badLines++;
-    if (this.problem === null) this.problem = `unreadable line: ${line.length > 80 ? line.slice(0, 80) + '…' : line}`;
-    return false;
+    if (this.problem === null) {
+      const cut = end - start > 80;
+      this.problem = `${this.files[this.fileIndex]}: unreadable line: ${buf.toString('utf8', start, cut ? start + 80 : end)}${cut ? '…' : ''}`;
+    }
   }
 
-  /** Decompresses the next chunk into whole lines. */
+  private noHeader(buf: Buffer, start: number, end: number): RecordingReadError {
+    const line = buf.toString('utf8', start, Math.min(end, start + 80));
+    return new RecordingReadError(`${this.files[this.fileIndex]}: not a store header ({"t","wall_ms",...}) before the data: ${line}`);
+  }
+
+  /** Appends the next decompressed chunk; at the end of a file, moves to the next one. */
   private async fill(): Promise<void> {
-    if (this.ended) return;
-    this.lines = [];
-    this.pos = 0;
-    let r: IteratorResult<Buffer>;
-    try {
-      r = await this.it.next();
-    } catch (err) {
-      // zlib's "unexpected end of file": a gzip member cut short.
-      this.truncated = true;
-      this.problem = `truncated: ${(err as Error).message}`;
-      this.finishRest(false);
-      this.ended = true;
+    for (;;) {
+      if (this.ended) return;
+      if (this.it === null && !this.openNext()) {
+        this.ended = true;
+        return;
+      }
+      let r: IteratorResult<Buffer>;
+      try {
+        r = await this.it!.next();
+      } catch (err) {
+        // zlib's "unexpected end of file" (a gzip member cut short), or the file vanished.
+        this.truncated = true;
+        if (this.problem === null) this.problem = `${this.files[this.fileIndex]}: truncated: ${(err as Error).message}`;
+        if (this.pos < this.buf.length) this.badLines++; // the partial last line is dropped
+        this.buf = EMPTY;
+        this.pos = 0;
+        this.closeFile();
+        continue;
+      }
+      if (r.done) {
+        this.closeFile();
+        // a file that does not end with a newline: its last line stands alone
+        if (this.pos < this.buf.length) {
+          this.buf = Buffer.concat([this.buf.subarray(this.pos), NEWLINE]);
+          this.pos = 0;
+          return;
+        }
+        continue;
+      }
+      const chunk = r.value;
+      this.bytesRead += chunk.length;
+      this.buf = this.pos < this.buf.length ? Buffer.concat([this.buf.subarray(this.pos), chunk]) : chunk;
+      this.pos = 0;
       return;
     }
-    if (r.done) {
-      this.finishRest(true);
-      this.ended = true;
-      return;
-    }
-    const text = this.rest + this.decoder.write(r.value);
-    const parts = text.split('\n');
-    this.rest = parts.pop()!;
-    this.lines = parts;
   }
 
-  /** The text after the last newline: a whole line if the file ended cleanly, else dropped. */
-  private finishRest(clean: boolean): void {
-    const rest = this.rest;
-    this.rest = '';
-    if (rest.length === 0) return;
-    if (clean) {
-      this.lines.push(rest);
-      return;
-    }
-    this.badLines++;
+  private openNext(): boolean {
+    if (this.fileIndex + 1 >= this.files.length) return false;
+    this.fileIndex++;
+    const file = createReadStream(this.files[this.fileIndex]!, { highWaterMark: this.chunkBytes });
+    const gunzip = createGunzip({ chunkSize: this.chunkBytes });
+    // pipe() does not forward source errors: a missing file must end the gunzip stream.
+    file.on('error', (err) => gunzip.destroy(err));
+    file.pipe(gunzip);
+    this.file = file;
+    this.gunzip = gunzip;
+    this.it = gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    this.anchored = false; // every file starts with its own header
+    this.buf = EMPTY;
+    this.pos = 0;
+    return true;
+  }
+
+  private closeFile(): void {
+    this.it = null;
+    this.gunzip?.destroy();
+    this.file?.destroy();
+    this.gunzip = null;
+    this.file = null;
   }
 }

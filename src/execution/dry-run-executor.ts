@@ -45,7 +45,7 @@ import { FEE_RULE_RECEIVED, FillResult, FillSimulator, feeAssetFor } from './fil
 import type { LatencyModel } from './latency-model.js';
 import { canExpire, isFinalStatus } from './order-state.js';
 import { OrderTracker } from './order-tracker.js';
-import { Prng } from './prng.js';
+import { Prng } from '../core/prng.js';
 import type { ReportSink } from './report-sink.js';
 
 export interface DryRunFaults {

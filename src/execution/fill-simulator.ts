@@ -28,9 +28,6 @@ export const FEE_RULE_RECEIVED = 0;
 export const FEE_RULE_QUOTE = 1;
 export const FEE_RULE_BASE = 2;
 
-/** Relative remainder below which an order counts as completely filled (float dust). */
-const QTY_EPSILON = 1e-12;
-
 /** Outcome of one simulated IOC; reused across calls. */
 export class FillResult {
   /** Base quantity filled (0..qty). */
@@ -177,6 +174,23 @@ export class FillSimulator {
   }
 }
 
+/**
+ * Quantities are walked in integer units of 10^-k base units, with k chosen so the order
+ * quantity is 12 to 13 significant digits (k in [0, 22], where 10^k is an exact double).
+ * Sums and differences of integers below 2^53 are exact, so a fill over levels 0.1 and 0.2 is
+ * 0.3, not 0.30000000000000004, and "completely filled" is simply zero units left: the float
+ * dust of summing level sizes never reaches a fill quantity, a position or a journal line.
+ */
+const POW10 = Float64Array.from({ length: 23 }, (_, k) => Number('1e' + k));
+
+/** Units per base unit for an order of `qty`. */
+function qtyScale(qty: number): number {
+  let k = 12 - Math.floor(Math.log10(qty));
+  if (k < 0) k = 0;
+  else if (k > 22) k = 22;
+  return POW10[k]!;
+}
+
 /** The level walk shared by fillIoc and FillSimulator.fill. */
 function walk(sim: FillSimulator | null, key: number, side: number, limitPx: number, qty: number,
   book: Float64Array, n: number, ratio: number, feeRate: number, feeRule: number, allOrNone: boolean,
@@ -187,41 +201,46 @@ function walk(sim: FillSimulator | null, key: number, side: number, limitPx: num
   const buy = side === SIDE_BUY;
   const pxOff = buy ? D_ASK_PX : D_BID_PX;
   const szOff = buy ? D_ASK_SZ : D_BID_SZ;
-  const dust = qty * QTY_EPSILON;
+  const scale = qtyScale(qty);
+  const qtyU = Math.round(qty * scale);
+  if (qtyU <= 0) return;
 
   if (allOrNone) {
     // dry pass: is there enough within the limit?
-    let can = 0;
-    for (let i = 0; i < n && qty - can > dust; i++) {
+    let canU = 0;
+    for (let i = 0; i < n && canU < qtyU; i++) {
       const o = D_LEVELS + D_LEVEL_WORDS * i;
       const px = book[o + pxOff]!;
       if (!(px > 0) || (buy ? px > limitPx : px < limitPx)) break;
       let avail = book[o + szOff]! * ratio;
       if (sim !== null) avail -= sim.taken(key, side, px);
-      if (avail > 0) can += avail;
+      const availU = Math.round(avail * scale);
+      if (availU > 0) canU += availU;
     }
-    if (qty - can > dust) return;
+    if (canU < qtyU) return;
   }
 
-  let remaining = qty;
+  let remU = qtyU;
   let notional = 0;
-  for (let i = 0; i < n && remaining > dust; i++) {
+  for (let i = 0; i < n && remU > 0; i++) {
     const o = D_LEVELS + D_LEVEL_WORDS * i;
     const px = book[o + pxOff]!;
     if (!(px > 0) || (buy ? px > limitPx : px < limitPx)) break; // missing level or beyond the limit
     let avail = book[o + szOff]! * ratio;
     if (sim !== null) avail -= sim.taken(key, side, px);
-    if (!(avail > 0)) continue;
-    let q = avail < remaining ? avail : remaining;
-    if (remaining - q <= dust) q = remaining; // take the dust too: a full fill is exactly qty
-    remaining -= q;
+    const availU = Math.round(avail * scale);
+    if (!(availU > 0)) continue;
+    const qU = availU < remU ? availU : remU;
+    remU -= qU;
+    const q = qU / scale;
     notional += q * px;
     out.levels++;
     out.worstPx = px;
     if (sim !== null) sim.remember(key, side, px, q);
   }
-  const filled = remaining <= dust ? qty : qty - remaining;
-  if (!(filled > 0) || out.levels === 0) return;
+  if (out.levels === 0) return;
+  // a full fill is exactly the quantity asked for; a partial one the nearest double to its units
+  const filled = remU === 0 ? qty : (qtyU - remU) / scale;
   out.filledQty = filled;
   out.notional = notional;
   out.avgPx = out.levels === 1 ? out.worstPx : notional / filled; // one level: its price exactly, no rounding

@@ -8,7 +8,7 @@
  * once in the factory.
  */
 import type { ExecutionConfig, LatencyModelKind } from '../config/types.js';
-import { Prng, deriveSeed } from './prng.js';
+import { Prng, deriveSeed } from '../core/prng.js';
 
 export interface LatencyModel {
   /** One latency draw in ns (>= 0). `nowNs` lets a model vary with time; the built-ins ignore it. */

@@ -24,6 +24,7 @@ import { ChangeWriter, levelsJson, type UnitFormatter } from './level-writer.js'
 import type { MarketGenerator, VenueBook } from './market-generator.js';
 import { BookMirror } from './book-mirror.js';
 import type { UpdateBatch } from './update-batch.js';
+import { closeEvery, stallSymbols } from './fault-helpers.js';
 
 export interface BybitOptions {
   idleTimeoutMs: number;
@@ -182,19 +183,17 @@ export class BybitPersonality implements FaultTarget {
   }
 
   closeAll(): void {
-    for (const ws of Array.from(this.sockets)) ws.close();
+    closeEvery(this.sockets);
   }
 
   // ---- FaultTarget ----
 
   disconnectAll(): number {
-    const n = this.sockets.size;
-    this.closeAll();
-    return n;
+    return closeEvery(this.sockets);
   }
 
   stall(symbol: number, untilMs: number): void {
-    for (let s = 0; s < this.symbols.length; s++) if (symbol < 0 || s === symbol) this.symbols[s]!.stalledUntil = untilMs;
+    stallSymbols(this.symbols, symbol, untilMs);
   }
 
   skipSeq(symbol: number, gap: number): void {

@@ -2,9 +2,9 @@
 import type { HttpResponse } from 'uWebSockets.js';
 
 /**
- * Sends a JSON response. By default the connection closes after it: uWS offers no way to close
- * idle keep-alive HTTP connections, and one left open would keep the process alive after
- * `stop()`. REST here serves snapshots and metadata, so the extra handshake is acceptable.
+ * Sends a JSON response. By default the connection closes after it: REST here serves snapshots
+ * and metadata, so the extra handshake is acceptable. (Order entry keeps connections alive:
+ * order-entry.ts sendKeepAlive; the simulator's stop() closes them with app.close().)
  */
 export function sendJson(res: HttpResponse, status: string, body: string, closeAfter = true): void {
   res.cork(() => {

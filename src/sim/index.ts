@@ -4,4 +4,4 @@ export { MarketGenerator, DEFAULT_GENERATOR_OPTIONS, GeneratorConfigError, type 
 export { UpdateBatch } from './update-batch.js';
 export { FaultInjector, FaultSpecError, parseFaultSpec, FAULT_KINDS, type FaultSpec, type FaultKind, type ScheduledFault } from './faults.js';
 export { simSymbolFilters, instrumentSpec, type SimSymbolFilter, type SimVenue } from './instruments.js';
-export { Xoshiro128 } from './prng.js';
+export { Prng } from '../core/prng.js';

@@ -18,7 +18,7 @@
 import { BookSide } from './book-side.js';
 import { instrumentSpec, venueInstrument, type InstrumentSpec, type SimVenue, VENUE_BINANCE, VENUE_BYBIT } from './instruments.js';
 import { unitOf } from './decimal-format.js';
-import { Xoshiro128 } from './prng.js';
+import { Prng } from '../core/prng.js';
 import { UpdateBatch } from './update-batch.js';
 
 export interface GeneratorOptions {
@@ -102,7 +102,7 @@ export class MarketGenerator {
   readonly options: GeneratorOptions;
   readonly symbols: readonly string[];
   readonly specs: readonly InstrumentSpec[];
-  private readonly rng: Xoshiro128;
+  private readonly rng: Prng;
   /** books[venue][symbol] */
   private readonly books: VenueBook[][];
   private readonly fairLog: Float64Array[]; // per symbol ring of log fair price
@@ -121,7 +121,7 @@ export class MarketGenerator {
     if (!(o.depthLevels >= 1)) throw new GeneratorConfigError(`depthLevels must be >= 1, got ${o.depthLevels}`);
     if (o.lagSteps[0] >= HISTORY || o.lagSteps[1] >= HISTORY) throw new GeneratorConfigError(`lagSteps must be < ${HISTORY}`);
     this.options = o;
-    this.rng = new Xoshiro128(o.seed);
+    this.rng = new Prng(o.seed);
     this.specs = o.symbols.map((s) => instrumentSpec(s, o.startPrices?.[s.toUpperCase()]));
     this.symbols = this.specs.map((s) => s.symbol);
     this.stepSigma = (o.volatilityBps * 1e-4) * Math.sqrt(o.fairStepMs / 1000);
@@ -231,7 +231,7 @@ export class MarketGenerator {
   }
 
   private randomLots(b: VenueBook): number {
-    return Math.max(1, Math.round(b.meanLots * Math.exp(0.8 * this.rng.gaussian())));
+    return Math.max(1, Math.round(b.meanLots * Math.exp(0.8 * this.rng.normal())));
   }
 
   private stepFair(): void {
@@ -241,11 +241,11 @@ export class MarketGenerator {
     const o = this.options;
     for (let s = 0; s < this.fairLog.length; s++) {
       const ring = this.fairLog[s]!;
-      ring[cur] = ring[prev]! + this.stepSigma * this.rng.gaussian();
+      ring[cur] = ring[prev]! + this.stepSigma * this.rng.normal();
       for (let v = 0; v < 2; v++) {
         const b = this.books[v]![s]!;
         // AR(1) with stationary standard deviation noiseBps.
-        b.noiseBps = 0.98 * b.noiseBps + o.noiseBps * 0.199 * this.rng.gaussian();
+        b.noiseBps = 0.98 * b.noiseBps + o.noiseBps * 0.199 * this.rng.normal();
       }
     }
   }
@@ -254,9 +254,9 @@ export class MarketGenerator {
     const o = this.options;
     const s = this.rng.int(this.symbols.length);
     const v = this.rng.int(2);
-    const mag = o.dislocationBps[0] + this.rng.float() * (o.dislocationBps[1] - o.dislocationBps[0]);
-    const sign = this.rng.float() < 0.5 ? -1 : 1;
-    const dur = o.dislocationMs[0] + this.rng.float() * (o.dislocationMs[1] - o.dislocationMs[0]);
+    const mag = o.dislocationBps[0] + this.rng.next() * (o.dislocationBps[1] - o.dislocationBps[0]);
+    const sign = this.rng.next() < 0.5 ? -1 : 1;
+    const dur = o.dislocationMs[0] + this.rng.next() * (o.dislocationMs[1] - o.dislocationMs[0]);
     const b = this.books[v]![s]!;
     b.dislocationBps = sign * mag;
     b.dislocationEnd = this.nowMs + dur;
@@ -282,7 +282,7 @@ export class MarketGenerator {
     // Size change on one level, mostly near the touch.
     const side = this.rng.nextU32() & 1;
     const book = side === 0 ? b.bids : b.asks;
-    let idx = Math.floor(Math.log(1 - this.rng.float()) / Math.log(1 - LEVEL_PICK_P));
+    let idx = Math.floor(Math.log(1 - this.rng.next()) / Math.log(1 - LEVEL_PICK_P));
     if (idx >= book.count) idx = book.count - 1;
     const price = book.prices[idx]!;
     const lots = this.randomLots(b);

@@ -16,6 +16,7 @@ import { readBody, sendJson, type SimClock } from './http-util.js';
 import { MarketGenerator, type GeneratorOptions } from './market-generator.js';
 import { UpdateBatch } from './update-batch.js';
 import type { SimVenue } from './instruments.js';
+import { registerOrderEntry, type OrderEntryHandle, type OrderEntryOptions } from './order-entry.js';
 
 export interface SimOptions {
   seed?: number;
@@ -39,6 +40,8 @@ export interface SimOptions {
   faults?: ScheduledFault[];
   /** Further generator settings (lead-lag, volatility, spread…). */
   generator?: Partial<GeneratorOptions>;
+  /** Order entry accounts and fees (order-entry.ts); the SIM_KEYS accounts always exist. */
+  orderEntry?: OrderEntryOptions;
 }
 
 export interface VenueUrls {
@@ -61,6 +64,8 @@ export interface SimHandle {
   ports: { binance: number; bybit: number };
   faults: FaultInjector;
   generator: MarketGenerator;
+  /** Order entry accounts (balances per API key). */
+  orderEntry: OrderEntryHandle;
   stats(): SimStats;
   stop(): Promise<void>;
 }
@@ -104,6 +109,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     pushMode: opts.bybitPushMode ?? 'per-update',
   });
   const faults = new FaultInjector({ binance, bybit }, gen, clock.now, opts.faults ?? []);
+  const orderEntry = registerOrderEntry({ binance: binanceApp, bybit: bybitApp }, gen, clock, opts.orderEntry);
 
   for (const app of [binanceApp, bybitApp]) {
     app.post('/__sim/fault', (res) => {
@@ -176,6 +182,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     ports,
     faults,
     generator: gen,
+    orderEntry,
     stats,
     async stop(): Promise<void> {
       if (stopped) return;
@@ -186,6 +193,9 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
       bybit.closeAll();
       uWS.us_listen_socket_close(listenBinance);
       uWS.us_listen_socket_close(listenBybit);
+      // Order endpoints keep HTTP connections alive; app.close() (in the runtime, missing from
+      // the bundled typings) closes every socket of the app, idle keep-alive ones included.
+      for (const app of [binanceApp, bybitApp]) (app as unknown as { close?: () => void }).close?.();
     },
   };
 }

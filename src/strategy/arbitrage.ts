@@ -485,7 +485,9 @@ export class ArbitrageStrategy {
     const side = sell ? SIDE_SELL : SIDE_BUY;
     const deadline = nowNs + c.orderTimeoutNs;
     this.nextOrderId++;
-    if (!this.sink.newOrder(id, r.pairId, bestV, s, side, bestPx, bestQty, TIF_IOC, role, nowNs, deadline, b.recvNs(bestV, s), b.exchMs(bestV, s))) {
+    // A hedge or unwind answers a fill, not a tick: no tick time, so tick-to-order hops only
+    // measure orders a quote triggered.
+    if (!this.sink.newOrder(id, r.pairId, bestV, s, side, bestPx, bestQty, TIF_IOC, role, nowNs, deadline, 0, 0)) {
       this.stats.sinkFull++;
       return RES_WAIT;
     }

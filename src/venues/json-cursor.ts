@@ -50,6 +50,8 @@ const POW10 = new Float64Array(23);
 for (let i = 0, v = 1; i < 23; i++, v *= 10) POW10[i] = v;
 
 const MAX_FAST_DIGITS = 15;
+/** 2^53: integers below it are exact doubles, and so is every step of building them. */
+const TWO_POW_53 = 9007199254740992;
 const MAX_FAST_SCALE = 22;
 /** No venue message nests deeper than a handful of levels. */
 export const MAX_JSON_DEPTH = 16;
@@ -74,6 +76,12 @@ export class JsonCursor {
   num = 0;
   numNeg = 0;
   numInt = 0;
+  /** Set by fastDecimal: its value, and 1 when it had no fraction. */
+  private fastNum = 0;
+  private fastInt = 0;
+  /** Set by compactLevel. */
+  private levelPx = 0;
+  private levelSz = 0;
 
   reset(buf: Buffer, len: number): void {
     this.buf = buf;
@@ -362,6 +370,79 @@ export class JsonCursor {
     return p;
   }
 
+  /**
+   * The common decimal string content, unsigned digits[.digits] in JSON number form, from p to
+   * its closing quote, whose position it returns (value in fastNum). -1 for anything else (a
+   * sign, an exponent, a leading zero, a bad byte, the end) and when the conversion below would
+   * not be exact: then scanNumber re-reads it and decides. It never records an error.
+   *
+   * All digits go into one integer mantissa m, divided once by 10^k (k fraction digits). While
+   * m < 2^53 every accumulation step was exact, and 10^k is exact for k <= 22, so the single
+   * correctly rounded division is the double nearest the decimal, i.e. parseFloat's result.
+   */
+  private fastDecimal(p: number): number {
+    const buf = this.buf;
+    const end = this.end;
+    if (p >= end) return -1;
+    let d = buf[p] - ZERO;
+    let m = 0;
+    if (d === 0) {
+      p++;
+    } else if (d >= 1 && d <= 9) {
+      for (;;) {
+        m = m * 10 + d;
+        if (++p >= end) return -1;
+        d = buf[p] - ZERO;
+        if (d < 0 || d > 9) break;
+      }
+    } else {
+      return -1;
+    }
+    if (p >= end) return -1;
+    let c = buf[p];
+    let scale = 0;
+    if (c === DOT) {
+      const first = ++p;
+      while (p < end) {
+        d = buf[p] - ZERO;
+        if (d < 0 || d > 9) break;
+        m = m * 10 + d;
+        p++;
+      }
+      scale = p - first;
+      if (scale === 0 || scale > MAX_FAST_SCALE || p >= end) return -1;
+      c = buf[p];
+    }
+    if (c !== QUOTE || m >= TWO_POW_53) return -1;
+    this.fastNum = scale === 0 ? m : m / POW10[scale];
+    this.fastInt = scale === 0 ? 1 : 0;
+    return p;
+  }
+
+  /**
+   * A depth level in its compact form `["price","size"]` at p, both in fastDecimal's form and
+   * the price > 0: the position after `]` (values in levelPx/levelSz), else -1 with nothing
+   * recorded, and readLevels reads the level again the general way.
+   */
+  private compactLevel(p: number): number {
+    const buf = this.buf;
+    const end = this.end;
+    if (p + 2 >= end || buf[p] !== LBRACKET || buf[p + 1] !== QUOTE) return -1;
+    let q = this.fastDecimal(p + 2);
+    if (q < 0) return -1;
+    const px = this.fastNum;
+    if (!(px > 0) || q + 3 >= end || buf[q + 1] !== COMMA || buf[q + 2] !== QUOTE) return -1;
+    q = this.fastDecimal(q + 3);
+    if (q < 0 || q + 1 >= end || buf[q + 1] !== RBRACKET) return -1;
+    this.levelPx = px;
+    this.levelSz = this.fastNum;
+    // leave the number state as the general path would after reading the size
+    this.num = this.fastNum;
+    this.numNeg = 0;
+    this.numInt = this.fastInt;
+    return q + 2;
+  }
+
   /** A bare JSON number at pos. */
   readNumber(): boolean {
     const p = this.scanNumber(this.pos, -1);
@@ -391,6 +472,14 @@ export class JsonCursor {
     const p = this.pos;
     if (p >= this.end) return this.fail(ERR_TRUNCATED);
     if (buf[p] !== QUOTE) return this.fail(ERR_WRONG_TYPE);
+    const f = this.fastDecimal(p + 1);
+    if (f >= 0) {
+      this.num = this.fastNum;
+      this.numNeg = 0;
+      this.numInt = this.fastInt;
+      this.pos = f + 1;
+      return true;
+    }
     const q = this.scanNumber(p + 1, QUOTE);
     if (q < 0) return false;
     this.pos = q + 1;
@@ -516,6 +605,20 @@ export class JsonCursor {
       if (n >= capacity) {
         this.fail(ERR_TOO_MANY_LEVELS);
         return -1;
+      }
+      const q = this.compactLevel(this.pos);
+      if (q >= 0) {
+        pxOut[n] = this.levelPx;
+        szOut[n] = this.levelSz;
+        n++;
+        // `,[` straight after: the next level, without the general separator handling
+        if (q + 1 < this.end && this.buf[q] === COMMA && this.buf[q + 1] === LBRACKET) {
+          this.pos = q + 1;
+          continue;
+        }
+        this.pos = q;
+        k = this.nextElem();
+        continue;
       }
       if (this.firstElem() !== 1) {
         if (this.err === 0) this.fail(ERR_WRONG_TYPE);

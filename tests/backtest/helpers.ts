@@ -1,8 +1,9 @@
 /** Shared fixtures for the backtest tests: a small config file and synthetic data in a temp dir. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from '../helpers/paths.js';
+import { REPO_ROOT, XARB_BIN } from '../helpers/paths.js';
 
 export function tempDir(prefix = 'xarb-bt-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -22,3 +23,20 @@ export function writeConfig(dir: string, dataDir: string, minSpreadBps = 2): str
 
 /** Small synthetic market: 0.5 book updates per second per venue. */
 export const SMALL_RATE = 0.5;
+
+/**
+ * A temp dir with one synthetic day of config/arbitrage.toml's symbols written by the CLI
+ * (`xarb data synth`) into <dir>/data, removed when the test ends; plus a runner of the CLI
+ * from the repo root.
+ */
+export function cliDay(t: { teardown(fn: () => void): void }, date: string, prefix: string): {
+  dir: string; data: string; xarb: (...args: string[]) => SpawnSyncReturns<string>;
+} {
+  const dir = tempDir(prefix);
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const data = path.join(dir, 'data');
+  const xarb = (...args: string[]) => spawnSync(process.execPath, [XARB_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+  const r = xarb('data', 'synth', '--config', 'config/arbitrage.toml', '--start-date', date, '--end-date', date, '--rate', String(SMALL_RATE), '--out', data);
+  if (r.status !== 0) throw new Error(`xarb data synth failed: ${r.stderr}`);
+  return { dir, data, xarb };
+}

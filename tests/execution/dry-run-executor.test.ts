@@ -8,7 +8,7 @@ import {
 import { DryRunExecutor, type DryRunExecutorOptions } from '../../src/execution/dry-run-executor.js';
 import { ERR_DRY_INJECTED, ERR_DRY_NO_BOOK, ERR_LOCAL_INVALID, ERR_LOCAL_TIMEOUT } from '../../src/execution/error-codes.js';
 import { ConstantLatency, NormalLatency } from '../../src/execution/latency-model.js';
-import { Prng } from '../../src/execution/prng.js';
+import { Prng } from '../../src/core/prng.js';
 import type { ReportSink } from '../../src/execution/report-sink.js';
 import { ArrayBook } from './array-book.js';
 

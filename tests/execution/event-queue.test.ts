@@ -1,6 +1,6 @@
 import t from 'tap';
 import { EventQueue } from '../../src/execution/event-queue.js';
-import { Prng } from '../../src/execution/prng.js';
+import { Prng } from '../../src/core/prng.js';
 
 t.test('events come out by due time, ties in scheduling order', async (t) => {
   const q = new EventQueue(16);

@@ -118,3 +118,34 @@ t.test('float dust does not turn a full fill into a partial one', async (t) => {
   const r = fillIoc(SIDE_BUY, 11, 0.3, book.rec, book.n, 0, FEE_RULE_RECEIVED, new FillResult());
   t.equal(r.filledQty, 0.3, 'exactly the order quantity (0.1 + 0.2 !== 0.3 in floats)');
 });
+
+t.test('fill quantities carry no float dust from summing level sizes', async (t) => {
+  // 0.1 + 0.2 is 0.30000000000000004 in doubles; a fill over those two levels is 0.3
+  const book = depthRecord([[99, 0.1], [98, 0.2]], [[101, 0.1], [102, 0.2], [103, 0.7]]);
+  const partial = fillIoc(SIDE_BUY, 102, 5, book.rec, book.n, RATE, FEE_RULE_RECEIVED, new FillResult());
+  t.equal(partial.filledQty, 0.3, 'partial fill over 0.1 + 0.2');
+  t.equal(partial.levels, 2);
+  const sell = fillIoc(SIDE_SELL, 90, 1, book.rec, book.n, RATE, FEE_RULE_RECEIVED, new FillResult());
+  t.equal(sell.filledQty, 0.3, 'the same on the bid side');
+  const full = fillIoc(SIDE_BUY, 103, 0.3, book.rec, book.n, RATE, FEE_RULE_RECEIVED, new FillResult());
+  t.equal(full.filledQty, 0.3, 'a full fill is the quantity asked for');
+  t.equal(full.levels, 2);
+  const three = fillIoc(SIDE_BUY, 103, 0.7, book.rec, book.n, RATE, FEE_RULE_RECEIVED, new FillResult());
+  t.equal(three.filledQty, 0.7, '0.1 + 0.2 + 0.4 of the third level');
+  t.equal(three.levels, 3);
+});
+
+t.test('what earlier orders took is subtracted without leaving dust', async (t) => {
+  const book = depthRecord([[99, 1]], [[101, 0.3], [102, 1]]);
+  const sim = new FillSimulator({ venues: 1, symbols: 1 });
+  const r = new FillResult();
+  sim.fill(0, 0, SIDE_BUY, 101, 0.1, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, r);
+  t.equal(r.filledQty, 0.1);
+  sim.fill(0, 0, SIDE_BUY, 101, 0.1, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, r);
+  t.equal(r.filledQty, 0.1);
+  sim.fill(0, 0, SIDE_BUY, 101, 5, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, r);
+  t.equal(r.filledQty, 0.1, 'exactly what is left of 0.3 after 0.1 and 0.1');
+  sim.fill(0, 0, SIDE_BUY, 101, 5, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, r);
+  t.equal(r.filledQty, 0, 'the level is used up, no dust left to take');
+  t.equal(r.levels, 0);
+});

@@ -3,7 +3,7 @@ import {
   ConstantLatency, EmpiricalLatency, LatencyConfigError, LogNormalLatency, NormalLatency, latencyModelFromConfig,
   latencyModelsFromExecution, type LatencyModel,
 } from '../../src/execution/latency-model.js';
-import { Prng, deriveSeed } from '../../src/execution/prng.js';
+import { Prng, deriveSeed } from '../../src/core/prng.js';
 
 function draw(m: LatencyModel, n: number): number[] {
   const out: number[] = [];

@@ -2,7 +2,7 @@ import t from 'tap';
 import { MarketGenerator } from '../../src/sim/market-generator.js';
 import { UpdateBatch } from '../../src/sim/update-batch.js';
 import { simSymbolFilters } from '../../src/sim/instruments.js';
-import { Xoshiro128 } from '../../src/sim/prng.js';
+import { Prng } from '../../src/core/prng.js';
 
 function run(seed: number, untilMs: number): number[] {
   const gen = new MarketGenerator({ seed, symbols: ['BTCUSDT', 'ETHUSDT'], updatesPerSecond: 5000, dislocationEveryMs: 200 });
@@ -26,8 +26,8 @@ t.test('the same seed gives the same sequence of updates; another seed does not'
 });
 
 t.test('the PRNG is reproducible from its seed', async (t) => {
-  const x = new Xoshiro128(7);
-  const y = new Xoshiro128(7);
+  const x = new Prng(7);
+  const y = new Prng(7);
   for (let i = 0; i < 100; i++) t.equal(x.nextU32(), y.nextU32());
 });
 

@@ -12,6 +12,10 @@
  *   - `{"result":…,"id":N}` and `{"error":{…},"id":N}`             -> MSG_CONTROL
  *   - `{"e":"serverShutdown",…}`                                   -> MSG_SERVER_SHUTDOWN
  * Keys may come in any order. Anything else is MSG_ERROR with an ERR_* code.
+ *
+ * bookTicker frames in the exact layout Binance sends go through BookTickerFastPath first (same
+ * results, about 3x less work); it hands every other frame, and every surprise, to the general
+ * scan below, which alone decides errors.
  */
 import { MARKET_SPOT, SIDE_BUY, SIDE_SELL } from '../../core/records.js';
 import type { SymbolTable } from '../../core/symbols.js';
@@ -34,6 +38,7 @@ import {
   ParsedFrame,
 } from '../parsed-frame.js';
 import { SymbolMatcher } from '../symbol-matcher.js';
+import { BookTickerFastPath } from './bookticker-fast-path.js';
 
 // event types (`e`)
 const EV_NONE = 0;
@@ -97,6 +102,7 @@ export class BinanceFrameParser {
   readonly frame: ParsedFrame;
   private readonly c = new JsonCursor();
   private readonly symbols: SymbolMatcher;
+  private readonly fast: BookTickerFastPath;
   private defaultSymbol = -1;
 
   // per-frame scratch, reset at the start of every parse
@@ -111,6 +117,7 @@ export class BinanceFrameParser {
 
   constructor(symbols: SymbolTable, market: number = MARKET_SPOT, frame?: ParsedFrame) {
     this.symbols = new SymbolMatcher(symbols);
+    this.fast = new BookTickerFastPath(this.symbols);
     this.frame = frame ?? new ParsedFrame(market);
     this.frame.market = market;
   }
@@ -125,6 +132,8 @@ export class BinanceFrameParser {
     const f = this.frame;
     f.reset();
     if (len < 0 || len > buf.length) return f.fail(ERR_BAD_LENGTH, 0);
+    // bookTicker in Binance's own layout; any other frame (or surprise) takes the general scan
+    if (this.fast.parse(buf, len, f)) return MSG_QUOTE;
     const c = this.c;
     c.reset(buf, len);
     this.ev = EV_NONE;

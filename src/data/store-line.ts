@@ -1,5 +1,5 @@
 /**
- * Decoding one line of a market-data store file (src/data/store.ts) without JSON.parse on the
+ * Decoding one line of a market-data store file (store.ts) without JSON.parse on the
  * common path: `{"t":<ns>,"f":"<escaped frame>"}`. The frame text is unescaped byte by byte
  * into a reusable Buffer that the venues' byte-scanning parsers read directly. Snapshot and
  * header lines are rare and go through JSON.parse.

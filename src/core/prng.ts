@@ -1,13 +1,13 @@
 /**
- * A small seeded pseudo-random generator, so every random draw of the dry-run and the
- * backtest (latency samples, injected faults) is reproducible bit for bit from one seed.
- * Math.random cannot be seeded, and a shared global generator would make the sequence depend
- * on who else drew from it: each model owns its own Prng.
+ * The one seeded pseudo-random generator of xarb: the simulator's markets, the dry-run's
+ * latency samples and injected faults, the backtest's draws. Every random draw is then
+ * reproducible bit for bit from a seed. Math.random cannot be seeded, and a shared global
+ * generator would make a sequence depend on who else drew from it: each user owns its Prng.
  *
  * xoshiro128** (Blackman and Vigna, 2018, public domain algorithm), state seeded by
- * splitmix32 so any 32-bit seed, including 0, gives a well-mixed non-zero state.
- * Written from the published algorithm description; 32-bit integer arithmetic via Math.imul
- * and `>>> 0`, no allocation per draw.
+ * splitmix32 so any 32-bit seed, including 0, gives a well-mixed non-zero state. Written from
+ * the published algorithm description; 32-bit integer arithmetic via Math.imul and `>>> 0`
+ * (same sequence on every platform), no allocation per draw.
  */
 export class Prng {
   private s0 = 0;
@@ -22,20 +22,17 @@ export class Prng {
     this.reseed(seed);
   }
 
+  /** Restarts the sequence of `seed`. */
   reseed(seed: number): void {
     let x = seed >>> 0;
-    const next = (): number => {
-      // splitmix32
-      x = (x + 0x9e3779b9) >>> 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
+    x = (x + 0x9e3779b9) >>> 0;
+    this.s0 = mix32(x);
+    x = (x + 0x9e3779b9) >>> 0;
+    this.s1 = mix32(x);
+    x = (x + 0x9e3779b9) >>> 0;
+    this.s2 = mix32(x);
+    x = (x + 0x9e3779b9) >>> 0;
+    this.s3 = mix32(x);
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1; // all-zero state is a fixed point
     this.hasSpare = false;
     this.spare = 0;
@@ -62,6 +59,11 @@ export class Prng {
     return this.nextU32() / 4294967296;
   }
 
+  /** Uniform integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
   /** Standard normal N(0, 1) by the Box-Muller transform (pairs cached, no allocation). */
   normal(): number {
     if (this.hasSpare) {
@@ -77,11 +79,23 @@ export class Prng {
     this.hasSpare = true;
     return r * Math.cos(a);
   }
+
+  /** Exponential with the given mean (Poisson arrival gaps). */
+  exponential(mean: number): number {
+    let u = this.next();
+    while (u === 0) u = this.next(); // log(0) guard
+    return -Math.log(u) * mean;
+  }
 }
 
 /** Derives an independent seed for a sub-stream (e.g. entry vs response latency) from one seed. */
 export function deriveSeed(seed: number, stream: number): number {
-  let z = (seed + Math.imul(stream + 1, 0x9e3779b9)) >>> 0;
+  return mix32((seed + Math.imul(stream + 1, 0x9e3779b9)) >>> 0);
+}
+
+/** The splitmix32 output function (a 32-bit finalizer). */
+function mix32(x: number): number {
+  let z = x;
   z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
   z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
   return (z ^ (z >>> 16)) >>> 0;

@@ -1,0 +1,118 @@
+/**
+ * Executor actor thread (live): signed REST orders to the venues. Same wiring as the dry-run
+ * executor.worker.ts (intent ring in, report ring out, journal lines and stats through
+ * WorkerRuntime), but event-loop driven: orders await HTTP, so the loop polls the intent ring
+ * with setImmediate while intents flow and a 1 ms timer when idle, never blocking the thread.
+ * (An Atomics.waitAsync on the doorbell would not keep the worker alive by itself; a timer
+ * does, and costs at most ~1 ms of intent latency when the ring was empty.)
+ *
+ * Before the first order: each venue's server time is read (Binance GET /api/v3/time, Bybit
+ * GET /v5/market/time) and the offset applied to request timestamps, with a warning when it
+ * exceeds half the recvWindow.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { randomBytes } from 'node:crypto';
+import { Doorbell } from '../core/doorbell.js';
+import { RingConsumer, RingProducer } from '../core/ring.js';
+import { monoNs } from '../core/clock.js';
+import { VENUE_BINANCE, VENUE_BYBIT, VENUE_COUNT, VENUE_NAMES } from '../core/records.js';
+import { CONTROL_STOP } from '../core/agent.js';
+import { reportEntry } from '../report/journal-entries.js';
+import { BinanceOrderClient } from '../execution/live/binance-client.js';
+import { BybitOrderClient } from '../execution/live/bybit-client.js';
+import type { OrderClientBase, OrderClientOptions } from '../execution/live/client-base.js';
+import { FetchTransport } from '../execution/live/http-transport.js';
+import { LiveExecutor } from '../execution/live/live-executor.js';
+import { BINANCE_ORDER_LIMIT, BYBIT_ORDER_LIMIT, OrderRateLimiter } from '../execution/live/rate-limiter.js';
+import { measureClockOffset } from '../execution/live/server-time.js';
+import type { VenueOrderClient } from '../execution/live/order-types.js';
+import { RingReportSink } from './executor-agent.js';
+import { LiveExecutorAgent } from './live-executor-agent.js';
+import { WorkerRuntime, flatCounters } from './worker-runtime.js';
+import type { ExecutorWorkerData } from './wiring.js';
+
+const d = workerData as ExecutorWorkerData;
+if (d.live === undefined) throw new Error('live executor started without live wiring (ExecutorWorkerData.live)');
+const live = d.live;
+const rt = await WorkerRuntime.create(d.actor, d.histogramIntervalMs);
+const control = new Int32Array(d.control);
+const log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): void => rt.log(level, msg, fields);
+const transport = new FetchTransport();
+
+const clients: (VenueOrderClient | null)[] = new Array<VenueOrderClient | null>(VENUE_COUNT).fill(null);
+const bases: OrderClientBase[] = [];
+for (let v = 0; v < VENUE_COUNT; v++) {
+  const name = VENUE_NAMES[v]!;
+  const w = live.venues[name];
+  if (!w || w.apiKey === '' || w.secretKey === '' || w.restUrl === '') {
+    log('error', 'live venue not configured: its orders will be refused', { venue: name });
+    continue;
+  }
+  const opts: OrderClientOptions = {
+    baseUrl: w.restUrl, creds: { apiKey: w.apiKey, secretKey: w.secretKey }, recvWindowMs: w.recvWindowMs,
+    timeoutMs: live.requestTimeoutMs, takerFeeRate: d.takerFees[v] ?? 0.001, reconcileBudgetMs: live.reconcileBudgetMs,
+    transport, wallMs: Date.now, log,
+  };
+  const c = v === VENUE_BINANCE ? new BinanceOrderClient(opts) : v === VENUE_BYBIT ? new BybitOrderClient(opts) : null;
+  if (c === null) continue;
+  try {
+    const offset = await measureClockOffset(transport, v, w.restUrl, Date.now, 3000);
+    c.clockOffsetMs = offset;
+    const level = Math.abs(offset) > w.recvWindowMs / 2 ? 'warn' : 'info';
+    log(level, 'venue clock offset measured', { venue: name, offset_ms: offset, recv_window_ms: w.recvWindowMs });
+  } catch (e) {
+    log('warn', 'could not read the venue server time; using the local clock', { venue: name, err: (e as Error).message });
+  }
+  clients[v] = c;
+  bases.push(c);
+}
+
+const runTag = 'x' + randomBytes(4).toString('hex');
+const sinkCounters = { intents: 0, refused: 0, reports: 0, reportRingFull: 0 };
+const sink = new RingReportSink(new RingProducer(d.reportRing, new Doorbell(d.strategyBell)), rt.hist, sinkCounters,
+  (orderId, pairId, venue, symbol, side, status, price, lastPx, lastQty, cumQty, qty, fee, feeAsset, errorCode, role, ackNs) =>
+    rt.journal(reportEntry(d.symbols, ackNs, orderId, pairId, venue, symbol, side, status, price, lastPx, lastQty, cumQty, qty, fee, feeAsset, errorCode, role)));
+const exec = new LiveExecutor({
+  symbols: d.symbols, clients, filters: VENUE_NAMES.map((v) => live.filters[v]),
+  limiters: [new OrderRateLimiter(BINANCE_ORDER_LIMIT.limit, BINANCE_ORDER_LIMIT.windowMs), new OrderRateLimiter(BYBIT_ORDER_LIMIT.limit, BYBIT_ORDER_LIMIT.windowMs)],
+  sink, runTag, monoNs, wallMs: Date.now, log,
+});
+const agent = new LiveExecutorAgent(new RingConsumer(d.intentRing), exec, rt.hist);
+agent.onIdle = () => rt.flushJournal();
+log('info', 'live executor ready', { run_tag: runTag, venues: VENUE_NAMES.filter((_, v) => clients[v] !== null) });
+
+function counters(): Record<string, number> {
+  const out = flatCounters(exec.counters, { ring_reports: sinkCounters.reports, report_ring_full: sinkCounters.reportRingFull, live_orders: exec.tracker.liveCount });
+  for (const c of bases) {
+    const name = VENUE_NAMES[c.venue]!;
+    for (const [k, v] of Object.entries(c.counters)) out[`${name}_${k}`] = v;
+  }
+  return out;
+}
+
+const STOP_DRAIN_MS = 3000;
+let stopping = false;
+
+async function close(): Promise<void> {
+  // Let orders already out finish (their reports still reach the strategy), bounded.
+  await Promise.race([exec.whenIdle(), new Promise((r) => setTimeout(r, STOP_DRAIN_MS))]);
+  if (exec.inFlight > 0) log('warn', 'live executor closing with orders still in flight', { in_flight: exec.inFlight });
+  rt.close(counters());
+  parentPort!.close();
+}
+
+function loop(): void {
+  const work = agent.doWork();
+  rt.tick(counters);
+  if (Atomics.load(control, CONTROL_STOP) !== 0) {
+    if (!stopping) {
+      stopping = true;
+      void close();
+    }
+    return;
+  }
+  if (work > 0) setImmediate(loop);
+  else setTimeout(loop, 1);
+}
+rt.post({ type: 'ready', actor: d.actor });
+loop();

@@ -1,0 +1,359 @@
+/**
+ * Paper/backtest agreement: does a backtest over a recorded paper session (its own market data,
+ * its own latency histograms) make the decisions the session made? Scored on `round_opened`:
+ * a backtest round matches a session round when the symbol and the direction (buy venue, sell
+ * venue) agree, the decision times are within a tolerance, and (optionally) the quantities are
+ * within a relative tolerance. Each round matches at most one other.
+ *
+ * Time axis: both journals map `ns` to the wall clock through their own `run_start` line,
+ * wall_ms(e) = run_start.t + (e.ns - run_start.ns) / 1e6. In a paper run the supervisor writes
+ * run_start with the very monoNs/wall pair that anchors the recording, and the backtest maps a
+ * recorded `t` to simulated ns through that anchor with run_start at ns 0 and t = 00:00 UTC of
+ * the start date, so both sides land on the session's wall clock, at sub-millisecond precision
+ * (the journal's `t` alone is whole ms, and a paper line's `t` is when the line was written).
+ *
+ * Only the session's trading window counts: from its run_start to its first `flatten` (the
+ * shutdown stops new entries there; the recording goes on while open orders resolve), or its
+ * run_end. Backtest rounds outside the window are reported, not scored.
+ *
+ * Matching: per (symbol, direction), both lists in time order, each session round takes the
+ * earliest unmatched backtest round within the tolerance. With a pure time tolerance this
+ * greedy order gives the largest possible number of matches.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Histogram } from 'hdr-histogram-js';
+import { mergeTag, parseHlog } from '../report/hlog-reader.js';
+import { readJournal } from '../report/journal.js';
+
+export class AgreementError extends Error {
+  override readonly name = 'AgreementError';
+}
+
+export const AGREEMENT_FILE = 'agreement.json';
+/** Added to the calibrated latencies: timer ticks and scheduling slack. */
+export const TOLERANCE_MARGIN_MS = 5;
+/** Used when no latency log is at hand. */
+export const DEFAULT_TOLERANCE_MS = 25;
+const LIST_LIMIT = 20;
+
+/** One round_opened, on the session's wall clock. */
+export interface OpenedRound {
+  /** Wall ms (fractional). */
+  ms: number;
+  pairId: number;
+  symbol: string;
+  buyVenue: string;
+  sellVenue: string;
+  qty: number;
+}
+
+export interface SessionWindow {
+  startMs: number;
+  endMs: number;
+}
+
+export interface JournalRounds {
+  rounds: OpenedRound[];
+  window: SessionWindow;
+}
+
+type Entry = Record<string, unknown>;
+
+function num(v: unknown): number {
+  return typeof v === 'number' ? v : NaN;
+}
+
+/** The round_opened entries of a journal, timed on its wall clock, and its trading window. */
+export function openedRounds(entries: readonly Entry[], label = 'journal'): JournalRounds {
+  const start = entries.find((e) => e['type'] === 'run_start');
+  if (start === undefined) throw new AgreementError(`${label} has no run_start line: cannot place its rounds in time`);
+  const t0 = num(start['t']);
+  const ns0 = num(start['ns']);
+  if (!Number.isFinite(t0) || !Number.isFinite(ns0)) throw new AgreementError(`${label}: run_start has no numeric t and ns`);
+  const wall = (ns: number): number => t0 + (ns - ns0) / 1e6;
+  const rounds: OpenedRound[] = [];
+  let endMs = Infinity;
+  let lastMs = t0;
+  for (const e of entries) {
+    const ns = num(e['ns']);
+    if (!Number.isFinite(ns)) continue;
+    const ms = wall(ns);
+    if (ms > lastMs) lastMs = ms;
+    if (e['type'] === 'flatten' && endMs === Infinity) endMs = ms;
+    else if (e['type'] === 'run_end' && endMs === Infinity) endMs = ms;
+    else if (e['type'] === 'round_opened') {
+      rounds.push({
+        ms, pairId: num(e['pair_id']), symbol: String(e['symbol']), buyVenue: String(e['buy_venue']),
+        sellVenue: String(e['sell_venue']), qty: num(e['qty']),
+      });
+    }
+  }
+  rounds.sort((a, b) => a.ms - b.ms);
+  return { rounds, window: { startMs: t0, endMs: endMs === Infinity ? lastMs : endMs } };
+}
+
+export interface MatchOptions {
+  /** Largest |backtest - session| decision time, ms. */
+  toleranceMs: number;
+  /** Largest |qty difference| / larger qty; undefined = quantities are not compared. */
+  qtyTolerance?: number;
+  /** Where the tolerance came from (reported). */
+  toleranceSource?: string;
+}
+
+export interface RoundMatch {
+  session: OpenedRound;
+  backtest: OpenedRound;
+  /** backtest.ms - session.ms. */
+  offsetMs: number;
+}
+
+export interface OffsetStats {
+  count: number;
+  mean: number;
+  min: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+export interface DirectionCount {
+  symbol: string;
+  buy_venue: string;
+  sell_venue: string;
+  session: number;
+  backtest: number;
+  matched: number;
+}
+
+export interface RoundBrief {
+  t_ms: number;
+  pair_id: number;
+  symbol: string;
+  buy_venue: string;
+  sell_venue: string;
+  qty: number;
+}
+
+export interface AgreementReport {
+  session_rounds: number;
+  backtest_rounds: number;
+  matched: number;
+  /** matched / session_rounds; null when the session opened no round. */
+  share_matched: number | null;
+  /** Backtest rounds (in the window) that match no session round. */
+  extra_backtest_rounds: number;
+  /** Session rounds the backtest did not reproduce. */
+  missed_session_rounds: number;
+  /** Backtest rounds outside the session's trading window (not scored). */
+  backtest_rounds_outside_window: number;
+  window: { start_ms: number; end_ms: number };
+  tolerance_ms: number;
+  tolerance_source: string;
+  qty_tolerance: number | null;
+  /** backtest - session decision time of the matched rounds, ms. */
+  offset_ms: OffsetStats | null;
+  by_direction: DirectionCount[];
+  /** The first few of each kind of disagreement, for a look at why. */
+  missed: RoundBrief[];
+  extra: RoundBrief[];
+}
+
+function keyOf(r: OpenedRound): string {
+  return r.symbol + '|' + r.buyVenue + '|' + r.sellVenue;
+}
+
+function group(rounds: readonly OpenedRound[]): Map<string, OpenedRound[]> {
+  const m = new Map<string, OpenedRound[]>();
+  for (const r of rounds) {
+    const k = keyOf(r);
+    let list = m.get(k);
+    if (list === undefined) m.set(k, (list = []));
+    list.push(r);
+  }
+  for (const list of m.values()) list.sort((a, b) => a.ms - b.ms);
+  return m;
+}
+
+function qtyAgrees(a: number, b: number, tol: number | undefined): boolean {
+  if (tol === undefined) return true;
+  const big = Math.max(Math.abs(a), Math.abs(b));
+  return big === 0 || Math.abs(a - b) <= tol * big;
+}
+
+/** Nearest-rank percentile of sorted values. */
+function pct(sorted: readonly number[], p: number): number {
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export function offsetStats(offsets: readonly number[]): OffsetStats | null {
+  if (offsets.length === 0) return null;
+  const s = [...offsets].sort((a, b) => a - b);
+  const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+  return {
+    count: s.length, mean: r3(s.reduce((a, b) => a + b, 0) / s.length), min: r3(s[0]!), p50: r3(pct(s, 50)),
+    p90: r3(pct(s, 90)), p99: r3(pct(s, 99)), max: r3(s[s.length - 1]!),
+  };
+}
+
+function brief(r: OpenedRound): RoundBrief {
+  return { t_ms: Math.round(r.ms * 1000) / 1000, pair_id: r.pairId, symbol: r.symbol, buy_venue: r.buyVenue, sell_venue: r.sellVenue, qty: r.qty };
+}
+
+/**
+ * Scores backtest rounds against session rounds (both on the session's wall clock). Backtest
+ * rounds outside `window` (when given) are set aside first.
+ */
+export function matchRounds(session: readonly OpenedRound[], backtest: readonly OpenedRound[], opts: MatchOptions,
+  window?: SessionWindow): { report: AgreementReport; matches: RoundMatch[] } {
+  const tol = opts.toleranceMs;
+  if (!(tol >= 0)) throw new AgreementError(`tolerance must be a number of ms >= 0, got ${tol}`);
+  const inWindow = window === undefined ? backtest : backtest.filter((r) => r.ms >= window.startMs && r.ms <= window.endMs);
+  const sGroups = group(session);
+  const bGroups = group(inWindow);
+  const matches: RoundMatch[] = [];
+  const missed: OpenedRound[] = [];
+  const extra: OpenedRound[] = [];
+  const byDirection: DirectionCount[] = [];
+  const keys = [...new Set([...sGroups.keys(), ...bGroups.keys()])].sort();
+  for (const k of keys) {
+    const ss = sGroups.get(k) ?? [];
+    const bs = bGroups.get(k) ?? [];
+    const used = new Uint8Array(bs.length);
+    let lo = 0;
+    let matched = 0;
+    for (const s of ss) {
+      // Session rounds ascend, so a backtest round too early for this one is too early for all later ones.
+      while (lo < bs.length && bs[lo]!.ms < s.ms - tol) lo++;
+      let hit = -1;
+      for (let j = lo; j < bs.length && bs[j]!.ms <= s.ms + tol; j++) {
+        if (used[j] === 0 && qtyAgrees(s.qty, bs[j]!.qty, opts.qtyTolerance)) {
+          hit = j;
+          break;
+        }
+      }
+      if (hit < 0) {
+        missed.push(s);
+        continue;
+      }
+      used[hit] = 1;
+      matched++;
+      matches.push({ session: s, backtest: bs[hit]!, offsetMs: bs[hit]!.ms - s.ms });
+    }
+    for (let j = 0; j < bs.length; j++) if (used[j] === 0) extra.push(bs[j]!);
+    const [symbol, buy, sell] = k.split('|') as [string, string, string];
+    byDirection.push({ symbol, buy_venue: buy, sell_venue: sell, session: ss.length, backtest: bs.length, matched });
+  }
+  missed.sort((a, b) => a.ms - b.ms);
+  extra.sort((a, b) => a.ms - b.ms);
+  matches.sort((a, b) => a.session.ms - b.session.ms);
+  const report: AgreementReport = {
+    session_rounds: session.length,
+    backtest_rounds: inWindow.length,
+    matched: matches.length,
+    share_matched: session.length === 0 ? null : matches.length / session.length,
+    extra_backtest_rounds: extra.length,
+    missed_session_rounds: missed.length,
+    backtest_rounds_outside_window: backtest.length - inWindow.length,
+    window: { start_ms: window?.startMs ?? NaN, end_ms: window?.endMs ?? NaN },
+    tolerance_ms: tol,
+    tolerance_source: opts.toleranceSource ?? 'given',
+    qty_tolerance: opts.qtyTolerance ?? null,
+    offset_ms: offsetStats(matches.map((m) => m.offsetMs)),
+    by_direction: byDirection,
+    missed: missed.slice(0, LIST_LIMIT).map(brief),
+    extra: extra.slice(0, LIST_LIMIT).map(brief),
+  };
+  return { report, matches };
+}
+
+function p99Ms(h: Histogram | null): number {
+  return h === null || h.totalCount === 0 ? 0 : h.getValueAtPercentile(99) / 1e6;
+}
+
+/**
+ * The match tolerance from the session's own latency log: the paper bot decided
+ * `tick_to_intent` after the frame arrived where the backtest decides on arrival, and order
+ * round trips (`sent_to_ack`) move later decisions; p99 of each, plus a margin.
+ */
+export function toleranceFromHlog(text: string, name = 'latency.hlog'): { toleranceMs: number; source: string } {
+  const log = parseHlog(text, name);
+  const tick = p99Ms(mergeTag(log, 'tick_to_intent'));
+  const ack = p99Ms(mergeTag(log, 'sent_to_ack'));
+  const tolerance = Math.round((tick + ack + TOLERANCE_MARGIN_MS) * 1000) / 1000;
+  return {
+    toleranceMs: tolerance,
+    source: `${name}: p99 tick_to_intent ${tick.toFixed(3)} ms + p99 sent_to_ack ${ack.toFixed(3)} ms + ${TOLERANCE_MARGIN_MS} ms`,
+  };
+}
+
+/** Reads both journals and scores them. */
+export function compareJournals(sessionJournal: string, backtestJournal: string, opts: MatchOptions): AgreementReport {
+  const s = readJournal(sessionJournal);
+  const b = readJournal(backtestJournal);
+  const session = openedRounds(s.entries as Entry[], sessionJournal);
+  const backtest = openedRounds(b.entries as Entry[], backtestJournal);
+  return matchRounds(session.rounds, backtest.rounds, opts, session.window).report;
+}
+
+export interface AgreementRunOptions {
+  /** The paper session's journal.jsonl. */
+  sessionJournal: string;
+  /** The backtest's run directory (its journal.jsonl is read, agreement.json written there). */
+  backtestRunDir: string;
+  /** The latency log the backtest was calibrated from; default: latency.hlog next to the session journal. */
+  latencyHlog?: string;
+  /** Overrides the tolerance from the latency log. */
+  toleranceMs?: number;
+  qtyTolerance?: number;
+}
+
+/** Checked before a backtest starts, so a wrong --compare path fails fast. */
+export function checkSessionJournal(file: string): void {
+  if (!existsSync(file)) throw new AgreementError(`--compare: no journal at ${file} (give a paper run's runs/<id>/journal.jsonl)`);
+}
+
+/** Scores a finished backtest against the session and writes agreement.json into its run directory. */
+export function runAgreement(o: AgreementRunOptions): { report: AgreementReport; file: string } {
+  checkSessionJournal(o.sessionJournal);
+  let toleranceMs = o.toleranceMs;
+  let source = 'given';
+  if (toleranceMs === undefined) {
+    const hlog = o.latencyHlog ?? path.join(path.dirname(o.sessionJournal), 'latency.hlog');
+    if (existsSync(hlog)) {
+      const t = toleranceFromHlog(readFileSync(hlog, 'utf8'), hlog);
+      toleranceMs = t.toleranceMs;
+      source = t.source;
+    } else {
+      toleranceMs = DEFAULT_TOLERANCE_MS;
+      source = `default (no ${hlog})`;
+    }
+  }
+  const report = compareJournals(o.sessionJournal, path.join(o.backtestRunDir, 'journal.jsonl'),
+    { toleranceMs, qtyTolerance: o.qtyTolerance, toleranceSource: source });
+  const file = path.join(o.backtestRunDir, AGREEMENT_FILE);
+  writeFileSync(file, JSON.stringify({ session_journal: path.resolve(o.sessionJournal), ...report }, null, 2) + '\n');
+  return { report, file };
+}
+
+/** The report as a few lines of text (printed after the backtest's report). */
+export function formatAgreement(r: AgreementReport): string {
+  const pctText = r.share_matched === null ? 'n/a (the session opened no round)' : `${(r.share_matched * 100).toFixed(1)} %`;
+  const lines = [
+    'paper/backtest agreement (round_opened: symbol, direction, time' + (r.qty_tolerance !== null ? ', qty' : '') + ')',
+    `  session rounds       ${r.session_rounds}`,
+    `  backtest rounds      ${r.backtest_rounds}` + (r.backtest_rounds_outside_window > 0 ? ` (+${r.backtest_rounds_outside_window} outside the session's trading window)` : ''),
+    `  matched              ${r.matched}  share of session rounds: ${pctText}`,
+    `  missed by backtest   ${r.missed_session_rounds}`,
+    `  extra in backtest    ${r.extra_backtest_rounds}`,
+    `  tolerance            ${r.tolerance_ms} ms (${r.tolerance_source})` + (r.qty_tolerance !== null ? `, qty ±${r.qty_tolerance * 100} %` : ''),
+  ];
+  const o = r.offset_ms;
+  if (o !== null) {
+    lines.push(`  offset backtest-session, ms: mean ${o.mean}  min ${o.min}  p50 ${o.p50}  p90 ${o.p90}  p99 ${o.p99}  max ${o.max}`);
+  }
+  return lines.join('\n') + '\n';
+}

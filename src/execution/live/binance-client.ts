@@ -1,0 +1,106 @@
+/**
+ * Binance spot order client: `POST /api/v3/order` LIMIT IOC with a FULL response, which for an
+ * IOC order is normally final at once (FILLED, or EXPIRED with what filled). HTTP 5xx, -1007
+ * and transport failures leave the outcome unknown: the order is then queried by its client id
+ * until it is final, or the budget runs out (VENUES.md C: "status unknown: check the user data
+ * stream or query the order"). 429/418 start a back-off for Retry-After.
+ */
+import { VENUE_BINANCE, ST_REJECTED } from '../../core/records.js';
+import {
+  BN_BAD, BN_OK, BN_RATE_LIMITED, BN_REJECTED, BN_UNKNOWN, binanceErrorOf, buildBinanceNewOrder, buildBinanceQueryOrder,
+  classifyBinanceAnswer, mapBinanceOrder, parseJsonOrNull,
+} from './binance-order.js';
+import { OrderClientBase, pollDelayMs, type OrderClientOptions } from './client-base.js';
+import { retryAfterMs } from './http-transport.js';
+import { ERR_LIVE_BAD_RESPONSE } from './live-errors.js';
+import { UPD_FINAL, finalUpdate, type LiveOrder, type UpdateListener, type VenueOrderClient } from './order-types.js';
+import { ASSET_QUOTE } from '../../core/records.js';
+
+const TOO_MANY_REQUESTS = -1003;
+const NO_SUCH_ORDER = -2013;
+const DEFAULT_BACKOFF_MS = 1000;
+
+export class BinanceOrderClient extends OrderClientBase implements VenueOrderClient {
+  constructor(opts: OrderClientOptions) {
+    super(opts, VENUE_BINANCE, 'binance');
+  }
+
+  async place(order: LiveOrder, listener: UpdateListener): Promise<void> {
+    const req = buildBinanceNewOrder(order, this.opts.creds, this.opts.recvWindowMs, this.timestampMs());
+    const ans = await this.send(req, 'new order', order.clientOrderId);
+    if (ans === null) return this.reconcile(order, listener);
+    const body = parseJsonOrNull(ans.text);
+    switch (classifyBinanceAnswer(ans.status, body)) {
+      case BN_OK: {
+        const { update, feeOtherAsset } = mapBinanceOrder(body, order.side, this.opts.takerFeeRate);
+        if (feeOtherAsset) this.counters.fee_other_asset++;
+        listener(order, update);
+        if (update.kind !== UPD_FINAL) return this.reconcile(order, listener);
+        return;
+      }
+      case BN_UNKNOWN:
+        this.counters.unknown_status++;
+        this.opts.log('warn', 'binance new order: status unknown, querying it', { client_order_id: order.clientOrderId, http: ans.status, body: ans.text.slice(0, 200) });
+        return this.reconcile(order, listener);
+      case BN_RATE_LIMITED: {
+        const err = binanceErrorOf(body);
+        this.startBackoff(retryAfterMs(ans.header('retry-after'), this.opts.wallMs(), DEFAULT_BACKOFF_MS), `HTTP ${ans.status} ${err?.msg ?? ''}`);
+        listener(order, finalUpdate(ST_REJECTED, 0, 0, 0, ASSET_QUOTE, err?.code ?? TOO_MANY_REQUESTS, err?.msg ?? `HTTP ${ans.status}`, '', ''));
+        return;
+      }
+      case BN_REJECTED: {
+        const err = binanceErrorOf(body)!;
+        this.counters.rejects++;
+        this.opts.log('warn', 'binance rejected an order', { client_order_id: order.clientOrderId, code: err.code, msg: err.msg });
+        listener(order, finalUpdate(ST_REJECTED, 0, 0, 0, ASSET_QUOTE, err.code, err.msg, '', ''));
+        return;
+      }
+      case BN_BAD:
+      default:
+        this.counters.bad_responses++;
+        this.opts.log('warn', 'binance new order: unreadable answer', { client_order_id: order.clientOrderId, http: ans.status, body: ans.text.slice(0, 200) });
+        if (ans.status >= 200 && ans.status < 300) return this.reconcile(order, listener);
+        listener(order, finalUpdate(ST_REJECTED, 0, 0, 0, ASSET_QUOTE, ERR_LIVE_BAD_RESPONSE, `HTTP ${ans.status}`, '', ''));
+    }
+  }
+
+  /**
+   * Queries the order until it is final. "Unknown order" (-2013) is believed only when it is
+   * said twice (the order may not be visible yet right after a timeout); then the order never
+   * reached the book and is reported REJECTED with -2013. Gives up silently when the budget
+   * runs out: the executor has expired the order by then and counts it unresolved.
+   */
+  private async reconcile(order: LiveOrder, listener: UpdateListener): Promise<void> {
+    const until = this.opts.wallMs() + this.opts.reconcileBudgetMs;
+    let notFound = 0;
+    for (let n = 0; this.opts.wallMs() < until; n++) {
+      await this.sleep(pollDelayMs(n));
+      this.counters.reconcile_queries++;
+      const req = buildBinanceQueryOrder(order.symbol, order.clientOrderId, this.opts.creds, this.opts.recvWindowMs, this.timestampMs());
+      const ans = await this.send(req, 'query order', order.clientOrderId);
+      if (ans === null) continue;
+      const body = parseJsonOrNull(ans.text);
+      const kind = classifyBinanceAnswer(ans.status, body);
+      if (kind === BN_OK) {
+        const { update } = mapBinanceOrder(body, order.side, this.opts.takerFeeRate);
+        if (update.kind === UPD_FINAL) {
+          listener(order, update);
+          return;
+        }
+        continue;
+      }
+      if (kind === BN_RATE_LIMITED) {
+        const wait = retryAfterMs(ans.header('retry-after'), this.opts.wallMs(), DEFAULT_BACKOFF_MS);
+        this.startBackoff(wait, `query HTTP ${ans.status}`);
+        await this.sleep(Math.min(wait, Math.max(0, until - this.opts.wallMs())));
+        continue;
+      }
+      const err = binanceErrorOf(body);
+      if (kind === BN_REJECTED && err !== null && err.code === NO_SUCH_ORDER && ++notFound >= 2) {
+        listener(order, finalUpdate(ST_REJECTED, 0, 0, 0, ASSET_QUOTE, NO_SUCH_ORDER, err.msg, '', ''));
+        return;
+      }
+    }
+    this.opts.log('error', 'binance order status unresolved after reconciliation', { client_order_id: order.clientOrderId, budget_ms: this.opts.reconcileBudgetMs });
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Bybit v5 spot order client: `POST /v5/order/create` (Limit IOC) answers with an
+ * acknowledgement only, so the order is then queried with `GET /v5/order/realtime` by its
+ * orderLinkId until orderStatus is final (Filled, PartiallyFilledCanceled, Cancelled,
+ * Rejected). A 5xx, retCode 10016 or a transport failure leaves the create's outcome unknown:
+ * the same query settles it. HTTP 429/403 and retCode 10006 start a back-off.
+ */
+import { ASSET_QUOTE, ST_ACKED, ST_REJECTED, VENUE_BYBIT } from '../../core/records.js';
+import { parseJsonOrNull } from './binance-order.js';
+import {
+  BB_BAD, BB_OK, BB_RATE_LIMITED, BB_REJECTED, BB_UNKNOWN, buildBybitCreate, buildBybitQuery, bybitCreateOrderId, bybitOrderRow,
+  bybitRetOf, classifyBybitAnswer, mapBybitOrderRow,
+} from './bybit-order.js';
+import { OrderClientBase, pollDelayMs, type OrderClientOptions } from './client-base.js';
+import { retryAfterMs, type HttpAnswer } from './http-transport.js';
+import { ERR_LIVE_BAD_RESPONSE, ERR_LIVE_TRANSPORT } from './live-errors.js';
+import { UPD_ACK, UPD_FINAL, finalUpdate, type LiveOrder, type UpdateListener, type VenueOrderClient } from './order-types.js';
+
+const TOO_MANY_VISITS = 10006;
+const DEFAULT_BACKOFF_MS = 1000;
+/** Empty query answers after an unknown create before the order is taken as never placed. */
+const NOT_FOUND_LIMIT = 3;
+
+export class BybitOrderClient extends OrderClientBase implements VenueOrderClient {
+  constructor(opts: OrderClientOptions) {
+    super(opts, VENUE_BYBIT, 'bybit');
+  }
+
+  async place(order: LiveOrder, listener: UpdateListener): Promise<void> {
+    const req = buildBybitCreate(order, this.opts.creds, this.opts.recvWindowMs, this.timestampMs());
+    const ans = await this.send(req, 'order create', order.clientOrderId);
+    if (ans === null) return this.poll(order, listener, false);
+    const body = parseJsonOrNull(ans.text);
+    const ret = bybitRetOf(body);
+    switch (classifyBybitAnswer(ans.status, body)) {
+      case BB_OK:
+        listener(order, { kind: UPD_ACK, status: ST_ACKED, cumQty: 0, avgPx: 0, cumFee: 0, feeAsset: ASSET_QUOTE, errorCode: 0, message: '',
+          venueOrderId: bybitCreateOrderId(body), venueStatus: 'New' });
+        return this.poll(order, listener, true);
+      case BB_UNKNOWN:
+        this.counters.unknown_status++;
+        this.opts.log('warn', 'bybit order create: status unknown, querying it', { client_order_id: order.clientOrderId, http: ans.status, ret_code: ret.code });
+        return this.poll(order, listener, false);
+      case BB_RATE_LIMITED:
+        this.startBackoff(this.backoffMs(ans), `HTTP ${ans.status} retCode ${ret.code} ${ret.msg}`);
+        listener(order, finalUpdate(ST_REJECTED, 0, 0, 0, ASSET_QUOTE, ret.code !== 0 ? ret.code : TOO_MANY_VISITS, ret.msg || `HTTP ${ans.status}`, '', ''));
+        return;
+      case BB_REJECTED:
+        this.counters.rejects++;
+        this.opts.log('warn', 'bybit rejected an order', { client_order_id: order.clientOrderId, code: ret.code, msg: ret.msg });
+        listener(order, finalUpdate(ST_REJECTED, 0, 0, 0, ASSET_QUOTE, ret.code, ret.msg, '', ''));
+        return;
+      case BB_BAD:
+      default:
+        this.counters.bad_responses++;
+        this.opts.log('warn', 'bybit order create: unreadable answer', { client_order_id: order.clientOrderId, http: ans.status, body: ans.text.slice(0, 200) });
+        if (ans.status >= 200 && ans.status < 300) return this.poll(order, listener, false);
+        listener(order, finalUpdate(ST_REJECTED, 0, 0, 0, ASSET_QUOTE, ERR_LIVE_BAD_RESPONSE, `HTTP ${ans.status}`, '', ''));
+    }
+  }
+
+  private backoffMs(ans: HttpAnswer): number {
+    const reset = Number(ans.header('x-bapi-limit-reset-timestamp'));
+    if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset - this.opts.wallMs());
+    return retryAfterMs(ans.header('retry-after'), this.opts.wallMs(), DEFAULT_BACKOFF_MS);
+  }
+
+  /**
+   * Queries the order until final. `acked`: the create was accepted, so an empty list only
+   * means "not visible yet"; after an unknown create, NOT_FOUND_LIMIT empty answers mean the
+   * order never reached the venue (reported REJECTED, ERR_LIVE_TRANSPORT).
+   */
+  private async poll(order: LiveOrder, listener: UpdateListener, acked: boolean): Promise<void> {
+    const until = this.opts.wallMs() + this.opts.reconcileBudgetMs;
+    let empty = 0;
+    for (let n = 0; this.opts.wallMs() < until; n++) {
+      await this.sleep(pollDelayMs(n));
+      this.counters.reconcile_queries++;
+      const req = buildBybitQuery(order.clientOrderId, this.opts.creds, this.opts.recvWindowMs, this.timestampMs());
+      const ans = await this.send(req, 'order query', order.clientOrderId);
+      if (ans === null) continue;
+      const body = parseJsonOrNull(ans.text);
+      const kind = classifyBybitAnswer(ans.status, body);
+      if (kind === BB_RATE_LIMITED) {
+        const wait = this.backoffMs(ans);
+        this.startBackoff(wait, `query HTTP ${ans.status}`);
+        await this.sleep(Math.min(wait, Math.max(0, until - this.opts.wallMs())));
+        continue;
+      }
+      if (kind !== BB_OK) continue;
+      const row = bybitOrderRow(body);
+      if (row === null) {
+        if (!acked && ++empty >= NOT_FOUND_LIMIT) {
+          listener(order, finalUpdate(ST_REJECTED, 0, 0, 0, ASSET_QUOTE, ERR_LIVE_TRANSPORT, 'order not found after an unanswered create', '', ''));
+          return;
+        }
+        continue;
+      }
+      const update = mapBybitOrderRow(row, order.side);
+      if (update.kind === UPD_FINAL) {
+        listener(order, update);
+        return;
+      }
+    }
+    this.opts.log('error', 'bybit order status unresolved after polling', { client_order_id: order.clientOrderId, budget_ms: this.opts.reconcileBudgetMs });
+  }
+}

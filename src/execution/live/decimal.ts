@@ -1,0 +1,58 @@
+/**
+ * Decimal strings for order requests. A price or quantity is snapped to its tick or step and
+ * printed from an integer count of 10^-decimals units, so no float residue
+ * (0.30000000000000004) ever reaches a request, and the string is the one that was signed.
+ */
+
+export class DecimalFormatError extends Error {
+  override readonly name = 'DecimalFormatError';
+}
+
+/** Decimals needed to write `step` exactly: 0.01 → 2, 0.00001 → 5, 1 → 0. */
+export function decimalsOf(step: number): number {
+  if (!(step > 0) || !Number.isFinite(step)) throw new DecimalFormatError(`a tick or step must be a positive number, got ${step}`);
+  let p = 1;
+  for (let d = 0; d <= 12; d++) {
+    const x = step * p;
+    if (Math.abs(x - Math.round(x)) <= 1e-9 * Math.max(1, x)) return d;
+    p *= 10;
+  }
+  throw new DecimalFormatError(`tick or step ${step} needs more than 12 decimals`);
+}
+
+/**
+ * `value` rounded to the nearest multiple of 10^-decimals, written with at most `decimals`
+ * decimals and no trailing zeros ("0.1", "60000.5", "3"). Rejects values whose unit count
+ * does not fit in a double exactly (> 2^53).
+ */
+export function formatDecimal(value: number, decimals: number): string {
+  if (!Number.isFinite(value) || value < 0) throw new DecimalFormatError(`cannot format ${value} as an order decimal`);
+  const units = Math.round(value * 10 ** decimals);
+  if (units > Number.MAX_SAFE_INTEGER) throw new DecimalFormatError(`${value} with ${decimals} decimals is too large to format exactly`);
+  let s = String(units);
+  if (decimals > 0) {
+    while (s.length <= decimals) s = '0' + s;
+    s = s.slice(0, s.length - decimals) + '.' + s.slice(s.length - decimals);
+    let end = s.length;
+    while (s.charCodeAt(end - 1) === 48) end--;
+    if (s.charCodeAt(end - 1) === 46) end--;
+    s = s.slice(0, end);
+  }
+  return s;
+}
+
+/** The same value snapped down to a multiple of `step` (quantities: never send more than intended). */
+export function formatFloorToStep(value: number, step: number): string {
+  const d = decimalsOf(step);
+  const stepUnits = Math.round(step * 10 ** d);
+  const units = Math.floor(Math.round(value * 10 ** d * 1e3) / 1e3 / stepUnits) * stepUnits;
+  return formatDecimal(units / 10 ** d, d);
+}
+
+/** The value snapped to the nearest multiple of `step` (prices already on the tick stay put). */
+export function formatNearestStep(value: number, step: number): string {
+  const d = decimalsOf(step);
+  const stepUnits = Math.round(step * 10 ** d);
+  const units = Math.round(Math.round(value * 10 ** d * 1e3) / 1e3 / stepUnits) * stepUnits;
+  return formatDecimal(units / 10 ** d, d);
+}

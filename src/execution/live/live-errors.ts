@@ -1,0 +1,43 @@
+/**
+ * Error codes only the live executor produces, put in REPORT records (R_ERROR) next to the
+ * venues' own codes. Like error-codes.ts they sit below -9000, outside every venue's range;
+ * this block is -91xx. Venue rejections keep the venue's code (Binance -2010, Bybit 170131...).
+ */
+/** Refused locally: the venue's order-rate budget (Binance 100/10 s, Bybit 20/s) is used up. */
+export const ERR_LIVE_RATE_LIMITED = -9101;
+/** Refused locally: the venue answered 429/418 (or Bybit 10006) and its Retry-After has not passed. */
+export const ERR_LIVE_BACKOFF = -9102;
+/** The request failed on the wire and reconciliation never found the order. */
+export const ERR_LIVE_TRANSPORT = -9103;
+/** The venue answered something the executor could not read. */
+export const ERR_LIVE_BAD_RESPONSE = -9104;
+/** No client for the venue (missing credentials or URL) or no filter for the symbol. */
+export const ERR_LIVE_NOT_CONFIGURED = -9105;
+/** The order's status stayed unknown after every reconciliation attempt. */
+export const ERR_LIVE_UNRESOLVED = -9106;
+
+/** The venue rejected the order after acknowledging it (Bybit orderStatus Rejected carries no code). */
+export const ERR_LIVE_VENUE_REJECTED = -9107;
+
+export const LIVE_ERROR_NAMES: Readonly<Record<number, string>> = {
+  [ERR_LIVE_RATE_LIMITED]: 'local order-rate limit',
+  [ERR_LIVE_BACKOFF]: 'venue rate-limit back-off',
+  [ERR_LIVE_TRANSPORT]: 'transport failure',
+  [ERR_LIVE_BAD_RESPONSE]: 'unreadable venue response',
+  [ERR_LIVE_NOT_CONFIGURED]: 'venue or symbol not configured',
+  [ERR_LIVE_UNRESOLVED]: 'order status unresolved',
+  [ERR_LIVE_VENUE_REJECTED]: 'rejected by the venue after its ack',
+};
+
+/** A live-mode setup problem (credentials, URLs, filters): found at start, before any order. */
+export class LiveConfigError extends Error {
+  override readonly name = 'LiveConfigError';
+}
+
+/** A request that never got an HTTP answer (timeout, connection refused or reset). */
+export class TransportError extends Error {
+  override readonly name = 'TransportError';
+  constructor(message: string, readonly timedOut: boolean) {
+    super(message);
+  }
+}

@@ -1,0 +1,308 @@
+/**
+ * LiveExecutor: order intents in, signed venue orders out, execution reports back, with the
+ * same order state machine (OrderTracker) and the same report sequences as the dry-run
+ * executor, so the strategy cannot tell them apart:
+ *
+ *   ACKED, then FILLED | PARTIAL + CANCELED (IOC remainder) | CANCELED (nothing filled)
+ *   or REJECTED (venue code, or a local ERR_* code when refused before sending)
+ *   EXPIRED (ERR_LOCAL_TIMEOUT) when the intent's deadline passes first; the late venue
+ *   answer still settles the order.
+ *
+ * Orders go out concurrently: each is one async task in its venue client, which calls back
+ * with updates (cumulative quantities and fees); this class turns them into per-fill reports.
+ * Before sending: the venue's documented order-rate budget (local sliding window), the
+ * venue's Retry-After back-off, the symbol's filters (price snapped to the tick, quantity
+ * floored to the step, as decimal strings). Time comes in as arguments or through the
+ * injected clocks.
+ */
+import {
+  ACTION_CANCEL, H_RECV_NS, H_SYMBOL, H_VENUE, I_ACTION, I_DEADLINE_NS, I_DECISION_NS, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY,
+  I_ROLE, I_SIDE, I_TIF, SIDE_BUY, SIDE_SELL, ST_ACKED, ST_CANCELED, ST_EXPIRED, ST_FILLED, ST_PARTIAL, ST_REJECTED, ST_SENT,
+  VENUE_NAMES,
+} from '../../core/records.js';
+import { ERR_LOCAL_CAPACITY, ERR_LOCAL_INVALID, ERR_LOCAL_TIMEOUT } from '../error-codes.js';
+import { OrderTracker } from '../order-tracker.js';
+import type { ReportSink } from '../report-sink.js';
+import { statusName } from '../order-state.js';
+import type { LiveLog } from './client-base.js';
+import { formatFloorToStep, formatNearestStep } from './decimal.js';
+import { ERR_LIVE_BACKOFF, ERR_LIVE_NOT_CONFIGURED, ERR_LIVE_RATE_LIMITED, ERR_LIVE_UNRESOLVED } from './live-errors.js';
+import { UPD_ACK, type LiveOrder, type OrderUpdate, type VenueOrderClient } from './order-types.js';
+import type { OrderRateLimiter } from './rate-limiter.js';
+
+export interface LiveSymbolFilter {
+  tickSize: number;
+  stepSize: number;
+}
+
+export interface LiveExecutorOptions {
+  /** Symbol names by symbol id (the same name on every venue). */
+  symbols: readonly string[];
+  /** Order client per venue id; null = not configured (orders to it are refused). */
+  clients: readonly (VenueOrderClient | null)[];
+  /** filters[venueId][symbol]. */
+  filters: readonly (Readonly<Record<string, LiveSymbolFilter>> | undefined)[];
+  /** Local order-rate limiter per venue id (null = none). */
+  limiters: readonly (OrderRateLimiter | null)[];
+  sink: ReportSink;
+  /** Prefix of client order ids: unique per run, ≤ 20 chars of [A-Za-z0-9]. */
+  runTag: string;
+  maxOrders?: number;
+  monoNs: () => number;
+  wallMs: () => number;
+  log: LiveLog;
+}
+
+export interface LiveExecutorCounters {
+  intents: number;
+  sent: number;
+  refused_local: number;
+  refused_rate_limit: number;
+  refused_backoff: number;
+  refused_config: number;
+  acked: number;
+  filled: number;
+  partially_filled: number;
+  canceled: number;
+  rejected: number;
+  expired: number;
+  unresolved: number;
+  late_updates: number;
+  cancels_ignored: number;
+  reports: number;
+  in_flight: number;
+}
+
+export class LiveExecutor {
+  readonly tracker: OrderTracker;
+  readonly counters: LiveExecutorCounters = {
+    intents: 0, sent: 0, refused_local: 0, refused_rate_limit: 0, refused_backoff: 0, refused_config: 0, acked: 0, filled: 0,
+    partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, late_updates: 0, cancels_ignored: 0, reports: 0,
+    in_flight: 0,
+  };
+  private readonly onUpdateBound = (o: LiveOrder, u: OrderUpdate): void => this.onUpdate(o, u);
+  private readonly onExpireBound = (slot: number): void => this.onExpire(slot);
+  private idleWaiters: Array<() => void> = [];
+  private expireNowNs = 0;
+
+  constructor(private readonly opts: LiveExecutorOptions) {
+    if (!/^[A-Za-z0-9]{1,20}$/.test(opts.runTag)) throw new RangeError(`runTag must be 1-20 letters or digits, got "${opts.runTag}"`);
+    this.tracker = new OrderTracker(opts.maxOrders ?? 1024);
+  }
+
+  /** Orders whose client task has not finished. */
+  get inFlight(): number {
+    return this.counters.in_flight;
+  }
+
+  /** Resolves when no order is in flight (shutdown waits for it, bounded by its own timer). */
+  whenIdle(): Promise<void> {
+    if (this.counters.in_flight === 0) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  clientOrderId(orderId: number): string {
+    return `${this.opts.runTag}-${orderId}`;
+  }
+
+  /** Handles one intent record (records.ts I_* layout) at `off`. */
+  onIntent(rec: Float64Array, off: number, nowNs: number): void {
+    this.counters.intents++;
+    if (rec[off + I_ACTION] === ACTION_CANCEL) {
+      // Every order is IOC: settled by the venue on arrival, nothing rests to cancel.
+      this.counters.cancels_ignored++;
+      return;
+    }
+    const orderId = rec[off + I_ORDER_ID]!;
+    const venue = rec[off + H_VENUE]!;
+    const symbol = rec[off + H_SYMBOL]!;
+    const side = rec[off + I_SIDE]!;
+    const price = rec[off + I_PRICE]!;
+    const qty = rec[off + I_QTY]!;
+    const tr = this.tracker;
+    const slot = tr.open(orderId, rec[off + I_PAIR_ID]!, venue, symbol, side, price, qty, rec[off + I_TIF]!, rec[off + I_ROLE]!,
+      rec[off + I_DECISION_NS]!, rec[off + I_DEADLINE_NS]!, rec[off + H_RECV_NS]!);
+    if (slot < 0) {
+      this.counters.refused_local++;
+      this.opts.sink.report(orderId, rec[off + I_PAIR_ID]!, venue, symbol, side, ST_REJECTED, price, 0, 0, 0, qty, 0, 0,
+        ERR_LOCAL_CAPACITY, rec[off + I_ROLE]!, nowNs, nowNs, rec[off + H_RECV_NS]!);
+      this.counters.reports++;
+      return;
+    }
+    const client = this.opts.clients[venue] ?? null;
+    const name = this.opts.symbols[symbol];
+    const filter = name === undefined ? undefined : this.opts.filters[venue]?.[name];
+    if (client === null || filter === undefined) {
+      this.counters.refused_config++;
+      return this.refuse(slot, ERR_LIVE_NOT_CONFIGURED, nowNs);
+    }
+    if (!((side === SIDE_BUY || side === SIDE_SELL) && price > 0 && qty > 0 && Number.isFinite(price) && Number.isFinite(qty))) {
+      this.counters.refused_local++;
+      return this.refuse(slot, ERR_LOCAL_INVALID, nowNs);
+    }
+    const qtyText = formatFloorToStep(qty, filter.stepSize);
+    if (Number(qtyText) <= 0) {
+      this.counters.refused_local++;
+      return this.refuse(slot, ERR_LOCAL_INVALID, nowNs);
+    }
+    const wall = this.opts.wallMs();
+    if (client.backoffUntilMs() > wall) {
+      this.counters.refused_backoff++;
+      return this.refuse(slot, ERR_LIVE_BACKOFF, nowNs);
+    }
+    const limiter = this.opts.limiters[venue] ?? null;
+    if (limiter !== null && !limiter.tryAcquire(wall)) {
+      this.counters.refused_rate_limit++;
+      return this.refuse(slot, ERR_LIVE_RATE_LIMITED, nowNs);
+    }
+    const order: LiveOrder = {
+      orderId, clientOrderId: this.clientOrderId(orderId), symbol: name!, side: side === SIDE_BUY ? 'BUY' : 'SELL',
+      price: formatNearestStep(price, filter.tickSize), qty: qtyText,
+    };
+    tr.transition(slot, ST_SENT, nowNs);
+    this.counters.sent++;
+    this.counters.in_flight++;
+    void client.place(order, this.onUpdateBound).catch((e: unknown) => {
+      this.opts.log('error', 'order client failed', { venue: VENUE_NAMES[venue], client_order_id: order.clientOrderId, err: (e as Error).message });
+    }).finally(() => this.onSettled(order));
+  }
+
+  /** Expires orders past their deadline (EXPIRED, ERR_LOCAL_TIMEOUT). Call every cycle. */
+  expireDue(nowNs: number): number {
+    this.expireNowNs = nowNs;
+    return this.tracker.expireDue(nowNs, this.onExpireBound);
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  private refuse(slot: number, code: number, nowNs: number): void {
+    const tr = this.tracker;
+    tr.transition(slot, ST_REJECTED, nowNs);
+    tr.errorCode[slot] = code;
+    this.counters.rejected++;
+    this.emit(slot, ST_REJECTED, 0, 0, 0, code, nowNs);
+    tr.release(slot);
+  }
+
+  private emit(slot: number, status: number, lastPx: number, lastQty: number, fee: number, error: number, nowNs: number): void {
+    const tr = this.tracker;
+    this.counters.reports++;
+    this.opts.sink.report(tr.orderId[slot]!, tr.pairId[slot]!, tr.venue[slot]!, tr.symbol[slot]!, tr.side[slot]!, status,
+      tr.price[slot]!, lastPx, lastQty, tr.cumQty[slot]!, tr.qty[slot]!, fee, tr.feeAsset[slot]!, error, tr.role[slot]!,
+      tr.sentNs[slot]!, nowNs, tr.tickRecvNs[slot]!);
+  }
+
+  private onExpire(slot: number): void {
+    this.tracker.errorCode[slot] = ERR_LOCAL_TIMEOUT;
+    this.counters.expired++;
+    this.emit(slot, ST_EXPIRED, 0, 0, 0, ERR_LOCAL_TIMEOUT, this.expireNowNs);
+  }
+
+  /** Applies the fill part of an update (cumulative → this fill); returns the fill quantity. */
+  private applyFill(slot: number, u: OrderUpdate, out: Float64Array): number {
+    const tr = this.tracker;
+    const prevQty = tr.cumQty[slot]!;
+    const delta = u.cumQty - prevQty;
+    if (!(delta > 1e-12)) {
+      out[0] = 0;
+      out[1] = 0;
+      return 0;
+    }
+    const notional = u.cumQty * u.avgPx - prevQty * tr.avgPx[slot]!;
+    const lastPx = notional / delta;
+    const fee = Math.max(0, u.cumFee - tr.fees[slot]!);
+    tr.applyFill(slot, lastPx, delta, fee, u.feeAsset);
+    out[0] = lastPx;
+    out[1] = fee;
+    return delta;
+  }
+
+  private readonly fillOut = new Float64Array(2);
+
+  private onUpdate(order: LiveOrder, u: OrderUpdate): void {
+    const now = this.opts.monoNs();
+    const tr = this.tracker;
+    const slot = tr.slotOf(order.orderId);
+    if (slot < 0) {
+      this.counters.late_updates++;
+      return;
+    }
+    tr.feeAsset[slot] = u.feeAsset;
+    const st = tr.status[slot]!;
+    if (u.kind === UPD_ACK) {
+      if (st === ST_SENT) {
+        tr.transition(slot, ST_ACKED, now);
+        this.counters.acked++;
+        this.emit(slot, ST_ACKED, 0, 0, 0, 0, now);
+      }
+      const q = this.applyFill(slot, u, this.fillOut);
+      if (q > 0) {
+        tr.transition(slot, ST_PARTIAL, now);
+        this.counters.partially_filled++;
+        this.emit(slot, ST_PARTIAL, this.fillOut[0]!, q, this.fillOut[1]!, 0, now);
+      }
+      return;
+    }
+    // Final.
+    if (u.status === ST_REJECTED) {
+      if (st === ST_SENT || st === ST_EXPIRED) {
+        tr.transition(slot, ST_REJECTED, now);
+        tr.errorCode[slot] = u.errorCode;
+        this.counters.rejected++;
+        this.opts.log('warn', 'order rejected', { venue: VENUE_NAMES[tr.venue[slot]!], client_order_id: order.clientOrderId, code: u.errorCode, msg: u.message });
+        this.emit(slot, ST_REJECTED, 0, 0, 0, u.errorCode, now);
+        tr.release(slot);
+        return;
+      }
+      // Rejected after an ack (Bybit orderStatus Rejected): the table has no ACKED → REJECTED;
+      // it is a cancellation of whatever did not fill, with the code kept.
+    }
+    if (st === ST_SENT) {
+      tr.transition(slot, ST_ACKED, now);
+      this.counters.acked++;
+      this.emit(slot, ST_ACKED, 0, 0, 0, 0, now);
+    }
+    const q = this.applyFill(slot, u, this.fillOut);
+    const code = u.status === ST_REJECTED ? u.errorCode : 0;
+    if (u.status === ST_FILLED) {
+      tr.transition(slot, ST_FILLED, now);
+      this.counters.filled++;
+      this.emit(slot, ST_FILLED, this.fillOut[0]!, q, this.fillOut[1]!, 0, now);
+    } else {
+      if (q > 0) {
+        tr.transition(slot, ST_PARTIAL, now);
+        this.counters.partially_filled++;
+        this.emit(slot, ST_PARTIAL, this.fillOut[0]!, q, this.fillOut[1]!, 0, now);
+      }
+      tr.transition(slot, ST_CANCELED, now);
+      this.counters.canceled++;
+      this.emit(slot, ST_CANCELED, 0, 0, 0, code, now);
+    }
+    tr.release(slot);
+  }
+
+  private onSettled(order: LiveOrder): void {
+    this.counters.in_flight--;
+    const tr = this.tracker;
+    const slot = tr.slotOf(order.orderId);
+    if (slot >= 0) {
+      // The client gave up without a final answer: the venue status stays unknown.
+      this.counters.unresolved++;
+      const st = tr.status[slot]!;
+      this.opts.log('error', 'order left unresolved', { venue: VENUE_NAMES[tr.venue[slot]!], client_order_id: order.clientOrderId, status: statusName(st) });
+      if (st !== ST_EXPIRED) {
+        const now = this.opts.monoNs();
+        tr.transition(slot, ST_EXPIRED, now);
+        tr.errorCode[slot] = ERR_LIVE_UNRESOLVED;
+        this.counters.expired++;
+        this.emit(slot, ST_EXPIRED, 0, 0, 0, ERR_LIVE_UNRESOLVED, now);
+      }
+      tr.release(slot);
+    }
+    if (this.counters.in_flight === 0 && this.idleWaiters.length > 0) {
+      const w = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const r of w) r();
+    }
+  }
+}

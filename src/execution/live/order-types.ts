@@ -1,0 +1,87 @@
+/**
+ * What the live order clients and the live executor exchange: one order as the venue sees it
+ * (strings already formatted to the symbol's tick and step) and the updates a client reports
+ * for it. Off the hot path: one object per order, not per quote.
+ */
+
+export interface Credentials {
+  apiKey: string;
+  secretKey: string;
+}
+
+/** An IOC limit order ready for the wire. */
+export interface LiveOrder {
+  orderId: number;
+  /** newClientOrderId (Binance) / orderLinkId (Bybit): ≤ 36 chars of [A-Za-z0-9_-]. */
+  clientOrderId: string;
+  symbol: string;
+  side: 'BUY' | 'SELL';
+  price: string;
+  qty: string;
+}
+
+/** The venue accepted the order; it is not final yet (Bybit's async ack, Binance NEW). */
+export const UPD_ACK = 1;
+/** The order reached a final state at the venue. */
+export const UPD_FINAL = 2;
+
+/** One thing a client learned about an order. Quantities and fees are cumulative. */
+export interface OrderUpdate {
+  kind: typeof UPD_ACK | typeof UPD_FINAL;
+  /** ST_FILLED | ST_CANCELED | ST_REJECTED for UPD_FINAL; ST_ACKED for UPD_ACK. */
+  status: number;
+  cumQty: number;
+  /** Average fill price over cumQty (0 when nothing filled). */
+  avgPx: number;
+  /** Cumulative fee, in feeAsset (ASSET_BASE / ASSET_QUOTE). */
+  cumFee: number;
+  feeAsset: number;
+  /** Venue (or ERR_LIVE_*) code when rejected; 0 otherwise. */
+  errorCode: number;
+  /** Venue message for logs (never contains secrets). */
+  message: string;
+  venueOrderId: string;
+  /** The venue's status word, for logs ("FILLED", "PartiallyFilledCanceled"). */
+  venueStatus: string;
+}
+
+export type UpdateListener = (order: LiveOrder, update: OrderUpdate) => void;
+
+/** Counters every client keeps (exported as worker stats). */
+export interface ClientCounters {
+  requests: number;
+  http_errors: number;
+  transport_errors: number;
+  timeouts: number;
+  rejects: number;
+  unknown_status: number;
+  reconcile_queries: number;
+  rate_limited: number;
+  fee_other_asset: number;
+  bad_responses: number;
+}
+
+export function newClientCounters(): ClientCounters {
+  return {
+    requests: 0, http_errors: 0, transport_errors: 0, timeouts: 0, rejects: 0, unknown_status: 0,
+    reconcile_queries: 0, rate_limited: 0, fee_other_asset: 0, bad_responses: 0,
+  };
+}
+
+/** A venue order client: places one order and reports what happens to it until it is final. */
+export interface VenueOrderClient {
+  readonly venue: number;
+  readonly counters: ClientCounters;
+  /**
+   * Sends the order; calls `listener` once per update (an ack and/or a final). The promise
+   * settles when the client is done with the order (final or given up); it never rejects.
+   */
+  place(order: LiveOrder, listener: UpdateListener): Promise<void>;
+  /** Wall-clock ms until which the venue asked us not to send (Retry-After); 0 = none. */
+  backoffUntilMs(): number;
+}
+
+export function finalUpdate(status: number, cumQty: number, avgPx: number, cumFee: number, feeAsset: number,
+  errorCode: number, message: string, venueOrderId: string, venueStatus: string): OrderUpdate {
+  return { kind: UPD_FINAL, status, cumQty, avgPx, cumFee, feeAsset, errorCode, message, venueOrderId, venueStatus };
+}
