@@ -63,6 +63,8 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
       latencyHlog: opt(args, 'latency-hlog'), seed: num('seed'), equityEveryMs: every === undefined ? undefined : parseDuration(every),
       progress: !args.flags.has('no-progress'),
     });
+    // Damaged input (a cut-off day file, unreadable lines) is skipped by the reader; say what.
+    for (const p of r.dataProblems) process.stderr.write(`xarb backtest: data problem: ${p}\n`);
     const { loadRun } = await import('./report-cmd.js');
     const { formatReportText } = await import('../report/report-text.js');
     const loaded = await loadRun(r.runDir);
