@@ -118,7 +118,15 @@ async function runCase(base: XarbConfig, c: Case, warmupS: number): Promise<Benc
     const s0 = await sim.stats();
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
+    // GC counts at the end of the warm-up: start-up (module loading, WASM compile, first heap
+    // growth) costs every worker one major GC, which says nothing about the hot path.
+    const gcAtWarmup: Record<string, Record<string, number>> = {};
+    const warm = setTimeout(() => {
+      const st = sup.statusObject() as { actors: Record<string, { stats?: Record<string, number> }> };
+      for (const [name, a] of Object.entries(st.actors)) gcAtWarmup[name] = { ...(a.stats ?? {}) };
+    }, warmupS * 1000);
     const result: RunResult = await sup.run();
+    clearTimeout(warm);
     const s1 = await sim.stats();
     const wall = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
@@ -150,6 +158,8 @@ async function runCase(base: XarbConfig, c: Case, warmupS: number): Promise<Benc
       const short = a.replace('feed:', '');
       row[`gc_major_${short}`] = gc(a, 'gc_major');
       row[`gc_minor_${short}`] = gc(a, 'gc_minor');
+      const w = gcAtWarmup[a];
+      row[`gc_major_after_warmup_${short}`] = w?.gc_major !== undefined ? gc(a, 'gc_major') - w.gc_major : NaN;
     }
     row.feed_ring_dropped = (result.rings['feed:binance']?.dropped ?? 0) + (result.rings['feed:bybit']?.dropped ?? 0);
     row.sim_backlog_dropped_ms = Math.round(s1.droppedBacklogMs);

@@ -4,7 +4,8 @@ import { AgentRunner } from '../core/agent.js';
 import { Doorbell } from '../core/doorbell.js';
 import { RingConsumer, RingProducer } from '../core/ring.js';
 import { QuoteBoard } from '../core/quote-board.js';
-import { DryRunExecutor } from '../execution/dry-run-executor.js';
+import { DryRunExecutor, type DryRunExecutorOptions } from '../execution/dry-run-executor.js';
+import { warmUpDryRunExecutor } from '../execution/warmup.js';
 import { QuoteBoardBookView } from '../execution/book-view.js';
 import { latencyModelFromConfig, type LatencyModelName } from '../execution/latency-model.js';
 import { VENUE_NAMES } from '../core/records.js';
@@ -16,7 +17,7 @@ import type { ExecutorWorkerData } from './wiring.js';
 const d = workerData as ExecutorWorkerData;
 const rt = await WorkerRuntime.create(d.actor, d.histogramIntervalMs);
 const board = new QuoteBoard(d.board);
-const exec = new DryRunExecutor({
+const execOptions: DryRunExecutorOptions = {
   venues: VENUE_NAMES.length,
   symbols: d.symbols.length,
   depthLevels: board.levels,
@@ -29,7 +30,13 @@ const exec = new DryRunExecutor({
     const firstBase = Object.values(b.base)[0] ?? 0;
     return { base: firstBase, quote: b.quote };
   }),
+};
+// Optimise the order path before the first real intent (src/execution/warmup.ts).
+warmUpDryRunExecutor(execOptions, 4000, (orderId, pairId, venue, symbol, side, status, price, lastPx, lastQty, cumQty, qty, fee, feeAsset, errorCode, role, _sentNs, ackNs) => {
+  reportEntry(d.symbols, ackNs, orderId, pairId, venue, 0, side, status, price, lastPx, lastQty, cumQty, qty, fee, feeAsset, errorCode, role);
+  void symbol;
 });
+const exec = new DryRunExecutor(execOptions);
 const execCounters = newExecutorCounters();
 const sink = new RingReportSink(new RingProducer(d.reportRing, new Doorbell(d.strategyBell)), rt.hist, execCounters,
   (orderId, pairId, venue, symbol, side, status, price, lastPx, lastQty, cumQty, qty, fee, feeAsset, errorCode, role, ackNs) =>

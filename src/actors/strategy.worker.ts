@@ -4,6 +4,7 @@ import { AgentRunner } from '../core/agent.js';
 import { Doorbell } from '../core/doorbell.js';
 import { RingConsumer, RingProducer } from '../core/ring.js';
 import { ArbitrageStrategy } from '../strategy/arbitrage.js';
+import { warmUpStrategy } from '../strategy/warmup.js';
 import { intentEntry, strategyEventEntry } from '../report/journal-entries.js';
 import type { SupervisorMessage } from './messages.js';
 import type { StrategyWorkerData } from './wiring.js';
@@ -16,6 +17,11 @@ const rt = await WorkerRuntime.create(d.actor, d.histogramIntervalMs);
 const symbols = d.symbols;
 
 const intentRing = new RingProducer(d.intentRing, new Doorbell(d.executorBell));
+// Optimise the rarely-run trading path before the first real quote (src/strategy/warmup.ts);
+// the entry builders are warmed too, their output discarded.
+warmUpStrategy(d.config, d.filters, 3000, (e) => { strategyEventEntry(symbols, e); });
+for (let i = 0; i < 2000; i++) intentEntry(symbols, i, i, i & 1, 0, 1, 100, 1, 1, i, i);
+
 let sink: RingOrderSink | null = null;
 const strategy = new ArbitrageStrategy(d.config, d.filters, d.balances, {
   newOrder: (...a) => sink!.newOrder(...a),

@@ -6,7 +6,7 @@
  * stop new entries → resolve open orders → stop threads → flush journal and histograms → report.
  */
 import { Worker } from 'node:worker_threads';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { AgentControl } from '../core/agent.js';
@@ -19,6 +19,7 @@ import {
 } from '../core/records.js';
 import type { WaitStrategyConfig } from '../core/wait-strategy.js';
 import { HistogramCollector } from '../core/hist-collector.js';
+import { HlogWriter } from '../report/hlog-writer.js';
 import type { HistogramSnapshot } from '../core/histogram.js';
 import { Journal } from '../report/journal.js';
 import type { XarbConfig } from '../config/index.js';
@@ -99,7 +100,10 @@ export class Supervisor {
   private readonly actors: Actor[] = [];
   private readonly board: QuoteBoard;
   private readonly boardSab: SharedArrayBuffer;
-  private readonly collector = new HistogramCollector();
+  private readonly collector = new HistogramCollector({ retainIntervals: false });
+  /** latency.hlog is written as intervals close (about once a second), not held in memory. */
+  private readonly hlogFile: string;
+  private readonly hlog: HlogWriter;
   readonly journal: Journal;
   private readonly symbols: string[];
   private readonly rings: Record<string, SharedArrayBuffer> = {};
@@ -119,6 +123,9 @@ export class Supervisor {
     this.symbols = [...this.cfg.strategy.symbols];
     mkdirSync(opts.runDir, { recursive: true });
     this.journal = new Journal(path.join(opts.runDir, 'journal.jsonl'));
+    this.hlogFile = path.join(opts.runDir, 'latency.hlog');
+    this.hlog = new HlogWriter({ startTimeMs: Date.now(), valueUnit: 'ns', comments: [`xarb run ${opts.runId}`] });
+    writeFileSync(this.hlogFile, this.hlog.header());
     this.boardSab = createQuoteBoard({ venues: VENUE_COUNT, symbols: this.symbols.length, levels: this.cfg.engine.depth_levels });
     this.board = new QuoteBoard(this.boardSab);
   }
@@ -321,7 +328,7 @@ export class Supervisor {
       this.send('strategy', present ? { type: 'halt', reason: 'kill switch file' } : { type: 'resume' });
     }
     // Interval histograms for the .hlog.
-    this.collector.flushInterval();
+    this.writeIntervals();
     // A spinning actor that stops beating is stuck.
     const now = Date.now();
     for (const a of this.actors) {
@@ -340,6 +347,12 @@ export class Supervisor {
     if (!a?.worker) return false;
     await a.worker.terminate();
     return true;
+  }
+
+  private writeIntervals(): void {
+    let text = '';
+    for (const i of this.collector.flushInterval()) text += this.hlog.interval(i);
+    if (text !== '') appendFileSync(this.hlogFile, text);
   }
 
   /** SIGUSR2: the operator's kill switch: halt new entries for the rest of the run. */
@@ -443,8 +456,7 @@ export class Supervisor {
       await this.recorder.close();
       this.log.info({ dir: this.opts.recordDir, ...this.recorder.counters }, 'recording closed');
     }
-    this.collector.flushInterval();
-    writeFileSync(path.join(this.opts.runDir, 'latency.hlog'), this.collector.toHlog([`xarb run ${this.opts.runId}`]));
+    this.writeIntervals();
     this.journal.append('run_end', { reason, end_equity: strategy.stats?.equity, exit_code: exitCode });
     this.journal.close();
     this.monitor?.stop();

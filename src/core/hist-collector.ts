@@ -39,6 +39,16 @@ export class HistogramCollector {
   private readonly totals = new Map<string, Histogram>();
   private readonly pending = new Map<string, TaggedInterval>();
   private readonly closed: TaggedInterval[] = [];
+  /**
+   * Keep every closed interval for `intervals()`/`toHlog()` (backtests, tests). A long-running
+   * bot passes false and streams each flushed interval to its .hlog instead, so memory stays
+   * flat however long it runs.
+   */
+  private readonly retain: boolean;
+
+  constructor(opts: { retainIntervals?: boolean } = {}) {
+    this.retain = opts.retainIntervals ?? true;
+  }
   private readonly counters = new Map<string, TagCounters>();
   /** Earliest interval start seen, wall ms (NaN until the first snapshot). */
   startMs = Number.NaN;
@@ -77,7 +87,7 @@ export class HistogramCollector {
       i.histogram.tag = i.tag;
       i.histogram.startTimeStampMsec = i.startMs;
       i.histogram.endTimeStampMsec = i.endMs;
-      this.closed.push(i);
+      if (this.retain) this.closed.push(i);
     }
     return out;
   }

@@ -16,6 +16,12 @@
  * exact values is the correctly rounded result (Clinger's fast path). Longer mantissas,
  * exponents and scales beyond 10^22 fall back to parseFloat on the slice (rare; allocates).
  *
+ * The common shapes get a cheaper first try that records nothing when it declines: decimal
+ * strings in plain digits[.digits] form (fastDecimal) and compact depth levels `["px","sz"]`
+ * (compactLevel, used by readLevels). Anything else, including every error, is re-read by the
+ * general code from the same position, so results, error codes and error positions are the
+ * general code's.
+ *
  * Deliberately typed for Buffer only: one generic byte accessor shared with strings made both
  * paths 2-3x slower (DESIGN.md section 9).
  */
@@ -393,7 +399,7 @@ export class JsonCursor {
         m = m * 10 + d;
         if (++p >= end) return -1;
         d = buf[p] - ZERO;
-        if (d < 0 || d > 9) break;
+        if (d >>> 0 > 9) break; // also d < 0 (unsigned wrap)
       }
     } else {
       return -1;
@@ -405,7 +411,7 @@ export class JsonCursor {
       const first = ++p;
       while (p < end) {
         d = buf[p] - ZERO;
-        if (d < 0 || d > 9) break;
+        if (d >>> 0 > 9) break; // also d < 0 (unsigned wrap)
         m = m * 10 + d;
         p++;
       }

@@ -151,6 +151,9 @@ t.test(`Binance parser survives ${FRAMES_PER_PARSER} mutated frames`, async (t) 
   const seeds = [
     ...fixtureLines('binance_spot_bookTicker.jsonl'),
     ...fixtureLines('binance_usdm_bookTicker.jsonl'),
+    // raw (single-stream) bookTickers: the fast path's other accepted layout
+    ...fixtureLines('binance_spot_bookTicker.jsonl').slice(0, 5).map((l) => JSON.stringify(JSON.parse(l).data)),
+    ...fixtureLines('binance_usdm_bookTicker.jsonl').slice(0, 5).map((l) => JSON.stringify(JSON.parse(l).data)),
     ...fixtureLines('binance_depthUpdate.jsonl'),
     ...fixtureLines('binance_usdm_depthUpdate.jsonl'),
     ...fixtureLines('binance_spot_trade.jsonl'),

@@ -13,7 +13,8 @@
  * Why it is faster: literals are compared byte by byte against constants instead of being
  * tokenized, numbers are read in one tight loop, state lives in locals (not in a cursor
  * object), and the symbol is matched once (from "s"); the stream name is only compared with
- * those bytes, case-folded, so the two must agree.
+ * those bytes, case-folded. When the two disagree the frame goes to the general scanner, which
+ * goes by "s" as it always has.
  *
  * Decimal conversion: all digits (integer and fraction) go into one integer mantissa M, which
  * is divided once by 10^k (k = fraction digits). When M < 2^53 every step of the accumulation
@@ -38,6 +39,8 @@ const TWO_POW_53 = 9007199254740992;
 const POW10 = new Float64Array(23);
 for (let i = 0, v = 1; i < 23; i++, v *= 10) POW10[i] = v;
 const MAX_SCALE = 22;
+// Digit tests are written `(d >>> 0) <= 9` with d = byte - '0': one unsigned comparison covers
+// both d < 0 and d > 9 (measured a few percent faster than two comparisons).
 /** Longer "symbols" are not symbols; stop looking for the '@' of the stream name. */
 const MAX_SYMBOL_LEN = 32;
 
@@ -178,7 +181,7 @@ export class BookTickerFastPath {
     do {
       m = m * 10 + d;
       d = buf[++p] - ZERO;
-    } while (d >= 0 && d <= 9);
+    } while ((d >>> 0) <= 9);
     if (m >= TWO_POW_53) return -1;
     this.num = m;
     return p;
@@ -199,7 +202,7 @@ export class BookTickerFastPath {
       do {
         m = m * 10 + d;
         d = buf[++p] - ZERO;
-      } while (d >= 0 && d <= 9);
+      } while ((d >>> 0) <= 9);
     } else {
       return -1;
     }
@@ -207,7 +210,7 @@ export class BookTickerFastPath {
     if (d === DOT - ZERO) {
       const first = ++p;
       d = buf[p] - ZERO;
-      while (d >= 0 && d <= 9) {
+      while ((d >>> 0) <= 9) {
         m = m * 10 + d;
         d = buf[++p] - ZERO;
       }

@@ -14,7 +14,7 @@
  * Keys may come in any order. Anything else is MSG_ERROR with an ERR_* code.
  *
  * bookTicker frames in the exact layout Binance sends go through BookTickerFastPath first (same
- * results, about 3x less work); it hands every other frame, and every surprise, to the general
+ * results in about half the time); it hands every other frame, and every surprise, to the general
  * scan below, which alone decides errors.
  */
 import { MARKET_SPOT, SIDE_BUY, SIDE_SELL } from '../../core/records.js';
