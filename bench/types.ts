@@ -21,6 +21,7 @@ export function summarize(caseName: string, latencies: Float64Array, opsPerS: nu
   return {
     case: caseName,
     p50_ns: Math.round(percentile(s, 50)),
+    p90_ns: Math.round(percentile(s, 90)),
     p99_ns: Math.round(percentile(s, 99)),
     p999_ns: Math.round(percentile(s, 99.9)),
     max_ns: Math.round(s.length ? s[s.length - 1]! : NaN),
