@@ -11,21 +11,12 @@ import { BinanceFrameParser } from '../../src/venues/binance/frame-parser.js';
 import { BybitFrameParser } from '../../src/venues/bybit/frame-parser.js';
 import { MSG_DEPTH_DELTA, MSG_DEPTH_SNAPSHOT, MSG_ERROR, MSG_QUOTE, MSG_TRADE, type ParsedFrame } from '../../src/venues/parsed-frame.js';
 import { diffFrame, fixtureLines, referenceBinance, referenceBybit, type Expected } from './reference.js';
+import { rng } from '../helpers/rng.js';
 
 const FRAMES_PER_PARSER = 100_000;
 /** Set XARB_FUZZ_SEED to explore other mutation sequences; the default run is fixed. */
 const SEED_OFFSET = Number(process.env.XARB_FUZZ_SEED ?? 0);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = Buffer.from('0123456789.-+eE"\\{}[],: abcxyzNaInfity\u0000\n');
 

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { JsonCursor } from '../../src/venues/json-cursor.js';
 import { ERR_BAD_NUMBER, ERR_NEGATIVE, ERR_NON_POSITIVE_PRICE, ERR_NOT_FINITE, ERR_TRUNCATED } from '../../src/venues/parsed-frame.js';
+import { rng } from '../helpers/rng.js';
 
 function decimal(s: string): { ok: boolean; num: number; err: number } {
   const c = new JsonCursor();
@@ -10,17 +11,6 @@ function decimal(s: string): { ok: boolean; num: number; err: number } {
   return { ok, num: c.num, err: c.err };
 }
 
-// seeded PRNG (mulberry32) so failures reproduce
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 t.test('decimal strings equal parseFloat exactly', async (t) => {
   const cases = ['0', '0.0', '1', '61837.63000000', '0.00000000', '0.00009000', '1.9531', '43730', '0.1', '0.3', '123456789012345', '1234567890123456', '12345678901234567890',

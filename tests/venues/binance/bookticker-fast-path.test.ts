@@ -22,19 +22,10 @@ import {
 } from '../../../src/venues/parsed-frame.js';
 import { SymbolMatcher } from '../../../src/venues/symbol-matcher.js';
 import { diffFrame, fixtureLines, referenceBinance } from '../reference.js';
+import { rng } from '../../helpers/rng.js';
 
 const table = new SymbolTable(['ETHUSDT', 'BTCUSDT', '1000PEPEUSDT']);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Run only the fast path: true = it accepted the frame (into f). */
 function fast(fp: BookTickerFastPath, f: ParsedFrame, s: string): boolean {

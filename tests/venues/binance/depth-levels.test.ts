@@ -20,19 +20,10 @@ import {
   ParsedFrame,
 } from '../../../src/venues/parsed-frame.js';
 import { diffFrame, referenceBinance } from '../reference.js';
+import { rng } from '../../helpers/rng.js';
 
 const table = new SymbolTable(['BTCUSDT']);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function decimal(rand: () => number, positive: boolean): string {
   const r = rand();
