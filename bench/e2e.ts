@@ -45,6 +45,8 @@ interface Case {
   rate: number;
   symbols: string[];
   seconds: number;
+  /** `[engine] dry_run_executor`; default: the config's (strategy-thread). */
+  executor?: 'strategy-thread' | 'own-thread';
 }
 
 export class E2eBenchError extends Error {
@@ -55,6 +57,7 @@ function caseConfig(base: XarbConfig, c: Case, runsDir: string): XarbConfig {
   const cfg = structuredClone(base);
   cfg.strategy.symbols = [...c.symbols];
   cfg.engine.wait_strategy = c.wait;
+  if (c.executor !== undefined) cfg.engine.dry_run_executor = c.executor;
   cfg.monitor.enabled = false;
   cfg.monitor.port = 0;
   // A kill-switch file that cannot exist, so a stray one in the checkout does not halt the bench.
@@ -143,6 +146,7 @@ async function runCase(base: XarbConfig, c: Case, warmupS: number): Promise<Benc
       hop: 'tick_to_order',
       wait: c.wait,
       offered_updates_per_s_per_venue: c.rate,
+      executor_thread: cfg.engine.dry_run_executor,
       symbols: c.symbols.length,
       seconds: c.seconds,
       orders: tto.count,
@@ -201,6 +205,8 @@ export async function runE2eBench(opts: { quick?: boolean } = {}): Promise<Bench
     { name: 'spin-then-park @10k/s', wait: 'spin-then-park', rate: 10_000, symbols: TWO, seconds: secs },
     { name: 'busy-spin @10k/s', wait: 'busy-spin', rate: 10_000, symbols: TWO, seconds: secs },
     { name: 'park @10k/s (baseline)', wait: 'park', rate: 10_000, symbols: TWO, seconds: secs },
+    { name: 'spin-then-park @10k/s, executor on its own thread', wait: 'spin-then-park', rate: 10_000, symbols: TWO, seconds: secs, executor: 'own-thread' },
+    { name: 'busy-spin @10k/s, executor on its own thread', wait: 'busy-spin', rate: 10_000, symbols: TWO, seconds: secs, executor: 'own-thread' },
     { name: 'spin-then-park @100k/s', wait: 'spin-then-park', rate: 100_000, symbols: TWO, seconds: secs },
     { name: 'busy-spin @100k/s', wait: 'busy-spin', rate: 100_000, symbols: TWO, seconds: secs },
     { name: 'park @100k/s (baseline)', wait: 'park', rate: 100_000, symbols: TWO, seconds: secs },

@@ -1,6 +1,7 @@
 /** Strategy actor thread: thin wiring around StrategyAgent (see strategy-agent.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
-import { AgentRunner } from '../core/agent.js';
+import { AgentRunner, CompositeAgent } from '../core/agent.js';
+import { createDryRunExecutorActor } from './dry-run-executor-setup.js';
 import { Doorbell } from '../core/doorbell.js';
 import { RingConsumer, RingProducer } from '../core/ring.js';
 import { ArbitrageStrategy } from '../strategy/arbitrage.js';
@@ -36,7 +37,10 @@ sink = new RingOrderSink(intentRing, rt.hist, agent.counters,
 agent.onIdle = () => rt.flushJournal();
 agent.sink = sink;
 
-const runner = new AgentRunner(agent, d.wait, new Doorbell(d.bell), d.control);
+// The dry-run executor may share this thread (one wake-up less per order on a 2-core host).
+const colocated = d.colocatedExecutor !== undefined ? createDryRunExecutorActor(d.colocatedExecutor, rt) : null;
+if (colocated !== null) colocated.agent.onIdle = () => rt.flushJournal();
+const runner = new AgentRunner(colocated === null ? agent : new CompositeAgent([agent, colocated.agent]), d.wait, new Doorbell(d.bell), d.control);
 
 function snapshotCounters(): Record<string, number> {
   const p = strategy.pnl;
@@ -46,6 +50,7 @@ function snapshotCounters(): Record<string, number> {
     flattening: strategy.isFlattening ? 1 : 0, open_rounds: strategy.openRounds(), live_orders: strategy.liveOrders,
     parks: runner.parks,
   });
+  if (colocated !== null) for (const [k, v] of Object.entries(colocated.counters())) out[`executor_${k}`] = v;
   return out;
 }
 

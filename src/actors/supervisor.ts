@@ -14,7 +14,7 @@ import { Doorbell } from '../core/doorbell.js';
 import { POLICY_BLOCK, POLICY_DROP_OLDEST, createRing, ringStats } from '../core/ring.js';
 import { QuoteBoard, createQuoteBoard, B_ASK_PX, B_BID_PX } from '../core/quote-board.js';
 import {
-  BOOK_REASON_DISCONNECTED, INTENT_WORDS, MARKET_SPOT, QUOTE_WORDS, REPORT_WORDS, VENUE_BINANCE, VENUE_BYBIT,
+  BOOK_REASON_DISCONNECTED, INTENT_WORDS, MARKET_LINEAR, MARKET_SPOT, QUOTE_WORDS, REPORT_WORDS, VENUE_BINANCE, VENUE_BYBIT,
   VENUE_COUNT, VENUE_NAMES,
 } from '../core/records.js';
 import type { WaitStrategyConfig } from '../core/wait-strategy.js';
@@ -160,7 +160,7 @@ export class Supervisor {
       feedRings.push(ring);
       const control = new AgentControl();
       const data: FeedWorkerData = {
-        actor: `feed:${name}`, venue, market: MARKET_SPOT, symbols: this.symbols,
+        actor: `feed:${name}`, venue, market: vc.connection.market === 'linear' ? MARKET_LINEAR : MARKET_SPOT, symbols: this.symbols,
         wsUrl: vc.connection.websocket_url, restUrl: vc.connection.rest_api_url,
         quoteRing: ring, board: this.boardSab, strategyBell: strategyBell.sab, control: control.sab,
         depthLevels: eng.depth_levels, staleFeedMs: eng.stale_feed_ms,
@@ -189,7 +189,12 @@ export class Supervisor {
     };
     if (cfg.mode === 'live') eData.live = liveWiring(cfg, this.opts.filters);
     // Consumers first, so no record is published before its reader exists.
-    this.actors.unshift(this.actor('executor', 'executor', cfg.mode === 'live' ? './live-executor.worker.js' : './executor.worker.js', eData, eControl));
+    if (cfg.mode !== 'live' && eng.dry_run_executor === 'strategy-thread') {
+      // The strategy thread runs the dry-run executor too: its doorbell is the strategy's.
+      sData.colocatedExecutor = { ...eData, actor: 'strategy', bell: strategyBell.sab };
+    } else {
+      this.actors.unshift(this.actor('executor', 'executor', cfg.mode === 'live' ? './live-executor.worker.js' : './executor.worker.js', eData, eControl));
+    }
     this.actors.unshift(this.actor('strategy', 'strategy', './strategy.worker.js', sData, sControl));
 
     this.journal.append('run_start', {

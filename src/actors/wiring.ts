@@ -41,6 +41,8 @@ export interface StrategyWorkerData {
   filters: VenueFilters;
   balances: VenueBalances;
   histogramIntervalMs: number;
+  /** `[engine] dry_run_executor = "strategy-thread"`: run the dry-run executor on this thread. */
+  colocatedExecutor?: ExecutorWorkerData;
 }
 
 export interface ExecutorWorkerData {

@@ -113,6 +113,7 @@ export async function run(argvIn: string[]): Promise<number> {
     sim = await startSimulator({
       seed, symbols: cfg.strategy.symbols, ratePerVenue: rate, host: cfg.venues.sim_host,
       binancePort: cfg.venues.sim_port, bybitPort: cfg.venues.sim_port === 0 ? 0 : cfg.venues.sim_port + 1,
+      binanceFuturesPort: cfg.venues.sim_port === 0 ? 0 : cfg.venues.sim_port + 2,
       depthLevels: Math.max(50, cfg.engine.depth_levels), dislocationEveryMs: Number(opt(args, 'dislocation-every-ms') ?? 4000),
       // Dislocations must beat both taker fees (10 bps each by default) plus slippage tolerance
       // and min_spread_bps for the demo to trade: 45-90 bps, held long enough for a round trip.
@@ -120,8 +121,8 @@ export async function run(argvIn: string[]): Promise<number> {
       // Live mode on the simulator: the configured keys are accounts there, funded like the dry-run.
       orderEntry: mode === 'live' ? simOrderEntry(cfg) : undefined,
     });
-    cfg = applySimProfile(cfg, cfg.venues.sim_host, { binance: sim.ports.binance, bybit: sim.ports.bybit });
-    log.info({ binance: sim.binanceUrl.ws, bybit: sim.bybitUrl.ws, rate }, 'venue simulator started on loopback');
+    cfg = applySimProfile(cfg, cfg.venues.sim_host, sim.ports);
+    log.info({ binance: sim.binanceUrl.ws, bybit: sim.bybitUrl.ws, binanceFutures: sim.binanceFuturesUrl.ws, rate }, 'venue simulator started on loopback');
   }
   try {
     filters = await fetchVenueFilters(cfg, cfg.strategy.symbols);

@@ -172,6 +172,7 @@ export const ARBITRAGE_SCHEMA: ObjectRule = table({
     wait_strategy: oneOf(['spin-then-park', 'busy-spin', 'park'], 'spin-then-park'),
     spin_polls: int({ min: 0, max: 100_000_000, default: 2000, unit: 'polls' }),
     park_timeout_ms: num({ min: 0, max: 60_000, default: 10, unit: 'ms' }),
+    dry_run_executor: oneOf(['strategy-thread', 'own-thread'], 'strategy-thread'),
     feed_ring_slots: powerOfTwo(4096),
     order_ring_slots: powerOfTwo(1024),
     depth_levels: int({ min: 1, max: 50, default: 10, unit: 'levels' }),
@@ -222,7 +223,9 @@ export function venueSchema(venue: VenueName): ObjectRule {
       websocket_url: urlRule(['wss', 'ws']),
       rest_api_url: urlRule(['https', 'http']),
       ws_api_url: urlRule(['wss', 'ws'], DEFAULT_WS_API_URL[venue]),
-      market: oneOf(['spot'], 'spot'),
+      // Binance also has USD-M futures ("linear": fstream/fapi hosts, `pu`-chained diff depth);
+      // Bybit stays spot-only until its linear feed is wired and simulated.
+      market: oneOf(venue === 'binance' ? ['spot', 'linear'] : ['spot'], 'spot'),
       recv_window_ms: int({ min: 1, max: 60_000, default: 5000, unit: 'ms' }),
       reconnect_min_ms: int({ min: 1, max: MS_MAX, default: 250, unit: 'ms' }),
       reconnect_max_ms: int({ min: 1, max: MS_MAX, default: 30_000, unit: 'ms' }),

@@ -5,17 +5,23 @@
  *
  * The loader does not apply it, because with `sim_port = 0` the port is only known once the
  * simulator listens: the runner calls this after starting it.
+ *
+ * Binance USD-M futures reuses spot's paths (`/ws`, `/stream`) on other hosts, so the simulator
+ * serves it on its own port: a venue with `market = "linear"` goes to `binanceFutures` when
+ * the ports record has one (a single port number cannot tell the markets apart).
  */
 import type { VenueName, XarbConfig } from './types.js';
 import { VENUE_NAMES } from './types.js';
 
-export type SimPorts = number | Record<VenueName, number>;
+export type SimPorts = number | (Record<VenueName, number> & { binanceFutures?: number });
 
 /** Returns a copy of `cfg` whose venue URLs point at host:port. */
 export function applySimProfile(cfg: XarbConfig, host: string, ports: SimPorts): XarbConfig {
   const out = structuredClone(cfg);
   for (const venue of VENUE_NAMES) {
-    const port = typeof ports === 'number' ? ports : ports[venue];
+    const linear = out.venues[venue].connection.market === 'linear';
+    const port = typeof ports === 'number' ? ports
+      : venue === 'binance' && linear && ports.binanceFutures !== undefined ? ports.binanceFutures : ports[venue];
     if (!Number.isInteger(port) || port <= 0 || port > 65_535) throw new RangeError(`applySimProfile: bad port ${port} for ${venue}`);
     const c = out.venues[venue].connection;
     c.websocket_url = toLocal(c.websocket_url, host, port);

@@ -66,6 +66,8 @@ export interface ExecutionConfig {
 export interface EngineConfig {
   wait_strategy: WaitStrategyName;
   spin_polls: number;
+  /** Dry-run only: run the fill simulator on the strategy's thread, or on a thread of its own. */
+  dry_run_executor: 'strategy-thread' | 'own-thread';
   park_timeout_ms: number;
   feed_ring_slots: number;
   order_ring_slots: number;
@@ -116,7 +118,8 @@ export interface ConnectionConfig {
   rest_api_url: string;
   /** WebSocket order-entry API. */
   ws_api_url: string;
-  market: 'spot';
+  /** "linear" = Binance USD-M futures (Binance only). */
+  market: 'spot' | 'linear';
   recv_window_ms: number;
   reconnect_min_ms: number;
   reconnect_max_ms: number;

@@ -8,11 +8,19 @@
  * Every book update gets the next update id; bookTicker `u`, diff `U`/`u`, partial and REST
  * `lastUpdateId` all share that id space, as on the venue.
  * REST: /api/v3/depth, /api/v3/exchangeInfo, /api/v3/time.
+ *
+ * With `market: 'usdm'` the same code speaks USD-M futures (VENUES.md A, "fstream
+ * differences"), which the venue serves from its own host, hence its own app and port here:
+ * bookTicker `{e,u,s,b,B,a,A,T,E}`, diff depth `{e,E,T,s,U,u,pu,b,a}` where `pu` is the
+ * previous event's `u` on that stream (`@depth@100ms`, `@depth` 250 ms, `@depth@500ms`), prices
+ * printed with the instrument's own decimals ("61800.20"), no partial-depth streams, REST
+ * /fapi/v1/depth (with `E`,`T`; limit ≤ 1000), /fapi/v1/exchangeInfo, /fapi/v1/time. A
+ * skip_seq fault models a lost event: the next event's `pu` is the lost event's `u`.
  * Heartbeat: a ping every pingIntervalMs; a connection that has not ponged pongTimeoutMs
  * after a ping is closed.
  */
 import type { TemplatedApp, WebSocket, HttpRequest, HttpResponse } from 'uWebSockets.js';
-import { formatPadded } from './decimal-format.js';
+import { formatFixed, formatPadded } from './decimal-format.js';
 import { VENUE_BINANCE } from './instruments.js';
 import type { FaultTarget, MalformedVariant } from './faults.js';
 import type { SimClock } from './http-util.js';
@@ -23,9 +31,13 @@ import { BookMirror } from './book-mirror.js';
 import type { UpdateBatch } from './update-batch.js';
 import { closeEvery, stallSymbols } from './fault-helpers.js';
 
+export type BinanceSimMarket = 'spot' | 'usdm';
+
 export interface BinanceOptions {
   pingIntervalMs: number;
   pongTimeoutMs: number;
+  /** Which Binance market this app speaks (default spot). */
+  market?: BinanceSimMarket;
 }
 
 interface BinanceSocket {
@@ -51,6 +63,8 @@ class Stream {
 
 class DiffStream {
   firstId = 0; // 0 = nothing pending
+  /** `u` of the last event sent (futures `pu` of the next one). */
+  lastU = 0;
   nextFlushAt = 0;
   readonly bids = new Map<number, number>();
   readonly asks = new Map<number, number>();
@@ -71,16 +85,22 @@ class SymbolState {
   readonly btHead: string;
   readonly diffHead: string;
   readonly book: BookMirror;
-  constructor(readonly symbol: string, source: VenueBook, firstId: number) {
+  constructor(readonly symbol: string, source: VenueBook, firstId: number, futures: boolean) {
     this.book = new BookMirror(source);
     const lower = symbol.toLowerCase();
     this.updateId = firstId;
     this.bookTicker = new Stream(lower + '@bookTicker');
-    this.diffs = [new DiffStream(new Stream(lower + '@depth@100ms'), 100), new DiffStream(new Stream(lower + '@depth'), 1000)];
     this.partials = [];
-    for (const n of [5, 10, 20]) {
-      this.partials.push(new PartialStream(new Stream(lower + '@depth' + n + '@100ms'), n, 100));
-      this.partials.push(new PartialStream(new Stream(lower + '@depth' + n), n, 1000));
+    if (futures) {
+      this.diffs = [new DiffStream(new Stream(lower + '@depth@100ms'), 100), new DiffStream(new Stream(lower + '@depth'), 250),
+        new DiffStream(new Stream(lower + '@depth@500ms'), 500)];
+      for (const d of this.diffs) d.lastU = firstId;
+    } else {
+      this.diffs = [new DiffStream(new Stream(lower + '@depth@100ms'), 100), new DiffStream(new Stream(lower + '@depth'), 1000)];
+      for (const n of [5, 10, 20]) {
+        this.partials.push(new PartialStream(new Stream(lower + '@depth' + n + '@100ms'), n, 100));
+        this.partials.push(new PartialStream(new Stream(lower + '@depth' + n), n, 1000));
+      }
     }
     this.btHead = ',"s":"' + symbol + '","b":"';
     this.diffHead = ',"s":"' + symbol + '","U":';
@@ -88,11 +108,14 @@ class SymbolState {
 }
 
 const fmt8 = (units: number, decimals: number): string => formatPadded(units, decimals, 8);
+/** USD-M prints the instrument's own decimals ("61800.20", "2.507"). */
+const fmtOwn = (units: number, decimals: number): string => formatFixed(units, decimals);
 const ALL_RAW = '__all|r';
 const ALL_COMB = '__all|c';
 
 export class BinancePersonality implements FaultTarget {
   readonly venue = 'binance';
+  readonly futures: boolean;
   /** Frames published to at least one subscriber, plus direct replies. */
   messagesSent = 0;
   private readonly symbols: SymbolState[];
@@ -102,6 +125,9 @@ export class BinancePersonality implements FaultTarget {
   private nextSocketId = 1;
   private lastTopic = '';
   private lastFrame = '';
+  private readonly fmt: (units: number, decimals: number) => string;
+  /** '/api/v3' or '/fapi/v1'. */
+  private readonly restPrefix: string;
 
   constructor(
     private readonly app: TemplatedApp,
@@ -109,7 +135,12 @@ export class BinancePersonality implements FaultTarget {
     private readonly clock: SimClock,
     private readonly opts: BinanceOptions,
   ) {
-    this.symbols = gen.symbols.map((s, i) => new SymbolState(s, gen.book(VENUE_BINANCE, i), 40_000_000_000 + i * 1_000_000_000));
+    this.futures = opts.market === 'usdm';
+    this.fmt = this.futures ? fmtOwn : fmt8;
+    this.restPrefix = this.futures ? '/fapi/v1' : '/api/v3';
+    // Futures ids start in another range (as on the venue, the markets' ids are unrelated).
+    const base = this.futures ? 5_100_000_000_000 : 40_000_000_000;
+    this.symbols = gen.symbols.map((s, i) => new SymbolState(s, gen.book(VENUE_BINANCE, i), base + i * 1_000_000_000, this.futures));
     for (const st of this.symbols) {
       this.streams.set(st.bookTicker.name, st.bookTicker);
       for (const d of st.diffs) this.streams.set(d.stream.name, d.stream);
@@ -139,7 +170,7 @@ export class BinancePersonality implements FaultTarget {
           (batch.cSide[j] === 0 ? diff.bids : diff.asks).set(batch.cPrice[j]!, batch.cLots[j]!);
         }
       }
-      if (batch.uTop[i] === 1 && st.stalledUntil <= simNow) this.publishBookTicker(st);
+      if (batch.uTop[i] === 1 && st.stalledUntil <= simNow) this.publishBookTicker(st, epoch + simNow);
     }
     for (let s = 0; s < this.symbols.length; s++) {
       const st = this.symbols[s]!;
@@ -199,6 +230,8 @@ export class BinancePersonality implements FaultTarget {
       // Flush first so the jump shows as U > previous u + 1 rather than inside one event.
       for (const d of st.diffs) this.flushDiff(st, d, epoch);
       st.updateId += gap;
+      // Futures: as if the event ending at the new id was lost, so the next `pu` names it.
+      if (this.futures) for (const d of st.diffs) d.lastU = st.updateId;
     }
   }
 
@@ -208,11 +241,11 @@ export class BinancePersonality implements FaultTarget {
     let payload: string;
     if (variant === 'wrong_type') {
       payload = '{"u":"' + st.updateId + '","s":"' + st.symbol + '","b":' + b.bids.best() * b.tickUnit + ',"B":null,"a":"' +
-        fmt8(b.asks.best(), b.tickDecimals) + '","A":[]}';
+        this.fmt(b.asks.best(), b.tickDecimals) + '","A":[]}';
     } else if (variant === 'nan') {
       payload = '{"u":' + st.updateId + ',"s":"' + st.symbol + '","b":"NaN","B":"NaN","a":"NaN","A":"NaN"}';
     } else {
-      payload = this.bookTickerJson(st);
+      payload = this.bookTickerJson(st, this.serverTime());
     }
     let raw = payload;
     let comb = st.bookTicker.combPrefix + payload + '}';
@@ -248,15 +281,20 @@ export class BinancePersonality implements FaultTarget {
     if ((who & 2) !== 0) this.publish(stream.combTopic, stream.combPrefix + payload + '}');
   }
 
-  private bookTickerJson(st: SymbolState): string {
+  /** Spot `{u,s,b,B,a,A}`; futures `{e,u,s,b,B,a,A,T,E}` (key order as on the venue). */
+  private bookTickerJson(st: SymbolState, eventTimeMs: number): string {
     const b = st.book;
-    return '{"u":' + st.updateId + st.btHead + fmt8(b.bids.best(), b.tickDecimals) + '","B":"' + fmt8(b.bids.bestLots(), b.stepDecimals) +
-      '","a":"' + fmt8(b.asks.best(), b.tickDecimals) + '","A":"' + fmt8(b.asks.bestLots(), b.stepDecimals) + '"}';
+    const f = this.fmt;
+    const body = st.updateId + st.btHead + f(b.bids.best(), b.tickDecimals) + '","B":"' + f(b.bids.bestLots(), b.stepDecimals) +
+      '","a":"' + f(b.asks.best(), b.tickDecimals) + '","A":"' + f(b.asks.bestLots(), b.stepDecimals) + '"';
+    if (!this.futures) return '{"u":' + body + '}';
+    const ms = Math.floor(eventTimeMs);
+    return '{"e":"bookTicker","u":' + body + ',"T":' + ms + ',"E":' + ms + '}';
   }
 
-  private publishBookTicker(st: SymbolState): void {
+  private publishBookTicker(st: SymbolState, eventTimeMs: number): void {
     const who = this.wants(st.bookTicker);
-    if (who !== 0) this.emit(st.bookTicker, who, this.bookTickerJson(st));
+    if (who !== 0) this.emit(st.bookTicker, who, this.bookTickerJson(st, eventTimeMs));
   }
 
   private flushDiff(st: SymbolState, diff: DiffStream, eventTimeMs: number): void {
@@ -264,11 +302,15 @@ export class BinancePersonality implements FaultTarget {
     const who = this.wants(diff.stream);
     if (who !== 0) {
       const b = st.book;
-      const payload = '{"e":"depthUpdate","E":' + Math.floor(eventTimeMs) + st.diffHead + diff.firstId + ',"u":' + st.updateId +
-        ',"b":' + this.writer.json(diff.bids, true, fmt8, b.tickDecimals, b.stepDecimals) +
-        ',"a":' + this.writer.json(diff.asks, false, fmt8, b.tickDecimals, b.stepDecimals) + '}';
+      const ms = Math.floor(eventTimeMs);
+      // Futures: `T` (transaction time) after `E`, and `pu` after `u`, as in the fixtures.
+      const payload = '{"e":"depthUpdate","E":' + ms + (this.futures ? ',"T":' + ms : '') + st.diffHead + diff.firstId +
+        ',"u":' + st.updateId + (this.futures ? ',"pu":' + diff.lastU : '') +
+        ',"b":' + this.writer.json(diff.bids, true, this.fmt, b.tickDecimals, b.stepDecimals) +
+        ',"a":' + this.writer.json(diff.asks, false, this.fmt, b.tickDecimals, b.stepDecimals) + '}';
       this.emit(diff.stream, who, payload);
     }
+    diff.lastU = st.updateId;
     diff.firstId = 0;
     diff.bids.clear();
     diff.asks.clear();
@@ -280,10 +322,13 @@ export class BinancePersonality implements FaultTarget {
     this.emit(part.stream, who, this.depthJson(st, part.levels));
   }
 
-  private depthJson(st: SymbolState, levels: number): string {
+  /** Spot `{lastUpdateId,bids,asks}`; the futures REST snapshot adds `E`,`T` after the id. */
+  private depthJson(st: SymbolState, levels: number, withTimes = false): string {
     const b = st.book;
-    return '{"lastUpdateId":' + st.updateId + ',"bids":' + levelsJson(b.bids, levels, fmt8, b.tickDecimals, b.stepDecimals) +
-      ',"asks":' + levelsJson(b.asks, levels, fmt8, b.tickDecimals, b.stepDecimals) + '}';
+    const t = withTimes ? this.serverTime() : 0;
+    return '{"lastUpdateId":' + st.updateId + (withTimes ? ',"E":' + t + ',"T":' + t : '') +
+      ',"bids":' + levelsJson(b.bids, levels, this.fmt, b.tickDecimals, b.stepDecimals) +
+      ',"asks":' + levelsJson(b.asks, levels, this.fmt, b.tickDecimals, b.stepDecimals) + '}';
   }
 
   // ---- routes ----
@@ -337,22 +382,25 @@ export class BinancePersonality implements FaultTarget {
     this.app.ws('/ws/*', behavior);
     this.app.ws('/stream', behavior);
 
-    this.app.get('/api/v3/time', (res) => {
+    const api = this.restPrefix;
+    const maxLimit = this.futures ? 1000 : 5000;
+    this.app.get(api + '/time', (res) => {
       sendJson(res, '200 OK', '{"serverTime":' + this.serverTime() + '}');
     });
-    this.app.get('/api/v3/depth', (res, req) => {
+    this.app.get(api + '/depth', (res, req) => {
       const symbol = req.getQuery('symbol');
       const limitText = req.getQuery('limit');
       const st = this.lookup(symbol);
       if (!symbol) return sendJson(res, '400 Bad Request', '{"code":-1102,"msg":"Mandatory parameter \'symbol\' was not sent, was empty/null, or malformed."}');
       if (!st) return sendJson(res, '400 Bad Request', '{"code":-1121,"msg":"Invalid symbol."}');
-      const limit = limitText ? Number(limitText) : 100;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 5000) {
-        return sendJson(res, '400 Bad Request', '{"code":-1100,"msg":"Illegal characters found in parameter \'limit\'; legal range is \'1\' to \'5000\'."}');
+      const limit = limitText ? Number(limitText) : this.futures ? 500 : 100;
+      if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) {
+        return sendJson(res, '400 Bad Request', '{"code":-1100,"msg":"Illegal characters found in parameter \'limit\'; legal range is \'1\' to \'' +
+          maxLimit + '\'."}');
       }
-      sendJson(res, '200 OK', this.depthJson(st, limit));
+      sendJson(res, '200 OK', this.depthJson(st, limit, this.futures));
     });
-    this.app.get('/api/v3/exchangeInfo', (res, req) => {
+    this.app.get(api + '/exchangeInfo', (res, req) => {
       const one = req.getQuery('symbol');
       const many = req.getQuery('symbols');
       let list = this.symbols;
@@ -363,7 +411,7 @@ export class BinancePersonality implements FaultTarget {
         list = Array.isArray(wanted) ? this.symbols.filter((s) => wanted.includes(s.symbol)) : [];
       }
       if ((one || many) && list.length === 0) return sendJson(res, '400 Bad Request', '{"code":-1121,"msg":"Invalid symbol."}');
-      sendJson(res, '200 OK', JSON.stringify(this.exchangeInfo(list)));
+      sendJson(res, '200 OK', JSON.stringify(this.futures ? this.futuresExchangeInfo(list) : this.exchangeInfo(list)));
     });
   }
 
@@ -467,4 +515,62 @@ export class BinancePersonality implements FaultTarget {
       }),
     };
   }
+
+  /**
+   * `GET /fapi/v1/exchangeInfo`: the USD-M shape (a subset), with futures filters:
+   * PRICE_FILTER, LOT_SIZE, MARKET_LOT_SIZE, MIN_NOTIONAL `{notional}`, printed in the
+   * instrument's own decimals.
+   */
+  private futuresExchangeInfo(list: readonly SymbolState[]): unknown {
+    return {
+      timezone: 'UTC',
+      serverTime: this.serverTime(),
+      futuresType: 'U_MARGINED',
+      rateLimits: [
+        { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 2400 },
+        { rateLimitType: 'ORDERS', interval: 'MINUTE', intervalNum: 1, limit: 1200 },
+        { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: 300 },
+      ],
+      exchangeFilters: [],
+      assets: [],
+      symbols: list.map((st) => {
+        const spec = this.gen.specs[this.gen.symbolIndex(st.symbol)]!;
+        const b = st.book;
+        const tick = fmtOwn(1, b.tickDecimals);
+        const step = fmtOwn(1, b.stepDecimals);
+        return {
+          symbol: st.symbol,
+          pair: st.symbol,
+          contractType: 'PERPETUAL',
+          deliveryDate: 4133404800000,
+          onboardDate: 1569398400000,
+          status: 'TRADING',
+          baseAsset: spec.baseAsset,
+          quoteAsset: spec.quoteAsset,
+          marginAsset: spec.quoteAsset,
+          pricePrecision: b.tickDecimals,
+          quantityPrecision: b.stepDecimals,
+          baseAssetPrecision: 8,
+          quotePrecision: 8,
+          underlyingType: 'COIN',
+          underlyingSubType: [],
+          triggerProtect: '0.0500',
+          liquidationFee: '0.012500',
+          marketTakeBound: '0.05',
+          filters: [
+            { filterType: 'PRICE_FILTER', minPrice: tick, maxPrice: '4529764', tickSize: tick },
+            { filterType: 'LOT_SIZE', minQty: step, maxQty: '1000', stepSize: step },
+            { filterType: 'MARKET_LOT_SIZE', minQty: step, maxQty: '120', stepSize: step },
+            { filterType: 'MAX_NUM_ORDERS', limit: 200 },
+            { filterType: 'MAX_NUM_ALGO_ORDERS', limit: 10 },
+            { filterType: 'MIN_NOTIONAL', notional: String(spec.binance.minNotional) },
+            { filterType: 'PERCENT_PRICE', multiplierUp: '1.0500', multiplierDown: '0.9500', multiplierDecimal: '4' },
+          ],
+          orderTypes: ['LIMIT', 'MARKET', 'STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET'],
+          timeInForce: ['GTC', 'IOC', 'FOK', 'GTX', 'GTD'],
+        };
+      }),
+    };
+  }
+
 }

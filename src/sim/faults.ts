@@ -148,3 +148,30 @@ export class FaultInjector {
     }
   }
 }
+
+/** One venue served by several personalities (Binance spot and USD-M): a fault hits them all. */
+export class FaultFanout implements FaultTarget {
+  constructor(private readonly targets: readonly FaultTarget[]) {}
+
+  disconnectAll(): number {
+    let n = 0;
+    for (const t of this.targets) n += t.disconnectAll();
+    return n;
+  }
+
+  stall(symbol: number, untilMs: number): void {
+    for (const t of this.targets) t.stall(symbol, untilMs);
+  }
+
+  skipSeq(symbol: number, gap: number): void {
+    for (const t of this.targets) t.skipSeq(symbol, gap);
+  }
+
+  malformed(variant: MalformedVariant): void {
+    for (const t of this.targets) t.malformed(variant);
+  }
+
+  duplicate(): void {
+    for (const t of this.targets) t.duplicate();
+  }
+}

@@ -1,6 +1,9 @@
 /**
  * The venue simulator: one market generator feeding a Binance and a Bybit personality, each
- * on its own uWebSockets.js app and port, so a client swaps only its base URLs.
+ * on its own uWebSockets.js app and port, so a client swaps only its base URLs. Binance USD-M
+ * futures (a second market of the same venue, fed by the same Binance book) has its own app
+ * and port too, because the venue serves it from its own hosts with the same `/ws`, `/stream`
+ * paths as spot. Faults aimed at "binance" hit both Binance markets.
  *
  * Simulated time follows the real monotonic clock: a 1 ms timer advances the generator to
  * "now", in batches, and the personalities publish what the batch changed. Ports 0 pick free
@@ -11,7 +14,7 @@ import uWS from 'uWebSockets.js';
 import type { TemplatedApp, us_listen_socket } from 'uWebSockets.js';
 import { BinancePersonality } from './binance-personality.js';
 import { BybitPersonality } from './bybit-personality.js';
-import { FaultInjector, FaultSpecError, parseFaultSpec, type ScheduledFault } from './faults.js';
+import { FaultFanout, FaultInjector, FaultSpecError, parseFaultSpec, type ScheduledFault } from './faults.js';
 import { readBody, sendJson, type SimClock } from './http-util.js';
 import { MarketGenerator, type GeneratorOptions } from './market-generator.js';
 import { UpdateBatch } from './update-batch.js';
@@ -25,6 +28,8 @@ export interface SimOptions {
   ratePerVenue?: number;
   host?: string;
   binancePort?: number;
+  /** Binance USD-M futures (fstream/fapi paths); 0 or absent = a free port. */
+  binanceFuturesPort?: number;
   bybitPort?: number;
   /** Binance server ping interval (venue: 20 s). */
   pingIntervalMs?: number;
@@ -60,8 +65,10 @@ export interface SimStats {
 export interface SimHandle {
   /** e.g. { ws: 'ws://127.0.0.1:9001', rest: 'http://127.0.0.1:9001' }; paths are the venue's. */
   binanceUrl: VenueUrls;
+  /** Binance USD-M futures: `/ws`, `/stream`, `/fapi/v1/...` on its own port. */
+  binanceFuturesUrl: VenueUrls;
   bybitUrl: VenueUrls;
-  ports: { binance: number; bybit: number };
+  ports: { binance: number; bybit: number; binanceFutures: number };
   faults: FaultInjector;
   generator: MarketGenerator;
   /** Order entry accounts (balances per API key). */
@@ -99,19 +106,26 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     dislocationEveryMs: opts.dislocationEveryMs ?? opts.generator?.dislocationEveryMs ?? 10_000,
   });
   const binanceApp = uWS.App();
+  const binanceFuturesApp = uWS.App();
   const bybitApp = uWS.App();
   const binance = new BinancePersonality(binanceApp, gen, clock, {
     pingIntervalMs: opts.pingIntervalMs ?? 20_000,
     pongTimeoutMs: opts.pongTimeoutMs ?? 60_000,
   });
+  // The venue's futures heartbeat is 3 min / 10 min; tests shorten both through the same options.
+  const binanceFutures = new BinancePersonality(binanceFuturesApp, gen, clock, {
+    pingIntervalMs: opts.pingIntervalMs ?? 180_000,
+    pongTimeoutMs: opts.pongTimeoutMs ?? 600_000,
+    market: 'usdm',
+  });
   const bybit = new BybitPersonality(bybitApp, gen, clock, {
     idleTimeoutMs: opts.bybitIdleTimeoutMs ?? 600_000,
     pushMode: opts.bybitPushMode ?? 'per-update',
   });
-  const faults = new FaultInjector({ binance, bybit }, gen, clock.now, opts.faults ?? []);
+  const faults = new FaultInjector({ binance: new FaultFanout([binance, binanceFutures]), bybit }, gen, clock.now, opts.faults ?? []);
   const orderEntry = registerOrderEntry({ binance: binanceApp, bybit: bybitApp }, gen, clock, opts.orderEntry);
 
-  for (const app of [binanceApp, bybitApp]) {
+  for (const app of [binanceApp, binanceFuturesApp, bybitApp]) {
     app.post('/__sim/fault', (res) => {
       readBody(res, 16 * 1024, (body) => {
         if (body === null) return;
@@ -130,15 +144,24 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
 
   const listenBinance = await listen(binanceApp, host, opts.binancePort ?? 0);
   let listenBybit: us_listen_socket;
+  let listenFutures: us_listen_socket;
   try {
     listenBybit = await listen(bybitApp, host, opts.bybitPort ?? 0);
   } catch (err) {
     uWS.us_listen_socket_close(listenBinance);
     throw err;
   }
+  try {
+    listenFutures = await listen(binanceFuturesApp, host, opts.binanceFuturesPort ?? 0);
+  } catch (err) {
+    uWS.us_listen_socket_close(listenBinance);
+    uWS.us_listen_socket_close(listenBybit);
+    throw err;
+  }
   const ports = {
     binance: uWS.us_socket_local_port(listenBinance as never),
     bybit: uWS.us_socket_local_port(listenBybit as never),
+    binanceFutures: uWS.us_socket_local_port(listenFutures as never),
   };
 
   const batch = new UpdateBatch();
@@ -155,6 +178,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
       gen.advanceTo(now, batch, Infinity);
     }
     binance.onBatch(batch, now);
+    binanceFutures.onBatch(batch, now);
     bybit.onBatch(batch, now);
   };
   const timer = setInterval(tick, 1);
@@ -163,14 +187,15 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   const housekeeping = setInterval(() => {
     const real = Date.now();
     binance.housekeeping(real);
+    binanceFutures.housekeeping(real);
     bybit.housekeeping(real);
   }, hkEvery);
 
   function stats(): SimStats {
     return {
       simTimeMs: clock.now(),
-      messages: { binance: binance.messagesSent, bybit: bybit.messagesSent },
-      connections: { binance: binance.connections, bybit: bybit.connections },
+      messages: { binance: binance.messagesSent + binanceFutures.messagesSent, bybit: bybit.messagesSent },
+      connections: { binance: binance.connections + binanceFutures.connections, bybit: bybit.connections },
       droppedBacklogMs: dropped,
     };
   }
@@ -178,6 +203,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   let stopped = false;
   return {
     binanceUrl: { ws: `ws://${host}:${ports.binance}`, rest: `http://${host}:${ports.binance}` },
+    binanceFuturesUrl: { ws: `ws://${host}:${ports.binanceFutures}`, rest: `http://${host}:${ports.binanceFutures}` },
     bybitUrl: { ws: `ws://${host}:${ports.bybit}`, rest: `http://${host}:${ports.bybit}` },
     ports,
     faults,
@@ -190,12 +216,14 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
       clearInterval(timer);
       clearInterval(housekeeping);
       binance.closeAll();
+      binanceFutures.closeAll();
       bybit.closeAll();
       uWS.us_listen_socket_close(listenBinance);
+      uWS.us_listen_socket_close(listenFutures);
       uWS.us_listen_socket_close(listenBybit);
       // Order endpoints keep HTTP connections alive; app.close() (in the runtime, missing from
       // the bundled typings) closes every socket of the app, idle keep-alive ones included.
-      for (const app of [binanceApp, bybitApp]) (app as unknown as { close?: () => void }).close?.();
+      for (const app of [binanceApp, binanceFuturesApp, bybitApp]) (app as unknown as { close?: () => void }).close?.();
     },
   };
 }

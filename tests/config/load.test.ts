@@ -50,6 +50,7 @@ t.test('keys left out take their documented defaults', async (t) => {
   t.same(cfg.engine, {
     wait_strategy: 'spin-then-park',
     spin_polls: 2000,
+    dry_run_executor: 'strategy-thread',
     park_timeout_ms: 10,
     feed_ring_slots: 4096,
     order_ring_slots: 1024,

@@ -33,3 +33,16 @@ t.test('query strings are kept; IPv6 hosts are bracketed', async (t) => {
 t.test('a port of 0 is refused: the simulator must be listening first', async (t) => {
   t.throws(() => applySimProfile(cfg, '127.0.0.1', 0), RangeError);
 });
+
+t.test('a linear Binance goes to the simulator\'s futures port; spot ignores that port', async (t) => {
+  const linear = structuredClone(cfg);
+  linear.venues.binance.connection.market = 'linear';
+  linear.venues.binance.connection.websocket_url = 'wss://fstream.binance.com/ws';
+  linear.venues.binance.connection.rest_api_url = 'https://fapi.binance.com';
+  const ports = { binance: 4001, bybit: 4002, binanceFutures: 4003 };
+  const sim = applySimProfile(linear, '127.0.0.1', ports);
+  t.equal(sim.venues.binance.connection.websocket_url, 'ws://127.0.0.1:4003/ws');
+  t.equal(sim.venues.binance.connection.rest_api_url, 'http://127.0.0.1:4003');
+  t.equal(sim.venues.bybit.connection.websocket_url, 'ws://127.0.0.1:4002/v5/public/spot');
+  t.equal(applySimProfile(cfg, '127.0.0.1', ports).venues.binance.connection.rest_api_url, 'http://127.0.0.1:4001');
+});

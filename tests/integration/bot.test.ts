@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, XARB_BIN } from '../helpers/paths.js';
@@ -101,6 +101,27 @@ t.test('a short sim run with a dislocation trades, and the journal alone rebuild
   t.ok(existsSync(path.join(r.runDir, 'latency.hlog')), 'latency.hlog written');
   t.ok(existsSync(path.join(r.runDir, 'report.html')), 'report.html written');
   t.match(r.stdout, /total return/, 'report printed at the end');
+});
+
+t.test('with the dry-run executor on its own thread, rounds happen and every order resolves', async (t) => {
+  // A config set identical to config/ but for [engine] dry_run_executor.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'xarb-cfg-'));
+  for (const f of ['arbitrage.toml', 'binance.toml', 'bybit.toml']) {
+    let text = readFileSync(path.join(REPO_ROOT, 'config', f), 'utf8');
+    if (f === 'arbitrage.toml') text = text.replace(/^dry_run_executor = .*$/m, 'dry_run_executor = "own-thread"');
+    writeFileSync(path.join(dir, f), text);
+  }
+  const r = await startBot(['--duration', '8s', '--dislocation-every-ms', '0', '--config', path.join(dir, 'arbitrage.toml')], dislocateOnStart(60));
+  t.equal(r.code, 0, `exit code 0 (stderr: ${r.stderr.slice(-500)})`);
+  const entries = journal(r.runDir);
+  const start = entries.find((e) => e.type === 'run_start')!;
+  t.equal(start.config.engine.dry_run_executor, 'own-thread', 'the own-thread layout ran');
+  t.ok(entries.filter((e) => e.type === 'round_opened').length > 0, 'rounds opened');
+  const finals = new Map<number, string>();
+  for (const e of entries) if (e.type === 'report') finals.set(e.order_id, e.status);
+  for (const i of entries.filter((e) => e.type === 'intent')) {
+    t.ok(['filled', 'canceled', 'rejected', 'expired'].includes(finals.get(i.order_id) ?? 'none'), `order ${i.order_id} resolved`);
+  }
 });
 
 t.test('SIGTERM mid-run: orderly stop, no journal line lost or torn', async (t) => {
