@@ -15,16 +15,18 @@ const SUBCOMMANDS: Record<string, string> = {
   sweep: './sweep-cmd.js',
 };
 
-const USAGE = `usage: xarb [--mode dry-run|live] --config FILE [--venues sim] [--live-data] [--duration 60s]
-                 [--start-date YYYY-MM-DD --end-date YYYY-MM-DD]
-       xarb config check --config FILE [--mode live]
+const USAGE = `usage: xarb [--mode dry-run|live] --config FILE [--venues sim | --live-data] [--duration 60s] [--record [DIR]]
+                 [--runs-dir DIR] [--run-id ID] [--monitor-port N] [--no-status] [--confirm-live]
+       xarb --mode dry-run --config FILE --start-date YYYY-MM-DD --end-date YYYY-MM-DD [--data DIR] [--book top|depth]
+                 [--latency-hlog FILE] [--compare runs/<paper>/journal.jsonl]
+       xarb config check --config FILE [--mode live] [--json]
        xarb hist show FILE.hlog | compare A.hlog B.hlog | plot FILE.hlog... -o out.svg
-       xarb sim [--port N] [--rate N] [--seed N]
-       xarb record --config FILE --venues binance,bybit --symbols BTCUSDT --out data/ [--duration 10m]
-       xarb data cat FILE [--depth N] | data synth ...
-       xarb report runs/<run-id>
-       xarb import tardis|binance-public|bybit-public ...
-       xarb sweep --config FILE --start-date ... --end-date ... --param k=a:b:step`;
+       xarb sim [--binance-port N] [--bybit-port N] [--rate N] [--seed N] [--symbols A,B]
+       xarb record --config FILE --venues binance,bybit --symbols BTCUSDT --out data/ [--duration 10m] [--sim]
+       xarb data cat FILE [--depth N] | data synth --config FILE --start-date D --end-date D [--symbols A,B] [--out DIR]
+       xarb report runs/<run-id> [--json|--html|--csv]
+       xarb import tardis|binance-public|bybit-public --in FILE --out data/ [--symbol X]
+       xarb sweep --config FILE --start-date D --end-date D --param k=a:b:step [--param k=a,b] [--workers N]`;
 
 export async function main(argv: string[]): Promise<number> {
   const first = argv[0];

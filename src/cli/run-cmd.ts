@@ -66,6 +66,14 @@ export async function run(argvIn: string[]): Promise<number> {
     }
     throw e;
   }
+  if (mode === 'live') {
+    const linear = (['binance', 'bybit'] as const).filter((v) => cfg.venues[v].connection.market !== 'spot');
+    if (linear.length > 0) {
+      process.stderr.write(`xarb: --mode live places spot orders only; ${linear.map((v) => `${v}.toml [connection] market = "${cfg.venues[v].connection.market}"`).join(' and ')} `
+        + 'is for market data and dry-run modes (docs/live.md)\n');
+      return 2;
+    }
+  }
   const venuesOpt = opt(args, 'venues');
   // Live mode trades on the venues' own feeds unless --venues sim points everything at the simulator.
   const liveData = args.flags.has('live-data') || (mode === 'live' && venuesOpt !== 'sim');

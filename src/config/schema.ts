@@ -223,9 +223,9 @@ export function venueSchema(venue: VenueName): ObjectRule {
       websocket_url: urlRule(['wss', 'ws']),
       rest_api_url: urlRule(['https', 'http']),
       ws_api_url: urlRule(['wss', 'ws'], DEFAULT_WS_API_URL[venue]),
-      // Binance also has USD-M futures ("linear": fstream/fapi hosts, `pu`-chained diff depth);
-      // Bybit stays spot-only until its linear feed is wired and simulated.
-      market: oneOf(venue === 'binance' ? ['spot', 'linear'] : ['spot'], 'spot'),
+      // "linear": Binance USD-M futures (fstream/fapi hosts, `pu`-chained diff depth) or Bybit
+      // USDT perpetuals (`/v5/public/linear`, category=linear REST) on the same host as spot.
+      market: oneOf(['spot', 'linear'], 'spot'),
       recv_window_ms: int({ min: 1, max: 60_000, default: 5000, unit: 'ms' }),
       reconnect_min_ms: int({ min: 1, max: MS_MAX, default: 250, unit: 'ms' }),
       reconnect_max_ms: int({ min: 1, max: MS_MAX, default: 30_000, unit: 'ms' }),

@@ -8,7 +8,9 @@
  *
  * Binance USD-M futures reuses spot's paths (`/ws`, `/stream`) on other hosts, so the simulator
  * serves it on its own port: a venue with `market = "linear"` goes to `binanceFutures` when
- * the ports record has one (a single port number cannot tell the markets apart).
+ * the ports record has one (a single port number cannot tell the markets apart). Bybit serves
+ * both markets from one host by path (`/v5/public/spot`, `/v5/public/linear`), so a linear
+ * Bybit stays on the Bybit port with its path kept.
  */
 import type { VenueName, XarbConfig } from './types.js';
 import { VENUE_NAMES } from './types.js';

@@ -118,7 +118,7 @@ export interface ConnectionConfig {
   rest_api_url: string;
   /** WebSocket order-entry API. */
   ws_api_url: string;
-  /** "linear" = Binance USD-M futures (Binance only). */
+  /** "linear" = Binance USD-M futures or Bybit USDT perpetuals (`/v5/public/linear`). */
   market: 'spot' | 'linear';
   recv_window_ms: number;
   reconnect_min_ms: number;

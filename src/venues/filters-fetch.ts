@@ -4,7 +4,8 @@
  * Bybit `GET /v5/market/instruments-info`. The simulator serves both, so sim and paper runs use
  * the same path. Binance USD-M futures (`market = "linear"`): `GET /fapi/v1/exchangeInfo`, which
  * is documented without parameters, so the whole list is read and the symbol picked from it;
- * its MIN_NOTIONAL filter carries `notional` (the spot parser reads both shapes).
+ * its MIN_NOTIONAL filter carries `notional` (the spot parser reads both shapes). Bybit linear:
+ * the same endpoint with `category=linear` (lotSizeFilter qtyStep/minOrderQty/minNotionalValue).
  */
 import type { XarbConfig } from '../config/index.js';
 import type { VenueFilters } from '../strategy/config.js';
@@ -20,7 +21,7 @@ export function symbolFiltersUrl(venue: 'binance' | 'bybit', restBase: string, s
   if (venue === 'binance' && market === MARKET_LINEAR) return `${base}/fapi/v1/exchangeInfo`;
   return venue === 'binance'
     ? `${base}/api/v3/exchangeInfo?symbol=${encodeURIComponent(symbol)}`
-    : `${base}/v5/market/instruments-info?category=spot&symbol=${encodeURIComponent(symbol)}`;
+    : `${base}/v5/market/instruments-info?category=${market === MARKET_LINEAR ? 'linear' : 'spot'}&symbol=${encodeURIComponent(symbol)}`;
 }
 
 export async function fetchVenueFilters(cfg: XarbConfig, symbols: readonly string[], timeoutMs = 10_000): Promise<VenueFilters> {

@@ -46,3 +46,14 @@ t.test('a linear Binance goes to the simulator\'s futures port; spot ignores tha
   t.equal(sim.venues.bybit.connection.websocket_url, 'ws://127.0.0.1:4002/v5/public/spot');
   t.equal(applySimProfile(cfg, '127.0.0.1', ports).venues.binance.connection.rest_api_url, 'http://127.0.0.1:4001');
 });
+
+t.test('a linear Bybit stays on the Bybit port and keeps its /v5/public/linear path', async (t) => {
+  const linear = structuredClone(cfg);
+  linear.venues.bybit.connection.market = 'linear';
+  linear.venues.bybit.connection.websocket_url = 'wss://stream.bybit.com/v5/public/linear';
+  const ports = { binance: 4001, bybit: 4002, binanceFutures: 4003 };
+  const sim = applySimProfile(linear, '127.0.0.1', ports);
+  t.equal(sim.venues.bybit.connection.websocket_url, 'ws://127.0.0.1:4002/v5/public/linear');
+  t.equal(sim.venues.bybit.connection.rest_api_url, 'http://127.0.0.1:4002');
+  t.equal(sim.venues.binance.connection.websocket_url, 'ws://127.0.0.1:4001/ws', 'a spot Binance is untouched');
+});

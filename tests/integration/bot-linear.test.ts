@@ -1,9 +1,11 @@
 /**
- * Binance USD-M futures end to end, as a user sets it up: binance.toml with market = "linear"
- * (and the fstream/fapi URLs) passes `xarb config check`, and a sim run connects the Binance
- * feed to the simulator's futures port, syncs both venues' books, and stops cleanly.
+ * The linear market end to end, as a user sets it up: binance.toml with market = "linear"
+ * (and the fstream/fapi URLs) and bybit.toml with market = "linear" (and the
+ * `/v5/public/linear` URL) pass `xarb config check`; a sim run connects a linear Binance feed
+ * to the simulator's futures port, a linear Bybit feed to the Bybit port's linear path, syncs
+ * both venues' books, and stops cleanly.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +20,12 @@ function linearBinance(): string {
     .replace('market = "spot"', 'market = "linear"');
 }
 
+function linearBybit(): string {
+  return shipped('bybit.toml')
+    .replace('wss://stream.bybit.com/v5/public/spot', 'wss://stream.bybit.com/v5/public/linear')
+    .replace('market = "spot"', 'market = "linear"');
+}
+
 t.test('xarb config check accepts market = "linear" for Binance', async (t) => {
   const file = configSet(t, { 'binance.toml': linearBinance() });
   const r = spawnSync(process.execPath, [XARB_BIN, 'config', 'check', '--config', file], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 30_000 });
@@ -26,11 +34,16 @@ t.test('xarb config check accepts market = "linear" for Binance', async (t) => {
   t.match(r.stdout, /\[venues\.bybit\.connection\][^[]*market = "spot"/);
 });
 
-t.test('xarb config check still refuses linear for Bybit', async (t) => {
-  const file = configSet(t, { 'bybit.toml': shipped('bybit.toml').replace('market = "spot"', 'market = "linear"') });
+t.test('xarb config check accepts market = "linear" for Bybit, and refuses other markets', async (t) => {
+  const file = configSet(t, { 'bybit.toml': linearBybit() });
   const r = spawnSync(process.execPath, [XARB_BIN, 'config', 'check', '--config', file], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 30_000 });
-  t.not(r.status, 0);
-  t.match(r.stderr + r.stdout, /market/);
+  t.equal(r.status, 0, r.stderr);
+  t.match(r.stdout, /\[venues\.bybit\.connection\][^[]*market = "linear"/);
+  t.match(r.stdout, /\[venues\.bybit\.connection\][^[]*websocket_url = "wss:\/\/stream\.bybit\.com\/v5\/public\/linear"/);
+  const bad = configSet(t, { 'bybit.toml': shipped('bybit.toml').replace('market = "spot"', 'market = "inverse"') });
+  const r2 = spawnSync(process.execPath, [XARB_BIN, 'config', 'check', '--config', bad], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 30_000 });
+  t.not(r2.status, 0);
+  t.match(r2.stderr + r2.stdout, /market/);
 });
 
 interface Metrics { usable: Record<string, number> }
@@ -42,8 +55,17 @@ async function scrape(url: string): Promise<Metrics> {
   return { usable };
 }
 
-t.test('a sim run with a linear Binance syncs on the futures port and stops cleanly', async (t) => {
-  const file = configSet(t, { 'binance.toml': linearBinance() });
+interface SimRun {
+  code: number | null;
+  stderr: string;
+  synced: Metrics;
+  lines: Array<Record<string, unknown>>;
+  journal: Array<{ type: string }>;
+}
+
+/** A 6 s dry-run on the simulator with the given venue files; polls until both books are usable. */
+async function simRun(t: Test, files: Record<string, string>): Promise<SimRun> {
+  const file = configSet(t, files);
   const runs = mkdtempSync(path.join(os.tmpdir(), 'xarb-linear-'));
   t.teardown(() => rmSync(runs, { recursive: true, force: true }));
   const child = spawn(process.execPath, [XARB_BIN, '--mode', 'dry-run', '--config', file, '--venues', 'sim', '--runs-dir', runs,
@@ -77,6 +99,13 @@ t.test('a sim run with a linear Binance syncs on the futures port and stops clea
     if (synced.usable['feed:binance'] === 1 && synced.usable['feed:bybit'] === 1) break;
   }
   const code = await exited;
+  const journalFile = path.join(runs, 'linear', 'journal.jsonl');
+  const journal = code === 0 ? readFileSync(journalFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string }) : [];
+  return { code, stderr, synced, lines, journal };
+}
+
+t.test('a sim run with a linear Binance syncs on the futures port and stops cleanly', async (t) => {
+  const { code, stderr, synced, lines, journal } = await simRun(t, { 'binance.toml': linearBinance() });
   t.equal(code, 0, `exit code 0 (stderr: ${stderr.slice(-500)})`);
   t.equal(synced.usable['feed:binance'], 1, 'the linear Binance book was usable');
   t.equal(synced.usable['feed:bybit'], 1, 'the Bybit book was usable');
@@ -89,6 +118,24 @@ t.test('a sim run with a linear Binance syncs on the futures port and stops clea
   t.not(futuresPort, new URL(String(sim['binance'])).port, 'not the spot port');
   t.ok(lines.some((o) => o['msg'] === 'bot stopped'), 'bot stopped');
 
-  const journal = readFileSync(path.join(runs, 'linear', 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
-  t.equal(journal[journal.length - 1]!.type, 'run_end', 'the journal ends with run_end');
+  t.equal(journal[journal.length - 1]?.type, 'run_end', 'the journal ends with run_end');
+});
+
+t.test('a sim run with both venues linear: Binance on the futures port, Bybit on the linear path', async (t) => {
+  const { code, stderr, synced, lines, journal } = await simRun(t, { 'binance.toml': linearBinance(), 'bybit.toml': linearBybit() });
+  t.equal(code, 0, `exit code 0 (stderr: ${stderr.slice(-500)})`);
+  t.equal(synced.usable['feed:binance'], 1, 'the linear Binance book was usable');
+  t.equal(synced.usable['feed:bybit'], 1, 'the linear Bybit book was usable');
+
+  const sim = lines.find((o) => o['msg'] === 'venue simulator started on loopback')!;
+  const binance = lines.find((o) => o['actor'] === 'feed:binance' && o['msg'] === 'connected')!;
+  const bybit = lines.find((o) => o['actor'] === 'feed:bybit' && o['msg'] === 'connected')!;
+  t.ok(sim && binance && bybit, 'simulator and both feeds logged');
+  t.equal(new URL(String(binance['url'])).port, new URL(String(sim['binanceFutures'])).port, 'Binance on the futures port');
+  const bybitUrl = new URL(String(bybit['url']));
+  t.equal(bybitUrl.port, new URL(String(sim['bybit'])).port, 'Bybit on the Bybit port');
+  t.equal(bybitUrl.pathname, '/v5/public/linear', 'Bybit on the linear path');
+  t.notOk(lines.some((o) => o['level'] === 'error' || o['level'] === 50), 'no error logged');
+  t.ok(lines.some((o) => o['msg'] === 'bot stopped'), 'bot stopped');
+  t.equal(journal[journal.length - 1]?.type, 'run_end', 'the journal ends with run_end');
 });
