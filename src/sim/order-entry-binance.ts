@@ -16,7 +16,7 @@ import { hmacSha256Hex, percentEncodeNonAscii } from '../venues/binance/sign.js'
 import { formatPadded } from './decimal-format.js';
 import { readBody } from './http-util.js';
 import { VENUE_BINANCE } from './instruments.js';
-import { decimalsIn, matchTaker, parseUnits, type SimAccount, type SimOrder } from './order-entry-book.js';
+import { decimalsIn, fillAndSettle, parseUnits, type SimAccount, type SimOrder } from './order-entry-book.js';
 import { sendKeepAlive, serverMs, type OrderEntryContext } from './order-entry.js';
 
 const ORDER_LIMIT = 100;
@@ -158,22 +158,10 @@ function newOrder(ctx: OrderEntryContext, apiKey: string, query: string, body: s
   if (isBuy ? account.balance(quote, true) < notional : account.balance(base, false) < lots * book.stepUnit) {
     throw bad(-2010, 'Account has insufficient balance for requested action.');
   }
-  const m = matchTaker(book, isBuy, priceTicks, lots, tif === 'FOK');
-  const filledQty = m.filledLots * book.stepUnit;
-  const filledQuote = m.notionalUnits * book.tickUnit * book.stepUnit;
-  const rate = ctx.takerFeeRate;
-  if (m.filledLots > 0) {
-    if (isBuy) {
-      account.add(quote, true, -filledQuote);
-      account.add(base, false, filledQty * (1 - rate));
-    } else {
-      account.add(base, false, -filledQty);
-      account.add(quote, true, filledQuote * (1 - rate));
-    }
-  }
+  const { match: m, fee } = fillAndSettle(book, account, base, quote, isBuy, priceTicks, lots, tif === 'FOK', ctx.takerFeeRate);
   const order: SimOrder = {
     orderId: ++nextOrderId, clientOrderId: clientId, apiKey, symbol, isBuy, tif, priceText, qtyText, priceTicks, lots,
-    filledLots: m.filledLots, notionalUnits: m.notionalUnits, fee: (isBuy ? filledQty : filledQuote) * rate,
+    filledLots: m.filledLots, notionalUnits: m.notionalUnits, fee,
     status: m.filledLots === lots ? 'FILLED' : 'EXPIRED', createdMs: now, fills: m,
   };
   ctx.orders.add(order);
@@ -183,7 +171,7 @@ function newOrder(ctx: OrderEntryContext, apiKey: string, query: string, body: s
   if (respType === 'RESULT') return JSON.stringify(result);
   const fills = m.priceTicks.map((px, i) => {
     const q = m.lots[i]!;
-    const feeAmt = (isBuy ? q * book.stepUnit : px * book.tickUnit * q * book.stepUnit) * rate;
+    const feeAmt = (isBuy ? q * book.stepUnit : px * book.tickUnit * q * book.stepUnit) * ctx.takerFeeRate;
     return {
       price: formatPadded(px, book.tickDecimals, 8), qty: formatPadded(q, book.stepDecimals, 8),
       commission: fmt8(feeAmt), commissionAsset: isBuy ? base : quote, tradeId: ++nextTradeId,

@@ -109,6 +109,35 @@ export function matchTaker(book: VenueBook, isBuy: boolean, limitTicks: number, 
   return out;
 }
 
+/** What a taker fill did to an account: quantities and the fee in the received asset. */
+export interface SettledFill {
+  match: MatchResult;
+  filledQty: number;
+  filledQuote: number;
+  fee: number;
+}
+
+/**
+ * Matches a taker order and moves the account's balances as a spot venue does: the buyer pays
+ * quote and receives base less the fee, the seller the reverse (fee in the received asset).
+ */
+export function fillAndSettle(book: VenueBook, account: SimAccount, baseAsset: string, quoteAsset: string, isBuy: boolean,
+  limitTicks: number, lots: number, fok: boolean, takerFeeRate: number): SettledFill {
+  const match = matchTaker(book, isBuy, limitTicks, lots, fok);
+  const filledQty = match.filledLots * book.stepUnit;
+  const filledQuote = match.notionalUnits * book.tickUnit * book.stepUnit;
+  if (match.filledLots > 0) {
+    if (isBuy) {
+      account.add(quoteAsset, true, -filledQuote);
+      account.add(baseAsset, false, filledQty * (1 - takerFeeRate));
+    } else {
+      account.add(baseAsset, false, -filledQty);
+      account.add(quoteAsset, true, filledQuote * (1 - takerFeeRate));
+    }
+  }
+  return { match, filledQty, filledQuote, fee: (isBuy ? filledQty : filledQuote) * takerFeeRate };
+}
+
 /** One order as the simulator remembers it, for the query endpoints. */
 export interface SimOrder {
   orderId: number;

@@ -17,7 +17,7 @@ import { bybitRestSignature } from '../venues/bybit/sign.js';
 import { formatShortest } from './decimal-format.js';
 import { readBody } from './http-util.js';
 import { VENUE_BYBIT } from './instruments.js';
-import { decimalsIn, matchTaker, parseUnits, type SimAccount, type SimOrder } from './order-entry-book.js';
+import { decimalsIn, fillAndSettle, parseUnits, type SimAccount, type SimOrder } from './order-entry-book.js';
 import { sendKeepAlive, serverMs, type OrderEntryContext } from './order-entry.js';
 
 const ORDER_LIMIT = 20;
@@ -136,24 +136,12 @@ function create(ctx: OrderEntryContext, a: Auth, body: string): { result: unknow
   if (isBuy ? account.balance(quote, true) < notional : account.balance(base, false) < lots * book.stepUnit) {
     throw new BybitReject(170131, 'Insufficient balance.');
   }
-  const m = matchTaker(book, isBuy, priceTicks, lots, tif === 'FOK');
-  const filledQty = m.filledLots * book.stepUnit;
-  const filledQuote = m.notionalUnits * book.tickUnit * book.stepUnit;
-  const rate = ctx.takerFeeRate;
-  if (m.filledLots > 0) {
-    if (isBuy) {
-      account.add(quote, true, -filledQuote);
-      account.add(base, false, filledQty * (1 - rate));
-    } else {
-      account.add(base, false, -filledQty);
-      account.add(quote, true, filledQuote * (1 - rate));
-    }
-  }
+  const { match: m, fee } = fillAndSettle(book, account, base, quote, isBuy, priceTicks, lots, tif === 'FOK', ctx.takerFeeRate);
   const orderId = String(++nextOrderSeq);
   const order: SimOrder = {
     orderId: Number(orderId.slice(-15)), clientOrderId: linkId === '' ? orderId : linkId, apiKey: a.apiKey, symbol, isBuy, tif,
     priceText, qtyText, priceTicks, lots, filledLots: m.filledLots, notionalUnits: m.notionalUnits,
-    fee: (isBuy ? filledQty : filledQuote) * rate,
+    fee,
     status: m.filledLots === lots ? 'Filled' : m.filledLots > 0 ? 'PartiallyFilledCanceled' : 'Cancelled', createdMs: now, fills: m,
   };
   bybitIds.set(order, orderId);
