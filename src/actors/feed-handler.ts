@@ -124,7 +124,7 @@ export class FeedHandler {
     this.hist.record(HOP_FRAME_TO_PARSED, parsedNs - recvNs);
     switch (msg) {
       case MSG_QUOTE:
-        this.onQuote(f, recvNs, parsedNs);
+        this.onQuote(f, buf, recvNs, parsedNs);
         break;
       case MSG_DEPTH_DELTA:
       case MSG_DEPTH_SNAPSHOT:
@@ -149,13 +149,13 @@ export class FeedHandler {
     }
   }
 
-  private onQuote(f: ParsedFrame, recvNs: number, parsedNs: number): void {
+  private onQuote(f: ParsedFrame, buf: Buffer, recvNs: number, parsedNs: number): void {
     const s = f.symbolId;
     if (f.bidPx >= f.askPx && f.askPx > 0) {
       // A crossed ticker is corrupt data: never publish it as a quote.
       this.counters.crossed++;
       this.counters.badFrames++;
-      this.actions.badFrame('crossed top of book', this.emptyBuf);
+      this.actions.badFrame('crossed top of book', buf);
       return;
     }
     this.counters.quotes++;
@@ -220,8 +220,6 @@ export class FeedHandler {
       }
     }
   }
-
-  private readonly emptyBuf = Buffer.alloc(0);
 
   /** Publishes a BOOK_STATE record and updates the board when usability changed. */
   private refreshState(s: number, reason: number, nowNs: number): void {

@@ -12,6 +12,7 @@ import { CONTROL_STOP } from '../core/agent.js';
 import { BOOK_REASON_NAMES } from '../core/records.js';
 import { venueAdapter } from '../venues/registry.js';
 import { SYNC_REFETCH } from '../venues/sync-result.js';
+import { ERR_NAMES } from '../venues/parsed-frame.js';
 import type { BinanceBookSync } from '../venues/binance/book-sync.js';
 import { FeedConnection } from './feed-connection.js';
 import { FeedHandler, type FeedActions } from './feed-handler.js';
@@ -143,7 +144,10 @@ function snapshotCounters(): Record<string, number> {
   let gaps = 0;
   let applied = 0;
   for (const b of books) { gaps += b.gaps; applied += b.applied; }
-  return flatCounters(handler.counters, conn.counters, counters, {
+  // Bad frames by reason, e.g. bad_truncated, bad_unknown_symbol (only the reasons seen).
+  const bad: Record<string, number> = {};
+  handler.badByCode.forEach((n, code) => { if (n > 0) bad[`bad_${(ERR_NAMES[code] ?? String(code)).replace(/[^a-z0-9]+/g, '_')}`] = n; });
+  return flatCounters(handler.counters, conn.counters, counters, bad, {
     connected: conn.connected ? 1 : 0, books: books.length, usable_books: handler.usableCount(), sync_gaps: gaps, sync_applied: applied,
   });
 }

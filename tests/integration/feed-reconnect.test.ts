@@ -116,6 +116,15 @@ t.test('20 disconnects and 5 sequence gaps per venue: resynced every time, never
         t.ok(await feeds[v]!.waitUsable(10_000), `${names[v]} resynced after gap ${k + 1}`);
       }
     }
+    // Malformed frames: counted by reason, never published, the feed keeps running.
+    for (let k = 0; k < 3; k++) for (let v = 0; v < 2; v++) sim.faults.inject({ kind: 'malformed', venue: names[v]! });
+    await new Promise((r) => setTimeout(r, 1500)); // stats are posted once a second
+    for (let v = 0; v < 2; v++) {
+      const st = feeds[v]!.stats;
+      t.ok((st.badFrames ?? 0) >= 1, `${names[v]}: malformed frames counted (${st.badFrames})`);
+      t.ok(Object.keys(st).some((k) => k.startsWith('bad_')), `${names[v]}: counted by reason (${Object.keys(st).filter((k) => k.startsWith('bad_')).join(', ')})`);
+      t.ok(await feeds[v]!.waitUsable(5000), `${names[v]}: still usable after bad frames`);
+    }
   } finally {
     for (const f of feeds) await f.stop();
     await sim.stop();
