@@ -4,92 +4,14 @@
  * disconnected, unsynced or gapped book is ever marked usable.
  */
 import t from 'tap';
-import { Worker } from 'node:worker_threads';
 import { startSimulator, type SimHandle } from '../../src/sim/index.js';
-import { POLICY_DROP_OLDEST, RingConsumer, createRing, ringStats, type RecordHandler } from '../../src/core/ring.js';
-import { createQuoteBoard } from '../../src/core/quote-board.js';
-import { Doorbell } from '../../src/core/doorbell.js';
-import { AgentControl } from '../../src/core/agent.js';
-import {
-  BOOK_REASON_DISCONNECTED, BOOK_REASON_GAP, BS_REASON, FLAG_USABLE, H_FLAGS, H_KIND, KIND_BOOK_STATE, KIND_QUOTE,
-  MARKET_SPOT, QUOTE_WORDS, VENUE_BINANCE, VENUE_BYBIT,
-} from '../../src/core/records.js';
-import type { FeedWorkerData } from '../../src/actors/wiring.js';
-
-const FEED = new URL('../../src/actors/feed.worker.js', import.meta.url);
-
-class StateTracker implements RecordHandler {
-  usable = false;
-  becameUsable = 0;
-  becameUnusable = 0;
-  reasons: number[] = [];
-  quotes = 0;
-  usableQuotes = 0;
-  violations = 0;
-  onRecord(d: Float64Array, o: number): void {
-    const usable = (d[o + H_FLAGS]! & FLAG_USABLE) !== 0;
-    if (d[o + H_KIND] === KIND_BOOK_STATE) {
-      if (usable && !this.usable) this.becameUsable++;
-      if (!usable && this.usable) { this.becameUnusable++; this.reasons.push(d[o + BS_REASON]!); }
-      this.usable = usable;
-    } else if (d[o + H_KIND] === KIND_QUOTE) {
-      this.quotes++;
-      if (usable) this.usableQuotes++;
-      // A quote may only be usable while the last published book state says usable.
-      if (usable && !this.usable) this.violations++;
-    }
-  }
-}
+import { ringStats } from '../../src/core/ring.js';
+import { BOOK_REASON_DISCONNECTED, BOOK_REASON_GAP, MARKET_SPOT, VENUE_BINANCE, VENUE_BYBIT } from '../../src/core/records.js';
+import { startFeedWorker } from './feed-harness.js';
 
 function startFeed(sim: SimHandle, venue: number) {
-  const ring = createRing(1 << 14, QUOTE_WORDS, POLICY_DROP_OLDEST);
-  const control = new AgentControl();
   const urls = venue === VENUE_BINANCE ? sim.binanceUrl : sim.bybitUrl;
-  const data: FeedWorkerData = {
-    actor: `feed:${venue}`, venue, market: MARKET_SPOT, symbols: ['BTCUSDT'], wsUrl: urls.ws, restUrl: urls.rest,
-    quoteRing: ring, board: createQuoteBoard({ venues: 2, symbols: 1, levels: 10 }), strategyBell: new Doorbell().sab,
-    control: control.sab, depthLevels: 10, staleFeedMs: 5000, reconnectMinMs: 20, reconnectMaxMs: 200,
-    histogramIntervalMs: 1000, depth: true,
-  };
-  const worker = new Worker(FEED, { workerData: data });
-  const stats: Record<string, number> = {};
-  worker.on('message', (m: { type: string; counters?: Record<string, number> }) => {
-    if ((m.type === 'stats' || m.type === 'closed') && m.counters) Object.assign(stats, m.counters);
-  });
-  const consumer = new RingConsumer(ring);
-  const tracker = new StateTracker();
-  const drain = () => { while (consumer.drain(tracker, 1024) > 0) { /* empty the ring */ } };
-  const poller = setInterval(drain, 2);
-  return {
-    tracker, stats, ring,
-    async waitUsable(timeoutMs: number): Promise<boolean> {
-      const until = Date.now() + timeoutMs;
-      while (Date.now() < until) {
-        drain();
-        if (tracker.usable) return true;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      return false;
-    },
-    /** Waits until the book has gone unusable more often than `seen` times (resync can be fast). */
-    async waitUnusable(seen: number, timeoutMs: number): Promise<boolean> {
-      const until = Date.now() + timeoutMs;
-      while (Date.now() < until) {
-        drain();
-        if (tracker.becameUnusable > seen) return true;
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      return false;
-    },
-    async stop(): Promise<void> {
-      control.requestStop();
-      worker.postMessage({ type: 'stop' });
-      await new Promise((r) => setTimeout(r, 300));
-      clearInterval(poller);
-      drain();
-      await worker.terminate();
-    },
-  };
+  return startFeedWorker({ venue, market: MARKET_SPOT, wsUrl: urls.ws, restUrl: urls.rest });
 }
 
 t.test('20 disconnects and 5 sequence gaps per venue: resynced every time, never usable while unsynced', async (t) => {
