@@ -30,6 +30,7 @@ import type { MarketGenerator, VenueBook } from './market-generator.js';
 import { BookMirror } from './book-mirror.js';
 import type { UpdateBatch } from './update-batch.js';
 import { closeEvery, stallSymbols } from './fault-helpers.js';
+import { TopicPublisher } from './topic-publisher.js';
 
 export type BinanceSimMarket = 'spot' | 'usdm';
 
@@ -117,14 +118,16 @@ export class BinancePersonality implements FaultTarget {
   readonly venue = 'binance';
   readonly futures: boolean;
   /** Frames published to at least one subscriber, plus direct replies. */
-  messagesSent = 0;
+  private readonly out: TopicPublisher;
+  /** Frames sent on this personality's sockets. */
+  get messagesSent(): number {
+    return this.out.messagesSent;
+  }
   private readonly symbols: SymbolState[];
   private readonly streams = new Map<string, Stream>();
   private readonly sockets = new Set<WebSocket<BinanceSocket>>();
   private readonly writer = new ChangeWriter();
   private nextSocketId = 1;
-  private lastTopic = '';
-  private lastFrame = '';
   private readonly fmt: (units: number, decimals: number) => string;
   /** '/api/v3' or '/fapi/v1'. */
   private readonly restPrefix: string;
@@ -135,6 +138,7 @@ export class BinancePersonality implements FaultTarget {
     private readonly clock: SimClock,
     private readonly opts: BinanceOptions,
   ) {
+    this.out = new TopicPublisher(app);
     this.futures = opts.market === 'usdm';
     this.fmt = this.futures ? fmtOwn : fmt8;
     this.restPrefix = this.futures ? '/fapi/v1' : '/api/v3';
@@ -258,17 +262,13 @@ export class BinancePersonality implements FaultTarget {
   }
 
   duplicate(): void {
-    if (this.lastTopic !== '') this.publish(this.lastTopic, this.lastFrame);
+    this.out.duplicate();
   }
 
   // ---- publishing ----
 
   private publish(topic: string, frame: string): void {
-    if (this.app.numSubscribers(topic) === 0) return;
-    this.app.publish(topic, frame);
-    this.messagesSent++;
-    this.lastTopic = topic;
-    this.lastFrame = frame;
+    this.out.publish(topic, frame);
   }
 
   /** Publishes a payload to the raw and combined subscribers of a stream, building it only if wanted. */
@@ -460,7 +460,7 @@ export class BinancePersonality implements FaultTarget {
 
   private reply(ws: WebSocket<BinanceSocket>, frame: string): void {
     ws.send(frame);
-    this.messagesSent++;
+    this.out.messagesSent++;
   }
 
   private exchangeInfo(list: readonly SymbolState[]): unknown {

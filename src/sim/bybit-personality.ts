@@ -25,6 +25,7 @@ import type { MarketGenerator, VenueBook } from './market-generator.js';
 import { BookMirror } from './book-mirror.js';
 import type { UpdateBatch } from './update-batch.js';
 import { closeEvery, stallSymbols } from './fault-helpers.js';
+import { TopicPublisher } from './topic-publisher.js';
 
 export interface BybitOptions {
   idleTimeoutMs: number;
@@ -93,13 +94,15 @@ const ALL: Record<Category, string> = { spot: '__all|spot', linear: '__all|linea
 
 export class BybitPersonality implements FaultTarget {
   readonly venue = 'bybit';
-  messagesSent = 0;
+  private readonly out: TopicPublisher;
+  /** Frames sent on this personality's sockets. */
+  get messagesSent(): number {
+    return this.out.messagesSent;
+  }
   private readonly symbols: SymbolState[];
   private readonly topics = new Map<string, { st: SymbolState; depth: number }>();
   private readonly sockets = new Set<WebSocket<BybitSocket>>();
   private readonly writer = new ChangeWriter();
-  private lastTopic = '';
-  private lastFrame = '';
 
   constructor(
     private readonly app: TemplatedApp,
@@ -107,6 +110,7 @@ export class BybitPersonality implements FaultTarget {
     private readonly clock: SimClock,
     private readonly opts: BybitOptions,
   ) {
+    this.out = new TopicPublisher(app);
     this.symbols = gen.symbols.map((s, i) => new SymbolState(s, gen.book(VENUE_BYBIT, i), i));
     for (const st of this.symbols) {
       this.topics.set('orderbook.1.' + st.symbol, { st, depth: 1 });
@@ -226,17 +230,13 @@ export class BybitPersonality implements FaultTarget {
   }
 
   duplicate(): void {
-    if (this.lastTopic !== '') this.publish(this.lastTopic, this.lastFrame);
+    this.out.duplicate();
   }
 
   // ---- messages ----
 
   private publish(topic: string, frame: string): void {
-    if (this.app.numSubscribers(topic) === 0) return;
-    this.app.publish(topic, frame);
-    this.messagesSent++;
-    this.lastTopic = topic;
-    this.lastFrame = frame;
+    this.out.publish(topic, frame);
   }
 
   private wallMs(simMs: number): number {
@@ -366,7 +366,7 @@ export class BybitPersonality implements FaultTarget {
     const u = ws.getUserData();
     ws.send('{"success":' + success + ',"ret_msg":' + JSON.stringify(retMsg) + ',"conn_id":"' + u.connId + '"' +
       (reqId === '' ? '' : ',"req_id":' + reqId) + ',"op":"' + op + '"}');
-    this.messagesSent++;
+    this.out.messagesSent++;
   }
 
   private onControl(ws: WebSocket<BybitSocket>, text: string): void {
@@ -422,7 +422,7 @@ export class BybitPersonality implements FaultTarget {
       const { st, depth } = f.t!;
       const topic = depth === 1 ? st.l1[c]! : st.depths[DEPTHS.indexOf(depth as 50)]!.topics[c]!;
       ws.send(this.snapshotJson(st, topic, depth, now));
-      this.messagesSent++;
+      this.out.messagesSent++;
       ws.subscribe(topic.key);
     }
   }
