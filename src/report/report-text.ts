@@ -5,6 +5,9 @@
 import { formatNs } from './percentile-table.js';
 import type { Performance } from './performance.js';
 
+/** One day in ns: for a shorter run the table shows no annualized figure. */
+const DAY_NS = 86_400e9;
+
 const NA = 'n/a';
 
 export function formatPct(x: number | null, digits = 2): string {
@@ -58,7 +61,10 @@ export function formatReportText(p: Performance): string {
     ['start equity', formatQuote(p.startEquity)],
     ['end equity', `${formatQuote(p.endEquity)}${p.endEquitySource === 'run_end' ? '' : ` (${p.endEquitySource})`}`],
     ['total return', formatPct(p.totalReturn, 4)],
-    ['annualized return', withNote(formatPct(p.annualizedReturn), p.annualizedNote === null ? `over ${formatDuration(p.durationNs)}` : `over ${formatDuration(p.durationNs)}; ${p.annualizedNote}`)],
+    // Compounding a few seconds to a year gives numbers like 9e15 %: under a day the table says
+    // n/a and keeps the extrapolation in the JSON (`xarb report --json`) for whoever wants it.
+    ['annualized return', withNote(p.durationNs < DAY_NS ? 'n/a' : formatPct(p.annualizedReturn),
+      p.annualizedNote === null ? `over ${formatDuration(p.durationNs)}` : `over ${formatDuration(p.durationNs)}; ${p.annualizedNote}`)],
     ['sharpe ratio', withNote(p.sharpe === null ? NA : p.sharpe.toFixed(3),
       `${p.sharpeIntervalSec === 60 ? '1 min' : `${p.sharpeIntervalSec} s`} returns, ${p.sharpeReturns} intervals, annualized, rf 0${p.sharpeNote !== null ? `; ${p.sharpeNote}` : ''}`)],
     ['max drawdown', `${formatPct(p.maxDrawdown, 4)}  (${formatQuote(p.maxDrawdownQuote)} quote)`],
