@@ -46,3 +46,10 @@ export function parseDuration(text: string): number {
   const unit = m[2] ?? 's';
   return unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n * 3_600_000;
 }
+
+/** `--start-date D [--end-date D]` (UTC days, both inclusive; end defaults to start). */
+export function dateRange(args: ParsedArgs): { start: string; end: string } {
+  const start = opt(args, 'start-date');
+  if (start === undefined) throw new UsageError('--start-date YYYY-MM-DD is required (and --end-date, which defaults to it)');
+  return { start, end: opt(args, 'end-date') ?? start };
+}

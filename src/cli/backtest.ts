@@ -22,7 +22,7 @@ import { StoreError } from '../data/store.js';
 import { LatencyHlogError } from '../backtest/latency.js';
 import { MissingDataError, runBacktest } from '../backtest/run.js';
 import { AgreementError, checkSessionJournal, formatAgreement, runAgreement } from '../backtest/agreement.js';
-import { opt, parseArgs, parseDuration, UsageError } from './args.js';
+import { opt, parseArgs, parseDuration, UsageError, dateRange } from './args.js';
 
 const FLAGS = ['no-progress', 'help', 'no-status', 'live-data'];
 
@@ -40,9 +40,7 @@ export function parseVenueOffsets(text: string | undefined): Record<string, numb
 export async function runBacktestCommand(argv: string[]): Promise<number> {
   try {
     const args = parseArgs(argv, FLAGS);
-    const start = opt(args, 'start-date');
-    const end = opt(args, 'end-date') ?? start;
-    if (start === undefined || end === undefined) throw new UsageError('a backtest needs --start-date (and --end-date)');
+    const { start, end } = dateRange(args);
     const configPath = opt(args, 'config') ?? 'config/arbitrage.toml';
     const config = loadConfig(configPath, { mode: 'dry-run' });
     const book = opt(args, 'book') ?? 'depth';

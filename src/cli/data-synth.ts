@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ConfigError, formatProblem, loadConfig } from '../config/index.js';
 import { DEFAULT_SYNTH_RATE, synthesize } from '../backtest/synth.js';
 import { StoreError } from '../data/store.js';
-import { opt, parseArgs, UsageError } from './args.js';
+import { opt, parseArgs, UsageError, dateRange } from './args.js';
 
 const USAGE = 'usage: xarb data synth --config FILE --start-date YYYY-MM-DD --end-date YYYY-MM-DD [--symbols BTCUSDT,ETHUSDT] '
   + '[--rate UPDATES_PER_S] [--seed N] [--out DIR]';
@@ -19,9 +19,7 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(USAGE + '\n');
       return 0;
     }
-    const start = opt(args, 'start-date');
-    const end = opt(args, 'end-date') ?? start;
-    if (start === undefined || end === undefined) throw new UsageError('--start-date is required');
+    const { start, end } = dateRange(args);
     const configPath = opt(args, 'config');
     let symbols: string[] | undefined;
     let dataDir = 'data';

@@ -11,7 +11,7 @@ import { ConfigError, formatProblem, loadConfig } from '../config/index.js';
 import { StoreError } from '../data/store.js';
 import { dataFiles, MissingDataError } from '../backtest/run.js';
 import { grid, parseParam, rankBySharpe, runSweep, SweepParamError, sweepCsv, sweepTable, type SweepTask } from '../backtest/sweep.js';
-import { opt, parseArgs, UsageError } from './args.js';
+import { opt, parseArgs, UsageError, dateRange } from './args.js';
 
 const USAGE = 'usage: xarb sweep --config FILE --start-date D --end-date D --param key=from:to:step|a,b,c [--param ...] [--workers N] [--book top|depth]';
 
@@ -23,9 +23,7 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     const configPath = opt(args, 'config') ?? 'config/arbitrage.toml';
-    const start = opt(args, 'start-date');
-    const end = opt(args, 'end-date') ?? start;
-    if (start === undefined || end === undefined) throw new UsageError('--start-date is required');
+    const { start, end } = dateRange(args);
     const specs = args.options.get('param') ?? [];
     if (specs.length === 0) throw new UsageError('give at least one --param');
     const cfg = loadConfig(configPath, { mode: 'dry-run' });
