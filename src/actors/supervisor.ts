@@ -148,6 +148,7 @@ export class Supervisor {
     if (this.opts.recordDir !== undefined) {
       this.recorder = new SessionRecorder({
         dataDir: this.opts.recordDir, anchor, symbols: this.symbols, venues: [VENUE_BINANCE, VENUE_BYBIT], market: MARKET_SPOT,
+        markets: { [VENUE_BINANCE]: this.venueMarket('binance'), [VENUE_BYBIT]: this.venueMarket('bybit') },
       });
     }
 
@@ -160,7 +161,7 @@ export class Supervisor {
       feedRings.push(ring);
       const control = new AgentControl();
       const data: FeedWorkerData = {
-        actor: `feed:${name}`, venue, market: vc.connection.market === 'linear' ? MARKET_LINEAR : MARKET_SPOT, symbols: this.symbols,
+        actor: `feed:${name}`, venue, market: this.venueMarket(name as 'binance' | 'bybit'), symbols: this.symbols,
         wsUrl: vc.connection.websocket_url, restUrl: vc.connection.rest_api_url,
         quoteRing: ring, board: this.boardSab, strategyBell: strategyBell.sab, control: control.sab,
         depthLevels: eng.depth_levels, staleFeedMs: eng.stale_feed_ms,
@@ -223,6 +224,11 @@ export class Supervisor {
     }
     if (this.opts.durationMs > 0) this.timers.push(setTimeout(() => void this.shutdown('duration elapsed'), this.opts.durationMs));
     return done;
+  }
+
+  /** records.ts market id of a venue's configured market. */
+  private venueMarket(venue: 'binance' | 'bybit'): number {
+    return this.cfg.venues[venue].connection.market === 'linear' ? MARKET_LINEAR : MARKET_SPOT;
   }
 
   private actor(name: string, kind: Actor['kind'], file: string, data: Actor['data'], control: AgentControl): Actor {

@@ -31,6 +31,8 @@ export interface SessionRecorderOptions {
   /** Venue ids recorded (VENUE_*), each on `market`. */
   venues: readonly number[];
   market: number;
+  /** Per venue id, when a venue trades another market than `market` (e.g. Binance USD-M). */
+  markets?: Readonly<Record<number, number>>;
   /** Ends a gzip member this often so the files on disk stay readable (0 = only at close). */
   flushEveryMs?: number;
   /** Subscribe with the depth streams too (recorded in the headers). */
@@ -60,15 +62,16 @@ export class SessionRecorder {
   constructor(opts: SessionRecorderOptions) {
     this.writer = new RecordingWriter({ dataDir: opts.dataDir, source: 'record', anchor: opts.anchor });
     const table = new SymbolTable([...opts.symbols]);
-    const market = MARKET_NAMES[opts.market] ?? 'spot';
     for (const v of opts.venues) {
       const adapter = venueAdapter(v);
+      const marketId = opts.markets?.[v] ?? opts.market;
+      const market = MARKET_NAMES[marketId] ?? 'spot';
       const channels = opts.symbols.map((s) => {
-        const streams = [adapter.streamName(s, 'top', opts.market)];
-        if (opts.depth ?? true) streams.push(adapter.streamName(s, 'depth', opts.market));
+        const streams = [adapter.streamName(s, 'top', marketId)];
+        if (opts.depth ?? true) streams.push(adapter.streamName(s, 'depth', marketId));
         return this.writer.channel(VENUE_NAMES[v]!, market, s, streams);
       });
-      this.routes[v] = { parser: adapter.createFrameParser(table, opts.market), channels };
+      this.routes[v] = { parser: adapter.createFrameParser(table, marketId), channels };
     }
     const every = opts.flushEveryMs ?? DEFAULT_FLUSH_EVERY_MS;
     this.timer = every > 0 ? setInterval(() => void this.flush(), every) : null;

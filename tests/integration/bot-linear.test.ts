@@ -7,7 +7,7 @@
  */
 import t, { type Test } from 'tap';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, XARB_BIN } from '../helpers/paths.js';
@@ -61,15 +61,16 @@ interface SimRun {
   synced: Metrics;
   lines: Array<Record<string, unknown>>;
   journal: Array<{ type: string }>;
+  runDir: string;
 }
 
 /** A 6 s dry-run on the simulator with the given venue files; polls until both books are usable. */
-async function simRun(t: Test, files: Record<string, string>): Promise<SimRun> {
+async function simRun(t: Test, files: Record<string, string>, extraArgs: string[] = []): Promise<SimRun> {
   const file = configSet(t, files);
   const runs = mkdtempSync(path.join(os.tmpdir(), 'xarb-linear-'));
   t.teardown(() => rmSync(runs, { recursive: true, force: true }));
   const child = spawn(process.execPath, [XARB_BIN, '--mode', 'dry-run', '--config', file, '--venues', 'sim', '--runs-dir', runs,
-    '--run-id', 'linear', '--monitor-port', '0', '--no-status', '--duration', '6s'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    '--run-id', 'linear', '--monitor-port', '0', '--no-status', '--duration', '6s', ...extraArgs], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
@@ -101,7 +102,7 @@ async function simRun(t: Test, files: Record<string, string>): Promise<SimRun> {
   const code = await exited;
   const journalFile = path.join(runs, 'linear', 'journal.jsonl');
   const journal = code === 0 ? readFileSync(journalFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string }) : [];
-  return { code, stderr, synced, lines, journal };
+  return { code, stderr, synced, lines, journal, runDir: path.join(runs, 'linear') };
 }
 
 t.test('a sim run with a linear Binance syncs on the futures port and stops cleanly', async (t) => {
@@ -122,7 +123,13 @@ t.test('a sim run with a linear Binance syncs on the futures port and stops clea
 });
 
 t.test('a sim run with both venues linear: Binance on the futures port, Bybit on the linear path', async (t) => {
-  const { code, stderr, synced, lines, journal } = await simRun(t, { 'binance.toml': linearBinance(), 'bybit.toml': linearBybit() });
+  const { code, stderr, synced, lines, journal, runDir } = await simRun(t, { 'binance.toml': linearBinance(), 'bybit.toml': linearBybit() }, ['--record']);
+  // --record files a linear feed under its own market.
+  for (const venue of ['binance', 'bybit']) {
+    const dir = path.join(runDir, 'data', venue, 'linear', 'BTCUSDT');
+    t.ok(existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.jsonl.gz')), `${venue} recorded under linear/`);
+    t.notOk(existsSync(path.join(runDir, 'data', venue, 'spot')), `${venue} not recorded as spot`);
+  }
   t.equal(code, 0, `exit code 0 (stderr: ${stderr.slice(-500)})`);
   t.equal(synced.usable['feed:binance'], 1, 'the linear Binance book was usable');
   t.equal(synced.usable['feed:bybit'], 1, 'the linear Bybit book was usable');
