@@ -13,7 +13,7 @@ import { MSG_DEPTH_DELTA, MSG_QUOTE } from '../../src/venues/parsed-frame.js';
 import { MARKET_LINEAR } from '../../src/core/records.js';
 import { SymbolTable } from '../../src/core/symbols.js';
 import { VENUE_FIXTURES } from '../helpers/paths.js';
-import { TestClient } from './ws-client.js';
+import { clientsFor } from './ws-client.js';
 
 type Json = Record<string, unknown>;
 const fixtureLine = (name: string): Json => {
@@ -27,16 +27,7 @@ interface DepthEvent { U: number; u: number; pu: number; b: string[][]; a: strin
 
 t.test('Binance USD-M futures personality', async (t) => {
   const sim = await startSimulator({ seed: 21, symbols: ['BTCUSDT', 'ETHUSDT'], ratePerVenue: 4000, dislocationEveryMs: 0 });
-  const clients: TestClient[] = [];
-  t.teardown(async () => {
-    for (const c of clients) c.close();
-    await sim.stop();
-  });
-  const client = (url: string): TestClient => {
-    const c = new TestClient(url);
-    clients.push(c);
-    return c;
-  };
+  const client = clientsFor(t, sim);
   const parser = new BinanceFrameParser(new SymbolTable(['BTCUSDT', 'ETHUSDT']), MARKET_LINEAR);
 
   t.test('futures has its own port, apart from spot and Bybit', async (t) => {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startSimulator } from '../../src/sim/index.js';
 import { VENUE_FIXTURES } from '../helpers/paths.js';
-import { TestClient } from './ws-client.js';
+import { TestClient, clientsFor } from './ws-client.js';
 
 const DECIMAL_8 = /^\d+\.\d{8}$/;
 const fixtureLine = (name: string): Record<string, unknown> =>
@@ -11,16 +11,7 @@ const fixtureLine = (name: string): Record<string, unknown> =>
 
 t.test('Binance personality', async (t) => {
   const sim = await startSimulator({ seed: 11, symbols: ['BTCUSDT', 'ETHUSDT'], ratePerVenue: 4000, dislocationEveryMs: 0 });
-  const clients: TestClient[] = [];
-  t.teardown(async () => {
-    for (const c of clients) c.close();
-    await sim.stop();
-  });
-  const client = (url: string): TestClient => {
-    const c = new TestClient(url);
-    clients.push(c);
-    return c;
-  };
+  const client = clientsFor(t, sim);
 
   t.test('combined bookTicker frames have the fixture shape: wrapper, key order, 8-decimal strings', async (t) => {
     const c = client(sim.binanceUrl.ws + '/stream?streams=btcusdt@bookTicker');

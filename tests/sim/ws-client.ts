@@ -67,3 +67,20 @@ export class TestClient {
     for (const f of w) f();
   }
 }
+
+/**
+ * A factory of TestClients that closes every client, then stops the simulator, when the test
+ * ends (so a failing assertion never leaves a socket or a listen port behind).
+ */
+export function clientsFor(t: { teardown(fn: () => unknown): void }, sim: { stop(): Promise<void> }): (url: string) => TestClient {
+  const clients: TestClient[] = [];
+  t.teardown(async () => {
+    for (const c of clients) c.close();
+    await sim.stop();
+  });
+  return (url: string): TestClient => {
+    const c = new TestClient(url);
+    clients.push(c);
+    return c;
+  };
+}
