@@ -74,9 +74,18 @@ export function strategyEventEntry(symbols: readonly string[], e: StrategyEvent)
     case 'risk_breach':
       return { type: 'risk', ns: e.nowNs, rule: e.rule, action: e.action, symbol: sym(e.symbol), detail: e.detail };
     case 'halt':
-      return { type: 'halt', ns: e.nowNs, reason: e.reason };
+      return { type: 'halt', ns: e.nowNs, kind: e.kind, reason: e.reason };
     case 'resume':
-      return { type: 'resume', ns: e.nowNs };
+      return { type: 'resume', ns: e.nowNs, kinds: e.kinds, reason: e.reason, remaining: e.remaining };
+    case 'round_state':
+      return { type: 'round_state', ns: e.nowNs, pair_id: e.pairId, symbol: sym(e.symbol), from: e.from, to: e.to, reason: e.reason };
+    case 'breaker':
+      return { type: 'breaker', ns: e.nowNs, venue: venueName(e.venue), open: e.open, code: e.code, detail: e.detail };
+    case 'rebalance_needed':
+      return {
+        type: 'rebalance_needed', ns: e.nowNs, venue: venueName(e.venue), asset: e.asset === ASSET_BASE ? 'base' : 'quote',
+        symbol: sym(e.symbol), balance: e.balance, total: e.total, amount: e.amount,
+      };
     case 'flatten':
       return { type: 'flatten', ns: e.nowNs, open_rounds: e.openRounds };
     case 'inventory_low':

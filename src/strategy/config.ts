@@ -14,8 +14,13 @@ export interface StrategySettings {
   min_spread_bps: number;
   /** Base units per trade. */
   max_position_size: number;
-  /** Fraction of a venue's starting base/quote below which that inventory is "low". */
+  /**
+   * A venue holding less than this fraction of an asset's total across venues is "low": the
+   * direction that refills it trades at a lower required edge (see docs/strategy.md).
+   */
   rebalance_threshold: number;
+  /** Lowest required edge the rebalancing skew may bring a direction down to (bps, may be < 0). Default 0. */
+  rebalance_floor_bps?: number;
 }
 
 export interface RiskSettings {
@@ -30,6 +35,12 @@ export interface RiskSettings {
   max_notional_per_trade: number;
   stale_book_ms: number;
   hedge_timeout_ms: number;
+  /** A book whose exchange time lags the local wall clock by more than this is not tradable. Default 500. */
+  max_feed_lag_ms?: number;
+  /** Consecutive rejects from one venue that open its circuit breaker. Default 5. */
+  breaker_rejects?: number;
+  /** How long a breaker opened by rejects stays open before one pair may try again. Default 60000. */
+  breaker_cooldown_ms?: number;
 }
 
 export interface ExecutionSettings {
@@ -85,6 +96,10 @@ export class CompiledConfig {
   readonly minSpreadBps: number;
   readonly maxPositionSize: number;
   readonly rebalanceThreshold: number;
+  readonly rebalanceFloorBps: number;
+  readonly maxFeedLagMs: number;
+  readonly breakerRejects: number;
+  readonly breakerCooldownNs: number;
   readonly maxDrawdown: number;
   readonly stopLossBps: number;
   readonly positionLimit: number;
@@ -120,6 +135,7 @@ export class CompiledConfig {
     this.minSpreadBps = num(st, 'strategy', 'min_spread_bps', -1e4);
     this.maxPositionSize = pos(st, 'strategy', 'max_position_size');
     this.rebalanceThreshold = num(st, 'strategy', 'rebalance_threshold', 0, 1);
+    this.rebalanceFloorBps = opt(st, 'strategy', 'rebalance_floor_bps', 0, -1e4, this.minSpreadBps);
     this.maxDrawdown = num(rk, 'risk', 'max_drawdown', 0, 1);
     this.stopLossBps = pos(rk, 'risk', 'stop_loss_bps');
     this.positionLimit = pos(rk, 'risk', 'position_limit');
@@ -128,6 +144,9 @@ export class CompiledConfig {
     this.maxNotionalPerTrade = pos(rk, 'risk', 'max_notional_per_trade');
     this.staleBookNs = pos(rk, 'risk', 'stale_book_ms') * NS_PER_MS;
     this.hedgeTimeoutNs = pos(rk, 'risk', 'hedge_timeout_ms') * NS_PER_MS;
+    this.maxFeedLagMs = opt(rk, 'risk', 'max_feed_lag_ms', 500, 1, 3_600_000);
+    this.breakerRejects = Math.floor(opt(rk, 'risk', 'breaker_rejects', 5, 1, 1e6));
+    this.breakerCooldownNs = opt(rk, 'risk', 'breaker_cooldown_ms', 60_000, 0, 86_400_000) * NS_PER_MS;
     this.orderTimeoutNs = pos(ex, 'execution', 'order_timeout_ms') * NS_PER_MS;
     this.slippage = num(ex, 'execution', 'slippage_tolerance', 0, 0.1);
 
@@ -189,6 +208,10 @@ function num(obj: object, where: string, key: string, min = -Infinity, max = Inf
   }
   if (v < min || v > max) throw new StrategyConfigError(`${where}.${key} = ${v} is outside [${min}, ${max}]`);
   return v;
+}
+
+function opt(obj: object, where: string, key: string, dflt: number, min: number, max: number): number {
+  return (obj as Record<string, unknown>)[key] === undefined ? dflt : num(obj, where, key, min, max);
 }
 
 function pos(obj: object, where: string, key: string): number {

@@ -3,6 +3,8 @@
  * (off the hot path: journal, logs, counters). Both are implemented by the strategy worker and
  * by the backtest engine, so the strategy is the same object in every mode.
  */
+import type { HaltKind } from './halts.js';
+import type { RoundStateName } from './round.js';
 
 export interface OrderSink {
   /** Returns false when the order could not be sent (e.g. intent ring full). */
@@ -37,9 +39,13 @@ export type RiskRule =
   | 'order_timeout'
   | 'forced_expiry'
   | 'hedge_timeout'
-  | 'unwind_failed';
+  | 'unwind_failed'
+  | 'feed_lag'
+  | 'order_table_full'
+  | 'unresolved_order'
+  | 'venue_breaker';
 
-export type RiskAction = 'halt' | 'deny' | 'unwind' | 'flatten' | 'cancel' | 'expire';
+export type RiskAction = 'halt' | 'deny' | 'unwind' | 'flatten' | 'cancel' | 'expire' | 'abandon';
 
 export interface RoundOpenedEvent {
   type: 'round_opened';
@@ -108,12 +114,57 @@ export interface RiskBreachEvent {
 export interface HaltEvent {
   type: 'halt';
   nowNs: number;
+  /** Which halt (halts.ts); several can hold at once. */
+  kind: HaltKind;
   reason: string;
 }
 
 export interface ResumeEvent {
   type: 'resume';
   nowNs: number;
+  /** The halts this resume lifted. */
+  kinds: HaltKind[];
+  /** Why (the operator's words, or the condition that cleared). */
+  reason: string;
+  /** Halts still in force after it. */
+  remaining: HaltKind[];
+}
+
+/** A round moved from one state to another (round.ts); `to: 'closed'` ends it. */
+export interface RoundStateEvent {
+  type: 'round_state';
+  nowNs: number;
+  pairId: number;
+  symbol: number;
+  from: RoundStateName;
+  to: RoundStateName;
+  reason: string;
+}
+
+/** A venue's circuit breaker opened or closed (venue-breaker.ts). */
+export interface BreakerEvent {
+  type: 'breaker';
+  nowNs: number;
+  venue: number;
+  open: boolean;
+  /** Last reject code from the venue (0 when closing). */
+  code: number;
+  detail: string;
+}
+
+/** A venue holds too little of an asset: move `amount` to it to even the asset out. */
+export interface RebalanceNeededEvent {
+  type: 'rebalance_needed';
+  nowNs: number;
+  venue: number;
+  /** ASSET_BASE or ASSET_QUOTE. */
+  asset: number;
+  /** Symbol id for a base asset, -1 for the quote asset. */
+  symbol: number;
+  balance: number;
+  /** The asset's total across venues. */
+  total: number;
+  amount: number;
 }
 
 export interface FlattenEvent {
@@ -155,7 +206,10 @@ export type StrategyEvent =
   | ResumeEvent
   | FlattenEvent
   | InventoryEvent
-  | LateFillEvent;
+  | LateFillEvent
+  | RoundStateEvent
+  | BreakerEvent
+  | RebalanceNeededEvent;
 
 export interface StrategyEvents {
   onEvent(e: StrategyEvent): void;

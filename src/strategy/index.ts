@@ -1,5 +1,8 @@
 /** The strategy core's public surface (see docs/strategy.md). */
-export { ArbitrageStrategy, MAX_HEDGE_ATTEMPTS, MAX_UNWIND_ATTEMPTS, UNWIND_TOLERANCE_FACTOR } from './arbitrage.js';
+export {
+  ArbitrageStrategy, MAX_HEDGE_ATTEMPTS, MAX_UNWIND_ATTEMPTS, MAX_VENUE_REJECTS, UNWIND_TOLERANCE_FACTOR, type StrategyOptions,
+} from './arbitrage.js';
+export { HALT_KINDS, type HaltKind } from './halts.js';
 export {
   CompiledConfig,
   StrategyConfigError,

@@ -1,42 +1,91 @@
 /**
- * The strategy's own view of its live orders, preallocated: slot = orderId & (SLOTS − 1).
- * Order ids grow by one per order and only a handful are live at a time (two legs and a hedge
- * per symbol), so a slot is free again long before its id wraps around to it; `add` refuses
- * (returns -1) rather than overwrite a live order.
+ * The strategy's own view of its orders, preallocated, struct-of-arrays.
+ *
+ * Lifecycle of a slot, as the strategy sees an order:
+ *
+ *   free ──add──▶ LIVE ──venue says final (FILLED/CANCELED/REJECTED)──▶ free
+ *                  │
+ *                  └─ local deadline (executor EXPIRED, or our cancel unanswered) ──▶ UNKNOWN
+ *                                    UNKNOWN ──final venue answer or reconciliation verdict──▶ free
+ *
+ * Only the venue (or a reconciliation verdict) frees a slot: an UNKNOWN order may still fill,
+ * so it keeps its slot, its reservation and its place in its round. Slots come from a free
+ * list, not from the order id, so one order that never answers costs one slot, never a block
+ * of future ids (the old `id & 255` table froze every symbol ~256 orders after a lost report).
+ *
+ * Fills are deduplicated by cumulative quantity: a report whose cumQty is not above what is
+ * already booked adds nothing (a duplicated report), so positions follow the venue exactly.
  */
 export const ORDER_SLOTS = 256;
-const MASK = ORDER_SLOTS - 1;
+
+export const OS_FREE = 0;
+export const OS_LIVE = 1;
+export const OS_UNKNOWN = 2;
 
 export class OrderTable {
-  readonly id = new Float64Array(ORDER_SLOTS);
-  readonly pairId = new Float64Array(ORDER_SLOTS);
-  readonly venue = new Int32Array(ORDER_SLOTS);
-  readonly symbol = new Int32Array(ORDER_SLOTS);
-  readonly side = new Int32Array(ORDER_SLOTS);
-  readonly role = new Int32Array(ORDER_SLOTS);
-  readonly price = new Float64Array(ORDER_SLOTS);
-  readonly qty = new Float64Array(ORDER_SLOTS);
-  readonly filled = new Float64Array(ORDER_SLOTS);
-  readonly deadlineNs = new Float64Array(ORDER_SLOTS);
+  readonly capacity: number;
+  readonly id: Float64Array;
+  readonly pairId: Float64Array;
+  readonly venue: Int32Array;
+  readonly symbol: Int32Array;
+  readonly side: Int32Array;
+  readonly role: Int32Array;
+  readonly price: Float64Array;
+  readonly qty: Float64Array;
+  /** Base filled so far, and its quote amount (for the average price). */
+  readonly filled: Float64Array;
+  readonly filledQuote: Float64Array;
+  /** Fees booked so far, in the fee asset's units (a verdict's total minus this is what is new). */
+  readonly feeBooked: Float64Array;
+  readonly deadlineNs: Float64Array;
   /** 0 = no cancel sent; otherwise when it was sent (ns). */
-  readonly cancelNs = new Float64Array(ORDER_SLOTS);
-  readonly live = new Uint8Array(ORDER_SLOTS);
-  /**
-   * 1 once the strategy gave up waiting for a terminal report (order_timeout after the cancel):
-   * the round treats the order as done, but the slot stays so a late fill is still booked.
-   */
-  readonly forcedExpired = new Uint8Array(ORDER_SLOTS);
+  readonly cancelNs: Float64Array;
+  /** When the order became UNKNOWN (0 while LIVE). */
+  readonly unknownNs: Float64Array;
+  /** 1 once an unresolved-order alert was raised for it. */
+  readonly escalated: Uint8Array;
+  /** Quote (buy) or base (sell) still reserved for the unfilled rest. */
+  readonly reserved: Float64Array;
+  readonly state: Uint8Array;
+  private readonly freeList: Int32Array;
+  private freeTop: number;
   liveCount = 0;
+  unknownCount = 0;
 
-  /** True if `n` more orders can be added starting at `firstId` (ids consecutive). */
-  hasRoom(firstId: number, n: number): boolean {
-    for (let i = 0; i < n; i++) if (this.live[(firstId + i) & MASK] === 1) return false;
-    return true;
+  constructor(capacity = ORDER_SLOTS) {
+    if (!Number.isInteger(capacity) || capacity < 2) throw new RangeError(`order table needs at least 2 slots, got ${capacity}`);
+    this.capacity = capacity;
+    this.id = new Float64Array(capacity);
+    this.pairId = new Float64Array(capacity);
+    this.venue = new Int32Array(capacity);
+    this.symbol = new Int32Array(capacity);
+    this.side = new Int32Array(capacity);
+    this.role = new Int32Array(capacity);
+    this.price = new Float64Array(capacity);
+    this.qty = new Float64Array(capacity);
+    this.filled = new Float64Array(capacity);
+    this.filledQuote = new Float64Array(capacity);
+    this.feeBooked = new Float64Array(capacity);
+    this.deadlineNs = new Float64Array(capacity);
+    this.cancelNs = new Float64Array(capacity);
+    this.unknownNs = new Float64Array(capacity);
+    this.escalated = new Uint8Array(capacity);
+    this.reserved = new Float64Array(capacity);
+    this.state = new Uint8Array(capacity);
+    this.freeList = new Int32Array(capacity);
+    for (let i = 0; i < capacity; i++) this.freeList[i] = capacity - 1 - i;
+    this.freeTop = capacity;
   }
 
-  add(orderId: number, pairId: number, venue: number, symbol: number, side: number, role: number, price: number, qty: number, deadlineNs: number): number {
-    const k = orderId & MASK;
-    if (this.live[k] === 1) return -1;
+  /** Slots free for new orders. */
+  get free(): number {
+    return this.freeTop;
+  }
+
+  /** Takes a slot (LIVE). Returns it, or -1 when the table is full. */
+  add(orderId: number, pairId: number, venue: number, symbol: number, side: number, role: number, price: number, qty: number, deadlineNs: number, reserved: number): number {
+    if (this.freeTop === 0) return -1;
+    const k = this.freeList[--this.freeTop]!;
     this.id[k] = orderId;
     this.pairId[k] = pairId;
     this.venue[k] = venue;
@@ -46,24 +95,39 @@ export class OrderTable {
     this.price[k] = price;
     this.qty[k] = qty;
     this.filled[k] = 0;
+    this.filledQuote[k] = 0;
+    this.feeBooked[k] = 0;
     this.deadlineNs[k] = deadlineNs;
     this.cancelNs[k] = 0;
-    this.forcedExpired[k] = 0;
-    this.live[k] = 1;
+    this.unknownNs[k] = 0;
+    this.escalated[k] = 0;
+    this.reserved[k] = reserved;
+    this.state[k] = OS_LIVE;
     this.liveCount++;
     return k;
   }
 
-  /** Slot of a live order, or -1 (unknown, or already terminal). */
+  /** Slot of an order the venue has not finished (LIVE or UNKNOWN), or -1. */
   find(orderId: number): number {
-    const k = orderId & MASK;
-    return this.live[k] === 1 && this.id[k] === orderId ? k : -1;
+    const st = this.state;
+    const id = this.id;
+    for (let k = 0; k < this.capacity; k++) if (st[k] !== OS_FREE && id[k] === orderId) return k;
+    return -1;
+  }
+
+  markUnknown(k: number, nowNs: number): void {
+    if (this.state[k] !== OS_LIVE) return;
+    this.state[k] = OS_UNKNOWN;
+    this.unknownNs[k] = nowNs;
+    this.unknownCount++;
   }
 
   release(k: number): void {
-    if (this.live[k] === 1) {
-      this.live[k] = 0;
-      this.liveCount--;
-    }
+    const s = this.state[k];
+    if (s === OS_FREE) return;
+    if (s === OS_UNKNOWN) this.unknownCount--;
+    this.state[k] = OS_FREE;
+    this.liveCount--;
+    this.freeList[this.freeTop++] = k;
   }
 }

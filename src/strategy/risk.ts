@@ -18,6 +18,12 @@ export class RiskCounters {
   forcedExpiries = 0;
   hedgeTimeouts = 0;
   unwindFailures = 0;
+  feedLagDenials = 0;
+  orderTableHalts = 0;
+  unresolvedOrderAlerts = 0;
+  breakerTrips = 0;
+  breakerDenials = 0;
+  abandonedRounds = 0;
 }
 
 const NS_PER_S = 1e9;
@@ -55,7 +61,34 @@ export class OrderRateLimiter {
 }
 
 /**
- * Peak-to-trough drawdown of equity, as a fraction of the starting equity. The start is the
+ * Drawdown of the strategy's own PnL (realized, plus every open round marked to market), as a
+ * fraction of the starting equity: what `max_drawdown` halts on. Inventory held since the
+ * start moves equity but is not a trading loss, so it does not count here.
+ */
+export class PnlDrawdown {
+  startEquity = NaN;
+  peakPnl = 0;
+  lastPnl = 0;
+  maxDrawdown = 0;
+
+  /** Feed the current PnL (and the equity, until a start is known); returns the drawdown fraction. */
+  update(pnl: number, equity: number): number {
+    if (Number.isNaN(this.startEquity) && !Number.isNaN(equity)) this.startEquity = equity;
+    this.lastPnl = pnl;
+    if (pnl > this.peakPnl) this.peakPnl = pnl;
+    const dd = this.startEquity > 0 ? (this.peakPnl - pnl) / this.startEquity : 0;
+    if (dd > this.maxDrawdown) this.maxDrawdown = dd;
+    return dd;
+  }
+
+  /** Forget the old peak (after an operator resumes a drawdown halt). */
+  rebase(): void {
+    this.peakPnl = this.lastPnl;
+  }
+}
+
+/**
+ * Peak-to-trough drawdown of equity (marked to market, inventory included), for reports, as a fraction of the starting equity. The start is the
  * first equity that could be valued (every held symbol has a price).
  */
 export class DrawdownTracker {

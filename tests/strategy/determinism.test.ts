@@ -7,8 +7,14 @@ function session(): string {
   const r = rig();
   let ms = 0;
   let handled = 0; // orders already answered (hedges sent while answering are answered too)
+  const silent: { id: number; price: number; qty: number; due: number }[] = [];
   for (let i = 0; i < 40; i++) {
     ms += 150;
+    // Silent orders answer late (after their deadline): half filled, half canceled.
+    for (const o of silent.filter((q) => q.due === i)) {
+      if (o.id % 2 === 0) r.report(o.id, ST_FILLED, o.price, o.qty, o.qty, 0, ASSET_QUOTE, ms);
+      else r.report(o.id, ST_CANCELED, 0, 0, 0, 0, ASSET_QUOTE, ms);
+    }
     const wiggle = (i * 37) % 11;
     r.quote(BINANCE, 29990 + wiggle, 0.2 + (i % 3) * 0.1, 30000 + wiggle, 0.5, ms);
     r.quote(BYBIT, 30060 + ((i * 13) % 70), 0.3, 30110 + wiggle, 0.4, ms + 1);
@@ -19,7 +25,7 @@ function session(): string {
         case 1: r.report(o.orderId, ST_FILLED, o.price, o.qty, o.qty, o.qty * 0.001, ASSET_BASE, ms + 2); break;
         case 2: r.report(o.orderId, ST_PARTIAL, o.price, o.qty / 2, o.qty / 2, 0, ASSET_QUOTE, ms + 2);
           r.report(o.orderId, ST_CANCELED, 0, 0, o.qty / 2, 0, ASSET_QUOTE, ms + 3); break;
-        case 3: break; // silent: left to the timeout
+        case 3: silent.push({ id: o.orderId, price: o.price, qty: o.qty, due: i + 12 }); break; // left to the timeout
         default: r.report(o.orderId, ST_FILLED, o.price, o.qty, o.qty, o.price * o.qty * 0.001, ASSET_QUOTE, ms + 2);
       }
     }

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ASSET_BASE, ASSET_QUOTE, SIDE_BUY, SIDE_SELL, ST_FILLED, ST_PARTIAL } from '../../src/core/records.js';
+import { ASSET_BASE, ASSET_QUOTE, SIDE_BUY, ST_FILLED, ST_PARTIAL } from '../../src/core/records.js';
 import { StrategyConfigError } from '../../src/strategy/config.js';
 import { ArbitrageStrategy } from '../../src/strategy/arbitrage.js';
 import { BINANCE, BTC, BYBIT, MS, RecordingEvents, RecordingSink, baseBalances, baseConfig, baseFilters, rig } from './harness.js';
@@ -37,33 +37,37 @@ t.test('a full round: balances, fees in the received asset, PnL to the cent', as
   t.equal(r.strat.liveOrders, 0);
 });
 
-t.test('inventory low: the direction that drains it pauses, the other trades and refills it', async (t) => {
-  const r = rig((_c, _f, bal) => {
-    bal.binance!.quote = 10000; // low below 1000
-  });
-  r.quote(BINANCE, 29990, 0.5, 30000, 0.5, 0);
-  r.quote(BYBIT, 30100, 0.3, 30110, 0.4, 1);
-  r.report(1, ST_FILLED, 30003, 0.3, 0.3, 0, ASSET_BASE, 2); // 10000 − 9000.9 = 999.1
-  r.report(2, ST_FILLED, 30100, 0.3, 0.3, 0, ASSET_QUOTE, 2);
-  t.match(r.ev.of('inventory_low'), [{ venue: BINANCE, asset: ASSET_QUOTE, symbol: -1, threshold: 1000 }]);
-  t.equal(r.strat.stats.inventoryLowEvents, 1);
-  t.ok(r.strat.directionPaused(BTC, BINANCE, BYBIT));
-  t.notOk(r.strat.directionPaused(BTC, BYBIT, BINANCE));
-  r.quote(BYBIT, 30101, 0.3, 30110, 0.4, 3);
-  t.equal(r.sink.orders.length, 2, 'buy-on-Binance is paused');
-  t.equal(r.strat.stats.skipInventoryBias, 1);
-  // the other way round: buy on Bybit, sell on Binance (brings quote back to Binance)
-  r.quote(BYBIT, 29990, 0.5, 30000, 0.5, 4);
-  r.quote(BINANCE, 30100, 0.2, 30110, 0.4, 5);
-  const o = r.sink.orders;
-  t.equal(o.length, 4);
-  t.match(o[2], { venue: BYBIT, side: SIDE_BUY });
-  t.match(o[3], { venue: BINANCE, side: SIDE_SELL, qty: 0.2 });
-  r.report(3, ST_FILLED, 30000, 0.2, 0.2, 0, ASSET_BASE, 6);
-  r.report(4, ST_FILLED, 30100, 0.2, 0.2, 0, ASSET_QUOTE, 6);
-  t.match(r.ev.of('inventory_ok'), [{ venue: BINANCE, asset: ASSET_QUOTE }]);
-  t.notOk(r.strat.directionPaused(BTC, BINANCE, BYBIT));
-  t.equal(r.ev.of('inventory_low').length, 1, 'emitted once per crossing');
+t.test('capital in flight is reserved: two symbols never spend the same quote', async (t) => {
+  const cfg = baseConfig();
+  cfg.strategy.symbols = ['BTCUSDT', 'ETHUSDT'];
+  cfg.strategy.rebalance_threshold = 0.01; // no rebalancing skew in this test
+  const filters = baseFilters();
+  filters.binance!.ETHUSDT = { tickSize: 0.01, stepSize: 0.0001, minQty: 0.0001, minNotional: 5 };
+  filters.bybit!.ETHUSDT = { tickSize: 0.01, stepSize: 0.0001, minQty: 0.0001, minNotional: 5 };
+  const bal = baseBalances();
+  bal.binance!.quote = 10000;
+  bal.binance!.base.ETHUSDT = 10;
+  bal.bybit!.base.ETHUSDT = 10;
+  const sink = new RecordingSink();
+  const s = new ArbitrageStrategy(cfg, filters, bal, sink, new RecordingEvents());
+  const ETH = 1;
+  s.onQuote(BINANCE, BTC, 29990, 0.5, 30000, 0.5, true, 0, 0, 0);
+  s.onQuote(BYBIT, BTC, 30100, 0.3, 30110, 0.4, true, 0, 1 * MS, 1 * MS);
+  t.match(sink.orders[0], { venue: BINANCE, side: SIDE_BUY, qty: 0.3, price: 30003 });
+  // 0.3 × 30003 × 1.001 = 9009.9009 reserved on Binance while the buy leg is out.
+  t.ok(near(s.availableQuote(BINANCE), 10000 - 9009.9009), `available ${s.availableQuote(BINANCE)}`);
+  s.onQuote(BINANCE, ETH, 1999, 5, 2000, 5, true, 0, 2 * MS, 2 * MS);
+  s.onQuote(BYBIT, ETH, 2010, 5, 2011, 5, true, 0, 3 * MS, 3 * MS);
+  const eth = sink.orders[2]!;
+  t.match(eth, { venue: BINANCE, side: SIDE_BUY, symbol: ETH });
+  // What is left: 990.0991 / (2000.2 × 1.001) = 0.4945 ETH, down to the step.
+  t.equal(eth.qty, 0.4945, 'ETH sized on the quote BTC has not claimed');
+  // The BTC buy leg ends empty: its claim is released.
+  s.onReport(1, 5 /* canceled */, 0, 0, 0, 0, ASSET_BASE, 0, 4 * MS);
+  t.ok(near(s.availableQuote(BINANCE), 10000 - 0.4945 * 2000.2 * 1.001), `available ${s.availableQuote(BINANCE)}`);
+  // A partial fill turns part of a claim into a balance move.
+  s.onReport(eth.orderId, ST_PARTIAL, 2000, 0.2, 0.2, 0.0002, ASSET_BASE, 0, 5 * MS);
+  t.ok(near(s.availableQuote(BINANCE), 10000 - 400 - 0.2945 * 2000.2 * 1.001), `available ${s.availableQuote(BINANCE)}`);
 });
 
 t.test('equity marks base at each venue\'s mid', async (t) => {

@@ -1,0 +1,196 @@
+/**
+ * Order flow: what the venues (through the executor) and reconciliation say about each order,
+ * applied to the order table, positions, reservations, venue health and the order's round.
+ *
+ * - Only a final answer (FILLED, CANCELED, REJECTED) or a reconciliation verdict frees a slot.
+ *   EXPIRED (the executor's local deadline) and our own unanswered cancel make the order
+ *   UNKNOWN: slot, reservation and round kept; a later fill is applied and hedged.
+ * - Fills are applied by cumulative quantity, so a duplicated report adds nothing.
+ * - Rejects feed the venue's circuit breaker and the hedge back-off (venue-breaker.ts).
+ */
+import {
+  ROLE_HEDGE, ROLE_UNWIND, ST_CANCELED, ST_EXPIRED, ST_FILLED, ST_REJECTED, VENUE_NAMES,
+} from '../core/records.js';
+import type { StrategyContext } from './context.js';
+import { HALT_UNRESOLVED_ORDER } from './halts.js';
+import { OS_LIVE, OS_UNKNOWN } from './order-table.js';
+import type { RiskGates } from './risk-gates.js';
+import type { RoundLifecycle } from './round-lifecycle.js';
+import { BREAKER_CLOSED, BREAKER_OPEN_REJECTS, REJECT_KIND_NAMES, rejectKind } from './venue-breaker.js';
+
+/** An order unknown for this many order_timeout_ms raises unresolved_order (halts entries). */
+export const UNRESOLVED_ALERT_TIMEOUTS = 10;
+
+function isFinal(status: number): boolean {
+  return status === ST_FILLED || status === ST_CANCELED || status === ST_REJECTED;
+}
+
+export class OrderFlow {
+  constructor(
+    private readonly x: StrategyContext,
+    private readonly rounds: RoundLifecycle,
+    private readonly gates: RiskGates,
+  ) {}
+
+  /** One state change of one order, from the executor (records.ts R_* fields). */
+  onReport(orderId: number, status: number, lastPx: number, lastQty: number, cumQty: number, fee: number, feeAsset: number, errorCode: number, nowNs: number): void {
+    const x = this.x;
+    x.stats.reports++;
+    const o = x.orders;
+    const k = o.find(orderId);
+    if (k < 0) {
+      x.stats.unknownReports++;
+      return;
+    }
+    const s = o.symbol[k]!;
+    if (lastQty > 0) {
+      // By cumulative quantity: what this report adds beyond what is booked. A duplicate adds
+      // nothing; a report without a usable cumQty counts as a plain increment.
+      const booked = o.filled[k]!;
+      const delta = cumQty >= lastQty ? cumQty - booked : lastQty;
+      if (delta > 1e-12) {
+        const share = delta >= lastQty ? 1 : delta / lastQty;
+        this.applyFill(k, lastPx, delta, fee * share, feeAsset, nowNs);
+      } else {
+        x.stats.duplicateFills++;
+      }
+    }
+    const v = o.venue[k]!;
+    const residualOrder = o.role[k] === ROLE_HEDGE || o.role[k] === ROLE_UNWIND;
+    if (status === ST_REJECTED) {
+      x.stats.rejects++;
+      x.stats.lastRejectCode = errorCode;
+      this.onReject(k, v, errorCode, residualOrder, nowNs);
+    } else if (status !== ST_EXPIRED) {
+      if (x.health.onAccept(v, residualOrder)) {
+        x.events.onEvent({ type: 'breaker', nowNs, venue: v, open: false, code: 0, detail: `${VENUE_NAMES[v]} accepted an order: circuit breaker closed` });
+      }
+    }
+    if (isFinal(status)) {
+      this.rounds.onFinal(s, o.pairId[k]!, orderId);
+      x.release(k, nowNs);
+    } else if (status === ST_EXPIRED) {
+      this.toUnknown(k, nowNs);
+    }
+    if (lastQty > 0) this.gates.checkDrawdown(this.rounds.strategyPnl(), nowNs);
+    this.rounds.step(s, nowNs, false);
+  }
+
+  /**
+   * A reconciliation verdict (venue order query, trade history, restart reconciliation): the
+   * order's final status and its cumulative fill (quantity, quote amount, fee in feeAsset).
+   * Applies what the strategy had not booked and frees the slot. Returns false when the order
+   * is not one the strategy still holds, or the status is not final.
+   */
+  reconcile(orderId: number, status: number, cumQty: number, cumQuote: number, cumFee: number, feeAsset: number, nowNs: number): boolean {
+    const x = this.x;
+    const o = x.orders;
+    const k = o.find(orderId);
+    if (k < 0 || !isFinal(status)) return false;
+    x.stats.verdicts++;
+    const s = o.symbol[k]!;
+    const delta = cumQty - o.filled[k]!;
+    if (delta > 1e-12) {
+      const px = (cumQuote - o.filledQuote[k]!) / delta;
+      this.applyFill(k, px, delta, Math.max(0, cumFee - o.feeBooked[k]!), feeAsset, nowNs);
+    }
+    this.rounds.onFinal(s, o.pairId[k]!, orderId);
+    x.release(k, nowNs);
+    this.gates.checkDrawdown(this.rounds.strategyPnl(), nowNs);
+    this.liftUnresolvedIfClear(nowNs);
+    this.rounds.step(s, nowNs, false);
+    return true;
+  }
+
+  private applyFill(k: number, px: number, qty: number, fee: number, feeAsset: number, nowNs: number): void {
+    const x = this.x;
+    const o = x.orders;
+    const v = o.venue[k]!;
+    const s = o.symbol[k]!;
+    const side = o.side[k]!;
+    const feeQ = x.positions.applyFill(v, s, side, px, qty, fee, feeAsset);
+    o.filled[k] = o.filled[k]! + qty;
+    o.filledQuote[k] = o.filledQuote[k]! + px * qty;
+    o.feeBooked[k] = o.feeBooked[k]! + fee;
+    // The reservation follows the unfilled rest.
+    const rest = Math.max(0, o.qty[k]! - o.filled[k]!);
+    const res = x.inventory.reserveFor(v, side, o.price[k]!, rest);
+    x.inventory.adjust(v, s, side, res - o.reserved[k]!);
+    o.reserved[k] = res;
+    if (o.state[k] === OS_UNKNOWN) {
+      x.stats.lateFills++;
+      x.events.onEvent({ type: 'late_fill', nowNs, orderId: o.id[k]!, venue: v, symbol: s, side, qty, price: px });
+    }
+    this.rounds.onFill(s, o.pairId[k]!, o.id[k]!, o.role[k]!, side, px, qty, feeQ, nowNs);
+    x.inventory.afterFill(s, nowNs);
+  }
+
+  private onReject(k: number, v: number, code: number, residualOrder: boolean, nowNs: number): void {
+    const x = this.x;
+    const o = x.orders;
+    const kind = rejectKind(code);
+    if (residualOrder) this.rounds.onResidualReject(o.symbol[k]!, o.pairId[k]!, v);
+    const opened = x.health.onReject(v, code, kind, residualOrder, nowNs);
+    if (opened !== BREAKER_CLOSED) {
+      x.riskCounters.breakerTrips++;
+      const why = opened === BREAKER_OPEN_REJECTS
+        ? `${x.health.consecutiveRejects[v]} consecutive rejects (last code ${code}, ${REJECT_KIND_NAMES[kind]})`
+        : `${REJECT_KIND_NAMES[kind]} reject (code ${code})`;
+      const detail = `${VENUE_NAMES[v]} circuit breaker open: ${why}; no new entries on ${VENUE_NAMES[v]}, hedges use the other venue`;
+      x.events.onEvent({ type: 'breaker', nowNs, venue: v, open: true, code, detail });
+      x.breach('venue_breaker', 'deny', -1, nowNs, detail);
+    }
+  }
+
+  private toUnknown(k: number, nowNs: number): void {
+    const o = this.x.orders;
+    if (o.state[k] !== OS_LIVE) return;
+    o.markUnknown(k, nowNs);
+    this.rounds.onUnknown(o.symbol[k]!, o.pairId[k]!, o.id[k]!);
+  }
+
+  /**
+   * Deadlines: at order_timeout_ms a cancel; order_timeout_ms after an unanswered cancel the
+   * order is UNKNOWN; UNRESOLVED_ALERT_TIMEOUTS × order_timeout_ms later an alert that halts
+   * entries until it is resolved.
+   */
+  onTimer(nowNs: number): void {
+    const x = this.x;
+    const c = x.config;
+    const o = x.orders;
+    if (o.liveCount === 0) return;
+    for (let k = 0; k < o.capacity; k++) {
+      const st = o.state[k];
+      if (st === OS_LIVE) {
+        const id = o.id[k]!;
+        if (o.cancelNs[k] === 0) {
+          if (nowNs < o.deadlineNs[k]!) continue;
+          o.cancelNs[k] = nowNs;
+          x.sink.cancelOrder(id, o.venue[k]!, o.symbol[k]!, nowNs);
+          x.stats.cancelsSent++;
+          x.riskCounters.orderTimeouts++;
+          x.breach('order_timeout', 'cancel', o.symbol[k]!, nowNs, `order ${id} on ${VENUE_NAMES[o.venue[k]!]} has no final report after ${c.orderTimeoutNs / 1e6} ms`);
+        } else if (nowNs >= o.cancelNs[k]! + c.orderTimeoutNs) {
+          x.riskCounters.forcedExpiries++;
+          x.breach('forced_expiry', 'expire', o.symbol[k]!, nowNs, `order ${id} on ${VENUE_NAMES[o.venue[k]!]}: no answer ${c.orderTimeoutNs / 1e6} ms after its cancel; status unknown, slot kept until the venue or reconciliation answers`);
+          this.toUnknown(k, nowNs);
+          this.rounds.step(o.symbol[k]!, nowNs, true);
+        }
+      } else if (st === OS_UNKNOWN && o.escalated[k] === 0 && nowNs - o.unknownNs[k]! >= UNRESOLVED_ALERT_TIMEOUTS * c.orderTimeoutNs) {
+        o.escalated[k] = 1;
+        x.riskCounters.unresolvedOrderAlerts++;
+        x.breach('unresolved_order', 'halt', o.symbol[k]!, nowNs, `order ${o.id[k]} on ${VENUE_NAMES[o.venue[k]!]} (${c.symbols[o.symbol[k]!]}) unknown for ${(nowNs - o.unknownNs[k]!) / 1e6} ms: reconcile it (the venue's order query); entries halted until it is resolved`);
+        x.enterHalt(HALT_UNRESOLVED_ORDER, 'unresolved_order', nowNs);
+      }
+    }
+    this.liftUnresolvedIfClear(nowNs);
+  }
+
+  private liftUnresolvedIfClear(nowNs: number): void {
+    const x = this.x;
+    if (!x.halts.has(HALT_UNRESOLVED_ORDER)) return;
+    const o = x.orders;
+    for (let k = 0; k < o.capacity; k++) if (o.state[k] === OS_UNKNOWN && o.escalated[k] === 1) return;
+    x.liftHalts(HALT_UNRESOLVED_ORDER, 'every escalated order resolved', nowNs);
+  }
+}
