@@ -5,7 +5,7 @@
  */
 import type { Agent } from '../core/agent.js';
 import { RingConsumer, RingProducer, type RecordHandler } from '../core/ring.js';
-import { monoNs } from '../core/clock.js';
+import { monoNs, wallMs } from '../core/clock.js';
 import {
   ACTION_CANCEL, ACTION_NEW, BS_REASON, FLAG_USABLE, H_EXCH_MS, H_FLAGS, H_KIND, H_MARKET, H_PUB_NS, H_RECV_NS,
   H_SEQ, H_SYMBOL, H_VENUE, I_ACTION, I_DEADLINE_NS, I_DECISION_NS, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY, I_ROLE,
@@ -159,7 +159,10 @@ export class StrategyAgent implements Agent, RecordHandler {
   }
 
   onStart(): void {
-    this.nextTimerNs = monoNs() + TIMER_PERIOD_NS;
+    const now = monoNs();
+    this.nextTimerNs = now + TIMER_PERIOD_NS;
+    // Feed-lag gate: exchange times are wall ms, receive times monotonic ns on this timebase.
+    this.strategy.setWallClockOffset(wallMs() - now / 1e6);
   }
 
   onClose(): void {}

@@ -28,7 +28,14 @@ const strategy = new ArbitrageStrategy(d.config, d.filters, d.balances, {
   newOrder: (...a) => sink!.newOrder(...a),
   cancelOrder: (...a) => sink!.cancelOrder(...a),
 }, {
-  onEvent: (e) => rt.journal(strategyEventEntry(symbols, e)),
+  onEvent: (e) => {
+    rt.journal(strategyEventEntry(symbols, e));
+    // The few events an operator must see at once get one log line each (never per quote).
+    if (e.type === 'breaker') rt.log(e.open ? 'error' : 'warn', e.detail, { venue: e.venue, code: e.code });
+    else if (e.type === 'halt') rt.log('error', `entries halted: ${e.kind}`, { reason: e.reason });
+    else if (e.type === 'resume') rt.log('warn', `halt lifted: ${e.kinds.join(', ')}`, { reason: e.reason, remaining: e.remaining });
+    else if (e.type === 'rebalance_needed') rt.log('warn', 'rebalance needed', { venue: e.venue, asset: e.asset, symbol: e.symbol, amount: e.amount });
+  },
 });
 const agent = new StrategyAgent(d.feedRings.map((r) => new RingConsumer(r)), new RingConsumer(d.reportRing), strategy, rt.hist);
 sink = new RingOrderSink(intentRing, rt.hist, agent.counters,

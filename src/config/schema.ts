@@ -145,6 +145,7 @@ export const ARBITRAGE_SCHEMA: ObjectRule = table({
     min_spread_bps: num({ min: 0, max: 10_000, unit: 'bps' }),
     max_position_size: num({ positive: true, unit: 'base units' }),
     rebalance_threshold: num({ positive: true, max: 1, unit: 'fraction' }),
+    rebalance_floor_bps: num({ min: -10_000, max: 10_000, default: 0, unit: 'bps' }),
   }),
   risk: table({
     max_drawdown: num({ positive: true, max: 1, unit: 'fraction of starting equity' }),
@@ -154,8 +155,11 @@ export const ARBITRAGE_SCHEMA: ObjectRule = table({
     price_band_bps: num({ positive: true, max: 10_000, default: 100, unit: 'bps' }),
     kill_switch_file: str('KILL', 'a non-empty file path'),
     max_notional_per_trade: num({ positive: true, default: 100_000, unit: 'quote units' }),
-    stale_book_ms: int({ min: 1, max: MS_MAX, default: 2000, unit: 'ms' }),
+    stale_book_ms: int({ min: 1, max: MS_MAX, default: 500, unit: 'ms' }),
     hedge_timeout_ms: int({ min: 1, max: MS_MAX, default: 1000, unit: 'ms' }),
+    max_feed_lag_ms: int({ min: 1, max: MS_MAX, default: 500, unit: 'ms' }),
+    breaker_rejects: int({ min: 1, max: 1_000_000, default: 5, unit: 'rejects' }),
+    breaker_cooldown_ms: int({ min: 0, max: MS_MAX, default: 60_000, unit: 'ms' }),
   }),
   execution: table({
     order_timeout_ms: int({ min: 1, max: MS_MAX, unit: 'ms' }),

@@ -21,8 +21,10 @@ export interface StrategyConfig {
   min_spread_bps: number;
   /** Largest base quantity of one arbitrage (each leg). */
   max_position_size: number;
-  /** Inventory imbalance (fraction of the total of an asset) that triggers rebalancing action. */
+  /** A venue holding less than this fraction of an asset's total is low: thresholds skew to refill it. */
   rebalance_threshold: number;
+  /** Lowest required edge the rebalancing skew may give the refilling direction (bps, may be < 0). */
+  rebalance_floor_bps: number;
 }
 
 export interface RiskConfig {
@@ -41,6 +43,12 @@ export interface RiskConfig {
   max_notional_per_trade: number;
   stale_book_ms: number;
   hedge_timeout_ms: number;
+  /** A book whose exchange time lags local wall time by more than this is not traded. */
+  max_feed_lag_ms: number;
+  /** Consecutive rejects from one venue that open its circuit breaker. */
+  breaker_rejects: number;
+  /** A breaker opened by rejects lets one pair try again after this long. */
+  breaker_cooldown_ms: number;
 }
 
 export interface VenueBalance {

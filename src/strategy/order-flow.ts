@@ -66,7 +66,13 @@ export class OrderFlow {
         x.events.onEvent({ type: 'breaker', nowNs, venue: v, open: false, code: 0, detail: `${VENUE_NAMES[v]} accepted an order: circuit breaker closed` });
       }
     }
-    if (isFinal(status)) {
+    if (isFinal(status) && cumQty > o.filled[k]! + 1e-12) {
+      // The venue says it is done with more filled than we booked: a fill report is lost or
+      // still on its way. Unknown until the fills catch up (or a verdict comes).
+      o.finalCum[k] = cumQty;
+      x.stats.fillGaps++;
+      this.toUnknown(k, nowNs);
+    } else if (isFinal(status) || (o.finalCum[k]! >= 0 && o.filled[k]! >= o.finalCum[k]! - 1e-12)) {
       this.rounds.onFinal(s, o.pairId[k]!, orderId);
       x.release(k, nowNs);
     } else if (status === ST_EXPIRED) {

@@ -42,6 +42,11 @@ export class OrderTable {
   readonly cancelNs: Float64Array;
   /** When the order became UNKNOWN (0 while LIVE). */
   readonly unknownNs: Float64Array;
+  /**
+   * A final answer that reported more fill (cumQty) than was booked: the fill report is
+   * missing or behind. The order stays UNKNOWN until fills reach this quantity (or a verdict).
+   */
+  readonly finalCum: Float64Array;
   /** 1 once an unresolved-order alert was raised for it. */
   readonly escalated: Uint8Array;
   /** Quote (buy) or base (sell) still reserved for the unfilled rest. */
@@ -70,6 +75,7 @@ export class OrderTable {
     this.cancelNs = new Float64Array(capacity);
     this.unknownNs = new Float64Array(capacity);
     this.escalated = new Uint8Array(capacity);
+    this.finalCum = new Float64Array(capacity);
     this.reserved = new Float64Array(capacity);
     this.state = new Uint8Array(capacity);
     this.freeList = new Int32Array(capacity);
@@ -101,6 +107,7 @@ export class OrderTable {
     this.cancelNs[k] = 0;
     this.unknownNs[k] = 0;
     this.escalated[k] = 0;
+    this.finalCum[k] = -1;
     this.reserved[k] = reserved;
     this.state[k] = OS_LIVE;
     this.liveCount++;

@@ -12,6 +12,7 @@ import { HALT_UNWIND_FAILED } from './halts.js';
 import { ROUND_STATE_NAMES, RS_ABANDONED, RS_HEDGING, RS_IDLE, RS_LEGS, RS_UNWINDING, Round, type RoundStateName } from './round.js';
 import { ceilToStep, floorToStep } from './rounding.js';
 import { BREAKER_OPEN_AUTH } from './venue-breaker.js';
+import { OS_UNKNOWN } from './order-table.js';
 
 /** Hedges sent from reports and quotes before only the timer retries. */
 export const MAX_HEDGE_ATTEMPTS = 3;
@@ -201,6 +202,15 @@ export class RoundLifecycle {
       this.transition(r, RS_UNWINDING, 'hedge_timeout', nowNs);
     }
     if (r.hedgeLive) return;
+    // Hedges and unwinds of unknown status may still fill: they cover that much of the
+    // residual, so the next one is sized net of them (else late fills over-hedge, then the
+    // over-hedge is hedged back, and so on).
+    const cover = this.unknownCover(r, open);
+    const net = open - cover;
+    if (!dust && this.isDust(r.symbol, Math.abs(net), r.residualEntryPx())) {
+      x.stats.hedgeWaits++;
+      return;
+    }
     if (dust) {
       if (Math.abs(open) > 1e-12 && r.pending === 0) x.stats.dustResiduals++;
       if (r.pending === 0) this.closeRound(r, nowNs, open);
@@ -215,7 +225,7 @@ export class RoundLifecycle {
     } else if (r.phase === RS_HEDGING && r.hedgeAttempts >= MAX_HEDGE_ATTEMPTS) {
       return;
     }
-    const res = this.sendResidualOrder(r, open, nowNs);
+    const res = this.sendResidualOrder(r, net, nowNs);
     if (res === RES_DUST) {
       x.stats.dustResiduals++;
       if (r.pending === 0) this.closeRound(r, nowNs, open);
@@ -224,6 +234,23 @@ export class RoundLifecycle {
     } else if (res === RES_NO_VENUE) {
       this.abandon(r, nowNs, `${open} base open and no venue left to close it (rejected ${MAX_VENUE_REJECTS}× each, or breaker open on auth)`);
     }
+  }
+
+  /** Signed base the round's hedges/unwinds of unknown status would close if they filled. */
+  private unknownCover(r: Round, open: number): number {
+    const o = this.x.orders;
+    if (o.unknownCount === 0 || open === 0) return 0;
+    let cover = 0;
+    for (let k = 0; k < o.capacity; k++) {
+      if (o.state[k] !== OS_UNKNOWN || o.pairId[k] !== r.pairId || o.symbol[k] !== r.symbol) continue;
+      const role = o.role[k];
+      if (role !== ROLE_HEDGE && role !== ROLE_UNWIND) continue;
+      const rest = o.qty[k]! - o.filled[k]!;
+      cover += o.side[k] === SIDE_SELL ? rest : -rest;
+    }
+    // Only cover in the residual's direction counts, and never more than the residual.
+    if (open > 0) return Math.min(open, Math.max(0, cover));
+    return Math.max(open, Math.min(0, cover));
   }
 
   private reportResidual(r: Round, open: number, nowNs: number): void {

@@ -32,6 +32,7 @@ export class StrategyStats {
   lateFills = 0; // fills on orders whose status had become unknown
   duplicateFills = 0; // reports whose cumQty added nothing (a duplicate or reordered report)
   verdicts = 0; // reconciliation verdicts applied
+  fillGaps = 0; // final answers reporting more fill than booked (a fill report missing or behind)
   roundsAbandoned = 0;
   roundsClosed = 0;
   roundsWon = 0;

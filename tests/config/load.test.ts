@@ -66,7 +66,7 @@ t.test('keys left out take their documented defaults', async (t) => {
   t.equal(cfg.risk.price_band_bps, 100);
   t.equal(cfg.risk.kill_switch_file, 'KILL');
   t.equal(cfg.risk.max_notional_per_trade, 100000);
-  t.equal(cfg.risk.stale_book_ms, 2000);
+  t.equal(cfg.risk.stale_book_ms, 500);
   t.equal(cfg.risk.hedge_timeout_ms, 1000);
   t.equal(cfg.execution.entry_latency_model, 'constant');
   t.equal(cfg.execution.entry_latency_mean_ms, 1);
