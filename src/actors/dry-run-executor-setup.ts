@@ -31,10 +31,10 @@ export function createDryRunExecutorActor(d: ExecutorWorkerData, rt: WorkerRunti
     entryLatency: latencyModelFromConfig({ ...d.latency.entry, model: d.latency.entry.model as LatencyModelName }, d.seed),
     responseLatency: latencyModelFromConfig({ ...d.latency.response, model: d.latency.response.model as LatencyModelName }, d.seed + 1),
     takerFeeRate: d.takerFees,
-    // One base balance per venue applies to every symbol (config [execution.initial_balances]).
+    // Base per symbol, in symbol-id order (config [execution.initial_balances]).
     balances: VENUE_NAMES.map((v) => {
       const b = d.balances[v]!;
-      return { base: Object.values(b.base)[0] ?? 0, quote: b.quote };
+      return { base: d.symbols.map((s) => b.base[s] ?? 0), quote: b.quote };
     }),
   };
   // Optimise the order path before the first real intent (src/execution/warmup.ts); the

@@ -22,7 +22,7 @@ import { HistogramCollector } from '../core/hist-collector.js';
 import { HlogWriter } from '../report/hlog-writer.js';
 import type { HistogramSnapshot } from '../core/histogram.js';
 import { Journal } from '../report/journal.js';
-import type { XarbConfig } from '../config/index.js';
+import { baseBalanceOf, type XarbConfig } from '../config/index.js';
 import type { VenueBalances, VenueFilters } from '../strategy/config.js';
 import type { WorkerMessage, SupervisorMessage } from './messages.js';
 import type { ExecutorWorkerData, FeedWorkerData, StrategyWorkerData } from './wiring.js';
@@ -76,7 +76,7 @@ export function toStrategyBalances(cfg: XarbConfig): VenueBalances {
   const out: VenueBalances = {};
   for (const v of VENUE_NAMES) {
     const b = cfg.execution.initial_balances[v as 'binance' | 'bybit'];
-    out[v] = { quote: b.quote, base: Object.fromEntries(cfg.strategy.symbols.map((s) => [s, b.base])) };
+    out[v] = { quote: b.quote, base: Object.fromEntries(cfg.strategy.symbols.map((s) => [s, baseBalanceOf(b, s)])) };
   }
   return out;
 }

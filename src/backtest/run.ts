@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Histogram } from 'hdr-histogram-js';
-import type { XarbConfig } from '../config/index.js';
+import { baseBalanceOf, type XarbConfig } from '../config/index.js';
 import { buildAccumulator } from '../core/hist-collector.js';
 import { VENUE_COUNT, VENUE_NAMES } from '../core/records.js';
 import { MergedRecording } from '../data/recording-merge.js';
@@ -78,7 +78,7 @@ export function strategyBalances(cfg: XarbConfig): VenueBalances {
   for (const v of VENUE_NAMES) {
     const b = cfg.execution.initial_balances[v as 'binance' | 'bybit'];
     const base: Record<string, number> = {};
-    for (const s of cfg.strategy.symbols) base[s.toUpperCase()] = b.base;
+    for (const s of cfg.strategy.symbols) base[s.toUpperCase()] = baseBalanceOf(b, s);
     out[v] = { quote: b.quote, base };
   }
   return out;

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ConfigError, formatProblem, loadConfig, applySimProfile, type XarbConfig } from '../config/index.js';
+import { ConfigError, baseBalanceOf, formatProblem, loadConfig, applySimProfile, type XarbConfig } from '../config/index.js';
 import { createLogger } from '../core/log.js';
 import { Supervisor } from '../actors/supervisor.js';
 import { startSimulator, simSymbolFilters, type SimHandle } from '../sim/index.js';
@@ -180,7 +180,8 @@ export async function run(argvIn: string[]): Promise<number> {
 function simOrderEntry(cfg: XarbConfig): OrderEntryOptions {
   const accounts = (['binance', 'bybit'] as const).filter((v) => cfg.venues[v].auth.api_key !== '').map((v) => ({
     venue: v, apiKey: cfg.venues[v].auth.api_key, secretKey: cfg.venues[v].auth.secret_key,
-    balances: { quote: cfg.execution.initial_balances[v].quote, base: cfg.execution.initial_balances[v].base },
+    // A simulator account holds one base amount for every symbol: the primary symbol's.
+    balances: { quote: cfg.execution.initial_balances[v].quote, base: baseBalanceOf(cfg.execution.initial_balances[v], cfg.strategy.symbol) },
   }));
   return { accounts, takerFeeRate: { binance: cfg.fees.binance_taker_bps / 1e4, bybit: cfg.fees.bybit_taker_bps / 1e4 } };
 }

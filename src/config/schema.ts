@@ -123,9 +123,27 @@ const symbolRule: Rule = { type: 'string', pattern: SYMBOL_PATTERN, expect: 'an 
 const LATENCY_MODELS = ['constant', 'normal', 'lognormal'] as const;
 const MS_MAX = 3_600_000;
 
+/** A base balance: one amount for every symbol, or a table of amounts by symbol. */
+function baseBalance(): Rule {
+  return {
+    type: 'any',
+    optional: true,
+    default: 2.0,
+    expect: 'a number ≥ 0 (every symbol) or a table of numbers ≥ 0 by symbol, e.g. { BTCUSDT = 2.0, ETHUSDT = 30 }',
+    custom: (value, errors) => {
+      const ok = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x) && x >= 0;
+      const table = value !== null && typeof value === 'object' && !Array.isArray(value);
+      if (table ? !Object.entries(value as Record<string, unknown>).every(([k, x]) => SYMBOL_PATTERN.test(k) && ok(x)) : !ok(value)) {
+        errors.push({ type: 'baseBalance', actual: value });
+      }
+      return value;
+    },
+  };
+}
+
 const balance = (): ObjectRule =>
   optionalTable({
-    base: num({ min: 0, default: 2.0, unit: 'base asset' }),
+    base: baseBalance(),
     quote: num({ min: 0, default: 200_000, unit: 'quote asset' }),
   });
 

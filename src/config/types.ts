@@ -52,8 +52,8 @@ export interface RiskConfig {
 }
 
 export interface VenueBalance {
-  /** Amount of each symbol's base asset. */
-  base: number;
+  /** Amount of each symbol's base asset: one number for every symbol, or one per symbol. */
+  base: number | Record<string, number>;
   /** Amount of the quote asset. */
   quote: number;
 }
@@ -164,4 +164,9 @@ export interface XarbConfig {
   log: LogConfig;
   venues: VenuesConfig;
   sourceFiles: SourceFiles;
+}
+
+/** The starting base of `symbol` on a venue (a symbol missing from a per-symbol table has 0). */
+export function baseBalanceOf(b: VenueBalance, symbol: string): number {
+  return typeof b.base === 'number' ? b.base : (b.base[symbol.toUpperCase()] ?? 0);
 }

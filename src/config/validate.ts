@@ -15,7 +15,10 @@ const Validator = ((fastestValidator as unknown as { default?: ValidatorClass })
 
 const validator = new Validator({
   useNewCustomCheckerFunction: true,
-  messages: { powerOfTwo: "The '{field}' field must be a power of two." },
+  messages: {
+    powerOfTwo: "The '{field}' field must be a power of two.",
+    baseBalance: "The '{field}' field must be a number ≥ 0 or a table of numbers ≥ 0 by symbol.",
+  },
 });
 
 type Check = (value: unknown) => true | { type: string; field: string; actual?: unknown }[];

@@ -7,8 +7,8 @@
 import { ASSET_BASE, ASSET_QUOTE, SIDE_BUY } from '../core/records.js';
 
 export interface StartingBalance {
-  /** Base asset of every symbol on this venue. */
-  base: number;
+  /** Base asset on this venue: one amount for every symbol, or one per symbol id. */
+  base: number | readonly number[];
   quote: number;
 }
 
@@ -22,7 +22,8 @@ export class DryRunBalances {
     this.quote = new Float64Array(venues);
     for (let v = 0; v < venues; v++) {
       this.quote[v] = start[v]!.quote;
-      for (let s = 0; s < symbols; s++) this.base[v * symbols + s] = start[v]!.base;
+      const b = start[v]!.base;
+      for (let s = 0; s < symbols; s++) this.base[v * symbols + s] = typeof b === 'number' ? b : (b[s] ?? 0);
     }
   }
 

@@ -1,6 +1,6 @@
 import t from 'tap';
 import path from 'node:path';
-import { ConfigError, loadConfig, type ConfigProblem } from '../../src/config/index.js';
+import { ConfigError, baseBalanceOf, loadConfig, type ConfigProblem } from '../../src/config/index.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { configSet, edited, MINIMAL_ARBITRAGE, minimalVenue } from './config-set.js';
 
@@ -247,4 +247,20 @@ t.test('ConfigError.message lists every problem, one per line', async (t) => {
     t.match(lines[1], /arbitrage\.toml: risk\.stop_loss_bps: expected a number > 0 and ≤ 10000 \(bps\), found 0$/);
     t.match(lines[2], /arbitrage\.toml: backtest\.seed: expected an integer from 0 to 4294967295, found 1\.5$/);
   }
+});
+
+t.test('initial_balances: one base for every symbol, or a base per symbol', async (t) => {
+  const perSymbol = configSet(t, {
+    'arbitrage.toml': edited('arbitrage.toml', 'binance = { base = 2.0, quote = 200000 }', 'binance = { base = { BTCUSDT = 2.5, ETHUSDT = 30 }, quote = 200000 }'),
+  });
+  const cfg = loadConfig(perSymbol, { mode: 'dry-run', env: {} });
+  t.same(cfg.execution.initial_balances.binance.base, { BTCUSDT: 2.5, ETHUSDT: 30 });
+  t.equal(baseBalanceOf(cfg.execution.initial_balances.binance, 'ETHUSDT'), 30);
+  t.equal(baseBalanceOf(cfg.execution.initial_balances.bybit, 'ETHUSDT'), 2, 'the old form: one amount for every symbol');
+  t.equal(baseBalanceOf(cfg.execution.initial_balances.binance, 'SOLUSDT'), 0, 'a symbol left out of the table holds none');
+  const bad = configSet(t, {
+    'arbitrage.toml': edited('arbitrage.toml', 'binance = { base = 2.0, quote = 200000 }', 'binance = { base = { BTCUSDT = -1 }, quote = 200000 }'),
+  });
+  const problems = problemsOf(bad, 'dry-run');
+  t.match(problems, [{ path: 'execution.initial_balances.binance.base', expected: /a table of numbers ≥ 0 by symbol/ }]);
 });
