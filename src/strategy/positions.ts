@@ -14,6 +14,8 @@ export class Positions {
   private readonly baseBal: Float64Array;
   private readonly initQuote: Float64Array;
   private readonly initBase: Float64Array;
+  /** Base paid as fees, per symbol (spot buys pay in base): inventory drift, not a residual. */
+  private readonly baseFees: Float64Array;
   /** Cumulative traded base volume and fees (in quote at the fill price), for reports. */
   volumeBase = 0;
   volumeQuote = 0;
@@ -27,6 +29,7 @@ export class Positions {
     this.initBase = c.initBase;
     this.quoteBal = Float64Array.from(c.initQuote);
     this.baseBal = Float64Array.from(c.initBase);
+    this.baseFees = new Float64Array(c.nSym);
   }
 
   quote(v: number): number {
@@ -55,6 +58,11 @@ export class Positions {
     return n;
   }
 
+  /** Base of symbol s paid as fees so far, all venues. */
+  baseFeesPaid(s: number): number {
+    return this.baseFees[s]!;
+  }
+
   /**
    * Book one fill. Returns the fee converted to quote at the fill price (what the PnL charges).
    */
@@ -69,8 +77,10 @@ export class Positions {
       this.quoteBal[v] = this.quoteBal[v]! + notional;
       this.baseBal[i] = this.baseBal[i]! - qty;
     }
-    if (feeAsset === ASSET_BASE) this.baseBal[i] = this.baseBal[i]! - fee;
-    else this.quoteBal[v] = this.quoteBal[v]! - fee;
+    if (feeAsset === ASSET_BASE) {
+      this.baseBal[i] = this.baseBal[i]! - fee;
+      this.baseFees[s] = this.baseFees[s]! + fee;
+    } else this.quoteBal[v] = this.quoteBal[v]! - fee;
     this.volumeBase += qty;
     this.volumeQuote += notional;
     this.feesQuote += feeQuote;

@@ -60,7 +60,7 @@ export function run(f: VenueFaults, p: Path): ModelVenues {
   // Quiescence: quiet, aligned, fresh books; every late report, deadline and verdict runs.
   const end = m.now + 60_000 * MS;
   while (m.now < end) {
-    m.advance(m.now + 20 * MS);
+    m.advance(m.now + 100 * MS);
     m.quote2(0, mid - 1, 1, mid + 1, 1);
     m.quote2(1, mid - 1, 1, mid + 1, 1);
   }
