@@ -295,12 +295,20 @@ export class RoundLifecycle {
     }
   }
 
-  /** Shutdown: every open round unwinds now. */
+  /**
+   * Shutdown: every open round unwinds now. An abandoned round gets one more try with fresh
+   * per-venue budgets (the operator asked to flatten); if that fails too it is abandoned again.
+   */
   flatten(nowNs: number): void {
     for (let s = 0; s < this.x.nSym; s++) {
       const r = this.rounds[s]!;
-      if (!r.active || r.phase === RS_ABANDONED) continue;
+      if (!r.active) continue;
       if (r.phase === RS_LEGS && !r.legsDone) continue; // legs still out: they decide the residual
+      if (r.phase === RS_ABANDONED) {
+        r.venueRejects.fill(0);
+        r.unwindAttempts = 0;
+        r.nextRetryNs = 0;
+      }
       this.transition(r, RS_UNWINDING, 'flatten', nowNs);
       this.advance(r, nowNs, true);
     }

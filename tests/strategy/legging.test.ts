@@ -111,3 +111,55 @@ t.test('flatten: halts entries and unwinds the open residual', async (t) => {
   openPair(r, 6);
   t.equal(r.sink.orders.length, 4, 'no new rounds after flatten');
 });
+
+/** A legged round whose hedges and unwinds are all rejected (balance) until it is abandoned. */
+function abandonedRound(): { r: Rig; ms: number; reject: (until: number) => number } {
+  const r = rig();
+  openPair(r, 0);
+  r.report(1, ST_FILLED, 30000, 0.3, 0.3, 0, ASSET_BASE, 2);
+  r.report(2, ST_CANCELED, 0, 0, 0, 0, ASSET_QUOTE, 2);
+  let ms = 3;
+  const reject = (until: number): number => {
+    for (; ms < until; ms += 50) {
+      const last = r.sink.orders[r.sink.orders.length - 1]!;
+      if ((last.role === ROLE_HEDGE || last.role === ROLE_UNWIND) && r.strat.liveOrders > 0) {
+        r.report(last.orderId, ST_REJECTED, 0, 0, 0, 0, ASSET_QUOTE, ms, last.venue === BYBIT ? 170131 : -2010);
+      }
+      r.timer(ms);
+    }
+    return ms;
+  };
+  ms = reject(10_000);
+  return { r, ms, reject };
+}
+
+t.test('an abandoned round waits for the operator: resumeHalts(unwind_failed) retries it', async (t) => {
+  const a = abandonedRound();
+  const r = a.r;
+  t.equal(r.strat.round(BTC).state, 'abandoned');
+  const sent = r.sink.orders.length;
+  const ms = a.reject(20_000);
+  t.equal(r.sink.orders.length, sent, 'nothing more is sent for an abandoned round');
+  t.same(r.strat.resumeHalts('balances topped up on both venues', ['unwind_failed'], ms * MS), ['unwind_failed']);
+  r.timer(ms + 1);
+  t.equal(r.strat.round(BTC).state, 'unwinding');
+  const unwind = r.sink.orders[r.sink.orders.length - 1]!;
+  t.ok(r.sink.orders.length > sent, 'it retries with fresh per-venue budgets');
+  t.match(unwind, { role: ROLE_UNWIND, side: SIDE_SELL, qty: 0.3 });
+  r.report(unwind.orderId, ST_FILLED, unwind.price, 0.3, 0.3, 0, ASSET_QUOTE, ms + 2);
+  t.equal(r.strat.openRounds(), 0);
+  t.notOk(r.strat.isHalted);
+  t.match(r.ev.of('round_state').map((e) => e.to).slice(-3), ['abandoned', 'unwinding', 'closed']);
+  t.throws(() => r.strat.resumeHalts('', ['unwind_failed'], 0), /needs a reason/);
+  t.throws(() => r.strat.resumeHalts('x', ['nope' as never], 0), /unknown halt kind/);
+});
+
+t.test('flatten gives an abandoned round one more try', async (t) => {
+  const { r, ms } = abandonedRound();
+  t.equal(r.strat.round(BTC).state, 'abandoned');
+  const sent = r.sink.orders.length;
+  r.strat.flatten(ms * MS);
+  r.timer(ms + 3000); // past the venues' hedge back-off
+  t.ok(r.sink.orders.length > sent);
+  t.match(r.sink.orders[r.sink.orders.length - 1], { role: ROLE_UNWIND, side: SIDE_SELL });
+});
