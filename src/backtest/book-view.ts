@@ -1,6 +1,7 @@
 /**
- * The backtest's books as the fill simulator sees them (execution/book-view.ts BookView):
- * per (venue, symbol) the latest top of book (bookTicker / orderbook.1) and, in depth mode,
+ * The backtest's venue-side books, as arriving orders meet them (execution/book-view.ts
+ * BookView): per (venue, symbol) the latest top of book (bookTicker / orderbook.1) at venue
+ * time and, in depth mode,
  * the depth book kept by the venue's own book sync. The top-of-book stream is faster than the
  * depth stream (the depth one is batched every 20-100 ms), so level 0 is the latest touch and
  * depth levels at or through it are taken as already consumed.
@@ -21,6 +22,9 @@ export class BacktestBooks implements BookView {
   /** Depth books (null = top of book only). */
   readonly depth: (OrderBook | null)[];
   readonly depthUsable: Uint8Array;
+  /** The strategy's (local, delayed) touch per (venue, symbol), for the journal's spread entries. */
+  readonly localBidPx: Float64Array;
+  readonly localAskPx: Float64Array;
   private readonly scratch: Float64Array;
 
   constructor(readonly nVenue: number, readonly nSym: number, readonly levels: number) {
@@ -33,6 +37,8 @@ export class BacktestBooks implements BookView {
     this.version = new Float64Array(n);
     this.depth = new Array<OrderBook | null>(n).fill(null);
     this.depthUsable = new Uint8Array(n);
+    this.localBidPx = new Float64Array(n);
+    this.localAskPx = new Float64Array(n);
     this.scratch = new Float64Array(D_LEVELS + D_LEVEL_WORDS * (levels + 1));
   }
 

@@ -1,22 +1,31 @@
 /**
- * The backtest engine: one thread, one simulated clock, events in local-receive-time order
- * (HFTBacktest's event-driven model). It drives the very ArbitrageStrategy the strategy worker
- * runs and the very DryRunExecutor the paper executor runs:
+ * The backtest engine: one thread, one simulated clock (HFTBacktest's event-driven model, with
+ * its two books per venue). It drives the very ArbitrageStrategy the strategy worker runs and
+ * the very DryRunExecutor the paper executor runs.
  *
- *   for each market event at local time T (already merged across venues by the caller):
- *     1. everything scheduled before or at T happens first, in time order: the executor's
- *        order arrivals (filled against the books as they stand, i.e. before this event),
- *        its reports (to the strategy and the journal), and strategy timer ticks
- *     2. the event is parsed by the venue's own frame parser and applied to the venue's own
- *        book sync; a change of the touch becomes strategy.onQuote(..., nowNs = T)
- *     3. orders the strategy sends go to the executor at T (entry latency, then the fill)
+ * Two times per market update (docs/backtest.md, "Two books"):
+ *   venue time V  the exchange's own time (the frame's E/ts), when the update happens at the
+ *                 venue: the venue-side book (BacktestBooks) changes at V, and orders that
+ *                 arrive at the venue meet that book. Data without exchange times falls back
+ *                 to the recorded receive time (counted, and warned about in the journal).
+ *   local time L  the recorded receive time + the configured extra feed latency of the venue:
+ *                 the strategy sees the update at L (strategy.onQuote(..., nowNs = L)).
+ *
+ *   for each market event (the caller feeds them in recorded-receive-time order):
+ *     1. everything scheduled before or at V happens first, in time order: the executor's
+ *        order arrivals (filled against the venue-side book as it stands), its reports, strategy
+ *        timer ticks and local deliveries of earlier updates
+ *     2. the event is parsed by the venue's own frame parser and applied to the venue-side book
+ *        (depth through the venue's own book sync); the liquidity memory checks it
+ *     3. a change of the touch is queued for the strategy at L (delivered at once when L = V)
+ *     4. orders the strategy sends go to the executor at L (entry latency, then the fill)
  *
  * Nothing here reads a clock or draws an unseeded random number, so the same events and
  * options give the same journal bit for bit. Times are ns since `wallStartMs` (the start
  * date's 00:00 UTC); the journal's `t` is the matching simulated wall time.
  */
 import {
-  SIDE_BUY, ST_ACKED, VENUE_BINANCE, VENUE_BYBIT, VENUE_COUNT, VENUE_NAMES,
+  D_LEVEL_WORDS, D_LEVELS, SIDE_BUY, ST_ACKED, VENUE_BINANCE, VENUE_BYBIT, VENUE_COUNT, VENUE_NAMES,
 } from '../core/records.js';
 import { SymbolTable } from '../core/symbols.js';
 import { DryRunExecutor } from '../execution/dry-run-executor.js';
@@ -36,6 +45,7 @@ import { BybitBookSync } from '../venues/bybit/book-sync.js';
 import { MSG_DEPTH_DELTA, MSG_DEPTH_SNAPSHOT, MSG_QUOTE, ParsedFrame } from '../venues/parsed-frame.js';
 import { BacktestBooks } from './book-view.js';
 import type { JournalLineSink } from './journal-writer.js';
+import { LocalFeedQueue } from './local-feed.js';
 
 export type BookMode = 'top' | 'depth';
 
@@ -61,6 +71,15 @@ export interface EngineOptions {
   fillRatio?: number;
   /** Observed latencies (for latency.hlog): called with (tag, ns). */
   onLatency?: (tag: number, ns: number) => void;
+  /**
+   * Extra feed latency per venue (VENUE_* index), ns, added to the recorded receive time to
+   * give the local time the strategy sees an update at. Default 0.
+   */
+  feedLatencyNs?: readonly number[];
+  /** Consumed liquidity is forgotten this long after the last take, ns. Default 1 s. */
+  liquidityDecayNs?: number;
+  /** Market impact fraction of the fill simulator, [0, 1]. Default 0 (off). */
+  marketImpact?: number;
 }
 
 /** Tags passed to onLatency. */
@@ -83,6 +102,13 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
   resyncs = 0;
   /** Rounds opened (round_opened events), for progress lines. */
   roundsOpened = 0;
+  /** Per venue: market events seen, and those without an exchange time (venue side at receive time). */
+  readonly venueEvents: Float64Array;
+  readonly noExchTime: Float64Array;
+  /** Per venue: events whose exchange time was before the engine's clock (applied late), by more than 1 ms. */
+  readonly lateVenueEvents: Float64Array;
+  /** Per venue: the largest (receive time − exchange time) seen, ns. */
+  readonly maxFeedLagNs: Float64Array;
 
   private readonly nSym: number;
   private readonly journal: JournalLineSink;
@@ -103,6 +129,9 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
   private readonly takerFee: Float64Array;
   private readonly slippage: number;
   private readonly minSpreadBps: number;
+  private readonly feedNs: Float64Array;
+  private readonly local: LocalFeedQueue[];
+  private readonly memScratch: Float64Array;
 
   constructor(o: EngineOptions) {
     const symbols = o.config.strategy.symbols.map((s) => s.toUpperCase());
@@ -147,6 +176,21 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     this.bybParser = new BybitFrameParser(this.symbols, 0, this.bybFrame);
     this.binSync = [];
     this.bybSync = [];
+    this.venueEvents = new Float64Array(VENUE_COUNT);
+    this.noExchTime = new Float64Array(VENUE_COUNT);
+    this.lateVenueEvents = new Float64Array(VENUE_COUNT);
+    this.maxFeedLagNs = new Float64Array(VENUE_COUNT);
+    this.feedNs = new Float64Array(VENUE_COUNT);
+    this.local = [];
+    for (let v = 0; v < VENUE_COUNT; v++) {
+      const f = o.feedLatencyNs?.[v] ?? 0;
+      if (!(f >= 0) || !Number.isFinite(f)) throw new EngineError(`feed latency of ${VENUE_NAMES[v]} must be a finite number >= 0 ns, got ${f}`);
+      this.feedNs[v] = f;
+      this.local.push(new LocalFeedQueue());
+    }
+    this.executor.fills.decayNs = o.liquidityDecayNs ?? this.executor.fills.decayNs;
+    this.executor.fills.impact = o.marketImpact ?? 0;
+    this.memScratch = new Float64Array(D_LEVELS + D_LEVEL_WORDS * (levels + 1));
     for (let s = 0; s < this.nSym; s++) {
       const bs = new BinanceBookSync(BINANCE_SPOT, { bookCapacity: 1024 });
       const ys = new BybitBookSync({ bookCapacity: 1024 });
@@ -174,22 +218,78 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
 
   // ---- the clock ------------------------------------------------------------------------
 
-  /** Runs everything scheduled up to and including `t`, in time order, then sets now = t. */
+  /**
+   * Runs everything scheduled up to and including `t`, in time order, then sets now = t. At
+   * equal times: executor events, then local deliveries, then the timer.
+   */
   advanceTo(t: number): void {
     const ex = this.executor;
+    const q0 = this.local[0]!;
+    const q1 = this.local[1]!;
     for (;;) {
       const due = ex.nextDueNs();
       const timer = this.nextTimerNs;
-      if (due <= timer) {
+      const l0 = q0.headNs();
+      const l1 = q1.headNs();
+      const loc = l0 <= l1 ? l0 : l1;
+      if (due <= timer && due <= loc) {
         if (due > t) break;
         this.nowNs = due;
         ex.poll(due, this.books, this);
+      } else if (loc <= timer) {
+        if (loc > t) break;
+        this.deliver(l0 <= l1 ? 0 : 1, loc);
       } else {
         if (timer > t) break;
         this.tick(timer);
       }
     }
     if (t > this.nowNs) this.nowNs = t;
+  }
+
+  /** The head update of a venue's local FIFO reaches the strategy at `l`. */
+  private deliver(venue: number, l: number): void {
+    const q = this.local[venue]!;
+    this.nowNs = l;
+    const s = q.peek(1);
+    const exchMs = q.peek(2);
+    const bp = q.peek(3);
+    const bs = q.peek(4);
+    const ap = q.peek(5);
+    const as = q.peek(6);
+    q.pop();
+    this.toStrategy(venue, s, l, exchMs, bp, bs, ap, as);
+  }
+
+  /** Updates on their way to the strategy (local FIFOs). */
+  get inFlightQuotes(): number {
+    return this.local[0]!.length + this.local[1]!.length;
+  }
+
+  /**
+   * Venue time of an update received at `t` with exchange time `exchMs` (0 = none): the exchange
+   * time on the sim clock, never after the receipt; the receive time when there is none.
+   */
+  private venueTime(venue: number, t: number, exchMs: number): number {
+    this.venueEvents[venue]++;
+    if (!(exchMs > 0)) {
+      this.noExchTime[venue]++;
+      return t;
+    }
+    const v = (exchMs - this.wallStartMs) * 1e6;
+    if (v >= t) return t;
+    const lag = t - v;
+    if (lag > this.maxFeedLagNs[venue]!) this.maxFeedLagNs[venue] = lag;
+    return v;
+  }
+
+  /** Moves the clock to venue time v (never backwards: an earlier v is applied now, counted). */
+  private toVenueTime(venue: number, v: number): void {
+    if (v < this.nowNs) {
+      if (this.nowNs - v > 1e6) this.lateVenueEvents[venue]++;
+      v = this.nowNs;
+    }
+    this.advanceTo(v);
   }
 
   private tick(timer: number): void {
@@ -203,7 +303,10 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     // Idle (nothing in flight): one tick per quiet gap is enough; jump to the last grid
     // point before the next thing that can happen.
     if (this.strategy.liveOrders === 0 && this.strategy.openRounds() === 0 && this.executor.pending === 0) {
-      const bound = this.nextEquityNs;
+      const l0 = this.local[0]!.headNs();
+      const l1 = this.local[1]!.headNs();
+      const loc = l0 <= l1 ? l0 : l1;
+      const bound = this.nextEquityNs < loc ? this.nextEquityNs : loc;
       if (next < bound && this.pendingEventNs > next) {
         const target = this.pendingEventNs < bound ? this.pendingEventNs : bound;
         const grid = Math.floor(target / this.timerStepNs) * this.timerStepNs;
@@ -218,10 +321,9 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
 
   // ---- market events ------------------------------------------------------------------------
 
-  /** One venue frame received at local time t (ns). */
+  /** One venue frame recorded as received at t (ns; the extra feed latency is the engine's to add). */
   onFrame(venue: number, t: number, buf: Buffer, len: number): void {
     this.pendingEventNs = t;
-    this.advanceTo(t);
     this.events++;
     if (venue === VENUE_BINANCE) this.binanceFrame(t, buf, len);
     else this.bybitFrame(t, buf, len);
@@ -230,7 +332,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
   /** A REST depth snapshot line (Binance) received at t. */
   onSnapshot(venue: number, symbol: number, t: number, text: string): void {
     this.pendingEventNs = t;
-    this.advanceTo(t);
+    this.toVenueTime(venue, t);
     this.events++;
     if (venue !== VENUE_BINANCE || symbol < 0) return;
     const snap = parseBinanceDepthSnapshot(text);
@@ -243,7 +345,6 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
   /** A decoded top of book (also the pre-decoded path of the benchmark). */
   onTopOfBook(venue: number, symbol: number, t: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number): void {
     this.pendingEventNs = t;
-    this.advanceTo(t);
     this.events++;
     this.quote(venue, symbol, t, exchMs, bidPx, bidSz, askPx, askSz);
   }
@@ -255,11 +356,13 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
       this.quote(VENUE_BINANCE, f.symbolId, t, f.exchMs, f.bidPx, f.bidSz, f.askPx, f.askSz);
     } else if (msg === MSG_DEPTH_DELTA) {
       if (!this.depthMode) return;
+      this.toVenueTime(VENUE_BINANCE, this.venueTime(VENUE_BINANCE, t, f.exchMs));
       const sync = this.binSync[f.symbolId]!;
       const r = sync.onDiff(f);
       if (r >= 3 && r !== 7) this.resyncs++;
       this.depthChanged(VENUE_BINANCE, f.symbolId, sync.usable);
     } else {
+      this.advanceTo(t);
       this.frameErrors++;
     }
   }
@@ -271,11 +374,13 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
       this.quote(VENUE_BYBIT, f.symbolId, t, f.exchMs, f.bidPx, f.bidSz, f.askPx, f.askSz);
     } else if (msg === MSG_DEPTH_DELTA || msg === MSG_DEPTH_SNAPSHOT) {
       if (!this.depthMode) return;
+      this.toVenueTime(VENUE_BYBIT, this.venueTime(VENUE_BYBIT, t, f.exchMs));
       const sync = this.bybSync[f.symbolId]!;
       const r = sync.onDiff(f);
       if (r >= 3 && r !== 7) this.resyncs++;
       this.depthChanged(VENUE_BYBIT, f.symbolId, sync.usable);
     } else {
+      this.advanceTo(t);
       this.frameErrors++;
     }
   }
@@ -284,19 +389,47 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     const i = venue * this.nSym + symbol;
     this.books.depthUsable[i] = usable ? 1 : 0;
     this.books.version[i]++;
+    this.books.recvNs[i] = this.nowNs;
+    this.checkMemory(venue, symbol);
   }
 
+  /** The venue-side book of (venue, symbol) changed: the liquidity memory looks at it. */
+  private checkMemory(venue: number, symbol: number): void {
+    const fills = this.executor.fills;
+    if (fills.remembered(venue, symbol) === 0) return;
+    const n = this.books.readLevels(venue, symbol, this.memScratch);
+    fills.observe(venue, symbol, this.memScratch, n, this.nowNs);
+  }
+
+  /**
+   * A top-of-book update received at t: the venue-side book changes at its venue time, the
+   * strategy sees it at t + the venue's extra feed latency.
+   */
   private quote(venue: number, symbol: number, t: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number): void {
+    this.toVenueTime(venue, this.venueTime(venue, t, exchMs));
     const b = this.books;
     const i = venue * this.nSym + symbol;
     b.bidPx[i] = bidPx;
     b.bidSz[i] = bidSz;
     b.askPx[i] = askPx;
     b.askSz[i] = askSz;
-    b.recvNs[i] = t;
+    b.recvNs[i] = this.nowNs;
     b.version[i]++;
     this.quotes++;
-    this.strategy.onQuote(venue, symbol, bidPx, bidSz, askPx, askSz, true, exchMs, t, t);
+    this.checkMemory(venue, symbol);
+    const l = t + this.feedNs[venue]!;
+    const q = this.local[venue]!;
+    if (l <= this.nowNs && q.length === 0) this.toStrategy(venue, symbol, this.nowNs, exchMs, bidPx, bidSz, askPx, askSz);
+    else q.push(l, symbol, exchMs, bidPx, bidSz, askPx, askSz);
+  }
+
+  /** The strategy's (local) view of a top of book, at local time l. */
+  private toStrategy(venue: number, symbol: number, l: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number): void {
+    const b = this.books;
+    const i = venue * this.nSym + symbol;
+    b.localBidPx[i] = bidPx;
+    b.localAskPx[i] = askPx;
+    this.strategy.onQuote(venue, symbol, bidPx, bidSz, askPx, askSz, true, exchMs, l, l);
   }
 
   // ---- the strategy's order sink ------------------------------------------------------------
@@ -366,13 +499,36 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     for (let s = 0; s < this.nSym; s++) {
       const ia = VENUE_BINANCE * this.nSym + s;
       const ib = VENUE_BYBIT * this.nSym + s;
-      if (!(b.askPx[ia]! > 0 && b.bidPx[ia]! > 0 && b.askPx[ib]! > 0 && b.bidPx[ib]! > 0)) continue;
+      if (!(b.localAskPx[ia]! > 0 && b.localBidPx[ia]! > 0 && b.localAskPx[ib]! > 0 && b.localBidPx[ib]! > 0)) continue;
       this.journal.append('spread', {
         symbol: this.symbols.names[s],
-        ab_bps: edgeBps(b.askPx[ia]!, b.bidPx[ib]!, fa, fb, this.slippage),
-        ba_bps: edgeBps(b.askPx[ib]!, b.bidPx[ia]!, fb, fa, this.slippage),
+        ab_bps: edgeBps(b.localAskPx[ia]!, b.localBidPx[ib]!, fa, fb, this.slippage),
+        ba_bps: edgeBps(b.localAskPx[ib]!, b.localBidPx[ia]!, fb, fa, this.slippage),
         threshold_bps: this.minSpreadBps,
       }, ns, wall);
+    }
+  }
+
+  /** One `warning` entry per venue whose data weakens the fill model (docs/backtest.md). */
+  private writeFeedWarnings(): void {
+    const wall = this.wallOf(this.nowNs);
+    for (let v = 0; v < VENUE_COUNT; v++) {
+      const n = this.venueEvents[v]!;
+      const none = this.noExchTime[v]!;
+      const name = VENUE_NAMES[v]!;
+      if (none > 0) {
+        this.journal.append('warning', {
+          topic: 'feed_model', venue: name, events: n, no_exchange_time: none,
+          message: `${name}: ${none} of ${n} book updates carry no exchange time: its venue-side book moves at the recorded receive time, so fills there are optimistic by the real feed latency`,
+        }, this.nowNs, wall);
+      }
+      const late = this.lateVenueEvents[v]!;
+      if (late > 0) {
+        this.journal.append('warning', {
+          topic: 'feed_model', venue: name, events: n, late_venue_events: late,
+          message: `${name}: ${late} book updates had an exchange time more than 1 ms before updates of the other venue already applied: applied late at the venue side`,
+        }, this.nowNs, wall);
+      }
     }
   }
 
@@ -385,12 +541,13 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     const endNs = lastEventNs + graceNs;
     let t = lastEventNs;
     // settle what is in flight, one timer step at a time, stopping early once idle
-    while (t < endNs && (this.executor.pending > 0 || this.strategy.liveOrders > 0 || this.strategy.openRounds() > 0)) {
+    while (t < endNs && (this.executor.pending > 0 || this.strategy.liveOrders > 0 || this.strategy.openRounds() > 0 || this.inFlightQuotes > 0)) {
       t += this.timerStepNs;
       this.advanceTo(t);
     }
     if (t > this.nowNs) this.nowNs = t;
     this.writeEquity(this.nowNs);
+    this.writeFeedWarnings();
     const eq = this.strategy.equity();
     this.journal.append('run_end', { reason, end_equity: Number.isNaN(eq) ? null : eq }, this.nowNs, this.wallOf(this.nowNs));
     return eq;
