@@ -22,9 +22,6 @@ export class BacktestBooks implements BookView {
   /** Depth books (null = top of book only). */
   readonly depth: (OrderBook | null)[];
   readonly depthUsable: Uint8Array;
-  /** The strategy's (local, delayed) touch per (venue, symbol), for the journal's spread entries. */
-  readonly localBidPx: Float64Array;
-  readonly localAskPx: Float64Array;
   private readonly scratch: Float64Array;
 
   constructor(readonly nVenue: number, readonly nSym: number, readonly levels: number) {
@@ -37,8 +34,6 @@ export class BacktestBooks implements BookView {
     this.version = new Float64Array(n);
     this.depth = new Array<OrderBook | null>(n).fill(null);
     this.depthUsable = new Uint8Array(n);
-    this.localBidPx = new Float64Array(n);
-    this.localAskPx = new Float64Array(n);
     this.scratch = new Float64Array(D_LEVELS + D_LEVEL_WORDS * (levels + 1));
   }
 

@@ -32,11 +32,11 @@ import { DryRunExecutor } from '../execution/dry-run-executor.js';
 import type { LatencyModel } from '../execution/latency-model.js';
 import type { StartingBalance } from '../execution/dry-run-balances.js';
 import type { ReportSink } from '../execution/report-sink.js';
+import { equityEntry, spreadEntries } from '../report/equity-entries.js';
 import { intentEntry, reportEntry, strategyEventEntry } from '../report/journal-entries.js';
 import { ArbitrageStrategy } from '../strategy/arbitrage.js';
 import type { ArbitrageConfig, VenueBalances, VenueFilters } from '../strategy/config.js';
 import type { OrderSink, StrategyEvent, StrategyEvents } from '../strategy/events.js';
-import { edgeBps } from '../strategy/spread.js';
 import { BinanceFrameParser } from '../venues/binance/frame-parser.js';
 import { BINANCE_SPOT, BinanceBookSync } from '../venues/binance/book-sync.js';
 import { parseBinanceDepthSnapshot } from '../venues/binance/rest.js';
@@ -111,13 +111,12 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
   readonly maxFeedLagNs: Float64Array;
 
   private readonly nSym: number;
-  private readonly journal: JournalLineSink;
+  private journal: JournalLineSink;
   private readonly wallStartMs: number;
   private readonly timerStepNs: number;
   private readonly equityEveryNs: number;
   private nextTimerNs: number;
   private nextEquityNs: number;
-  private equityStarted = false;
   private readonly depthMode: boolean;
   private readonly binParser: BinanceFrameParser;
   private readonly bybParser: BybitFrameParser;
@@ -126,9 +125,6 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
   private readonly binSync: BinanceBookSync[];
   private readonly bybSync: BybitBookSync[];
   private readonly onLatency: ((tag: number, ns: number) => void) | null;
-  private readonly takerFee: Float64Array;
-  private readonly slippage: number;
-  private readonly minSpreadBps: number;
   private readonly feedNs: Float64Array;
   private readonly local: LocalFeedQueue[];
   private readonly memScratch: Float64Array;
@@ -149,9 +145,6 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     const levels = o.depthLevels ?? 20;
     this.books = new BacktestBooks(VENUE_COUNT, this.nSym, levels);
     const c = this.strategy.config;
-    this.takerFee = Float64Array.from(c.takerFee);
-    this.slippage = c.slippage;
-    this.minSpreadBps = c.minSpreadBps;
     const start: StartingBalance[] = [];
     for (let v = 0; v < VENUE_COUNT; v++) {
       const b = o.balances[VENUE_NAMES[v]!]!;
@@ -208,12 +201,37 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     return this.wallStartMs + Math.floor(ns / 1e6);
   }
 
-  /** The journal's first line. */
+  /**
+   * The journal's first line. Written once the starting balances can be valued (every held
+   * symbol priced, i.e. after the first quotes), so it carries `start_equity`; stamped at the
+   * run's start (ns 0) all the same. Anything journaled before that writes it first, with
+   * start_equity as valued then (null if it cannot be).
+   */
   start(runId: string, configForJournal: Record<string, unknown>, balances: VenueBalances, extra: Record<string, unknown> = {}): void {
-    this.journal.append('run_start', {
+    this.pendingStart = {
       mode: 'backtest', run_id: runId, symbols: this.symbols.names, venues: [...VENUE_NAMES], balances,
       config: configForJournal, ...extra,
-    }, 0, this.wallStartMs);
+    };
+    const inner = this.journal;
+    this.journal = {
+      append: (type, fields, ns, t) => {
+        // nothing has filled before the first entry (an intent comes before its fills): the
+        // starting balances at the current marks
+        if (this.pendingStart !== null) this.flushStart(this.strategy.equity());
+        inner.append(type, fields, ns, t);
+      },
+    };
+    this.innerJournal = inner;
+  }
+
+  private pendingStart: Record<string, unknown> | null = null;
+  private innerJournal: JournalLineSink | null = null;
+
+  private flushStart(equity: number): void {
+    const f = this.pendingStart!;
+    this.pendingStart = null;
+    this.innerJournal!.append('run_start', { ...f, start_equity: Number.isNaN(equity) ? null : equity }, 0, this.wallStartMs);
+    this.journal = this.innerJournal!;
   }
 
   // ---- the clock ------------------------------------------------------------------------
@@ -425,11 +443,11 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
 
   /** The strategy's (local) view of a top of book, at local time l. */
   private toStrategy(venue: number, symbol: number, l: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number): void {
-    const b = this.books;
-    const i = venue * this.nSym + symbol;
-    b.localBidPx[i] = bidPx;
-    b.localAskPx[i] = askPx;
     this.strategy.onQuote(venue, symbol, bidPx, bidSz, askPx, askSz, true, exchMs, l, l);
+    if (this.pendingStart !== null) {
+      const eq = this.strategy.equity();
+      if (!Number.isNaN(eq)) this.flushStart(eq);
+    }
   }
 
   // ---- the strategy's order sink ------------------------------------------------------------
@@ -472,41 +490,11 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
   // ---- equity and spreads ---------------------------------------------------------------------
 
   private writeEquity(ns: number): void {
-    const s = this.strategy;
-    const equity = s.equity();
-    if (Number.isNaN(equity)) return;
-    const dd = s.drawdown; // read only: the strategy updates it on fills and ticks
-    const exposure: Record<string, number> = {};
-    for (let k = 0; k < this.nSym; k++) exposure[this.symbols.names[k]!] = s.positions.netExposure(k);
-    const balances: Record<string, { quote: number; base: Record<string, number> }> = {};
-    for (let v = 0; v < VENUE_COUNT; v++) {
-      const base: Record<string, number> = {};
-      for (let k = 0; k < this.nSym; k++) base[this.symbols.names[k]!] = s.positions.base(v, k);
-      balances[VENUE_NAMES[v]!] = { quote: s.positions.quote(v), base };
-    }
-    const peak = dd.peakEquity > equity ? dd.peakEquity : equity;
-    const drawdown = dd.startEquity > 0 ? (peak - equity) / dd.startEquity : 0;
+    const e = equityEntry(this.strategy, this.symbols.names, ns);
+    if (e === null) return;
     const wall = this.wallOf(ns);
-    this.journal.append('equity', { equity, exposure, drawdown, balances }, ns, wall);
-    if (!this.equityStarted) this.equityStarted = true;
-    this.writeSpreads(ns, wall);
-  }
-
-  private writeSpreads(ns: number, wall: number): void {
-    const b = this.books;
-    const fa = this.takerFee[VENUE_BINANCE]!;
-    const fb = this.takerFee[VENUE_BYBIT]!;
-    for (let s = 0; s < this.nSym; s++) {
-      const ia = VENUE_BINANCE * this.nSym + s;
-      const ib = VENUE_BYBIT * this.nSym + s;
-      if (!(b.localAskPx[ia]! > 0 && b.localBidPx[ia]! > 0 && b.localAskPx[ib]! > 0 && b.localBidPx[ib]! > 0)) continue;
-      this.journal.append('spread', {
-        symbol: this.symbols.names[s],
-        ab_bps: edgeBps(b.localAskPx[ia]!, b.localBidPx[ib]!, fa, fb, this.slippage),
-        ba_bps: edgeBps(b.localAskPx[ib]!, b.localBidPx[ia]!, fb, fa, this.slippage),
-        threshold_bps: this.minSpreadBps,
-      }, ns, wall);
-    }
+    this.journal.append('equity', e, ns, wall);
+    for (const sp of spreadEntries(this.strategy, this.symbols.names, ns)) this.journal.append('spread', sp, ns, wall);
   }
 
   /** One `warning` entry per venue whose data weakens the fill model (docs/backtest.md). */
