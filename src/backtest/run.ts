@@ -154,6 +154,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     liquidityDecayNs: (cfg.backtest.liquidity_decay_ms ?? 1000) * 1e6, marketImpact: cfg.backtest.market_impact ?? 0,
   });
   engine.start(runId, { strategy: cfg.strategy, risk: cfg.risk, execution: cfg.execution, fees: cfg.fees, backtest: cfg.backtest }, balances, {
+    filters,
     backtest: {
       start_date: o.startDate, end_date: o.endDate, data_dir: dataDir, book: o.book ?? 'depth', feed_latency_ms: feedMs,
       venue_offset_ms: o.venueOffsetMs ?? {}, latency: lat.source, seed,
@@ -200,7 +201,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     writeFileSync(path.join(runDir, HLOG_FILE), formatHlog({ startTimeMs: startMs, valueUnit: 'ns', comments: ['xarb backtest: simulated order latencies'] }, intervals));
   }
   if (o.artifacts ?? true) {
-    const { loadRun, writeRunArtifacts } = await import('../cli/report-cmd.js');
+    const { loadRun, writeRunArtifacts } = await import('../report/run-artifacts.js');
     await writeRunArtifacts(await loadRun(runDir), { html: true, csv: true });
   }
   return {

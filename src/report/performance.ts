@@ -7,7 +7,7 @@
  * job (src/cli/report-cmd.ts).
  */
 import { HOP_NAMES } from '../core/histogram.js';
-import { hlogTags, mergeTag, parseHlog } from './hlog-reader.js';
+import { hlogTags, mergeTag, parseHlog, warmupInterval } from './hlog-reader.js';
 import { NS_PER_UNIT } from './percentile-table.js';
 import { holdValue, ratiosOf, strategyPnlOf, strategySeries, type FeeByAsset, type RatioSet } from './pnl.js';
 
@@ -272,9 +272,14 @@ export function equityAt(series: readonly EquityPoint[], ns: number): number {
   return series.length === 0 ? NaN : series[found]!.equity;
 }
 
-/** p50 p90 p99 p99.9 max and count per tag of an .hlog; hops in HOP_NAMES order first. */
-export function latencyFromHlog(text: string, name = 'latency.hlog'): LatencyStats[] {
+/**
+ * p50 p90 p99 p99.9 max and count per tag of an .hlog; hops in HOP_NAMES order first. By default
+ * the warm-up interval (the log's first, see warmupInterval) is left out; a tag seen only
+ * there keeps it.
+ */
+export function latencyFromHlog(text: string, name = 'latency.hlog', includeWarmup = false): LatencyStats[] {
   const file = parseHlog(text, name);
+  const warm = includeWarmup ? null : warmupInterval(file);
   const nsPerUnit = NS_PER_UNIT[file.valueUnit ?? 'ns'] ?? 1;
   const tags = hlogTags(file);
   const ordered = [
@@ -283,7 +288,8 @@ export function latencyFromHlog(text: string, name = 'latency.hlog'): LatencySta
   ];
   const out: LatencyStats[] = [];
   for (const tag of ordered) {
-    const h = mergeTag(file, tag);
+    let h = warm === null ? null : mergeTag(file, tag, warm.endSec);
+    if (h === null || h.totalCount === 0) h = mergeTag(file, tag);
     if (h === null) continue;
     const empty = h.totalCount === 0;
     const at = (p: number): number => (empty ? 0 : h.getValueAtPercentile(p) * nsPerUnit);
@@ -464,6 +470,8 @@ export function computePerformance(journal: readonly JournalEntry[], hlogText?: 
   else {
     try {
       latency = latencyFromHlog(hlogText);
+      const warm = warmupInterval(parseHlog(hlogText, 'latency.hlog'));
+      if (warm !== null) latencyNote = `warm-up excluded: the first interval (${Number((warm.endSec - warm.startSec).toFixed(3))} s from the start of the log)`;
     } catch (err) {
       latencyNote = `latency.hlog unreadable: ${(err as Error).message}`;
     }

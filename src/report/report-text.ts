@@ -66,19 +66,12 @@ function kv(pairs: Array<[string, string]>): string[] {
   return pairs.map(([k, v]) => `  ${(k + ':').padEnd(w + 1)} ${v}`);
 }
 
-export function formatReportText(p: Performance): string {
-  const out: string[] = [];
-  const when = p.startWallMs !== null ? new Date(p.startWallMs).toISOString() : 'unknown start';
-  out.push(`run ${p.runId ?? '(unknown)'}  mode ${p.mode ?? '?'}  started ${when}`);
-  if (p.symbols.length > 0 || p.venues.length > 0) out.push(`symbols ${p.symbols.join(',') || '-'}  venues ${p.venues.join(',') || '-'}`);
-  out.push(`duration ${formatDuration(p.durationNs)} (${p.durationSource}); ended: ${p.endReason ?? 'no run_end'}`);
-  for (const w of p.warnings) out.push(`warning: ${w}`);
-
+/** The PnL breakdown as label/value rows (text and HTML reports). */
+export function pnlRows(p: Performance): Array<[string, string]> {
   const q = quoteAssetOf(p.symbols);
   const pn = p.pnl;
-  out.push('', `strategy pnl (${q})`);
   const fees = pn.feesByAsset.map((f) => `${f.asset} ${formatNumber(f.amount, f.asset === q ? 2 : 8)}${f.quote === null ? ' (not converted)' : f.asset === q ? '' : ` = ${formatAmount(f.quote, q)}`}`).join('; ');
-  out.push(...kv([
+  return [
     ['arbitrage pnl', `${formatAmount(pn.arbitrage, q)}  (matched quantity × (sell − buy price), per round)`],
     ['legging pnl', `${formatAmount(pn.legging, q)}  (unmatched legs, hedges and unwinds)`],
     ['fees', `${formatAmount(-pn.fees, q)}${fees !== '' ? `  (${fees})` : ''}`],
@@ -86,12 +79,15 @@ export function formatReportText(p: Performance): string {
     ['inventory pnl', `${formatAmount(pn.inventory, q)}  (holdings marked to market: total − strategy)`],
     ['total pnl', `${formatAmount(pn.total, q)}  (end equity − start equity)`],
     ['pnl vs hold', `${formatAmount(pn.vsHold, q)}  (end equity − starting balances at the last marks${pn.holdEquity === null ? '; no marks in the journal' : ''})`],
-  ]));
+  ];
+}
 
+/** Ratio rows: label, on strategy PnL over capital, on total equity. */
+export function ratioRows(p: Performance): string[][] {
+  const q = quoteAssetOf(p.symbols);
   const sr = p.strategyRatios;
   const er = p.equityRatios;
-  out.push('', 'returns');
-  out.push(...table(['', 'strategy pnl / capital', 'total equity'], [
+  return [
     ['capital, start equity', formatAmount(sr.capital, q), formatAmount(er.capital, q)],
     ['end', formatAmount(sr.capital === null ? null : sr.capital + (sr.pnl ?? 0), q),
       `${formatAmount(p.endEquity, q)}${p.endEquitySource === 'run_end' ? '' : ` (${p.endEquitySource})`}`],
@@ -101,10 +97,32 @@ export function formatReportText(p: Performance): string {
     ['sortino ratio', formatNumber(sr.sortino, 3), formatNumber(er.sortino, 3)],
     ['max drawdown', `${formatPct(sr.maxDrawdown, 4)} (${formatAmount(sr.maxDrawdownQuote, q)})`, `${formatPct(er.maxDrawdown, 4)} (${formatAmount(er.maxDrawdownQuote, q)})`],
     ['calmar ratio', formatNumber(sr.calmar, 3), formatNumber(er.calmar, 3)],
-  ]).map((l) => `  ${l}`));
+  ];
+}
+
+/** Why some ratios are n/a, once each. */
+export function ratioNotes(p: Performance): string[] {
+  const sr = p.strategyRatios;
+  const er = p.equityRatios;
+  return [...new Set([sr.annualizedNote, sr.ratioNote, er.annualizedNote, er.ratioNote].filter((x): x is string => x !== null))];
+}
+
+export function formatReportText(p: Performance): string {
+  const out: string[] = [];
+  const when = p.startWallMs !== null ? new Date(p.startWallMs).toISOString() : 'unknown start';
+  out.push(`run ${p.runId ?? '(unknown)'}  mode ${p.mode ?? '?'}  started ${when}`);
+  if (p.symbols.length > 0 || p.venues.length > 0) out.push(`symbols ${p.symbols.join(',') || '-'}  venues ${p.venues.join(',') || '-'}`);
+  out.push(`duration ${formatDuration(p.durationNs)} (${p.durationSource}); ended: ${p.endReason ?? 'no run_end'}`);
+  for (const w of p.warnings) out.push(`warning: ${w}`);
+
+  const q = quoteAssetOf(p.symbols);
+  out.push('', `strategy pnl (${q})`);
+  out.push(...kv(pnlRows(p)));
+  out.push('', 'returns');
+  out.push(...table(['', 'strategy pnl / capital', 'total equity'], ratioRows(p)).map((l) => `  ${l}`));
+  const sr = p.strategyRatios;
   out.push(`  over ${formatDuration(p.durationNs)}; ratios on ${ratioBasis(sr)}; drawdown = (running peak − equity) / start equity`);
-  const notes = new Set([sr.annualizedNote, sr.ratioNote, er.annualizedNote, er.ratioNote].filter((x): x is string => x !== null));
-  for (const n of notes) out.push(`  n/a: ${n}`);
+  for (const n of ratioNotes(p)) out.push(`  n/a: ${n}`);
 
   const r = p.rounds;
   out.push('', 'rounds');
@@ -132,6 +150,7 @@ export function formatReportText(p: Performance): string {
   out.push('', 'latency');
   if (p.latency.length === 0) out.push(`  ${p.latencyNote ?? 'no histograms'}`);
   else {
+    if (p.latencyNote !== null) out.push(`  ${p.latencyNote}`);
     const rows = p.latency.map((l) => [l.hop, formatNs(l.p50Ns), formatNs(l.p90Ns), formatNs(l.p99Ns), formatNs(l.p999Ns), formatNs(l.maxNs), String(l.count)]);
     out.push(...table(['hop', 'p50', 'p90', 'p99', 'p99.9', 'max', 'count'], rows).map((l) => `  ${l}`));
   }
