@@ -15,8 +15,8 @@ import { WorkerRuntime, flatCounters } from './worker-runtime.js';
 import { monoNs } from '../core/clock.js';
 
 const d = workerData as StrategyWorkerData;
-/** Paper/live: an equity entry (and the spreads) every 5 s of the run, and after each closed round. */
-const EQUITY_EVERY_NS = 5e9;
+/** Paper/live: an equity entry (and the spreads) every 2 s of the run, and after each closed round. */
+const EQUITY_EVERY_NS = 2e9;
 const rt = await WorkerRuntime.create(d.actor, d.histogramIntervalMs);
 const symbols = d.symbols;
 

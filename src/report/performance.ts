@@ -422,6 +422,10 @@ export function computePerformance(journal: readonly JournalEntry[], hlogText?: 
         o.filledQty = Number.isNaN(cum) ? o.filledQty + lastQty : Math.max(o.filledQty, cum);
         break;
       }
+      case 'warning':
+        // written by the run itself (e.g. the backtest's feed model): shown with the report's warnings
+        warnings.push(str(e.message) ?? `warning entry: ${JSON.stringify(e)}`);
+        break;
       case 'risk': {
         const rule = str(e.rule) ?? 'unknown';
         const action = str(e.action) ?? 'unknown';
