@@ -7,6 +7,7 @@ import { RingConsumer, RingProducer } from '../core/ring.js';
 import { ArbitrageStrategy } from '../strategy/arbitrage.js';
 import { warmUpStrategy } from '../strategy/warmup.js';
 import { intentEntry, strategyEventEntry } from '../report/journal-entries.js';
+import { EquitySampler } from '../report/equity-entries.js';
 import type { SupervisorMessage } from './messages.js';
 import type { StrategyWorkerData } from './wiring.js';
 import { RingOrderSink, StrategyAgent } from './strategy-agent.js';
@@ -14,6 +15,8 @@ import { WorkerRuntime, flatCounters } from './worker-runtime.js';
 import { monoNs } from '../core/clock.js';
 
 const d = workerData as StrategyWorkerData;
+/** Paper/live: an equity entry (and the spreads) every 2 s of the run, and after each closed round. */
+const EQUITY_EVERY_NS = 2e9;
 const rt = await WorkerRuntime.create(d.actor, d.histogramIntervalMs);
 const symbols = d.symbols;
 
@@ -35,8 +38,11 @@ const strategy = new ArbitrageStrategy(d.config, d.filters, d.balances, {
     else if (e.type === 'halt') rt.log('error', `entries halted: ${e.kind}`, { reason: e.reason });
     else if (e.type === 'resume') rt.log('warn', `halt lifted: ${e.kinds.join(', ')}`, { reason: e.reason, remaining: e.remaining });
     else if (e.type === 'rebalance_needed') rt.log('warn', 'rebalance needed', { venue: e.venue, asset: e.asset, symbol: e.symbol, amount: e.amount });
+    if (e.type === 'round_closed') equity.now(e.nowNs);
   },
 });
+// equity + spread entries, the same writer as the backtest's (docs/report.md)
+const equity = new EquitySampler(strategy, symbols, EQUITY_EVERY_NS, (e) => rt.journal(e));
 const agent = new StrategyAgent(d.feedRings.map((r) => new RingConsumer(r)), new RingConsumer(d.reportRing), strategy, rt.hist);
 sink = new RingOrderSink(intentRing, rt.hist, agent.counters,
   (orderId, pairId, venue, symbol, side, price, qty, role, decisionNs, tickRecvNs) =>
@@ -70,6 +76,7 @@ parentPort!.on('message', (m: SupervisorMessage) => {
 
 function loop(): void {
   const running = runner.runSlice(20);
+  equity.poll(monoNs());
   rt.tick(snapshotCounters);
   if (running) setImmediate(loop);
   else {

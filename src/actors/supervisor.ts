@@ -308,11 +308,9 @@ export class Supervisor {
   }
 
   private onStrategyStats(c: Record<string, number>): void {
-    // Equity marks start once both venues price every symbol (before that, mid is unknown).
+    // The strategy worker journals the full `equity` and `spread` entries itself (the backtest's
+    // writer, src/report/equity-entries.ts); this only notes when every book is priced.
     if (!this.startEquityWritten && c.equity !== undefined && this.allBooksPriced()) this.startEquityWritten = true;
-    if (this.startEquityWritten) {
-      this.journal.append('equity', { equity: c.equity, drawdown: c.drawdown, realized_pnl: c.realized_pnl, fees: c.fees });
-    }
   }
 
   private allBooksPriced(): boolean {

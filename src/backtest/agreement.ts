@@ -159,6 +159,46 @@ export interface AgreementReport {
   /** The first few of each kind of disagreement, for a look at why. */
   missed: RoundBrief[];
   extra: RoundBrief[];
+  /** Every disagreement counted by its likely cause (see DisagreementCause). */
+  causes: { missed: Record<string, number>; extra: Record<string, number> };
+}
+
+/**
+ * Why a round of one side has no partner on the other, judged from the nearest rounds there:
+ *   quantity     a round of the same direction within the time tolerance, but its qty disagrees
+ *   timing       the nearest round of the same direction is within 10× the tolerance: the same
+ *                opportunity, decided earlier or later (latency model, timer, book timing)
+ *   direction    a round of the other direction within the tolerance (the spread sign differs)
+ *   not_seen     none of those: one side traded an edge the other never saw (data, fill or
+ *                inventory state, risk rules)
+ */
+export type DisagreementCause = 'quantity' | 'timing' | 'direction' | 'not_seen';
+
+function causeOf(r: OpenedRound, other: readonly OpenedRound[], tol: number, qtyTol: number | undefined): DisagreementCause {
+  let sameNear = Infinity;
+  let qtyOff = false;
+  let otherDir = false;
+  for (const o of other) {
+    const d = Math.abs(o.ms - r.ms);
+    if (o.symbol !== r.symbol) continue;
+    if (o.buyVenue === r.buyVenue && o.sellVenue === r.sellVenue) {
+      if (d < sameNear) sameNear = d;
+      if (d <= tol && !qtyAgrees(r.qty, o.qty, qtyTol)) qtyOff = true;
+    } else if (d <= tol) otherDir = true;
+  }
+  if (qtyOff) return 'quantity';
+  if (sameNear <= 10 * Math.max(tol, 1)) return 'timing';
+  if (otherDir) return 'direction';
+  return 'not_seen';
+}
+
+function countCauses(list: readonly OpenedRound[], other: readonly OpenedRound[], tol: number, qtyTol: number | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of list) {
+    const c = causeOf(r, other, tol, qtyTol);
+    out[c] = (out[c] ?? 0) + 1;
+  }
+  return out;
 }
 
 function keyOf(r: OpenedRound): string {
@@ -266,6 +306,10 @@ export function matchRounds(session: readonly OpenedRound[], backtest: readonly 
     by_direction: byDirection,
     missed: missed.slice(0, LIST_LIMIT).map(brief),
     extra: extra.slice(0, LIST_LIMIT).map(brief),
+    causes: {
+      missed: countCauses(missed, inWindow, tol, opts.qtyTolerance),
+      extra: countCauses(extra, session, tol, opts.qtyTolerance),
+    },
   };
   return { report, matches };
 }
@@ -351,6 +395,9 @@ export function formatAgreement(r: AgreementReport): string {
     `  extra in backtest    ${r.extra_backtest_rounds}`,
     `  tolerance            ${r.tolerance_ms} ms (${r.tolerance_source})` + (r.qty_tolerance !== null ? `, qty ±${r.qty_tolerance * 100} %` : ''),
   ];
+  const causes = (c: Record<string, number>): string => Object.entries(c).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || '-';
+  lines.push(`  missed, by cause     ${causes(r.causes.missed)}`);
+  lines.push(`  extra, by cause      ${causes(r.causes.extra)}`);
   const o = r.offset_ms;
   if (o !== null) {
     lines.push(`  offset backtest-session, ms: mean ${o.mean}  min ${o.min}  p50 ${o.p50}  p90 ${o.p90}  p99 ${o.p99}  max ${o.max}`);

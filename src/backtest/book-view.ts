@@ -1,6 +1,7 @@
 /**
- * The backtest's books as the fill simulator sees them (execution/book-view.ts BookView):
- * per (venue, symbol) the latest top of book (bookTicker / orderbook.1) and, in depth mode,
+ * The backtest's venue-side books, as arriving orders meet them (execution/book-view.ts
+ * BookView): per (venue, symbol) the latest top of book (bookTicker / orderbook.1) at venue
+ * time and, in depth mode,
  * the depth book kept by the venue's own book sync. The top-of-book stream is faster than the
  * depth stream (the depth one is batched every 20-100 ms), so level 0 is the latest touch and
  * depth levels at or through it are taken as already consumed.

@@ -1,33 +1,42 @@
 /**
- * The backtest engine: one thread, one simulated clock, events in local-receive-time order
- * (HFTBacktest's event-driven model). It drives the very ArbitrageStrategy the strategy worker
- * runs and the very DryRunExecutor the paper executor runs:
+ * The backtest engine: one thread, one simulated clock (HFTBacktest's event-driven model, with
+ * its two books per venue). It drives the very ArbitrageStrategy the strategy worker runs and
+ * the very DryRunExecutor the paper executor runs.
  *
- *   for each market event at local time T (already merged across venues by the caller):
- *     1. everything scheduled before or at T happens first, in time order: the executor's
- *        order arrivals (filled against the books as they stand, i.e. before this event),
- *        its reports (to the strategy and the journal), and strategy timer ticks
- *     2. the event is parsed by the venue's own frame parser and applied to the venue's own
- *        book sync; a change of the touch becomes strategy.onQuote(..., nowNs = T)
- *     3. orders the strategy sends go to the executor at T (entry latency, then the fill)
+ * Two times per market update (docs/backtest.md, "Two books"):
+ *   venue time V  the exchange's own time (the frame's E/ts), when the update happens at the
+ *                 venue: the venue-side book (BacktestBooks) changes at V, and orders that
+ *                 arrive at the venue meet that book. Data without exchange times falls back
+ *                 to the recorded receive time (counted, and warned about in the journal).
+ *   local time L  the recorded receive time + the configured extra feed latency of the venue:
+ *                 the strategy sees the update at L (strategy.onQuote(..., nowNs = L)).
+ *
+ *   for each market event (the caller feeds them in recorded-receive-time order):
+ *     1. everything scheduled before or at V happens first, in time order: the executor's
+ *        order arrivals (filled against the venue-side book as it stands), its reports, strategy
+ *        timer ticks and local deliveries of earlier updates
+ *     2. the event is parsed by the venue's own frame parser and applied to the venue-side book
+ *        (depth through the venue's own book sync); the liquidity memory checks it
+ *     3. a change of the touch is queued for the strategy at L (delivered at once when L = V)
+ *     4. orders the strategy sends go to the executor at L (entry latency, then the fill)
  *
  * Nothing here reads a clock or draws an unseeded random number, so the same events and
  * options give the same journal bit for bit. Times are ns since `wallStartMs` (the start
  * date's 00:00 UTC); the journal's `t` is the matching simulated wall time.
  */
 import {
-  SIDE_BUY, ST_ACKED, VENUE_BINANCE, VENUE_BYBIT, VENUE_COUNT, VENUE_NAMES,
+  D_LEVEL_WORDS, D_LEVELS, SIDE_BUY, ST_ACKED, VENUE_BINANCE, VENUE_BYBIT, VENUE_COUNT, VENUE_NAMES,
 } from '../core/records.js';
 import { SymbolTable } from '../core/symbols.js';
 import { DryRunExecutor } from '../execution/dry-run-executor.js';
 import type { LatencyModel } from '../execution/latency-model.js';
 import type { StartingBalance } from '../execution/dry-run-balances.js';
 import type { ReportSink } from '../execution/report-sink.js';
+import { equityEntry, spreadEntries } from '../report/equity-entries.js';
 import { intentEntry, reportEntry, strategyEventEntry } from '../report/journal-entries.js';
 import { ArbitrageStrategy } from '../strategy/arbitrage.js';
 import type { ArbitrageConfig, VenueBalances, VenueFilters } from '../strategy/config.js';
 import type { OrderSink, StrategyEvent, StrategyEvents } from '../strategy/events.js';
-import { edgeBps } from '../strategy/spread.js';
 import { BinanceFrameParser } from '../venues/binance/frame-parser.js';
 import { BINANCE_SPOT, BinanceBookSync } from '../venues/binance/book-sync.js';
 import { parseBinanceDepthSnapshot } from '../venues/binance/rest.js';
@@ -36,6 +45,7 @@ import { BybitBookSync } from '../venues/bybit/book-sync.js';
 import { MSG_DEPTH_DELTA, MSG_DEPTH_SNAPSHOT, MSG_QUOTE, ParsedFrame } from '../venues/parsed-frame.js';
 import { BacktestBooks } from './book-view.js';
 import type { JournalLineSink } from './journal-writer.js';
+import { LocalFeedQueue } from './local-feed.js';
 
 export type BookMode = 'top' | 'depth';
 
@@ -61,6 +71,15 @@ export interface EngineOptions {
   fillRatio?: number;
   /** Observed latencies (for latency.hlog): called with (tag, ns). */
   onLatency?: (tag: number, ns: number) => void;
+  /**
+   * Extra feed latency per venue (VENUE_* index), ns, added to the recorded receive time to
+   * give the local time the strategy sees an update at. Default 0.
+   */
+  feedLatencyNs?: readonly number[];
+  /** Consumed liquidity is forgotten this long after the last take, ns. Default 1 s. */
+  liquidityDecayNs?: number;
+  /** Market impact fraction of the fill simulator, [0, 1]. Default 0 (off). */
+  marketImpact?: number;
 }
 
 /** Tags passed to onLatency. */
@@ -83,15 +102,21 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
   resyncs = 0;
   /** Rounds opened (round_opened events), for progress lines. */
   roundsOpened = 0;
+  /** Per venue: market events seen, and those without an exchange time (venue side at receive time). */
+  readonly venueEvents: Float64Array;
+  readonly noExchTime: Float64Array;
+  /** Per venue: events whose exchange time was before the engine's clock (applied late), by more than 1 ms. */
+  readonly lateVenueEvents: Float64Array;
+  /** Per venue: the largest (receive time − exchange time) seen, ns. */
+  readonly maxFeedLagNs: Float64Array;
 
   private readonly nSym: number;
-  private readonly journal: JournalLineSink;
+  private journal: JournalLineSink;
   private readonly wallStartMs: number;
   private readonly timerStepNs: number;
   private readonly equityEveryNs: number;
   private nextTimerNs: number;
   private nextEquityNs: number;
-  private equityStarted = false;
   private readonly depthMode: boolean;
   private readonly binParser: BinanceFrameParser;
   private readonly bybParser: BybitFrameParser;
@@ -100,9 +125,9 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
   private readonly binSync: BinanceBookSync[];
   private readonly bybSync: BybitBookSync[];
   private readonly onLatency: ((tag: number, ns: number) => void) | null;
-  private readonly takerFee: Float64Array;
-  private readonly slippage: number;
-  private readonly minSpreadBps: number;
+  private readonly feedNs: Float64Array;
+  private readonly local: LocalFeedQueue[];
+  private readonly memScratch: Float64Array;
 
   constructor(o: EngineOptions) {
     const symbols = o.config.strategy.symbols.map((s) => s.toUpperCase());
@@ -120,9 +145,6 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     const levels = o.depthLevels ?? 20;
     this.books = new BacktestBooks(VENUE_COUNT, this.nSym, levels);
     const c = this.strategy.config;
-    this.takerFee = Float64Array.from(c.takerFee);
-    this.slippage = c.slippage;
-    this.minSpreadBps = c.minSpreadBps;
     const start: StartingBalance[] = [];
     for (let v = 0; v < VENUE_COUNT; v++) {
       const b = o.balances[VENUE_NAMES[v]!]!;
@@ -147,6 +169,21 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     this.bybParser = new BybitFrameParser(this.symbols, 0, this.bybFrame);
     this.binSync = [];
     this.bybSync = [];
+    this.venueEvents = new Float64Array(VENUE_COUNT);
+    this.noExchTime = new Float64Array(VENUE_COUNT);
+    this.lateVenueEvents = new Float64Array(VENUE_COUNT);
+    this.maxFeedLagNs = new Float64Array(VENUE_COUNT);
+    this.feedNs = new Float64Array(VENUE_COUNT);
+    this.local = [];
+    for (let v = 0; v < VENUE_COUNT; v++) {
+      const f = o.feedLatencyNs?.[v] ?? 0;
+      if (!(f >= 0) || !Number.isFinite(f)) throw new EngineError(`feed latency of ${VENUE_NAMES[v]} must be a finite number >= 0 ns, got ${f}`);
+      this.feedNs[v] = f;
+      this.local.push(new LocalFeedQueue());
+    }
+    this.executor.fills.decayNs = o.liquidityDecayNs ?? this.executor.fills.decayNs;
+    this.executor.fills.impact = o.marketImpact ?? 0;
+    this.memScratch = new Float64Array(D_LEVELS + D_LEVEL_WORDS * (levels + 1));
     for (let s = 0; s < this.nSym; s++) {
       const bs = new BinanceBookSync(BINANCE_SPOT, { bookCapacity: 1024 });
       const ys = new BybitBookSync({ bookCapacity: 1024 });
@@ -164,32 +201,113 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     return this.wallStartMs + Math.floor(ns / 1e6);
   }
 
-  /** The journal's first line. */
+  /**
+   * The journal's first line. Written once the starting balances can be valued (every held
+   * symbol priced, i.e. after the first quotes), so it carries `start_equity`; stamped at the
+   * run's start (ns 0) all the same. Anything journaled before that writes it first, with
+   * start_equity as valued then (null if it cannot be).
+   */
   start(runId: string, configForJournal: Record<string, unknown>, balances: VenueBalances, extra: Record<string, unknown> = {}): void {
-    this.journal.append('run_start', {
+    this.pendingStart = {
       mode: 'backtest', run_id: runId, symbols: this.symbols.names, venues: [...VENUE_NAMES], balances,
       config: configForJournal, ...extra,
-    }, 0, this.wallStartMs);
+    };
+    const inner = this.journal;
+    this.journal = {
+      append: (type, fields, ns, t) => {
+        // nothing has filled before the first entry (an intent comes before its fills): the
+        // starting balances at the current marks
+        if (this.pendingStart !== null) this.flushStart(this.strategy.equity());
+        inner.append(type, fields, ns, t);
+      },
+    };
+    this.innerJournal = inner;
+  }
+
+  private pendingStart: Record<string, unknown> | null = null;
+  private innerJournal: JournalLineSink | null = null;
+
+  private flushStart(equity: number): void {
+    const f = this.pendingStart!;
+    this.pendingStart = null;
+    this.innerJournal!.append('run_start', { ...f, start_equity: Number.isNaN(equity) ? null : equity }, 0, this.wallStartMs);
+    this.journal = this.innerJournal!;
   }
 
   // ---- the clock ------------------------------------------------------------------------
 
-  /** Runs everything scheduled up to and including `t`, in time order, then sets now = t. */
+  /**
+   * Runs everything scheduled up to and including `t`, in time order, then sets now = t. At
+   * equal times: executor events, then local deliveries, then the timer.
+   */
   advanceTo(t: number): void {
     const ex = this.executor;
+    const q0 = this.local[0]!;
+    const q1 = this.local[1]!;
     for (;;) {
       const due = ex.nextDueNs();
       const timer = this.nextTimerNs;
-      if (due <= timer) {
+      const l0 = q0.headNs();
+      const l1 = q1.headNs();
+      const loc = l0 <= l1 ? l0 : l1;
+      if (due <= timer && due <= loc) {
         if (due > t) break;
         this.nowNs = due;
         ex.poll(due, this.books, this);
+      } else if (loc <= timer) {
+        if (loc > t) break;
+        this.deliver(l0 <= l1 ? 0 : 1, loc);
       } else {
         if (timer > t) break;
         this.tick(timer);
       }
     }
     if (t > this.nowNs) this.nowNs = t;
+  }
+
+  /** The head update of a venue's local FIFO reaches the strategy at `l`. */
+  private deliver(venue: number, l: number): void {
+    const q = this.local[venue]!;
+    this.nowNs = l;
+    const s = q.peek(1);
+    const exchMs = q.peek(2);
+    const bp = q.peek(3);
+    const bs = q.peek(4);
+    const ap = q.peek(5);
+    const as = q.peek(6);
+    q.pop();
+    this.toStrategy(venue, s, l, exchMs, bp, bs, ap, as);
+  }
+
+  /** Updates on their way to the strategy (local FIFOs). */
+  get inFlightQuotes(): number {
+    return this.local[0]!.length + this.local[1]!.length;
+  }
+
+  /**
+   * Venue time of an update received at `t` with exchange time `exchMs` (0 = none): the exchange
+   * time on the sim clock, never after the receipt; the receive time when there is none.
+   */
+  private venueTime(venue: number, t: number, exchMs: number): number {
+    this.venueEvents[venue]++;
+    if (!(exchMs > 0)) {
+      this.noExchTime[venue]++;
+      return t;
+    }
+    const v = (exchMs - this.wallStartMs) * 1e6;
+    if (v >= t) return t;
+    const lag = t - v;
+    if (lag > this.maxFeedLagNs[venue]!) this.maxFeedLagNs[venue] = lag;
+    return v;
+  }
+
+  /** Moves the clock to venue time v (never backwards: an earlier v is applied now, counted). */
+  private toVenueTime(venue: number, v: number): void {
+    if (v < this.nowNs) {
+      if (this.nowNs - v > 1e6) this.lateVenueEvents[venue]++;
+      v = this.nowNs;
+    }
+    this.advanceTo(v);
   }
 
   private tick(timer: number): void {
@@ -203,7 +321,10 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     // Idle (nothing in flight): one tick per quiet gap is enough; jump to the last grid
     // point before the next thing that can happen.
     if (this.strategy.liveOrders === 0 && this.strategy.openRounds() === 0 && this.executor.pending === 0) {
-      const bound = this.nextEquityNs;
+      const l0 = this.local[0]!.headNs();
+      const l1 = this.local[1]!.headNs();
+      const loc = l0 <= l1 ? l0 : l1;
+      const bound = this.nextEquityNs < loc ? this.nextEquityNs : loc;
       if (next < bound && this.pendingEventNs > next) {
         const target = this.pendingEventNs < bound ? this.pendingEventNs : bound;
         const grid = Math.floor(target / this.timerStepNs) * this.timerStepNs;
@@ -218,10 +339,9 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
 
   // ---- market events ------------------------------------------------------------------------
 
-  /** One venue frame received at local time t (ns). */
+  /** One venue frame recorded as received at t (ns; the extra feed latency is the engine's to add). */
   onFrame(venue: number, t: number, buf: Buffer, len: number): void {
     this.pendingEventNs = t;
-    this.advanceTo(t);
     this.events++;
     if (venue === VENUE_BINANCE) this.binanceFrame(t, buf, len);
     else this.bybitFrame(t, buf, len);
@@ -230,7 +350,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
   /** A REST depth snapshot line (Binance) received at t. */
   onSnapshot(venue: number, symbol: number, t: number, text: string): void {
     this.pendingEventNs = t;
-    this.advanceTo(t);
+    this.toVenueTime(venue, t);
     this.events++;
     if (venue !== VENUE_BINANCE || symbol < 0) return;
     const snap = parseBinanceDepthSnapshot(text);
@@ -243,7 +363,6 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
   /** A decoded top of book (also the pre-decoded path of the benchmark). */
   onTopOfBook(venue: number, symbol: number, t: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number): void {
     this.pendingEventNs = t;
-    this.advanceTo(t);
     this.events++;
     this.quote(venue, symbol, t, exchMs, bidPx, bidSz, askPx, askSz);
   }
@@ -255,11 +374,13 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
       this.quote(VENUE_BINANCE, f.symbolId, t, f.exchMs, f.bidPx, f.bidSz, f.askPx, f.askSz);
     } else if (msg === MSG_DEPTH_DELTA) {
       if (!this.depthMode) return;
+      this.toVenueTime(VENUE_BINANCE, this.venueTime(VENUE_BINANCE, t, f.exchMs));
       const sync = this.binSync[f.symbolId]!;
       const r = sync.onDiff(f);
       if (r >= 3 && r !== 7) this.resyncs++;
       this.depthChanged(VENUE_BINANCE, f.symbolId, sync.usable);
     } else {
+      this.advanceTo(t);
       this.frameErrors++;
     }
   }
@@ -271,11 +392,13 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
       this.quote(VENUE_BYBIT, f.symbolId, t, f.exchMs, f.bidPx, f.bidSz, f.askPx, f.askSz);
     } else if (msg === MSG_DEPTH_DELTA || msg === MSG_DEPTH_SNAPSHOT) {
       if (!this.depthMode) return;
+      this.toVenueTime(VENUE_BYBIT, this.venueTime(VENUE_BYBIT, t, f.exchMs));
       const sync = this.bybSync[f.symbolId]!;
       const r = sync.onDiff(f);
       if (r >= 3 && r !== 7) this.resyncs++;
       this.depthChanged(VENUE_BYBIT, f.symbolId, sync.usable);
     } else {
+      this.advanceTo(t);
       this.frameErrors++;
     }
   }
@@ -284,19 +407,47 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     const i = venue * this.nSym + symbol;
     this.books.depthUsable[i] = usable ? 1 : 0;
     this.books.version[i]++;
+    this.books.recvNs[i] = this.nowNs;
+    this.checkMemory(venue, symbol);
   }
 
+  /** The venue-side book of (venue, symbol) changed: the liquidity memory looks at it. */
+  private checkMemory(venue: number, symbol: number): void {
+    const fills = this.executor.fills;
+    if (fills.remembered(venue, symbol) === 0) return;
+    const n = this.books.readLevels(venue, symbol, this.memScratch);
+    fills.observe(venue, symbol, this.memScratch, n, this.nowNs);
+  }
+
+  /**
+   * A top-of-book update received at t: the venue-side book changes at its venue time, the
+   * strategy sees it at t + the venue's extra feed latency.
+   */
   private quote(venue: number, symbol: number, t: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number): void {
+    this.toVenueTime(venue, this.venueTime(venue, t, exchMs));
     const b = this.books;
     const i = venue * this.nSym + symbol;
     b.bidPx[i] = bidPx;
     b.bidSz[i] = bidSz;
     b.askPx[i] = askPx;
     b.askSz[i] = askSz;
-    b.recvNs[i] = t;
+    b.recvNs[i] = this.nowNs;
     b.version[i]++;
     this.quotes++;
-    this.strategy.onQuote(venue, symbol, bidPx, bidSz, askPx, askSz, true, exchMs, t, t);
+    this.checkMemory(venue, symbol);
+    const l = t + this.feedNs[venue]!;
+    const q = this.local[venue]!;
+    if (l <= this.nowNs && q.length === 0) this.toStrategy(venue, symbol, this.nowNs, exchMs, bidPx, bidSz, askPx, askSz);
+    else q.push(l, symbol, exchMs, bidPx, bidSz, askPx, askSz);
+  }
+
+  /** The strategy's (local) view of a top of book, at local time l. */
+  private toStrategy(venue: number, symbol: number, l: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number): void {
+    this.strategy.onQuote(venue, symbol, bidPx, bidSz, askPx, askSz, true, exchMs, l, l);
+    if (this.pendingStart !== null) {
+      const eq = this.strategy.equity();
+      if (!Number.isNaN(eq)) this.flushStart(eq);
+    }
   }
 
   // ---- the strategy's order sink ------------------------------------------------------------
@@ -339,40 +490,33 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
   // ---- equity and spreads ---------------------------------------------------------------------
 
   private writeEquity(ns: number): void {
-    const s = this.strategy;
-    const equity = s.equity();
-    if (Number.isNaN(equity)) return;
-    const dd = s.drawdown; // read only: the strategy updates it on fills and ticks
-    const exposure: Record<string, number> = {};
-    for (let k = 0; k < this.nSym; k++) exposure[this.symbols.names[k]!] = s.positions.netExposure(k);
-    const balances: Record<string, { quote: number; base: Record<string, number> }> = {};
-    for (let v = 0; v < VENUE_COUNT; v++) {
-      const base: Record<string, number> = {};
-      for (let k = 0; k < this.nSym; k++) base[this.symbols.names[k]!] = s.positions.base(v, k);
-      balances[VENUE_NAMES[v]!] = { quote: s.positions.quote(v), base };
-    }
-    const peak = dd.peakEquity > equity ? dd.peakEquity : equity;
-    const drawdown = dd.startEquity > 0 ? (peak - equity) / dd.startEquity : 0;
+    const e = equityEntry(this.strategy, this.symbols.names, ns);
+    if (e === null) return;
     const wall = this.wallOf(ns);
-    this.journal.append('equity', { equity, exposure, drawdown, balances }, ns, wall);
-    if (!this.equityStarted) this.equityStarted = true;
-    this.writeSpreads(ns, wall);
+    this.journal.append('equity', e, ns, wall);
+    for (const sp of spreadEntries(this.strategy, this.symbols.names, ns)) this.journal.append('spread', sp, ns, wall);
   }
 
-  private writeSpreads(ns: number, wall: number): void {
-    const b = this.books;
-    const fa = this.takerFee[VENUE_BINANCE]!;
-    const fb = this.takerFee[VENUE_BYBIT]!;
-    for (let s = 0; s < this.nSym; s++) {
-      const ia = VENUE_BINANCE * this.nSym + s;
-      const ib = VENUE_BYBIT * this.nSym + s;
-      if (!(b.askPx[ia]! > 0 && b.bidPx[ia]! > 0 && b.askPx[ib]! > 0 && b.bidPx[ib]! > 0)) continue;
-      this.journal.append('spread', {
-        symbol: this.symbols.names[s],
-        ab_bps: edgeBps(b.askPx[ia]!, b.bidPx[ib]!, fa, fb, this.slippage),
-        ba_bps: edgeBps(b.askPx[ib]!, b.bidPx[ia]!, fb, fa, this.slippage),
-        threshold_bps: this.minSpreadBps,
-      }, ns, wall);
+  /** One `warning` entry per venue whose data weakens the fill model (docs/backtest.md). */
+  private writeFeedWarnings(): void {
+    const wall = this.wallOf(this.nowNs);
+    for (let v = 0; v < VENUE_COUNT; v++) {
+      const n = this.venueEvents[v]!;
+      const none = this.noExchTime[v]!;
+      const name = VENUE_NAMES[v]!;
+      if (none > 0) {
+        this.journal.append('warning', {
+          topic: 'feed_model', venue: name, events: n, no_exchange_time: none,
+          message: `${name}: ${none} of ${n} book updates carry no exchange time: its venue-side book moves at the recorded receive time, so fills there are optimistic by the real feed latency`,
+        }, this.nowNs, wall);
+      }
+      const late = this.lateVenueEvents[v]!;
+      if (late > 0) {
+        this.journal.append('warning', {
+          topic: 'feed_model', venue: name, events: n, late_venue_events: late,
+          message: `${name}: ${late} book updates had an exchange time more than 1 ms before updates of the other venue already applied: applied late at the venue side`,
+        }, this.nowNs, wall);
+      }
     }
   }
 
@@ -385,12 +529,13 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     const endNs = lastEventNs + graceNs;
     let t = lastEventNs;
     // settle what is in flight, one timer step at a time, stopping early once idle
-    while (t < endNs && (this.executor.pending > 0 || this.strategy.liveOrders > 0 || this.strategy.openRounds() > 0)) {
+    while (t < endNs && (this.executor.pending > 0 || this.strategy.liveOrders > 0 || this.strategy.openRounds() > 0 || this.inFlightQuotes > 0)) {
       t += this.timerStepNs;
       this.advanceTo(t);
     }
     if (t > this.nowNs) this.nowNs = t;
     this.writeEquity(this.nowNs);
+    this.writeFeedWarnings();
     const eq = this.strategy.equity();
     this.journal.append('run_end', { reason, end_equity: Number.isNaN(eq) ? null : eq }, this.nowNs, this.wallOf(this.nowNs));
     return eq;

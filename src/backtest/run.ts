@@ -142,29 +142,31 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const filters = o.filters ?? (simSymbolFilters(symbols) as unknown as VenueFilters);
   const balances = strategyBalances(cfg);
   const journal = new BufferedJournal(path.join(runDir, JOURNAL_FILE));
+  const feedMs = o.feedLatencyMs ?? cfg.backtest.feed_latency_ms;
+  const offsets = new Float64Array(VENUE_COUNT);
+  for (let v = 0; v < VENUE_COUNT; v++) offsets[v] = (feedMs + (o.venueOffsetMs?.[VENUE_NAMES[v]!] ?? 0)) * 1e6;
   const engine = new BacktestEngine({
     config: arbitrageConfig(cfg), filters, balances, journal, wallStartMs: startMs, book: o.book ?? 'depth',
     entryLatency: new ObservedLatency(lat.entry, (ns) => rec(1, ns)),
     responseLatency: new ObservedLatency(lat.response, (ns) => rec(2, ns)),
     equityEveryNs: (o.equityEveryMs ?? 60_000) * 1e6, timerStepNs: (o.timerStepMs ?? 10) * 1e6,
-    onLatency: (_tag, ns) => rec(0, ns),
+    onLatency: (_tag, ns) => rec(0, ns), feedLatencyNs: Array.from(offsets),
+    liquidityDecayNs: (cfg.backtest.liquidity_decay_ms ?? 1000) * 1e6, marketImpact: cfg.backtest.market_impact ?? 0,
   });
-  const feedMs = o.feedLatencyMs ?? cfg.backtest.feed_latency_ms;
-  const offsets = new Float64Array(VENUE_COUNT);
-  for (let v = 0; v < VENUE_COUNT; v++) offsets[v] = (feedMs + (o.venueOffsetMs?.[VENUE_NAMES[v]!] ?? 0)) * 1e6;
   engine.start(runId, { strategy: cfg.strategy, risk: cfg.risk, execution: cfg.execution, fees: cfg.fees, backtest: cfg.backtest }, balances, {
+    filters,
     backtest: {
       start_date: o.startDate, end_date: o.endDate, data_dir: dataDir, book: o.book ?? 'depth', feed_latency_ms: feedMs,
       venue_offset_ms: o.venueOffsetMs ?? {}, latency: lat.source, seed,
+      liquidity_decay_ms: cfg.backtest.liquidity_decay_ms ?? 1000, market_impact: cfg.backtest.market_impact ?? 0,
+      fill_model: 'venue-side book at exchange time (receive time when the data has none); strategy at receive time + feed latency',
     },
   });
 
-  // Series k = venue * symbols.length + symbol (dataFiles order); the feed latency of its venue
-  // is added to its merge key, so venues arrive as late as a host would see them.
+  // Series k = venue * symbols.length + symbol (dataFiles order), merged by recorded receive
+  // time; the engine adds each venue's extra feed latency on the strategy's side only.
   const nSym = symbols.length;
-  const seriesOffsets = new Float64Array(series.length);
-  for (let k = 0; k < series.length; k++) seriesOffsets[k] = offsets[Math.floor(k / nSym)]!;
-  const merged = await MergedRecording.openSeries(series, { originMs: startMs, offsetsNs: seriesOffsets });
+  const merged = await MergedRecording.openSeries(series, { originMs: startMs });
   const progress = new Progress(`backtest ${o.startDate}..${o.endDate}`, totalNs, o.progress ?? false);
   let lastNs = 0;
   let counter = 0;
@@ -199,7 +201,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     writeFileSync(path.join(runDir, HLOG_FILE), formatHlog({ startTimeMs: startMs, valueUnit: 'ns', comments: ['xarb backtest: simulated order latencies'] }, intervals));
   }
   if (o.artifacts ?? true) {
-    const { loadRun, writeRunArtifacts } = await import('../cli/report-cmd.js');
+    const { loadRun, writeRunArtifacts } = await import('../report/run-artifacts.js');
     await writeRunArtifacts(await loadRun(runDir), { html: true, csv: true });
   }
   return {

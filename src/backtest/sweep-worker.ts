@@ -18,8 +18,11 @@ export default async function runPoint(t: SweepTask): Promise<SweepMetrics> {
 export function metricsOf(runDir: string, runId: string, overrides: SweepTask['overrides'], events: number): SweepMetrics {
   const { entries } = parseJournalText(readFileSync(path.join(runDir, JOURNAL_FILE), 'utf8'));
   const p = computePerformance(entries);
+  const s = p.strategyRatios;
   return {
-    runId, overrides, sharpe: p.sharpe, totalReturn: p.totalReturn, maxDrawdown: p.maxDrawdown, realizedPnl: p.realizedPnl,
-    fees: p.feesQuote, rounds: p.rounds.closed, winRate: p.winRate, events,
+    runId, overrides, strategyPnl: p.pnl.strategy, arbitragePnl: p.pnl.arbitrage, leggingPnl: p.pnl.legging, fees: p.pnl.fees,
+    inventoryPnl: p.pnl.inventory, sharpe: s.sharpe, sortino: s.sortino, totalReturn: s.totalReturn, maxDrawdown: s.maxDrawdown,
+    calmar: s.calmar, equitySharpe: p.equityRatios.sharpe, equityReturn: p.equityRatios.totalReturn,
+    rounds: p.rounds.withFill, unfilledRounds: p.rounds.unfilled, winRate: p.winRate, events,
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Parameter sweeps: a grid of config overrides, each point one full backtest on a piscina
- * worker (sweep-worker.ts, compiled to dist), ranked by Sharpe ratio.
+ * worker (sweep-worker.ts, compiled to dist), ranked by a metric (`--rank-by`, default strategy
+ * PnL; see RANK_KEYS).
  *
  *   --param min_spread_bps=5:30:5          from:to:step (inclusive)
  *   --param slippage_tolerance=0.0005,0.001 a list
@@ -84,18 +85,45 @@ export interface SweepTask {
   seed?: number;
 }
 
+/** One point's metrics: strategy PnL and its ratios (over capital), plus the total-equity ones. */
 export interface SweepMetrics {
   runId: string;
   overrides: Override[];
+  strategyPnl: number;
+  arbitragePnl: number;
+  leggingPnl: number;
+  fees: number;
+  inventoryPnl: number | null;
+  /** On strategy PnL over capital. */
   sharpe: number | null;
+  sortino: number | null;
   totalReturn: number | null;
   maxDrawdown: number | null;
-  realizedPnl: number;
-  fees: number;
+  calmar: number | null;
+  /** On total equity (moves with the price of the base asset). */
+  equitySharpe: number | null;
+  equityReturn: number | null;
+  /** Rounds with a fill, and without any. */
   rounds: number;
+  unfilledRounds: number;
   winRate: number | null;
   events: number;
 }
+
+/** `--rank-by` keys: the metric and whether higher is better. */
+export const RANK_KEYS: Record<string, { get: (m: SweepMetrics) => number | null; higherIsBetter: boolean }> = {
+  pnl: { get: (m) => m.strategyPnl, higherIsBetter: true },
+  sharpe: { get: (m) => m.sharpe, higherIsBetter: true },
+  sortino: { get: (m) => m.sortino, higherIsBetter: true },
+  return: { get: (m) => m.totalReturn, higherIsBetter: true },
+  calmar: { get: (m) => m.calmar, higherIsBetter: true },
+  drawdown: { get: (m) => m.maxDrawdown, higherIsBetter: false },
+  win_rate: { get: (m) => m.winRate, higherIsBetter: true },
+  rounds: { get: (m) => m.rounds, higherIsBetter: true },
+  equity_sharpe: { get: (m) => m.equitySharpe, higherIsBetter: true },
+  equity_return: { get: (m) => m.equityReturn, higherIsBetter: true },
+};
+export const DEFAULT_RANK_KEY = 'pnl';
 
 export interface SweepOptions {
   workers?: number;
@@ -119,36 +147,48 @@ export async function runSweep(tasks: readonly SweepTask[], o: SweepOptions = {}
   }
 }
 
-/** Best Sharpe first; n/a last; ties keep grid order. */
-export function rankBySharpe(rows: readonly SweepMetrics[]): SweepMetrics[] {
-  const idx = rows.map((r, i) => ({ r, i }));
-  idx.sort((a, b) => {
-    const sa = a.r.sharpe ?? -Infinity;
-    const sb = b.r.sharpe ?? -Infinity;
-    return sb !== sa ? (sb > sa ? 1 : -1) : a.i - b.i;
-  });
+/** Best first by RANK_KEYS[key]; n/a last; ties keep grid order. */
+export function rankBy(rows: readonly SweepMetrics[], key: string = DEFAULT_RANK_KEY): SweepMetrics[] {
+  const k = RANK_KEYS[key];
+  if (k === undefined) throw new SweepParamError(`--rank-by takes one of ${Object.keys(RANK_KEYS).join(', ')}; got "${key}"`);
+  const score = (m: SweepMetrics): number => {
+    const v = k.get(m);
+    return v === null || !Number.isFinite(v) ? -Infinity : k.higherIsBetter ? v : -v;
+  };
+  const idx = rows.map((r, i) => ({ r, i, s: score(r) }));
+  idx.sort((a, b) => (b.s !== a.s ? (b.s > a.s ? 1 : -1) : a.i - b.i));
   return idx.map((x) => x.r);
+}
+
+/** Best strategy Sharpe first (rankBy(rows, 'sharpe')). */
+export function rankBySharpe(rows: readonly SweepMetrics[]): SweepMetrics[] {
+  return rankBy(rows, 'sharpe');
 }
 
 const num = (x: number | null, d = 4): string => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
 
 export function sweepCsv(rows: readonly SweepMetrics[]): string {
   const keys = rows[0]?.overrides.map(([s, k]) => `${s}.${k}`) ?? [];
-  const head = ['rank', ...keys, 'sharpe', 'total_return', 'max_drawdown', 'realized_pnl', 'fees', 'rounds', 'win_rate', 'events', 'run_id'];
+  const head = ['rank', ...keys, 'strategy_pnl', 'arbitrage_pnl', 'legging_pnl', 'fees', 'inventory_pnl', 'sharpe', 'sortino', 'return',
+    'max_drawdown', 'calmar', 'equity_sharpe', 'equity_return', 'rounds', 'unfilled_rounds', 'win_rate', 'events', 'run_id'];
   const lines = [head.join(',')];
   rows.forEach((r, i) => {
-    lines.push([String(i + 1), ...r.overrides.map((o) => String(o[2])), num(r.sharpe, 6), num(r.totalReturn, 8), num(r.maxDrawdown, 8),
-      num(r.realizedPnl, 6), num(r.fees, 6), String(r.rounds), num(r.winRate, 6), String(r.events), r.runId].join(','));
+    lines.push([String(i + 1), ...r.overrides.map((o) => String(o[2])), num(r.strategyPnl, 6), num(r.arbitragePnl, 6), num(r.leggingPnl, 6),
+      num(r.fees, 6), num(r.inventoryPnl, 6), num(r.sharpe, 6), num(r.sortino, 6), num(r.totalReturn, 8), num(r.maxDrawdown, 8), num(r.calmar, 6),
+      num(r.equitySharpe, 6), num(r.equityReturn, 8), String(r.rounds), String(r.unfilledRounds), num(r.winRate, 6), String(r.events), r.runId].join(','));
   });
   return lines.join('\n') + '\n';
 }
 
+/** The ranked table for people: strategy PnL and its ratios first, total equity's apart. */
 export function sweepTable(rows: readonly SweepMetrics[]): string {
   const keys = rows[0]?.overrides.map(([, k]) => k) ?? [];
-  const head = ['#', ...keys, 'sharpe', 'return %', 'max dd %', 'pnl', 'rounds', 'win %'];
-  const cells = rows.map((r, i) => [String(i + 1), ...r.overrides.map((o) => String(o[2])), num(r.sharpe, 3),
+  const head = ['#', ...keys, 'strategy pnl', 'sharpe', 'return %', 'max dd %', 'rounds', 'win %', 'inventory pnl', 'equity sharpe'];
+  const money = (x: number | null): string => (x === null || !Number.isFinite(x) ? 'n/a'
+    : x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+  const cells = rows.map((r, i) => [String(i + 1), ...r.overrides.map((o) => String(o[2])), money(r.strategyPnl), num(r.sharpe, 3),
     r.totalReturn === null ? 'n/a' : (r.totalReturn * 100).toFixed(4), r.maxDrawdown === null ? 'n/a' : (r.maxDrawdown * 100).toFixed(3),
-    r.realizedPnl.toFixed(2), String(r.rounds), r.winRate === null ? 'n/a' : (r.winRate * 100).toFixed(1)]);
+    String(r.rounds), r.winRate === null ? 'n/a' : (r.winRate * 100).toFixed(1), money(r.inventoryPnl), num(r.equitySharpe, 3)]);
   const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((v, i) => v.padStart(w[i]!)).join('  ');
   return [line(head), line(w.map((n) => '-'.repeat(n))), ...cells.map(line)].join('\n');

@@ -6,6 +6,9 @@
  *   xarb hist compare A.hlog B.hlog [--tag T] [--unit ...]
  *   xarb hist plot FILE.hlog... -o out.svg [--tag T] [--unit ...] [--title TEXT]
  *
+ * `--start T` / `--end T` select the intervals that start in [T_start, T_end): T is seconds
+ * since the log's first interval (e.g. `--start 10` skips a warm-up) or an ISO 8601 time
+ * (e.g. 2026-01-05T12:00:00Z, for logs with a StartTime/BaseTime).
  * `--unit` is the unit of the values recorded in the logs. Default: the log's own
  * `#[ValueUnit: ...]` comment (xarb writes `ns`), else ns.
  * Exit codes: 0 ok, 2 usage or input error (message on stderr).
@@ -20,9 +23,10 @@ import type { PercentileRow } from '../report/percentile-table.js';
 import { renderPercentilePlot } from '../report/svg-plot.js';
 import type { PlotSeries } from '../report/svg-plot.js';
 
-const USAGE = `usage: xarb hist show FILE.hlog [--tag T] [--unit ns|us|ms|s]
-       xarb hist compare A.hlog B.hlog [--tag T] [--unit ns|us|ms|s]
-       xarb hist plot FILE.hlog... -o out.svg [--tag T] [--unit ns|us|ms|s] [--title TEXT]`;
+const USAGE = `usage: xarb hist show FILE.hlog [--tag T] [--unit ns|us|ms|s] [--start T] [--end T]
+       xarb hist compare A.hlog B.hlog [--tag T] [--unit ns|us|ms|s] [--start T] [--end T]
+       xarb hist plot FILE.hlog... -o out.svg [--tag T] [--unit ns|us|ms|s] [--title TEXT] [--start T] [--end T] [--linear]
+  T: seconds since the log's first interval, or an ISO 8601 time`;
 
 const UNTAGGED = '(untagged)';
 
@@ -38,7 +42,31 @@ interface LoadedLog {
   unitSource: string;
 }
 
-async function load(file: string, unitOption: string | undefined): Promise<LoadedLog> {
+/** An interval window: [start, end) in the log's seconds; an option is seconds since the first interval or an ISO time. */
+interface Window { start: string | undefined; end: string | undefined }
+
+function bound(v: string, first: number, name: string): number {
+  if (/^-?\d+(\.\d+)?$/.test(v.trim())) return first + Number(v);
+  const ms = Date.parse(v);
+  if (Number.isNaN(ms)) throw new UsageError(`--${name} takes seconds since the log's first interval or an ISO 8601 time, got "${v}"`);
+  return ms / 1000;
+}
+
+/** The log with only the intervals that start inside the window. */
+export function selectWindow(file: HlogFile, w: Window): HlogFile {
+  if (w.start === undefined && w.end === undefined) return file;
+  const first = Math.min(...file.intervals.map((i) => i.startSec));
+  const lo = w.start === undefined ? -Infinity : bound(w.start, first, 'start');
+  const hi = w.end === undefined ? Infinity : bound(w.end, first, 'end');
+  if (!(hi > lo)) throw new UsageError(`--end must be after --start`);
+  return { ...file, intervals: file.intervals.filter((i) => i.startSec >= lo && i.startSec < hi) };
+}
+
+function windowOf(args: ReturnType<typeof parseArgs>): Window {
+  return { start: opt(args, 'start'), end: opt(args, 'end') };
+}
+
+async function load(file: string, unitOption: string | undefined, window: Window = { start: undefined, end: undefined }): Promise<LoadedLog> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -46,7 +74,9 @@ async function load(file: string, unitOption: string | undefined): Promise<Loade
     const code = (err as NodeJS.ErrnoException).code;
     throw new HistInputError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read (${code ?? String(err)})`);
   }
-  const parsed = parseHlog(text, file);
+  const all = parseHlog(text, file);
+  const parsed = selectWindow(all, window);
+  if (parsed.intervals.length === 0 && all.intervals.length > 0) throw new HistInputError(`${file}: no interval starts between --start and --end`);
   const unit = unitOption ?? parsed.valueUnit ?? 'ns';
   const unitSource = unitOption !== undefined ? '--unit' : parsed.valueUnit !== null ? 'from the log' : 'assumed; set --unit';
   if (NS_PER_UNIT[unit] === undefined) throw new HistInputError(`${file}: unknown value unit "${unit}" (use --unit ns|us|ms|s)`);
@@ -80,7 +110,7 @@ function intervalsOf(log: LoadedLog, tag: string | null): number {
 
 async function show(args: ReturnType<typeof parseArgs>): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError('hist show takes one FILE.hlog');
-  const log = await load(args.positionals[0]!, unitOf(args));
+  const log = await load(args.positionals[0]!, unitOf(args), windowOf(args));
   const tags = selectTags([log], opt(args, 'tag'));
   const rows = tags.map((t) => rowOf(log, t)).filter((r): r is PercentileRow => r !== null);
   if (rows.length === 0) throw new HistInputError(`${log.name}: no histogram tagged "${opt(args, 'tag')}"`);
@@ -93,8 +123,8 @@ async function show(args: ReturnType<typeof parseArgs>): Promise<number> {
 async function compare(args: ReturnType<typeof parseArgs>): Promise<number> {
   if (args.positionals.length !== 2) throw new UsageError('hist compare takes two files: A.hlog B.hlog');
   const unit = unitOf(args);
-  const a = await load(args.positionals[0]!, unit);
-  const b = await load(args.positionals[1]!, unit);
+  const a = await load(args.positionals[0]!, unit, windowOf(args));
+  const b = await load(args.positionals[1]!, unit, windowOf(args));
   const tags = selectTags([a, b], opt(args, 'tag'));
   let out = `A: ${a.name} (${a.unit}, ${a.unitSource})\nB: ${b.name} (${b.unit}, ${b.unitSource})\n`;
   let found = 0;
@@ -117,7 +147,7 @@ async function plot(args: ReturnType<typeof parseArgs>): Promise<number> {
   if (args.positionals.length === 0) throw new UsageError('hist plot needs at least one FILE.hlog');
   const unit = unitOf(args);
   const logs: LoadedLog[] = [];
-  for (const f of args.positionals) logs.push(await load(f, unit));
+  for (const f of args.positionals) logs.push(await load(f, unit, windowOf(args)));
   const tagOption = opt(args, 'tag');
   const series: PlotSeries[] = [];
   for (const log of logs) {
@@ -129,7 +159,7 @@ async function plot(args: ReturnType<typeof parseArgs>): Promise<number> {
     }
   }
   if (series.length === 0) throw new HistInputError(`no histogram tagged "${tagOption}" in the given files`);
-  const svg = renderPercentilePlot(series, { title: opt(args, 'title') ?? 'Latency by percentile' });
+  const svg = renderPercentilePlot(series, { title: opt(args, 'title') ?? 'Latency by percentile', logY: !args.flags.has('linear') });
   try {
     await writeFile(outFile, svg);
   } catch (err) {
@@ -141,7 +171,7 @@ async function plot(args: ReturnType<typeof parseArgs>): Promise<number> {
 
 export async function run(argv: string[]): Promise<number> {
   try {
-    const args = parseArgs(argv, ['help', 'h']);
+    const args = parseArgs(argv, ['help', 'h', 'linear']);
     const sub = args.positionals.shift();
     if (args.flags.has('help') || args.flags.has('h') || sub === undefined || sub === 'help') {
       (sub === undefined ? process.stderr : process.stdout).write(USAGE + '\n');

@@ -9,84 +9,15 @@
  * Exit codes: 0 ok, 2 usage error or missing run directory / journal (message on stderr).
  * A torn last journal line (a crash mid-write) is reported on stderr and skipped.
  */
-import { readFile, stat, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { parseArgs, UsageError } from './args.js';
-import { computePerformance, parseJournalText } from '../report/performance.js';
-import type { JournalEntry, JournalProblem, Performance } from '../report/performance.js';
-import { renderReportHtml } from '../report/report-html.js';
 import { formatReportText } from '../report/report-text.js';
-import { formatTradesCsv } from '../report/trades-csv.js';
+import { JOURNAL_FILE, loadRun, RunDirError, writeRunArtifacts } from '../report/run-artifacts.js';
+
+// The run artifacts live in src/report/run-artifacts.ts; re-exported for existing importers.
+export { HLOG_FILE, HTML_FILE, JOURNAL_FILE, loadRun, RunDirError, TRADES_FILE, writeRunArtifacts } from '../report/run-artifacts.js';
+export type { LoadedRun } from '../report/run-artifacts.js';
 
 const USAGE = 'usage: xarb report runs/<run-id> [--json] [--html] [--csv]';
-
-export const JOURNAL_FILE = 'journal.jsonl';
-export const HLOG_FILE = 'latency.hlog';
-export const HTML_FILE = 'report.html';
-export const TRADES_FILE = 'trades.csv';
-
-/** A run directory or its journal is missing or unreadable. */
-export class RunDirError extends Error {
-  override readonly name = 'RunDirError';
-}
-
-export interface LoadedRun {
-  dir: string;
-  entries: JournalEntry[];
-  problems: JournalProblem[];
-  /** latency.hlog text, or undefined when the run has none. */
-  hlogText: string | undefined;
-  perf: Performance;
-}
-
-async function readText(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    throw new RunDirError(`${file}: cannot read (${code ?? String(err)})`);
-  }
-}
-
-/** Reads DIR/journal.jsonl (required) and DIR/latency.hlog (optional) and computes the metrics. */
-export async function loadRun(dir: string): Promise<LoadedRun> {
-  let isDir = false;
-  try {
-    isDir = (await stat(dir)).isDirectory();
-  } catch {
-    throw new RunDirError(`${dir}: no such run directory`);
-  }
-  if (!isDir) throw new RunDirError(`${dir}: not a directory (expected runs/<run-id>)`);
-  const journalPath = path.join(dir, JOURNAL_FILE);
-  const text = await readText(journalPath);
-  if (text === undefined) throw new RunDirError(`${journalPath}: no journal in this run directory`);
-  const { entries, problems } = parseJournalText(text);
-  const hlogText = await readText(path.join(dir, HLOG_FILE));
-  const perf = computePerformance(entries, hlogText);
-  for (const p of problems) perf.warnings.push(`${JOURNAL_FILE}:${p.line}: ${p.message}`);
-  return { dir, entries, problems, hlogText, perf };
-}
-
-/** Writes report.html and trades.csv into the run directory; returns their paths. For the end of a run. */
-export async function writeRunArtifacts(run: LoadedRun, what: { html: boolean; csv: boolean } = { html: true, csv: true }): Promise<string[]> {
-  const written: string[] = [];
-  try {
-    if (what.html) {
-      const file = path.join(run.dir, HTML_FILE);
-      await writeFile(file, renderReportHtml(run.perf, run.entries, run.hlogText));
-      written.push(file);
-    }
-    if (what.csv) {
-      const file = path.join(run.dir, TRADES_FILE);
-      await writeFile(file, formatTradesCsv(run.entries));
-      written.push(file);
-    }
-  } catch (err) {
-    throw new RunDirError(`${run.dir}: cannot write report (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  return written;
-}
 
 export async function run(argv: string[]): Promise<number> {
   try {

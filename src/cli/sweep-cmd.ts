@@ -1,8 +1,9 @@
 /**
  * `xarb sweep --config FILE --start-date D --end-date D --param k=a:b:step [--param ...]
  *  [--workers N] [--book top|depth] [--data DIR] [--runs-dir DIR] [--latency-hlog FILE]`:
+ * [--rank-by pnl|sharpe|sortino|return|calmar|drawdown|win_rate|rounds|equity_sharpe|equity_return]`:
  * a grid of backtests on a piscina pool (one worker per core by default), printed ranked by
- * Sharpe ratio and written to runs/sweep-<id>.csv. Each point's run is runs/sweep-<id>/p<N>.
+ * --rank-by (default strategy PnL) and written to runs/sweep-<id>.csv. Each point's run is runs/sweep-<id>/p<N>.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,10 +11,10 @@ import { createHash } from 'node:crypto';
 import { ConfigError, formatProblem, loadConfig } from '../config/index.js';
 import { StoreError } from '../data/store.js';
 import { dataFiles, MissingDataError } from '../backtest/run.js';
-import { grid, parseParam, rankBySharpe, runSweep, SweepParamError, sweepCsv, sweepTable, type SweepTask } from '../backtest/sweep.js';
+import { DEFAULT_RANK_KEY, grid, parseParam, RANK_KEYS, rankBy, runSweep, SweepParamError, sweepCsv, sweepTable, type SweepTask } from '../backtest/sweep.js';
 import { opt, parseArgs, UsageError, dateRange } from './args.js';
 
-const USAGE = 'usage: xarb sweep --config FILE --start-date D --end-date D --param key=from:to:step|a,b,c [--param ...] [--workers N] [--book top|depth]';
+const USAGE = 'usage: xarb sweep --config FILE --start-date D --end-date D --param key=from:to:step|a,b,c [--param ...] [--workers N] [--book top|depth] [--rank-by pnl|sharpe|...]';
 
 export async function run(argv: string[]): Promise<number> {
   try {
@@ -29,6 +30,8 @@ export async function run(argv: string[]): Promise<number> {
     const cfg = loadConfig(configPath, { mode: 'dry-run' });
     const params = specs.map((s) => parseParam(s, cfg));
     const points = grid(params);
+    const rankKey = opt(args, 'rank-by') ?? DEFAULT_RANK_KEY;
+    if (RANK_KEYS[rankKey] === undefined) throw new UsageError(`--rank-by takes one of ${Object.keys(RANK_KEYS).join(', ')}; got "${rankKey}"`);
     const book = opt(args, 'book') ?? 'depth';
     if (book !== 'top' && book !== 'depth') throw new UsageError(`--book takes top or depth, got "${book}"`);
     const dataDir = opt(args, 'data') ?? cfg.backtest.data_dir;
@@ -48,9 +51,10 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`sweep ${id}: ${tasks.length} points on ${workers ?? 'one per core'} worker(s)\n`);
     const results = await runSweep(tasks, {
       workers,
-      onDone: (m, done, total) => process.stderr.write(`  ${done}/${total} ${m.runId}: sharpe ${m.sharpe === null ? 'n/a' : m.sharpe.toFixed(3)}\n`),
+      onDone: (m, done, total) => process.stderr.write(`  ${done}/${total} ${m.runId}: strategy pnl ${m.strategyPnl.toFixed(2)}, sharpe ${m.sharpe === null ? 'n/a' : m.sharpe.toFixed(3)}\n`),
     });
-    const ranked = rankBySharpe(results);
+    const ranked = rankBy(results, rankKey);
+    process.stdout.write(`ranked by ${rankKey}${rankKey === DEFAULT_RANK_KEY ? ' (strategy pnl, the default)' : ''}\n`);
     const csvPath = path.join(runsDir, `sweep-${id}.csv`);
     writeFileSync(csvPath, sweepCsv(ranked));
     process.stdout.write(`${sweepTable(ranked)}\n\ncsv: ${path.relative(process.cwd(), csvPath)}\nruns: ${path.relative(process.cwd(), sweepDir)}/p<N>\n`);

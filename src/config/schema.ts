@@ -216,6 +216,8 @@ export const ARBITRAGE_SCHEMA: ObjectRule = table({
   backtest: optionalTable({
     data_dir: str('data', 'a non-empty directory path'),
     feed_latency_ms: num({ min: 0, max: 60_000, default: 0, unit: 'ms' }),
+    liquidity_decay_ms: num({ min: 1, max: 3_600_000, default: 1000, unit: 'ms' }),
+    market_impact: num({ min: 0, max: 1, default: 0, unit: 'fraction' }),
     seed: int({ min: 0, max: 4_294_967_295, default: 1 }),
   }),
   log: optionalTable({

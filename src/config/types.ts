@@ -102,6 +102,10 @@ export interface MonitorConfig {
 export interface BacktestConfig {
   data_dir: string;
   feed_latency_ms: number;
+  /** Consumed liquidity is forgotten this long after the last take (fill simulator memory). */
+  liquidity_decay_ms: number;
+  /** Fraction of a level's remaining offer also gone after a take; 0 = no market impact. */
+  market_impact: number;
   seed: number;
 }
 

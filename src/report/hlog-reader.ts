@@ -126,11 +126,26 @@ export function hlogTags(file: HlogFile): Array<string | null> {
   return seen;
 }
 
-/** All intervals of one tag added together (64-bit counts), or null when the tag is absent. */
-export function mergeTag(file: HlogFile, tag: string | null): Histogram | null {
+/**
+ * The warm-up interval: the log's first interval (start-up, JIT, connections), whose start is
+ * the earliest. Returns its [start, end) in seconds (the log's time base), or null when the log
+ * has fewer than two interval start times (nothing else to show).
+ */
+export function warmupInterval(file: HlogFile): { startSec: number; endSec: number } | null {
+  const starts = [...new Set(file.intervals.map((i) => i.startSec))].sort((a, b) => a - b);
+  if (starts.length < 2) return null;
+  const first = file.intervals.find((i) => i.startSec === starts[0])!;
+  return { startSec: first.startSec, endSec: first.startSec + first.lengthSec };
+}
+
+/**
+ * All intervals of one tag added together (64-bit counts), or null when the tag is absent.
+ * `skipBeforeSec`: leave out intervals that start before it (e.g. the warm-up's end).
+ */
+export function mergeTag(file: HlogFile, tag: string | null, skipBeforeSec = -Infinity): Histogram | null {
   let acc: Histogram | null = null;
   for (const i of file.intervals) {
-    if (i.tag !== tag) continue;
+    if (i.tag !== tag || i.startSec < skipBeforeSec) continue;
     if (acc === null) {
       // Same resolution as the source, so merging loses nothing.
       const first = i.histogram as Histogram & { lowestDiscernibleValue?: number };

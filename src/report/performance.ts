@@ -7,8 +7,9 @@
  * job (src/cli/report-cmd.ts).
  */
 import { HOP_NAMES } from '../core/histogram.js';
-import { hlogTags, mergeTag, parseHlog } from './hlog-reader.js';
+import { hlogTags, mergeTag, parseHlog, warmupInterval } from './hlog-reader.js';
 import { NS_PER_UNIT } from './percentile-table.js';
+import { holdValue, ratiosOf, strategyPnlOf, strategySeries, type FeeByAsset, type RatioSet } from './pnl.js';
 
 /** One journal line. Every entry has wall ms `t`, monotonic/simulated `ns` and a `type`. */
 export interface JournalEntry {
@@ -142,6 +143,28 @@ export interface Performance {
   startEquity: number | null;
   endEquity: number | null;
   endEquitySource: 'run_end' | 'last equity entry' | 'none';
+  /** Strategy PnL apart from inventory PnL (src/report/pnl.ts, docs/report.md), in quote. */
+  pnl: {
+    arbitrage: number;
+    legging: number;
+    fees: number;
+    feesByAsset: FeeByAsset[];
+    /** arbitrage + legging − fees. */
+    strategy: number;
+    /** end equity − start equity (holdings marked to market). */
+    total: number | null;
+    /** total − strategy. */
+    inventory: number | null;
+    /** The starting balances valued at the last marks. */
+    holdEquity: number | null;
+    /** end equity − holdEquity. */
+    vsHold: number | null;
+  };
+  /** Return, Sharpe, Sortino, drawdown, Calmar of strategy PnL over the capital committed (start equity). */
+  strategyRatios: RatioSet;
+  /** The same on total equity (quote + base at mid): moves with the price of the base asset. */
+  equityRatios: RatioSet;
+  /** Total equity: the fields below repeat equityRatios (kept for older readers). */
   totalReturn: number | null;
   annualizedReturn: number | null;
   /** Why annualizedReturn is n/a or to be read with care (run shorter than a day). */
@@ -153,12 +176,18 @@ export interface Performance {
   sharpeReturns: number;
   sharpeNote: string | null;
 
-  /** Largest (peak − equity) / peak over the equity series, and largest peak − equity in quote. */
+  /** Largest (running peak − equity) / start equity over the equity series (the risk rule's definition), and in quote. */
   maxDrawdown: number | null;
   maxDrawdownQuote: number;
 
-  rounds: { opened: number; closed: number; matched: number; legged: number; failed: number; wins: number; openAtEnd: number };
-  /** Rounds with pnl + legging_pnl > 0, over closed rounds. */
+  rounds: {
+    opened: number; closed: number; matched: number; legged: number; failed: number; openAtEnd: number;
+    /** Rounds with at least one fill; of those, with round PnL > 0 (wins) and ≤ 0 (losses). */
+    withFill: number; wins: number; losses: number;
+    /** Rounds without any fill (counted apart from wins and losses). */
+    unfilled: number;
+  };
+  /** wins / rounds with at least one fill (round PnL = arbitrage + legging − fees, from the fills). */
   winRate: number | null;
   avgHoldingNs: number | null;
   /** Σ round_closed.fees (quote equivalent). */
@@ -193,11 +222,6 @@ export interface Performance {
   /** Inconsistencies found in the journal (missing run_start, …): the numbers may be partial. */
   warnings: string[];
 }
-
-const DAY_NS = 86_400e9;
-const YEAR_DAYS = 365.25;
-const YEAR_SEC = YEAR_DAYS * 86_400;
-const LONG_RUN_NS = 3_600e9;
 
 function num(v: unknown): number {
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
@@ -248,75 +272,14 @@ export function equityAt(series: readonly EquityPoint[], ns: number): number {
   return series.length === 0 ? NaN : series[found]!.equity;
 }
 
-export function maxDrawdownOf(series: readonly EquityPoint[]): { fraction: number | null; quote: number } {
-  if (series.length === 0) return { fraction: null, quote: 0 };
-  let peak = -Infinity;
-  let fraction = 0;
-  let quote = 0;
-  for (const p of series) {
-    if (p.equity > peak) peak = p.equity;
-    const dd = peak - p.equity;
-    if (dd > quote) quote = dd;
-    if (peak > 0 && dd / peak > fraction) fraction = dd / peak;
-  }
-  return { fraction, quote };
-}
-
-export interface SharpeResult {
-  value: number | null;
-  intervalSec: number;
-  returns: number;
-  note: string | null;
-}
-
 /**
- * Sharpe ratio of the equity series resampled (last value carried forward) to a fixed grid:
- * 1 minute when the series spans at least an hour, else 1 second. Simple returns per
- * interval, sample standard deviation, risk-free rate 0, annualized by √(intervals per year).
+ * p50 p90 p99 p99.9 max and count per tag of an .hlog; hops in HOP_NAMES order first. By default
+ * the warm-up interval (the log's first, see warmupInterval) is left out; a tag seen only
+ * there keeps it.
  */
-export function sharpeOf(series: readonly EquityPoint[]): SharpeResult {
-  const span = series.length > 0 ? series[series.length - 1]!.ns - series[0]!.ns : 0;
-  const stepNs = span >= LONG_RUN_NS ? 60e9 : 1e9;
-  const intervalSec = stepNs / 1e9;
-  const k = Math.floor(span / stepNs);
-  if (series.length < 2 || k < 2) {
-    return { value: null, intervalSec, returns: Math.max(0, k), note: `fewer than 2 intervals of ${intervalSec} s of equity` };
-  }
-  const t0 = series[0]!.ns;
-  const returns: number[] = [];
-  let j = 0;
-  let prev = series[0]!.equity;
-  for (let i = 1; i <= k; i++) {
-    const at = t0 + i * stepNs;
-    while (j + 1 < series.length && series[j + 1]!.ns <= at) j++;
-    const v = series[j]!.equity;
-    returns.push(prev !== 0 ? v / prev - 1 : 0);
-    prev = v;
-  }
-  const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
-  const variance = returns.reduce((a, r) => a + (r - mean) ** 2, 0) / (returns.length - 1);
-  const sd = Math.sqrt(variance);
-  if (!(sd > 0) || !Number.isFinite(sd)) return { value: null, intervalSec, returns: returns.length, note: 'zero variance of returns' };
-  const value = (mean / sd) * Math.sqrt(YEAR_SEC / intervalSec);
-  return Number.isFinite(value)
-    ? { value, intervalSec, returns: returns.length, note: null }
-    : { value: null, intervalSec, returns: returns.length, note: 'not finite' };
-}
-
-/** Compounded over the run: (1 + r)^(365.25 d / duration) − 1. */
-export function annualize(totalReturn: number | null, durationNs: number): { value: number | null; note: string | null } {
-  if (totalReturn === null) return { value: null, note: 'no total return' };
-  if (!(durationNs > 0)) return { value: null, note: 'run has no duration' };
-  if (1 + totalReturn <= 0) return { value: null, note: 'equity went to zero or below' };
-  const value = (1 + totalReturn) ** ((YEAR_DAYS * DAY_NS) / durationNs) - 1;
-  const short = durationNs < DAY_NS ? 'run shorter than a day: extrapolated, not meaningful' : null;
-  if (!Number.isFinite(value)) return { value: null, note: `${short ?? 'extrapolation'}; overflows` };
-  return { value, note: short };
-}
-
-/** p50 p90 p99 p99.9 max and count per tag of an .hlog; hops in HOP_NAMES order first. */
-export function latencyFromHlog(text: string, name = 'latency.hlog'): LatencyStats[] {
+export function latencyFromHlog(text: string, name = 'latency.hlog', includeWarmup = false): LatencyStats[] {
   const file = parseHlog(text, name);
+  const warm = includeWarmup ? null : warmupInterval(file);
   const nsPerUnit = NS_PER_UNIT[file.valueUnit ?? 'ns'] ?? 1;
   const tags = hlogTags(file);
   const ordered = [
@@ -325,7 +288,8 @@ export function latencyFromHlog(text: string, name = 'latency.hlog'): LatencySta
   ];
   const out: LatencyStats[] = [];
   for (const tag of ordered) {
-    const h = mergeTag(file, tag);
+    let h = warm === null ? null : mergeTag(file, tag, warm.endSec);
+    if (h === null || h.totalCount === 0) h = mergeTag(file, tag);
     if (h === null) continue;
     const empty = h.totalCount === 0;
     const at = (p: number): number => (empty ? 0 : h.getValueAtPercentile(p) * nsPerUnit);
@@ -392,12 +356,11 @@ export function computePerformance(journal: readonly JournalEntry[], hlogText?: 
   }
   const totalReturn = startEquity > 0 && !Number.isNaN(endEquity) ? endEquity / startEquity - 1 : null;
   if (totalReturn === null && start !== null) warnings.push('total return n/a: start equity missing or not positive, or no end equity');
-  const ann = annualize(totalReturn, durationNs);
-  const sharpe = sharpeOf(series);
-  const dd = maxDrawdownOf(series);
+  const eqRatios = ratiosOf('total equity (quote + base at mid)', series, Number.isNaN(startEquity) ? null : startEquity,
+    Number.isNaN(endEquity) ? null : endEquity, durationNs);
 
   // Rounds.
-  const rounds = { opened: 0, closed: 0, matched: 0, legged: 0, failed: 0, wins: 0, openAtEnd: 0 };
+  const rounds = { opened: 0, closed: 0, matched: 0, legged: 0, failed: 0, openAtEnd: 0, withFill: 0, wins: 0, losses: 0, unfilled: 0 };
   const openPairs = new Set<string>();
   let holdSum = 0;
   let holdN = 0;
@@ -433,7 +396,6 @@ export function computePerformance(journal: readonly JournalEntry[], hlogText?: 
         roundPnl += pnl;
         leggingPnl += lp;
         fees += numOr0(e.fees);
-        if (pnl + lp > 0) rounds.wins++;
         const hold = num(e.close_ns) - num(e.open_ns);
         if (!Number.isNaN(hold)) { holdSum += hold; holdN++; }
         break;
@@ -460,6 +422,10 @@ export function computePerformance(journal: readonly JournalEntry[], hlogText?: 
         o.filledQty = Number.isNaN(cum) ? o.filledQty + lastQty : Math.max(o.filledQty, cum);
         break;
       }
+      case 'warning':
+        // written by the run itself (e.g. the backtest's feed model): shown with the report's warnings
+        warnings.push(str(e.message) ?? `warning entry: ${JSON.stringify(e)}`);
+        break;
       case 'risk': {
         const rule = str(e.rule) ?? 'unknown';
         const action = str(e.action) ?? 'unknown';
@@ -474,6 +440,22 @@ export function computePerformance(journal: readonly JournalEntry[], hlogText?: 
     }
   }
   rounds.openAtEnd = openPairs.size;
+  const sp = strategyPnlOf(entries);
+  for (const w of sp.warnings) warnings.push(w);
+  for (const r of sp.rounds) {
+    if (r.pairId === '(none)') continue;
+    rounds.withFill++;
+    if (r.pnl > 0) rounds.wins++;
+    else rounds.losses++;
+  }
+  rounds.unfilled = sp.unfilledRounds;
+  const capital = Number.isNaN(startEquity) || !(startEquity > 0) ? null : startEquity;
+  const stratRatios = ratiosOf('strategy PnL over capital committed (start equity)',
+    capital === null ? [] : strategySeries(capital, sp.rounds, fromNs, toNs), capital,
+    capital === null ? null : capital + sp.strategyPnl, durationNs);
+  const total = Number.isNaN(startEquity) || Number.isNaN(endEquity) ? null : endEquity - startEquity;
+  const lastMarks = [...entries].reverse().find((e) => e.type === 'equity' && e.marks !== undefined);
+  const hold = start !== null && lastMarks !== undefined ? holdValue(start.balances, lastMarks.marks) : null;
 
   const byStatus = { acked: 0, partial: 0, filled: 0, canceled: 0, rejected: 0, expired: 0, unreported: 0 };
   let intendedQty = 0;
@@ -492,6 +474,8 @@ export function computePerformance(journal: readonly JournalEntry[], hlogText?: 
   else {
     try {
       latency = latencyFromHlog(hlogText);
+      const warm = warmupInterval(parseHlog(hlogText, 'latency.hlog'));
+      if (warm !== null) latencyNote = `warm-up excluded: the first interval (${Number((warm.endSec - warm.startSec).toFixed(3))} s from the start of the log)`;
     } catch (err) {
       latencyNote = `latency.hlog unreadable: ${(err as Error).message}`;
     }
@@ -510,17 +494,30 @@ export function computePerformance(journal: readonly JournalEntry[], hlogText?: 
     startEquity: Number.isNaN(startEquity) ? null : startEquity,
     endEquity: Number.isNaN(endEquity) ? null : endEquity,
     endEquitySource,
+    pnl: {
+      arbitrage: sp.arbitragePnl,
+      legging: sp.leggingPnl,
+      fees: sp.feesQuote,
+      feesByAsset: sp.feesByAsset,
+      strategy: sp.strategyPnl,
+      total,
+      inventory: total === null ? null : total - sp.strategyPnl,
+      holdEquity: hold,
+      vsHold: hold === null || Number.isNaN(endEquity) ? null : endEquity - hold,
+    },
+    strategyRatios: stratRatios,
+    equityRatios: eqRatios,
     totalReturn,
-    annualizedReturn: ann.value,
-    annualizedNote: ann.note,
-    sharpe: sharpe.value,
-    sharpeIntervalSec: sharpe.intervalSec,
-    sharpeReturns: sharpe.returns,
-    sharpeNote: sharpe.note,
-    maxDrawdown: dd.fraction,
-    maxDrawdownQuote: dd.quote,
+    annualizedReturn: eqRatios.annualizedReturn,
+    annualizedNote: eqRatios.annualizedNote,
+    sharpe: eqRatios.sharpe,
+    sharpeIntervalSec: eqRatios.periodSec,
+    sharpeReturns: eqRatios.returns,
+    sharpeNote: eqRatios.ratioNote,
+    maxDrawdown: eqRatios.maxDrawdown,
+    maxDrawdownQuote: eqRatios.maxDrawdownQuote,
     rounds,
-    winRate: rounds.closed > 0 ? rounds.wins / rounds.closed : null,
+    winRate: rounds.withFill > 0 ? rounds.wins / rounds.withFill : null,
     avgHoldingNs: holdN > 0 ? holdSum / holdN : null,
     feesQuote: fees,
     roundPnl,

@@ -3,15 +3,18 @@
  * no font, no stylesheet or image fetched from anywhere, so it opens offline, attaches to a
  * mail and archives as one file. Tooltips are SVG `<title>` elements (no JavaScript).
  *
- * Charts: equity with round closes marked (green win, red loss), spread in both directions
- * with the threshold (from `spread` entries), inventory per venue (from `equity` entries'
- * `balances`, else net `exposure`), and latency percentiles (from latency.hlog).
+ * Charts: total equity and strategy equity (capital + strategy PnL) with round closes marked
+ * (green win, red loss, by round PnL from the fills), spread in both directions with the
+ * threshold (from `spread` entries), inventory per venue (from `equity` entries' `balances`,
+ * else net `exposure`), latency percentiles on a log axis without the warm-up interval, and
+ * p99 over time, one small panel per hop, the warm-up interval marked (from latency.hlog).
  */
-import { mergeTag, hlogTags, parseHlog } from './hlog-reader.js';
+import { mergeTag, hlogTags, parseHlog, warmupInterval } from './hlog-reader.js';
 import { formatNs, NS_PER_UNIT } from './percentile-table.js';
 import { equityAt, equitySeries, normalizeEntries } from './performance.js';
 import type { JournalEntry, Performance } from './performance.js';
-import { formatDuration, formatPct, formatQuote } from './report-text.js';
+import { strategyPnlOf, strategySeries } from './pnl.js';
+import { formatDuration, formatPct, pnlRows, quoteAssetOf, ratioBasis, ratioNotes, ratioRows } from './report-text.js';
 import { escapeXml, renderPercentilePlot } from './svg-plot.js';
 import type { PlotSeries } from './svg-plot.js';
 import { HOP_NAMES } from '../core/histogram.js';
@@ -156,27 +159,31 @@ function rel(e: JournalEntry, t0: number): number {
   return e.ns - t0;
 }
 
-function equityChart(entries: readonly JournalEntry[], t0: number): string | null {
+function equityChart(perf: Performance, entries: readonly JournalEntry[], t0: number): string | null {
   const series = equitySeries(entries);
   if (series.length === 0) return null;
+  const q = quoteAssetOf(perf.symbols);
+  const sp = strategyPnlOf(entries);
+  const strat = perf.startEquity === null ? [] : strategySeries(perf.startEquity, sp.rounds, t0, t0 + perf.durationNs);
   const markers: ChartMarker[] = [];
-  for (const e of entries) {
-    if (e.type !== 'round_closed') continue;
-    const closeNs = Number.isFinite(Number(e.close_ns)) ? Number(e.close_ns) : e.ns;
-    const result = Number(e.pnl ?? 0) + Number(e.legging_pnl ?? 0);
-    const win = result > 0;
+  for (const r of sp.rounds) {
+    if (r.pairId === '(none)') continue;
+    const win = r.pnl > 0;
     markers.push({
-      x: closeNs - t0,
-      y: equityAt(series, closeNs),
+      x: r.ns - t0,
+      y: strat.length > 0 ? equityAt(strat, r.ns) : equityAt(series, r.ns),
       cls: win ? 'trade win' : 'trade loss',
       color: win ? WIN : LOSS,
-      title: `pair ${String(e.pair_id)} ${String(e.symbol ?? '')} ${String(e.outcome ?? '')}: ${result.toFixed(6)}`,
+      title: `pair ${r.pairId}: round pnl ${r.pnl.toFixed(6)} (arbitrage ${r.arbitrage.toFixed(6)}, legging ${r.legging.toFixed(6)}, fees ${r.feesQuote.toFixed(6)})`,
     });
   }
   return renderLineChart({
-    title: 'Equity (marked at mid) and round closes',
-    yLabel: 'equity (quote)',
-    series: [{ label: 'equity', cls: 'equity', color: COLORS[0]!, points: series.map((p) => [p.ns - t0, p.equity]) }],
+    title: 'Total equity (marked at mid) and strategy equity (capital + strategy PnL), round closes',
+    yLabel: `equity (${q})`,
+    series: [
+      { label: 'total equity', cls: 'equity', color: COLORS[0]!, points: series.map((p) => [p.ns - t0, p.equity]) },
+      { label: 'capital + strategy pnl', cls: 'strategy-equity', color: COLORS[2]!, points: strat.map((p) => [p.ns - t0, p.equity]) },
+    ],
     markers,
   });
 }
@@ -243,23 +250,42 @@ function inventoryCharts(entries: readonly JournalEntry[], t0: number): string[]
   return charts;
 }
 
-function latencyPlot(hlogText: string | undefined): string | null {
-  if (hlogText === undefined) return null;
+/** The percentile plot (log y, warm-up excluded) and p99 over time, one panel per hop. */
+function latencyPlots(hlogText: string | undefined): string[] {
+  if (hlogText === undefined) return [];
   try {
     const file = parseHlog(hlogText, 'latency.hlog');
     const nsPerUnit = NS_PER_UNIT[file.valueUnit ?? 'ns'] ?? 1;
     const tags = hlogTags(file);
     const order = [...HOP_NAMES.filter((h) => tags.includes(h)), ...tags.filter((t) => t === null || !(HOP_NAMES as readonly string[]).includes(t))];
+    const warm = warmupInterval(file);
     const series: PlotSeries[] = [];
     for (const tag of order) {
-      const h = mergeTag(file, tag);
+      let h = warm === null ? null : mergeTag(file, tag, warm.endSec);
+      if (h === null || h.totalCount === 0) h = mergeTag(file, tag);
       if (h !== null && h.totalCount > 0) series.push({ label: tag ?? '(untagged)', histogram: h, nsPerUnit });
     }
-    if (series.length === 0) return null;
+    if (series.length === 0) return [];
+    const title = `Latency by percentile, per hop${warm !== null ? ' (warm-up interval excluded)' : ''}`;
     // Inline SVG in HTML needs no namespace; dropping it keeps the page free of URLs.
-    return renderPercentilePlot(series, { title: 'Latency by percentile, per hop' }).replace(/\s+xmlns="[^"]*"/g, '');
+    const out = [renderPercentilePlot(series, { title, logY: true }).replace(/\s+xmlns="[^"]*"/g, '')];
+    const t0 = Math.min(...file.intervals.map((i) => i.startSec));
+    for (const tag of order) {
+      const pts: Array<[number, number]> = file.intervals
+        .filter((i) => i.tag === tag && i.histogram.totalCount > 0)
+        .sort((a, b) => a.startSec - b.startSec)
+        .map((i) => [(i.startSec - t0) * 1e9, i.histogram.getValueAtPercentile(99) * nsPerUnit / 1e6]);
+      if (pts.length === 0) continue;
+      const markers: ChartMarker[] = warm === null ? [] : pts.filter(([x]) => x < (warm.endSec - t0) * 1e9)
+        .map(([x, y]) => ({ x, y, cls: 'warmup', color: '#999', title: `warm-up interval: p99 ${y.toFixed(3)} ms (excluded from the tables)` }));
+      out.push(renderLineChart({
+        title: `p99 over time: ${tag ?? '(untagged)'}`, yLabel: 'p99 (ms)', height: 180,
+        series: [{ label: `${tag ?? '(untagged)'} p99 per interval`, cls: 'p99', color: COLORS[1]!, points: pts }], markers,
+      }));
+    }
+    return out;
   } catch {
-    return null;
+    return [];
   }
 }
 
@@ -294,26 +320,24 @@ export function renderReportHtml(perf: Performance, journal: readonly JournalEnt
     ` · duration ${escapeXml(formatDuration(perf.durationNs))} · ended: ${escapeXml(perf.endReason ?? 'no run_end')}</p>`);
   for (const w of perf.warnings) b.push(`<p class="warn">warning: ${escapeXml(w)}</p>`);
 
-  b.push('<h2>Summary</h2>');
+  b.push(`<h2>Strategy PnL (${escapeXml(quoteAssetOf(perf.symbols))})</h2>`);
+  b.push(kvTable(pnlRows(perf)));
+  b.push('<h2>Returns</h2>');
+  b.push(`<table class="ratios">${row(['', 'strategy pnl / capital', 'total equity'], true)}${ratioRows(perf).map((r) => row(r)).join('')}</table>`);
+  b.push(`<p class="note">over ${escapeXml(formatDuration(perf.durationNs))}; ratios on ${escapeXml(ratioBasis(perf.strategyRatios))}; drawdown = (running peak − equity) / start equity${ratioNotes(perf).map((n) => `; n/a: ${escapeXml(n)}`).join('')}</p>`);
+  const r = perf.rounds;
+  b.push('<h2>Rounds and orders</h2>');
   b.push(kvTable([
-    ['start equity', formatQuote(perf.startEquity)],
-    ['end equity', formatQuote(perf.endEquity)],
-    ['total return', formatPct(perf.totalReturn, 4)],
-    ['annualized return', `${formatPct(perf.annualizedReturn)}${perf.annualizedNote !== null ? ` (${perf.annualizedNote})` : ''}`],
-    ['sharpe ratio', `${perf.sharpe === null ? 'n/a' : perf.sharpe.toFixed(3)} (${perf.sharpeIntervalSec} s returns, ${perf.sharpeReturns} intervals${perf.sharpeNote !== null ? `; ${perf.sharpeNote}` : ''})`],
-    ['max drawdown', `${formatPct(perf.maxDrawdown, 4)} (${formatQuote(perf.maxDrawdownQuote)} quote)`],
-    ['rounds closed', `${perf.rounds.closed} (matched ${perf.rounds.matched}, legged ${perf.rounds.legged}, failed ${perf.rounds.failed})`],
-    ['win rate', formatPct(perf.winRate)],
+    ['rounds closed', `${r.closed} (matched ${r.matched}, legged ${r.legged}, failed ${r.failed})`],
+    ['rounds with a fill', `${r.withFill} (wins ${r.wins}, losses ${r.losses}); without any fill: ${r.unfilled}`],
+    ['win rate', `${formatPct(perf.winRate)} (of rounds with a fill)`],
     ['avg holding time', formatDuration(perf.avgHoldingNs)],
-    ['realized pnl', formatQuote(perf.realizedPnl)],
-    ['legging pnl', formatQuote(perf.leggingPnl)],
-    ['fees paid', formatQuote(perf.feesQuote)],
     ['orders sent', String(perf.orders.sent)],
     ['fill ratio', formatPct(perf.orders.fillRatio)],
   ]));
 
   b.push('<h2>Equity</h2>');
-  b.push(equityChart(entries, t0) ?? '<p class="note">no equity entries in the journal</p>');
+  b.push(equityChart(perf, entries, t0) ?? '<p class="note">no equity entries in the journal</p>');
 
   const spreads = spreadCharts(entries, t0);
   b.push('<h2>Spread</h2>');
@@ -333,11 +357,11 @@ export function renderReportHtml(perf: Performance, journal: readonly JournalEnt
   b.push('<h2>Latency</h2>');
   if (perf.latency.length === 0) b.push(`<p class="note">${escapeXml(perf.latencyNote ?? 'no histograms')}</p>`);
   else {
+    if (perf.latencyNote !== null) b.push(`<p class="note">${escapeXml(perf.latencyNote)}</p>`);
     b.push(`<table>${row(['hop', 'p50', 'p90', 'p99', 'p99.9', 'max', 'count'], true)}${perf.latency
       .map((l) => row([l.hop, formatNs(l.p50Ns), formatNs(l.p90Ns), formatNs(l.p99Ns), formatNs(l.p999Ns), formatNs(l.maxNs), String(l.count)]))
       .join('')}</table>`);
-    const plot = latencyPlot(hlogText);
-    if (plot !== null) b.push(plot);
+    b.push(...latencyPlots(hlogText));
   }
   b.push('</body>', '</html>');
   return b.join('\n') + '\n';

@@ -4,18 +4,40 @@
  */
 import { formatNs } from './percentile-table.js';
 import type { Performance } from './performance.js';
-
-/** One day in ns: for a shorter run the table shows no annualized figure. */
-const DAY_NS = 86_400e9;
+import { splitSymbolAssets, type RatioSet } from './pnl.js';
 
 const NA = 'n/a';
 
+/** A number for people: thousands separators, fixed decimals, never an exponent; n/a when undefined. */
+export function formatNumber(x: number | null | undefined, digits = 2): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return NA;
+  const v = Number(x.toFixed(digits)) === 0 ? 0 : x; // no "-0.00"
+  return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: true });
+}
+
 export function formatPct(x: number | null, digits = 2): string {
-  return x === null || !Number.isFinite(x) ? NA : `${(x * 100).toFixed(digits)} %`;
+  return x === null || !Number.isFinite(x) ? NA : `${formatNumber(x * 100, digits)} %`;
 }
 
 export function formatQuote(x: number | null, digits = 4): string {
-  return x === null || !Number.isFinite(x) ? NA : x.toFixed(digits);
+  return formatNumber(x, digits);
+}
+
+/** An amount in the quote asset: `1,234.57 USDT`. */
+export function formatAmount(x: number | null, asset: string, digits = 2): string {
+  const v = formatNumber(x, digits);
+  return v === NA ? NA : `${v} ${asset}`;
+}
+
+/** The quote asset of a run's symbols (USDT for BTCUSDT), or "quote". */
+export function quoteAssetOf(symbols: readonly string[]): string {
+  return splitSymbolAssets(symbols[0] ?? '').quote || 'quote';
+}
+
+/** How a ratio set's returns were taken and annualized, for a label. */
+export function ratioBasis(r: RatioSet): string {
+  const period = r.periodSec === 3600 ? '1 h' : r.periodSec === 60 ? '1 min' : `${r.periodSec} s`;
+  return `${period} returns (${r.returns}), annualized × √(periods in 365.25 days), rf 0`;
 }
 
 /** `3d 04:05:06`, `01:02:03`, `12.345 s`, `850 ms`: seconds shown exactly below a minute. */
@@ -32,10 +54,6 @@ export function formatDuration(ns: number | null): string {
   return `${d > 0 ? `${d}d ` : ''}${hh}:${mm}:${ss}`;
 }
 
-function withNote(value: string, note: string | null): string {
-  return note === null ? value : `${value}  (${note})`;
-}
-
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const line = (cells: string[]): string =>
@@ -48,6 +66,47 @@ function kv(pairs: Array<[string, string]>): string[] {
   return pairs.map(([k, v]) => `  ${(k + ':').padEnd(w + 1)} ${v}`);
 }
 
+/** The PnL breakdown as label/value rows (text and HTML reports). */
+export function pnlRows(p: Performance): Array<[string, string]> {
+  const q = quoteAssetOf(p.symbols);
+  const pn = p.pnl;
+  const fees = pn.feesByAsset.map((f) => `${f.asset} ${formatNumber(f.amount, f.asset === q ? 2 : 8)}${f.quote === null ? ' (not converted)' : f.asset === q ? '' : ` = ${formatAmount(f.quote, q)}`}`).join('; ');
+  return [
+    ['arbitrage pnl', `${formatAmount(pn.arbitrage, q)}  (matched quantity × (sell − buy price), per round)`],
+    ['legging pnl', `${formatAmount(pn.legging, q)}  (unmatched legs, hedges and unwinds)`],
+    ['fees', `${formatAmount(-pn.fees, q)}${fees !== '' ? `  (${fees})` : ''}`],
+    ['strategy pnl', `${formatAmount(pn.strategy, q)}  (arbitrage + legging − fees)`],
+    ['inventory pnl', `${formatAmount(pn.inventory, q)}  (holdings marked to market: total − strategy)`],
+    ['total pnl', `${formatAmount(pn.total, q)}  (end equity − start equity)`],
+    ['pnl vs hold', `${formatAmount(pn.vsHold, q)}  (end equity − starting balances at the last marks${pn.holdEquity === null ? '; no marks in the journal' : ''})`],
+  ];
+}
+
+/** Ratio rows: label, on strategy PnL over capital, on total equity. */
+export function ratioRows(p: Performance): string[][] {
+  const q = quoteAssetOf(p.symbols);
+  const sr = p.strategyRatios;
+  const er = p.equityRatios;
+  return [
+    ['capital, start equity', formatAmount(sr.capital, q), formatAmount(er.capital, q)],
+    ['end', formatAmount(sr.capital === null ? null : sr.capital + (sr.pnl ?? 0), q),
+      `${formatAmount(p.endEquity, q)}${p.endEquitySource === 'run_end' ? '' : ` (${p.endEquitySource})`}`],
+    ['return', formatPct(sr.totalReturn, 4), formatPct(er.totalReturn, 4)],
+    ['annualized return', formatPct(sr.annualizedReturn), formatPct(er.annualizedReturn)],
+    ['sharpe ratio', formatNumber(sr.sharpe, 3), formatNumber(er.sharpe, 3)],
+    ['sortino ratio', formatNumber(sr.sortino, 3), formatNumber(er.sortino, 3)],
+    ['max drawdown', `${formatPct(sr.maxDrawdown, 4)} (${formatAmount(sr.maxDrawdownQuote, q)})`, `${formatPct(er.maxDrawdown, 4)} (${formatAmount(er.maxDrawdownQuote, q)})`],
+    ['calmar ratio', formatNumber(sr.calmar, 3), formatNumber(er.calmar, 3)],
+  ];
+}
+
+/** Why some ratios are n/a, once each. */
+export function ratioNotes(p: Performance): string[] {
+  const sr = p.strategyRatios;
+  const er = p.equityRatios;
+  return [...new Set([sr.annualizedNote, sr.ratioNote, er.annualizedNote, er.ratioNote].filter((x): x is string => x !== null))];
+}
+
 export function formatReportText(p: Performance): string {
   const out: string[] = [];
   const when = p.startWallMs !== null ? new Date(p.startWallMs).toISOString() : 'unknown start';
@@ -56,29 +115,22 @@ export function formatReportText(p: Performance): string {
   out.push(`duration ${formatDuration(p.durationNs)} (${p.durationSource}); ended: ${p.endReason ?? 'no run_end'}`);
   for (const w of p.warnings) out.push(`warning: ${w}`);
 
+  const q = quoteAssetOf(p.symbols);
+  out.push('', `strategy pnl (${q})`);
+  out.push(...kv(pnlRows(p)));
   out.push('', 'returns');
-  out.push(...kv([
-    ['start equity', formatQuote(p.startEquity)],
-    ['end equity', `${formatQuote(p.endEquity)}${p.endEquitySource === 'run_end' ? '' : ` (${p.endEquitySource})`}`],
-    ['total return', formatPct(p.totalReturn, 4)],
-    // Compounding a few seconds to a year gives numbers like 9e15 %: under a day the table says
-    // n/a and keeps the extrapolation in the JSON (`xarb report --json`) for whoever wants it.
-    ['annualized return', withNote(p.durationNs < DAY_NS ? 'n/a' : formatPct(p.annualizedReturn),
-      p.annualizedNote === null ? `over ${formatDuration(p.durationNs)}` : `over ${formatDuration(p.durationNs)}; ${p.annualizedNote}`)],
-    ['sharpe ratio', withNote(p.sharpe === null ? NA : p.sharpe.toFixed(3),
-      `${p.sharpeIntervalSec === 60 ? '1 min' : `${p.sharpeIntervalSec} s`} returns, ${p.sharpeReturns} intervals, annualized, rf 0${p.sharpeNote !== null ? `; ${p.sharpeNote}` : ''}`)],
-    ['max drawdown', `${formatPct(p.maxDrawdown, 4)}  (${formatQuote(p.maxDrawdownQuote)} quote)`],
-  ]));
+  out.push(...table(['', 'strategy pnl / capital', 'total equity'], ratioRows(p)).map((l) => `  ${l}`));
+  const sr = p.strategyRatios;
+  out.push(`  over ${formatDuration(p.durationNs)}; ratios on ${ratioBasis(sr)}; drawdown = (running peak − equity) / start equity`);
+  for (const n of ratioNotes(p)) out.push(`  n/a: ${n}`);
 
   const r = p.rounds;
   out.push('', 'rounds');
   out.push(...kv([
     ['closed', `${r.closed}  (matched ${r.matched}, legged ${r.legged}, failed ${r.failed}; opened ${r.opened}, open at end ${r.openAtEnd})`],
-    ['win rate', `${formatPct(p.winRate)}  (${r.wins} of ${r.closed} with pnl + legging_pnl > 0)`],
+    ['with a fill', `${r.withFill}  (wins ${r.wins}, losses ${r.losses}); without any fill: ${r.unfilled}`],
+    ['win rate', `${formatPct(p.winRate)}  (${r.wins} of ${r.withFill} rounds with a fill had round pnl > 0)`],
     ['avg holding time', formatDuration(p.avgHoldingNs)],
-    ['realized pnl', formatQuote(p.realizedPnl)],
-    ['  of which legging', formatQuote(p.leggingPnl)],
-    ['fees paid', `${formatQuote(p.feesQuote)}  (quote equivalent)`],
   ]));
 
   const o = p.orders;
@@ -87,7 +139,7 @@ export function formatReportText(p: Performance): string {
     ['sent', `${o.sent}${Object.keys(o.byRole).length > 0 ? `  (${Object.entries(o.byRole).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`],
     ['by final status', Object.entries(o.byStatus).filter(([k, v]) => v > 0 || k !== 'unreported').map(([k, v]) => `${k} ${v}`).join(', ')],
     ['fills', `${o.fills} fills on ${o.withFill} orders`],
-    ['fill ratio', `${formatPct(o.fillRatio)}  (${formatQuote(o.filledQty, 8)} of ${formatQuote(o.intendedQty, 8)} base filled)`],
+    ['fill ratio', `${formatPct(o.fillRatio)}  (${formatNumber(o.filledQty, 8)} of ${formatNumber(o.intendedQty, 8)} base filled)`],
   ]));
 
   if (p.riskEvents.length > 0) {
@@ -98,6 +150,7 @@ export function formatReportText(p: Performance): string {
   out.push('', 'latency');
   if (p.latency.length === 0) out.push(`  ${p.latencyNote ?? 'no histograms'}`);
   else {
+    if (p.latencyNote !== null) out.push(`  ${p.latencyNote}`);
     const rows = p.latency.map((l) => [l.hop, formatNs(l.p50Ns), formatNs(l.p90Ns), formatNs(l.p99Ns), formatNs(l.p999Ns), formatNs(l.maxNs), String(l.count)]);
     out.push(...table(['hop', 'p50', 'p90', 'p99', 'p99.9', 'max', 'count'], rows).map((l) => `  ${l}`));
   }

@@ -2,6 +2,11 @@
  * `trades.csv`: one row per fill, from `report` journal entries with last_qty > 0. The role
  * (leg_buy, leg_sell, hedge, unwind) comes from the order's `intent` entry; empty when the
  * journal has none for that order.
+ *
+ * Numbers are written for people, without float noise: qty at the symbol's step decimals, the
+ * price at its tick decimals + 2 (an average over several levels can fall between ticks), the
+ * fee at 10 decimals, from run_start.filters ({venue: {symbol: {tickSize, stepSize}}}) when the
+ * journal has them, else 8 decimals for price and qty.
  */
 import { normalizeEntries } from './performance.js';
 import type { JournalEntry } from './performance.js';
@@ -28,6 +33,22 @@ function text(v: unknown): string {
 
 function isoOf(t: number): string {
   return Number.isFinite(t) ? new Date(t).toISOString() : '';
+}
+
+/** Decimals of a tick or step size (0.01 → 2, 1 → 0); `fallback` when unknown. */
+export function decimalsOf(size: unknown, fallback = 8): number {
+  const n = Number(size);
+  if (!(n > 0) || !Number.isFinite(n)) return fallback;
+  for (let d = 0; d <= 12; d++) if (Math.abs(Math.round(n * 10 ** d) - n * 10 ** d) < 1e-9) return d;
+  return 12;
+}
+
+/** x rounded to `d` decimals, as a plain decimal string without trailing zeros or exponent. */
+export function roundedText(x: number, d: number): string {
+  if (!Number.isFinite(x)) return '';
+  const s = x.toFixed(d);
+  const t = s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
+  return t === '-0' ? '0' : t;
 }
 
 export function fillRows(journal: readonly JournalEntry[]): FillRow[] {
@@ -63,8 +84,13 @@ function csvField(v: string | number): string {
 
 export function formatTradesCsv(entries: readonly JournalEntry[]): string {
   const lines = [TRADES_CSV_COLUMNS.join(',')];
+  const start = entries.find((e) => e.type === 'run_start');
+  const filters = (start?.filters ?? {}) as Record<string, Record<string, { tickSize?: unknown; stepSize?: unknown } | undefined> | undefined>;
   for (const r of fillRows(entries)) {
-    lines.push([r.time, r.pairId, r.venue, r.symbol, r.side, r.price, r.qty, r.fee, r.feeAsset, r.role].map(csvField).join(','));
+    const f = filters[r.venue]?.[r.symbol];
+    const px = roundedText(r.price, f?.tickSize !== undefined ? decimalsOf(f.tickSize) + 2 : 8);
+    const qty = roundedText(r.qty, decimalsOf(f?.stepSize));
+    lines.push([r.time, r.pairId, r.venue, r.symbol, r.side, px, qty, roundedText(r.fee, 10), r.feeAsset, r.role].map(csvField).join(','));
   }
   return lines.join('\n') + '\n';
 }

@@ -84,6 +84,22 @@ t.test('quantities are compared only when asked, relative to the larger one', as
   t.equal(matchRounds(s, b, { toleranceMs: 1, qtyTolerance: 0.01 }).report.matched, 0, 'but not within 1 %');
 });
 
+t.test('every disagreement is counted by its likely cause', async (t) => {
+  const session = [
+    round(100),                                   // matched
+    round(1000),                                  // backtest decided 30 ms later: timing
+    round(2000, 'binance', 'bybit', 0.01),        // backtest had 0.02 at the same time: quantity
+    round(3000),                                  // backtest went the other way: direction
+    round(4000),                                  // nothing near in the backtest: not_seen
+  ];
+  const backtest = [round(100), round(1030), round(2000, 'binance', 'bybit', 0.02), round(3000, 'bybit', 'binance'), round(9000)];
+  const { report } = matchRounds(session, backtest, { toleranceMs: 5, qtyTolerance: 0.1 });
+  t.equal(report.matched, 1);
+  t.same(report.causes.missed, { timing: 1, quantity: 1, direction: 1, not_seen: 1 });
+  t.same(report.causes.extra, { timing: 1, quantity: 1, direction: 1, not_seen: 1 });
+  t.match(formatAgreement(report), /missed, by cause\s+\S+ 1, /);
+});
+
 t.test('backtest rounds outside the session window are set aside, and an empty session has no share', async (t) => {
   const { report } = matchRounds([round(100)], [round(50), round(100), round(500)], { toleranceMs: 1 }, { startMs: 60, endMs: 400 });
   t.equal(report.backtest_rounds, 1);

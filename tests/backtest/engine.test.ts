@@ -93,3 +93,80 @@ t.test('partial fill: an IOC takes what the level shows and cancels the rest', a
   t.equal(partial.last_px, 100.1);
   t.ok(en.some((x) => x.type === 'report' && x.side === 'buy' && x.status === 'canceled' && Math.abs((x.cum_qty as number) - 0.3) < 1e-12), 'rest canceled');
 });
+
+function engineWith(opts: { entryMs?: number; responseMs?: number; feedMs?: [number, number]; decayMs?: number }) {
+  const journal = new MemoryJournal();
+  const e = new BacktestEngine({
+    config: config(), filters: { binance: { BTCUSDT: filter }, bybit: { BTCUSDT: filter } },
+    balances: { binance: { quote: 100_000, base: { BTCUSDT: 10 } }, bybit: { quote: 100_000, base: { BTCUSDT: 10 } } },
+    entryLatency: new ConstantLatency((opts.entryMs ?? 1) * MS), responseLatency: new ConstantLatency((opts.responseMs ?? 1) * MS), journal,
+    wallStartMs: WALL0, book: 'top', equityEveryNs: 1000 * MS,
+    feedLatencyNs: (opts.feedMs ?? [0, 0]).map((x) => x * MS), liquidityDecayNs: (opts.decayMs ?? 1000) * MS,
+  });
+  const entries = () => journal.text.map((l) => JSON.parse(l) as Record<string, unknown>);
+  const fills = (venue: string, side: string) => entries().filter((x) => x.type === 'report' && x.venue === venue && x.side === side && (x.last_qty as number) > 0);
+  return { e, entries, fills };
+}
+const WALL0 = Date.UTC(2024, 0, 1);
+
+t.test('the flickering level: an ask that flickers 1.00/1.01 BTC for 51 updates gives one fill, not 51', async (t) => {
+  const { e, fills, entries } = engineWith({});
+  e.onTopOfBook(BYB, 0, 1 * MS, 0, 101, 100, 101.1, 100); // a deep bybit bid, far above binance's ask
+  for (let k = 0; k < 51; k++) e.onTopOfBook(BIN, 0, (2 + 10 * k) * MS, 0, 100, 5, 100.1, k % 2 === 0 ? 1 : 1.01);
+  e.onTopOfBook(BYB, 0, 600 * MS, 0, 100, 100, 100.1, 100); // the edge is gone
+  e.finish(600 * MS, 10_000 * MS);
+  const buys = fills('binance', 'buy').filter((x) => x.last_px === 100.1);
+  t.equal(buys.length, 1, 'one buy fill at the flickering ask');
+  t.equal(buys.reduce((a, x) => a + (x.last_qty as number), 0), 1, '1 BTC bought there, not 51');
+  t.ok(entries().filter((x) => x.type === 'intent' && x.venue === 'binance' && x.side === 'buy').length > 1, 'the strategy did try again');
+});
+
+t.test('a level traded through by the market is liquidity again', async (t) => {
+  const { e, fills } = engineWith({});
+  e.onTopOfBook(BYB, 0, 1 * MS, 0, 101, 100, 101.1, 100);
+  e.onTopOfBook(BIN, 0, 2 * MS, 0, 100, 5, 100.1, 1); // round 1 takes the 1 at 100.1
+  e.onTopOfBook(BIN, 0, 50 * MS, 0, 100, 5, 100.2, 1); // the market trades through 100.1
+  e.onTopOfBook(BIN, 0, 100 * MS, 0, 100, 5, 100.1, 1); // a new ask at 100.1
+  e.onTopOfBook(BYB, 0, 200 * MS, 0, 100, 100, 100.1, 100); // the edge is gone
+  e.finish(200 * MS, 10_000 * MS);
+  const at1001 = fills('binance', 'buy').filter((x) => x.last_px === 100.1);
+  t.equal(at1001.length, 2, 'one fill before the trade-through, one after');
+  t.equal(at1001[1]!.ns, 102 * MS, 'the second at the new ask (decided at 100 ms, reported at 102 ms)');
+});
+
+t.test('a dislocation shorter than the feed latency is seen too late: no fill', async (t) => {
+  const run = (feedMs: [number, number]) => {
+    const r = engineWith({ feedMs });
+    r.e.onTopOfBook(BIN, 0, 1 * MS, 0, 100, 5, 100.1, 5);
+    r.e.onTopOfBook(BYB, 0, 1 * MS, 0, 100, 5, 100.1, 5);
+    r.e.onTopOfBook(BYB, 0, 100 * MS, 0, 101, 0.5, 101.1, 5); // the bybit bid jumps for 5 ms at the venue
+    r.e.onTopOfBook(BYB, 0, 105 * MS, 0, 100, 5, 100.1, 5);
+    r.e.onTopOfBook(BIN, 0, 3000 * MS, 0, 100, 5, 100.1, 5);
+    r.e.finish(3000 * MS, 10_000 * MS);
+    return r;
+  };
+  const near = run([0, 0]);
+  t.equal(near.fills('bybit', 'sell').filter((x) => x.last_px === 101).length, 1, 'control: with no feed latency the 5 ms bid is sold into');
+  const far = run([0, 30]);
+  const sent = far.entries().filter((x) => x.type === 'intent' && x.venue === 'bybit' && x.side === 'sell');
+  t.ok(sent.length >= 1, 'the strategy still sees the bid (30 ms late) and sends');
+  t.equal(sent[0]!.ns, 130 * MS, 'decided at the local time: receive time + 30 ms');
+  t.equal(far.fills('bybit', 'sell').filter((x) => x.last_px === 101).length, 0, 'the order meets the venue-side book: the bid is gone');
+});
+
+t.test('the venue-side book moves at exchange time: an update received late still meets an order that arrives after its exchange time', async (t) => {
+  const run = (exchMs: number) => {
+    const r = engineWith({ entryMs: 3 });
+    r.e.onTopOfBook(BYB, 0, 1 * MS, 0, 101, 0.5, 101.1, 5);
+    r.e.onTopOfBook(BIN, 0, 2 * MS, 0, 100, 5, 100.1, 5); // edge: orders sent at 2 ms, at the venues at 5 ms
+    r.e.onTopOfBook(BYB, 0, 10 * MS, exchMs, 100, 5, 100.1, 5); // the bid is pulled: stamped `exchMs`, received at 10 ms
+    r.e.onTopOfBook(BIN, 0, 3000 * MS, 0, 100, 5, 100.1, 5);
+    r.e.finish(3000 * MS, 10_000 * MS);
+    return r;
+  };
+  t.equal(run(WALL0 + 4).fills('bybit', 'sell').filter((x) => x.last_px === 101).length, 0, 'pulled at 4 ms at the venue: the sell arriving at 5 ms finds nothing');
+  t.equal(run(WALL0 + 6).fills('bybit', 'sell').filter((x) => x.last_px === 101).length, 1, 'pulled at 6 ms: the sell arriving at 5 ms fills');
+  const none = run(0);
+  t.equal(none.fills('bybit', 'sell').filter((x) => x.last_px === 101).length, 1, 'no exchange time: the venue side moves at the receive time (10 ms)');
+  t.ok(none.entries().some((x) => x.type === 'warning' && x.topic === 'feed_model' && x.venue === 'bybit'), 'and the journal warns about it');
+});

@@ -84,3 +84,28 @@ t.test('bad input: clear message on stderr, exit 2', async (t) => {
     t.equal(r.stdout, '');
   }
 });
+
+t.test('--start/--end select the intervals that start in the window (seconds since the first, or ISO)', async (t) => {
+  const all = await xarb('show', fx('java-tagged.hlog'));
+  t.match(all.stdout, /^decision\s.*\s200$/m, 'both intervals: 200 values');
+  const late = await xarb('show', fx('java-tagged.hlog'), '--start', '1');
+  t.equal(late.code, 0, late.stderr);
+  t.match(late.stdout, /2 intervals/);
+  t.match(late.stdout, /^decision\s.*\s100$/m, 'the first second left out');
+  const early = await xarb('show', fx('java-tagged.hlog'), '--end', '1');
+  t.match(early.stdout, /^tick_to_order\s.*\s100$/m);
+  const none = await xarb('show', fx('java-tagged.hlog'), '--start', '5');
+  t.equal(none.code, 2);
+  t.match(none.stderr, /no interval starts between --start and --end/);
+  const bad = await xarb('show', fx('java-tagged.hlog'), '--start', 'yesterday');
+  t.equal(bad.code, 2);
+  t.match(bad.stderr, /--start takes seconds since the log's first interval or an ISO 8601 time/);
+  const dir = await mkdtemp(path.join(tmpdir(), 'xarb-plot-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const out = path.join(dir, 'w.svg');
+  const p = await xarb('plot', fx('java-tagged.hlog'), '--start', '1', '-o', out);
+  t.equal(p.code, 0, p.stderr);
+  const svg = await readFile(out, 'utf8');
+  t.match(svg, /Latency \(log scale\)/, 'log axis by default');
+  t.match(svg, /99\.999%/);
+});

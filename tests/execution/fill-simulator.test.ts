@@ -101,7 +101,80 @@ t.test('consumed liquidity: two orders against one snapshot do not take the same
 
   const updated = depthRecord([[99, 1]], [[101, 1], [102, 2]], 8);
   sim.fill(0, 0, SIDE_BUY, 102, 3, updated.rec, updated.n, RATE, FEE_RULE_RECEIVED, false, out);
-  t.equal(out.filledQty, 3, 'a new book version restores the displayed size');
+  t.equal(out.filledQty, 0, 'a new book version showing the same sizes does not give the liquidity back');
+});
+
+t.test('liquidity memory: a level that flickers in size is taken once, not once per version', async (t) => {
+  const sim = new FillSimulator({ venues: 1, symbols: 1 });
+  const out = new FillResult();
+  let total = 0;
+  let fills = 0;
+  // 51 versions of the ask at 100, alternating 1.00 and 1.01 BTC, 10 ms apart (< the 1 s decay)
+  for (let k = 0; k < 51; k++) {
+    const book = depthRecord([[99, 5]], [[100, k % 2 === 0 ? 1 : 1.01]], k + 1, true, k * 10e6);
+    sim.fill(0, 0, SIDE_BUY, 100, k % 2 === 0 ? 1 : 1.01, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, out);
+    if (out.filledQty > 0) fills++;
+    total += out.filledQty;
+  }
+  t.equal(fills, 1, 'one fill, not 51');
+  t.equal(total, 1, '1 BTC in total: size above what was shown at the take is not ours');
+});
+
+t.test('liquidity memory is cleared by the market only: a fall by what we took, a trade-through, or the decay', async (t) => {
+  const out = new FillResult();
+  const buy = (sim: FillSimulator, asks: [number, number][], v: number, ns: number, qty = 1): number => {
+    const b = depthRecord([[99, 5]], asks, v, true, ns);
+    return sim.fill(0, 0, SIDE_BUY, 101, qty, b.rec, b.n, RATE, FEE_RULE_RECEIVED, false, out).filledQty;
+  };
+  // 1. the level's size falls by at least what we took: the venue shows our trade
+  let sim = new FillSimulator({ venues: 1, symbols: 1 });
+  t.equal(buy(sim, [[100, 2]], 1, 0), 1);
+  const fell = depthRecord([[99, 5]], [[100, 1.5]], 2, true, 1e6);
+  sim.observe(0, 0, fell.rec, fell.n, 1e6);
+  t.equal(sim.taken(0, SIDE_BUY, 100), 1, 'fell by 0.5 < 1 taken: still remembered');
+  t.equal(buy(sim, [[100, 1]], 3, 2e6), 1, 'fell by 1: the book reflects the take, its 1 is new to us');
+  t.equal(sim.clearedByFall, 1);
+  // 2. the market trades through the level: liquidity available again when it comes back
+  sim = new FillSimulator({ venues: 1, symbols: 1 });
+  t.equal(buy(sim, [[100, 1]], 1, 0), 1);
+  t.equal(buy(sim, [[100, 1]], 2, 1e6), 0, 'same level, same size: used up');
+  const through = depthRecord([[99, 5]], [[100.5, 3]], 3, true, 2e6);
+  sim.observe(0, 0, through.rec, through.n, 2e6);
+  t.equal(sim.clearedByTradeThrough, 1, 'best ask above the level: traded through');
+  t.equal(buy(sim, [[100, 1]], 4, 3e6), 1, 'a new ask at 100 is new liquidity');
+  // 3. the decay (default 1 s) since the last take
+  sim = new FillSimulator({ venues: 1, symbols: 1 });
+  t.equal(buy(sim, [[100, 1]], 1, 0), 1);
+  t.equal(buy(sim, [[100, 1]], 2, 999e6), 0, 'before 1 s');
+  t.equal(buy(sim, [[100, 1]], 3, 1000e6), 1, 'at 1 s the memory is gone');
+  t.equal(sim.clearedByDecay, 1);
+  sim = new FillSimulator({ venues: 1, symbols: 1, decayNs: 5e9 });
+  t.equal(buy(sim, [[100, 1]], 1, 0), 1);
+  t.equal(buy(sim, [[100, 1]], 2, 4e9), 0, 'decay configurable: 5 s');
+  // 4. a level removed from inside the shown depth is gone
+  sim = new FillSimulator({ venues: 1, symbols: 1 });
+  const d1 = depthRecord([[99, 5]], [[100, 1], [100.5, 1]], 1, true, 0);
+  sim.fill(0, 0, SIDE_BUY, 100.5, 1.5, d1.rec, d1.n, RATE, FEE_RULE_RECEIVED, false, out);
+  t.equal(out.filledQty, 1.5);
+  const d2 = depthRecord([[99, 5]], [[100, 1], [101, 1]], 2, true, 1e6);
+  sim.observe(0, 0, d2.rec, d2.n, 1e6);
+  t.equal(sim.taken(0, SIDE_BUY, 100.5), 0, '100.5 vanished between 100 and 101: cleared');
+  t.equal(sim.taken(0, SIDE_BUY, 100), 1, '100 still shows 1: still ours');
+});
+
+t.test('market impact (off by default): a fraction of what a level still offers goes with our take', async (t) => {
+  const out = new FillResult();
+  const b = depthRecord([[99, 5]], [[100, 2]], 1, true, 0);
+  const plain = new FillSimulator({ venues: 1, symbols: 1 });
+  plain.fill(0, 0, SIDE_BUY, 100, 1, b.rec, b.n, RATE, FEE_RULE_RECEIVED, false, out);
+  plain.fill(0, 0, SIDE_BUY, 100, 5, b.rec, b.n, RATE, FEE_RULE_RECEIVED, false, out);
+  t.equal(out.filledQty, 1, 'no impact: the other 1 is still there');
+  const impact = new FillSimulator({ venues: 1, symbols: 1, impact: 0.5 });
+  impact.fill(0, 0, SIDE_BUY, 100, 1, b.rec, b.n, RATE, FEE_RULE_RECEIVED, false, out);
+  impact.fill(0, 0, SIDE_BUY, 100, 5, b.rec, b.n, RATE, FEE_RULE_RECEIVED, false, out);
+  t.equal(out.filledQty, 0.5, 'impact 0.5: half of the remaining 1 was pulled');
+  t.throws(() => new FillSimulator({ venues: 1, symbols: 1, impact: 2 }), FillConfigError);
+  t.throws(() => new FillSimulator({ venues: 1, symbols: 1, decayNs: 0 }), FillConfigError);
 });
 
 t.test('FOK fills everything or nothing', async (t) => {

@@ -1,0 +1,30 @@
+import t from 'tap';
+import { rankBy, RANK_KEYS, SweepParamError, sweepTable, type SweepMetrics } from '../../src/backtest/sweep.js';
+
+function point(runId: string, strategyPnl: number, sharpe: number | null, maxDrawdown: number | null, equitySharpe: number | null): SweepMetrics {
+  return {
+    runId, overrides: [['strategy', 'min_spread_bps', Number(runId.slice(1))]], strategyPnl, arbitragePnl: strategyPnl, leggingPnl: 0, fees: 0,
+    inventoryPnl: -1000, sharpe, sortino: null, totalReturn: strategyPnl / 1e5, maxDrawdown, calmar: null, equitySharpe, equityReturn: -0.0155,
+    rounds: 10, unfilledRounds: 0, winRate: 1, events: 100,
+  };
+}
+
+// the case: 10 bps made 228.42, 20 bps 46.54, and both had the same total-equity Sharpe
+const rows = [point('p20', 46.54, 12, 0.001, -17.2), point('p10', 228.42, 9, 0.002, -17.2), point('p15', 100, null, null, -17.2)];
+
+t.test('ranking: strategy PnL by default; any RANK_KEYS metric; n/a last; lower drawdown first', async (t) => {
+  t.same(rankBy(rows).map((r) => r.runId), ['p10', 'p15', 'p20'], 'by strategy pnl: the equity Sharpe tie is no tie');
+  t.same(rankBy(rows, 'sharpe').map((r) => r.runId), ['p20', 'p10', 'p15'], 'n/a Sharpe last');
+  t.same(rankBy(rows, 'drawdown').map((r) => r.runId), ['p20', 'p10', 'p15'], 'smaller drawdown is better');
+  t.same(rankBy(rows, 'equity_sharpe').map((r) => r.runId), ['p20', 'p10', 'p15'], 'ties keep grid order');
+  t.throws(() => rankBy(rows, 'luck'), SweepParamError);
+  t.ok(Object.keys(RANK_KEYS).includes('pnl'));
+});
+
+t.test('the table: strategy pnl with separators, n/a for undefined', async (t) => {
+  const text = sweepTable(rankBy(rows));
+  t.match(text, /strategy pnl/);
+  t.match(text, /228\.42/);
+  t.match(text, /-1,000\.00/);
+  t.match(text, /n\/a/);
+});
