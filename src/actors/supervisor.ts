@@ -20,7 +20,7 @@ import {
 import type { WaitStrategyConfig } from '../core/wait-strategy.js';
 import { HistogramCollector } from '../core/hist-collector.js';
 import { HlogWriter } from '../report/hlog-writer.js';
-import type { HistogramSnapshot } from '../core/histogram.js';
+import { HEADLINE_HOP, type HistogramSnapshot } from '../core/histogram.js';
 import { Journal } from '../report/journal.js';
 import type { XarbConfig } from '../config/index.js';
 import type { VenueBalances, VenueFilters } from '../strategy/config.js';
@@ -373,8 +373,8 @@ export class Supervisor {
     this.send('strategy', { type: 'halt', reason: 'kill switch signal' });
   }
 
-  private tickToIntent(): { p50: number; p99: number; count: number } | null {
-    const h = this.collector.totalsByTag().get('tick_to_intent');
+  private tickToWire(): { p50: number; p99: number; count: number } | null {
+    const h = this.collector.totalsByTag().get(HEADLINE_HOP);
     if (!h || h.totalCount === 0) return null;
     return { p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99), count: h.totalCount };
   }
@@ -384,7 +384,7 @@ export class Supervisor {
     for (const a of this.actors) if (a.kind === 'feed') feeds[a.name.replace('feed:', '')] = a.stats;
     const line = formatStatusLine({
       symbols: this.symbols, board: this.board, strategy: this.actors.find((a) => a.kind === 'strategy')?.stats,
-      feeds, tickToIntent: this.tickToIntent(), uptimeMs: Date.now() - this.startedMs,
+      feeds, tickToWire: this.tickToWire(), uptimeMs: Date.now() - this.startedMs,
     });
     process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
   }
