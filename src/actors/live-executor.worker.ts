@@ -17,8 +17,7 @@ import { monoNs } from '../core/clock.js';
 import { VENUE_BINANCE, VENUE_BYBIT, VENUE_COUNT, VENUE_NAMES } from '../core/records.js';
 import { CONTROL_STOP } from '../core/agent.js';
 import { reportEntry } from '../report/journal-entries.js';
-import { BinanceOrderClient } from '../execution/live/binance-client.js';
-import { BybitOrderClient } from '../execution/live/bybit-client.js';
+import { buildVenueClient, type VenueClient } from '../execution/live/venue-client.js';
 import type { OrderClientBase, OrderClientOptions } from '../execution/live/client-base.js';
 import { PoolTransport } from '../execution/live/pool-transport.js';
 import { LiveExecutor } from '../execution/live/live-executor.js';
@@ -41,20 +40,29 @@ const transport = new PoolTransport();
 
 const clients: (VenueOrderClient | null)[] = new Array<VenueOrderClient | null>(VENUE_COUNT).fill(null);
 const bases: OrderClientBase[] = [];
+const venueClients: VenueClient[] = [];
 for (let v = 0; v < VENUE_COUNT; v++) {
   const name = VENUE_NAMES[v]!;
   const w = live.venues[name];
-  if (!w || w.apiKey === '' || w.secretKey === '' || w.restUrl === '') {
+  if (!w || w.apiKey === '' || (w.keyType === 'ed25519' ? w.privateKeyPem === '' : w.secretKey === '') || w.restUrl === '') {
     log('error', 'live venue not configured: its orders will be refused', { venue: name });
     continue;
   }
+  if (v !== VENUE_BINANCE && v !== VENUE_BYBIT) continue;
   const opts: OrderClientOptions = {
     baseUrl: w.restUrl, creds: { apiKey: w.apiKey, secretKey: w.secretKey }, recvWindowMs: w.recvWindowMs,
     timeoutMs: live.requestTimeoutMs, takerFeeRate: d.takerFees[v] ?? 0.001, reconcileBudgetMs: live.reconcileBudgetMs,
     transport, wallMs: Date.now, log,
   };
-  const c = v === VENUE_BINANCE ? new BinanceOrderClient(opts) : v === VENUE_BYBIT ? new BybitOrderClient(opts) : null;
-  if (c === null) continue;
+  let vc: VenueClient;
+  try {
+    vc = buildVenueClient({ venue: v, name, rest: opts, orderEntry: w.orderEntry, wsApiUrl: w.wsApiUrl, keyType: w.keyType,
+      privateKeyPem: w.privateKeyPem, reconnectMinMs: w.reconnectMinMs, reconnectMaxMs: w.reconnectMaxMs });
+  } catch (e) {
+    log('error', 'live venue key unusable: its orders will be refused', { venue: name, key_type: w.keyType, err: (e as Error).message });
+    continue;
+  }
+  const c = vc.rest;
   // Open the pool's connections now: the first order must not pay a handshake.
   const warm = await transport.connect(new URL(w.restUrl).origin, v === VENUE_BINANCE ? '/api/v3/time' : '/v5/market/time', 3000);
   if (warm !== null) log('warn', 'could not open the REST connections at start', { venue: name, err: warm.message });
@@ -66,8 +74,15 @@ for (let v = 0; v < VENUE_COUNT; v++) {
   } catch (e) {
     log('warn', 'could not read the venue server time; using the local clock', { venue: name, err: (e as Error).message });
   }
-  clients[v] = c;
+  // The WS order session opens after the clock offset is known (its logon is timestamped).
+  const wsReady = await vc.start(5000);
+  log(wsReady || w.orderEntry === 'rest' ? 'info' : 'warn', 'live order path', {
+    venue: name, order_entry: w.orderEntry, key_type: w.keyType, path: wsReady ? 'websocket' : 'rest',
+    ...(w.orderEntry === 'ws' && !wsReady ? { note: 'WebSocket order session not ready; REST until it is' } : {}),
+  });
+  clients[v] = vc.client;
   bases.push(c);
+  venueClients.push(vc);
 }
 
 const runTag = 'x' + randomBytes(4).toString('hex');
@@ -103,6 +118,7 @@ async function close(): Promise<void> {
   clearTimeout(timer);
   if (exec.inFlight > 0) log('warn', 'live executor closing with orders still in flight', { in_flight: exec.inFlight });
   rt.close(counters());
+  for (const vc of venueClients) vc.close();
   await transport.close();
   parentPort!.close();
 }

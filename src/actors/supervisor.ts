@@ -6,7 +6,7 @@
  * stop new entries → resolve open orders → stop threads → flush journal and histograms → report.
  */
 import { Worker } from 'node:worker_threads';
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { AgentControl } from '../core/agent.js';
@@ -83,10 +83,15 @@ export function toStrategyBalances(cfg: XarbConfig): VenueBalances {
 
 /** --mode live: what the live executor needs from the venue files (keys are never logged). */
 export function liveWiring(cfg: XarbConfig, filters: VenueFilters): NonNullable<ExecutorWorkerData['live']> {
-  const venue = (v: 'binance' | 'bybit') => ({
-    restUrl: cfg.venues[v].connection.rest_api_url, apiKey: cfg.venues[v].auth.api_key, secretKey: cfg.venues[v].auth.secret_key,
-    recvWindowMs: cfg.venues[v].connection.recv_window_ms,
-  });
+  const venue = (v: 'binance' | 'bybit') => {
+    const c = cfg.venues[v].connection;
+    const a = cfg.venues[v].auth;
+    return {
+      restUrl: c.rest_api_url, apiKey: a.api_key, secretKey: a.secret_key, recvWindowMs: c.recv_window_ms, wsApiUrl: c.ws_api_url,
+      orderEntry: c.order_entry, keyType: a.key_type, reconnectMinMs: c.reconnect_min_ms, reconnectMaxMs: c.reconnect_max_ms,
+      privateKeyPem: a.key_type !== 'ed25519' ? '' : a.private_key !== '' ? a.private_key : readFileSync(a.private_key_path, 'utf8'),
+    };
+  };
   return {
     venues: { binance: venue('binance'), bybit: venue('bybit') }, filters,
     requestTimeoutMs: Math.min(10_000, Math.max(1000, cfg.execution.order_timeout_ms)),

@@ -121,6 +121,8 @@ export interface ConnectionConfig {
   /** "linear" = Binance USD-M futures or Bybit USDT perpetuals (`/v5/public/linear`). */
   market: 'spot' | 'linear';
   recv_window_ms: number;
+  /** Live order path: the WebSocket order API (REST as fallback) or REST only. */
+  order_entry: 'ws' | 'rest';
   reconnect_min_ms: number;
   reconnect_max_ms: number;
 }
@@ -129,6 +131,11 @@ export interface AuthConfig {
   /** Empty in dry-run when the variable is unset. Never log it. */
   api_key: string;
   secret_key: string;
+  key_type: 'hmac' | 'ed25519';
+  /** Ed25519 private key PEM file (absolute after loading), or '' */
+  private_key_path: string;
+  /** Ed25519 private key PEM text, or ''. Never log it. */
+  private_key: string;
 }
 
 export interface VenueConfig {

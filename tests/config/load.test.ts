@@ -79,7 +79,7 @@ t.test('keys left out take their documented defaults', async (t) => {
   t.equal(cfg.venues.bybit.connection.ws_api_url, 'wss://stream.bybit.com/v5/trade');
   t.same(
     { ...cfg.venues.bybit.connection, websocket_url: undefined, rest_api_url: undefined, ws_api_url: undefined },
-    { websocket_url: undefined, rest_api_url: undefined, ws_api_url: undefined, market: 'spot', recv_window_ms: 5000, reconnect_min_ms: 250, reconnect_max_ms: 30000 },
+    { websocket_url: undefined, rest_api_url: undefined, ws_api_url: undefined, market: 'spot', recv_window_ms: 5000, order_entry: 'ws', reconnect_min_ms: 250, reconnect_max_ms: 30000 },
   );
 });
 
@@ -87,7 +87,7 @@ t.test('a venue file without [auth] is fine in dry-run', async (t) => {
   const noAuth = minimalVenue('bybit').replace(/\[auth\][\s\S]*$/, '');
   const file = configSet(t, { 'bybit.toml': noAuth });
   const cfg = loadConfig(file, { mode: 'dry-run', env: {} });
-  t.same(cfg.venues.bybit.auth, { api_key: '', secret_key: '' });
+  t.same(cfg.venues.bybit.auth, { api_key: '', secret_key: '', key_type: 'hmac', private_key_path: '', private_key: '' });
 });
 
 t.test('venue files are found through [venues], relative to arbitrage.toml', async (t) => {

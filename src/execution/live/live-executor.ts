@@ -26,7 +26,7 @@ import type { ReportSink } from '../report-sink.js';
 import { statusName } from '../order-state.js';
 import type { LiveLog } from './client-base.js';
 import { formatFloorToStep, formatNearestStep } from './decimal.js';
-import { ERR_LIVE_BACKOFF, ERR_LIVE_NOT_CONFIGURED, ERR_LIVE_RATE_LIMITED, ERR_LIVE_UNRESOLVED } from './live-errors.js';
+import { ERR_LIVE_BACKOFF, ERR_LIVE_KEY_REJECTED, ERR_LIVE_NOT_CONFIGURED, ERR_LIVE_RATE_LIMITED, ERR_LIVE_UNRESOLVED } from './live-errors.js';
 import { UPD_ACK, type LiveOrder, type OrderUpdate, type VenueOrderClient } from './order-types.js';
 import type { OrderRateLimiter } from './rate-limiter.js';
 
@@ -60,6 +60,8 @@ export interface LiveExecutorCounters {
   refused_rate_limit: number;
   refused_backoff: number;
   refused_config: number;
+  /** Refused: the venue had refused the API key (entries halted there). */
+  refused_key: number;
   acked: number;
   filled: number;
   partially_filled: number;
@@ -76,7 +78,7 @@ export interface LiveExecutorCounters {
 export class LiveExecutor {
   readonly tracker: OrderTracker;
   readonly counters: LiveExecutorCounters = {
-    intents: 0, sent: 0, refused_local: 0, refused_rate_limit: 0, refused_backoff: 0, refused_config: 0, acked: 0, filled: 0,
+    intents: 0, sent: 0, refused_local: 0, refused_rate_limit: 0, refused_backoff: 0, refused_config: 0, refused_key: 0, acked: 0, filled: 0,
     partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, late_updates: 0, cancels_ignored: 0, reports: 0,
     in_flight: 0,
   };
@@ -151,6 +153,11 @@ export class LiveExecutor {
     if (Number(qtyText) <= 0) {
       this.counters.refused_local++;
       this.refuse(slot, ERR_LOCAL_INVALID, nowNs);
+      return 0;
+    }
+    if (client.haltReason !== undefined && client.haltReason() !== null) {
+      this.counters.refused_key++;
+      this.refuse(slot, ERR_LIVE_KEY_REJECTED, nowNs);
       return 0;
     }
     const wall = this.opts.wallMs();
