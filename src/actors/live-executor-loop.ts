@@ -36,9 +36,12 @@ export class LiveExecutorLoop {
   private readonly spin: number;
   private stopped = false;
   private readonly cycleBound = (): void => this.cycle();
-  private readonly wakeBound = (): void => this.onWake();
+  private readonly wakeBound = (how: unknown): void => this.onWake(how);
   parks = 0;
+  /** Parks ended by a producer's notify (an intent, or a stop poke). */
   wakeUps = 0;
+  /** Parks ended by their housekeeping bound. */
+  parkTimeouts = 0;
 
   constructor(
     private readonly agent: LoopAgent,
@@ -96,9 +99,10 @@ export class LiveExecutorLoop {
     void wait.then(this.wakeBound);
   }
 
-  private onWake(): void {
+  private onWake(how: unknown): void {
     this.bell.cancelPark();
-    this.wakeUps++;
+    if (how === 'timed-out') this.parkTimeouts++;
+    else this.wakeUps++;
     this.cycle();
   }
 }

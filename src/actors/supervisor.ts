@@ -17,7 +17,8 @@ import {
   BOOK_REASON_DISCONNECTED, INTENT_WORDS, MARKET_LINEAR, MARKET_SPOT, QUOTE_WORDS, REPORT_WORDS, VENUE_BINANCE, VENUE_BYBIT,
   VENUE_COUNT, VENUE_NAMES,
 } from '../core/records.js';
-import type { WaitStrategyConfig } from '../core/wait-strategy.js';
+import { resolveWaitStrategy, type WaitStrategyConfig } from '../core/wait-strategy.js';
+import { availableParallelism } from 'node:os';
 import { HistogramCollector } from '../core/hist-collector.js';
 import { HlogWriter } from '../report/hlog-writer.js';
 import { HEADLINE_HOP, type HistogramSnapshot } from '../core/histogram.js';
@@ -139,7 +140,11 @@ export class Supervisor {
   async run(): Promise<RunResult> {
     const cfg = this.cfg;
     const eng = cfg.engine;
-    const wait: WaitStrategyConfig = { name: eng.wait_strategy, spinPolls: eng.spin_polls, parkTimeoutMs: eng.park_timeout_ms };
+    // Spinning threads: the strategy, and the executor when it has a thread of its own.
+    const spinners = cfg.mode === 'live' || eng.dry_run_executor === 'own-thread' ? 2 : 1;
+    const resolved = resolveWaitStrategy(eng.wait_strategy, spinners);
+    this.log.info({ wait_strategy: resolved.name, configured: eng.wait_strategy, cores: availableParallelism(), spinning_threads: spinners, why: resolved.why }, 'wait strategy');
+    const wait: WaitStrategyConfig = { name: resolved.name, spinPolls: eng.spin_polls, parkTimeoutMs: eng.park_timeout_ms };
     const strategyBell = new Doorbell();
     const executorBell = new Doorbell();
     const intentRing = createRing(eng.order_ring_slots, INTENT_WORDS, POLICY_BLOCK);

@@ -169,7 +169,7 @@ export const ARBITRAGE_SCHEMA: ObjectRule = table({
     initial_balances: optionalTable({ binance: balance(), bybit: balance() }),
   }),
   engine: optionalTable({
-    wait_strategy: oneOf(['spin-then-park', 'busy-spin', 'park'], 'spin-then-park'),
+    wait_strategy: oneOf(['auto', 'spin-then-park', 'busy-spin', 'park'], 'auto'),
     spin_polls: int({ min: 0, max: 100_000_000, default: 2000, unit: 'polls' }),
     park_timeout_ms: num({ min: 0, max: 60_000, default: 10, unit: 'ms' }),
     dry_run_executor: oneOf(['strategy-thread', 'own-thread'], 'strategy-thread'),

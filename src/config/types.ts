@@ -9,6 +9,8 @@ export type VenueName = 'binance' | 'bybit';
 export const VENUE_NAMES: readonly VenueName[] = ['binance', 'bybit'];
 
 export type WaitStrategyName = 'spin-then-park' | 'busy-spin' | 'park';
+/** A strategy, or 'auto' (src/core/wait-strategy.ts resolveWaitStrategy picks at start). */
+export type WaitStrategySetting = WaitStrategyName | 'auto';
 export type LatencyModelKind = 'constant' | 'normal' | 'lognormal';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
@@ -64,7 +66,7 @@ export interface ExecutionConfig {
 }
 
 export interface EngineConfig {
-  wait_strategy: WaitStrategyName;
+  wait_strategy: WaitStrategySetting;
   spin_polls: number;
   /** Dry-run only: run the fill simulator on the strategy's thread, or on a thread of its own. */
   dry_run_executor: 'strategy-thread' | 'own-thread';
