@@ -39,7 +39,7 @@ t.test(`live mode against the simulator (${keys} key on Binance): WS API orders,
     BYBIT_API_KEY: SIM_KEYS.bybit.apiKey, BYBIT_SECRET_KEY: SIM_KEYS.bybit.secretKey,
   };
   const child = spawn(process.execPath, [XARB_BIN, '--mode', 'live', '--config', config, '--venues', 'sim',
-    '--duration', '10s', '--runs-dir', runs, '--run-id', 'x', '--monitor-port', '0', '--no-status', '--dislocation-every-ms', '0'],
+    '--duration', '120s', '--runs-dir', runs, '--run-id', 'x', '--monitor-port', '0', '--no-status', '--dislocation-every-ms', '0'],
   { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -65,10 +65,12 @@ t.test(`live mode against the simulator (${keys} key on Binance): WS API orders,
           }).catch(() => undefined);
         }, delay));
       }
+      // An orderly stop once the dislocations are over (start-up time varies with the machine's load).
+      timers.push(setTimeout(() => child.kill('SIGTERM'), 7000));
     }
   });
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
-  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const killer = setTimeout(() => child.kill('SIGKILL'), 100_000);
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   clearTimeout(killer);
   for (const tm of timers) clearTimeout(tm);

@@ -64,14 +64,17 @@ export class BinanceWsApi extends WsSession {
       '","timestamp":' + ts + '}}');
   }
 
-  /**
-   * Writes the order when the session is ready and returns the promise of its settlement;
-   * null when the session is down (the caller sends it by REST).
-   */
-  place(order: LiveOrder, listener: UpdateListener): Promise<void> | null {
-    if (!this.ready) return null;
-    const id = this.nextId++;
-    const ts = this.rest.timestampMs();
+  protected override warmUp(): void {
+    const o: LiveOrder = { orderId: 0, clientOrderId: 'warmup0', symbol: 'BTCUSDT', side: 'BUY', price: '1.00', qty: '1.0' };
+    let n = 0;
+    for (let i = 0; i < 200; i++) n += this.orderText(0, o, this.rest.timestampMs()).length;
+    // The socket write path, on a request the venue answers harmlessly (its id is never pending).
+    for (let i = 0; i < 20; i++) this.send('{"id":' + (-1 - i) + ',"method":"ping"}');
+    if (n === 0) this.o.log('debug', 'binance WS API warm-up built nothing', {});
+  }
+
+  /** The order.place request text (parameters in signing order; signed per request for HMAC keys). */
+  private orderText(id: number, order: LiveOrder, ts: number): string {
     let params = '{"newClientOrderId":"' + order.clientOrderId + '","newOrderRespType":"FULL","price":"' + order.price + '","quantity":"' +
       order.qty + '","recvWindow":' + this.recvWindowMs + ',"side":"' + order.side + '","symbol":"' + order.symbol +
       '","timeInForce":"IOC","timestamp":' + ts + ',"type":"LIMIT"';
@@ -80,7 +83,17 @@ export class BinanceWsApi extends WsSession {
         this.pRecv + order.side + '&symbol=' + order.symbol + '&timeInForce=IOC&timestamp=' + ts + '&type=LIMIT';
       params += ',"apiKey":"' + this.creds.apiKey + '","signature":"' + hmacHex(this.creds.secretKey, payload) + '"';
     }
-    if (!this.send('{"id":' + id + ',"method":"order.place","params":' + params + '}}')) return null;
+    return '{"id":' + id + ',"method":"order.place","params":' + params + '}}';
+  }
+
+  /**
+   * Writes the order when the session is ready and returns the promise of its settlement;
+   * null when the session is down (the caller sends it by REST).
+   */
+  place(order: LiveOrder, listener: UpdateListener): Promise<void> | null {
+    if (!this.ready) return null;
+    const id = this.nextId++;
+    if (!this.send(this.orderText(id, order, this.rest.timestampMs()))) return null;
     this.o.counters.ws_orders++;
     this.o.counters.requests++;
     return new Promise<void>((done) => {

@@ -44,17 +44,29 @@ export class BybitTradeWs extends WsSession {
     this.sendRaw(bybitWsAuthMessage(this.creds.apiKey, this.creds.secretKey, Math.floor(this.wallMs()) + 10_000));
   }
 
-  place(order: LiveOrder, listener: UpdateListener): Promise<void> | null {
-    if (!this.ready) return null;
+  protected override warmUp(): void {
+    const o: LiveOrder = { orderId: 0, clientOrderId: 'warmup0', symbol: 'BTCUSDT', side: 'BUY', price: '1.0', qty: '1.0' };
+    let n = 0;
+    for (let i = 0; i < 200; i++) n += this.orderText(o).length;
+    // The socket write path, on pings (answered with a pong the session ignores).
+    for (let i = 0; i < 20; i++) this.send('{"op":"ping"}');
+    if (n === 0) this.o.log('debug', 'bybit trade WS warm-up built nothing', {});
+  }
+
+  private orderText(order: LiveOrder): string {
     const link = order.clientOrderId;
-    const text = '{"reqId":"' + link + '","header":{"X-BAPI-TIMESTAMP":"' + this.rest.timestampMs() + this.head + order.symbol +
+    return '{"reqId":"' + link + '","header":{"X-BAPI-TIMESTAMP":"' + this.rest.timestampMs() + this.head + order.symbol +
       '","side":"' + (order.side === 'BUY' ? 'Buy' : 'Sell') + '","orderType":"Limit","qty":"' + order.qty + '","price":"' + order.price +
       '","timeInForce":"IOC","orderLinkId":"' + link + '","isLeverage":0}]}';
-    if (!this.send(text)) return null;
+  }
+
+  place(order: LiveOrder, listener: UpdateListener): Promise<void> | null {
+    if (!this.ready) return null;
+    if (!this.send(this.orderText(order))) return null;
     this.o.counters.ws_orders++;
     this.o.counters.requests++;
     return new Promise<void>((done) => {
-      this.pending.set(link, new Pending(order, listener, Date.now(), done));
+      this.pending.set(order.clientOrderId, new Pending(order, listener, Date.now(), done));
     });
   }
 

@@ -103,8 +103,16 @@ export abstract class WsSession {
     return null;
   }
 
+  /**
+   * Called once the session is ready: runs the order path's code (request building, signing,
+   * the socket write) on harmless requests, so the first real order does not pay V8's lazy
+   * compilation and interpreter (hundreds of µs on a cold path). Default: nothing.
+   */
+  protected warmUp(): void {}
+
   protected becomeReady(): void {
     this.state = WS_READY;
+    this.warmUp();
     this.attempt = 0;
     this.o.counters.ws_sessions++;
     if (this.lostOnce && this.o.routesOrders) {
