@@ -20,6 +20,8 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   feed: async () => (await import('./feed.js' as string)).runFeedBench,
   e2e: async () => (await import('./e2e.js' as string)).runE2eBench,
   backtest: async () => (await import('./backtest.js' as string)).runBacktestBench,
+  sign: async () => (await import('./sign.js' as string)).runSignBench,
+  peer: async () => (await import('./peer.js' as string)).runPeerBench,
 };
 
 const RESULTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');

@@ -11,7 +11,9 @@ import {
   REPORT_WORDS, ST_REJECTED,
 } from '../core/records.js';
 import { ERR_LOCAL_CAPACITY } from '../execution/error-codes.js';
-import { HOP_INTENT_TO_SENT, HOP_SENT_TO_ACK, HOP_TICK_TO_ORDER, type HopRecorders } from '../core/histogram.js';
+import {
+  HOP_INTENT_TO_SENT, HOP_INTENT_TO_WIRE, HOP_SENT_TO_ACK, HOP_TICK_TO_ORDER, HOP_TICK_TO_WIRE, type HopRecorders,
+} from '../core/histogram.js';
 import type { DryRunExecutor } from '../execution/dry-run-executor.js';
 import type { BookView } from '../execution/book-view.js';
 import { writeReportRecord, type ReportSink } from '../execution/report-sink.js';
@@ -102,7 +104,13 @@ export class DryRunExecutorAgent implements Agent, RecordHandler {
     this.hist.record(HOP_INTENT_TO_SENT, now - d[o + H_PUB_NS]!);
     const tick = d[o + H_RECV_NS]!;
     if (tick > 0) this.hist.record(HOP_TICK_TO_ORDER, now - tick);
-    if (!this.exec.onIntent(d, o, now) && d[o + I_ACTION] === ACTION_NEW) {
+    const accepted = this.exec.onIntent(d, o, now);
+    // Dry-run's wire: the order handed to the fill simulator (its modelled entry latency
+    // starts here, as a live order's starts when its bytes leave).
+    const wire = monoNs();
+    this.hist.record(HOP_INTENT_TO_WIRE, wire - now);
+    if (tick > 0) this.hist.record(HOP_TICK_TO_WIRE, wire - tick);
+    if (!accepted && d[o + I_ACTION] === ACTION_NEW) {
       // Not schedulable (order pool full or duplicate id): answer at once rather than let the
       // strategy wait for its order timeout.
       this.counters.refused++;

@@ -1,10 +1,9 @@
 /**
- * Executor actor thread (live): signed REST orders to the venues. Same wiring as the dry-run
+ * Executor actor thread (live): signed orders to the venues. Same wiring as the dry-run
  * executor.worker.ts (intent ring in, report ring out, journal lines and stats through
- * WorkerRuntime), but event-loop driven: orders await HTTP, so the loop polls the intent ring
- * with setImmediate while intents flow and a 1 ms timer when idle, never blocking the thread.
- * (An Atomics.waitAsync on the doorbell would not keep the worker alive by itself; a timer
- * does, and costs at most ~1 ms of intent latency when the ring was empty.)
+ * WorkerRuntime), but event-loop driven: answers arrive on sockets, so the thread never blocks.
+ * Between intents it spins or parks on its doorbell with Atomics.waitAsync
+ * (live-executor-loop.ts); no timer stands between an intent and its order.
  *
  * Before the first order: each venue's server time is read (Binance GET /api/v3/time, Bybit
  * GET /v5/market/time) and the offset applied to request timestamps, with a warning when it
@@ -18,16 +17,16 @@ import { monoNs } from '../core/clock.js';
 import { VENUE_BINANCE, VENUE_BYBIT, VENUE_COUNT, VENUE_NAMES } from '../core/records.js';
 import { CONTROL_STOP } from '../core/agent.js';
 import { reportEntry } from '../report/journal-entries.js';
-import { BinanceOrderClient } from '../execution/live/binance-client.js';
-import { BybitOrderClient } from '../execution/live/bybit-client.js';
+import { buildVenueClient, type VenueClient } from '../execution/live/venue-client.js';
 import type { OrderClientBase, OrderClientOptions } from '../execution/live/client-base.js';
-import { FetchTransport } from '../execution/live/http-transport.js';
+import { PoolTransport } from '../execution/live/pool-transport.js';
 import { LiveExecutor } from '../execution/live/live-executor.js';
 import { BINANCE_ORDER_LIMIT, BYBIT_ORDER_LIMIT, OrderRateLimiter } from '../execution/live/rate-limiter.js';
 import { measureClockOffset } from '../execution/live/server-time.js';
 import type { VenueOrderClient } from '../execution/live/order-types.js';
 import { RingReportSink } from './executor-agent.js';
 import { LiveExecutorAgent } from './live-executor-agent.js';
+import { LiveExecutorLoop } from './live-executor-loop.js';
 import { WorkerRuntime, flatCounters } from './worker-runtime.js';
 import type { ExecutorWorkerData } from './wiring.js';
 
@@ -37,24 +36,36 @@ const live = d.live;
 const rt = await WorkerRuntime.create(d.actor, d.histogramIntervalMs);
 const control = new Int32Array(d.control);
 const log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): void => rt.log(level, msg, fields);
-const transport = new FetchTransport();
+const transport = new PoolTransport();
 
 const clients: (VenueOrderClient | null)[] = new Array<VenueOrderClient | null>(VENUE_COUNT).fill(null);
 const bases: OrderClientBase[] = [];
+const venueClients: VenueClient[] = [];
 for (let v = 0; v < VENUE_COUNT; v++) {
   const name = VENUE_NAMES[v]!;
   const w = live.venues[name];
-  if (!w || w.apiKey === '' || w.secretKey === '' || w.restUrl === '') {
+  if (!w || w.apiKey === '' || (w.keyType === 'ed25519' ? w.privateKeyPem === '' : w.secretKey === '') || w.restUrl === '') {
     log('error', 'live venue not configured: its orders will be refused', { venue: name });
     continue;
   }
+  if (v !== VENUE_BINANCE && v !== VENUE_BYBIT) continue;
   const opts: OrderClientOptions = {
     baseUrl: w.restUrl, creds: { apiKey: w.apiKey, secretKey: w.secretKey }, recvWindowMs: w.recvWindowMs,
     timeoutMs: live.requestTimeoutMs, takerFeeRate: d.takerFees[v] ?? 0.001, reconcileBudgetMs: live.reconcileBudgetMs,
     transport, wallMs: Date.now, log,
   };
-  const c = v === VENUE_BINANCE ? new BinanceOrderClient(opts) : v === VENUE_BYBIT ? new BybitOrderClient(opts) : null;
-  if (c === null) continue;
+  let vc: VenueClient;
+  try {
+    vc = buildVenueClient({ venue: v, name, rest: opts, orderEntry: w.orderEntry, wsApiUrl: w.wsApiUrl, keyType: w.keyType,
+      privateKeyPem: w.privateKeyPem, reconnectMinMs: w.reconnectMinMs, reconnectMaxMs: w.reconnectMaxMs });
+  } catch (e) {
+    log('error', 'live venue key unusable: its orders will be refused', { venue: name, key_type: w.keyType, err: (e as Error).message });
+    continue;
+  }
+  const c = vc.rest;
+  // Open the pool's connections now: the first order must not pay a handshake.
+  const warm = await transport.connect(new URL(w.restUrl).origin, v === VENUE_BINANCE ? '/api/v3/time' : '/v5/market/time', 3000);
+  if (warm !== null) log('warn', 'could not open the REST connections at start', { venue: name, err: warm.message });
   try {
     const offset = await measureClockOffset(transport, v, w.restUrl, Date.now, 3000);
     c.clockOffsetMs = offset;
@@ -63,8 +74,15 @@ for (let v = 0; v < VENUE_COUNT; v++) {
   } catch (e) {
     log('warn', 'could not read the venue server time; using the local clock', { venue: name, err: (e as Error).message });
   }
-  clients[v] = c;
+  // The WS order session opens after the clock offset is known (its logon is timestamped).
+  const wsReady = await vc.start(5000);
+  log(wsReady || w.orderEntry === 'rest' ? 'info' : 'warn', 'live order path', {
+    venue: name, order_entry: w.orderEntry, key_type: w.keyType, path: wsReady ? 'websocket' : 'rest',
+    ...(w.orderEntry === 'ws' && !wsReady ? { note: 'WebSocket order session not ready; REST until it is' } : {}),
+  });
+  clients[v] = vc.client;
   bases.push(c);
+  venueClients.push(vc);
 }
 
 const runTag = 'x' + randomBytes(4).toString('hex');
@@ -82,7 +100,7 @@ agent.onIdle = () => rt.flushJournal();
 log('info', 'live executor ready', { run_tag: runTag, venues: VENUE_NAMES.filter((_, v) => clients[v] !== null) });
 
 function counters(): Record<string, number> {
-  const out = flatCounters(exec.counters, { ring_reports: sinkCounters.reports, report_ring_full: sinkCounters.reportRingFull, live_orders: exec.tracker.liveCount });
+  const out = flatCounters(exec.counters, { ring_reports: sinkCounters.reports, report_ring_full: sinkCounters.reportRingFull, live_orders: exec.tracker.liveCount, parks: loop.parks, wake_ups: loop.wakeUps });
   for (const c of bases) {
     const name = VENUE_NAMES[c.venue]!;
     for (const [k, v] of Object.entries(c.counters)) out[`${name}_${k}`] = v;
@@ -95,24 +113,32 @@ let stopping = false;
 
 async function close(): Promise<void> {
   // Let orders already out finish (their reports still reach the strategy), bounded.
-  await Promise.race([exec.whenIdle(), new Promise((r) => setTimeout(r, STOP_DRAIN_MS))]);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([exec.whenIdle(), new Promise((r) => { timer = setTimeout(r, STOP_DRAIN_MS); })]);
+  clearTimeout(timer);
   if (exec.inFlight > 0) log('warn', 'live executor closing with orders still in flight', { in_flight: exec.inFlight });
   rt.close(counters());
+  for (const vc of venueClients) vc.close();
+  await transport.close();
   parentPort!.close();
 }
 
-function loop(): void {
-  const work = agent.doWork();
+const intents = agent.intents;
+const loop = new LiveExecutorLoop(agent, new Doorbell(d.bell), d.wait, () => {
   rt.tick(counters);
   if (Atomics.load(control, CONTROL_STOP) !== 0) {
     if (!stopping) {
       stopping = true;
       void close();
     }
-    return;
+    return false;
   }
-  if (work > 0) setImmediate(loop);
-  else setTimeout(loop, 1);
-}
+  return true;
+}, () => intents.available() > 0 || Atomics.load(control, CONTROL_STOP) !== 0);
+// Holds the worker's event loop while the executor is parked in Atomics.waitAsync (which does
+// not, on Node 20), and wakes it for a stop.
+parentPort!.on('message', (m: { type?: string }) => {
+  if (m?.type === 'stop') loop.poke();
+});
 rt.post({ type: 'ready', actor: d.actor });
-loop();
+loop.start();

@@ -1,6 +1,6 @@
 /**
  * The headless status line: per symbol the spread both ways (from the quote board), rounds,
- * PnL, tick-to-intent p50/p99 and feed states, in one compact line every few seconds.
+ * PnL, tick-to-wire p50/p99 (the headline latency: feed frame in → order bytes out) and feed states, in one compact line every few seconds.
  */
 import { QuoteBoard, B_ASK_PX, B_BID_PX, B_FLAGS } from '../core/quote-board.js';
 import { FLAG_USABLE, VENUE_BINANCE, VENUE_BYBIT } from '../core/records.js';
@@ -10,7 +10,8 @@ export interface StatusInputs {
   board: QuoteBoard;
   strategy: Record<string, number> | undefined;
   feeds: Record<string, Record<string, number> | undefined>;
-  tickToIntent: { p50: number; p99: number; count: number } | null;
+  /** tick_to_wire totals since start (null before the first order). */
+  tickToWire: { p50: number; p99: number; count: number } | null;
   uptimeMs: number;
 }
 
@@ -56,8 +57,8 @@ export function formatStatusLine(x: StatusInputs): string {
   parts.push(`rounds ${st.roundsClosed ?? 0} (${st.leggedRounds ?? 0} legged)`);
   parts.push(`pnl ${(st.realized_pnl ?? 0).toFixed(2)}`);
   if (st.halted) parts.push('HALTED');
-  if (x.tickToIntent && x.tickToIntent.count > 0) {
-    parts.push(`tick>intent p50 ${fmtUs(x.tickToIntent.p50)} p99 ${fmtUs(x.tickToIntent.p99)}`);
+  if (x.tickToWire && x.tickToWire.count > 0) {
+    parts.push(`tick>wire p50 ${fmtUs(x.tickToWire.p50)} p99 ${fmtUs(x.tickToWire.p99)}`);
   }
   const feeds = Object.entries(x.feeds).map(([name, c]) => {
     if (!c) return `${name}:starting`;

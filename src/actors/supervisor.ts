@@ -6,7 +6,7 @@
  * stop new entries → resolve open orders → stop threads → flush journal and histograms → report.
  */
 import { Worker } from 'node:worker_threads';
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { AgentControl } from '../core/agent.js';
@@ -17,10 +17,11 @@ import {
   BOOK_REASON_DISCONNECTED, INTENT_WORDS, MARKET_LINEAR, MARKET_SPOT, QUOTE_WORDS, REPORT_WORDS, VENUE_BINANCE, VENUE_BYBIT,
   VENUE_COUNT, VENUE_NAMES,
 } from '../core/records.js';
-import type { WaitStrategyConfig } from '../core/wait-strategy.js';
+import { resolveWaitStrategy, type WaitStrategyConfig } from '../core/wait-strategy.js';
+import { availableParallelism } from 'node:os';
 import { HistogramCollector } from '../core/hist-collector.js';
 import { HlogWriter } from '../report/hlog-writer.js';
-import type { HistogramSnapshot } from '../core/histogram.js';
+import { HEADLINE_HOP, type HistogramSnapshot } from '../core/histogram.js';
 import { Journal } from '../report/journal.js';
 import { baseBalanceOf, type XarbConfig } from '../config/index.js';
 import type { VenueBalances, VenueFilters } from '../strategy/config.js';
@@ -83,10 +84,15 @@ export function toStrategyBalances(cfg: XarbConfig): VenueBalances {
 
 /** --mode live: what the live executor needs from the venue files (keys are never logged). */
 export function liveWiring(cfg: XarbConfig, filters: VenueFilters): NonNullable<ExecutorWorkerData['live']> {
-  const venue = (v: 'binance' | 'bybit') => ({
-    restUrl: cfg.venues[v].connection.rest_api_url, apiKey: cfg.venues[v].auth.api_key, secretKey: cfg.venues[v].auth.secret_key,
-    recvWindowMs: cfg.venues[v].connection.recv_window_ms,
-  });
+  const venue = (v: 'binance' | 'bybit') => {
+    const c = cfg.venues[v].connection;
+    const a = cfg.venues[v].auth;
+    return {
+      restUrl: c.rest_api_url, apiKey: a.api_key, secretKey: a.secret_key, recvWindowMs: c.recv_window_ms, wsApiUrl: c.ws_api_url,
+      orderEntry: c.order_entry, keyType: a.key_type, reconnectMinMs: c.reconnect_min_ms, reconnectMaxMs: c.reconnect_max_ms,
+      privateKeyPem: a.key_type !== 'ed25519' ? '' : a.private_key !== '' ? a.private_key : readFileSync(a.private_key_path, 'utf8'),
+    };
+  };
   return {
     venues: { binance: venue('binance'), bybit: venue('bybit') }, filters,
     requestTimeoutMs: Math.min(10_000, Math.max(1000, cfg.execution.order_timeout_ms)),
@@ -134,7 +140,11 @@ export class Supervisor {
   async run(): Promise<RunResult> {
     const cfg = this.cfg;
     const eng = cfg.engine;
-    const wait: WaitStrategyConfig = { name: eng.wait_strategy, spinPolls: eng.spin_polls, parkTimeoutMs: eng.park_timeout_ms };
+    // Spinning threads: the strategy, and the executor when it has a thread of its own.
+    const spinners = cfg.mode === 'live' || eng.dry_run_executor === 'own-thread' ? 2 : 1;
+    const resolved = resolveWaitStrategy(eng.wait_strategy, spinners);
+    this.log.info({ wait_strategy: resolved.name, configured: eng.wait_strategy, cores: availableParallelism(), spinning_threads: spinners, why: resolved.why }, 'wait strategy');
+    const wait: WaitStrategyConfig = { name: resolved.name, spinPolls: eng.spin_polls, parkTimeoutMs: eng.park_timeout_ms };
     const strategyBell = new Doorbell();
     const executorBell = new Doorbell();
     const intentRing = createRing(eng.order_ring_slots, INTENT_WORDS, POLICY_BLOCK);
@@ -371,8 +381,8 @@ export class Supervisor {
     this.send('strategy', { type: 'halt', reason: 'kill switch signal' });
   }
 
-  private tickToIntent(): { p50: number; p99: number; count: number } | null {
-    const h = this.collector.totalsByTag().get('tick_to_intent');
+  private tickToWire(): { p50: number; p99: number; count: number } | null {
+    const h = this.collector.totalsByTag().get(HEADLINE_HOP);
     if (!h || h.totalCount === 0) return null;
     return { p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99), count: h.totalCount };
   }
@@ -382,7 +392,7 @@ export class Supervisor {
     for (const a of this.actors) if (a.kind === 'feed') feeds[a.name.replace('feed:', '')] = a.stats;
     const line = formatStatusLine({
       symbols: this.symbols, board: this.board, strategy: this.actors.find((a) => a.kind === 'strategy')?.stats,
-      feeds, tickToIntent: this.tickToIntent(), uptimeMs: Date.now() - this.startedMs,
+      feeds, tickToWire: this.tickToWire(), uptimeMs: Date.now() - this.startedMs,
     });
     process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
   }

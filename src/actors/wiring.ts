@@ -73,6 +73,15 @@ export interface LiveVenueWiring {
   apiKey: string;
   secretKey: string;
   recvWindowMs: number;
+  /** WebSocket order API (Binance WS API, Bybit /v5/trade; Bybit's /v5/private beside it). */
+  wsApiUrl: string;
+  /** 'ws' (default): the WS API, REST while it is down; 'rest': REST only. */
+  orderEntry: 'ws' | 'rest';
+  keyType: 'hmac' | 'ed25519';
+  /** Ed25519 private key PEM ('' for HMAC). Never logged. */
+  privateKeyPem: string;
+  reconnectMinMs: number;
+  reconnectMaxMs: number;
 }
 
 export interface LiveExecutorWiring {

@@ -6,7 +6,8 @@
  *   live      --mode live                                     (signed venue APIs)
  */
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { ConfigError, baseBalanceOf, formatProblem, loadConfig, applySimProfile, type XarbConfig } from '../config/index.js';
 import { createLogger } from '../core/log.js';
 import { Supervisor } from '../actors/supervisor.js';
@@ -176,12 +177,20 @@ export async function run(argvIn: string[]): Promise<number> {
   return result.exitCode;
 }
 
+/** An Ed25519 account's public key (the simulator verifies its signatures), undefined for HMAC. */
+function ed25519PublicKeyPem(auth: XarbConfig['venues']['binance']['auth']): string | undefined {
+  if (auth.key_type !== 'ed25519') return undefined;
+  const pem = auth.private_key !== '' ? auth.private_key : readFileSync(auth.private_key_path, 'utf8');
+  return createPublicKey(createPrivateKey(pem)).export({ type: 'spki', format: 'pem' }).toString();
+}
+
 /** --mode live --venues sim: the config's keys become simulator accounts with the configured balances. */
 function simOrderEntry(cfg: XarbConfig): OrderEntryOptions {
   const accounts = (['binance', 'bybit'] as const).filter((v) => cfg.venues[v].auth.api_key !== '').map((v) => ({
     venue: v, apiKey: cfg.venues[v].auth.api_key, secretKey: cfg.venues[v].auth.secret_key,
     // A simulator account holds one base amount for every symbol: the primary symbol's.
     balances: { quote: cfg.execution.initial_balances[v].quote, base: baseBalanceOf(cfg.execution.initial_balances[v], cfg.strategy.symbol) },
+    publicKeyPem: ed25519PublicKeyPem(cfg.venues[v].auth),
   }));
   return { accounts, takerFeeRate: { binance: cfg.fees.binance_taker_bps / 1e4, bybit: cfg.fees.bybit_taker_bps / 1e4 } };
 }

@@ -13,6 +13,7 @@ import { isSecretPath } from './secrets.js';
 import type { Mode, VenueConfig, VenueName, XarbConfig } from './types.js';
 import { VENUE_NAMES } from './types.js';
 import { isTable, validateTree } from './validate.js';
+import { checkEd25519Key } from './keys.js';
 
 export interface LoadOptions {
   mode: Mode;
@@ -47,7 +48,7 @@ export function loadConfig(arbitragePath: string, opts: LoadOptions): XarbConfig
     const file = displayPath(abs);
     const before = problems.length;
     const ok = checkFile(tree, file, venueSchema(venue), opts.mode, env, problems);
-    if (opts.mode === 'live') checkLiveSecrets(tree, file, problems, new Set(problems.slice(before).map((p) => p.path)));
+    if (opts.mode === 'live') checkLiveSecrets(tree, file, problems, new Set(problems.slice(before).map((p) => p.path)), venue, abs);
     if (ok) checkVenue(tree, file, problems);
     venueTrees[venue] = tree;
   }
@@ -156,10 +157,12 @@ function scrubSecretVariables(problems: ConfigProblem[], from: number, fromEnv: 
 }
 
 /** Live mode trades: both credentials must be present and look like credentials. */
-function checkLiveSecrets(tree: Record<string, unknown>, file: string, problems: ConfigProblem[], reported: Set<string>): void {
+function checkLiveSecrets(tree: Record<string, unknown>, file: string, problems: ConfigProblem[], reported: Set<string>, venue: VenueName, abs: string): void {
   const auth = tree['auth'];
   if (!isTable(auth)) return; // reported by validation
-  for (const key of ['api_key', 'secret_key'] as const) {
+  const ed25519 = auth['key_type'] === 'ed25519';
+  if (ed25519) checkEd25519Key(auth, file, abs, venue, problems);
+  for (const key of ed25519 ? ['api_key'] as const : ['api_key', 'secret_key'] as const) {
     const value = auth[key];
     if (reported.has(`auth.${key}`) || typeof value !== 'string') continue;
     if (value === '') {

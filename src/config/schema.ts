@@ -191,7 +191,7 @@ export const ARBITRAGE_SCHEMA: ObjectRule = table({
     initial_balances: optionalTable({ binance: balance(), bybit: balance() }),
   }),
   engine: optionalTable({
-    wait_strategy: oneOf(['spin-then-park', 'busy-spin', 'park'], 'spin-then-park'),
+    wait_strategy: oneOf(['auto', 'spin-then-park', 'busy-spin', 'park'], 'auto'),
     spin_polls: int({ min: 0, max: 100_000_000, default: 2000, unit: 'polls' }),
     park_timeout_ms: num({ min: 0, max: 60_000, default: 10, unit: 'ms' }),
     dry_run_executor: oneOf(['strategy-thread', 'own-thread'], 'strategy-thread'),
@@ -251,6 +251,8 @@ export function venueSchema(venue: VenueName): ObjectRule {
       // USDT perpetuals (`/v5/public/linear`, category=linear REST) on the same host as spot.
       market: oneOf(['spot', 'linear'], 'spot'),
       recv_window_ms: int({ min: 1, max: 60_000, default: 5000, unit: 'ms' }),
+      // Live orders: over ws_api_url (default; REST is the fallback while it is down) or REST only.
+      order_entry: oneOf(['ws', 'rest'], 'ws'),
       reconnect_min_ms: int({ min: 1, max: MS_MAX, default: 250, unit: 'ms' }),
       reconnect_max_ms: int({ min: 1, max: MS_MAX, default: 30_000, unit: 'ms' }),
     }),
@@ -258,6 +260,10 @@ export function venueSchema(venue: VenueName): ObjectRule {
       // May be empty (dry-run); the loader requires them to be set in live mode.
       api_key: { type: 'string', optional: true, default: '', expect: 'a string' },
       secret_key: { type: 'string', optional: true, default: '', expect: 'a string' },
+      // "ed25519" (Binance): api_key plus an Ed25519 private key (PEM) from private_key_path or private_key.
+      key_type: oneOf(['hmac', 'ed25519'], 'hmac'),
+      private_key_path: { type: 'string', optional: true, default: '', expect: 'a path to a PEM file' },
+      private_key: { type: 'string', optional: true, default: '', expect: 'PEM text (e.g. "${BINANCE_PRIVATE_KEY}")' },
     }),
   });
 }

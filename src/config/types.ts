@@ -9,6 +9,8 @@ export type VenueName = 'binance' | 'bybit';
 export const VENUE_NAMES: readonly VenueName[] = ['binance', 'bybit'];
 
 export type WaitStrategyName = 'spin-then-park' | 'busy-spin' | 'park';
+/** A strategy, or 'auto' (src/core/wait-strategy.ts resolveWaitStrategy picks at start). */
+export type WaitStrategySetting = WaitStrategyName | 'auto';
 export type LatencyModelKind = 'constant' | 'normal' | 'lognormal';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
@@ -72,7 +74,7 @@ export interface ExecutionConfig {
 }
 
 export interface EngineConfig {
-  wait_strategy: WaitStrategyName;
+  wait_strategy: WaitStrategySetting;
   spin_polls: number;
   /** Dry-run only: run the fill simulator on the strategy's thread, or on a thread of its own. */
   dry_run_executor: 'strategy-thread' | 'own-thread';
@@ -133,6 +135,8 @@ export interface ConnectionConfig {
   /** "linear" = Binance USD-M futures or Bybit USDT perpetuals (`/v5/public/linear`). */
   market: 'spot' | 'linear';
   recv_window_ms: number;
+  /** Live order path: the WebSocket order API (REST as fallback) or REST only. */
+  order_entry: 'ws' | 'rest';
   reconnect_min_ms: number;
   reconnect_max_ms: number;
 }
@@ -141,6 +145,11 @@ export interface AuthConfig {
   /** Empty in dry-run when the variable is unset. Never log it. */
   api_key: string;
   secret_key: string;
+  key_type: 'hmac' | 'ed25519';
+  /** Ed25519 private key PEM file (absolute after loading), or '' */
+  private_key_path: string;
+  /** Ed25519 private key PEM text, or ''. Never log it. */
+  private_key: string;
 }
 
 export interface VenueConfig {

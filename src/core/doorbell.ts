@@ -17,6 +17,11 @@
  * Producers call `ring()` after every publish; when the consumer is awake this is one
  * Atomics.load (~7 ns), and Atomics.notify (~27 ns even without waiters) is skipped.
  */
+/** ES2024 Atomics.waitAsync (Node ≥ 16), absent from this project's TypeScript lib. */
+interface AtomicsWaitAsync {
+  waitAsync(a: Int32Array, index: number, value: number, timeoutMs?: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}
+
 const SLEEPING = 0;
 const EPOCH = 32;
 const RINGS = 64;
@@ -50,6 +55,18 @@ export class Doorbell {
   park(epoch: number, timeoutMs: number): void {
     Atomics.wait(this.words, EPOCH, epoch, timeoutMs);
     Atomics.store(this.words, SLEEPING, 0);
+  }
+
+  /**
+   * Consumer side, step 2 for an event-loop-driven thread (the live executor, whose sockets
+   * need the loop): resolves when rung or after `timeoutMs`, without blocking the thread.
+   * Returns null when the epoch already moved (rung between prepareToPark and here): do not
+   * wait. The caller clears SLEEPING with cancelPark() when it wakes. Node 20: a pending
+   * waitAsync does not keep a worker alive; the caller must hold its event loop otherwise.
+   */
+  parkAsync(epoch: number, timeoutMs: number): Promise<unknown> | null {
+    const r = (Atomics as unknown as AtomicsWaitAsync).waitAsync(this.words, EPOCH, epoch, timeoutMs);
+    return r.async ? r.value : null;
   }
 
   /** Consumer side: found work after prepareToPark, stay awake. */

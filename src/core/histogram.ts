@@ -22,7 +22,9 @@ export const HOP_NAMES = [
   'tick_to_intent', // frame received -> intent published
   'intent_to_sent', // executor: intent read -> order sent
   'sent_to_ack', // order sent -> venue ack
-  'tick_to_order', // frame received -> order sent (end to end)
+  'tick_to_order', // frame received -> intent read by the executor
+  'intent_to_wire', // executor: intent read -> the request's bytes handed to the socket (dry-run: simulated send)
+  'tick_to_wire', // frame received -> the order's bytes handed to the socket: the headline figure
 ] as const;
 export type HopName = (typeof HOP_NAMES)[number];
 
@@ -34,6 +36,10 @@ export const HOP_TICK_TO_INTENT = 4;
 export const HOP_INTENT_TO_SENT = 5;
 export const HOP_SENT_TO_ACK = 6;
 export const HOP_TICK_TO_ORDER = 7;
+export const HOP_INTENT_TO_WIRE = 8;
+export const HOP_TICK_TO_WIRE = 9;
+/** What users feel: the status line, the report and docs/latency.md lead with it. */
+export const HEADLINE_HOP: HopName = 'tick_to_wire';
 
 /** Lowest discernible value, highest trackable value (60 s), significant digits. */
 export const LATENCY_LOWEST_NS = 1;

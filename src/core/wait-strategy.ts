@@ -9,9 +9,36 @@
  *   latency while records arrive faster than the spin window; otherwise pays a ~10 µs wake-up
  *   and leaves the core to the feed workers.
  * - park: park as soon as a cycle is idle.
+ * - auto (the configured default): busy-spin when the host has a spare core for every
+ *   spinning thread plus one for the feeds' I/O and the main thread, spin-then-park otherwise;
+ *   resolved once at start (resolveWaitStrategy) and the effective choice logged.
  */
+import { availableParallelism } from 'node:os';
+
 export type WaitStrategyName = 'busy-spin' | 'spin-then-park' | 'park';
 export const WAIT_STRATEGIES: readonly WaitStrategyName[] = ['busy-spin', 'spin-then-park', 'park'];
+/** What the configuration may say: a strategy, or 'auto'. */
+export type WaitStrategySetting = WaitStrategyName | 'auto';
+
+export interface ResolvedWait {
+  name: WaitStrategyName;
+  /** Why, for the start-up log line. */
+  why: string;
+}
+
+/**
+ * The effective strategy for `setting`. `spinningThreads`: threads that would busy-spin (the
+ * strategy, plus the executor when it has its own thread). 'auto' busy-spins only when
+ * `cores` ≥ spinningThreads + 1: each spinner keeps a core, and one is left for the feed
+ * workers' socket I/O and the main thread (DESIGN §9: a third runnable thread on two cores
+ * pushes every hop's p90 to the scheduler's slice).
+ */
+export function resolveWaitStrategy(setting: WaitStrategySetting, spinningThreads: number, cores = availableParallelism()): ResolvedWait {
+  if (setting !== 'auto') return { name: setting, why: 'configured' };
+  const need = spinningThreads + 1;
+  if (cores >= need) return { name: 'busy-spin', why: `auto: ${cores} cores ≥ ${spinningThreads} spinning thread(s) + 1 for feeds and main` };
+  return { name: 'spin-then-park', why: `auto: ${cores} cores < ${spinningThreads} spinning thread(s) + 1 for feeds and main` };
+}
 
 export interface WaitStrategyConfig {
   name: WaitStrategyName;

@@ -2,6 +2,7 @@
  * The run report as plain text: printed at the end of a run and by `xarb report`.
  * Numbers that cannot be computed print as `n/a`, with the reason beside them.
  */
+import { HEADLINE_HOP } from '../core/histogram.js';
 import { formatNs } from './percentile-table.js';
 import type { Performance } from './performance.js';
 import { splitSymbolAssets, type RatioSet } from './pnl.js';
@@ -151,6 +152,10 @@ export function formatReportText(p: Performance): string {
   if (p.latency.length === 0) out.push(`  ${p.latencyNote ?? 'no histograms'}`);
   else {
     if (p.latencyNote !== null) out.push(`  ${p.latencyNote}`);
+    const head = p.latency.find((l) => l.hop === HEADLINE_HOP);
+    if (head !== undefined && head.count > 0) {
+      out.push(`  tick_to_wire (feed frame in → order bytes out): p50 ${formatNs(head.p50Ns)}, p99 ${formatNs(head.p99Ns)}, ${head.count} orders`);
+    }
     const rows = p.latency.map((l) => [l.hop, formatNs(l.p50Ns), formatNs(l.p90Ns), formatNs(l.p99Ns), formatNs(l.p999Ns), formatNs(l.maxNs), String(l.count)]);
     out.push(...table(['hop', 'p50', 'p90', 'p99', 'p99.9', 'max', 'count'], rows).map((l) => `  ${l}`));
   }

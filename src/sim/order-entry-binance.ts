@@ -12,7 +12,9 @@
  * response (status FILLED or EXPIRED), or ACK / RESULT if asked.
  */
 import type { TemplatedApp } from 'uWebSockets.js';
-import { hmacSha256Hex, percentEncodeNonAscii } from '../venues/binance/sign.js';
+import { percentEncodeNonAscii } from '../venues/binance/sign.js';
+import { verifyBinanceSignature } from './sim-signature.js';
+import { arrivalStamp, orderArrival } from './ws-api-faults.js';
 import { formatPadded } from './decimal-format.js';
 import { readBody } from './http-util.js';
 import { VENUE_BINANCE } from './instruments.js';
@@ -25,11 +27,11 @@ const MAX_RECV_WINDOW = 60_000;
 const ASSET_PRECISION = 8;
 const CLIENT_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
 
-class BinanceReject {
+export class BinanceReject {
   constructor(readonly http: string, readonly code: number, readonly msg: string, readonly headers: Array<[string, string]> = []) {}
 }
 
-const bad = (code: number, msg: string): BinanceReject => new BinanceReject('400 Bad Request', code, msg);
+export const bad = (code: number, msg: string): BinanceReject => new BinanceReject('400 Bad Request', code, msg);
 const mandatory = (p: string): BinanceReject => bad(-1102, `Mandatory parameter '${p}' was not sent, was empty/null, or malformed.`);
 
 /** Removes `signature=…` from a urlencoded string; returns [rest, signature or null]. */
@@ -58,10 +60,12 @@ let nextTradeId = 900_000;
 
 export function registerBinanceOrderEntry(app: TemplatedApp, ctx: OrderEntryContext): void {
   app.post('/api/v3/order', (res, req) => {
+    const arrived = arrivalStamp();
     const query = req.getQuery() ?? '';
     const apiKey = req.getHeader('x-mbx-apikey');
     readBody(res, 64 * 1024, (body) => {
       if (body === null) return;
+      if (orderArrival.hook !== null) orderArrival.hook('binance', new URLSearchParams(query + '&' + body).get('newClientOrderId') ?? '', arrived);
       const out = handle(() => newOrder(ctx, apiKey, query, body));
       sendKeepAlive(res, out.http, out.body, out.headers);
     });
@@ -92,9 +96,16 @@ function authenticate(ctx: OrderEntryContext, apiKey: string, query: string, bod
   const [b, bSig] = splitSignature(body);
   const sig = qSig ?? bSig;
   if (sig === null || sig === '') throw mandatory('signature');
-  const expected = hmacSha256Hex(account.secretKey, percentEncodeNonAscii(q) + percentEncodeNonAscii(b));
-  if (sig.toLowerCase() !== expected) throw bad(-1022, 'Signature for this request is not valid.');
+  if (!verifyBinanceSignature(account, percentEncodeNonAscii(q) + percentEncodeNonAscii(b), sig, true)) {
+    throw bad(-1022, 'Signature for this request is not valid.');
+  }
   const p = params(q, b);
+  checkTimestamp(ctx, p);
+  return { account, p };
+}
+
+/** timestamp and recvWindow rules shared by REST and the WebSocket API (-1021, -1131). */
+export function checkTimestamp(ctx: OrderEntryContext, p: Map<string, string>): void {
   const tsText = p.get('timestamp');
   if (tsText === undefined || tsText === '') throw mandatory('timestamp');
   let ts = Number(tsText);
@@ -106,11 +117,15 @@ function authenticate(ctx: OrderEntryContext, apiKey: string, query: string, bod
   const now = serverMs(ctx.clock);
   if (ts >= now + 1000) throw bad(-1021, "Timestamp for this request was 1000ms ahead of the server's time.");
   if (now - ts > recvWindow) throw bad(-1021, 'Timestamp for this request is outside of the recvWindow.');
-  return { account, p };
 }
 
 function newOrder(ctx: OrderEntryContext, apiKey: string, query: string, body: string): string {
   const { account, p } = authenticate(ctx, apiKey, query, body);
+  return JSON.stringify(placeOrder(ctx, account, apiKey, p));
+}
+
+/** A new order after authentication (REST and WebSocket API): the answer's object. */
+export function placeOrder(ctx: OrderEntryContext, account: SimAccount, apiKey: string, p: Map<string, string>): unknown {
   const symbol = p.get('symbol');
   if (!symbol) throw mandatory('symbol');
   const si = ctx.gen.symbols.indexOf(symbol);
@@ -166,9 +181,9 @@ function newOrder(ctx: OrderEntryContext, apiKey: string, query: string, body: s
   };
   ctx.orders.add(order);
   const ack = { symbol, orderId: order.orderId, orderListId: -1, clientOrderId: clientId, transactTime: now };
-  if (respType === 'ACK') return JSON.stringify(ack);
+  if (respType === 'ACK') return ack;
   const result = { ...ack, ...orderFields(order, book.tickDecimals, book.stepDecimals), workingTime: now, selfTradePreventionMode: 'NONE' };
-  if (respType === 'RESULT') return JSON.stringify(result);
+  if (respType === 'RESULT') return result;
   const fills = m.priceTicks.map((px, i) => {
     const q = m.lots[i]!;
     const feeAmt = (isBuy ? q * book.stepUnit : px * book.tickUnit * q * book.stepUnit) * ctx.takerFeeRate;
@@ -177,7 +192,7 @@ function newOrder(ctx: OrderEntryContext, apiKey: string, query: string, body: s
       commission: fmt8(feeAmt), commissionAsset: isBuy ? base : quote, tradeId: ++nextTradeId,
     };
   });
-  return JSON.stringify({ ...result, fills });
+  return { ...result, fills };
 }
 
 function fmt8(x: number): string {
@@ -197,6 +212,11 @@ function orderFields(o: SimOrder, tickDecimals: number, stepDecimals: number): R
 
 function queryOrder(ctx: OrderEntryContext, apiKey: string, query: string): string {
   const { p } = authenticate(ctx, apiKey, query, '');
+  return JSON.stringify(orderStatus(ctx, apiKey, p));
+}
+
+/** An order's status after authentication (REST GET /api/v3/order, WebSocket API order.status). */
+export function orderStatus(ctx: OrderEntryContext, apiKey: string, p: Map<string, string>): unknown {
   const symbol = p.get('symbol');
   if (!symbol) throw mandatory('symbol');
   const si = ctx.gen.symbols.indexOf(symbol);
@@ -207,9 +227,9 @@ function queryOrder(ctx: OrderEntryContext, apiKey: string, query: string): stri
   const o = id ? ctx.orders.byId(apiKey, id) : ctx.orders.byClient(apiKey, clientId!);
   if (o === undefined || o.symbol !== symbol) throw bad(-2013, 'Order does not exist.');
   const book = ctx.gen.book(VENUE_BINANCE, si);
-  return JSON.stringify({
+  return {
     symbol, orderId: o.orderId, orderListId: -1, clientOrderId: o.clientOrderId, ...orderFields(o, book.tickDecimals, book.stepDecimals),
     stopPrice: '0.00000000', icebergQty: '0.00000000', time: o.createdMs, updateTime: o.createdMs, isWorking: false,
     workingTime: o.createdMs, selfTradePreventionMode: 'NONE',
-  });
+  };
 }

@@ -25,6 +25,8 @@ export interface SimAccountSpec {
   secretKey: string;
   /** Starting balances; default the order entry's startingBalances. */
   balances?: SimBalances;
+  /** Ed25519 public key (PEM): the account signs with Ed25519 instead of HMAC (Binance). */
+  publicKeyPem?: string;
 }
 
 export class SimAccount {
@@ -165,6 +167,8 @@ export class SimOrderStore {
   private readonly byOrderId = new Map<string, SimOrder>();
   private readonly maxOrders: number;
   private readonly order: SimOrder[] = [];
+  /** Told of every new order (the private streams publish it). */
+  readonly listeners: Array<(o: SimOrder) => void> = [];
 
   constructor(maxOrders = 100_000) {
     this.maxOrders = maxOrders;
@@ -187,6 +191,7 @@ export class SimOrderStore {
       this.byClientId.delete(SimOrderStore.key(old.apiKey, old.clientOrderId));
       this.byOrderId.delete(SimOrderStore.key(old.apiKey, String(old.orderId)));
     }
+    for (const l of this.listeners) l(o);
   }
 
   byClient(apiKey: string, clientOrderId: string): SimOrder | undefined {

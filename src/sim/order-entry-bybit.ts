@@ -19,11 +19,12 @@ import { readBody } from './http-util.js';
 import { VENUE_BYBIT } from './instruments.js';
 import { decimalsIn, fillAndSettle, parseUnits, type SimAccount, type SimOrder } from './order-entry-book.js';
 import { sendKeepAlive, serverMs, type OrderEntryContext } from './order-entry.js';
+import { arrivalStamp, orderArrival } from './ws-api-faults.js';
 
 const ORDER_LIMIT = 20;
 const ORDER_WINDOW_MS = 1000;
 
-class BybitReject {
+export class BybitReject {
   constructor(readonly code: number, readonly msg: string, readonly headers: Array<[string, string]> = []) {}
 }
 
@@ -38,9 +39,11 @@ let nextOrderSeq = 1_700_000_000_000_000_000n;
 
 export function registerBybitOrderEntry(app: TemplatedApp, ctx: OrderEntryContext): void {
   app.post('/v5/order/create', (res, req) => {
+    const arrived = arrivalStamp();
     const auth = authHeaders(req);
     readBody(res, 64 * 1024, (body) => {
       if (body === null) return;
+      if (orderArrival.hook !== null) orderArrival.hook('bybit', /"orderLinkId"\s*:\s*"([^"]*)"/.exec(body)?.[1] ?? '', arrived);
       const out = handle(ctx, () => create(ctx, auth, body));
       sendKeepAlive(res, '200 OK', out.body, out.headers);
     });
@@ -75,15 +78,20 @@ function authenticate(ctx: OrderEntryContext, a: Auth, signed: string): SimAccou
   if (a.apiKey === '') throw new BybitReject(10003, 'API key is invalid.');
   const account = ctx.accounts.get(a.apiKey);
   if (account === undefined) throw new BybitReject(10003, 'API key is invalid.');
-  const recvWindow = a.recvWindow === '' ? 5000 : Number(a.recvWindow);
-  const ts = Number(a.ts);
-  const now = serverMs(ctx.clock);
-  if (a.ts === '' || !Number.isFinite(ts) || !Number.isFinite(recvWindow) || !(now - recvWindow <= ts && ts < now + 1000)) {
-    throw new BybitReject(10002, `invalid request, please check your server timestamp or recv_window param. req_timestamp[${a.ts}],server_timestamp[${now}],recv_window[${recvWindow}]`);
-  }
+  checkTimestamp(ctx, a.ts, a.recvWindow);
   const expected = bybitRestSignature(account.secretKey, a.ts, a.apiKey, a.recvWindow === '' ? '' : a.recvWindow, signed);
   if (a.sign.toLowerCase() !== expected) throw new BybitReject(10004, 'error sign! origin_string[' + a.ts + a.apiKey + a.recvWindow + signed + ']');
   return account;
+}
+
+/** X-BAPI-TIMESTAMP inside X-BAPI-RECV-WINDOW (REST headers, or the /v5/trade request header): 10002. */
+export function checkTimestamp(ctx: OrderEntryContext, tsText: string, recvWindowText: string): void {
+  const recvWindow = recvWindowText === '' ? 5000 : Number(recvWindowText);
+  const ts = Number(tsText);
+  const now = serverMs(ctx.clock);
+  if (tsText === '' || !Number.isFinite(ts) || !Number.isFinite(recvWindow) || !(now - recvWindow <= ts && ts < now + 1000)) {
+    throw new BybitReject(10002, `invalid request, please check your server timestamp or recv_window param. req_timestamp[${tsText}],server_timestamp[${now}],recv_window[${recvWindow}]`);
+  }
 }
 
 function str(v: unknown): string | undefined {
@@ -99,6 +107,12 @@ function create(ctx: OrderEntryContext, a: Auth, body: string): { result: unknow
   } catch {
     throw new BybitReject(10001, 'params error: request body is not valid JSON');
   }
+  return placeOrder(ctx, account, a.apiKey, o);
+}
+
+/** A create after authentication (REST and the /v5/trade WebSocket): the ack and limit headers. */
+export function placeOrder(ctx: OrderEntryContext, account: SimAccount, apiKey: string, o: Record<string, unknown>): { result: { orderId: string; orderLinkId: string }; headers: Array<[string, string]> } {
+  const a = { apiKey };
   if (o.category !== 'spot') throw new BybitReject(10001, 'params error: category only supports spot in this simulator');
   const symbol = str(o.symbol);
   if (!symbol) throw new BybitReject(10001, 'params error: symbol is empty');
@@ -173,7 +187,7 @@ function realtime(ctx: OrderEntryContext, a: Auth, query: string): { result: unk
   return { result: { category: 'spot', list, nextPageCursor: '' } };
 }
 
-function row(ctx: OrderEntryContext, o: SimOrder): unknown {
+export function row(ctx: OrderEntryContext, o: SimOrder): Record<string, unknown> {
   const si = ctx.gen.symbols.indexOf(o.symbol);
   const book = ctx.gen.book(VENUE_BYBIT, si);
   const quoteDecimals = book.tickDecimals + book.stepDecimals;

@@ -14,6 +14,11 @@ import { SIM_KEYS } from './order-entry-keys.js';
 import { SimAccount, SimOrderStore, type SimAccountSpec, type SimBalances } from './order-entry-book.js';
 import { registerBinanceOrderEntry } from './order-entry-binance.js';
 import { registerBybitOrderEntry } from './order-entry-bybit.js';
+import { setAccountPublicKey } from './sim-signature.js';
+import { WsApiFaults, registerWsApiFaultRoute } from './ws-api-faults.js';
+import { registerBinanceWsApi } from './ws-api-binance.js';
+import { registerBybitTradeWs } from './trade-ws-bybit.js';
+import { registerBybitPrivateStream } from './private-stream-bybit.js';
 import type { SimVenue } from './instruments.js';
 
 export interface OrderEntryOptions {
@@ -32,6 +37,7 @@ export class SimAccounts {
 
   add(spec: SimAccountSpec, defaults: SimBalances): SimAccount {
     const a = new SimAccount(spec.venue, spec.apiKey, spec.secretKey, spec.balances ?? defaults);
+    if (spec.publicKeyPem !== undefined) setAccountPublicKey(a, spec.publicKeyPem);
     this.byKey.set(spec.apiKey, a);
     return a;
   }
@@ -51,6 +57,8 @@ export interface OrderEntryContext {
 
 export interface OrderEntryHandle {
   accounts: Record<SimVenue, SimAccounts>;
+  /** Faults of the WebSocket order APIs (ws-api-faults.ts). */
+  wsApi: Record<SimVenue, WsApiFaults>;
 }
 
 export const DEFAULT_SIM_BALANCES: SimBalances = { quote: 1_000_000, base: 100 };
@@ -64,9 +72,17 @@ export function registerOrderEntry(apps: Record<SimVenue, TemplatedApp>, gen: Ma
   const ctx = (venue: SimVenue): OrderEntryContext => ({
     gen, clock, accounts: accounts[venue], orders: new SimOrderStore(), takerFeeRate: opts.takerFeeRate?.[venue] ?? 0.001,
   });
-  registerBinanceOrderEntry(apps.binance, ctx('binance'));
-  registerBybitOrderEntry(apps.bybit, ctx('bybit'));
-  return { accounts };
+  const binance = ctx('binance');
+  const bybit = ctx('bybit');
+  registerBinanceOrderEntry(apps.binance, binance);
+  registerBybitOrderEntry(apps.bybit, bybit);
+  // The WebSocket order APIs share each venue's accounts, orders and limits with REST.
+  const wsApi = { binance: new WsApiFaults(), bybit: new WsApiFaults() };
+  registerBinanceWsApi(apps.binance, binance, wsApi.binance);
+  registerBybitTradeWs(apps.bybit, bybit, wsApi.bybit);
+  registerBybitPrivateStream(apps.bybit, bybit);
+  registerWsApiFaultRoute(apps, wsApi);
+  return { accounts, wsApi };
 }
 
 /** A JSON answer on a connection that stays open, with extra headers. */

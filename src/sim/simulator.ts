@@ -47,6 +47,8 @@ export interface SimOptions {
   generator?: Partial<GeneratorOptions>;
   /** Order entry accounts and fees (order-entry.ts); the SIM_KEYS accounts always exist. */
   orderEntry?: OrderEntryOptions;
+  /** Called after each tick's frames were written (the peer benchmark stamps dislocating frames here). */
+  onPublished?: () => void;
 }
 
 export interface VenueUrls {
@@ -180,6 +182,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     binance.onBatch(batch, now);
     binanceFutures.onBatch(batch, now);
     bybit.onBatch(batch, now);
+    if (opts.onPublished !== undefined) opts.onPublished();
   };
   const timer = setInterval(tick, 1);
   const hkEvery = Math.max(5, Math.min(1000, (opts.pingIntervalMs ?? 20_000) / 4, (opts.pongTimeoutMs ?? 60_000) / 4,

@@ -29,7 +29,7 @@ t.test('the shipped config passes in dry-run and prints the effective configurat
   const r = xarb(check('config/arbitrage.toml'));
   t.equal(r.code, 0, r.stderr);
   t.match(r.stdout, /symbol = "BTCUSDT"/);
-  t.match(r.stdout, /wait_strategy = "spin-then-park"/, 'defaults and values are shown');
+  t.match(r.stdout, /wait_strategy = "auto"/, 'defaults and values are shown');
   t.match(r.stdout, /websocket_url = "wss:\/\/stream\.binance\.com:9443\/ws"/);
   t.equal(r.stderr, '');
 });

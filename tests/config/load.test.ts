@@ -48,7 +48,7 @@ t.test('keys left out take their documented defaults', async (t) => {
   const file = configSet(t, { 'arbitrage.toml': MINIMAL_ARBITRAGE, 'binance.toml': minimalVenue('binance'), 'bybit.toml': minimalVenue('bybit') });
   const cfg = loadConfig(file, { mode: 'dry-run', env: {} });
   t.same(cfg.engine, {
-    wait_strategy: 'spin-then-park',
+    wait_strategy: 'auto',
     spin_polls: 2000,
     dry_run_executor: 'strategy-thread',
     park_timeout_ms: 10,
@@ -79,7 +79,7 @@ t.test('keys left out take their documented defaults', async (t) => {
   t.equal(cfg.venues.bybit.connection.ws_api_url, 'wss://stream.bybit.com/v5/trade');
   t.same(
     { ...cfg.venues.bybit.connection, websocket_url: undefined, rest_api_url: undefined, ws_api_url: undefined },
-    { websocket_url: undefined, rest_api_url: undefined, ws_api_url: undefined, market: 'spot', recv_window_ms: 5000, reconnect_min_ms: 250, reconnect_max_ms: 30000 },
+    { websocket_url: undefined, rest_api_url: undefined, ws_api_url: undefined, market: 'spot', recv_window_ms: 5000, order_entry: 'ws', reconnect_min_ms: 250, reconnect_max_ms: 30000 },
   );
 });
 
@@ -87,7 +87,7 @@ t.test('a venue file without [auth] is fine in dry-run', async (t) => {
   const noAuth = minimalVenue('bybit').replace(/\[auth\][\s\S]*$/, '');
   const file = configSet(t, { 'bybit.toml': noAuth });
   const cfg = loadConfig(file, { mode: 'dry-run', env: {} });
-  t.same(cfg.venues.bybit.auth, { api_key: '', secret_key: '' });
+  t.same(cfg.venues.bybit.auth, { api_key: '', secret_key: '', key_type: 'hmac', private_key_path: '', private_key: '' });
 });
 
 t.test('venue files are found through [venues], relative to arbitrage.toml', async (t) => {
@@ -129,7 +129,7 @@ t.test('wrong types, out-of-range values and bad enums are reported with what wa
     .replace('max_drawdown = 0.05', 'max_drawdown = 1.5')
     .replace('feed_ring_slots = 4096', 'feed_ring_slots = 3000')
     .replace('depth_levels = 10', 'depth_levels = 51')
-    .replace('wait_strategy = "spin-then-park"', 'wait_strategy = "yield"')
+    .replace('wait_strategy = "auto"', 'wait_strategy = "yield"')
     .replace('enabled = true', 'enabled = "yes"');
   const problems = problemsOf(configSet(t, { 'arbitrage.toml': arb }), 'dry-run');
   const byPath = new Map(problems.map((p) => [p.path, p]));
@@ -145,7 +145,7 @@ t.test('wrong types, out-of-range values and bad enums are reported with what wa
   t.match(byPath.get('risk.max_drawdown'), { expected: /> 0 and ≤ 1/, found: '1.5' });
   t.match(byPath.get('engine.feed_ring_slots'), { expected: /power of two/, found: '3000' });
   t.match(byPath.get('engine.depth_levels'), { expected: 'an integer from 1 to 50 (levels)', found: '51' });
-  t.match(byPath.get('engine.wait_strategy'), { expected: /"spin-then-park", "busy-spin", "park"/, found: '"yield"' });
+  t.match(byPath.get('engine.wait_strategy'), { expected: /"auto", "spin-then-park", "busy-spin", "park"/, found: '"yield"' });
   t.match(byPath.get('monitor.enabled'), { expected: 'true or false', found: '"yes"' });
 });
 

@@ -9,8 +9,9 @@ t.test('maskSecrets replaces every set credential by exactly "****"', async (t) 
     env: { BINANCE_API_KEY: 'bnkey1234', BINANCE_SECRET_KEY: 'bnsecret5678', BYBIT_API_KEY: 'bykey', BYBIT_SECRET_KEY: 'bysecret' },
   });
   const masked = maskSecrets(cfg);
-  t.same(masked.venues.binance.auth, { api_key: '****', secret_key: '****' });
-  t.same(masked.venues.bybit.auth, { api_key: '****', secret_key: '****' });
+  // Everything under [auth] is masked, the key type too; unset keys stay visibly empty.
+  t.same(masked.venues.binance.auth, { api_key: '****', secret_key: '****', key_type: '****', private_key_path: '', private_key: '' });
+  t.same(masked.venues.bybit.auth, { api_key: '****', secret_key: '****', key_type: '****', private_key_path: '', private_key: '' });
   t.notMatch(JSON.stringify(masked), /bnkey|bnsecret|bykey|bysecret/);
   t.equal(cfg.venues.binance.auth.api_key, 'bnkey1234', 'the original is left untouched');
   t.same(masked.strategy, cfg.strategy, 'everything else is kept');

@@ -1,12 +1,15 @@
 /**
- * `xarb --mode live --venues sim`: the whole bot with the live executor, sending signed REST
- * orders to the simulator's order entry over loopback with the simulator's test keys. On an
- * injected dislocation rounds happen, every intent gets a final report through legal state
- * transitions, and the journal closes cleanly.
+ * `xarb --mode live --venues sim`: the whole bot with the live executor, sending orders over
+ * the simulator's WebSocket order APIs (Binance WS API, Bybit /v5/trade with fills from
+ * /v5/private) over loopback, with an HMAC key on both venues and then an Ed25519 key on
+ * Binance (session.logon). On an injected dislocation rounds happen, every intent gets a final
+ * report through legal state transitions, tick_to_wire is recorded, and the journal closes
+ * cleanly.
  */
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, XARB_BIN } from '../helpers/paths.js';
@@ -14,20 +17,35 @@ import { SIM_KEYS } from '../../src/sim/order-entry-keys.js';
 import { nextStatus } from '../../src/execution/order-state.js';
 import { STATUS_NAMES, ST_SENT } from '../../src/core/records.js';
 
-t.test('live mode against the simulator: signed orders, every intent resolved, journal consistent', async (t) => {
+/** config/ copied to a temp folder, Binance switched to an Ed25519 key in a PEM file. */
+function ed25519Config(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'xarb-ed-'));
+  for (const f of ['arbitrage.toml', 'binance.toml', 'bybit.toml']) copyFileSync(path.join(REPO_ROOT, 'config', f), path.join(dir, f));
+  const { privateKey } = generateKeyPairSync('ed25519');
+  writeFileSync(path.join(dir, 'binance-ed25519.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
+  const bn = readFileSync(path.join(dir, 'binance.toml'), 'utf8').replace(/\[auth\][\s\S]*$/,
+    '[auth]\napi_key = "${BINANCE_API_KEY}"\nkey_type = "ed25519"\nprivate_key_path = "binance-ed25519.pem"\n');
+  writeFileSync(path.join(dir, 'binance.toml'), bn);
+  return path.join(dir, 'arbitrage.toml');
+}
+
+for (const keys of ['hmac', 'ed25519'] as const) {
+t.test(`live mode against the simulator (${keys} key on Binance): WS API orders, every intent resolved, journal consistent`, async (t) => {
   const runs = mkdtempSync(path.join(os.tmpdir(), 'xarb-live-'));
+  const config = keys === 'hmac' ? 'config/arbitrage.toml' : ed25519Config();
   const env = {
     ...process.env,
     BINANCE_API_KEY: SIM_KEYS.binance.apiKey, BINANCE_SECRET_KEY: SIM_KEYS.binance.secretKey,
     BYBIT_API_KEY: SIM_KEYS.bybit.apiKey, BYBIT_SECRET_KEY: SIM_KEYS.bybit.secretKey,
   };
-  const child = spawn(process.execPath, [XARB_BIN, '--mode', 'live', '--config', 'config/arbitrage.toml', '--venues', 'sim',
-    '--duration', '8s', '--runs-dir', runs, '--run-id', 'x', '--monitor-port', '0', '--no-status', '--dislocation-every-ms', '0'],
+  const child = spawn(process.execPath, [XARB_BIN, '--mode', 'live', '--config', config, '--venues', 'sim',
+    '--duration', '120s', '--runs-dir', runs, '--run-id', 'x', '--monitor-port', '0', '--no-status', '--dislocation-every-ms', '0'],
   { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let buf = '';
   let fired = false;
+  let base = '';
   const timers: NodeJS.Timeout[] = [];
   child.stdout!.on('data', (d: Buffer) => {
     stdout += d.toString();
@@ -36,20 +54,23 @@ t.test('live mode against the simulator: signed orders, every intent resolved, j
     while ((i = buf.indexOf('\n')) >= 0) {
       const line = buf.slice(0, i);
       buf = buf.slice(i + 1);
-      if (fired || !line.includes('venue simulator started')) continue;
+      if (line.includes('venue simulator started')) base = (JSON.parse(line) as { binance: string }).binance.replace('ws://', 'http://');
+      // Dislocate once the executor is up (its sessions are logged on by then).
+      if (fired || base === '' || !line.includes('live executor ready')) continue;
       fired = true;
-      const base = (JSON.parse(line) as { binance: string }).binance.replace('ws://', 'http://');
-      for (const delay of [2500, 4000, 5500]) {
+      for (const delay of [1500, 3000, 4500]) {
         timers.push(setTimeout(() => {
           void fetch(`${base}/__sim/fault`, {
             method: 'POST', body: JSON.stringify({ kind: 'dislocate', venue: 'binance', symbol: 'BTCUSDT', bps: 60, durationMs: 800 }),
           }).catch(() => undefined);
         }, delay));
       }
+      // An orderly stop once the dislocations are over (start-up time varies with the machine's load).
+      timers.push(setTimeout(() => child.kill('SIGTERM'), 7000));
     }
   });
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
-  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const killer = setTimeout(() => child.kill('SIGKILL'), 100_000);
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   clearTimeout(killer);
   for (const tm of timers) clearTimeout(tm);
@@ -57,6 +78,13 @@ t.test('live mode against the simulator: signed orders, every intent resolved, j
   t.equal(code, 0, `exit code 0 (stderr: ${stderr.slice(-500)})`);
   t.match(stdout, /live executor ready/, 'the live executor ran');
   t.notMatch(stdout, /live venue not configured/, 'both venues had credentials');
+  t.ok(stdout.includes(`"venue":"binance","order_entry":"ws","key_type":"${keys}","path":"websocket"`), 'binance orders go over the WS API');
+  t.match(stdout, /"venue":"bybit","order_entry":"ws","key_type":"hmac","path":"websocket"/, 'bybit orders go over /v5/trade');
+  t.match(stdout, /bybit private stream: session ready/, 'the Bybit private stream is up for fills');
+  t.notMatch(stdout, /session lost|logon refused/, 'no session lost or refused');
+  const hlog = readFileSync(path.join(runs, 'x', 'latency.hlog'), 'utf8');
+  t.match(hlog, /Tag=tick_to_wire,/, 'tick_to_wire recorded');
+  t.match(hlog, /Tag=intent_to_wire,/, 'intent_to_wire recorded');
   t.notOk(stdout.includes(SIM_KEYS.binance.secretKey) || stdout.includes(SIM_KEYS.bybit.secretKey), 'no secret in the log');
   const text = readFileSync(path.join(runs, 'x', 'journal.jsonl'), 'utf8');
   t.notOk(text.includes(SIM_KEYS.binance.secretKey) || text.includes(SIM_KEYS.bybit.secretKey), 'no secret in the journal');
@@ -85,3 +113,4 @@ t.test('live mode against the simulator: signed orders, every intent resolved, j
   }
   t.equal(entries.filter((e) => e.type === 'risk' && e.rule === 'shutdown').length, 0, 'no open orders or exposure left at shutdown');
 });
+}

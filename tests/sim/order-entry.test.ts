@@ -13,7 +13,7 @@ import { startSimulator, type SimHandle } from '../../src/sim/index.js';
 import { SIM_KEYS } from '../../src/sim/order-entry-keys.js';
 import { BinanceOrderClient } from '../../src/execution/live/binance-client.js';
 import { BybitOrderClient } from '../../src/execution/live/bybit-client.js';
-import { FetchTransport } from '../../src/execution/live/http-transport.js';
+import { PoolTransport } from '../../src/execution/live/pool-transport.js';
 import { binanceSignedRequest, buildBinanceNewOrder, buildBinanceQueryOrder } from '../../src/execution/live/binance-order.js';
 import { buildBybitCreate, buildBybitQuery } from '../../src/execution/live/bybit-order.js';
 import { ST_CANCELED, ST_FILLED, ST_REJECTED } from '../../src/core/records.js';
@@ -30,12 +30,16 @@ t.before(async () => {
       { venue: 'bybit', apiKey: 'poorKey', secretKey: 'poorSecret', balances: { quote: 10, base: 0 } }] },
   });
 });
-t.teardown(() => sim.stop());
+const transport = new PoolTransport();
+t.teardown(async () => {
+  await transport.close();
+  await sim.stop();
+});
 
 function clientOpts(venue: 'binance' | 'bybit', creds = SIM_KEYS[venue]): OrderClientOptions {
   return {
     baseUrl: venue === 'binance' ? sim.binanceUrl.rest : sim.bybitUrl.rest, creds, recvWindowMs: 5000, timeoutMs: 2000,
-    takerFeeRate: 0.001, reconcileBudgetMs: 2000, transport: new FetchTransport(), wallMs: Date.now, log: () => undefined,
+    takerFeeRate: 0.001, reconcileBudgetMs: 2000, transport, wallMs: Date.now, log: () => undefined,
   };
 }
 

@@ -12,7 +12,7 @@ import {
 } from './binance-order.js';
 import { OrderClientBase, pollDelayMs, type OrderClientOptions } from './client-base.js';
 import { retryAfterMs } from './http-transport.js';
-import { ERR_LIVE_BAD_RESPONSE } from './live-errors.js';
+import { BINANCE_KEY_ERRORS, ERR_LIVE_BAD_RESPONSE } from './live-errors.js';
 import { UPD_FINAL, finalUpdate, type LiveOrder, type UpdateListener, type VenueOrderClient } from './order-types.js';
 import { ASSET_QUOTE } from '../../core/records.js';
 
@@ -26,6 +26,7 @@ export class BinanceOrderClient extends OrderClientBase implements VenueOrderCli
   }
 
   async place(order: LiveOrder, listener: UpdateListener): Promise<void> {
+    this.counters.rest_orders++;
     const req = buildBinanceNewOrder(order, this.opts.creds, this.opts.recvWindowMs, this.timestampMs());
     const ans = await this.send(req, 'new order', order.clientOrderId);
     if (ans === null) return this.reconcile(order, listener);
@@ -51,6 +52,7 @@ export class BinanceOrderClient extends OrderClientBase implements VenueOrderCli
       case BN_REJECTED: {
         const err = binanceErrorOf(body)!;
         this.counters.rejects++;
+        if (BINANCE_KEY_ERRORS.has(err.code)) this.keyRejected(err.code, err.msg);
         this.opts.log('warn', 'binance rejected an order', { client_order_id: order.clientOrderId, code: err.code, msg: err.msg });
         listener(order, finalUpdate(ST_REJECTED, 0, 0, 0, ASSET_QUOTE, err.code, err.msg, '', ''));
         return;
@@ -70,7 +72,7 @@ export class BinanceOrderClient extends OrderClientBase implements VenueOrderCli
    * reached the book and is reported REJECTED with -2013. Gives up silently when the budget
    * runs out: the executor has expired the order by then and counts it unresolved.
    */
-  private async reconcile(order: LiveOrder, listener: UpdateListener): Promise<void> {
+  async reconcile(order: LiveOrder, listener: UpdateListener): Promise<void> {
     const until = this.opts.wallMs() + this.opts.reconcileBudgetMs;
     let notFound = 0;
     for (let n = 0; this.opts.wallMs() < until; n++) {

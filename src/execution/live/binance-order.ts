@@ -7,7 +7,8 @@
  * Parameters go in the body (application/x-www-form-urlencoded) for POST and in the query for
  * GET; `signature` is appended last to the part that carries the parameters.
  */
-import { binanceQueryString, binanceRestSignature, type SignParams } from '../../venues/binance/sign.js';
+import { binanceQueryString, binanceRestSignature, percentEncodeNonAscii, type SignParams } from '../../venues/binance/sign.js';
+import { ed25519Base64 } from './signer.js';
 import { ASSET_BASE, ASSET_QUOTE, ST_ACKED, ST_CANCELED, ST_FILLED, ST_REJECTED } from '../../core/records.js';
 import { ERR_LIVE_BAD_RESPONSE } from './live-errors.js';
 import { UPD_ACK, finalUpdate, type Credentials, type LiveOrder, type OrderUpdate } from './order-types.js';
@@ -37,7 +38,10 @@ export function binanceNewOrderParams(o: LiveOrder, recvWindowMs: number, timest
  */
 export function binanceSignedRequest(method: 'GET' | 'POST', path: string, params: SignParams, creds: Credentials): SignedRequest {
   const payload = binanceQueryString(params);
-  const sig = binanceRestSignature(creds.secretKey, method === 'GET' ? payload : '', method === 'POST' ? payload : '');
+  // Ed25519: base64 over the same bytes, URL-encoded as a parameter value (it holds + / =).
+  const sig = creds.keyType === 'ed25519' && creds.privateKey !== undefined
+    ? encodeURIComponent(ed25519Base64(creds.privateKey, percentEncodeNonAscii(payload)))
+    : binanceRestSignature(creds.secretKey, method === 'GET' ? payload : '', method === 'POST' ? payload : '');
   const signed = `${payload}&signature=${sig}`;
   const headers: Record<string, string> = { 'X-MBX-APIKEY': creds.apiKey };
   if (method === 'POST') {

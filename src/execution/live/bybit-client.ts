@@ -13,7 +13,7 @@ import {
 } from './bybit-order.js';
 import { OrderClientBase, pollDelayMs, type OrderClientOptions } from './client-base.js';
 import { retryAfterMs, type HttpAnswer } from './http-transport.js';
-import { ERR_LIVE_BAD_RESPONSE, ERR_LIVE_TRANSPORT } from './live-errors.js';
+import { BYBIT_KEY_ERRORS, ERR_LIVE_BAD_RESPONSE, ERR_LIVE_TRANSPORT } from './live-errors.js';
 import { UPD_ACK, UPD_FINAL, finalUpdate, type LiveOrder, type UpdateListener, type VenueOrderClient } from './order-types.js';
 
 const TOO_MANY_VISITS = 10006;
@@ -27,6 +27,7 @@ export class BybitOrderClient extends OrderClientBase implements VenueOrderClien
   }
 
   async place(order: LiveOrder, listener: UpdateListener): Promise<void> {
+    this.counters.rest_orders++;
     const req = buildBybitCreate(order, this.opts.creds, this.opts.recvWindowMs, this.timestampMs());
     const ans = await this.send(req, 'order create', order.clientOrderId);
     if (ans === null) return this.poll(order, listener, false);
@@ -47,6 +48,7 @@ export class BybitOrderClient extends OrderClientBase implements VenueOrderClien
         return;
       case BB_REJECTED:
         this.counters.rejects++;
+        if (BYBIT_KEY_ERRORS.has(ret.code)) this.keyRejected(ret.code, ret.msg);
         this.opts.log('warn', 'bybit rejected an order', { client_order_id: order.clientOrderId, code: ret.code, msg: ret.msg });
         listener(order, finalUpdate(ST_REJECTED, 0, 0, 0, ASSET_QUOTE, ret.code, ret.msg, '', ''));
         return;
@@ -70,7 +72,7 @@ export class BybitOrderClient extends OrderClientBase implements VenueOrderClien
    * means "not visible yet"; after an unknown create, NOT_FOUND_LIMIT empty answers mean the
    * order never reached the venue (reported REJECTED, ERR_LIVE_TRANSPORT).
    */
-  private async poll(order: LiveOrder, listener: UpdateListener, acked: boolean): Promise<void> {
+  async poll(order: LiveOrder, listener: UpdateListener, acked: boolean): Promise<void> {
     const until = this.opts.wallMs() + this.opts.reconcileBudgetMs;
     let empty = 0;
     for (let n = 0; this.opts.wallMs() < until; n++) {

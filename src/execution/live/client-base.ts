@@ -42,6 +42,7 @@ export abstract class OrderClientBase {
   /** Added to the wall clock for request timestamps (server time − local time, if measured). */
   clockOffsetMs = 0;
   protected backoffUntil = 0;
+  private haltedWhy: string | null = null;
   protected readonly base: string;
   protected readonly sleep: (ms: number) => Promise<void>;
 
@@ -54,7 +55,24 @@ export abstract class OrderClientBase {
     return this.backoffUntil;
   }
 
-  protected timestampMs(): number {
+  haltReason(): string | null {
+    return this.haltedWhy;
+  }
+
+  /**
+   * The venue refused the key or its signature (Binance -1022/-2014/-2015, Bybit 10003/10004):
+   * no later order can succeed, so new entries on this venue halt, with one error line naming
+   * the venue and the key type (never the key). Counted every time.
+   */
+  keyRejected(code: number, msg: string): void {
+    this.counters.key_rejected++;
+    if (this.haltedWhy !== null) return;
+    const kt = this.opts.creds.keyType === 'ed25519' ? 'Ed25519' : 'HMAC';
+    this.haltedWhy = `${this.venueName} refused the ${kt} API key (code ${code}: ${msg})`;
+    this.opts.log('error', `${this.haltedWhy}: new entries on ${this.venueName} halted`, { venue: this.venueName, key_type: kt, code });
+  }
+
+  timestampMs(): number {
     return Math.floor(this.opts.wallMs() + this.clockOffsetMs);
   }
 
@@ -74,7 +92,7 @@ export abstract class OrderClientBase {
     }
   }
 
-  protected startBackoff(ms: number, why: string): void {
+  startBackoff(ms: number, why: string): void {
     const until = this.opts.wallMs() + ms;
     if (until > this.backoffUntil) this.backoffUntil = until;
     this.counters.rate_limited++;

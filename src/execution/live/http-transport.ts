@@ -1,10 +1,8 @@
 /**
  * The thin HTTP layer under the order clients: one request, a timeout, the answer as text.
- * Node's fetch (undici) keeps connections alive by default, so orders after the first reuse
- * the TCP (and TLS) connection. Tests swap in a fake transport.
+ * The implementation is PoolTransport (pool-transport.ts: undici Pools, kept alive, connected
+ * at start-up); tests swap in a fake transport.
  */
-import { TransportError } from './live-errors.js';
-
 export interface HttpAnswer {
   status: number;
   /** Lower-case header name → value. */
@@ -15,26 +13,6 @@ export interface HttpAnswer {
 export interface HttpTransport {
   request(method: 'GET' | 'POST' | 'DELETE', url: string, headers: Record<string, string>, body: string | null,
     timeoutMs: number): Promise<HttpAnswer>;
-}
-
-export class FetchTransport implements HttpTransport {
-  async request(method: 'GET' | 'POST' | 'DELETE', url: string, headers: Record<string, string>, body: string | null,
-    timeoutMs: number): Promise<HttpAnswer> {
-    let res: Response;
-    let text: string;
-    try {
-      res = await fetch(url, { method, headers, body: body ?? undefined, signal: AbortSignal.timeout(timeoutMs) });
-      text = await res.text();
-    } catch (e) {
-      const err = e as Error & { cause?: { code?: string; message?: string } };
-      const timedOut = err.name === 'TimeoutError' || err.name === 'AbortError';
-      // Only the method and path are named: query strings carry signatures.
-      const where = `${method} ${url.split('?')[0]}`;
-      throw new TransportError(`${where}: ${timedOut ? `no answer within ${timeoutMs} ms` : err.cause?.code ?? err.cause?.message ?? err.message}`, timedOut);
-    }
-    const h = res.headers;
-    return { status: res.status, header: (n) => h.get(n), text };
-  }
 }
 
 /** Retry-After (seconds, or an HTTP date) in ms; `fallbackMs` when absent or unreadable. */

@@ -19,6 +19,13 @@ export const ERR_LIVE_UNRESOLVED = -9106;
 /** The venue rejected the order after acknowledging it (Bybit orderStatus Rejected carries no code). */
 export const ERR_LIVE_VENUE_REJECTED = -9107;
 
+/** Refused locally: the venue refused the API key or its signature; entries on it are halted. */
+export const ERR_LIVE_KEY_REJECTED = -9108;
+
+/** Key and signature errors that halt entries on a venue (issue #8). */
+export const BINANCE_KEY_ERRORS: ReadonlySet<number> = new Set([-1022, -2014, -2015]);
+export const BYBIT_KEY_ERRORS: ReadonlySet<number> = new Set([10003, 10004]);
+
 export const LIVE_ERROR_NAMES: Readonly<Record<number, string>> = {
   [ERR_LIVE_RATE_LIMITED]: 'local order-rate limit',
   [ERR_LIVE_BACKOFF]: 'venue rate-limit back-off',
@@ -27,6 +34,7 @@ export const LIVE_ERROR_NAMES: Readonly<Record<number, string>> = {
   [ERR_LIVE_NOT_CONFIGURED]: 'venue or symbol not configured',
   [ERR_LIVE_UNRESOLVED]: 'order status unresolved',
   [ERR_LIVE_VENUE_REJECTED]: 'rejected by the venue after its ack',
+  [ERR_LIVE_KEY_REJECTED]: 'venue halted: API key refused',
 };
 
 /** A live-mode setup problem (credentials, URLs, filters): found at start, before any order. */

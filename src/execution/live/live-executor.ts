@@ -26,7 +26,7 @@ import type { ReportSink } from '../report-sink.js';
 import { statusName } from '../order-state.js';
 import type { LiveLog } from './client-base.js';
 import { formatFloorToStep, formatNearestStep } from './decimal.js';
-import { ERR_LIVE_BACKOFF, ERR_LIVE_NOT_CONFIGURED, ERR_LIVE_RATE_LIMITED, ERR_LIVE_UNRESOLVED } from './live-errors.js';
+import { ERR_LIVE_BACKOFF, ERR_LIVE_KEY_REJECTED, ERR_LIVE_NOT_CONFIGURED, ERR_LIVE_RATE_LIMITED, ERR_LIVE_UNRESOLVED } from './live-errors.js';
 import { UPD_ACK, type LiveOrder, type OrderUpdate, type VenueOrderClient } from './order-types.js';
 import type { OrderRateLimiter } from './rate-limiter.js';
 
@@ -60,6 +60,8 @@ export interface LiveExecutorCounters {
   refused_rate_limit: number;
   refused_backoff: number;
   refused_config: number;
+  /** Refused: the venue had refused the API key (entries halted there). */
+  refused_key: number;
   acked: number;
   filled: number;
   partially_filled: number;
@@ -76,7 +78,7 @@ export interface LiveExecutorCounters {
 export class LiveExecutor {
   readonly tracker: OrderTracker;
   readonly counters: LiveExecutorCounters = {
-    intents: 0, sent: 0, refused_local: 0, refused_rate_limit: 0, refused_backoff: 0, refused_config: 0, acked: 0, filled: 0,
+    intents: 0, sent: 0, refused_local: 0, refused_rate_limit: 0, refused_backoff: 0, refused_config: 0, refused_key: 0, acked: 0, filled: 0,
     partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, late_updates: 0, cancels_ignored: 0, reports: 0,
     in_flight: 0,
   };
@@ -105,13 +107,18 @@ export class LiveExecutor {
     return `${this.opts.runTag}-${orderId}`;
   }
 
-  /** Handles one intent record (records.ts I_* layout) at `off`. */
-  onIntent(rec: Float64Array, off: number, nowNs: number): void {
+  /**
+   * Handles one intent record (records.ts I_* layout) at `off`. Returns the wire time (monoNs
+   * right after the request's bytes were handed to the socket: the clients write before their
+   * first await), which is also the order's sentNs (sent_to_ack starts there); 0 when nothing
+   * was sent.
+   */
+  onIntent(rec: Float64Array, off: number, nowNs: number): number {
     this.counters.intents++;
     if (rec[off + I_ACTION] === ACTION_CANCEL) {
       // Every order is IOC: settled by the venue on arrival, nothing rests to cancel.
       this.counters.cancels_ignored++;
-      return;
+      return 0;
     }
     const orderId = rec[off + I_ORDER_ID]!;
     const venue = rec[off + H_VENUE]!;
@@ -127,33 +134,43 @@ export class LiveExecutor {
       this.opts.sink.report(orderId, rec[off + I_PAIR_ID]!, venue, symbol, side, ST_REJECTED, price, 0, 0, 0, qty, 0, 0,
         ERR_LOCAL_CAPACITY, rec[off + I_ROLE]!, nowNs, nowNs, rec[off + H_RECV_NS]!);
       this.counters.reports++;
-      return;
+      return 0;
     }
     const client = this.opts.clients[venue] ?? null;
     const name = this.opts.symbols[symbol];
     const filter = name === undefined ? undefined : this.opts.filters[venue]?.[name];
     if (client === null || filter === undefined) {
       this.counters.refused_config++;
-      return this.refuse(slot, ERR_LIVE_NOT_CONFIGURED, nowNs);
+      this.refuse(slot, ERR_LIVE_NOT_CONFIGURED, nowNs);
+      return 0;
     }
     if (!((side === SIDE_BUY || side === SIDE_SELL) && price > 0 && qty > 0 && Number.isFinite(price) && Number.isFinite(qty))) {
       this.counters.refused_local++;
-      return this.refuse(slot, ERR_LOCAL_INVALID, nowNs);
+      this.refuse(slot, ERR_LOCAL_INVALID, nowNs);
+      return 0;
     }
     const qtyText = formatFloorToStep(qty, filter.stepSize);
     if (Number(qtyText) <= 0) {
       this.counters.refused_local++;
-      return this.refuse(slot, ERR_LOCAL_INVALID, nowNs);
+      this.refuse(slot, ERR_LOCAL_INVALID, nowNs);
+      return 0;
+    }
+    if (client.haltReason !== undefined && client.haltReason() !== null) {
+      this.counters.refused_key++;
+      this.refuse(slot, ERR_LIVE_KEY_REJECTED, nowNs);
+      return 0;
     }
     const wall = this.opts.wallMs();
     if (client.backoffUntilMs() > wall) {
       this.counters.refused_backoff++;
-      return this.refuse(slot, ERR_LIVE_BACKOFF, nowNs);
+      this.refuse(slot, ERR_LIVE_BACKOFF, nowNs);
+      return 0;
     }
     const limiter = this.opts.limiters[venue] ?? null;
     if (limiter !== null && !limiter.tryAcquire(wall)) {
       this.counters.refused_rate_limit++;
-      return this.refuse(slot, ERR_LIVE_RATE_LIMITED, nowNs);
+      this.refuse(slot, ERR_LIVE_RATE_LIMITED, nowNs);
+      return 0;
     }
     const order: LiveOrder = {
       orderId, clientOrderId: this.clientOrderId(orderId), symbol: name!, side: side === SIDE_BUY ? 'BUY' : 'SELL',
@@ -162,9 +179,14 @@ export class LiveExecutor {
     tr.transition(slot, ST_SENT, nowNs);
     this.counters.sent++;
     this.counters.in_flight++;
-    void client.place(order, this.onUpdateBound).catch((e: unknown) => {
+    const done = client.place(order, this.onUpdateBound);
+    const wire = this.opts.monoNs();
+    // The client may have settled the order synchronously (a send that failed at once).
+    if (tr.slotOf(orderId) === slot && tr.status[slot] === ST_SENT) tr.sentNs[slot] = wire;
+    void done.catch((e: unknown) => {
       this.opts.log('error', 'order client failed', { venue: VENUE_NAMES[venue], client_order_id: order.clientOrderId, err: (e as Error).message });
     }).finally(() => this.onSettled(order));
+    return wire;
   }
 
   /** Expires orders past their deadline (EXPIRED, ERR_LOCAL_TIMEOUT). Call every cycle. */

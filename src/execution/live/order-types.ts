@@ -6,7 +6,12 @@
 
 export interface Credentials {
   apiKey: string;
+  /** HMAC secret ('' for an Ed25519 key). */
   secretKey: string;
+  /** Default 'hmac'. */
+  keyType?: 'hmac' | 'ed25519';
+  /** The Ed25519 private key (keyType 'ed25519'). */
+  privateKey?: import('node:crypto').KeyObject;
 }
 
 /** An IOC limit order ready for the wire. */
@@ -59,12 +64,25 @@ export interface ClientCounters {
   rate_limited: number;
   fee_other_asset: number;
   bad_responses: number;
+  /** Orders sent over the WebSocket order API / over REST. */
+  ws_orders: number;
+  rest_orders: number;
+  /** WebSocket order API: sessions ready (logged on), lost, and switches between WS and REST. */
+  ws_sessions: number;
+  ws_disconnects: number;
+  ws_stalls: number;
+  failover_to_rest: number;
+  back_to_ws: number;
+  /** In-flight WS orders settled by the venue's order query after a lost answer. */
+  ws_resolved_by_query: number;
+  key_rejected: number;
 }
 
 export function newClientCounters(): ClientCounters {
   return {
     requests: 0, http_errors: 0, transport_errors: 0, timeouts: 0, rejects: 0, unknown_status: 0,
-    reconcile_queries: 0, rate_limited: 0, fee_other_asset: 0, bad_responses: 0,
+    reconcile_queries: 0, rate_limited: 0, fee_other_asset: 0, bad_responses: 0, ws_orders: 0, rest_orders: 0, ws_sessions: 0,
+    ws_disconnects: 0, ws_stalls: 0, failover_to_rest: 0, back_to_ws: 0, ws_resolved_by_query: 0, key_rejected: 0,
   };
 }
 
@@ -79,6 +97,8 @@ export interface VenueOrderClient {
   place(order: LiveOrder, listener: UpdateListener): Promise<void>;
   /** Wall-clock ms until which the venue asked us not to send (Retry-After); 0 = none. */
   backoffUntilMs(): number;
+  /** Why new entries to this venue are halted (the venue refused the key), null when they are not. */
+  haltReason?(): string | null;
 }
 
 export function finalUpdate(status: number, cumQty: number, avgPx: number, cumFee: number, feeAsset: number,

@@ -1,0 +1,227 @@
+/**
+ * `npm run bench -- peer`: xarb against a ccxt.pro script, wire to wire, on the same market.
+ *
+ * A venue process (bench/peer-venue.ts: the simulator in a process of its own, ~1,000 book
+ * updates/s per venue) plays the same dislocation script to each contender in turn,
+ * interleaved (A B C A B C ...): 60 bps for 50 ms every 400 ms, alternating venue and
+ * direction. It stamps the dislocating frame's write and every order's arrival on
+ * CLOCK_MONOTONIC in that one process. Contenders, each in its own process, started fresh for
+ * each of its turns and given a warm-up before the script plays:
+ *
+ * - xarb: `xarb --mode live` with the shipped configuration, its venue URLs pointed at the
+ *   venue process (WebSocket order entry, the default) and the simulator's test keys;
+ * - ccxt createOrder: bench/peer-ccxt.ts (watchBidsAsks / watchOrderBook, createOrder with
+ *   the rate limiter off, Promise.all for both legs);
+ * - ccxt createOrderWs: the same script with createOrderWs.
+ *
+ * Per contender: first leg (dislocating frame written → first order arrives) and both legs
+ * (→ the order on the second venue arrives) p50/p90/p99, the gap between the legs, and
+ * dislocations caught (first order inside the 50 ms window), late (after it, before the next
+ * dislocation) and missed; ratios against xarb in the same run. Writes bench/results/peer.json
+ * (through bench/run.ts). `--quick`: 2 rounds of 8 dislocations; full: 3 rounds of 25.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SIM_KEYS } from '../src/sim/order-entry-keys.js';
+import type { Dislocation, PlaySpec } from './peer-venue.js';
+import { percentile, type BenchRow } from './types.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const REPO_ROOT = here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(here, '..', '..') : path.resolve(here, '..');
+const XARB_BIN = path.join(REPO_ROOT, 'bin', 'xarb.js');
+const WINDOW_MS = 50;
+const EVERY_MS = 400;
+
+export class PeerBenchError extends Error {
+  override readonly name = 'PeerBenchError';
+}
+
+interface Contender {
+  name: string;
+  start(ports: { binance: number; bybit: number }, dir: string, turn: number): { child: ChildProcess; ready: Promise<void> };
+}
+
+function waitLine(child: ChildProcess, needle: string, limitMs: number, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new PeerBenchError(`${what}: not ready within ${limitMs} ms (last output: ${buf.slice(-300)})`)), limitMs);
+    child.stdout!.on('data', (d: Buffer) => {
+      buf = (buf + d.toString()).slice(-20_000);
+      if (buf.includes(needle)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new PeerBenchError(`${what}: exited (${code}) before it was ready: ${buf.slice(-500)}`));
+    });
+  });
+}
+
+/** config/ copied with every venue URL pointed at the venue process (scheme, host, port; paths kept). */
+function xarbConfig(dir: string, ports: { binance: number; bybit: number }): string {
+  for (const f of ['arbitrage.toml', 'binance.toml', 'bybit.toml']) {
+    let text = readFileSync(path.join(REPO_ROOT, 'config', f), 'utf8');
+    const port = f === 'binance.toml' ? ports.binance : ports.bybit;
+    if (f !== 'arbitrage.toml') {
+      text = text.replace(/"(wss?|https?):\/\/[^/"]+/g, (_m, scheme: string) => `"${scheme.startsWith('ws') ? 'ws' : 'http'}://127.0.0.1:${port}`);
+    }
+    writeFileSync(path.join(dir, f), text);
+  }
+  return path.join(dir, 'arbitrage.toml');
+}
+
+const CONTENDERS: Contender[] = [
+  {
+    name: 'xarb (live, default config)',
+    start(ports, dir, turn) {
+      const config = xarbConfig(dir, ports);
+      const child = spawn(process.execPath, [XARB_BIN, '--mode', 'live', '--config', config, '--runs-dir', path.join(dir, 'runs'),
+        '--run-id', `peer${turn}`, '--monitor-port', '0', '--no-status', '--confirm-live'], {
+        cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env, BINANCE_API_KEY: SIM_KEYS.binance.apiKey, BINANCE_SECRET_KEY: SIM_KEYS.binance.secretKey,
+          BYBIT_API_KEY: SIM_KEYS.bybit.apiKey, BYBIT_SECRET_KEY: SIM_KEYS.bybit.secretKey,
+        },
+      });
+      child.stderr!.resume();
+      return { child, ready: waitLine(child, 'live executor ready', 60_000, 'xarb') };
+    },
+  },
+  ...(['rest', 'ws'] as const).map((mode) => ({
+    name: mode === 'rest' ? 'ccxt.pro createOrder' : 'ccxt.pro createOrderWs',
+    start(ports: { binance: number; bybit: number }, _dir: string, turn: number) {
+      const child = spawn(process.execPath, [path.join(here, 'peer-ccxt.js'), String(ports.binance), String(ports.bybit), mode,
+        `c${mode === 'ws' ? 'w' : 'r'}${turn}x`, '30'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stderr!.resume();
+      return { child, ready: waitLine(child, 'ready', 60_000, `ccxt ${mode}`) };
+    },
+  })),
+];
+
+class Venue {
+  private readonly child: ChildProcess;
+  private waiters = new Map<string, (m: Record<string, unknown>) => void>();
+  constructor() {
+    this.child = fork(path.join(here, 'peer-venue.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    this.child.on('message', (m: Record<string, unknown>) => {
+      const w = this.waiters.get(m.type as string);
+      if (w !== undefined) {
+        this.waiters.delete(m.type as string);
+        w(m);
+      }
+    });
+  }
+  ask(type: string, answer: string, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+    return new Promise((resolve) => {
+      this.waiters.set(answer, resolve);
+      this.child.send({ type, ...extra });
+    });
+  }
+  kill(): void {
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+  }
+}
+
+interface Tally {
+  first: number[];
+  both: number[];
+  gap: number[];
+  caught: number;
+  late: number;
+  missed: number;
+  noFrame: number;
+  orders: number;
+}
+
+function score(t: Tally, ds: Dislocation[]): void {
+  for (const d of ds) {
+    t.orders += d.arrivals.length;
+    if (d.frameNs === '') {
+      t.noFrame++;
+      continue;
+    }
+    const f = BigInt(d.frameNs);
+    const after = d.arrivals.filter((a) => BigInt(a.ns) >= f);
+    if (after.length === 0) {
+      t.missed++;
+      continue;
+    }
+    const first = after[0]!;
+    const firstNs = Number(BigInt(first.ns) - f);
+    const other = after.find((a) => a.venue !== first.venue);
+    t.first.push(firstNs);
+    if (firstNs <= WINDOW_MS * 1e6) t.caught++;
+    else t.late++;
+    if (other !== undefined) {
+      const bothNs = Number(BigInt(other.ns) - f);
+      t.both.push(bothNs);
+      t.gap.push(bothNs - firstNs);
+    }
+  }
+}
+
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(percentile(s, p));
+};
+
+export async function runPeerBench(opts: { quick?: boolean } = {}): Promise<BenchRow[]> {
+  const rounds = opts.quick ? 2 : 3;
+  const spec: PlaySpec = { count: opts.quick ? 8 : 25, everyMs: EVERY_MS, bps: 60, durationMs: WINDOW_MS };
+  const warmupMs = 2000;
+  const venue = new Venue();
+  const tallies = CONTENDERS.map((): Tally => ({ first: [], both: [], gap: [], caught: 0, late: 0, missed: 0, noFrame: 0, orders: 0 }));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'xarb-bench-peer-'));
+  try {
+    const started = await venue.ask('start', 'started');
+    const ports = started.ports as { binance: number; bybit: number };
+    process.stderr.write(`peer bench: venue process on ports ${ports.binance}/${ports.bybit}; ${rounds} rounds × ${CONTENDERS.length} contenders × ${spec.count} dislocations (${spec.bps} bps for ${spec.durationMs} ms every ${spec.everyMs} ms); ${os.availableParallelism()} cores\n`);
+    for (let r = 0; r < rounds; r++) {
+      for (let c = 0; c < CONTENDERS.length; c++) {
+        const con = CONTENDERS[c]!;
+        const turn = r * CONTENDERS.length + c;
+        const { child, ready } = con.start(ports, dir, turn);
+        try {
+          await ready;
+          await new Promise((res) => setTimeout(res, warmupMs));
+          const played = await venue.ask('play', 'played', { spec });
+          const ds = played.dislocations as Dislocation[];
+          score(tallies[c]!, ds);
+          const t = tallies[c]!;
+          process.stderr.write(`  round ${r + 1} ${con.name}: ${ds.reduce((n, d) => n + d.arrivals.length, 0)} orders; so far caught ${t.caught} late ${t.late} missed ${t.missed}\n`);
+        } finally {
+          child.kill('SIGTERM');
+          await new Promise<void>((res) => {
+            const k = setTimeout(() => { child.kill('SIGKILL'); res(); }, 8000);
+            if (child.exitCode !== null) { clearTimeout(k); res(); }
+            child.once('exit', () => { clearTimeout(k); res(); });
+          });
+        }
+      }
+    }
+    await venue.ask('stop', 'stopped');
+  } finally {
+    venue.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const base = tallies[0]!;
+  const baseFirst = pct(base.first, 50);
+  return CONTENDERS.map((con, i) => {
+    const t = tallies[i]!;
+    const row: BenchRow = {
+      case: con.name,
+      p50_ns: pct(t.first, 50), p99_ns: pct(t.first, 99), p999_ns: NaN, max_ns: t.first.length ? Math.max(...t.first) : NaN, ops_per_s: NaN,
+      first_leg_p50_us: pct(t.first, 50) / 1e3, first_leg_p90_us: pct(t.first, 90) / 1e3, first_leg_p99_us: pct(t.first, 99) / 1e3,
+      both_legs_p50_us: pct(t.both, 50) / 1e3, both_legs_p90_us: pct(t.both, 90) / 1e3, both_legs_p99_us: pct(t.both, 99) / 1e3,
+      leg_gap_p50_us: pct(t.gap, 50) / 1e3,
+      caught: t.caught, late: t.late, missed: t.missed, no_frame: t.noFrame, orders: t.orders,
+      first_leg_p50_vs_xarb: i === 0 ? 1 : Math.round((pct(t.first, 50) / baseFirst) * 100) / 100,
+    };
+    return row;
+  });
+}
