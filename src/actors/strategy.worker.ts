@@ -12,6 +12,7 @@ import type { StrategyWorkerData } from './wiring.js';
 import { RingOrderSink, StrategyAgent } from './strategy-agent.js';
 import { WorkerRuntime, flatCounters } from './worker-runtime.js';
 import { monoNs } from '../core/clock.js';
+import { VENUE_NAMES } from '../core/records.js';
 
 const d = workerData as StrategyWorkerData;
 const rt = await WorkerRuntime.create(d.actor, d.histogramIntervalMs);
@@ -51,6 +52,12 @@ function snapshotCounters(): Record<string, number> {
     parks: runner.parks,
   });
   if (colocated !== null) for (const [k, v] of Object.entries(colocated.counters())) out[`executor_${k}`] = v;
+  // Positions for the monitor (dashboard, /status, gauges): quote_<venue>, base_<venue>_<symbol>, exposure_<symbol>.
+  for (let v = 0; v < VENUE_NAMES.length; v++) {
+    out[`quote_${VENUE_NAMES[v]}`] = strategy.positions.quote(v);
+    for (let s = 0; s < symbols.length; s++) out[`base_${VENUE_NAMES[v]}_${symbols[s]}`] = strategy.positions.base(v, s);
+  }
+  for (let s = 0; s < symbols.length; s++) out[`exposure_${symbols[s]}`] = strategy.positions.netExposure(s);
   return out;
 }
 

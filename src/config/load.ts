@@ -13,6 +13,7 @@ import { isSecretPath } from './secrets.js';
 import type { Mode, VenueConfig, VenueName, XarbConfig } from './types.js';
 import { VENUE_NAMES } from './types.js';
 import { isTable, validateTree } from './validate.js';
+import { checkMonitor } from './monitor-check.js';
 
 export interface LoadOptions {
   mode: Mode;
@@ -52,6 +53,7 @@ export function loadConfig(arbitragePath: string, opts: LoadOptions): XarbConfig
     venueTrees[venue] = tree;
   }
   if (mainOk) crossCheck(main, mainFile, problems);
+  if (mainOk) checkMonitor(main, mainFile, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return assemble(main, venueTrees, opts.mode, { arbitrage: mainAbs, binance: venueFiles.binance, bybit: venueFiles.bybit });

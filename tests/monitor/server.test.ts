@@ -3,7 +3,7 @@ import net from 'node:net';
 import { startMonitor } from '../../src/monitor/server.js';
 
 t.test('serves /metrics, /status and /health on loopback, then stops', async (t) => {
-  const m = await startMonitor('127.0.0.1', 0, {
+  const m = await startMonitor({ host: '127.0.0.1', port: 0 }, {
     metrics: () => '# TYPE xarb_up gauge\nxarb_up 1\n',
     status: () => ({ rounds: 3 }),
   });
