@@ -58,6 +58,9 @@ function snapshotCounters(): Record<string, number> {
     for (let s = 0; s < symbols.length; s++) out[`base_${VENUE_NAMES[v]}_${symbols[s]}`] = strategy.positions.base(v, s);
   }
   for (let s = 0; s < symbols.length; s++) out[`exposure_${symbols[s]}`] = strategy.positions.netExposure(s);
+  // `drawdown` above is the tracker object (flatCounters keeps numbers only): its fraction for the monitor.
+  const dd = strategy.drawdown;
+  out['drawdown_ratio'] = dd.startEquity > 0 ? (dd.peakEquity - dd.lastEquity) / dd.startEquity : 0;
   return out;
 }
 

@@ -55,6 +55,8 @@ export interface AlertInputs {
 
 /** Strategy counters naming an open circuit breaker: `breaker_open_<venue>` (1 = open). */
 const BREAKER_KEY = /^breaker_open_(.+)$/;
+/** How long the event-loop delay must stay over its bound. */
+export const LAG_HOLD_MS = 3000;
 
 export class AlertRules {
   /** Since when (ms) a held state has been bad, per key. */
@@ -120,7 +122,7 @@ export class AlertRules {
     if (s === undefined) return;
     const c = this.cfg;
     const now = x.nowMs;
-    const dd = s['drawdown'] ?? 0;
+    const dd = s['drawdown_ratio'] ?? s['drawdown'] ?? 0;
     if (c.drawdown > 0 && dd >= c.drawdown) {
       out.push({ key: 'drawdown', kind: 'drawdown', severity: 'critical',
         message: `drawdown ${(dd * 100).toFixed(2)}% of starting equity (alert at ${(c.drawdown * 100).toFixed(2)}%)`, value: dd });
@@ -160,7 +162,9 @@ export class AlertRules {
   private systemRules(x: AlertInputs, out: AlertCondition[]): void {
     const c = this.cfg;
     const now = x.nowMs;
-    if (x.eventLoopP99Ms >= c.event_loop_lag_ms) {
+    // Held for 3 s: one slow second (a burst of journal lines, a major GC) is not an alert.
+    const lag = this.held('event_loop_lag', x.eventLoopP99Ms >= c.event_loop_lag_ms, now);
+    if (lag !== null && lag >= LAG_HOLD_MS) {
       out.push({ key: 'event_loop_lag', kind: 'event_loop_lag', severity: 'warning',
         message: `main event loop lag p99 ${x.eventLoopP99Ms.toFixed(1)} ms (bound ${c.event_loop_lag_ms} ms)`, value: x.eventLoopP99Ms });
     }

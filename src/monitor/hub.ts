@@ -279,7 +279,7 @@ export class MonitorHub {
     }
     return {
       reported: st !== undefined, equity: g('equity'), realized_pnl: g('realized_pnl'), round_pnl: g('round_pnl'), legging_pnl: g('legging_pnl'),
-      fees: g('fees'), drawdown: g('drawdown'), halted: (st?.['halted'] ?? 0) > 0, halt_reason: this.haltReason, flattening: (st?.['flattening'] ?? 0) > 0,
+      fees: g('fees'), drawdown: g('drawdown_ratio') ?? g('drawdown'), halted: (st?.['halted'] ?? 0) > 0, halt_reason: this.haltReason, flattening: (st?.['flattening'] ?? 0) > 0,
       open_rounds: g('open_rounds'), live_orders: g('live_orders'), rounds_closed: g('roundsClosed'), rounds_won: g('roundsWon'),
       legged_rounds: g('leggedRounds'), orders_sent: g('ordersSent'), rejects: g('rejects'), stop_losses: g('stopLossTriggers'),
       positions, exposure: Object.fromEntries(this.o.symbols.map((s) => [s, g(`exposure_${s}`)])),
@@ -302,7 +302,7 @@ export class MonitorHub {
       rounds: this.rounds, fills: this.fills, risk_events: this.riskEvents,
       alerts: {
         firing: this.engine.firing().map((a) => ({ kind: a.kind, key: a.key, severity: a.severity, message: a.message, since: a.firedAtMs })),
-        recent: this.engine.recent().slice(-LAST_ITEMS).map((tr) => ({ state: tr.state, kind: tr.alert.kind, message: tr.alert.message, t: tr.atMs })),
+        recent: this.engine.recent().filter((tr) => tr.alert.notified).slice(-LAST_ITEMS).map((tr) => ({ state: tr.state, kind: tr.alert.kind, message: tr.alert.message, t: tr.atMs })),
       },
       system: systemView(p),
       rings: Object.fromEntries(Object.entries(this.o.source.rings()).map(([k, r]) => [k, { depth: r.depth, dropped: r.dropped }])),

@@ -135,7 +135,7 @@ export function formatMetrics(m: MetricsInput): string {
       [{ kind: 'realized' }, st('realized_pnl')], [{ kind: 'round' }, st('round_pnl')], [{ kind: 'legging' }, st('legging_pnl')],
     ]);
     x.gauge('xarb_fees_quote', 'Fees paid so far, quote asset.', [[{}, st('fees')]]);
-    x.gauge('xarb_drawdown_ratio', 'Drawdown from the equity peak, fraction of starting equity.', [[{}, st('drawdown')]]);
+    x.gauge('xarb_drawdown_ratio', 'Drawdown from the equity peak, fraction of starting equity.', [[{}, strategy['drawdown_ratio'] ?? st('drawdown')]]);
     x.gauge('xarb_halted', 'Whether new entries are halted (1) or not (0).', [[{}, st('halted')]]);
     x.gauge('xarb_flattening', 'Whether the strategy is flattening its exposure (1) or not (0).', [[{}, st('flattening')]]);
     x.gauge('xarb_open_rounds', 'Rounds not yet closed.', [[{}, st('open_rounds')]]);

@@ -30,7 +30,7 @@
 
   function makeChart(el, series, yLabel, height, extra) {
     const w = Math.max(200, el.clientWidth || el.parentElement.clientWidth - 16);
-    const opts = Object.assign({ width: w, height: height, series: [{}].concat(series), axes: axes(yLabel), scales: { x: { time: true } }, legend: { live: false } }, extra || {});
+    const opts = Object.assign({ width: w, height: height, series: [{}].concat(series.map((x) => Object.assign({ points: { show: false } }, x))), axes: axes(yLabel), scales: { x: { time: true } }, legend: { live: false } }, extra || {});
     const data = [[]].concat(series.map(() => []));
     return new uPlot(opts, data, el);
   }
@@ -52,12 +52,12 @@
         { label: 'buy Binance → sell Bybit', stroke: COLORS[0], width: 1 },
         { label: 'buy Bybit → sell Binance', stroke: COLORS[1], width: 1 },
         { label: 'entry threshold', stroke: '#f85149', dash: [6, 4], width: 1 },
-      ], 'bps', h.symbols.length > 1 ? 150 : 210);
+      ], 'bps', h.symbols.length > 1 ? 130 : 220);
     }
     S.charts.pnl = makeChart($('pnl-chart'), [
       { label: 'realized PnL', stroke: COLORS[2], width: 1.5, scale: 'pnl' },
       { label: 'equity', stroke: COLORS[3], width: 1, scale: 'eq' },
-    ], 'PnL', 170, {
+    ], 'PnL', 150, {
       axes: axes('PnL').concat([{ scale: 'eq', side: 1, stroke: '#8593a0', grid: { show: false }, size: 70 }]),
       scales: { x: { time: true }, pnl: {}, eq: {} },
     });
@@ -65,7 +65,7 @@
     const posSeries = [];
     let i = 0;
     for (const v of h.venues) for (const sym of h.symbols) posSeries.push({ label: v + ' ' + sym, stroke: COLORS[i++ % COLORS.length], width: 1.5 });
-    S.charts.pos = makeChart($('pos-chart'), posSeries, 'base', 150);
+    S.charts.pos = makeChart($('pos-chart'), posSeries, 'base', 120);
     buildLatencyChart();
   }
 
@@ -78,7 +78,7 @@
     S.charts.lat = makeChart(el, [
       { label: 'p50', stroke: COLORS[0], width: 1.5 }, { label: 'p90', stroke: COLORS[2], width: 1 },
       { label: 'p99', stroke: COLORS[1], width: 1.5 }, { label: 'max', stroke: '#8593a0', width: 1, dash: [3, 3] },
-    ], 'µs', 170, { scales: { x: { time: true }, y: { distr: 3 } } });
+    ], 'µs', 150, { scales: { x: { time: true }, y: { distr: 3 } } });
   }
 
   function redraw() {
@@ -169,7 +169,8 @@
       ['legged rounds / stop-losses', num(st.legged_rounds, 0) + ' / ' + num(st.stop_losses, 0)],
       ['orders sent / rejects', num(st.orders_sent, 0) + ' / ' + num(st.rejects, 0)],
       ['PnL round / legging / fees', num(st.round_pnl, 2) + ' / ' + num(st.legging_pnl, 2) + ' / ' + num(st.fees, 2)],
-    ].concat(f.risk_events.slice(-4).reverse().map((e) => [esc(e.rule + ' ' + e.action), '<span class="muted">' + esc(e.detail.slice(0, 60)) + '</span>'])));
+    ]);
+    $('risk-events').innerHTML = f.risk_events.slice(-4).reverse().map((e) => '<div class="alert"><b>' + esc(e.rule + ' ' + e.action) + '</b> <span class="muted">' + esc(e.detail.slice(0, 120)) + '</span></div>').join('');
 
     const firing = f.alerts.firing;
     $('alerts').innerHTML = (firing.length === 0 ? '<div class="ok">no alert firing</div>' :
