@@ -47,4 +47,5 @@ export interface WorkerClosed {
 export type WorkerMessage = WorkerLog | WorkerStats | WorkerHist | WorkerJournal | WorkerReady | WorkerClosed;
 
 /** Supervisor → worker. The stop flag also lives in the actor's control SAB (agent.ts). */
-export type SupervisorMessage = { type: 'stop' } | { type: 'flatten' } | { type: 'halt'; reason: string } | { type: 'resume' };
+/** `reason` of flatten/resume: the operator's words (POST /resume, `xarb ctl`), journaled by the supervisor. */
+export type SupervisorMessage = { type: 'stop' } | { type: 'flatten'; reason?: string } | { type: 'halt'; reason: string } | { type: 'resume'; reason?: string };

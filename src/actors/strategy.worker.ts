@@ -13,6 +13,7 @@ import type { StrategyWorkerData } from './wiring.js';
 import { RingOrderSink, StrategyAgent } from './strategy-agent.js';
 import { WorkerRuntime, flatCounters } from './worker-runtime.js';
 import { monoNs } from '../core/clock.js';
+import { VENUE_NAMES } from '../core/records.js';
 
 const d = workerData as StrategyWorkerData;
 /** Paper/live: an equity entry (and the spreads) every 2 s of the run, and after each closed round. */
@@ -64,6 +65,15 @@ function snapshotCounters(): Record<string, number> {
     parks: runner.parks,
   });
   if (colocated !== null) for (const [k, v] of Object.entries(colocated.counters())) out[`executor_${k}`] = v;
+  // Positions for the monitor (dashboard, /status, gauges): quote_<venue>, base_<venue>_<symbol>, exposure_<symbol>.
+  for (let v = 0; v < VENUE_NAMES.length; v++) {
+    out[`quote_${VENUE_NAMES[v]}`] = strategy.positions.quote(v);
+    for (let s = 0; s < symbols.length; s++) out[`base_${VENUE_NAMES[v]}_${symbols[s]}`] = strategy.positions.base(v, s);
+  }
+  for (let s = 0; s < symbols.length; s++) out[`exposure_${symbols[s]}`] = strategy.positions.netExposure(s);
+  // `drawdown` above is the tracker object (flatCounters keeps numbers only): its fraction for the monitor.
+  const dd = strategy.drawdown;
+  out['drawdown_ratio'] = dd.startEquity > 0 ? (dd.peakEquity - dd.lastEquity) / dd.startEquity : 0;
   return out;
 }
 

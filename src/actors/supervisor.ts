@@ -29,6 +29,7 @@ import type { WorkerMessage, SupervisorMessage } from './messages.js';
 import type { ExecutorWorkerData, FeedWorkerData, StrategyWorkerData } from './wiring.js';
 import { formatStatusLine } from './status-line.js';
 import { startMonitor, type MonitorHandle } from '../monitor/server.js';
+import { MonitorHub, type ControlAction, type ControlResult } from '../monitor/hub.js';
 import { monoNs } from '../core/clock.js';
 import { SessionRecorder } from '../data/session-recorder.js';
 import type { RecordFramesMessage, RecordSnapshotMessage } from '../data/frame-batch.js';
@@ -114,6 +115,8 @@ export class Supervisor {
   private readonly symbols: string[];
   private readonly rings: Record<string, SharedArrayBuffer> = {};
   private monitor: MonitorHandle | null = null;
+  /** Dashboard, alerts, /status and /metrics (src/monitor/hub.ts); null when monitor.enabled = false. */
+  private hub: MonitorHub | null = null;
   private timers: NodeJS.Timeout[] = [];
   private stopping = false;
   private stopReason = '';
@@ -214,26 +217,65 @@ export class Supervisor {
       ...(this.opts.recordDir !== undefined ? { recording: this.opts.recordDir } : {}),
     }, anchor.monoNs, anchor.wallMs);
 
+    // The monitor before any thread: a live bot whose control port is taken must not trade.
+    if (cfg.monitor.enabled && !(await this.startMonitoring()) && cfg.mode === 'live') {
+      const reason = 'monitor port unavailable (live mode needs its monitor; set monitor.enabled = false to run without)';
+      this.journal.append('run_end', { reason, exit_code: 2 });
+      this.journal.close();
+      return { reason, exitCode: 2, strategy: undefined, actors: {}, rings: {} };
+    }
     const done = new Promise<RunResult>((resolve) => { this.resolveDone = resolve; });
     for (const a of this.actors) this.spawn(a);
-
-    if (cfg.monitor.enabled) {
-      try {
-        this.monitor = await startMonitor(cfg.monitor.host, cfg.monitor.port, {
-          metrics: () => this.metricsText(),
-          status: () => this.statusObject(),
-        });
-        this.log.info({ url: `${this.monitor.url}/metrics` }, 'monitor listening');
-      } catch (err) {
-        this.log.warn({ err: (err as Error).message }, 'monitor disabled');
-      }
-    }
     this.timers.push(setInterval(() => this.housekeeping(), 1000));
     if (this.opts.statusLine) {
       this.timers.push(setInterval(() => this.printStatus(), cfg.monitor.status_interval_ms));
     }
     if (this.opts.durationMs > 0) this.timers.push(setTimeout(() => void this.shutdown('duration elapsed'), this.opts.durationMs));
     return done;
+  }
+
+  /** Starts the hub and the monitor server; false (logged) when the port cannot be had. */
+  private async startMonitoring(): Promise<boolean> {
+    const cfg = this.cfg;
+    const hub = new MonitorHub({
+      cfg, runId: this.opts.runId, runDir: this.opts.runDir, symbols: this.symbols, board: this.board, log: this.log,
+      journal: (type, fields) => this.journal.append(type, fields), control: (action, reason) => this.control(action, reason),
+      startedMs: this.startedMs,
+      source: {
+        actors: () => this.actors.map((a) => ({ name: a.name, kind: a.kind, alive: a.worker !== null, restarts: a.restarts, stats: a.stats })),
+        rings: () => Object.fromEntries(Object.entries(this.rings).map(([k, v]) => [k, ringStats(v)])),
+        latencyErrors: () => this.collector.countersByTag(),
+        stopping: () => this.stopping,
+      },
+    });
+    try {
+      this.monitor = await startMonitor({ host: cfg.monitor.host, port: cfg.monitor.port, token: cfg.monitor.token }, {
+        metrics: () => hub.metrics(), status: () => hub.status(), rawStatus: () => this.statusObject(),
+        hello: () => hub.hello(), subscribe: (fn) => hub.subscribe(fn), control: (action, reason) => hub.control(action, reason),
+      });
+    } catch (err) {
+      const level = cfg.mode === 'live' ? 'error' : 'warn';
+      this.log[level]({ err: (err as Error).message }, cfg.mode === 'live' ? 'monitor unavailable: refusing to trade' : 'monitor disabled');
+      return false;
+    }
+    this.hub = hub;
+    hub.start();
+    this.log.info({ url: `${this.monitor.url}/`, metrics: `${this.monitor.url}/metrics`, auth: cfg.monitor.token !== '' }, 'monitor listening (dashboard, /metrics, /status)');
+    return true;
+  }
+
+  /** Operator control from the monitor (POST /halt, /resume, /flatten; `xarb ctl`). */
+  private control(action: ControlAction, reason: string): ControlResult {
+    if (this.stopping) return { ok: false, status: 409, message: 'the bot is shutting down' };
+    if (!this.actors.some((a) => a.kind === 'strategy' && a.worker !== null)) return { ok: false, status: 409, message: 'the strategy thread is not running' };
+    if (action === 'resume' && this.killSwitchOn) {
+      return { ok: false, status: 409, message: `the kill switch file ${this.cfg.risk.kill_switch_file} is present: remove it to resume` };
+    }
+    this.journal.append('risk', { rule: 'operator', action, detail: reason });
+    if (action === 'halt') this.send('strategy', { type: 'halt', reason: `operator: ${reason}` });
+    else if (action === 'resume') this.send('strategy', { type: 'resume', reason });
+    else this.send('strategy', { type: 'flatten', reason });
+    return { ok: true, status: 200, message: `${action} sent to the strategy (${reason})` };
   }
 
   /** records.ts market id of a venue's configured market. */
@@ -281,6 +323,7 @@ export class Supervisor {
         for (const e of m.entries) {
           const { type, t, ns, ...fields } = e as { type: string; t?: number; ns?: number };
           this.journal.append(type, fields, ns, t);
+          this.hub?.onJournal(type, fields);
         }
         break;
       case 'stats':
@@ -370,7 +413,9 @@ export class Supervisor {
 
   private writeIntervals(): void {
     let text = '';
-    for (const i of this.collector.flushInterval()) text += this.hlog.interval(i);
+    const intervals = this.collector.flushInterval();
+    this.hub?.onIntervals(intervals);
+    for (const i of intervals) text += this.hlog.interval(i);
     if (text !== '') appendFileSync(this.hlogFile, text);
   }
 
@@ -477,6 +522,7 @@ export class Supervisor {
     }
     this.writeIntervals();
     this.journal.append('run_end', { reason, end_equity: strategy.stats?.equity, exit_code: exitCode });
+    await this.hub?.stop();
     this.journal.close();
     this.monitor?.stop();
     const result: RunResult = {

@@ -13,6 +13,7 @@ const SUBCOMMANDS: Record<string, string> = {
   report: './report-cmd.js',
   import: './import-cmd.js',
   sweep: './sweep-cmd.js',
+  ctl: './ctl-cmd.js',
 };
 
 const USAGE = `usage: xarb [--mode dry-run|live] --config FILE [--venues sim | --live-data] [--duration 60s] [--record [DIR]]
@@ -26,7 +27,8 @@ const USAGE = `usage: xarb [--mode dry-run|live] --config FILE [--venues sim | -
        xarb data cat FILE [--depth N] | data synth --config FILE --start-date D --end-date D [--symbols A,B] [--out DIR]
        xarb report runs/<run-id> [--json|--html|--csv]
        xarb import tardis|binance-public|bybit-public --in FILE --out data/ [--symbol X]
-       xarb sweep --config FILE --start-date D --end-date D --param k=a:b:step [--param k=a,b] [--workers N]`;
+       xarb sweep --config FILE --start-date D --end-date D --param k=a:b:step [--param k=a,b] [--workers N]
+       xarb ctl halt|resume|flatten|status [--reason TEXT] [--config FILE | --url URL] [--token T]`;
 
 export async function main(argv: string[]): Promise<number> {
   const first = argv[0];

@@ -14,6 +14,7 @@ import type { Mode, VenueConfig, VenueName, XarbConfig } from './types.js';
 import { VENUE_NAMES } from './types.js';
 import { isTable, validateTree } from './validate.js';
 import { checkEd25519Key } from './keys.js';
+import { checkMonitor } from './monitor-check.js';
 
 export interface LoadOptions {
   mode: Mode;
@@ -53,6 +54,7 @@ export function loadConfig(arbitragePath: string, opts: LoadOptions): XarbConfig
     venueTrees[venue] = tree;
   }
   if (mainOk) crossCheck(main, mainFile, problems);
+  if (mainOk) checkMonitor(main, mainFile, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return assemble(main, venueTrees, opts.mode, { arbitrage: mainAbs, binance: venueFiles.binance, bybit: venueFiles.bybit });

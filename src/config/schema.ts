@@ -71,6 +71,11 @@ function str(def?: string, expect?: string): Rule {
   return r;
 }
 
+/** A string that may be empty ("" = unset), e.g. an optional URL or token. */
+function optionalStr(expect: string): Rule {
+  return { type: 'string', optional: true, default: '', expect };
+}
+
 function oneOf(values: readonly unknown[], def?: unknown): Rule {
   const r: Rule = { type: 'enum', values };
   if (def !== undefined) {
@@ -212,6 +217,32 @@ export const ARBITRAGE_SCHEMA: ObjectRule = table({
     host: str('127.0.0.1', 'a non-empty host name or IP address'),
     port: int({ min: 0, max: 65_535, default: 9464, unit: 'TCP port; 0 = any free port' }),
     status_interval_ms: int({ min: 100, max: MS_MAX, default: 5000, unit: 'ms' }),
+    // Bearer token for every monitor endpoint and the dashboard's WebSocket; required when
+    // host is not loopback (src/monitor/auth.ts). "" = none.
+    token: optionalStr('a bearer token (e.g. "${XARB_MONITOR_TOKEN}"), at least 16 characters when set'),
+    alerts: optionalTable({
+      enabled: bool(true),
+      webhook_url: optionalStr('an http(s) URL receiving the alert as JSON, or "" for none'),
+      slack_webhook_url: optionalStr('a Slack incoming-webhook URL, or "" for none'),
+      telegram_url: optionalStr('a Telegram bot sendMessage URL (https://api.telegram.org/bot<TOKEN>/sendMessage), or "" for none'),
+      telegram_chat_id: optionalStr('the Telegram chat id to post to, or "" for none'),
+      repeat_interval_ms: int({ min: 0, max: MS_MAX, default: 300_000, unit: 'ms' }),
+      max_per_minute: int({ min: 1, max: 10_000, default: 20, unit: 'webhook posts per minute' }),
+      event_hold_ms: int({ min: 100, max: MS_MAX, default: 60_000, unit: 'ms' }),
+      feed_down_ms: int({ min: 0, max: MS_MAX, default: 5000, unit: 'ms' }),
+      silent_feed_ms: int({ min: 100, max: MS_MAX, default: 10_000, unit: 'ms' }),
+      book_unusable_ms: int({ min: 100, max: MS_MAX, default: 10_000, unit: 'ms' }),
+      spread_abs_bps: num({ min: 0, max: 100_000, default: 150, unit: 'bps; 0 = off' }),
+      spread_zscore: num({ min: 0, max: 1000, default: 0, unit: 'standard deviations; 0 = off' }),
+      spread_window_s: int({ min: 10, max: 86_400, default: 300, unit: 's' }),
+      drawdown: num({ min: 0, max: 1, default: 0.03, unit: 'fraction of starting equity; 0 = off' }),
+      exposure_fraction: num({ min: 0, max: 1, default: 0.8, unit: 'fraction of risk.position_limit; 0 = off' }),
+      unresolved_order_ms: int({ min: 100, max: MS_MAX, default: 30_000, unit: 'ms' }),
+      event_loop_lag_ms: num({ min: 1, max: 60_000, default: 200, unit: 'ms' }),
+      gc_pause_ms: num({ min: 1, max: 60_000, default: 500, unit: 'ms' }),
+      memory_mb: int({ min: 1, max: 1_048_576, default: 2048, unit: 'MiB resident' }),
+      disk_free_mb: int({ min: 0, max: 1_048_576, default: 256, unit: 'MiB free in the runs directory; 0 = off' }),
+    }),
   }),
   backtest: optionalTable({
     data_dir: str('data', 'a non-empty directory path'),

@@ -2,7 +2,9 @@
  * Which configuration values are secrets. They never appear in logs, error messages or the
  * printed configuration.
  */
-export const SECRET_KEYS: ReadonlySet<string> = new Set(['api_key', 'secret_key', 'api_secret', 'secret', 'password', 'passphrase', 'private_key']);
+export const SECRET_KEYS: ReadonlySet<string> = new Set(['api_key', 'secret_key', 'api_secret', 'secret', 'password', 'passphrase', 'private_key',
+  // [monitor]: the bearer token, and webhook URLs (Slack's and Telegram's carry their tokens in the path).
+  'token', 'webhook_url', 'slack_webhook_url', 'telegram_url']);
 
 export const MASK = '****';
 

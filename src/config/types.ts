@@ -99,6 +99,34 @@ export interface MonitorConfig {
   /** 0 = any free port. */
   port: number;
   status_interval_ms: number;
+  /** Bearer token for every endpoint; "" = none (loopback only). */
+  token: string;
+  alerts: AlertsConfig;
+}
+
+/** [monitor.alerts]: see docs/configuration.md and src/monitor/alert-rules.ts. */
+export interface AlertsConfig {
+  enabled: boolean;
+  webhook_url: string;
+  slack_webhook_url: string;
+  telegram_url: string;
+  telegram_chat_id: string;
+  repeat_interval_ms: number;
+  max_per_minute: number;
+  event_hold_ms: number;
+  feed_down_ms: number;
+  silent_feed_ms: number;
+  book_unusable_ms: number;
+  spread_abs_bps: number;
+  spread_zscore: number;
+  spread_window_s: number;
+  drawdown: number;
+  exposure_fraction: number;
+  unresolved_order_ms: number;
+  event_loop_lag_ms: number;
+  gc_pause_ms: number;
+  memory_mb: number;
+  disk_free_mb: number;
 }
 
 export interface BacktestConfig {

@@ -23,6 +23,9 @@ export interface LoggerOptions {
 
 export const CENSOR = '****';
 
+/** pino level number of the custom `alert` level. */
+export const ALERT_LEVEL = 55;
+
 /** Keys whose values are secrets wherever they appear (config, request params, headers). */
 const SECRET_LEAVES = [
   'api_key',
@@ -38,6 +41,7 @@ const SECRET_LEAVES = [
   'private_key',
   'authorization',
   'Authorization',
+  'token',
 ];
 /** fast-redact has no recursive wildcard: list the depths a logged object may reasonably have. */
 const MAX_DEPTH = 5;
@@ -59,16 +63,27 @@ export const REDACT_PATHS: readonly string[] = buildRedactPaths();
 export function createLogger(opts: LoggerOptions): Logger {
   const isTTY = opts.isTTY ?? process.stdout.isTTY === true;
   const pretty = opts.pretty === 'auto' ? isTTY : opts.pretty;
-  const options: pino.LoggerOptions = {
+  const options: pino.LoggerOptions<'alert'> = {
     level: opts.level,
+    // `alert` (between error and fatal): an operator must act; src/monitor/alerts.ts.
+    customLevels: { alert: ALERT_LEVEL },
     redact: { paths: [...REDACT_PATHS], censor: CENSOR },
   };
   if (opts.name !== undefined) options.name = opts.name;
   const out = opts.destination ?? (pretty ? process.stdout : pino.destination({ dest: 1, sync: true }));
-  return pino(options, pretty ? new PrettyStream(out) : out);
+  // Typed as a plain Logger so callers need not carry the custom level in their types;
+  // logAlert() below reaches the `alert` method.
+  return pino(options, pretty ? new PrettyStream(out) : out) as unknown as Logger;
 }
 
-const LEVEL_LABELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO ', 40: 'WARN ', 50: 'ERROR', 60: 'FATAL' };
+/** A line at level `alert` (falls back to `error` on a logger built without the custom level). */
+export function logAlert(log: Logger, fields: Record<string, unknown>, msg: string): void {
+  const withAlert = log as unknown as { alert?: (o: Record<string, unknown>, m: string) => void };
+  if (typeof withAlert.alert === 'function') withAlert.alert(fields, msg);
+  else log.error(fields, msg);
+}
+
+const LEVEL_LABELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO ', 40: 'WARN ', 50: 'ERROR', 55: 'ALERT', 60: 'FATAL' };
 const OMIT = new Set(['level', 'time', 'pid', 'hostname', 'name', 'msg']);
 
 /** Turns pino's JSON lines into readable ones. */

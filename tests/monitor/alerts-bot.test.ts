@@ -1,0 +1,76 @@
+/**
+ * Alerts end to end: the bot against the simulator, the simulator's faults (disconnect, stall,
+ * dislocation) and an operator halt fire the feed, book, spread and risk alerts; each is
+ * delivered to a local webhook server once and then resolved once. (Every kind, system ones
+ * included, is driven through the rules in alerts.test.ts.)
+ */
+import t from 'tap';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { configSet, shipped } from '../config/config-set.js';
+import { startRunningBot, waitFor } from '../helpers/running-bot.js';
+
+interface Hook { state: string; kind: string; key: string; message: string }
+
+t.test('simulator faults fire alerts, delivered once and resolved once', { timeout: 180_000 }, async (t) => {
+  const received: Hook[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => { body += d.toString(); });
+    req.on('end', () => { received.push(JSON.parse(body) as Hook); res.writeHead(204).end(); });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
+  const hookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+
+  const text = shipped('arbitrage.toml')
+    .replace('stale_feed_ms = 5000', 'stale_feed_ms = 1000')
+    .replace('spread_abs_bps = 150', `spread_abs_bps = 150\nwebhook_url = "${hookUrl}"\nevent_hold_ms = 3000\nsilent_feed_ms = 1500\nbook_unusable_ms = 1000\nrepeat_interval_ms = 60000`);
+  const config = configSet(t, { 'arbitrage.toml': text });
+  const bot = await startRunningBot({ config, args: ['--duration', '120s', '--dislocation-every-ms', '0'] });
+  t.teardown(() => bot.stop());
+  const fault = (spec: Record<string, unknown>) => fetch(`${bot.simUrl}/__sim/fault`, { method: 'POST', body: JSON.stringify(spec) });
+  const status = async () => (await (await fetch(`${bot.monitorUrl}/status`)).json()) as Record<string, any>;
+  const deliveries = (key: string) => received.filter((h) => h.key === key).map((h) => h.state);
+  const firedAndResolved = (key: string) => waitFor(`${key} fired and resolved`, () => (deliveries(key).length >= 2 ? true : undefined), 40_000);
+  // Both books usable before the faults.
+  await waitFor('both venues ok', async () => {
+    const s = await status();
+    return s['venues']?.binance?.state === 'ok' && s['venues']?.bybit?.state === 'ok' ? true : undefined;
+  }, 40_000);
+
+  await t.test('feed disconnect', async (t) => {
+    t.equal((await fault({ kind: 'disconnect', venue: 'binance' })).status, 200);
+    await firedAndResolved('feed_disconnected:binance');
+    t.same(deliveries('feed_disconnected:binance'), ['firing', 'resolved']);
+  });
+  await t.test('silent feed and unusable book (a stall)', async (t) => {
+    t.equal((await fault({ kind: 'stall', venue: 'bybit', durationMs: 5000 })).status, 200);
+    await firedAndResolved('feed_silent:bybit');
+    await firedAndResolved('book_unusable:bybit:BTCUSDT');
+    t.same(deliveries('feed_silent:bybit'), ['firing', 'resolved']);
+    t.same(deliveries('book_unusable:bybit:BTCUSDT'), ['firing', 'resolved']);
+  });
+  await t.test('abnormal spread (a 400 bps dislocation)', async (t) => {
+    // A halt first, so the bot does not trade the dislocation away (and it is the risk alert).
+    t.equal((await fetch(`${bot.monitorUrl}/halt`, { method: 'POST', body: '{"reason":"alert test"}' })).status, 200);
+    t.equal((await fault({ kind: 'dislocate', venue: 'binance', symbol: 'BTCUSDT', bps: 400, durationMs: 3000 })).status, 200);
+    await waitFor('spread alert', () => (received.some((h) => h.kind === 'spread_abnormal' && h.state === 'resolved') ? true : undefined), 40_000);
+    const keys = [...new Set(received.filter((h) => h.kind === 'spread_abnormal').map((h) => h.key))];
+    t.ok(keys.length >= 1, `spread alert keys: ${keys.join(', ')}`);
+    for (const k of keys) t.same(deliveries(k), ['firing', 'resolved'], k);
+  });
+  await t.test('risk: a halt, then its resolution on resume', async (t) => {
+    t.equal((await fetch(`${bot.monitorUrl}/resume`, { method: 'POST', body: '{"reason":"alert test over"}' })).status, 200);
+    await firedAndResolved('halted');
+    t.same(deliveries('halted'), ['firing', 'resolved']);
+    t.match(received.find((h) => h.key === 'halted')!.message, /alert test/);
+  });
+  t.equal(await bot.stop(), 0);
+  const journal = readFileSync(path.join(bot.runDir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const alerts = journal.filter((e) => e['type'] === 'alert').map((e) => `${e['key']} ${e['state']}`);
+  for (const h of received) t.ok(alerts.includes(`${h.key} ${h.state}`), `journaled: ${h.key} ${h.state}`);
+  t.ok(bot.lines.some((l) => l.includes('"level":55') && l.includes('feed_disconnected')), 'a log line at level alert (55)');
+});
