@@ -15,6 +15,15 @@ import { SimAccount, SimOrderStore, type SimAccountSpec, type SimBalances } from
 import { registerBinanceOrderEntry } from './order-entry-binance.js';
 import { registerBybitOrderEntry } from './order-entry-bybit.js';
 import type { SimVenue } from './instruments.js';
+import { SimLedger } from './account-ledger.js';
+import { OrderFaults } from './order-faults.js';
+import { PrivateStreamHub } from './private-stream-hub.js';
+import { BinanceUsage, BybitUsage } from './usage.js';
+import type { VenueAccountState } from './venue-account.js';
+import { registerBinanceAccountRest } from './rest-account-binance.js';
+import { registerBybitAccountRest } from './rest-account-bybit.js';
+import { connectBinanceUserData } from './user-data-binance.js';
+import { connectBybitPrivate } from './private-bybit.js';
 
 export interface OrderEntryOptions {
   /** Accounts besides the built-in SIM_KEYS ones (which are always present). */
@@ -23,6 +32,14 @@ export interface OrderEntryOptions {
   startingBalances?: SimBalances;
   /** Taker fee rate per venue (default 0.001 = 10 bps, the regular spot rate). */
   takerFeeRate?: Partial<Record<SimVenue, number>>;
+  /** Maker fee rate per venue, reported by the commission / fee-rate endpoints (default 0.001). */
+  makerFeeRate?: Partial<Record<SimVenue, number>>;
+  /** Binance API keys that pay fees in BNB (at 75 %, converted at bnbPriceQuote). */
+  bnbFeeKeys?: string[];
+  /** BNB price in the quote asset for BNB fees (default 600). */
+  bnbPriceQuote?: number;
+  /** API keys whose permissions include withdrawals (the permission endpoints say so). */
+  canWithdrawKeys?: string[];
 }
 
 /** The accounts of one venue, by API key. */
@@ -39,6 +56,10 @@ export class SimAccounts {
   get(apiKey: string): SimAccount | undefined {
     return this.byKey.get(apiKey);
   }
+
+  all(): Iterable<SimAccount> {
+    return this.byKey.values();
+  }
 }
 
 export interface OrderEntryContext {
@@ -47,10 +68,15 @@ export interface OrderEntryContext {
   accounts: SimAccounts;
   orders: SimOrderStore;
   takerFeeRate: number;
+  /** Ledger, private-stream subscribers, armed faults, usage counters (venue-account.ts). */
+  acct: VenueAccountState;
 }
 
 export interface OrderEntryHandle {
   accounts: Record<SimVenue, SimAccounts>;
+  /** Per venue: ledger, private-stream hub, order faults, usage (the WS sessions subscribe here). */
+  venues: Record<SimVenue, VenueAccountState>;
+  orders: Record<SimVenue, SimOrderStore>;
 }
 
 export const DEFAULT_SIM_BALANCES: SimBalances = { quote: 1_000_000, base: 100 };
@@ -61,12 +87,27 @@ export function registerOrderEntry(apps: Record<SimVenue, TemplatedApp>, gen: Ma
   const accounts: Record<SimVenue, SimAccounts> = { binance: new SimAccounts('binance'), bybit: new SimAccounts('bybit') };
   for (const venue of ['binance', 'bybit'] as const) accounts[venue].add({ venue, ...SIM_KEYS[venue] }, defaults);
   for (const spec of opts.accounts ?? []) accounts[spec.venue].add(spec, defaults);
-  const ctx = (venue: SimVenue): OrderEntryContext => ({
-    gen, clock, accounts: accounts[venue], orders: new SimOrderStore(), takerFeeRate: opts.takerFeeRate?.[venue] ?? 0.001,
-  });
-  registerBinanceOrderEntry(apps.binance, ctx('binance'));
-  registerBybitOrderEntry(apps.bybit, ctx('bybit'));
-  return { accounts };
+  const ctx = (venue: SimVenue): OrderEntryContext => {
+    const orders = new SimOrderStore();
+    const takerFeeRate = opts.takerFeeRate?.[venue] ?? 0.001;
+    const ledger = new SimLedger(venue, gen, accounts[venue], orders, {
+      takerFeeRate, bnbPriceQuote: opts.bnbPriceQuote ?? 600, bnbFeeKeys: venue === 'binance' ? opts.bnbFeeKeys ?? [] : [],
+    });
+    const acct: VenueAccountState = {
+      ledger, hub: new PrivateStreamHub(), faults: new OrderFaults(venue), binanceUsage: new BinanceUsage(), bybitUsage: new BybitUsage(),
+      canWithdraw: new Set(opts.canWithdrawKeys ?? []), takerFeeRate, makerFeeRate: opts.makerFeeRate?.[venue] ?? 0.001,
+    };
+    return { gen, clock, accounts: accounts[venue], orders, takerFeeRate, acct };
+  };
+  const binance = ctx('binance');
+  const bybit = ctx('bybit');
+  registerBinanceOrderEntry(apps.binance, binance);
+  registerBybitOrderEntry(apps.bybit, bybit);
+  registerBinanceAccountRest(apps.binance, binance);
+  registerBybitAccountRest(apps.bybit, bybit);
+  connectBinanceUserData(binance.acct.ledger, binance.acct.hub, () => serverMs(clock));
+  connectBybitPrivate(bybit.acct.ledger, bybit.acct.hub, () => serverMs(clock), bybit.takerFeeRate);
+  return { accounts, venues: { binance: binance.acct, bybit: bybit.acct }, orders: { binance: binance.orders, bybit: bybit.orders } };
 }
 
 /** A JSON answer on a connection that stays open, with extra headers. */
