@@ -17,20 +17,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { JournaledOrder, Venue, Side } from './reconcile.js';
+import type { JournaledOrder, Venue } from './reconcile.js';
 
 export const WAL_FILE = 'orders.wal';
 
-export interface WalSend {
-  clientOrderId: string;
-  venue: Venue;
-  symbol: string;
-  side: Side;
-  price: number;
-  qty: number;
-  /** The request's `timestamp` (venue-aligned ms). */
-  timestampMs: number;
-}
+/** What is journaled before the send: the order as reconciliation will read it, with the request's `timestamp` (venue-aligned ms). */
+export type WalSend = Omit<JournaledOrder, 'sentMs' | 'final'> & { timestampMs: number };
 
 export class OrderWalError extends Error {
   override readonly name = 'OrderWalError';
