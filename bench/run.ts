@@ -20,6 +20,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   feed: async () => (await import('./feed.js' as string)).runFeedBench,
   e2e: async () => (await import('./e2e.js' as string)).runE2eBench,
   backtest: async () => (await import('./backtest.js' as string)).runBacktestBench,
+  wal: async () => (await import('./wal.js' as string)).runWalBench,
 };
 
 const RESULTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');

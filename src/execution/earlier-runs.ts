@@ -56,7 +56,7 @@ export function readEarlierRuns(runsDir: string, exceptRunId: string | null = nu
     if (!fs.existsSync(wal) && !fs.existsSync(journal)) continue;
     const r = readOrderWal(wal);
     if (r.badLines > 0) out.badLines.set(name, r.badLines);
-    out.runs.push({ runId: name, ended: journalEnded(journal), orders: r.orders });
+    out.runs.push({ runId: name, ended: journalEnded(journal), orders: r.orders, reserved: r.reserved });
   }
   return out;
 }

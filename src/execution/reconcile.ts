@@ -83,6 +83,8 @@ export interface EarlierRun {
   /** The journal has a `run_end` (a clean stop). */
   ended: boolean;
   orders: JournaledOrder[];
+  /** Client-id blocks the run reserved durably (order-wal.ts): an id in one may exist at a venue without a send line. */
+  reserved?: ReadonlyArray<{ tag: string; from: number; to: number }>;
 }
 
 export type ExposurePolicy = 'flatten' | 'adopt' | 'halt';
@@ -152,6 +154,23 @@ export const DEFAULT_CLIENT_ID_PATTERN = /^x[0-9a-f]{8}-\d+$/;
 export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: readonly EarlierRun[], opts: ReconcileOptions): ReconcileVerdict {
   const pattern = opts.clientIdPattern ?? DEFAULT_CLIENT_ID_PATTERN;
   const v: ReconcileVerdict = { canTrade: true, reasons: [], cancel: [], resolved: [], unresolved: [], orphans: [], exposure: [], flatten: [], adopt: [], drift: [] };
+  // An xarb order at a venue inside a run's reserved id block but without its send line (the
+  // line was lost in a machine crash) belongs to that run: it joins the run's orders.
+  runs = runs.map((run) => {
+    if (run.reserved === undefined || run.reserved.length === 0) return run;
+    const have = new Set(run.orders.map((o) => o.venue + '|' + o.clientOrderId));
+    const extra: JournaledOrder[] = [];
+    for (const s of snapshots) {
+      for (const o of [...s.history, ...s.openOrders]) {
+        const k = s.venue + '|' + o.clientOrderId;
+        if (have.has(k) || !inReservedBlock(run.reserved, o.clientOrderId)) continue;
+        have.add(k);
+        extra.push({ clientOrderId: o.clientOrderId, venue: s.venue, symbol: o.symbol, side: o.side, price: o.price, qty: o.qty, sentMs: o.timeMs, final: null });
+      }
+    }
+    if (extra.length > 0) v.reasons.push(`${run.runId}: ${extra.length} order(s) found at the venues in its reserved ids without a send line (machine crash)`);
+    return extra.length === 0 ? run : { ...run, orders: [...run.orders, ...extra] };
+  });
   const journaled = new Map<string, { order: JournaledOrder; run: EarlierRun }>();
   for (const run of runs) for (const o of run.orders) journaled.set(o.venue + '|' + o.clientOrderId, { order: o, run });
   const known = (venue: Venue, cid: string): boolean => journaled.has(venue + '|' + cid);
@@ -255,6 +274,13 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
     for (const d of v.drift) v.reasons.push(`${d.venue} ${d.asset}: venue says ${d.actual}, expected ${d.expected}`);
   }
   return v;
+}
+
+/** Whether `cid` (`<tag>-<n>`) lies in one of the reserved blocks. */
+export function inReservedBlock(reserved: ReadonlyArray<{ tag: string; from: number; to: number }>, cid: string): boolean {
+  const dash = cid.lastIndexOf('-');
+  const n = Number(cid.slice(dash + 1));
+  return dash > 0 && reserved.some((r) => r.tag === cid.slice(0, dash) && n >= r.from && n <= r.to);
 }
 
 /** The IOC order that removes an exposure: sell a long (buy a short) where it sits. */

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { inFlight, OrderWal, readOrderWal, WAL_FILE } from '../../src/execution/order-wal.js';
+import { inFlight, inReservedBlock, OrderWal, readOrderWal, WAL_FILE } from '../../src/execution/order-wal.js';
 import { journalEnded, readEarlierRuns } from '../../src/execution/earlier-runs.js';
 
 const tmp = (t: { teardown(f: () => void): void }): string => {
@@ -34,6 +34,20 @@ t.test('sends and finals read back; in-flight orders are the ones without a fina
   t.same(r.orders[1], { clientOrderId: 'xabcdef01-2', venue: 'bybit', symbol: 'BTCUSDT', side: 'sell', price: 60010, qty: 0.01, sentMs: 1001, final: null });
 });
 
+t.test('reserved id blocks are synced lines the reader returns; sends are plain writes unless asked', async (t) => {
+  const dir = tmp(t);
+  const w = new OrderWal(dir);
+  w.reserve('xabcdef01', 1, 1024);
+  w.send({ clientOrderId: 'xabcdef01-1', venue: 'binance', symbol: 'BTCUSDT', side: 'buy', price: 1, qty: 1, timestampMs: 1 });
+  w.close();
+  const r = readOrderWal(path.join(dir, WAL_FILE));
+  t.same(r.reserved, [{ tag: 'xabcdef01', from: 1, to: 1024 }]);
+  t.ok(inReservedBlock(r.reserved, 'xabcdef01-1024'));
+  t.notOk(inReservedBlock(r.reserved, 'xabcdef01-1025'));
+  t.notOk(inReservedBlock(r.reserved, 'xother-5'));
+  t.notOk(inReservedBlock(r.reserved, 'nodash'));
+});
+
 t.test('a line cut short by a crash is skipped and counted; a missing file is empty', async (t) => {
   const dir = tmp(t);
   const file = path.join(dir, WAL_FILE);
@@ -41,7 +55,7 @@ t.test('a line cut short by a crash is skipped and counted; a missing file is em
   const r = readOrderWal(file);
   t.equal(r.orders.length, 1);
   t.equal(r.badLines, 1);
-  t.same(readOrderWal(path.join(dir, 'nope.wal')), { orders: [], badLines: 0, strayFinals: 0 });
+  t.same(readOrderWal(path.join(dir, 'nope.wal')), { orders: [], reserved: [], badLines: 0, strayFinals: 0 });
 });
 
 t.test('kill -9 while sending: every order announced as sent is in the WAL', async (t) => {

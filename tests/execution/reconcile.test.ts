@@ -103,6 +103,16 @@ t.test('balance drift beyond tolerance halts at start and during the run', async
   t.equal(bad.drift.length, 2, 'a missing asset counts as 0');
 });
 
+t.test('an order at the venue inside a crashed run\'s reserved ids but without its send line belongs to that run', async (t) => {
+  const lost = jo(5, { side: 'buy', qty: 0.2 });
+  const run: EarlierRun = { runId: 'r9', ended: false, orders: [], reserved: [{ tag: 'xdeadbeef', from: 1, to: 1024 }] };
+  const v = reconcileAtStart([snap('binance', { history: [hist(lost)], fills: [fillOf(lost)] })], [run], opts({ exposurePolicy: 'adopt' }));
+  t.same(v.orphans, [], 'not an orphan: its id was reserved by r9');
+  t.same(v.exposure.map((e) => [e.netQty, e.runs]), [[0.2, ['r9']]]);
+  t.match(v.reasons.join('\n'), /r9: 1 order\(s\) found at the venues in its reserved ids without a send line/);
+  t.equal(v.canTrade, true);
+});
+
 t.test('flatten picks the venue where the position sits', async (t) => {
   t.same(flattenOrder({ symbol: 'ETHUSDT', netQty: -2, byVenue: { binance: 1, bybit: -3 }, runs: ['r'] }), { venue: 'bybit', symbol: 'ETHUSDT', side: 'buy', qty: 2 });
 });
