@@ -22,6 +22,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   backtest: async () => (await import('./backtest.js' as string)).runBacktestBench,
   sign: async () => (await import('./sign.js' as string)).runSignBench,
   peer: async () => (await import('./peer.js' as string)).runPeerBench,
+  wal: async () => (await import('./wal.js' as string)).runWalBench,
 };
 
 const RESULTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');

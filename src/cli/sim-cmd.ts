@@ -3,12 +3,13 @@
  *
  *   xarb sim [--host 127.0.0.1] [--binance-port 9001] [--bybit-port 9002] [--rate 2000]
  *            [--seed 1] [--symbols BTCUSDT,ETHUSDT] [--ping-interval 20s] [--dislocation-every 10s]
+ *            [--state FILE]   (accounts, orders and trades kept across restarts of the simulator)
  */
 import { parseArgs, opt, parseDuration, UsageError } from './args.js';
 import { startSimulator } from '../sim/index.js';
 
 const USAGE = 'usage: xarb sim [--host 127.0.0.1] [--binance-port 9001] [--bybit-port 9002] [--rate 2000] [--seed 1] ' +
-  '[--symbols BTCUSDT,ETHUSDT] [--depth-levels 200] [--ping-interval 20s] [--dislocation-every 10s] [--bybit-push per-update|venue]';
+  '[--symbols BTCUSDT,ETHUSDT] [--depth-levels 200] [--ping-interval 20s] [--dislocation-every 10s] [--bybit-push per-update|venue] [--state FILE]';
 
 function intOpt(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -31,6 +32,7 @@ export async function run(argv: string[]): Promise<number> {
     if (rate === 0) throw new UsageError('--rate must be > 0');
     const ping = opt(args, 'ping-interval');
     const disl = opt(args, 'dislocation-every');
+    const stateFile = opt(args, 'state');
     sim = await startSimulator({
       host: opt(args, 'host') ?? '127.0.0.1',
       binancePort: intOpt(opt(args, 'binance-port'), 'binance-port', 9001),
@@ -42,6 +44,7 @@ export async function run(argv: string[]): Promise<number> {
       bybitPushMode: push,
       ...(ping === undefined ? {} : { pingIntervalMs: parseDuration(ping) }),
       ...(disl === undefined ? {} : { dislocationEveryMs: parseDuration(disl) }),
+      ...(stateFile === undefined ? {} : { stateFile }),
     });
   } catch (err) {
     if (err instanceof UsageError) {
@@ -55,6 +58,8 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write(
     `xarb sim: binance ws ${handle.binanceUrl.ws}/stream?streams=btcusdt@bookTicker  rest ${handle.binanceUrl.rest}/api/v3/depth?symbol=BTCUSDT\n` +
       `xarb sim: bybit   ws ${handle.bybitUrl.ws}/v5/public/spot  rest ${handle.bybitUrl.rest}/v5/market/orderbook?category=spot&symbol=BTCUSDT\n` +
+      (handle.stateReplay === null ? '' : `xarb sim: state: ${handle.stateReplay.orders} orders, ${handle.stateReplay.trades} trades, ` +
+        `${handle.stateReplay.balances} balance changes read back (${handle.stateReplay.skipped} lines skipped)\n`) +
       `xarb sim: faults: POST ${handle.binanceUrl.rest}/__sim/fault {"kind":"disconnect","venue":"binance"}\n`,
   );
   await new Promise<void>((resolve) => {

@@ -15,11 +15,14 @@ import { VENUE_NAMES } from './types.js';
 import { isTable, validateTree } from './validate.js';
 import { checkEd25519Key } from './keys.js';
 import { checkMonitor } from './monitor-check.js';
+import { applyTestnetProfile, urlMixProblems } from './testnet-profile.js';
 
 export interface LoadOptions {
   mode: Mode;
   /** Defaults to process.env. */
   env?: NodeJS.ProcessEnv;
+  /** `--testnet`: as `venues.profile = "testnet"`. */
+  testnet?: boolean;
 }
 
 /** Printable ASCII without spaces: what the venues issue as keys. */
@@ -57,7 +60,15 @@ export function loadConfig(arbitragePath: string, opts: LoadOptions): XarbConfig
   if (mainOk) checkMonitor(main, mainFile, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return assemble(main, venueTrees, opts.mode, { arbitrage: mainAbs, binance: venueFiles.binance, bybit: venueFiles.bybit });
+  let cfg = assemble(main, venueTrees, opts.mode, { arbitrage: mainAbs, binance: venueFiles.binance, bybit: venueFiles.bybit });
+  if (opts.testnet === true || cfg.venues.profile === 'testnet') {
+    const t = applyTestnetProfile(cfg);
+    if (t.problems.length > 0) throw new ConfigError(t.problems);
+    cfg = t.config;
+  }
+  const mix = urlMixProblems(cfg);
+  if (mix.length > 0) throw new ConfigError(mix);
+  return cfg;
 }
 
 interface Referrer {
@@ -236,7 +247,7 @@ function assemble(
     backtest: m.backtest,
     log: m.log,
     venues: {
-      profile: m.venues['profile'] as 'live' | 'sim',
+      profile: m.venues['profile'] as 'live' | 'sim' | 'testnet',
       sim_host: m.venues['sim_host'] as string,
       sim_port: m.venues['sim_port'] as number,
       binance: venue('binance'),

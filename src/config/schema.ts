@@ -258,7 +258,7 @@ export const ARBITRAGE_SCHEMA: ObjectRule = table({
   venues: optionalTable({
     binance: str('binance.toml', 'a path to the Binance venue file, relative to arbitrage.toml'),
     bybit: str('bybit.toml', 'a path to the Bybit venue file, relative to arbitrage.toml'),
-    profile: oneOf(['live', 'sim'], 'live'),
+    profile: oneOf(['live', 'sim', 'testnet'], 'live'),
     sim_host: str('127.0.0.1', 'a non-empty host name or IP address'),
     sim_port: int({ min: 0, max: 65_535, default: 0, unit: 'TCP port; 0 = pick a free port at start' }),
   }),
@@ -281,7 +281,8 @@ export function venueSchema(venue: VenueName): ObjectRule {
       // "linear": Binance USD-M futures (fstream/fapi hosts, `pu`-chained diff depth) or Bybit
       // USDT perpetuals (`/v5/public/linear`, category=linear REST) on the same host as spot.
       market: oneOf(['spot', 'linear'], 'spot'),
-      recv_window_ms: int({ min: 1, max: 60_000, default: 5000, unit: 'ms' }),
+      // Small for IOC arbitrage: an order whose answer is lost is known "not placed" this soon after (unknown-order.ts).
+      recv_window_ms: int({ min: 1, max: 60_000, default: 1000, unit: 'ms' }),
       // Live orders: over ws_api_url (default; REST is the fallback while it is down) or REST only.
       order_entry: oneOf(['ws', 'rest'], 'ws'),
       reconnect_min_ms: int({ min: 1, max: MS_MAX, default: 250, unit: 'ms' }),

@@ -149,7 +149,8 @@ export interface LogConfig {
  * replaced by the venue files' contents (the resolved paths are in `sourceFiles`).
  */
 export interface VenuesConfig extends Record<VenueName, VenueConfig> {
-  profile: 'live' | 'sim';
+  /** "testnet": every URL on the venues' testnets (testnet-profile.ts), applied by the loader. */
+  profile: 'live' | 'sim' | 'testnet';
   sim_host: string;
   /** 0 = the simulator picks a free port at start. */
   sim_port: number;

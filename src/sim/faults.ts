@@ -10,10 +10,22 @@
  * - malformed: send one bad frame to every connection (truncated JSON, wrong types, NaN).
  * - duplicate: send the last market-data frame of the venue again.
  * - dislocate: shift the venue's quote for a symbol by `bps` for durationMs.
+ * - order_5xx / order_timeout / order_lost / order_slow: the next `count` (default 1) orders
+ *   get a 5xx (`execute`: matched anyway, default true), a -1007/10016 timeout, no answer at
+ *   all, or their answer `durationMs` late (order-faults.ts).
+ * - order_invisible: the next `count` orders stay out of the query endpoints for durationMs.
+ * - private_disconnect: close every private-stream subscription (user data, Bybit private).
+ * - rate_storm: 429 + Retry-After for durationMs (Binance: 418 ban after `count`, default 3,
+ *   requests ignoring it); forbidden: 403 for durationMs.
+ * - balance_drift: add `amount` of `asset` to every account of the venue (or `apiKey`'s).
  */
+import type { VenueAccountState } from './venue-account.js';
 import type { SimVenue } from './instruments.js';
 
-export const FAULT_KINDS = ['disconnect', 'stall', 'skip_seq', 'malformed', 'duplicate', 'dislocate'] as const;
+export const FAULT_KINDS = ['disconnect', 'stall', 'skip_seq', 'malformed', 'duplicate', 'dislocate',
+  // order entry and account (order-faults.ts, account-ledger.ts, private-stream-hub.ts)
+  'order_5xx', 'order_timeout', 'order_lost', 'order_slow', 'order_invisible', 'private_disconnect', 'rate_storm', 'forbidden',
+  'balance_drift'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export const MALFORMED_VARIANTS = ['truncated', 'wrong_type', 'nan'] as const;
 export type MalformedVariant = (typeof MALFORMED_VARIANTS)[number];
@@ -27,6 +39,14 @@ export interface FaultSpec {
   /** skip_seq: how many ids to skip (default 1000). */
   gap?: number;
   variant?: MalformedVariant;
+  /** Order faults: how many orders it hits (default 1); rate_storm: requests before the 418 ban. */
+  count?: number;
+  /** order_5xx: whether the order is matched before the error (default true). */
+  execute?: boolean;
+  /** balance_drift: asset and amount (signed); apiKey: one account (default all of the venue). */
+  asset?: string;
+  amount?: number;
+  apiKey?: string;
 }
 
 export interface ScheduledFault extends FaultSpec {
@@ -68,7 +88,7 @@ export function parseFaultSpec(input: unknown): FaultSpec {
     if (typeof o['symbol'] !== 'string') throw new FaultSpecError('symbol must be a string');
     spec.symbol = o['symbol'].toUpperCase();
   }
-  for (const key of ['durationMs', 'bps', 'gap'] as const) {
+  for (const key of ['durationMs', 'bps', 'gap', 'count', 'amount'] as const) {
     const v = o[key];
     if (v === undefined) continue;
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new FaultSpecError(`${key} must be a finite number`);
@@ -80,6 +100,18 @@ export function parseFaultSpec(input: unknown): FaultSpec {
     }
     spec.variant = o['variant'] as MalformedVariant;
   }
+  if (o['execute'] !== undefined) {
+    if (typeof o['execute'] !== 'boolean') throw new FaultSpecError('execute must be true or false');
+    spec.execute = o['execute'];
+  }
+  for (const key of ['asset', 'apiKey'] as const) {
+    if (o[key] === undefined) continue;
+    if (typeof o[key] !== 'string' || o[key] === '') throw new FaultSpecError(`${key} must be a non-empty string`);
+    spec[key] = o[key] as string;
+  }
+  if (spec.kind === 'balance_drift' && (spec.asset === undefined || spec.amount === undefined)) throw new FaultSpecError('balance_drift needs asset and amount');
+  if ((spec.kind === 'order_slow' || spec.kind === 'order_invisible' || spec.kind === 'rate_storm' || spec.kind === 'forbidden') &&
+    spec.durationMs === undefined) throw new FaultSpecError(`${spec.kind} needs durationMs`);
   if (spec.kind === 'dislocate') {
     if (spec.symbol === undefined) throw new FaultSpecError('dislocate needs a symbol');
     if (spec.bps === undefined) throw new FaultSpecError('dislocate needs bps');
@@ -104,6 +136,10 @@ export class FaultInjector {
     private readonly market: Dislocator,
     private readonly simNow: () => number,
     schedule: readonly ScheduledFault[] = [],
+    /** Order entry state per venue (order-entry.ts); order and account faults need it. */
+    private readonly accounts: Record<SimVenue, VenueAccountState> | null = null,
+    /** Server epoch ms (balance changes and ban windows are in server time). */
+    private readonly serverNow: () => number = () => Date.now(),
   ) {
     this.schedule = schedule.map((f) => ({ ...parseFaultSpec(f), atMs: f.atMs })).sort((a, b) => a.atMs - b.atMs);
   }
@@ -137,8 +173,45 @@ export class FaultInjector {
       case 'dislocate':
         this.market.dislocate(spec.symbol!, spec.venue, spec.bps!, spec.durationMs ?? 500);
         break;
+      default:
+        this.injectAccountFault(spec);
     }
     this.log.push({ atMs: now, spec });
+  }
+
+  private injectAccountFault(spec: FaultSpec): void {
+    const acct = this.accounts?.[spec.venue];
+    if (acct === undefined) throw new FaultSpecError(`${spec.kind} needs the simulator's order entry`);
+    const count = Math.max(1, Math.floor(spec.count ?? 1));
+    const server = this.serverNow();
+    switch (spec.kind) {
+      case 'order_5xx':
+      case 'order_timeout':
+      case 'order_lost':
+      case 'order_slow':
+        acct.faults.arm(spec.kind, count, spec.kind !== 'order_5xx' || spec.execute !== false, spec.durationMs ?? 0);
+        break;
+      case 'order_invisible':
+        acct.ledger.delayVisibility(count, spec.durationMs ?? 0);
+        break;
+      case 'private_disconnect':
+        acct.hub.closeAll();
+        break;
+      case 'rate_storm':
+        acct.faults.rateStorm(server, spec.durationMs ?? 0, Math.floor(spec.count ?? 3));
+        break;
+      case 'forbidden':
+        acct.faults.forbid(server, spec.durationMs ?? 0);
+        break;
+      case 'balance_drift': {
+        const targets = spec.apiKey !== undefined ? [acct.ledger.account(spec.apiKey)] : acct.ledger.allAccounts();
+        for (const a of targets) {
+          if (a === undefined) throw new FaultSpecError(`no ${spec.venue} account with that API key`);
+          acct.ledger.adjustBalance(a, spec.asset!, spec.amount!, server);
+        }
+        break;
+      }
+    }
   }
 
   /** Applies the scheduled faults due by `nowMs` (simulated). */

@@ -11,10 +11,12 @@
  * action."). Then the order fills IOC against the current book and the answer is the FULL
  * response (status FILLED or EXPIRED), or ACK / RESULT if asked.
  */
-import type { TemplatedApp } from 'uWebSockets.js';
-import { percentEncodeNonAscii } from '../venues/binance/sign.js';
 import { verifyBinanceSignature } from './sim-signature.js';
 import { arrivalStamp, orderArrival } from './ws-api-faults.js';
+import type { HttpResponse, TemplatedApp } from 'uWebSockets.js';
+import { deliverWithFault, refusalBody, refusalHeaders } from './order-faults.js';
+import { serveBinance } from './rest-account-binance.js';
+import { percentEncodeNonAscii } from '../venues/binance/sign.js';
 import { formatPadded } from './decimal-format.js';
 import { readBody } from './http-util.js';
 import { VENUE_BINANCE } from './instruments.js';
@@ -32,7 +34,7 @@ export class BinanceReject {
 }
 
 export const bad = (code: number, msg: string): BinanceReject => new BinanceReject('400 Bad Request', code, msg);
-const mandatory = (p: string): BinanceReject => bad(-1102, `Mandatory parameter '${p}' was not sent, was empty/null, or malformed.`);
+export const mandatory = (p: string): BinanceReject => bad(-1102, `Mandatory parameter '${p}' was not sent, was empty/null, or malformed.`);
 
 /** Removes `signature=…` from a urlencoded string; returns [rest, signature or null]. */
 export function splitSignature(s: string): [string, string | null] {
@@ -56,7 +58,11 @@ function params(query: string, body: string): Map<string, string> {
 }
 
 let nextOrderId = 5_000_000;
-let nextTradeId = 900_000;
+
+/** After a state file was read back: order ids above `maxId` only. */
+export function reserveBinanceOrderIds(maxId: number): void {
+  if (maxId > nextOrderId) nextOrderId = maxId;
+}
 
 export function registerBinanceOrderEntry(app: TemplatedApp, ctx: OrderEntryContext): void {
   app.post('/api/v3/order', (res, req) => {
@@ -66,19 +72,49 @@ export function registerBinanceOrderEntry(app: TemplatedApp, ctx: OrderEntryCont
     readBody(res, 64 * 1024, (body) => {
       if (body === null) return;
       if (orderArrival.hook !== null) orderArrival.hook('binance', new URLSearchParams(query + '&' + body).get('newClientOrderId') ?? '', arrived);
-      const out = handle(() => newOrder(ctx, apiKey, query, body));
-      sendKeepAlive(res, out.http, out.body, out.headers);
+      // Armed order faults (order-faults.ts): the order may be matched and its answer lost, late or an error.
+      const fault = ctx.acct.faults.takeOrderFault();
+      const now = serverMs(ctx.clock);
+      if (fault !== null && !fault.execute) {
+        deliverWithFault(res, 'binance', fault, () => undefined, (st, b) => sendKeepAlive(res, st, b), now);
+        return;
+      }
+      let answer: { http: string; body: string; headers: Array<[string, string]> } | null = null;
+      serveOrder(ctx, res, () => newOrder(ctx, apiKey, query, body), apiKey, (out) => {
+        answer = out;
+      });
+      if (answer === null) return; // refused before the order was looked at (storm, ban, 403)
+      const a: { http: string; body: string; headers: Array<[string, string]> } = answer;
+      deliverWithFault(res, 'binance', fault, () => sendKeepAlive(res, a.http, a.body, a.headers), (st, b) => sendKeepAlive(res, st, b), now);
     });
   });
   app.get('/api/v3/order', (res, req) => {
     const query = req.getQuery() ?? '';
     const apiKey = req.getHeader('x-mbx-apikey');
-    const out = handle(() => queryOrder(ctx, apiKey, query));
-    sendKeepAlive(res, out.http, out.body, out.headers);
+    serveBinance(ctx, res, 4, () => queryOrder(ctx, apiKey, query));
   });
 }
 
-function handle(f: () => string): { http: string; body: string; headers: Array<[string, string]> } {
+/** An order request through the gate and the usage counters; `take` gets the answer to send. */
+export function serveOrder(ctx: OrderEntryContext, res: HttpResponse, f: () => string, apiKey: string,
+  take: (out: { http: string; body: string; headers: Array<[string, string]> }) => void): void {
+  const now = serverMs(ctx.clock);
+  const refusal = ctx.acct.faults.gate(now);
+  if (refusal !== null) {
+    sendKeepAlive(res, refusal.http, refusalBody('binance', refusal, now), refusalHeaders('binance', refusal, now));
+    return;
+  }
+  const usage = ctx.acct.binanceUsage.request(now, 1);
+  if (usage === null) {
+    sendKeepAlive(res, '429 Too Many Requests', JSON.stringify({ code: -1003, msg: 'Too many requests; current limit of IP is 6000 requests per minute.' }),
+      [['Retry-After', String(ctx.acct.binanceUsage.retryAfterS(now))]]);
+    return;
+  }
+  const out = handle(f);
+  take({ ...out, headers: [...usage, ...ctx.acct.binanceUsage.order(now, apiKey), ...out.headers] });
+}
+
+export function handle(f: () => string): { http: string; body: string; headers: Array<[string, string]> } {
   try {
     return { http: '200 OK', body: f(), headers: [] };
   } catch (e) {
@@ -88,7 +124,7 @@ function handle(f: () => string): { http: string; body: string; headers: Array<[
 }
 
 /** API key, signature and timestamp: the SIGNED endpoint security checks. */
-function authenticate(ctx: OrderEntryContext, apiKey: string, query: string, body: string): { account: SimAccount; p: Map<string, string> } {
+export function authenticate(ctx: OrderEntryContext, apiKey: string, query: string, body: string): { account: SimAccount; p: Map<string, string> } {
   if (apiKey === '') throw new BinanceReject('401 Unauthorized', -2014, 'API-key format invalid.');
   const account = ctx.accounts.get(apiKey);
   if (account === undefined) throw new BinanceReject('401 Unauthorized', -2015, 'Invalid API-key, IP, or permissions for action.');
@@ -184,14 +220,11 @@ export function placeOrder(ctx: OrderEntryContext, account: SimAccount, apiKey: 
   if (respType === 'ACK') return ack;
   const result = { ...ack, ...orderFields(order, book.tickDecimals, book.stepDecimals), workingTime: now, selfTradePreventionMode: 'NONE' };
   if (respType === 'RESULT') return result;
-  const fills = m.priceTicks.map((px, i) => {
-    const q = m.lots[i]!;
-    const feeAmt = (isBuy ? q * book.stepUnit : px * book.tickUnit * q * book.stepUnit) * ctx.takerFeeRate;
-    return {
-      price: formatPadded(px, book.tickDecimals, 8), qty: formatPadded(q, book.stepDecimals, 8),
-      commission: fmt8(feeAmt), commissionAsset: isBuy ? base : quote, tradeId: ++nextTradeId,
-    };
-  });
+  // Trades as the ledger recorded them: the same ids and commissions myTrades and the stream show.
+  const fills = ctx.acct.ledger.tradesOf(order).map((t) => ({
+    price: formatPadded(t.priceTicks, book.tickDecimals, 8), qty: formatPadded(t.lots, book.stepDecimals, 8),
+    commission: fmt8(t.commission), commissionAsset: t.commissionAsset, tradeId: t.tradeId,
+  }));
   return { ...result, fills };
 }
 
@@ -200,7 +233,7 @@ function fmt8(x: number): string {
 }
 
 /** The order fields RESULT answers and the query share (price … side). */
-function orderFields(o: SimOrder, tickDecimals: number, stepDecimals: number): Record<string, unknown> {
+export function orderFields(o: SimOrder, tickDecimals: number, stepDecimals: number): Record<string, unknown> {
   const quoteDecimals = tickDecimals + stepDecimals;
   const cumQuote = quoteDecimals <= 8 ? formatPadded(o.notionalUnits, quoteDecimals, 8) : fmt8(o.notionalUnits / 10 ** quoteDecimals);
   return {
@@ -225,7 +258,7 @@ export function orderStatus(ctx: OrderEntryContext, apiKey: string, p: Map<strin
   const clientId = p.get('origClientOrderId');
   if (!id && !clientId) throw bad(-1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!");
   const o = id ? ctx.orders.byId(apiKey, id) : ctx.orders.byClient(apiKey, clientId!);
-  if (o === undefined || o.symbol !== symbol) throw bad(-2013, 'Order does not exist.');
+  if (o === undefined || o.symbol !== symbol || !ctx.acct.ledger.visible(o, serverMs(ctx.clock))) throw bad(-2013, 'Order does not exist.');
   const book = ctx.gen.book(VENUE_BINANCE, si);
   return {
     symbol, orderId: o.orderId, orderListId: -1, clientOrderId: o.clientOrderId, ...orderFields(o, book.tickDecimals, book.stepDecimals),

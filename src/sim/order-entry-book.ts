@@ -160,6 +160,10 @@ export interface SimOrder {
   status: string;
   createdMs: number;
   fills: MatchResult;
+  /** The venue's own order id text when it is not a number (Bybit's 19-digit ids). */
+  venueOrderId?: string;
+  /** Read back from a state file: already settled, not to be announced again. */
+  restored?: boolean;
 }
 
 export class SimOrderStore {
@@ -169,6 +173,7 @@ export class SimOrderStore {
   private readonly order: SimOrder[] = [];
   /** Told of every new order (the private streams publish it). */
   readonly listeners: Array<(o: SimOrder) => void> = [];
+  private readonly addListeners: Array<(o: SimOrder) => void> = [];
 
   constructor(maxOrders = 100_000) {
     this.maxOrders = maxOrders;
@@ -186,6 +191,7 @@ export class SimOrderStore {
     this.byClientId.set(SimOrderStore.key(o.apiKey, o.clientOrderId), o);
     this.byOrderId.set(SimOrderStore.key(o.apiKey, String(o.orderId)), o);
     this.order.push(o);
+    for (const l of this.addListeners) l(o);
     if (this.order.length > this.maxOrders) {
       const old = this.order.shift()!;
       this.byClientId.delete(SimOrderStore.key(old.apiKey, old.clientOrderId));
@@ -200,5 +206,22 @@ export class SimOrderStore {
 
   byId(apiKey: string, orderId: string): SimOrder | undefined {
     return this.byOrderId.get(SimOrderStore.key(apiKey, orderId));
+  }
+
+  /** Calls `l` with every order added from now on (the ledger: trades, streams, state file). */
+  onAdd(l: (o: SimOrder) => void): void {
+    this.addListeners.push(l);
+  }
+
+  /** Orders of an API key, oldest first. */
+  list(apiKey: string): SimOrder[] {
+    return this.order.filter((o) => o.apiKey === apiKey);
+  }
+
+  /** The highest numeric order id held (restored ids must not be handed out again). */
+  maxOrderId(): number {
+    let m = 0;
+    for (const o of this.order) if (o.orderId > m) m = o.orderId;
+    return m;
   }
 }

@@ -13,6 +13,8 @@
  * PartiallyFilledCanceled, Cancelled).
  */
 import type { TemplatedApp } from 'uWebSockets.js';
+import { deliverWithFault, refusalBody, refusalHeaders } from './order-faults.js';
+import { serveBybit } from './rest-account-bybit.js';
 import { bybitRestSignature } from '../venues/bybit/sign.js';
 import { formatShortest } from './decimal-format.js';
 import { readBody } from './http-util.js';
@@ -28,7 +30,7 @@ export class BybitReject {
   constructor(readonly code: number, readonly msg: string, readonly headers: Array<[string, string]> = []) {}
 }
 
-interface Auth {
+export interface Auth {
   apiKey: string;
   ts: string;
   sign: string;
@@ -37,6 +39,12 @@ interface Auth {
 
 let nextOrderSeq = 1_700_000_000_000_000_000n;
 
+/** After a state file was read back: order ids above `maxId` only. */
+export function reserveBybitOrderIds(maxId: string): void {
+  const m = BigInt(maxId);
+  if (m > nextOrderSeq) nextOrderSeq = m;
+}
+
 export function registerBybitOrderEntry(app: TemplatedApp, ctx: OrderEntryContext): void {
   app.post('/v5/order/create', (res, req) => {
     const arrived = arrivalStamp();
@@ -44,26 +52,38 @@ export function registerBybitOrderEntry(app: TemplatedApp, ctx: OrderEntryContex
     readBody(res, 64 * 1024, (body) => {
       if (body === null) return;
       if (orderArrival.hook !== null) orderArrival.hook('bybit', /"orderLinkId"\s*:\s*"([^"]*)"/.exec(body)?.[1] ?? '', arrived);
+      // Armed order faults (order-faults.ts): the order may be matched and its answer lost, late or an error.
+      const fault = ctx.acct.faults.takeOrderFault();
+      const now = serverMs(ctx.clock);
+      const raw = (st: string, b: string): void => sendKeepAlive(res, st, b);
+      if (fault !== null && !fault.execute) {
+        deliverWithFault(res, 'bybit', fault, () => undefined, raw, now);
+        return;
+      }
+      const refusal = ctx.acct.faults.gate(now);
+      if (refusal !== null) {
+        sendKeepAlive(res, refusal.http, refusalBody('bybit', refusal, now), refusalHeaders('bybit', refusal, now));
+        return;
+      }
       const out = handle(ctx, () => create(ctx, auth, body));
-      sendKeepAlive(res, '200 OK', out.body, out.headers);
+      deliverWithFault(res, 'bybit', fault, () => sendKeepAlive(res, '200 OK', out.body, out.headers), raw, now);
     });
   });
   app.get('/v5/order/realtime', (res, req) => {
     const auth = authHeaders(req);
     const query = req.getQuery() ?? '';
-    const out = handle(ctx, () => realtime(ctx, auth, query));
-    sendKeepAlive(res, '200 OK', out.body, out.headers);
+    serveBybit(ctx, res, auth.apiKey, '/v5/order/realtime', 50, () => realtime(ctx, auth, query));
   });
 }
 
-function authHeaders(req: { getHeader(k: string): string }): Auth {
+export function authHeaders(req: { getHeader(k: string): string }): Auth {
   return {
     apiKey: req.getHeader('x-bapi-api-key'), ts: req.getHeader('x-bapi-timestamp'), sign: req.getHeader('x-bapi-sign'),
     recvWindow: req.getHeader('x-bapi-recv-window'),
   };
 }
 
-function handle(ctx: OrderEntryContext, f: () => { result: unknown; headers?: Array<[string, string]> }): { body: string; headers: Array<[string, string]> } {
+export function handle(ctx: OrderEntryContext, f: () => { result: unknown; headers?: Array<[string, string]> }): { body: string; headers: Array<[string, string]> } {
   const time = serverMs(ctx.clock);
   try {
     const r = f();
@@ -74,7 +94,7 @@ function handle(ctx: OrderEntryContext, f: () => { result: unknown; headers?: Ar
   }
 }
 
-function authenticate(ctx: OrderEntryContext, a: Auth, signed: string): SimAccount {
+export function authenticate(ctx: OrderEntryContext, a: Auth, signed: string): SimAccount {
   if (a.apiKey === '') throw new BybitReject(10003, 'API key is invalid.');
   const account = ctx.accounts.get(a.apiKey);
   if (account === undefined) throw new BybitReject(10003, 'API key is invalid.');
@@ -157,14 +177,11 @@ export function placeOrder(ctx: OrderEntryContext, account: SimAccount, apiKey: 
     priceText, qtyText, priceTicks, lots, filledLots: m.filledLots, notionalUnits: m.notionalUnits,
     fee,
     status: m.filledLots === lots ? 'Filled' : m.filledLots > 0 ? 'PartiallyFilledCanceled' : 'Cancelled', createdMs: now, fills: m,
+    venueOrderId: orderId,
   };
-  bybitIds.set(order, orderId);
   ctx.orders.add(order);
   return { result: { orderId, orderLinkId: linkId }, headers: limitHeaders(account, now) };
 }
-
-/** Bybit order ids are 19-digit strings; the store keys orders by a numeric id, this keeps the text. */
-const bybitIds = new WeakMap<SimOrder, string>();
 
 function limitHeaders(account: SimAccount, now: number): Array<[string, string]> {
   const left = Math.max(0, ORDER_LIMIT - account.recentOrders.length);
@@ -183,6 +200,7 @@ function realtime(ctx: OrderEntryContext, a: Auth, query: string): { result: unk
   else if (id) o = ctx.orders.byId(a.apiKey, String(Number(id.slice(-15))));
   const symbol = p.get('symbol');
   if (o !== undefined && symbol && o.symbol !== symbol) o = undefined;
+  if (o !== undefined && !ctx.acct.ledger.visible(o, serverMs(ctx.clock))) o = undefined;
   const list = o === undefined ? [] : [row(ctx, o)];
   return { result: { category: 'spot', list, nextPageCursor: '' } };
 }
@@ -194,14 +212,23 @@ export function row(ctx: OrderEntryContext, o: SimOrder): Record<string, unknown
   const cumValue = formatShortest(o.notionalUnits, quoteDecimals);
   const avg = o.filledLots > 0 ? String(Number((o.notionalUnits * book.tickUnit / o.filledLots).toFixed(book.tickDecimals + 4))) : '0';
   return {
-    orderId: bybitIds.get(o) ?? String(o.orderId), orderLinkId: o.clientOrderId, blockTradeId: '', symbol: o.symbol,
+    orderId: o.venueOrderId ?? String(o.orderId), orderLinkId: o.clientOrderId, blockTradeId: '', symbol: o.symbol,
     price: o.priceText, qty: o.qtyText, side: o.isBuy ? 'Buy' : 'Sell', isLeverage: '0', positionIdx: 0, orderStatus: o.status,
     createType: 'CreateByUser', cancelType: o.status === 'Filled' ? 'UNKNOWN' : 'CancelByUser', rejectReason: 'EC_NoError',
     avgPrice: avg, leavesQty: '0', leavesValue: '0', cumExecQty: formatShortest(o.filledLots, book.stepDecimals), cumExecValue: cumValue,
-    cumExecFee: String(Number(o.fee.toFixed(10))), timeInForce: o.tif, orderType: 'Limit', stopOrderType: '', orderIv: '',
+    cumExecFee: String(Number(o.fee.toFixed(10))), cumFeeDetail: feeDetail(ctx, o), timeInForce: o.tif, orderType: 'Limit', stopOrderType: '', orderIv: '',
     marketUnit: '', triggerPrice: '0', takeProfit: '0', stopLoss: '0', tpslMode: '', ocoTriggerBy: '', tpLimitPrice: '',
     slLimitPrice: '', tpTriggerBy: '', slTriggerBy: '', triggerDirection: 0, triggerBy: '', lastPriceOnCreated: '',
     basePrice: '', reduceOnly: false, closeOnTrigger: false, placeType: '', smpType: 'None', smpGroup: 0, smpOrderId: '',
     createdTime: String(o.createdMs), updatedTime: String(o.createdMs),
   };
+}
+
+/** Spot fee per coin (the field to read; cumExecFee is deprecated for spot). */
+function feeDetail(ctx: OrderEntryContext, o: SimOrder): Record<string, string> {
+  const d: Record<string, number> = {};
+  for (const t of ctx.acct.ledger.tradesOf(o)) d[t.commissionAsset] = (d[t.commissionAsset] ?? 0) + t.commission;
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(d)) out[k] = String(Number(d[k]!.toFixed(10)));
+  return out;
 }

@@ -20,6 +20,15 @@ import { registerBinanceWsApi } from './ws-api-binance.js';
 import { registerBybitTradeWs } from './trade-ws-bybit.js';
 import { registerBybitPrivateStream } from './private-stream-bybit.js';
 import type { SimVenue } from './instruments.js';
+import { SimLedger } from './account-ledger.js';
+import { OrderFaults } from './order-faults.js';
+import { PrivateStreamHub } from './private-stream-hub.js';
+import { BinanceUsage, BybitUsage } from './usage.js';
+import type { VenueAccountState } from './venue-account.js';
+import { registerBinanceAccountRest } from './rest-account-binance.js';
+import { registerBybitAccountRest } from './rest-account-bybit.js';
+import { connectBinanceUserData } from './user-data-binance.js';
+import { connectBybitPrivate } from './private-bybit.js';
 
 export interface OrderEntryOptions {
   /** Accounts besides the built-in SIM_KEYS ones (which are always present). */
@@ -28,6 +37,14 @@ export interface OrderEntryOptions {
   startingBalances?: SimBalances;
   /** Taker fee rate per venue (default 0.001 = 10 bps, the regular spot rate). */
   takerFeeRate?: Partial<Record<SimVenue, number>>;
+  /** Maker fee rate per venue, reported by the commission / fee-rate endpoints (default 0.001). */
+  makerFeeRate?: Partial<Record<SimVenue, number>>;
+  /** Binance API keys that pay fees in BNB (at 75 %, converted at bnbPriceQuote). */
+  bnbFeeKeys?: string[];
+  /** BNB price in the quote asset for BNB fees (default 600). */
+  bnbPriceQuote?: number;
+  /** API keys whose permissions include withdrawals (the permission endpoints say so). */
+  canWithdrawKeys?: string[];
 }
 
 /** The accounts of one venue, by API key. */
@@ -45,6 +62,10 @@ export class SimAccounts {
   get(apiKey: string): SimAccount | undefined {
     return this.byKey.get(apiKey);
   }
+
+  all(): Iterable<SimAccount> {
+    return this.byKey.values();
+  }
 }
 
 export interface OrderEntryContext {
@@ -53,12 +74,17 @@ export interface OrderEntryContext {
   accounts: SimAccounts;
   orders: SimOrderStore;
   takerFeeRate: number;
+  /** Ledger, private-stream subscribers, armed faults, usage counters (venue-account.ts). */
+  acct: VenueAccountState;
 }
 
 export interface OrderEntryHandle {
   accounts: Record<SimVenue, SimAccounts>;
   /** Faults of the WebSocket order APIs (ws-api-faults.ts). */
   wsApi: Record<SimVenue, WsApiFaults>;
+  /** Per venue: ledger, private-stream hub, order faults, usage (the WS sessions subscribe here). */
+  venues: Record<SimVenue, VenueAccountState>;
+  orders: Record<SimVenue, SimOrderStore>;
 }
 
 export const DEFAULT_SIM_BALANCES: SimBalances = { quote: 1_000_000, base: 100 };
@@ -69,9 +95,18 @@ export function registerOrderEntry(apps: Record<SimVenue, TemplatedApp>, gen: Ma
   const accounts: Record<SimVenue, SimAccounts> = { binance: new SimAccounts('binance'), bybit: new SimAccounts('bybit') };
   for (const venue of ['binance', 'bybit'] as const) accounts[venue].add({ venue, ...SIM_KEYS[venue] }, defaults);
   for (const spec of opts.accounts ?? []) accounts[spec.venue].add(spec, defaults);
-  const ctx = (venue: SimVenue): OrderEntryContext => ({
-    gen, clock, accounts: accounts[venue], orders: new SimOrderStore(), takerFeeRate: opts.takerFeeRate?.[venue] ?? 0.001,
-  });
+  const ctx = (venue: SimVenue): OrderEntryContext => {
+    const orders = new SimOrderStore();
+    const takerFeeRate = opts.takerFeeRate?.[venue] ?? 0.001;
+    const ledger = new SimLedger(venue, gen, accounts[venue], orders, {
+      takerFeeRate, bnbPriceQuote: opts.bnbPriceQuote ?? 600, bnbFeeKeys: venue === 'binance' ? opts.bnbFeeKeys ?? [] : [],
+    });
+    const acct: VenueAccountState = {
+      ledger, hub: new PrivateStreamHub(), faults: new OrderFaults(venue), binanceUsage: new BinanceUsage(), bybitUsage: new BybitUsage(),
+      canWithdraw: new Set(opts.canWithdrawKeys ?? []), takerFeeRate, makerFeeRate: opts.makerFeeRate?.[venue] ?? 0.001,
+    };
+    return { gen, clock, accounts: accounts[venue], orders, takerFeeRate, acct };
+  };
   const binance = ctx('binance');
   const bybit = ctx('bybit');
   registerBinanceOrderEntry(apps.binance, binance);
@@ -82,7 +117,11 @@ export function registerOrderEntry(apps: Record<SimVenue, TemplatedApp>, gen: Ma
   registerBybitTradeWs(apps.bybit, bybit, wsApi.bybit);
   registerBybitPrivateStream(apps.bybit, bybit);
   registerWsApiFaultRoute(apps, wsApi);
-  return { accounts, wsApi };
+  registerBinanceAccountRest(apps.binance, binance);
+  registerBybitAccountRest(apps.bybit, bybit);
+  connectBinanceUserData(binance.acct.ledger, binance.acct.hub, () => serverMs(clock));
+  connectBybitPrivate(bybit.acct.ledger, bybit.acct.hub, () => serverMs(clock), bybit.takerFeeRate);
+  return { accounts, wsApi, venues: { binance: binance.acct, bybit: bybit.acct }, orders: { binance: binance.orders, bybit: bybit.orders } };
 }
 
 /** A JSON answer on a connection that stays open, with extra headers. */

@@ -18,8 +18,9 @@ import { FaultFanout, FaultInjector, FaultSpecError, parseFaultSpec, type Schedu
 import { readBody, sendJson, type SimClock } from './http-util.js';
 import { MarketGenerator, type GeneratorOptions } from './market-generator.js';
 import { UpdateBatch } from './update-batch.js';
+import { attachStateFile, type StateReplay } from './sim-state-file.js';
 import type { SimVenue } from './instruments.js';
-import { registerOrderEntry, type OrderEntryHandle, type OrderEntryOptions } from './order-entry.js';
+import { registerOrderEntry, serverMs, type OrderEntryHandle, type OrderEntryOptions } from './order-entry.js';
 
 export interface SimOptions {
   seed?: number;
@@ -49,6 +50,8 @@ export interface SimOptions {
   orderEntry?: OrderEntryOptions;
   /** Called after each tick's frames were written (the peer benchmark stamps dislocating frames here). */
   onPublished?: () => void;
+  /** Accounts, orders and trades are replayed from and appended to this file (sim-state-file.ts). */
+  stateFile?: string;
 }
 
 export interface VenueUrls {
@@ -75,6 +78,8 @@ export interface SimHandle {
   generator: MarketGenerator;
   /** Order entry accounts (balances per API key). */
   orderEntry: OrderEntryHandle;
+  /** What was read back from the state file (null without one). */
+  stateReplay: StateReplay | null;
   stats(): SimStats;
   stop(): Promise<void>;
 }
@@ -124,8 +129,10 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     idleTimeoutMs: opts.bybitIdleTimeoutMs ?? 600_000,
     pushMode: opts.bybitPushMode ?? 'per-update',
   });
-  const faults = new FaultInjector({ binance: new FaultFanout([binance, binanceFutures]), bybit }, gen, clock.now, opts.faults ?? []);
   const orderEntry = registerOrderEntry({ binance: binanceApp, bybit: bybitApp }, gen, clock, opts.orderEntry);
+  const faults = new FaultInjector({ binance: new FaultFanout([binance, binanceFutures]), bybit }, gen, clock.now, opts.faults ?? [],
+    orderEntry.venues, () => serverMs(clock));
+  const state = opts.stateFile === undefined ? null : attachStateFile(orderEntry, opts.stateFile);
 
   for (const app of [binanceApp, binanceFuturesApp, bybitApp]) {
     app.post('/__sim/fault', (res) => {
@@ -212,12 +219,14 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     faults,
     generator: gen,
     orderEntry,
+    stateReplay: state?.replay ?? null,
     stats,
     async stop(): Promise<void> {
       if (stopped) return;
       stopped = true;
       clearInterval(timer);
       clearInterval(housekeeping);
+      state?.close();
       binance.closeAll();
       binanceFutures.closeAll();
       bybit.closeAll();

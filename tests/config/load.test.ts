@@ -82,7 +82,7 @@ t.test('keys left out take their documented defaults', async (t) => {
   t.equal(cfg.venues.bybit.connection.ws_api_url, 'wss://stream.bybit.com/v5/trade');
   t.same(
     { ...cfg.venues.bybit.connection, websocket_url: undefined, rest_api_url: undefined, ws_api_url: undefined },
-    { websocket_url: undefined, rest_api_url: undefined, ws_api_url: undefined, market: 'spot', recv_window_ms: 5000, order_entry: 'ws', reconnect_min_ms: 250, reconnect_max_ms: 30000 },
+    { websocket_url: undefined, rest_api_url: undefined, ws_api_url: undefined, market: 'spot', recv_window_ms: 1000, order_entry: 'ws', reconnect_min_ms: 250, reconnect_max_ms: 30000 },
   );
 });
 
@@ -223,7 +223,7 @@ t.test('a secret variable used in a non-secret key is not echoed either', async 
 t.test('every problem in every file is reported at once', async (t) => {
   const file = configSet(t, {
     'arbitrage.toml': edited('arbitrage.toml', 'slippage_tolerance = 0.001', 'slippage_tolerance = 0.5'),
-    'binance.toml': edited('binance.toml', 'recv_window_ms = 5000', 'recv_window_ms = 0'),
+    'binance.toml': edited('binance.toml', 'recv_window_ms = 1000', 'recv_window_ms = 0'),
     'bybit.toml': edited('bybit.toml', 'reconnect_min_ms = 250', 'reconnect_min_ms = 60000'),
   });
   const problems = problemsOf(file, 'dry-run');

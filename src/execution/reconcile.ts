@@ -1,0 +1,323 @@
+/**
+ * Reconciliation: what the venues say against what xarb's journals say, before the first
+ * order and periodically during the run. Pure: the caller fetches (account-rest.ts), reads
+ * the earlier runs (earlier-runs.ts) and acts on the verdict.
+ *
+ * At start-up, per venue: balances, open orders, recent fills and order history. Orders and
+ * fills whose client id has xarb's shape (`<runTag>-<n>`) are matched against the write-ahead
+ * order journals of earlier runs:
+ *
+ * - an xarb order still open at the venue → cancel it (IOC arbitrage never rests on purpose);
+ * - an order an earlier run sent but never saw resolved (in flight at a crash) → resolved
+ *   from the venue's fills / history, or still unknown (then trading waits: unknown-order.ts);
+ * - fills of crashed runs (no `run_end`) are netted per symbol across venues: a pair whose
+ *   two legs filled nets to zero; what is left is exposure, which by config is flattened
+ *   (an IOC order the other way on the venue holding it), adopted as a residual for the
+ *   strategy to hedge, or halts start-up;
+ * - an xarb-shaped fill or order in no journal is reported (sent by an xarb without a WAL, or
+ *   by another instance on the same keys) and halts start-up: nobody knows its intent;
+ * - balances beyond tolerance from what the operator expects halt start-up.
+ *
+ * Trading starts only when the verdict is `canTrade`.
+ */
+import type { VenueFill } from './fill-ledger.js';
+
+export type Venue = 'binance' | 'bybit';
+export type Side = 'buy' | 'sell';
+
+/** An order as the venue reports it (open orders, order history). */
+export interface VenueOrderView {
+  venue: Venue;
+  symbol: string;
+  orderId: string;
+  clientOrderId: string;
+  side: Side;
+  price: number;
+  qty: number;
+  cumQty: number;
+  /** Venue's status word (NEW, FILLED, EXPIRED… / New, Filled, Cancelled…). */
+  status: string;
+  /** Still working at the venue. */
+  open: boolean;
+  timeMs: number;
+}
+
+/** A fill as the venue reports it (myTrades, execution list). */
+export interface VenueFillView {
+  venue: Venue;
+  symbol: string;
+  tradeId: string;
+  orderId: string;
+  clientOrderId: string;
+  side: Side;
+  qty: number;
+  price: number;
+  timeMs: number;
+}
+
+export interface VenueSnapshot {
+  venue: Venue;
+  /** Asset → total (free + locked). */
+  balances: Map<string, number>;
+  openOrders: VenueOrderView[];
+  /** Orders of the look-back window (allOrders / order history). */
+  history: VenueOrderView[];
+  fills: VenueFillView[];
+}
+
+/** One order of an earlier run's write-ahead journal (order-wal.ts). */
+export interface JournaledOrder {
+  clientOrderId: string;
+  venue: Venue;
+  symbol: string;
+  side: Side;
+  price: number;
+  qty: number;
+  sentMs: number;
+  /** The run saw a final answer (filled/canceled/rejected/expired) with this cumulative qty; null = in flight. */
+  final: { status: string; cumQty: number } | null;
+}
+
+export interface EarlierRun {
+  runId: string;
+  /** The journal has a `run_end` (a clean stop). */
+  ended: boolean;
+  orders: JournaledOrder[];
+  /** Client-id blocks the run reserved durably (order-wal.ts): an id in one may exist at a venue without a send line. */
+  reserved?: ReadonlyArray<{ tag: string; from: number; to: number }>;
+}
+
+export type ExposurePolicy = 'flatten' | 'adopt' | 'halt';
+
+export interface ReconcileOptions {
+  /** Shape of xarb client ids (default `<x + 8 hex>-<n>`, live-executor runTag). */
+  clientIdPattern?: RegExp;
+  exposurePolicy: ExposurePolicy;
+  /** Base quantity per symbol below which exposure is dust (ignored). */
+  dustQty: (symbol: string) => number;
+  /** Expected balances per venue and asset (config or the last run's end); absent = not checked. */
+  expectedBalances?: Partial<Record<Venue, Map<string, number>>>;
+  /** Allowed |venue − expected| per asset, absolute. */
+  balanceTolerance: (asset: string) => number;
+}
+
+export interface Exposure {
+  symbol: string;
+  /** Net base quantity left by crashed runs: > 0 long, < 0 short. */
+  netQty: number;
+  /** Per venue, what the crashed runs' fills left there. */
+  byVenue: Partial<Record<Venue, number>>;
+  runs: string[];
+}
+
+export interface FlattenOrder {
+  venue: Venue;
+  symbol: string;
+  side: Side;
+  qty: number;
+}
+
+export interface BalanceDrift {
+  venue: Venue;
+  asset: string;
+  expected: number;
+  actual: number;
+}
+
+export interface ReconcileVerdict {
+  canTrade: boolean;
+  /** Why not, one line each (also informative lines when canTrade). */
+  reasons: string[];
+  /** xarb orders still open at a venue: cancel before trading. */
+  cancel: VenueOrderView[];
+  /** In-flight orders of earlier runs resolved from the venue's word. */
+  resolved: Array<{ order: JournaledOrder; runId: string; cumQty: number; status: string }>;
+  /** In-flight orders of earlier runs with no trace at the venue yet (unknown-order.ts decides). */
+  unresolved: Array<{ order: JournaledOrder; runId: string }>;
+  /** xarb-shaped orders/fills in no journal. */
+  orphans: Array<VenueOrderView | VenueFillView>;
+  exposure: Exposure[];
+  flatten: FlattenOrder[];
+  /** Exposure adopted as a residual for the strategy to hedge. */
+  adopt: Exposure[];
+  drift: BalanceDrift[];
+}
+
+/** A fill-ledger fill as reconciliation sees it. */
+export function fillView(f: VenueFill): VenueFillView {
+  return { venue: f.venue, symbol: f.symbol, tradeId: f.tradeId, orderId: f.orderId, clientOrderId: f.clientOrderId, side: f.side, qty: f.qty, price: f.price, timeMs: f.timeMs };
+}
+
+export const DEFAULT_CLIENT_ID_PATTERN = /^x[0-9a-f]{8}-\d+$/;
+
+/** The start-up decision. */
+export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: readonly EarlierRun[], opts: ReconcileOptions): ReconcileVerdict {
+  const pattern = opts.clientIdPattern ?? DEFAULT_CLIENT_ID_PATTERN;
+  const v: ReconcileVerdict = { canTrade: true, reasons: [], cancel: [], resolved: [], unresolved: [], orphans: [], exposure: [], flatten: [], adopt: [], drift: [] };
+  // An xarb order at a venue inside a run's reserved id block but without its send line (the
+  // line was lost in a machine crash) belongs to that run: it joins the run's orders.
+  runs = runs.map((run) => {
+    if (run.reserved === undefined || run.reserved.length === 0) return run;
+    const have = new Set(run.orders.map((o) => o.venue + '|' + o.clientOrderId));
+    const extra: JournaledOrder[] = [];
+    for (const s of snapshots) {
+      for (const o of [...s.history, ...s.openOrders]) {
+        const k = s.venue + '|' + o.clientOrderId;
+        if (have.has(k) || !inReservedBlock(run.reserved, o.clientOrderId)) continue;
+        have.add(k);
+        extra.push({ clientOrderId: o.clientOrderId, venue: s.venue, symbol: o.symbol, side: o.side, price: o.price, qty: o.qty, sentMs: o.timeMs, final: null });
+      }
+    }
+    if (extra.length > 0) v.reasons.push(`${run.runId}: ${extra.length} order(s) found at the venues in its reserved ids without a send line (machine crash)`);
+    return extra.length === 0 ? run : { ...run, orders: [...run.orders, ...extra] };
+  });
+  const journaled = new Map<string, { order: JournaledOrder; run: EarlierRun }>();
+  for (const run of runs) for (const o of run.orders) journaled.set(o.venue + '|' + o.clientOrderId, { order: o, run });
+  const known = (venue: Venue, cid: string): boolean => journaled.has(venue + '|' + cid);
+
+  for (const s of snapshots) {
+    for (const o of s.openOrders) {
+      if (!pattern.test(o.clientOrderId)) {
+        v.reasons.push(`${s.venue}: open order ${o.orderId} (${o.symbol}) is not xarb's; left alone`);
+        continue;
+      }
+      v.cancel.push(o);
+      if (!known(s.venue, o.clientOrderId)) v.orphans.push(o);
+    }
+    for (const o of s.history) if (pattern.test(o.clientOrderId) && !known(s.venue, o.clientOrderId)) v.orphans.push(o);
+    for (const f of s.fills) if (pattern.test(f.clientOrderId) && !known(s.venue, f.clientOrderId)) v.orphans.push(f);
+  }
+
+  // In-flight orders of earlier runs: what does the venue say?
+  const fillsByCid = new Map<string, VenueFillView[]>();
+  const historyByCid = new Map<string, VenueOrderView>();
+  for (const s of snapshots) {
+    for (const f of s.fills) {
+      const k = s.venue + '|' + f.clientOrderId;
+      const list = fillsByCid.get(k);
+      if (list === undefined) fillsByCid.set(k, [f]);
+      else list.push(f);
+    }
+    for (const o of [...s.history, ...s.openOrders]) historyByCid.set(s.venue + '|' + o.clientOrderId, o);
+  }
+  for (const run of runs) {
+    for (const o of run.orders) {
+      if (o.final !== null) continue;
+      const k = o.venue + '|' + o.clientOrderId;
+      const h = historyByCid.get(k);
+      const fills = fillsByCid.get(k) ?? [];
+      if (h !== undefined && !h.open) v.resolved.push({ order: o, runId: run.runId, cumQty: h.cumQty, status: h.status });
+      else if (h === undefined && fills.length > 0) {
+        v.resolved.push({ order: o, runId: run.runId, cumQty: fills.reduce((a, f) => a + f.qty, 0), status: 'FILLED (from fills)' });
+      } else if (h === undefined) v.unresolved.push({ order: o, runId: run.runId });
+      // an open one is in v.cancel already; its fills so far count below
+    }
+  }
+
+  // Exposure of crashed runs: their orders' filled quantities (venue's word), netted per symbol.
+  const bySymbol = new Map<string, Exposure>();
+  for (const run of runs) {
+    if (run.ended) continue;
+    for (const o of run.orders) {
+      const k = o.venue + '|' + o.clientOrderId;
+      const venueFills = fillsByCid.get(k);
+      const h = historyByCid.get(k);
+      const qty = venueFills !== undefined ? venueFills.reduce((a, f) => a + f.qty, 0) : h !== undefined ? h.cumQty : o.final?.cumQty ?? 0;
+      if (qty === 0) continue;
+      let e = bySymbol.get(o.symbol);
+      if (e === undefined) bySymbol.set(o.symbol, (e = { symbol: o.symbol, netQty: 0, byVenue: {}, runs: [] }));
+      const signed = o.side === 'buy' ? qty : -qty;
+      e.netQty += signed;
+      e.byVenue[o.venue] = (e.byVenue[o.venue] ?? 0) + signed;
+      if (!e.runs.includes(run.runId)) e.runs.push(run.runId);
+    }
+  }
+  for (const e of bySymbol.values()) {
+    if (Math.abs(e.netQty) <= opts.dustQty(e.symbol)) continue;
+    v.exposure.push(e);
+    const what = `${e.symbol} ${e.netQty > 0 ? 'long' : 'short'} ${Math.abs(e.netQty)} left by crashed run(s) ${e.runs.join(', ')}`;
+    switch (opts.exposurePolicy) {
+      case 'flatten':
+        v.flatten.push(flattenOrder(e));
+        v.reasons.push(`${what}: flattening`);
+        break;
+      case 'adopt':
+        v.adopt.push(e);
+        v.reasons.push(`${what}: adopted as a residual to hedge`);
+        break;
+      case 'halt':
+        v.canTrade = false;
+        v.reasons.push(`${what}: halting (exposure policy "halt")`);
+        break;
+    }
+  }
+
+  if (v.orphans.length > 0) {
+    v.canTrade = false;
+    v.reasons.push(`${v.orphans.length} xarb order(s)/fill(s) in no run's order journal (another instance on these keys, or a run without a WAL): ` +
+      v.orphans.slice(0, 5).map((o) => `${o.venue} ${o.clientOrderId}`).join(', '));
+  }
+  if (v.unresolved.length > 0) {
+    v.canTrade = false;
+    v.reasons.push(`${v.unresolved.length} order(s) sent by earlier runs have no trace at the venue yet: ` +
+      v.unresolved.slice(0, 5).map((u) => `${u.order.venue} ${u.order.clientOrderId}`).join(', '));
+  }
+  if (v.cancel.length > 0) v.reasons.push(`${v.cancel.length} xarb order(s) still open: cancel before trading`);
+
+  for (const s of snapshots) {
+    const expected = opts.expectedBalances?.[s.venue];
+    if (expected === undefined) continue;
+    v.drift.push(...balanceDrift(s.venue, expected, s.balances, opts.balanceTolerance));
+  }
+  if (v.drift.length > 0) {
+    v.canTrade = false;
+    for (const d of v.drift) v.reasons.push(`${d.venue} ${d.asset}: venue says ${d.actual}, expected ${d.expected}`);
+  }
+  return v;
+}
+
+/** Whether `cid` (`<tag>-<n>`) lies in one of the reserved blocks. */
+export function inReservedBlock(reserved: ReadonlyArray<{ tag: string; from: number; to: number }>, cid: string): boolean {
+  const dash = cid.lastIndexOf('-');
+  const n = Number(cid.slice(dash + 1));
+  return dash > 0 && reserved.some((r) => r.tag === cid.slice(0, dash) && n >= r.from && n <= r.to);
+}
+
+/** The IOC order that removes an exposure: sell a long (buy a short) where it sits. */
+export function flattenOrder(e: Exposure): FlattenOrder {
+  // The venue that holds most of it, so the flatten order does not need balance elsewhere.
+  let venue: Venue = 'binance';
+  let most = -Infinity;
+  for (const [vn, q] of Object.entries(e.byVenue) as Array<[Venue, number]>) {
+    const score = Math.sign(e.netQty) * q;
+    if (score > most) {
+      most = score;
+      venue = vn;
+    }
+  }
+  return { venue, symbol: e.symbol, side: e.netQty > 0 ? 'sell' : 'buy', qty: Math.abs(e.netQty) };
+}
+
+/**
+ * Assets whose venue balance differs from the expected one by more than the tolerance. Used
+ * at start and by the periodic check during the run (expected = start balances moved by the
+ * fills xarb applied, FillLedger).
+ */
+export function balanceDrift(venue: Venue, expected: ReadonlyMap<string, number>, actual: ReadonlyMap<string, number>,
+  tolerance: (asset: string) => number): BalanceDrift[] {
+  const out: BalanceDrift[] = [];
+  for (const [asset, exp] of expected) {
+    const act = actual.get(asset) ?? 0;
+    if (Math.abs(act - exp) > tolerance(asset)) out.push({ venue, asset, expected: exp, actual: act });
+  }
+  return out;
+}
+
+/** During the run: drift beyond tolerance on any venue → halt new entries (with the drifts for the alert). */
+export function driftVerdict(drifts: readonly BalanceDrift[]): { halt: boolean; message: string } {
+  if (drifts.length === 0) return { halt: false, message: '' };
+  return {
+    halt: true,
+    message: 'balance drift: ' + drifts.map((d) => `${d.venue} ${d.asset} venue ${d.actual} vs expected ${d.expected} (Δ ${d.actual - d.expected})`).join('; '),
+  };
+}

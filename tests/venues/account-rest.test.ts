@@ -1,0 +1,93 @@
+/**
+ * The account query clients against the simulator (loopback, real undici pools, signed):
+ * balances, history, fills with client ids, commission and fee rates, key permissions,
+ * cancel-all; the gap-fill's fills deduplicate against the order answers in the FillLedger;
+ * a crashed run's in-flight pair is resolved and nets to no exposure.
+ */
+import t from 'tap';
+import { startSimulator, type SimHandle } from '../../src/sim/index.js';
+import { SIM_KEYS } from '../../src/sim/order-entry-keys.js';
+import { BinanceAccountRest } from '../../src/venues/binance/account-rest.js';
+import { BybitAccountRest } from '../../src/venues/bybit/account-rest.js';
+import { fillsFromOrderAnswer } from '../../src/venues/binance/user-data.js';
+import { FillLedger } from '../../src/execution/fill-ledger.js';
+import { reconcileAtStart } from '../../src/execution/reconcile.js';
+import type { RestAnswer } from '../../src/venues/account-rest-http.js';
+import { binance, bybitPost } from '../sim/signed-rest.js';
+
+let sim: SimHandle;
+let bn: BinanceAccountRest;
+let bb: BybitAccountRest;
+const answers: Array<[string, RestAnswer]> = [];
+t.before(async () => {
+  sim = await startSimulator({ seed: 11, symbols: ['BTCUSDT'], ratePerVenue: 200, dislocationEveryMs: 0 });
+  const common = { recvWindowMs: 1000, venueNowMs: Date.now, timeoutMs: 2000, onAnswer: (p: string, a: RestAnswer) => answers.push([p, a]) };
+  bn = new BinanceAccountRest({ baseUrl: sim.binanceUrl.rest, ...SIM_KEYS.binance, ...common });
+  bb = new BybitAccountRest({ baseUrl: sim.bybitUrl.rest, ...SIM_KEYS.bybit, ...common });
+});
+t.teardown(async () => {
+  await bn.close();
+  await bb.close();
+  await sim.stop();
+});
+
+const px = (venue: 0 | 1, buy: boolean) => {
+  const b = sim.generator.book(venue, 0);
+  return (buy ? b.asks.best() * 1.01 : b.bids.best() * 0.99) * b.tickUnit;
+};
+
+t.test('a pair sent by a run that crashed: the venues know both legs by client id, fills dedupe, no exposure', async (t) => {
+  const start = Date.now() - 1000;
+  const buy = await binance(sim.binanceUrl.rest, 'POST', '/api/v3/order', { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'IOC',
+    quantity: '0.01', price: px(0, true).toFixed(2), newClientOrderId: 'xdeadbeef-1' }, SIM_KEYS.binance);
+  t.equal(buy.body.status, 'FILLED');
+  const sell = await bybitPost(sim.bybitUrl.rest, '/v5/order/create', { category: 'spot', symbol: 'BTCUSDT', side: 'Sell', orderType: 'Limit',
+    qty: '0.01', price: px(1, false).toFixed(1), timeInForce: 'IOC', orderLinkId: 'xdeadbeef-2' }, SIM_KEYS.bybit);
+  t.equal(sell.body.retCode, 0);
+
+  const ledger = new FillLedger();
+  const ans = fillsFromOrderAnswer(buy.body);
+  t.ok(ans.ok);
+  if (ans.ok) for (const f of ans.value) ledger.apply(f);
+  const gap = await bn.fillsSince('BTCUSDT', start);
+  t.ok(gap.fills.length > 0 && gap.fills.every((f) => f.clientOrderId === 'xdeadbeef-1'), 'myTrades mapped to client ids through allOrders');
+  for (const f of gap.fills) t.equal(ledger.apply(f), null, 'already applied from the order answer');
+  const bbGap = await bb.fillsSince('BTCUSDT', start);
+  t.ok(bbGap.fills.length > 0);
+  for (const f of bbGap.fills) t.ok(ledger.apply(f), 'Bybit fills come only from the stream / gap-fill');
+  t.equal(ledger.counters.duplicates.gapfill, gap.fills.length);
+  t.equal(ledger.totalsByClientId('bybit', 'xdeadbeef-2')!.fees.get('USDT')! > 0, true, 'sell fee in the received coin');
+
+  const snaps = [await bn.snapshot(['BTCUSDT'], start), await bb.snapshot(['BTCUSDT'], start)];
+  t.ok((snaps[0]!.balances.get('BTC') ?? 0) > 100, 'Binance balance moved by the buy');
+  t.ok((snaps[1]!.balances.get('BTC') ?? 0) < 100, 'Bybit balance moved by the sell');
+  const run = { runId: 'crashed', ended: false, orders: [
+    { clientOrderId: 'xdeadbeef-1', venue: 'binance' as const, symbol: 'BTCUSDT', side: 'buy' as const, price: 1, qty: 0.01, sentMs: start, final: null },
+    { clientOrderId: 'xdeadbeef-2', venue: 'bybit' as const, symbol: 'BTCUSDT', side: 'sell' as const, price: 1, qty: 0.01, sentMs: start, final: null },
+  ] };
+  const v = reconcileAtStart(snaps, [run], { exposurePolicy: 'halt', dustQty: () => 1e-9, balanceTolerance: () => 0 });
+  t.equal(v.resolved.length, 2, 'both in-flight orders resolved');
+  t.same(v.exposure, [], 'the pair nets out');
+  t.equal(v.canTrade, true, v.reasons.join('; '));
+  const withoutJournal = reconcileAtStart(snaps, [], { exposurePolicy: 'halt', dustQty: () => 1e-9, balanceTolerance: () => 0 });
+  t.equal(withoutJournal.canTrade, false, 'xarb orders in no journal halt');
+});
+
+t.test('commission, fee rates, key permissions, cancel-all, order by client id; usage headers reach onAnswer', async (t) => {
+  const acc = await bn.account();
+  t.equal(acc.canTrade, true);
+  t.equal(acc.canWithdraw, false);
+  t.equal(acc.takerRate, 0.001);
+  t.same(await bn.commission('BTCUSDT'), { taker: 0.001, maker: 0.001, bnbDiscountEnabled: false, bnbDiscount: 0.75 });
+  t.same(await bb.feeRate('BTCUSDT'), { taker: 0.001, maker: 0.001 });
+  t.same(await bb.keyInfo(), { readOnly: false, canTradeSpot: true, canWithdraw: false, ips: ['127.0.0.1'] });
+  t.same(await bn.cancelAll('BTCUSDT'), [], 'nothing open: -2011 is an empty list');
+  t.same(await bb.cancelAll('BTCUSDT'), []);
+  t.same(await bn.openOrders(), []);
+  t.equal((await bn.orderByClientId('BTCUSDT', 'xdeadbeef-1'))?.status, 'FILLED');
+  t.equal(await bn.orderByClientId('BTCUSDT', 'nope-1'), null);
+  t.ok(answers.some(([p, a]) => p === '/api/v3/account' && a.headers['x-mbx-used-weight-1m'] !== undefined));
+  t.ok(answers.some(([p, a]) => p.startsWith('/v5/') && a.headers['x-bapi-limit-status'] !== undefined));
+  await t.rejects(new BinanceAccountRest({ baseUrl: sim.binanceUrl.rest, apiKey: SIM_KEYS.binance.apiKey, secretKey: 'bad', recvWindowMs: 1000,
+    venueNowMs: Date.now, timeoutMs: 1000 }).account(), { code: -1022 });
+});
