@@ -196,10 +196,11 @@ export function printHelp(spec: CommandSpec): number {
   return 0;
 }
 
-/** `xarb <cmd>: <message>` and where to look, on stderr; the exit code of a usage error (2). */
+/** `xarb <cmd>: <message>`, the usage lines and where to look, on stderr; the exit code of a usage error (2). */
 export function usageFailure(spec: CommandSpec, err: Error): number {
-  const hint = err.message.includes('--help') ? '' : ` (see ${spec.name} --help)`;
-  process.stderr.write(`${spec.name}: ${err.message}${hint}\n`);
+  const usage = spec.usage.map((u, i) => `${i === 0 ? 'usage: ' : '       '}${u}`).join('\n');
+  const hint = err.message.includes('--help') ? '' : `\n(${spec.name} --help describes every option)`;
+  process.stderr.write(`${spec.name}: ${err.message}\n${usage}${hint}\n`);
   return 2;
 }
 
