@@ -29,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (first === '--version' || first === '-V') {
-    process.stdout.write(`${xarbVersion()}\n`);
+    process.stdout.write(`${await xarbVersion()}\n`);
     return 0;
   }
   const modulePath = first !== undefined && !first.startsWith('-') ? SUBCOMMANDS[first] : './run-cmd.js';

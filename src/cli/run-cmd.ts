@@ -17,6 +17,7 @@ import { RUN_SPEC } from './run-spec.js';
 import { chooseRunDir, RunDirError, type RunDirChoice } from './run-dir.js';
 import { claimStopSignals } from './signals.js';
 import { xarbVersion } from './version.js';
+import { uwsBuild } from '../net/uws.js';
 import type { Logger } from '../core/log.js';
 import { fetchVenueFilters } from '../venues/filters-fetch.js';
 import type { OrderEntryOptions } from '../sim/order-entry.js';
@@ -61,7 +62,7 @@ async function runBot(argvIn: string[], stopped: () => string | null, whenStoppe
   }
   if (args.flags.has('help')) return printHelp(RUN_SPEC);
   if (args.flags.has('version')) {
-    process.stdout.write(`${xarbVersion()}\n`);
+    process.stdout.write(`${await xarbVersion()}\n`);
     return 0;
   }
   const mode = opt(args, 'mode') ?? 'dry-run';
@@ -176,6 +177,7 @@ async function runBot(argvIn: string[], stopped: () => string | null, whenStoppe
     });
     cfg = applySimProfile(cfg, cfg.venues.sim_host, sim.ports);
     log.info({ binance: sim.binanceUrl.ws, bybit: sim.bybitUrl.ws, binanceFutures: sim.binanceFuturesUrl.ws, rate }, 'venue simulator started on loopback');
+    if (uwsBuild.kind === 'compat') log.warn({ reason: uwsBuild.reason }, 'no native uWebSockets.js for this Node: the simulator serves with the pure-JS stand-in (docs/adr/0004-uwebsockets-build.md)');
   }
   try {
     filters = await fetchVenueFilters(cfg, cfg.strategy.symbols);

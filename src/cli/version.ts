@@ -14,6 +14,8 @@ export function packageVersion(): string {
   return 'unknown';
 }
 
-export function xarbVersion(): string {
-  return `xarb ${packageVersion()} (node ${process.version})`;
+export async function xarbVersion(): Promise<string> {
+  const { uwsBuild } = await import('../net/uws.js');
+  const uws = uwsBuild.kind === 'native' ? 'uWebSockets.js native' : `uWebSockets.js stand-in (pure JS: ${uwsBuild.reason})`;
+  return `xarb ${packageVersion()} (node ${process.version}; ${uws})`;
 }
