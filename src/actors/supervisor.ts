@@ -6,7 +6,7 @@
  * stop new entries → resolve open orders → stop threads → flush journal and histograms → report.
  */
 import { Worker } from 'node:worker_threads';
-import { appendFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { AgentControl } from '../core/agent.js';
@@ -122,6 +122,8 @@ export class Supervisor {
   /** The journal could not be written (ENOSPC, EIO, ...): entries halted, the run is stopping. */
   private journalFailure: JournalWriteFailure | null = null;
   private hlogFailed = false;
+  /** Bytes of complete intervals in latency.hlog: a failed append is cut back to here. */
+  private hlogBytes = 0;
   private readonly ringDrops = new RingDropWatch();
 
   constructor(private readonly opts: SupervisorOptions) {
@@ -134,7 +136,9 @@ export class Supervisor {
     this.hlog = new HlogWriter({ startTimeMs: Date.now(), valueUnit: 'ns', comments: [`xarb run ${opts.runId}`] });
     // A resumed run keeps the earlier segment's latency log beside the new one.
     if (opts.resumed !== undefined && existsSync(this.hlogFile)) renameSync(this.hlogFile, path.join(opts.runDir, `latency.before-${Date.now()}.hlog`));
-    writeFileSync(this.hlogFile, this.hlog.header());
+    const header = this.hlog.header();
+    writeFileSync(this.hlogFile, header);
+    this.hlogBytes = Buffer.byteLength(header);
     this.boardSab = createQuoteBoard({ venues: VENUE_COUNT, symbols: this.symbols.length, levels: this.cfg.engine.depth_levels });
     this.board = new QuoteBoard(this.boardSab);
   }
@@ -377,9 +381,12 @@ export class Supervisor {
     if (text === '' || this.hlogFailed) return;
     try {
       appendFileSync(this.hlogFile, text);
+      this.hlogBytes += Buffer.byteLength(text);
     } catch (err) {
-      // The latency log is not money: stop writing it, say so once, keep trading.
+      // The latency log is not money: stop writing it, say so once, keep trading. A part of
+      // an interval that reached the file is cut off, so the log stays readable.
       this.hlogFailed = true;
+      try { truncateSync(this.hlogFile, this.hlogBytes); } catch { /* the log ends torn; its reader says so */ }
       this.log.error({ file: this.hlogFile, code: (err as NodeJS.ErrnoException).code, err: (err as Error).message }, 'latency.hlog write failed; no more intervals are written');
     }
   }
