@@ -4,6 +4,14 @@
 // Once the command has returned, anything still holding the event loop open (a server, a
 // timer someone forgot) must not keep a finished process alive: it exits after a short grace.
 const GRACE_MS = 3000;
+{
+  // Before anything loads: hold stop signals (signals.ts takes them over).
+  const held = [];
+  const hold = (sig) => { held.push(sig); };
+  process.on('SIGINT', hold);
+  process.on('SIGTERM', hold);
+  globalThis.__xarbHeldSignals = { held, hold };
+}
 import('../dist/src/cli/signals.js')
   .then((s) => { s.installEarlySignals(); return import('../dist/src/cli/main.js'); })
   .then((m) => m.main(process.argv.slice(2)))

@@ -6,6 +6,7 @@
  *   live      --mode live                                     (signed venue APIs)
  */
 import path from 'node:path';
+import { rmdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { ConfigError, formatProblem, loadConfig, applySimProfile, type XarbConfig } from '../config/index.js';
 import { createLogger } from '../core/log.js';
@@ -160,7 +161,7 @@ async function runBot(argvIn: string[], stopped: () => string | null, whenStoppe
 
   async function startAndRun(): Promise<number> {
   let filters: VenueFilters;
-  if (stopped() !== null) return stoppedBeforeTrading(log, stopped()!);
+  if (stopped() !== null) return stoppedBeforeTrading(log, stopped()!, dir);
   if (useSim) {
     const rate = Number(opt(args, 'sim-rate') ?? 2000);
     const seed = Number(opt(args, 'seed') ?? cfg.backtest.seed);
@@ -192,7 +193,7 @@ async function runBot(argvIn: string[], stopped: () => string | null, whenStoppe
     }
   }
 
-  if (stopped() !== null) return stoppedBeforeTrading(log, stopped()!);
+  if (stopped() !== null) return stoppedBeforeTrading(log, stopped()!, dir);
   let sup: Supervisor;
   try {
     sup = new Supervisor({
@@ -223,8 +224,14 @@ async function runBot(argvIn: string[], stopped: () => string | null, whenStoppe
   }
 }
 
-/** A stop signal before anything could trade: nothing to unwind, exit 0 after one log line. */
-function stoppedBeforeTrading(log: Logger, sig: string): number {
+/**
+ * A stop signal before anything could trade: nothing to unwind; the new run directory, still
+ * empty, is removed again (a resumed run's is left as it was). Exit 0 after one log line.
+ */
+function stoppedBeforeTrading(log: Logger, sig: string, dir: RunDirChoice): number {
+  if (dir.resumed === null) {
+    try { rmdirSync(dir.runDir); } catch { /* not empty or gone: leave it */ }
+  }
   log.info({ sig }, 'stop signal during start-up: nothing was traded; stopping');
   return 0;
 }

@@ -19,11 +19,24 @@ function onSignal(sig: StopSignal): void {
 
 const handlers: Record<StopSignal, () => void> = { SIGINT: () => onSignal('SIGINT'), SIGTERM: () => onSignal('SIGTERM') };
 
+/**
+ * bin/xarb.js's very first statements hold signals in a global before any module loads
+ * (module loading takes a while on a busy machine); this takes them over.
+ */
+interface LauncherHold { held: StopSignal[]; hold: (sig: StopSignal) => void }
+const LAUNCHER_KEY = '__xarbHeldSignals';
+
 /** Holds SIGINT/SIGTERM from now on (idempotent). */
 export function installEarlySignals(): void {
   if (installed) return;
   installed = true;
   for (const s of STOP_SIGNALS) process.on(s, handlers[s]);
+  const launcher = (globalThis as Record<string, unknown>)[LAUNCHER_KEY] as LauncherHold | undefined;
+  if (launcher !== undefined) {
+    for (const s of STOP_SIGNALS) process.off(s, launcher.hold);
+    pending.push(...launcher.held);
+    delete (globalThis as Record<string, unknown>)[LAUNCHER_KEY];
+  }
 }
 
 /** The bot takes the signals: held ones are delivered now, in order, then each as it comes. */
