@@ -43,11 +43,51 @@ export function table(rows: BenchRow[]): string {
   return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
+/** What each suite measures, for --help. */
+const ABOUT: Record<string, string> = {
+  ring: 'SharedArrayBuffer ring: one record across threads, against a MessagePort baseline',
+  clock: 'cost per call of the monotonic clock candidates',
+  hist: 'one latency-histogram record: hdr-histogram-js JS against its WebAssembly build',
+  parse: 'venue frame parsers against JSON.parse',
+  feed: 'one real feed worker against the simulator in a child process, per venue and rate',
+  e2e: 'the whole bot (real threads) against the simulator in a child process: tick to intent',
+  backtest: 'backtest engine throughput (events/s), from decoded events and from frames',
+};
+const DEFAULT_SUITES = ['clock', 'ring', 'hist', 'parse'];
+
+export function benchHelp(): string {
+  const w = Math.max(...Object.keys(SUITES).map((n) => n.length));
+  return [
+    'usage: npm run bench -- [SUITE...] [--quick]',
+    '',
+    'Runs benchmark suites, prints a table per suite and writes bench/results/<suite>.json.',
+    'Each suite compares against its baseline in the same run (ratios hold where timings drift).',
+    '',
+    'suites:',
+    ...Object.keys(SUITES).map((n) => `  ${n.padEnd(w)}  ${ABOUT[n] ?? ''}${DEFAULT_SUITES.includes(n) ? ' (default)' : ''}`),
+    '',
+    'options:',
+    '  --quick     shrink the workloads (smoke runs)',
+    '  -h, --help  print this help and exit',
+    '',
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(benchHelp());
+    return;
+  }
+  const unknown = args.filter((a) => a.startsWith('-') && a !== '--quick');
+  if (unknown.length > 0) {
+    process.stderr.write(`bench: unknown option ${unknown[0]} (options: --quick, --help)\n`);
+    process.exitCode = 2;
+    return;
+  }
   const quick = args.includes('--quick');
-  const names = args.filter((a) => !a.startsWith('--'));
-  const chosen = names.length ? names : ['clock', 'ring', 'hist', 'parse'];
+  const names = args.filter((a) => !a.startsWith('-'));
+  const chosen = names.length ? names : DEFAULT_SUITES;
   for (const name of chosen) {
     const load = SUITES[name];
     if (!load) {

@@ -14,7 +14,7 @@ import { venueAdapter } from '../venues/registry.js';
 import { SYNC_REFETCH } from '../venues/sync-result.js';
 import { ERR_NAMES } from '../venues/parsed-frame.js';
 import type { BinanceBookSync } from '../venues/binance/book-sync.js';
-import { FeedConnection } from './feed-connection.js';
+import { FeedConnection } from '../venues/feed-connection.js';
 import { FeedHandler, type FeedActions } from './feed-handler.js';
 import { WorkerRuntime, flatCounters } from './worker-runtime.js';
 import type { FeedWorkerData } from './wiring.js';
@@ -119,7 +119,13 @@ conn = new FeedConnection({
   reconnectMaxMs: d.reconnectMaxMs,
   maxConnectionAgeMs: 23.5 * 3600_000,
   random: Math.random,
+  // No frame at all for stale_feed_ms with the socket open: reconnect, which resubscribes and resyncs.
+  silentReconnectMs: d.staleFeedMs,
 }, {
+  onSilent(silentMs: number): void {
+    // ALERT HOOK: the alerts engine (issue 11 item 2) raises "silent feed" on this line.
+    rt.log('warn', 'feed silent with the socket open: reconnecting and resyncing', { silent_ms: silentMs, stale_feed_ms: d.staleFeedMs });
+  },
   onOpen(): void {
     rt.log('info', 'connected', { url });
     handler.setConnected(true, monoNs());

@@ -6,7 +6,7 @@
  * stop new entries → resolve open orders → stop threads → flush journal and histograms → report.
  */
 import { Worker } from 'node:worker_threads';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { AgentControl } from '../core/agent.js';
@@ -22,7 +22,8 @@ import { availableParallelism } from 'node:os';
 import { HistogramCollector } from '../core/hist-collector.js';
 import { HlogWriter } from '../report/hlog-writer.js';
 import { HEADLINE_HOP, type HistogramSnapshot } from '../core/histogram.js';
-import { Journal } from '../report/journal.js';
+import { Journal, type JournalWriteFailure } from '../report/journal.js';
+import { RingDropWatch } from './ring-drop-watch.js';
 import { baseBalanceOf, type XarbConfig } from '../config/index.js';
 import type { VenueBalances, VenueFilters } from '../strategy/config.js';
 import type { WorkerMessage, SupervisorMessage } from './messages.js';
@@ -48,6 +49,8 @@ export interface SupervisorOptions {
   seed: number;
   /** `--record DIR`: write every frame and REST snapshot the feeds received to this store root. */
   recordDir?: string;
+  /** `--resume`: continue an earlier run's journal with a run_resumed entry instead of run_start. */
+  resumed?: { previous: 'ended' | 'crashed' };
 }
 
 interface Actor {
@@ -125,16 +128,26 @@ export class Supervisor {
   private killSwitchOn = false;
   private startEquityWritten = false;
   private recorder: SessionRecorder | null = null;
+  /** The journal could not be written (ENOSPC, EIO, ...): entries halted, the run is stopping. */
+  private journalFailure: JournalWriteFailure | null = null;
+  private hlogFailed = false;
+  /** Bytes of complete intervals in latency.hlog: a failed append is cut back to here. */
+  private hlogBytes = 0;
+  private readonly ringDrops = new RingDropWatch();
 
   constructor(private readonly opts: SupervisorOptions) {
     this.cfg = opts.config;
     this.log = opts.log;
     this.symbols = [...this.cfg.strategy.symbols];
     mkdirSync(opts.runDir, { recursive: true });
-    this.journal = new Journal(path.join(opts.runDir, 'journal.jsonl'));
+    this.journal = new Journal(path.join(opts.runDir, 'journal.jsonl'), { onWriteError: (f) => this.onJournalFailure(f) });
     this.hlogFile = path.join(opts.runDir, 'latency.hlog');
     this.hlog = new HlogWriter({ startTimeMs: Date.now(), valueUnit: 'ns', comments: [`xarb run ${opts.runId}`] });
-    writeFileSync(this.hlogFile, this.hlog.header());
+    // A resumed run keeps the earlier segment's latency log beside the new one.
+    if (opts.resumed !== undefined && existsSync(this.hlogFile)) renameSync(this.hlogFile, path.join(opts.runDir, `latency.before-${Date.now()}.hlog`));
+    const header = this.hlog.header();
+    writeFileSync(this.hlogFile, header);
+    this.hlogBytes = Buffer.byteLength(header);
     this.boardSab = createQuoteBoard({ venues: VENUE_COUNT, symbols: this.symbols.length, levels: this.cfg.engine.depth_levels });
     this.board = new QuoteBoard(this.boardSab);
   }
@@ -211,7 +224,8 @@ export class Supervisor {
     }
     this.actors.unshift(this.actor('strategy', 'strategy', './strategy.worker.js', sData, sControl));
 
-    this.journal.append('run_start', {
+    this.journal.append(this.opts.resumed !== undefined ? 'run_resumed' : 'run_start', {
+      ...(this.opts.resumed !== undefined ? { previous: this.opts.resumed.previous } : {}),
       mode: cfg.mode, run_id: this.opts.runId, symbols: this.symbols, venues: [...VENUE_NAMES],
       balances, config: { strategy: cfg.strategy, risk: cfg.risk, execution: cfg.execution, fees: cfg.fees, engine: cfg.engine },
       ...(this.opts.recordDir !== undefined ? { recording: this.opts.recordDir } : {}),
@@ -391,6 +405,7 @@ export class Supervisor {
     }
     // Interval histograms for the .hlog.
     this.writeIntervals();
+    this.checkRingDrops(Date.now());
     // A spinning actor that stops beating is stuck.
     const now = Date.now();
     for (const a of this.actors) {
@@ -416,7 +431,46 @@ export class Supervisor {
     const intervals = this.collector.flushInterval();
     this.hub?.onIntervals(intervals);
     for (const i of intervals) text += this.hlog.interval(i);
-    if (text !== '') appendFileSync(this.hlogFile, text);
+    if (text === '' || this.hlogFailed) return;
+    try {
+      appendFileSync(this.hlogFile, text);
+      this.hlogBytes += Buffer.byteLength(text);
+    } catch (err) {
+      // The latency log is not money: stop writing it, say so once, keep trading. A part of
+      // an interval that reached the file is cut off, so the log stays readable.
+      this.hlogFailed = true;
+      try { truncateSync(this.hlogFile, this.hlogBytes); } catch { /* the log ends torn; its reader says so */ }
+      this.log.error({ file: this.hlogFile, code: (err as NodeJS.ErrnoException).code, err: (err as Error).message }, 'latency.hlog write failed; no more intervals are written');
+    }
+  }
+
+  /**
+   * Ring drops (a consumer fell behind a drop-oldest ring): logged at most once per window
+   * per ring with the count since the last line, and journaled the same way. ALERT HOOK:
+   * the alerts engine (issue 11 item 2) raises "ring drops" here.
+   */
+  private checkRingDrops(nowMs: number): void {
+    for (const [name, sab] of Object.entries(this.rings)) {
+      const d = this.ringDrops.observe(name, ringStats(sab).dropped, nowMs);
+      if (d === null) continue;
+      this.log.warn({ ring: name, dropped: d.delta, dropped_total: d.total, window_ms: d.windowMs }, 'ring dropped records: a consumer fell behind');
+      this.journal.append('ring_drop', { ring: name, dropped: d.delta, dropped_total: d.total });
+    }
+  }
+
+  /**
+   * The journal could not be written (Journal.onWriteError; it keeps its last durable line
+   * whole and writes nothing more). Without a journal nothing may trade: halt new entries,
+   * then stop in order (unwind open exposure while the venues allow), exit 1.
+   * ALERT HOOK: the alerts engine (issue 11 item 2) raises "disk error" here.
+   */
+  private onJournalFailure(f: JournalWriteFailure): void {
+    if (this.journalFailure !== null) return;
+    this.journalFailure = f;
+    this.log.error({ file: f.file, code: f.code, err: f.message, lines_written: f.linesWritten, entry: f.entryType },
+      'journal write failed: halting new entries, unwinding open exposure and stopping (the journal keeps its last complete line)');
+    this.send('strategy', { type: 'halt', reason: `journal write failed (${f.code})` });
+    void this.shutdown(`journal write failed: ${f.code}`, 1);
   }
 
   /** SIGUSR2: the operator's kill switch: halt new entries for the rest of the run. */
@@ -446,6 +500,7 @@ export class Supervisor {
     return {
       run_id: this.opts.runId, mode: this.cfg.mode, uptime_ms: Date.now() - this.startedMs, stopping: this.stopping,
       actors: Object.fromEntries(this.actors.map((a) => [a.name, { alive: a.worker !== null, restarts: a.restarts, stats: a.stats }])),
+      journal: { lines: this.journal.lines, write_errors: this.journal.writeErrors, dropped_lines: this.journal.droppedLines, failure: this.journalFailure?.code ?? null },
       rings: Object.fromEntries(Object.entries(this.rings).map(([k, v]) => [k, ringStats(v)])),
     };
   }
@@ -465,6 +520,10 @@ export class Supervisor {
         lines.push(`xarb_ring{ring="${name}",counter="${k}"} ${s[k]}`);
       }
     }
+    lines.push('# HELP xarb_journal_write_errors_total Journal writes that failed (ENOSPC, EIO, ...); the first one stops the run.', '# TYPE xarb_journal_write_errors_total counter');
+    lines.push(`xarb_journal_write_errors_total ${this.journal.writeErrors}`);
+    lines.push('# HELP xarb_journal_dropped_lines_total Journal lines not written after a write error.', '# TYPE xarb_journal_dropped_lines_total counter');
+    lines.push(`xarb_journal_dropped_lines_total ${this.journal.droppedLines}`);
     lines.push('# HELP xarb_actor_restarts_total Restarts of an actor thread.', '# TYPE xarb_actor_restarts_total counter');
     for (const a of this.actors) lines.push(`xarb_actor_restarts_total{actor="${a.name}"} ${a.restarts}`);
     return lines.join('\n') + '\n';
@@ -521,9 +580,16 @@ export class Supervisor {
       this.log.info({ dir: this.opts.recordDir, ...this.recorder.counters }, 'recording closed');
     }
     this.writeIntervals();
+    // A journal that failed during the run fails the run, whatever stopped it.
+    if (this.journalFailure !== null) exitCode = Math.max(1, exitCode);
     this.journal.append('run_end', { reason, end_equity: strategy.stats?.equity, exit_code: exitCode });
     await this.hub?.stop();
-    this.journal.close();
+    try {
+      this.journal.close();
+    } catch (err) {
+      exitCode = Math.max(1, exitCode);
+      this.log.error({ err: (err as Error).message }, 'journal close (fsync) failed');
+    }
     this.monitor?.stop();
     const result: RunResult = {
       reason, exitCode, strategy: strategy.stats,

@@ -23,8 +23,7 @@ import { LatencyHlogError } from '../backtest/latency.js';
 import { MissingDataError, runBacktest } from '../backtest/run.js';
 import { AgreementError, checkSessionJournal, formatAgreement, runAgreement } from '../backtest/agreement.js';
 import { opt, parseArgs, parseDuration, UsageError, dateRange } from './args.js';
-
-const FLAGS = ['no-progress', 'help', 'no-status', 'live-data'];
+import { RUN_SPEC } from './run-spec.js';
 
 export function parseVenueOffsets(text: string | undefined): Record<string, number> {
   const out: Record<string, number> = {};
@@ -39,7 +38,8 @@ export function parseVenueOffsets(text: string | undefined): Record<string, numb
 
 export async function runBacktestCommand(argv: string[]): Promise<number> {
   try {
-    const args = parseArgs(argv, FLAGS);
+    // The whole bot argv comes here (run-cmd.ts), so it is parsed against the same table.
+    const args = parseArgs(argv, RUN_SPEC);
     const { start, end } = dateRange(args);
     const configPath = opt(args, 'config') ?? 'config/arbitrage.toml';
     const config = loadConfig(configPath, { mode: 'dry-run' });

@@ -7,9 +7,21 @@
  */
 import { stringify } from 'smol-toml';
 import { ConfigError, formatProblem, loadConfig, maskSecrets, type Mode } from '../config/index.js';
-import { opt, parseArgs, UsageError } from './args.js';
+import { opt, parseArgs, printHelp, UsageError, usageFailure, type CommandSpec } from './args.js';
 
-const USAGE = 'usage: xarb config check --config FILE [--mode dry-run|live] [--json]';
+export const CONFIG_SPEC: CommandSpec = {
+  name: 'xarb config',
+  usage: ['xarb config check [--config FILE] [--mode dry-run|live] [--json]'],
+  summary: 'check: loads and validates arbitrage.toml and the venue files it names, exactly as a run would. Valid: prints '
+    + 'the effective configuration (defaults filled in, secrets masked), exit 0. Invalid: every problem on stderr, exit 2.',
+  subcommands: [{ name: 'check', help: 'validate a configuration and print it' }],
+  options: [
+    { name: 'config', type: 'string', value: 'FILE', default: 'config/arbitrage.toml', help: 'configuration to check' },
+    { name: 'mode', type: 'string', value: 'dry-run|live', default: 'dry-run', help: 'live also requires credentials' },
+    { name: 'json', type: 'boolean', help: 'print the effective configuration as JSON instead of TOML' },
+  ],
+  maxPositionals: 1,
+};
 const EXIT_OK = 0;
 const EXIT_INVALID = 2;
 
@@ -18,25 +30,18 @@ export async function run(argv: string[]): Promise<number> {
   let configPath: string;
   let json: boolean;
   try {
-    const args = parseArgs(argv, ['json', 'help', 'h']);
-    if (args.flags.has('help') || args.flags.has('h')) {
-      process.stdout.write(USAGE + '\n');
-      return EXIT_OK;
-    }
+    const args = parseArgs(argv, CONFIG_SPEC);
+    if (args.flags.has('help')) return printHelp(CONFIG_SPEC);
     const sub = args.positionals[0];
     if (sub !== 'check' || args.positionals.length > 1) throw new UsageError(sub === undefined ? 'missing subcommand' : `unknown subcommand "${args.positionals.join(' ')}"`);
     const m = opt(args, 'mode') ?? 'dry-run';
     if (m !== 'dry-run' && m !== 'live') throw new UsageError(`--mode must be dry-run or live, not "${m}"`);
-    for (const key of args.options.keys()) {
-      if (key !== 'mode' && key !== 'config') throw new UsageError(`unknown option --${key}`);
-    }
     mode = m;
     configPath = opt(args, 'config') ?? 'config/arbitrage.toml';
     json = args.flags.has('json');
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`xarb config: ${err.message}\n${USAGE}\n`);
-    return EXIT_INVALID;
+    return usageFailure(CONFIG_SPEC, err);
   }
 
   try {

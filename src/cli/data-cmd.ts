@@ -5,26 +5,49 @@
  *                                    sync; one JSON line per book change on stdout
  *   xarb data synth ...              synthetic data (module ./data-synth.js, when present)
  */
-import { parseArgs, opt, UsageError } from './args.js';
+import { parseArgs, opt, printHelp, UsageError, usageFailure, type CommandSpec } from './args.js';
 import { BookReplay } from '../data/book-replay.js';
 import { RecordingReader } from '../data/recording-reader.js';
 
-const USAGE = 'usage: xarb data cat FILE [--depth N]\n       xarb data synth ...';
+export const DATA_SPEC: CommandSpec = {
+  name: 'xarb data',
+  usage: ['xarb data cat FILE [--depth N]', 'xarb data synth --config FILE --start-date D [--end-date D] [options]'],
+  summary: 'Tools for the market-data store.',
+  subcommands: [
+    { name: 'cat', help: 'replay a store file through the venue\'s parser and book sync; one JSON line per book change' },
+    { name: 'synth', help: 'write synthetic days of both venues into the store' },
+  ],
+  options: [],
+  maxPositionals: 0,
+  notes: ['xarb data COMMAND --help shows the options of one command'],
+};
+
+export const CAT_SPEC: CommandSpec = {
+  name: 'xarb data cat',
+  usage: ['xarb data cat FILE [--depth N]'],
+  summary: 'Replays one store file through the venue\'s parser and book sync and prints one JSON line per book change on stdout.',
+  options: [{ name: 'depth', type: 'string', value: 'N', default: '1', help: 'book levels per side in each line' }],
+  maxPositionals: 1,
+};
 
 /** Subcommands that live in other modules, loaded only when asked for. */
 const PLUGGED: Record<string, string> = { synth: './data-synth.js' };
 
 export async function run(argv: string[]): Promise<number> {
   const sub = argv[0];
-  if (sub === undefined || sub === '--help' || sub === '-h') {
-    process.stdout.write(USAGE + '\n');
-    return sub === undefined ? 2 : 0;
-  }
   if (sub === 'cat') return cat(argv.slice(1));
-  const plugged = PLUGGED[sub];
-  if (plugged !== undefined) return runPlugged(sub, plugged, argv.slice(1));
-  process.stderr.write(`xarb data: unknown subcommand "${sub}"\n${USAGE}\n`);
-  return 2;
+  const plugged = sub !== undefined ? PLUGGED[sub] : undefined;
+  if (sub !== undefined && plugged !== undefined) return runPlugged(sub, plugged, argv.slice(1));
+  try {
+    const args = parseArgs(argv, DATA_SPEC);
+    if (args.flags.has('help')) return printHelp(DATA_SPEC);
+    throw new UsageError('missing command: cat or synth');
+  } catch (err) {
+    if (err instanceof UsageError) {
+      return usageFailure(DATA_SPEC, sub !== undefined && !sub.startsWith('-') ? new UsageError(`unknown data command "${sub}" (cat or synth)`) : err);
+    }
+    throw err;
+  }
 }
 
 async function runPlugged(sub: string, specifier: string, argv: string[]): Promise<number> {
@@ -73,11 +96,8 @@ async function cat(argv: string[]): Promise<number> {
   let file: string;
   let depth = 1;
   try {
-    const args = parseArgs(argv, ['help']);
-    if (args.flags.has('help')) {
-      process.stdout.write(USAGE + '\n');
-      return 0;
-    }
+    const args = parseArgs(argv, CAT_SPEC);
+    if (args.flags.has('help')) return printHelp(CAT_SPEC);
     if (args.positionals.length !== 1) throw new UsageError('data cat takes exactly one FILE');
     file = args.positionals[0]!;
     const d = opt(args, 'depth');
@@ -86,10 +106,7 @@ async function cat(argv: string[]): Promise<number> {
       if (!Number.isInteger(depth) || depth < 1) throw new UsageError(`--depth must be a positive integer, got "${d}"`);
     }
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`xarb data cat: ${err.message}\n${USAGE}\n`);
-      return 2;
-    }
+    if (err instanceof UsageError) return usageFailure(CAT_SPEC, err);
     throw err;
   }
   let reader: RecordingReader;

@@ -7,18 +7,28 @@ import path from 'node:path';
 import { ConfigError, formatProblem, loadConfig } from '../config/index.js';
 import { DEFAULT_SYNTH_RATE, synthesize } from '../backtest/synth.js';
 import { StoreError } from '../data/store.js';
-import { opt, parseArgs, UsageError, dateRange } from './args.js';
+import { opt, parseArgs, printHelp, UsageError, usageFailure, dateRange, type CommandSpec } from './args.js';
 
-const USAGE = 'usage: xarb data synth --config FILE --start-date YYYY-MM-DD --end-date YYYY-MM-DD [--symbols BTCUSDT,ETHUSDT] '
-  + '[--rate UPDATES_PER_S] [--seed N] [--out DIR]';
+export const SYNTH_SPEC: CommandSpec = {
+  name: 'xarb data synth',
+  usage: ['xarb data synth [--config FILE] --start-date YYYY-MM-DD [--end-date YYYY-MM-DD] [--symbols A,B] [--rate N] [--seed N] [--out DIR]'],
+  summary: 'Writes synthetic days of both venues into the market-data store (docs/backtest.md).',
+  options: [
+    { name: 'config', type: 'string', value: 'FILE', help: 'take symbols, data_dir and seed from this configuration' },
+    { name: 'start-date', type: 'string', value: 'YYYY-MM-DD', help: 'first UTC day (required)' },
+    { name: 'end-date', type: 'string', value: 'YYYY-MM-DD', default: '--start-date', help: 'last UTC day, inclusive' },
+    { name: 'symbols', type: 'string', value: 'A,B', default: '[strategy] symbols', help: 'symbols to write' },
+    { name: 'rate', type: 'string', value: 'N', default: String(DEFAULT_SYNTH_RATE), help: 'book updates per second per venue' },
+    { name: 'seed', type: 'string', value: 'N', default: '[backtest] seed, else 1', help: 'random seed' },
+    { name: 'out', type: 'string', value: 'DIR', default: '[backtest] data_dir, else data', help: 'store root' },
+  ],
+  maxPositionals: 0,
+};
 
 export async function run(argv: string[]): Promise<number> {
   try {
-    const args = parseArgs(argv, ['help']);
-    if (args.flags.has('help')) {
-      process.stdout.write(USAGE + '\n');
-      return 0;
-    }
+    const args = parseArgs(argv, SYNTH_SPEC);
+    if (args.flags.has('help')) return printHelp(SYNTH_SPEC);
     const { start, end } = dateRange(args);
     const configPath = opt(args, 'config');
     let symbols: string[] | undefined;
@@ -50,10 +60,7 @@ export async function run(argv: string[]): Promise<number> {
       for (const p of e.problems) process.stderr.write(`${formatProblem(p)}\n`);
       return 2;
     }
-    if (e instanceof UsageError || e instanceof StoreError) {
-      process.stderr.write(`xarb data synth: ${e.message}\n${USAGE}\n`);
-      return 2;
-    }
+    if (e instanceof UsageError || e instanceof StoreError) return usageFailure(SYNTH_SPEC, e);
     throw e;
   }
 }

@@ -15,7 +15,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { opt, parseArgs, UsageError } from './args.js';
+import { opt, optAll, parseArgs, printHelp, UsageError, usageFailure, type CommandSpec, type OptionSpec } from './args.js';
 import { HlogFormatError, hlogTags, mergeTag, parseHlog } from '../report/hlog-reader.js';
 import type { HlogFile } from '../report/hlog-reader.js';
 import { formatCompareTable, formatPercentileTable, NS_PER_UNIT, percentileRow } from '../report/percentile-table.js';
@@ -23,10 +23,39 @@ import type { PercentileRow } from '../report/percentile-table.js';
 import { renderPercentilePlot } from '../report/svg-plot.js';
 import type { PlotSeries } from '../report/svg-plot.js';
 
-const USAGE = `usage: xarb hist show FILE.hlog [--tag T] [--unit ns|us|ms|s] [--start T] [--end T]
-       xarb hist compare A.hlog B.hlog [--tag T] [--unit ns|us|ms|s] [--start T] [--end T]
-       xarb hist plot FILE.hlog... -o out.svg [--tag T] [--unit ns|us|ms|s] [--title TEXT] [--start T] [--end T] [--linear]
-  T: seconds since the log's first interval, or an ISO 8601 time`;
+const TAG: OptionSpec = { name: 'tag', type: 'string', value: 'T', multiple: true, default: 'every tag in the logs', help: `histogram tag to show; "(untagged)" selects untagged lines` };
+const UNIT: OptionSpec = { name: 'unit', type: 'string', value: 'ns|us|ms|s', default: 'the log\'s own, else ns', help: 'unit the values were recorded in' };
+const START: OptionSpec = { name: 'start', type: 'string', value: 'T', default: 'the first interval', help: 'first interval to include: seconds since the log\'s first interval, or an ISO 8601 time' };
+const END: OptionSpec = { name: 'end', type: 'string', value: 'T', default: 'the last interval', help: 'last interval to include (same forms as --start)' };
+const SUB_SPECS: Record<string, CommandSpec> = {
+  show: {
+    name: 'xarb hist show', usage: ['xarb hist show FILE.hlog [--tag T]... [--unit ns|us|ms|s]'],
+    summary: 'Percentile table of each histogram tag in a latency .hlog (merged over its intervals).', options: [TAG, UNIT, START, END], maxPositionals: 1,
+  },
+  compare: {
+    name: 'xarb hist compare', usage: ['xarb hist compare A.hlog B.hlog [--tag T]... [--unit ns|us|ms|s]'],
+    summary: 'Percentiles of two .hlog files side by side, per tag, with the ratio B/A.', options: [TAG, UNIT, START, END], maxPositionals: 2,
+  },
+  plot: {
+    name: 'xarb hist plot', usage: ['xarb hist plot FILE.hlog... -o out.svg [--tag T]... [--unit ns|us|ms|s] [--title TEXT]'],
+    summary: 'Percentile curves (SVG) of one or more .hlog files.',
+    options: [
+      { name: 'out', short: 'o', type: 'string', value: 'FILE.svg', help: 'where to write the SVG (required)' },
+      TAG, UNIT, { name: 'title', type: 'string', value: 'TEXT', default: 'Latency by percentile', help: 'plot title' }, START, END,
+      { name: 'linear', type: 'boolean', help: 'linear latency axis (default: logarithmic)' },
+    ],
+  },
+};
+export const HIST_SPEC: CommandSpec = {
+  name: 'xarb hist',
+  usage: ['xarb hist show FILE.hlog [options]', 'xarb hist compare A.hlog B.hlog [options]', 'xarb hist plot FILE.hlog... -o out.svg [options]'],
+  summary: 'Reads latency .hlog files (HdrHistogram interval logs) written by runs and benchmarks.',
+  subcommands: [
+    { name: 'show', help: 'percentile table per tag' }, { name: 'compare', help: 'two logs side by side' }, { name: 'plot', help: 'percentile curves as SVG' },
+  ],
+  options: SUB_SPECS.plot!.options,
+  notes: ['xarb hist COMMAND --help shows the options of one command', 'exit codes: 0 ok, 2 usage or input error'],
+};
 
 const UNTAGGED = '(untagged)';
 
@@ -91,9 +120,13 @@ function unitOf(args: ReturnType<typeof parseArgs>): string | undefined {
 
 function tagLabel(tag: string | null): string { return tag ?? UNTAGGED; }
 
+function tagList(args: ReturnType<typeof parseArgs>): string {
+  return optAll(args, 'tag').map((t) => `"${t}"`).join(' or ');
+}
+
 /** Tags to show: `--tag` if given (UNTAGGED selects untagged lines), else every tag of the logs. */
-function selectTags(logs: LoadedLog[], tagOption: string | undefined): Array<string | null> {
-  if (tagOption !== undefined) return [tagOption === UNTAGGED ? null : tagOption];
+function selectTags(logs: LoadedLog[], tagOptions: string[]): Array<string | null> {
+  if (tagOptions.length > 0) return tagOptions.map((t) => (t === UNTAGGED ? null : t));
   const tags: Array<string | null> = [];
   for (const l of logs) for (const t of hlogTags(l.file)) if (!tags.includes(t)) tags.push(t);
   return tags;
@@ -111,9 +144,9 @@ function intervalsOf(log: LoadedLog, tag: string | null): number {
 async function show(args: ReturnType<typeof parseArgs>): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError('hist show takes one FILE.hlog');
   const log = await load(args.positionals[0]!, unitOf(args), windowOf(args));
-  const tags = selectTags([log], opt(args, 'tag'));
+  const tags = selectTags([log], optAll(args, 'tag'));
   const rows = tags.map((t) => rowOf(log, t)).filter((r): r is PercentileRow => r !== null);
-  if (rows.length === 0) throw new HistInputError(`${log.name}: no histogram tagged "${opt(args, 'tag')}"`);
+  if (rows.length === 0) throw new HistInputError(`${log.name}: no histogram tagged ${tagList(args)}`);
   let out = `${log.name}: ${log.file.intervals.length} intervals, values recorded in ${log.unit} (${log.unitSource})\n\n`;
   out += formatPercentileTable(rows);
   process.stdout.write(out);
@@ -125,7 +158,7 @@ async function compare(args: ReturnType<typeof parseArgs>): Promise<number> {
   const unit = unitOf(args);
   const a = await load(args.positionals[0]!, unit, windowOf(args));
   const b = await load(args.positionals[1]!, unit, windowOf(args));
-  const tags = selectTags([a, b], opt(args, 'tag'));
+  const tags = selectTags([a, b], optAll(args, 'tag'));
   let out = `A: ${a.name} (${a.unit}, ${a.unitSource})\nB: ${b.name} (${b.unit}, ${b.unitSource})\n`;
   let found = 0;
   for (const tag of tags) {
@@ -136,19 +169,19 @@ async function compare(args: ReturnType<typeof parseArgs>): Promise<number> {
     out += `\n[${tagLabel(tag)}]  intervals: A ${intervalsOf(a, tag)}, B ${intervalsOf(b, tag)}\n`;
     out += formatCompareTable(ra, rb);
   }
-  if (found === 0) throw new HistInputError(`no histogram tagged "${opt(args, 'tag')}" in either file`);
+  if (found === 0) throw new HistInputError(`no histogram tagged ${tagList(args)} in either file`);
   process.stdout.write(out);
   return 0;
 }
 
 async function plot(args: ReturnType<typeof parseArgs>): Promise<number> {
-  const outFile = opt(args, 'o') ?? opt(args, 'out');
+  const outFile = opt(args, 'out');
   if (outFile === undefined) throw new UsageError('hist plot needs -o out.svg');
   if (args.positionals.length === 0) throw new UsageError('hist plot needs at least one FILE.hlog');
   const unit = unitOf(args);
   const logs: LoadedLog[] = [];
   for (const f of args.positionals) logs.push(await load(f, unit, windowOf(args)));
-  const tagOption = opt(args, 'tag');
+  const tagOption = optAll(args, 'tag');
   const series: PlotSeries[] = [];
   for (const log of logs) {
     for (const tag of selectTags([log], tagOption)) {
@@ -158,7 +191,7 @@ async function plot(args: ReturnType<typeof parseArgs>): Promise<number> {
       series.push({ label, histogram: h, nsPerUnit: NS_PER_UNIT[log.unit]! });
     }
   }
-  if (series.length === 0) throw new HistInputError(`no histogram tagged "${tagOption}" in the given files`);
+  if (series.length === 0) throw new HistInputError(`no histogram tagged ${tagList(args)} in the given files`);
   const svg = renderPercentilePlot(series, { title: opt(args, 'title') ?? 'Latency by percentile', logY: !args.flags.has('linear') });
   try {
     await writeFile(outFile, svg);
@@ -170,24 +203,20 @@ async function plot(args: ReturnType<typeof parseArgs>): Promise<number> {
 }
 
 export async function run(argv: string[]): Promise<number> {
+  const first = argv[0];
+  const sub = first !== undefined && !first.startsWith('-') ? first : undefined;
+  const spec = (sub !== undefined ? SUB_SPECS[sub] : undefined) ?? HIST_SPEC;
   try {
-    const args = parseArgs(argv, ['help', 'h', 'linear']);
-    const sub = args.positionals.shift();
-    if (args.flags.has('help') || args.flags.has('h') || sub === undefined || sub === 'help') {
-      (sub === undefined ? process.stderr : process.stdout).write(USAGE + '\n');
-      return sub === undefined ? 2 : 0;
-    }
+    const args = parseArgs(spec === HIST_SPEC ? argv : argv.slice(1), spec);
+    if (args.flags.has('help') || sub === 'help') return printHelp(spec);
     switch (sub) {
       case 'show': return await show(args);
       case 'compare': return await compare(args);
       case 'plot': return await plot(args);
-      default: throw new UsageError(`unknown hist command "${sub}"`);
+      default: throw new UsageError(sub === undefined ? 'missing command: show, compare or plot' : `unknown hist command "${sub}" (show, compare or plot)`);
     }
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`xarb hist: ${err.message}\n${USAGE}\n`);
-      return 2;
-    }
+    if (err instanceof UsageError) return usageFailure(spec, err);
     if (err instanceof HlogFormatError || err instanceof HistInputError) {
       process.stderr.write(`xarb hist: ${err.message}\n`);
       return 2;

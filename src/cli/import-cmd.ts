@@ -6,15 +6,31 @@
  *   xarb import binance-public --in SYM-bookTicker-DATE.csv[.gz] --out data/ [--symbol X]
  *   xarb import bybit-public   --in DATE_SYM_ob500.data[.gz] --out data/ [--symbol X] [--market linear|spot]
  */
-import { parseArgs, opt, UsageError } from './args.js';
+import { parseArgs, opt, printHelp, UsageError, usageFailure, type CommandSpec } from './args.js';
 import { ImportInputError } from '../data/csv-lines.js';
 import { importBinancePublic } from '../data/import-binance-public.js';
 import { importBybitPublic } from '../data/import-bybit-public.js';
 import type { ImportResult } from '../data/import-common.js';
 import { importTardis } from '../data/import-tardis.js';
 
-const USAGE = `usage: xarb import tardis|binance-public|bybit-public --in FILE --out DIR [--symbol X]
-       (bybit-public also takes --market linear|spot; zip archives: unzip first)`;
+export const IMPORT_SPEC: CommandSpec = {
+  name: 'xarb import',
+  usage: ['xarb import tardis|binance-public|bybit-public --in FILE --out DIR [--symbol X] [--market linear|spot]'],
+  summary: 'Brings public historical data into the store, as frames in each venue\'s own wire format (docs/data.md). '
+    + 'Zip archives: unzip first.',
+  subcommands: [
+    { name: 'tardis', help: 'a tardis.dev CSV (.csv or .csv.gz)' },
+    { name: 'binance-public', help: 'a Binance public-data bookTicker CSV' },
+    { name: 'bybit-public', help: 'a Bybit public order-book file (ob500 .data)' },
+  ],
+  options: [
+    { name: 'in', type: 'string', value: 'FILE', help: 'input file (required)' },
+    { name: 'out', type: 'string', value: 'DIR', help: 'store root to write into (required)' },
+    { name: 'symbol', type: 'string', value: 'X', default: 'from the file', help: 'symbol to import' },
+    { name: 'market', type: 'string', value: 'linear|spot', default: 'from the file', help: 'bybit-public: the market the file is from' },
+  ],
+  maxPositionals: 1,
+};
 
 export async function run(argv: string[]): Promise<number> {
   let kind: string;
@@ -23,11 +39,8 @@ export async function run(argv: string[]): Promise<number> {
   let symbol: string | undefined;
   let market: 'spot' | 'linear' | undefined;
   try {
-    const args = parseArgs(argv, ['help']);
-    if (args.flags.has('help')) {
-      process.stdout.write(USAGE + '\n');
-      return 0;
-    }
+    const args = parseArgs(argv, IMPORT_SPEC);
+    if (args.flags.has('help')) return printHelp(IMPORT_SPEC);
     kind = args.positionals[0] ?? '';
     if (!['tardis', 'binance-public', 'bybit-public'].includes(kind)) throw new UsageError(kind ? `unknown source "${kind}"` : 'which source?');
     const i = opt(args, 'in');
@@ -41,10 +54,7 @@ export async function run(argv: string[]): Promise<number> {
     if (m !== undefined && m !== 'spot' && m !== 'linear') throw new UsageError('--market must be spot or linear');
     market = m as 'spot' | 'linear' | undefined;
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`xarb import: ${err.message}\n${USAGE}\n`);
-      return 2;
-    }
+    if (err instanceof UsageError) return usageFailure(IMPORT_SPEC, err);
     throw err;
   }
   let res: ImportResult;

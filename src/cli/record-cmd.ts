@@ -8,15 +8,29 @@
  * written and every file closed as a valid .gz before it exits. The last stdout line is the
  * summary: `xarb record: wrote N lines (F frames, S snapshots) ...`.
  */
-import { parseArgs, opt, parseDuration, UsageError } from './args.js';
+import { parseArgs, opt, parseDuration, printHelp, UsageError, usageFailure, type CommandSpec } from './args.js';
 import { applySimProfile, ConfigError, formatProblem, loadConfig, VENUE_NAMES, type VenueName } from '../config/index.js';
 import { monoNs, wallMs } from '../core/clock.js';
 import { Recorder } from '../data/recorder.js';
 import { RecordingWriter } from '../data/recording-writer.js';
 import { startSimulator, type SimHandle } from '../sim/index.js';
 
-const USAGE =
-  'usage: xarb record --config FILE --venues binance,bybit --symbols BTCUSDT,ETHUSDT --out DIR [--duration 10m] [--sim] [--flush-every 5s]';
+export const RECORD_SPEC: CommandSpec = {
+  name: 'xarb record',
+  usage: ['xarb record [--config FILE] [--venues binance,bybit] --symbols BTCUSDT,ETHUSDT --out DIR [--duration 10m] [--sim] [--flush-every 5s]'],
+  summary: 'Records raw market-data frames of the venues into the store until --duration or SIGINT/SIGTERM; every file is '
+    + 'closed as a valid .gz either way. The last stdout line is the summary.',
+  options: [
+    { name: 'config', type: 'string', value: 'FILE', default: 'config/arbitrage.toml', help: 'configuration (venue URLs)' },
+    { name: 'venues', type: 'string', value: 'binance,bybit', default: 'binance,bybit', help: 'venues to record' },
+    { name: 'symbols', type: 'string', value: 'A,B', help: 'symbols to record (required)' },
+    { name: 'out', type: 'string', value: 'DIR', help: 'store root (required)' },
+    { name: 'duration', type: 'string', value: '10m', default: 'until SIGINT/SIGTERM', help: 'stop after this long' },
+    { name: 'sim', type: 'boolean', help: 'record from an in-process simulator instead of the venues' },
+    { name: 'flush-every', type: 'string', value: '5s', default: '5s', help: 'how often buffered frames are written' },
+  ],
+  maxPositionals: 0,
+};
 
 function list(text: string | undefined, what: string): string[] {
   if (text === undefined) throw new UsageError(`--${what} is required`);
@@ -32,11 +46,8 @@ export async function run(argv: string[]): Promise<number> {
   let durationMs = Infinity;
   let flushMs = 5000;
   try {
-    const args = parseArgs(argv, ['help', 'sim']);
-    if (args.flags.has('help')) {
-      process.stdout.write(USAGE + '\n');
-      return 0;
-    }
+    const args = parseArgs(argv, RECORD_SPEC);
+    if (args.flags.has('help')) return printHelp(RECORD_SPEC);
     const configPath = opt(args, 'config') ?? 'config/arbitrage.toml';
     const venues = list(opt(args, 'venues') ?? 'binance,bybit', 'venues').map((v) => v.toLowerCase());
     for (const v of venues) if (!VENUE_NAMES.includes(v as VenueName)) throw new UsageError(`unknown venue "${v}" (known: ${VENUE_NAMES.join(', ')})`);
@@ -63,10 +74,7 @@ export async function run(argv: string[]): Promise<number> {
     });
   } catch (err) {
     if (sim) await sim.stop();
-    if (err instanceof UsageError) {
-      process.stderr.write(`xarb record: ${err.message}\n${USAGE}\n`);
-      return 2;
-    }
+    if (err instanceof UsageError) return usageFailure(RECORD_SPEC, err);
     if (err instanceof ConfigError) {
       process.stderr.write(`xarb record: configuration problems:\n${err.problems.map((p) => '  ' + formatProblem(p)).join('\n')}\n`);
       return 2;

@@ -9,41 +9,52 @@
  * Exit codes: 0 ok, 2 usage error or missing run directory / journal (message on stderr).
  * A torn last journal line (a crash mid-write) is reported on stderr and skipped.
  */
-import { parseArgs, UsageError } from './args.js';
+import { parseArgs, printHelp, UsageError, usageFailure, type CommandSpec } from './args.js';
+import { formatRunStatus } from '../report/run-status.js';
 import { formatReportText } from '../report/report-text.js';
-import { JOURNAL_FILE, loadRun, RunDirError, writeRunArtifacts } from '../report/run-artifacts.js';
+import { JOURNAL_FILE, loadRun, RunDirError, writeRunArtifacts, type LoadedRun } from '../report/run-artifacts.js';
 
 // The run artifacts live in src/report/run-artifacts.ts; re-exported for existing importers.
 export { HLOG_FILE, HTML_FILE, JOURNAL_FILE, loadRun, RunDirError, TRADES_FILE, writeRunArtifacts } from '../report/run-artifacts.js';
 export type { LoadedRun } from '../report/run-artifacts.js';
 
-const USAGE = 'usage: xarb report runs/<run-id> [--json] [--html] [--csv]';
+export const REPORT_SPEC: CommandSpec = {
+  name: 'xarb report',
+  usage: ['xarb report runs/<run-id> [--json] [--html] [--csv]'],
+  summary: 'Rebuilds a run\'s report from its journal (and latency.hlog). A run whose journal has no run_end is shown as '
+    + 'crashed, with the rounds it left open.',
+  options: [
+    { name: 'json', type: 'boolean', help: 'print the report as one JSON object (with run_status) instead of text' },
+    { name: 'html', type: 'boolean', help: 'also write DIR/report.html' },
+    { name: 'csv', type: 'boolean', help: 'also write DIR/trades.csv (one row per fill)' },
+  ],
+  maxPositionals: 1,
+  notes: ['exit codes: 0 ok, 2 usage error or missing run directory / journal'],
+};
 
 export async function run(argv: string[]): Promise<number> {
   try {
-    const args = parseArgs(argv, ['json', 'html', 'csv', 'help', 'h']);
-    if (args.flags.has('help') || args.flags.has('h')) {
-      process.stdout.write(USAGE + '\n');
-      return 0;
-    }
+    const args = parseArgs(argv, REPORT_SPEC);
+    if (args.flags.has('help')) return printHelp(REPORT_SPEC);
     if (args.positionals.length !== 1) throw new UsageError('report takes one run directory');
-    if (args.options.size > 0) throw new UsageError(`unknown option --${[...args.options.keys()][0]}`);
     const loaded = await loadRun(args.positionals[0]!);
     for (const p of loaded.problems) process.stderr.write(`xarb report: ${JOURNAL_FILE}:${p.line}: ${p.message}\n`);
     const json = args.flags.has('json');
     const written = await writeRunArtifacts(loaded, { html: args.flags.has('html'), csv: args.flags.has('csv') });
-    process.stdout.write(json ? JSON.stringify(loaded.perf, null, 2) + '\n' : formatReportText(loaded.perf));
+    process.stdout.write(json ? JSON.stringify(reportJson(loaded), null, 2) + '\n' : formatRunStatus(loaded.status) + formatReportText(loaded.perf));
     for (const f of written) (json ? process.stderr : process.stdout).write(`wrote ${f}\n`);
     return 0;
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`xarb report: ${err.message}\n${USAGE}\n`);
-      return 2;
-    }
+    if (err instanceof UsageError) return usageFailure(REPORT_SPEC, err);
     if (err instanceof RunDirError) {
       process.stderr.write(`xarb report: ${err.message}\n`);
       return 2;
     }
     throw err;
   }
+}
+
+/** The report as one JSON object: the Performance fields plus `run_status`. */
+export function reportJson(run: LoadedRun): Record<string, unknown> {
+  return { ...run.perf, run_status: run.status };
 }

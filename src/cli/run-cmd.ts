@@ -7,18 +7,22 @@
  */
 import path from 'node:path';
 import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmdirSync } from 'node:fs';
 import { ConfigError, baseBalanceOf, formatProblem, loadConfig, applySimProfile, type XarbConfig } from '../config/index.js';
 import { createLogger } from '../core/log.js';
 import { Supervisor } from '../actors/supervisor.js';
 import { startSimulator, simSymbolFilters, type SimHandle } from '../sim/index.js';
 import type { VenueFilters } from '../strategy/config.js';
-import { parseArgs, opt, parseDuration, UsageError } from './args.js';
+import { parseArgs, opt, parseDuration, printHelp, UsageError, usageFailure, type ParsedArgs } from './args.js';
+import { RUN_SPEC } from './run-spec.js';
+import { chooseRunDir, RunDirError, type RunDirChoice } from './run-dir.js';
+import { claimStopSignals } from './signals.js';
+import { xarbVersion } from './version.js';
+import { uwsBuild } from '../net/uws.js';
+import type { Logger } from '../core/log.js';
 import { fetchVenueFilters } from '../venues/filters-fetch.js';
 import type { OrderEntryOptions } from '../sim/order-entry.js';
 import { takeRecordOption } from './record-option.js';
-
-const FLAGS = ['live-data', 'no-status', 'no-progress', 'help', 'confirm-live'];
 
 export function newRunId(mode: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -26,22 +30,41 @@ export function newRunId(mode: string, now = new Date()): string {
 }
 
 export async function run(argvIn: string[]): Promise<number> {
+  // Stop signals first (held since bin/xarb.js started): one that arrives before trading
+  // starts ends the start-up cleanly; after that it is the supervisor's orderly shutdown.
+  let stopSignal: string | null = null;
+  let onStop: ((sig: string) => void) | null = null;
+  let signals = 0;
+  const releaseSignals = claimStopSignals((sig) => {
+    signals++;
+    if (signals > 1) {
+      process.stderr.write(`xarb: second signal (${sig}): exiting now (journal lines already written are safe)\n`);
+      process.exit(130);
+    }
+    stopSignal = sig;
+    onStop?.(sig);
+  });
+  try {
+    return await runBot(argvIn, () => stopSignal, (fn) => { onStop = fn; });
+  } finally {
+    releaseSignals();
+  }
+}
+
+async function runBot(argvIn: string[], stopped: () => string | null, whenStopped: (fn: (sig: string) => void) => void): Promise<number> {
   const record = takeRecordOption(argvIn); // --record [DIR]: the value is optional
   const argv = record.argv;
-  let args;
+  let args: ParsedArgs;
   try {
-    args = parseArgs(argv, FLAGS);
+    args = parseArgs(argv, RUN_SPEC);
   } catch (e) {
-    process.stderr.write(`xarb: ${(e as Error).message}\n`);
-    return 2;
+    if (e instanceof UsageError) return usageFailure(RUN_SPEC, e);
+    throw e;
   }
-  if (args.flags.has('help')) {
-    process.stdout.write('usage: xarb --mode dry-run|live --config config/arbitrage.toml [--venues sim | --live-data | --start-date D --end-date D] [--duration 60s] [--record [DIR]]\n');
+  if (args.flags.has('help')) return printHelp(RUN_SPEC);
+  if (args.flags.has('version')) {
+    process.stdout.write(`${await xarbVersion()}\n`);
     return 0;
-  }
-  if (args.positionals.length > 0) {
-    process.stderr.write(`xarb: unexpected argument "${args.positionals[0]}" (see xarb --help)\n`);
-    return 2;
   }
   const mode = opt(args, 'mode') ?? 'dry-run';
   if (mode !== 'dry-run' && mode !== 'live') {
@@ -59,7 +82,7 @@ export async function run(argvIn: string[]): Promise<number> {
   const configPath = opt(args, 'config') ?? 'config/arbitrage.toml';
   let cfg: XarbConfig;
   try {
-    cfg = loadConfig(configPath, { mode });
+    cfg = loadConfig(configPath, { mode, testnet: args.flags.has('testnet') });
   } catch (e) {
     if (e instanceof ConfigError) {
       for (const p of e.problems) process.stderr.write(`${formatProblem(p)}\n`);
@@ -110,12 +133,35 @@ export async function run(argvIn: string[]): Promise<number> {
     }
     cfg = { ...cfg, monitor: { ...cfg.monitor, port: p } };
   }
-  const log = createLogger({ level: cfg.log.level, pretty: cfg.log.pretty, name: 'xarb' });
-  const runId = opt(args, 'run-id') ?? newRunId(mode === 'live' ? (useSim ? 'live-sim' : 'live') : useSim ? 'sim' : 'paper');
-  const runDir = path.resolve(opt(args, 'runs-dir') ?? 'runs', runId);
+  // stdout that is not a terminal carries JSON lines only (`npm start | jq`): never pretty there.
+  const log = createLogger({ level: cfg.log.level, pretty: process.stdout.isTTY === true ? cfg.log.pretty : false, name: 'xarb' });
+  // The run directory before anything starts: an unusable runs folder or a reused run id is
+  // one clear line and exit 2, with no simulator or worker left behind.
+  let dir: RunDirChoice;
+  try {
+    dir = chooseRunDir({
+      runsDir: opt(args, 'runs-dir') ?? 'runs', runId: opt(args, 'run-id'), resume: opt(args, 'resume'),
+      newId: () => newRunId(mode === 'live' ? (useSim ? 'live-sim' : 'live') : useSim ? 'sim' : 'paper'),
+    });
+  } catch (e) {
+    if (e instanceof RunDirError) { process.stderr.write(`xarb: ${e.message}\n`); return 2; }
+    throw e;
+  }
+  const { runId, runDir } = dir;
+  if (dir.resumed !== null) {
+    log.warn({ run_id: runId, previous: dir.resumed.previous, open_rounds: dir.resumed.openRounds }, 'resuming an earlier run (--resume)');
+  }
+  let sim = null as SimHandle | null;
+  try {
+    return await startAndRun();
+  } finally {
+    // Whatever happened, the in-process simulator does not outlive the run.
+    await (sim as SimHandle | null)?.stop();
+  }
 
-  let sim: SimHandle | null = null;
+  async function startAndRun(): Promise<number> {
   let filters: VenueFilters;
+  if (stopped() !== null) return stoppedBeforeTrading(log, stopped()!, dir);
   if (useSim) {
     const rate = Number(opt(args, 'sim-rate') ?? 2000);
     const seed = Number(opt(args, 'seed') ?? cfg.backtest.seed);
@@ -132,6 +178,7 @@ export async function run(argvIn: string[]): Promise<number> {
     });
     cfg = applySimProfile(cfg, cfg.venues.sim_host, sim.ports);
     log.info({ binance: sim.binanceUrl.ws, bybit: sim.bybitUrl.ws, binanceFutures: sim.binanceFuturesUrl.ws, rate }, 'venue simulator started on loopback');
+    if (uwsBuild.kind === 'compat') log.warn({ reason: uwsBuild.reason }, 'no native uWebSockets.js for this Node: the simulator serves with the pure-JS stand-in (docs/adr/0004-uwebsockets-build.md)');
   }
   try {
     filters = await fetchVenueFilters(cfg, cfg.strategy.symbols);
@@ -146,35 +193,77 @@ export async function run(argvIn: string[]): Promise<number> {
     }
   }
 
-  const sup = new Supervisor({
-    config: cfg, runId, runDir, filters, log, durationMs, statusLine: !args.flags.has('no-status'),
-    seed: Number(opt(args, 'seed') ?? cfg.backtest.seed),
-    recordDir: record.dir === undefined ? undefined : path.resolve(record.dir || path.join(runDir, 'data')),
-  });
-  let signals = 0;
-  const onSignal = (sig: string) => {
-    signals++;
-    if (signals > 1) {
-      log.warn({ sig }, 'second signal: exiting now (journal lines already written are safe)');
-      process.exit(130);
-    }
-    void sup.shutdown(`signal ${sig}`);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('SIGUSR2', () => sup.killSwitch());
+  if (stopped() !== null) return stoppedBeforeTrading(log, stopped()!, dir);
+  let sup: Supervisor;
+  try {
+    sup = new Supervisor({
+      config: cfg, runId, runDir, filters, log, durationMs, statusLine: !args.flags.has('no-status'),
+      seed: Number(opt(args, 'seed') ?? cfg.backtest.seed),
+      recordDir: record.dir === undefined ? undefined : path.resolve(record.dir || path.join(runDir, 'data')),
+      resumed: dir.resumed !== null ? { previous: dir.resumed.previous } : undefined,
+    });
+  } catch (e) {
+    // The run directory was checked; what fails here is the disk itself (full, read-only).
+    process.stderr.write(`xarb: cannot write the run directory ${runDir}: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const kill = (): void => sup.killSwitch();
+  process.on('SIGUSR2', kill);
+  whenStopped((sig) => void sup.shutdown(`signal ${sig}`));
   log.info({ run_id: runId, dir: runDir, mode: cfg.mode, symbols: cfg.strategy.symbols, wait: cfg.engine.wait_strategy }, 'bot starting');
-  const result = await sup.run();
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+  const running = sup.run();
+  // A signal held during start-up: trading has not begun; stop in order right away.
+  if (stopped() !== null) void sup.shutdown(`signal ${stopped()}`);
+  const result = await running;
+  process.off('SIGUSR2', kill);
   await sim?.stop();
-  log.info({ reason: result.reason }, 'bot stopped');
-  const { loadRun, writeRunArtifacts } = await import('./report-cmd.js');
-  const { formatReportText } = await import('../report/report-text.js');
-  const loaded = await loadRun(runDir);
-  await writeRunArtifacts(loaded, { html: true, csv: true });
-  process.stdout.write(`\n${formatReportText(loaded.perf)}\nrun directory: ${path.relative(process.cwd(), runDir)}\n`);
+  sim = null;
+  log.info({ reason: result.reason, exit_code: result.exitCode }, 'bot stopped');
+  await printRunReport(runDir, log);
   return result.exitCode;
+  }
+}
+
+/**
+ * A stop signal before anything could trade: nothing to unwind; the new run directory, still
+ * empty, is removed again (a resumed run's is left as it was). Exit 0 after one log line.
+ */
+function stoppedBeforeTrading(log: Logger, sig: string, dir: RunDirChoice): number {
+  if (dir.resumed === null) {
+    try { rmdirSync(dir.runDir); } catch { /* not empty or gone: leave it */ }
+  }
+  log.info({ sig }, 'stop signal during start-up: nothing was traded; stopping');
+  return 0;
+}
+
+/**
+ * The end-of-run report. On a terminal: the text report on stdout. Otherwise stdout is JSON
+ * lines only: the report is one JSON object ({"type":"report",...}) and the text goes to
+ * stderr. A report that cannot be written (full disk) is logged; the run's exit code stands.
+ */
+async function printRunReport(runDir: string, log: Logger): Promise<void> {
+  const { loadRun, writeRunArtifacts, reportJson } = await import('./report-cmd.js');
+  const { formatReportText } = await import('../report/report-text.js');
+  const { formatRunStatus } = await import('../report/run-status.js');
+  let loaded;
+  try {
+    loaded = await loadRun(runDir);
+  } catch (e) {
+    log.error({ err: (e as Error).message, dir: runDir }, 'cannot read the run\'s journal back for the report');
+    return;
+  }
+  try {
+    await writeRunArtifacts(loaded, { html: true, csv: true });
+  } catch (e) {
+    log.error({ err: (e as Error).message, dir: runDir }, 'cannot write report.html / trades.csv');
+  }
+  const text = `\n${formatRunStatus(loaded.status)}${formatReportText(loaded.perf)}\nrun directory: ${path.relative(process.cwd(), runDir)}\n`;
+  if (process.stdout.isTTY === true) {
+    process.stdout.write(text);
+  } else {
+    process.stdout.write(`${JSON.stringify({ type: 'report', run_dir: runDir, ...reportJson(loaded) })}\n`);
+    process.stderr.write(text);
+  }
 }
 
 /** An Ed25519 account's public key (the simulator verifies its signatures), undefined for HMAC. */

@@ -5,11 +5,28 @@
  *            [--seed 1] [--symbols BTCUSDT,ETHUSDT] [--ping-interval 20s] [--dislocation-every 10s]
  *            [--state FILE]   (accounts, orders and trades kept across restarts of the simulator)
  */
-import { parseArgs, opt, parseDuration, UsageError } from './args.js';
+import { parseArgs, opt, parseDuration, printHelp, UsageError, usageFailure, type CommandSpec } from './args.js';
 import { startSimulator } from '../sim/index.js';
 
-const USAGE = 'usage: xarb sim [--host 127.0.0.1] [--binance-port 9001] [--bybit-port 9002] [--rate 2000] [--seed 1] ' +
-  '[--symbols BTCUSDT,ETHUSDT] [--depth-levels 200] [--ping-interval 20s] [--dislocation-every 10s] [--bybit-push per-update|venue] [--state FILE]';
+export const SIM_SPEC: CommandSpec = {
+  name: 'xarb sim',
+  usage: ['xarb sim [--host 127.0.0.1] [--binance-port 9001] [--bybit-port 9002] [--rate 2000] [--seed 1] [--symbols A,B] [options]'],
+  summary: 'Runs the venue simulator (Binance and Bybit market data, order entry, faults) on its own until SIGINT/SIGTERM.',
+  options: [
+    { name: 'host', type: 'string', value: 'ADDR', default: '127.0.0.1', help: 'address to listen on' },
+    { name: 'binance-port', type: 'string', value: 'N', default: '9001', help: 'Binance port (0 = any free port)' },
+    { name: 'bybit-port', type: 'string', value: 'N', default: '9002', help: 'Bybit port (0 = any free port)' },
+    { name: 'rate', type: 'string', value: 'N', default: '2000', help: 'book updates per second per venue' },
+    { name: 'seed', type: 'string', value: 'N', default: '1', help: 'random seed of the price paths' },
+    { name: 'symbols', type: 'string', value: 'A,B', default: 'BTCUSDT,ETHUSDT', help: 'symbols to serve' },
+    { name: 'depth-levels', type: 'string', value: 'N', default: '200', help: 'book levels per side' },
+    { name: 'ping-interval', type: 'string', value: '20s', default: 'the venues\' own', help: 'server ping interval' },
+    { name: 'dislocation-every', type: 'string', value: '10s', default: 'the generator\'s', help: 'mean time between price dislocations' },
+    { name: 'bybit-push', type: 'string', value: 'per-update|venue', default: 'per-update', help: 'Bybit push cadence: every update, or the venue\'s batching' },
+    { name: 'state', type: 'string', value: 'FILE', help: 'accounts, orders and trades replayed from and appended to FILE (kept across restarts of the simulator)' },
+  ],
+  maxPositionals: 0,
+};
 
 function intOpt(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -21,11 +38,8 @@ function intOpt(value: string | undefined, name: string, fallback: number): numb
 export async function run(argv: string[]): Promise<number> {
   let sim;
   try {
-    const args = parseArgs(argv, ['help']);
-    if (args.flags.has('help')) {
-      process.stdout.write(USAGE + '\n');
-      return 0;
-    }
+    const args = parseArgs(argv, SIM_SPEC);
+    if (args.flags.has('help')) return printHelp(SIM_SPEC);
     const push = opt(args, 'bybit-push') ?? 'per-update';
     if (push !== 'per-update' && push !== 'venue') throw new UsageError('--bybit-push must be per-update or venue');
     const rate = intOpt(opt(args, 'rate'), 'rate', 2000);
@@ -47,10 +61,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(stateFile === undefined ? {} : { stateFile }),
     });
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`xarb sim: ${err.message}\n${USAGE}\n`);
-      return 2;
-    }
+    if (err instanceof UsageError) return usageFailure(SIM_SPEC, err);
     process.stderr.write(`xarb sim: ${(err as Error).message}\n`);
     return 1;
   }

@@ -12,17 +12,33 @@ import { ConfigError, formatProblem, loadConfig } from '../config/index.js';
 import { StoreError } from '../data/store.js';
 import { dataFiles, MissingDataError } from '../backtest/run.js';
 import { DEFAULT_RANK_KEY, grid, parseParam, RANK_KEYS, rankBy, runSweep, SweepParamError, sweepCsv, sweepTable, type SweepTask } from '../backtest/sweep.js';
-import { opt, parseArgs, UsageError, dateRange } from './args.js';
+import { opt, parseArgs, printHelp, UsageError, usageFailure, dateRange, type CommandSpec } from './args.js';
 
-const USAGE = 'usage: xarb sweep --config FILE --start-date D --end-date D --param key=from:to:step|a,b,c [--param ...] [--workers N] [--book top|depth] [--rank-by pnl|sharpe|...]';
+export const SWEEP_SPEC: CommandSpec = {
+  name: 'xarb sweep',
+  usage: ['xarb sweep [--config FILE] --start-date D [--end-date D] --param key=from:to:step|a,b,c [--param ...] [--workers N] [--book top|depth]'],
+  summary: 'Runs one backtest per point of a parameter grid on worker threads and ranks the points (by strategy PnL unless --rank-by says otherwise).',
+  options: [
+    { name: 'config', type: 'string', value: 'FILE', default: 'config/arbitrage.toml', help: 'base configuration' },
+    { name: 'start-date', type: 'string', value: 'YYYY-MM-DD', help: 'first UTC day (required)' },
+    { name: 'end-date', type: 'string', value: 'YYYY-MM-DD', default: '--start-date', help: 'last UTC day, inclusive' },
+    { name: 'param', type: 'string', value: 'key=from:to:step|a,b,c', multiple: true, help: 'a configuration key and its values (at least one)' },
+    { name: 'workers', type: 'string', value: 'N', default: 'one per core', help: 'worker threads' },
+    { name: 'book', type: 'string', value: 'top|depth', default: 'depth', help: 'fill against the top of book only, or the depth books too' },
+    { name: 'data', type: 'string', value: 'DIR', default: '[backtest] data_dir', help: 'market-data store root' },
+    { name: 'runs-dir', type: 'string', value: 'DIR', default: 'runs', help: 'where runs/sweep-<id>/ is written' },
+    { name: 'sweep-id', type: 'string', value: 'ID', default: 'hash of the inputs', help: 'name of the sweep' },
+    { name: 'latency-hlog', type: 'string', value: 'FILE', help: 'empirical order latency from a recorded latency.hlog' },
+    { name: 'seed', type: 'string', value: 'N', default: '[backtest] seed', help: 'latency draws' },
+    { name: 'rank-by', type: 'string', value: 'KEY', default: 'pnl', help: 'ranking key: ' + Object.keys(RANK_KEYS).join('|') },
+  ],
+  maxPositionals: 0,
+};
 
 export async function run(argv: string[]): Promise<number> {
   try {
-    const args = parseArgs(argv, ['help']);
-    if (args.flags.has('help')) {
-      process.stdout.write(USAGE + '\n');
-      return 0;
-    }
+    const args = parseArgs(argv, SWEEP_SPEC);
+    if (args.flags.has('help')) return printHelp(SWEEP_SPEC);
     const configPath = opt(args, 'config') ?? 'config/arbitrage.toml';
     const { start, end } = dateRange(args);
     const specs = args.options.get('param') ?? [];
@@ -64,7 +80,8 @@ export async function run(argv: string[]): Promise<number> {
       for (const p of e.problems) process.stderr.write(`${formatProblem(p)}\n`);
       return 2;
     }
-    if (e instanceof UsageError || e instanceof SweepParamError || e instanceof MissingDataError || e instanceof StoreError) {
+    if (e instanceof UsageError) return usageFailure(SWEEP_SPEC, e);
+    if (e instanceof SweepParamError || e instanceof MissingDataError || e instanceof StoreError) {
       process.stderr.write(`xarb sweep: ${e.message}\n`);
       return 2;
     }

@@ -10,7 +10,7 @@
  * the snapshot turns out older than the first diff, and stored in the same file at the time
  * it arrived, so a replay meets it exactly where the live feed did.
  */
-import { FeedConnection } from '../actors/feed-connection.js';
+import { FeedConnection } from '../venues/feed-connection.js';
 import { monoNs } from '../core/clock.js';
 import { MARKET_NAMES, MARKET_SPOT } from '../core/records.js';
 import { SymbolTable } from '../core/symbols.js';
@@ -97,6 +97,8 @@ class VenueFeed {
         reconnectMaxMs: c.reconnect_max_ms,
         maxConnectionAgeMs: MAX_CONNECTION_AGE_MS,
         random: Math.random,
+        // A recording with a silent stretch is a hole in the data: reconnect as the bot does.
+        silentReconnectMs: cfg.engine.stale_feed_ms,
       },
       {
         onOpen: () => this.onOpen(),

@@ -18,6 +18,12 @@
  * Not covered: a machine crash or power loss can drop the page cache's last lines; close()
  * fsyncs, and callers may call sync() at checkpoints.
  *
+ * Write errors (ENOSPC, EIO, EFBIG, ...): a line that could not be written whole is cut off
+ * again (ftruncate to the end of the last complete line), so the file always ends on a
+ * durable, parseable line. Without `onWriteError` append() throws a JournalError; with it,
+ * the journal reports the failure once and from then on counts (droppedLines) instead of
+ * writing: the owner (the supervisor) halts trading and stops the run.
+ *
  * Each line is written with a single write of one buffer (looping only on a short write,
  * which local files do not produce short of a full disk), so concurrent appenders to the
  * same file do not interleave within a line.
@@ -33,6 +39,18 @@ export class JournalError extends Error {
   override name = 'JournalError';
 }
 
+/** What the owner hears when the journal cannot be written. */
+export interface JournalWriteFailure {
+  file: string;
+  /** errno code (ENOSPC, EIO, EFBIG, ...) or 'UNKNOWN'. */
+  code: string;
+  message: string;
+  /** Complete lines in the file (from this instance) when it failed. */
+  linesWritten: number;
+  /** Type of the entry that could not be written. */
+  entryType: string;
+}
+
 export interface JournalClock {
   wallMs(): number;
   monoNs(): number;
@@ -43,6 +61,11 @@ export interface JournalOptions {
   clock?: JournalClock;
   /** Symbol names by id (SymbolTable.names), to write names instead of ids. */
   symbolNames?: readonly string[];
+  /**
+   * Called once on the first write error; later appends are dropped (counted), not thrown.
+   * Without it, a write error throws a JournalError from append().
+   */
+  onWriteError?: (f: JournalWriteFailure) => void;
 }
 
 /** Line types written by the helpers; append() accepts any other string too. */
@@ -144,7 +167,15 @@ export class Journal {
   readonly path: string;
   /** Lines written by this instance. */
   lines = 0;
+  /** Writes that failed. */
+  writeErrors = 0;
+  /** Lines not written because the journal had failed (onWriteError mode). */
+  droppedLines = 0;
   private fd: number;
+  /** Bytes of complete lines in the file: where a failed write is cut back to. */
+  private size = 0;
+  private failed: JournalWriteFailure | null = null;
+  private readonly onWriteError: ((f: JournalWriteFailure) => void) | null;
   private readonly clock: JournalClock;
   private readonly symbolNames: readonly string[] | null;
 
@@ -153,9 +184,11 @@ export class Journal {
     this.path = file;
     this.clock = opts.clock ?? defaultClock;
     this.symbolNames = opts.symbolNames ?? null;
+    this.onWriteError = opts.onWriteError ?? null;
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       this.fd = fs.openSync(file, 'a');
+      this.size = fs.fstatSync(this.fd).size;
     } catch (err) {
       throw new JournalError(`cannot open journal ${file} for appending: ${(err as Error).message}`);
     }
@@ -170,11 +203,17 @@ export class Journal {
     return this.fd >= 0;
   }
 
+  /** The write error that stopped this journal (onWriteError mode), or null. */
+  get failure(): JournalWriteFailure | null {
+    return this.failed;
+  }
+
   /**
    * Appends one line. `ns` and `t` default to the clock; the backtest passes its simulated
    * time. Fields named t, ns or type are overridden by the line's own.
    */
   append(type: string, fields: Record<string, unknown> = {}, ns = this.clock.monoNs(), t = this.clock.wallMs()): void {
+    if (this.failed !== null) { this.droppedLines++; return; }
     if (this.fd < 0) throw new JournalError(`journal ${this.path} is closed; cannot append a "${type}" line`);
     const head = `{"t":${jsonNumber(t)},"ns":${jsonNumber(ns)},"type":${JSON.stringify(type)}`;
     let body = '';
@@ -184,8 +223,32 @@ export class Journal {
       if (v === undefined) continue;
       body += `,${JSON.stringify(k)}:${v}`;
     }
-    this.writeAll(Buffer.from(`${head}${body}}\n`, 'utf8'));
+    const buf = Buffer.from(`${head}${body}}\n`, 'utf8');
+    try {
+      this.writeAll(buf);
+    } catch (err) {
+      this.writeFailed(type, err as NodeJS.ErrnoException);
+      return;
+    }
+    this.size += buf.length;
     this.lines++;
+  }
+
+  private writeFailed(type: string, err: NodeJS.ErrnoException): void {
+    this.writeErrors++;
+    // Cut off whatever part of the line reached the file: it must end on a complete line.
+    try {
+      fs.ftruncateSync(this.fd, this.size);
+    } catch {
+      // Nothing more can be done here; readJournal reports a torn last line.
+    }
+    const f: JournalWriteFailure = {
+      file: this.path, code: err.code ?? 'UNKNOWN', message: err.message, linesWritten: this.lines, entryType: type,
+    };
+    if (this.onWriteError === null) throw new JournalError(`cannot append a "${type}" line to journal ${this.path}: ${err.message}`);
+    this.failed = f;
+    this.droppedLines++;
+    this.onWriteError(f);
   }
 
   /** An order intent from the strategy. */
@@ -219,7 +282,7 @@ export class Journal {
 
   /** Forces the journal to stable storage (fsync). */
   sync(): void {
-    if (this.fd >= 0) fs.fsyncSync(this.fd);
+    if (this.fd >= 0 && this.failed === null) fs.fsyncSync(this.fd);
   }
 
   /** fsyncs and closes; further appends throw. Safe to call twice. */

@@ -9,6 +9,7 @@ import { computePerformance, parseJournalText } from './performance.js';
 import type { JournalEntry, JournalProblem, Performance } from './performance.js';
 import { renderReportHtml } from './report-html.js';
 import { formatTradesCsv } from './trades-csv.js';
+import { runStatus, type RunStatus } from './run-status.js';
 
 export const JOURNAL_FILE = 'journal.jsonl';
 export const HLOG_FILE = 'latency.hlog';
@@ -27,6 +28,8 @@ export interface LoadedRun {
   /** latency.hlog text, or undefined when the run has none. */
   hlogText: string | undefined;
   perf: Performance;
+  /** Ended in order or crashed, resumed segments, rounds left open. */
+  status: RunStatus;
 }
 
 async function readText(file: string): Promise<string | undefined> {
@@ -55,7 +58,7 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
   const hlogText = await readText(path.join(dir, HLOG_FILE));
   const perf = computePerformance(entries, hlogText);
   for (const p of problems) perf.warnings.push(`${JOURNAL_FILE}:${p.line}: ${p.message}`);
-  return { dir, entries, problems, hlogText, perf };
+  return { dir, entries, problems, hlogText, perf, status: runStatus(entries) };
 }
 
 /** Writes report.html and trades.csv into the run directory; returns their paths. For the end of a run. */

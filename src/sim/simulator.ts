@@ -10,7 +10,7 @@
  * ports. `stop()` closes every socket and both listen sockets.
  */
 import { performance } from 'node:perf_hooks';
-import uWS from 'uWebSockets.js';
+import uWS from '../net/uws.js';
 import type { TemplatedApp, us_listen_socket } from 'uWebSockets.js';
 import { BinancePersonality } from './binance-personality.js';
 import { BybitPersonality } from './bybit-personality.js';

@@ -51,13 +51,13 @@ export interface FeedUnderTest {
   stop(): Promise<void>;
 }
 
-export function startFeedWorker(opts: { venue: number; market: number; wsUrl: string; restUrl: string; symbols?: string[] }): FeedUnderTest {
+export function startFeedWorker(opts: { venue: number; market: number; wsUrl: string; restUrl: string; symbols?: string[]; staleFeedMs?: number }): FeedUnderTest {
   const ring = createRing(1 << 14, QUOTE_WORDS, POLICY_DROP_OLDEST);
   const control = new AgentControl();
   const data: FeedWorkerData = {
     actor: `feed:${opts.venue}`, venue: opts.venue, market: opts.market, symbols: opts.symbols ?? ['BTCUSDT'],
     wsUrl: opts.wsUrl, restUrl: opts.restUrl, quoteRing: ring, board: createQuoteBoard({ venues: 2, symbols: 1, levels: 10 }),
-    strategyBell: new Doorbell().sab, control: control.sab, depthLevels: 10, staleFeedMs: 5000, reconnectMinMs: 20,
+    strategyBell: new Doorbell().sab, control: control.sab, depthLevels: 10, staleFeedMs: opts.staleFeedMs ?? 5000, reconnectMinMs: 20,
     reconnectMaxMs: 200, histogramIntervalMs: 1000, depth: true,
   };
   const worker = new Worker(FEED, { workerData: data });

@@ -2,6 +2,14 @@
  * One market-data WebSocket: connect, subscribe, heartbeat, reconnect with exponential backoff
  * and jitter, and a planned reconnect before the venues' 24-hour cut. It knows nothing of
  * parsing: frames go to `onFrame` as the Buffer `ws` hands out (no string conversion).
+ *
+ * Silent feed: a socket can stay open while the venue sends nothing (a stalled stream, a
+ * half-dead proxy); pings may even keep flowing. With `silentReconnectMs`, a connection that
+ * delivered no frame for that long is dropped and reconnected at once (which resubscribes, and
+ * so resyncs the books), counted in `silentReconnects`. The watchdog compares the frame
+ * counter between its own ticks, so the per-frame path gains no clock read and no timer.
+ *
+ * Used by the feed worker (src/actors) and the recorder (src/data), hence it lives here.
  */
 import WebSocket from 'ws';
 
@@ -18,6 +26,8 @@ export interface FeedConnectionOptions {
   maxConnectionAgeMs: number;
   /** Jitter source in [0, 1); injectable so tests are repeatable. */
   random: () => number;
+  /** Reconnect when no frame arrived for this long while connected (engine.stale_feed_ms); 0/absent: never. */
+  silentReconnectMs?: number;
 }
 
 export interface FeedConnectionEvents {
@@ -25,6 +35,8 @@ export interface FeedConnectionEvents {
   onFrame(data: Buffer): void;
   onClose(code: number, reason: string, planned: boolean): void;
   onError(err: Error): void;
+  /** The connection was silent for `silentMs` and is being reconnected (before its onClose). */
+  onSilent?(silentMs: number): void;
 }
 
 export class FeedConnection {
@@ -32,10 +44,16 @@ export class FeedConnection {
   private heartbeat: NodeJS.Timeout | null = null;
   private ageTimer: NodeJS.Timeout | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  private silenceTimer: NodeJS.Timeout | null = null;
+  private framesAtCheck = 0;
+  private lastFrameSeenMs = 0;
   private attempt = 0;
   private stopped = false;
   private planned = false;
-  readonly counters = { connects: 0, disconnects: 0, reconnects: 0, plannedReconnects: 0, errors: 0, framesIn: 0, bytesIn: 0, sent: 0 };
+  private silent = false;
+  readonly counters = {
+    connects: 0, disconnects: 0, reconnects: 0, plannedReconnects: 0, silentReconnects: 0, errors: 0, framesIn: 0, bytesIn: 0, sent: 0,
+  };
 
   constructor(private readonly opts: FeedConnectionOptions, private readonly events: FeedConnectionEvents) {}
 
@@ -92,6 +110,7 @@ export class FeedConnection {
         this.counters.plannedReconnects++;
         this.recycle();
       }, this.opts.maxConnectionAgeMs);
+      this.startSilenceWatch(ws);
       this.events.onOpen();
     });
     ws.on('message', (data: Buffer) => {
@@ -110,9 +129,11 @@ export class FeedConnection {
       this.ws = null;
       this.counters.disconnects++;
       const planned = this.planned;
+      const silent = this.silent;
       this.planned = false;
+      this.silent = false;
       this.events.onClose(code, reason.toString(), planned);
-      if (!this.stopped) this.scheduleReconnect(planned);
+      if (!this.stopped) this.scheduleReconnect(planned || silent);
     });
   }
 
@@ -130,10 +151,35 @@ export class FeedConnection {
     }, delay);
   }
 
+  private startSilenceWatch(ws: WebSocket): void {
+    const limit = this.opts.silentReconnectMs ?? 0;
+    if (!(limit > 0)) return;
+    this.framesAtCheck = this.counters.framesIn;
+    this.lastFrameSeenMs = Date.now();
+    this.silenceTimer = setInterval(() => {
+      const now = Date.now();
+      if (this.counters.framesIn !== this.framesAtCheck) {
+        this.framesAtCheck = this.counters.framesIn;
+        this.lastFrameSeenMs = now;
+        return;
+      }
+      const quietMs = now - this.lastFrameSeenMs;
+      if (quietMs < limit || this.ws !== ws) return;
+      this.counters.silentReconnects++;
+      this.silent = true;
+      if (this.silenceTimer) clearInterval(this.silenceTimer);
+      this.silenceTimer = null;
+      this.events.onSilent?.(quietMs);
+      ws.terminate();
+    }, Math.max(25, Math.floor(limit / 4)));
+  }
+
   private clearTimers(): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.ageTimer) clearTimeout(this.ageTimer);
+    if (this.silenceTimer) clearInterval(this.silenceTimer);
     this.heartbeat = null;
     this.ageTimer = null;
+    this.silenceTimer = null;
   }
 }
