@@ -9,7 +9,7 @@
  * - Rejects feed the venue's circuit breaker and the hedge back-off (venue-breaker.ts).
  */
 import {
-  ROLE_HEDGE, ROLE_UNWIND, ST_CANCELED, ST_EXPIRED, ST_FILLED, ST_REJECTED, VENUE_NAMES,
+  ROLE_HEDGE, ROLE_UNWIND, ST_ACKED, ST_CANCELED, ST_EXPIRED, ST_FILLED, ST_PARTIAL, ST_REJECTED, VENUE_NAMES,
 } from '../core/records.js';
 import type { StrategyContext } from './context.js';
 import { HALT_UNRESOLVED_ORDER } from './halts.js';
@@ -61,7 +61,8 @@ export class OrderFlow {
       x.stats.rejects++;
       x.stats.lastRejectCode = errorCode;
       this.onReject(k, v, errorCode, residualOrder, nowNs);
-    } else if (status !== ST_EXPIRED) {
+    } else if (status === ST_ACKED || status === ST_PARTIAL || status === ST_FILLED || status === ST_CANCELED) {
+      // The venue took the order (an IOC that expired empty was still accepted).
       if (x.health.onAccept(v, residualOrder)) {
         x.events.onEvent({ type: 'breaker', nowNs, venue: v, open: false, code: 0, detail: `${VENUE_NAMES[v]} accepted an order: circuit breaker closed` });
       }

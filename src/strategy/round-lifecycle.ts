@@ -207,10 +207,7 @@ export class RoundLifecycle {
     // over-hedge is hedged back, and so on).
     const cover = this.unknownCover(r, open);
     const net = open - cover;
-    if (!dust && this.isDust(r.symbol, Math.abs(net), r.residualEntryPx())) {
-      x.stats.hedgeWaits++;
-      return;
-    }
+    if (!dust && this.isDust(r.symbol, Math.abs(net), r.residualEntryPx())) return; // covered: wait for their answers
     if (dust) {
       if (Math.abs(open) > 1e-12 && r.pending === 0) x.stats.dustResiduals++;
       if (r.pending === 0) this.closeRound(r, nowNs, open);

@@ -8,13 +8,7 @@ import {
   ST_EXPIRED, ST_FILLED, ST_REJECTED,
 } from '../../src/core/records.js';
 import { ArbitrageStrategy } from '../../src/strategy/arbitrage.js';
-import { BINANCE, BTC, BYBIT, MS, RecordingEvents, RecordingSink, baseBalances, baseConfig, baseFilters, rig, type Rig } from './harness.js';
-
-/** Quotes that open a 0.3 pair: buy Binance @30003, sell Bybit @30096.9 (orders 1, 2). */
-function openPair(r: Rig, ms: number): void {
-  r.quote(BINANCE, 29990, 0.5, 30000, 0.5, ms);
-  r.quote(BYBIT, 30100, 0.3, 30110, 0.4, ms + 1);
-}
+import { BINANCE, BTC, BYBIT, MS, RecordingEvents, RecordingSink, baseBalances, baseConfig, baseFilters, rig, openPair } from './harness.js';
 
 const near = (a: number, b: number, eps = 1e-9) => Math.abs(a - b) < eps;
 

@@ -136,3 +136,9 @@ export function rig(
     },
   };
 }
+
+/** Quotes that open a 0.3 pair in the base config: buy Binance @30003, sell Bybit @30096.9 (orders 1, 2 on a fresh rig). */
+export function openPair(r: Rig, ms: number): void {
+  r.quote(BINANCE, 29990, 0.5, 30000, 0.5, ms);
+  r.quote(BYBIT, 30100, 0.3, 30110, 0.4, ms + 1);
+}

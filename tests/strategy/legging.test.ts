@@ -1,12 +1,7 @@
 import t from 'tap';
 import { ASSET_BASE, ASSET_QUOTE, ROLE_HEDGE, ROLE_UNWIND, SIDE_BUY, SIDE_SELL, ST_CANCELED, ST_FILLED, ST_PARTIAL, ST_REJECTED } from '../../src/core/records.js';
 import { MAX_HEDGE_ATTEMPTS } from '../../src/strategy/arbitrage.js';
-import { BINANCE, BTC, BYBIT, MS, rig, type Rig } from './harness.js';
-
-function openPair(r: Rig, ms: number): void {
-  r.quote(BINANCE, 29990, 0.5, 30000, 0.5, ms);
-  r.quote(BYBIT, 30100, 0.3, 30110, 0.4, ms + 1);
-}
+import { BINANCE, BTC, BYBIT, MS, rig, type Rig, openPair } from './harness.js';
 
 const near = (a: number, b: number) => Math.abs(a - b) < 1e-9;
 

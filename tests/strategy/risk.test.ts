@@ -1,12 +1,6 @@
 import t from 'tap';
 import { ASSET_BASE, ASSET_QUOTE, BOOK_REASON_GAP, BOOK_REASON_SYNCED, ROLE_HEDGE, ROLE_UNWIND, SIDE_SELL, ST_CANCELED, ST_EXPIRED, ST_FILLED, ST_REJECTED } from '../../src/core/records.js';
-import { BINANCE, BTC, BYBIT, MS, rig, type Rig } from './harness.js';
-
-/** Quotes that open a 0.3 pair: buy Binance @30003, sell Bybit @30096.9 (orders 1, 2). */
-function openPair(r: Rig, ms: number): void {
-  r.quote(BINANCE, 29990, 0.5, 30000, 0.5, ms);
-  r.quote(BYBIT, 30100, 0.3, 30110, 0.4, ms + 1);
-}
+import { BINANCE, BTC, BYBIT, MS, rig, openPair } from './harness.js';
 
 t.test('stale book: no trade, one event while it lasts, counted per denial', async (t) => {
   const r = rig();

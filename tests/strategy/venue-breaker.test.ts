@@ -1,12 +1,7 @@
 import t from 'tap';
 import { ASSET_QUOTE, ST_FILLED, ST_REJECTED, SIDE_BUY } from '../../src/core/records.js';
 import { REJ_AUTH, REJ_BALANCE, REJ_FILTER, REJ_OTHER, REJ_RATE, rejectKind } from '../../src/strategy/venue-breaker.js';
-import { BINANCE, BTC, BYBIT, MS, rig, type Rig } from './harness.js';
-
-function openPair(r: Rig, ms: number): void {
-  r.quote(BINANCE, 29990, 0.5, 30000, 0.5, ms);
-  r.quote(BYBIT, 30100, 0.3, 30110, 0.4, ms + 1);
-}
+import { BINANCE, BTC, BYBIT, MS, rig, openPair } from './harness.js';
 
 t.test('reject codes are classified by what they say about the venue', async (t) => {
   for (const c of [-2015, -2014, -1022, 10003, 10004, 10005, 10010, -9105]) t.equal(rejectKind(c), REJ_AUTH, `auth ${c}`);
