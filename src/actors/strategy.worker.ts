@@ -5,6 +5,7 @@ import { createDryRunExecutorActor } from './dry-run-executor-setup.js';
 import { Doorbell } from '../core/doorbell.js';
 import { RingConsumer, RingProducer } from '../core/ring.js';
 import { ArbitrageStrategy } from '../strategy/arbitrage.js';
+import type { HaltKind } from '../strategy/halts.js';
 import { warmUpStrategy } from '../strategy/warmup.js';
 import { intentEntry, strategyEventEntry } from '../report/journal-entries.js';
 import { EquitySampler } from '../report/equity-entries.js';
@@ -77,10 +78,18 @@ function snapshotCounters(): Record<string, number> {
   return out;
 }
 
+const OPERATOR_RESUMABLE: readonly HaltKind[] = ['max_drawdown', 'unwind_failed'];
+
 parentPort!.on('message', (m: SupervisorMessage) => {
   const now = monoNs();
   if (m.type === 'halt') strategy.halt(m.reason, now);
-  else if (m.type === 'resume') strategy.resume(now);
+  else if (m.type === 'resume') {
+    // Without a reason: the KILL file was removed, which lifts the kill switch only. With the
+    // operator's reason (POST /resume, `xarb ctl resume --reason`): the explicit, journaled
+    // resume that max_drawdown and unwind_failed need (docs/strategy.md, Halts).
+    strategy.resume(now);
+    if (m.reason !== undefined && m.reason.trim() !== '') strategy.resumeHalts(m.reason, OPERATOR_RESUMABLE, now);
+  }
   else if (m.type === 'flatten') strategy.flatten(now);
 });
 
