@@ -13,9 +13,9 @@
  */
 import { verifyBinanceSignature } from './sim-signature.js';
 import { arrivalStamp, orderArrival } from './ws-api-faults.js';
-import type { HttpResponse, TemplatedApp } from 'uWebSockets.js';
-import { deliverWithFault, refusalBody, refusalHeaders } from './order-faults.js';
-import { serveBinance } from './rest-account-binance.js';
+import type { TemplatedApp } from 'uWebSockets.js';
+import { deliverWithFault, gateAnswer } from './order-faults.js';
+import { serveBinance, weighed } from './rest-account-binance.js';
 import { percentEncodeNonAscii } from '../venues/binance/sign.js';
 import { formatPadded } from './decimal-format.js';
 import { readBody } from './http-util.js';
@@ -72,20 +72,21 @@ export function registerBinanceOrderEntry(app: TemplatedApp, ctx: OrderEntryCont
     readBody(res, 64 * 1024, (body) => {
       if (body === null) return;
       if (orderArrival.hook !== null) orderArrival.hook('binance', new URLSearchParams(query + '&' + body).get('newClientOrderId') ?? '', arrived);
-      // Armed order faults (order-faults.ts): the order may be matched and its answer lost, late or an error.
-      const fault = ctx.acct.faults.takeOrderFault();
       const now = serverMs(ctx.clock);
-      if (fault !== null && !fault.execute) {
-        deliverWithFault(res, 'binance', fault, () => undefined, (st, b) => sendKeepAlive(res, st, b), now);
+      const gated = gateAnswer(ctx.acct.faults, now);
+      if (gated !== null) {
+        sendKeepAlive(res, gated.http, gated.body, gated.headers);
         return;
       }
-      let answer: { http: string; body: string; headers: Array<[string, string]> } | null = null;
-      serveOrder(ctx, res, () => newOrder(ctx, apiKey, query, body), apiKey, (out) => {
-        answer = out;
-      });
-      if (answer === null) return; // refused before the order was looked at (storm, ban, 403)
-      const a: { http: string; body: string; headers: Array<[string, string]> } = answer;
-      deliverWithFault(res, 'binance', fault, () => sendKeepAlive(res, a.http, a.body, a.headers), (st, b) => sendKeepAlive(res, st, b), now);
+      // Armed order faults (order-faults.ts): the order may be matched and its answer lost, late or an error.
+      const fault = ctx.acct.faults.takeOrderFault();
+      const raw = (st: string, b: string): void => sendKeepAlive(res, st, b);
+      if (fault !== null && !fault.execute) {
+        deliverWithFault(res, 'binance', fault, () => undefined, raw, now);
+        return;
+      }
+      const a = orderAnswer(ctx, () => newOrder(ctx, apiKey, query, body), apiKey, now);
+      deliverWithFault(res, 'binance', fault, () => sendKeepAlive(res, a.http, a.body, a.headers), raw, now);
     });
   });
   app.get('/api/v3/order', (res, req) => {
@@ -95,23 +96,10 @@ export function registerBinanceOrderEntry(app: TemplatedApp, ctx: OrderEntryCont
   });
 }
 
-/** An order request through the gate and the usage counters; `take` gets the answer to send. */
-export function serveOrder(ctx: OrderEntryContext, res: HttpResponse, f: () => string, apiKey: string,
-  take: (out: { http: string; body: string; headers: Array<[string, string]> }) => void): void {
-  const now = serverMs(ctx.clock);
-  const refusal = ctx.acct.faults.gate(now);
-  if (refusal !== null) {
-    sendKeepAlive(res, refusal.http, refusalBody('binance', refusal, now), refusalHeaders('binance', refusal, now));
-    return;
-  }
-  const usage = ctx.acct.binanceUsage.request(now, 1);
-  if (usage === null) {
-    sendKeepAlive(res, '429 Too Many Requests', JSON.stringify({ code: -1003, msg: 'Too many requests; current limit of IP is 6000 requests per minute.' }),
-      [['Retry-After', String(ctx.acct.binanceUsage.retryAfterS(now))]]);
-    return;
-  }
-  const out = handle(f);
-  take({ ...out, headers: [...usage, ...ctx.acct.binanceUsage.order(now, apiKey), ...out.headers] });
+/** An order request's answer through the usage counters: weight, then the order-count headers. */
+function orderAnswer(ctx: OrderEntryContext, f: () => string, apiKey: string, now: number): { http: string; body: string; headers: Array<[string, string]> } {
+  const out = weighed(ctx, now, 1, f);
+  return out.http.startsWith('429') ? out : { ...out, headers: [...out.headers, ...ctx.acct.binanceUsage.order(now, apiKey)] };
 }
 
 export function handle(f: () => string): { http: string; body: string; headers: Array<[string, string]> } {

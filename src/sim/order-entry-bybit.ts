@@ -13,7 +13,7 @@
  * PartiallyFilledCanceled, Cancelled).
  */
 import type { TemplatedApp } from 'uWebSockets.js';
-import { deliverWithFault, refusalBody, refusalHeaders } from './order-faults.js';
+import { deliverWithFault, gateAnswer } from './order-faults.js';
 import { serveBybit } from './rest-account-bybit.js';
 import { bybitRestSignature } from '../venues/bybit/sign.js';
 import { formatShortest } from './decimal-format.js';
@@ -52,17 +52,17 @@ export function registerBybitOrderEntry(app: TemplatedApp, ctx: OrderEntryContex
     readBody(res, 64 * 1024, (body) => {
       if (body === null) return;
       if (orderArrival.hook !== null) orderArrival.hook('bybit', /"orderLinkId"\s*:\s*"([^"]*)"/.exec(body)?.[1] ?? '', arrived);
+      const now = serverMs(ctx.clock);
+      const gated = gateAnswer(ctx.acct.faults, now);
+      if (gated !== null) {
+        sendKeepAlive(res, gated.http, gated.body, gated.headers);
+        return;
+      }
       // Armed order faults (order-faults.ts): the order may be matched and its answer lost, late or an error.
       const fault = ctx.acct.faults.takeOrderFault();
-      const now = serverMs(ctx.clock);
       const raw = (st: string, b: string): void => sendKeepAlive(res, st, b);
       if (fault !== null && !fault.execute) {
         deliverWithFault(res, 'bybit', fault, () => undefined, raw, now);
-        return;
-      }
-      const refusal = ctx.acct.faults.gate(now);
-      if (refusal !== null) {
-        sendKeepAlive(res, refusal.http, refusalBody('bybit', refusal, now), refusalHeaders('bybit', refusal, now));
         return;
       }
       const out = handle(ctx, () => create(ctx, auth, body));

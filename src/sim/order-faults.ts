@@ -111,6 +111,12 @@ export class OrderFaults {
   }
 }
 
+/** The answer a request gets when a storm, ban or 403 refuses it now, or null when it may pass. */
+export function gateAnswer(faults: OrderFaults, now: number): { http: string; body: string; headers: Array<[string, string]> } | null {
+  const r = faults.gate(now);
+  return r === null ? null : { http: r.http, body: refusalBody(faults.venue, r, now), headers: refusalHeaders(faults.venue, r, now) };
+}
+
 /** The body a refused request gets, in the venue's error shape. */
 export function refusalBody(venue: SimVenue, r: GateRefusal, nowMs: number): string {
   if (venue === 'binance') return JSON.stringify({ code: r.code, msg: r.msg });

@@ -20,25 +20,26 @@ import { VENUE_BINANCE } from './instruments.js';
 import { BinanceReject, authenticate, bad, handle, mandatory, orderFields } from './order-entry-binance.js';
 import type { SimOrder } from './order-entry-book.js';
 import { sendKeepAlive, serverMs, type OrderEntryContext } from './order-entry.js';
-import { refusalBody, refusalHeaders } from './order-faults.js';
+import { gateAnswer } from './order-faults.js';
 import { BNB_DISCOUNT, type SimTrade } from './account-ledger.js';
 
 /** Gate (faults), weight (usage headers), then the handler: the path every Binance signed request takes. */
-export function serveBinance(ctx: OrderEntryContext, res: HttpResponse, weight: number, f: () => string, extra: Array<[string, string]> = []): void {
+export function serveBinance(ctx: OrderEntryContext, res: HttpResponse, weight: number, f: () => string): void {
   const now = serverMs(ctx.clock);
-  const refusal = ctx.acct.faults.gate(now);
-  if (refusal !== null) {
-    sendKeepAlive(res, refusal.http, refusalBody('binance', refusal, now), refusalHeaders('binance', refusal, now));
-    return;
-  }
+  const gated = gateAnswer(ctx.acct.faults, now);
+  const out = gated ?? weighed(ctx, now, weight, f);
+  sendKeepAlive(res, out.http, out.body, out.headers);
+}
+
+/** The handler's answer with the weight header, or HTTP 429 -1003 when the minute's weight is spent. */
+export function weighed(ctx: OrderEntryContext, now: number, weight: number, f: () => string): { http: string; body: string; headers: Array<[string, string]> } {
   const usage = ctx.acct.binanceUsage.request(now, weight);
   if (usage === null) {
-    sendKeepAlive(res, '429 Too Many Requests', JSON.stringify({ code: -1003, msg: 'Too many requests; current limit of IP is 6000 requests per minute.' }),
-      [['Retry-After', String(ctx.acct.binanceUsage.retryAfterS(now))]]);
-    return;
+    return { http: '429 Too Many Requests', body: JSON.stringify({ code: -1003, msg: 'Too many requests; current limit of IP is 6000 requests per minute.' }),
+      headers: [['Retry-After', String(ctx.acct.binanceUsage.retryAfterS(now))]] };
   }
   const out = handle(f);
-  sendKeepAlive(res, out.http, out.body, [...usage, ...extra, ...out.headers]);
+  return { ...out, headers: [...usage, ...out.headers] };
 }
 
 function symbolParam(ctx: OrderEntryContext, p: Map<string, string>, required: boolean): string | null {

@@ -20,16 +20,16 @@ import { readBody } from './http-util.js';
 import { BybitReject, authHeaders, authenticate, handle, row, type Auth } from './order-entry-bybit.js';
 import type { SimOrder } from './order-entry-book.js';
 import { sendKeepAlive, serverMs, type OrderEntryContext } from './order-entry.js';
-import { refusalBody, refusalHeaders } from './order-faults.js';
+import { gateAnswer } from './order-faults.js';
 import { executionRows, walletRow } from './private-bybit.js';
 
 /** Gate (faults), per-key usage headers, then the handler: every Bybit signed request's path. */
 export function serveBybit(ctx: OrderEntryContext, res: HttpResponse, apiKey: string, group: string, limitPerS: number,
   f: () => { result: unknown; headers?: Array<[string, string]> }): void {
   const now = serverMs(ctx.clock);
-  const refusal = ctx.acct.faults.gate(now);
-  if (refusal !== null) {
-    sendKeepAlive(res, refusal.http, refusalBody('bybit', refusal, now), refusalHeaders('bybit', refusal, now));
+  const gated = gateAnswer(ctx.acct.faults, now);
+  if (gated !== null) {
+    sendKeepAlive(res, gated.http, gated.body, gated.headers);
     return;
   }
   const usage = ctx.acct.bybitUsage.request(now, apiKey, group, limitPerS);
