@@ -60,7 +60,7 @@ t.test('keys left out take their documented defaults', async (t) => {
   });
   t.same(cfg.fees, { binance_taker_bps: 10, binance_maker_bps: 10, bybit_taker_bps: 10, bybit_maker_bps: 10 });
   t.same(cfg.monitor, { enabled: true, host: '127.0.0.1', port: 9464, status_interval_ms: 5000 });
-  t.same(cfg.backtest, { data_dir: 'data', feed_latency_ms: 0, seed: 1 });
+  t.same(cfg.backtest, { data_dir: 'data', feed_latency_ms: 0, liquidity_decay_ms: 1000, market_impact: 0, seed: 1 });
   t.same(cfg.log, { level: 'info', pretty: 'auto' });
   t.equal(cfg.risk.max_orders_per_second, 10);
   t.equal(cfg.risk.price_band_bps, 100);
