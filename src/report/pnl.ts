@@ -197,6 +197,8 @@ const YEAR_DAYS = 365.25;
 const YEAR_SEC = YEAR_DAYS * 86_400;
 /** Fewer returns than this: Sharpe and Sortino are n/a (a handful of points says nothing). */
 export const MIN_RETURNS = 30;
+/** A series shorter than this has no Sharpe or Sortino (per-second returns of a short run, annualized, are noise). */
+export const MIN_RATIO_SPAN_NS = 3_600e9;
 
 /** Period of the returns: 1 h for runs of 2 days or more, 1 min for 1 h or more, else 1 s. */
 export function ratioPeriodSec(spanNs: number): number {
@@ -253,7 +255,8 @@ export function ratiosOf(label: string, series: readonly SeriesPoint[], capital:
   let sharpe: number | null = null;
   let sortino: number | null = null;
   let ratioNote: string | null = null;
-  if (r.length < MIN_RETURNS) ratioNote = `fewer than ${MIN_RETURNS} returns of ${periodSec} s`;
+  if (span < MIN_RATIO_SPAN_NS) ratioNote = 'series shorter than 1 h: Sharpe and Sortino not computed (seconds annualized say nothing)';
+  else if (r.length < MIN_RETURNS) ratioNote = `fewer than ${MIN_RETURNS} returns of ${periodSec} s`;
   else {
     const mean = r.reduce((a, b) => a + b, 0) / r.length;
     const sd = Math.sqrt(r.reduce((a, x) => a + (x - mean) ** 2, 0) / (r.length - 1));

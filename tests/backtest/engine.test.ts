@@ -170,3 +170,19 @@ t.test('the venue-side book moves at exchange time: an update received late stil
   t.equal(none.fills('bybit', 'sell').filter((x) => x.last_px === 101).length, 1, 'no exchange time: the venue side moves at the receive time (10 ms)');
   t.ok(none.entries().some((x) => x.type === 'warning' && x.topic === 'feed_model' && x.venue === 'bybit'), 'and the journal warns about it');
 });
+
+t.test('run_start is the first line and carries start_equity, valued at the first quotes; equity entries carry marks', async (t) => {
+  const { e, entries } = engineWith({});
+  e.start('r', {}, { binance: { quote: 100_000, base: { BTCUSDT: 10 } }, bybit: { quote: 100_000, base: { BTCUSDT: 10 } } });
+  e.onTopOfBook(BYB, 0, 1 * MS, 0, 101, 0.5, 101.1, 2);
+  e.onTopOfBook(BIN, 0, 2 * MS, 0, 100, 2, 100.1, 1); // priced on both venues: and an edge at once
+  e.onTopOfBook(BYB, 0, 10 * MS, 0, 100, 0.5, 100.1, 2);
+  e.finish(10 * MS, 1000 * MS);
+  const en = entries();
+  t.equal(en[0]!.type, 'run_start');
+  t.equal(en[0]!.ns, 0, 'stamped at the run start');
+  t.ok(Math.abs((en[0]!.start_equity as number) - (200_000 + 20 * 101.05)) < 1e-6, `balances at the first mid (the strategy values a venue without a quote at the other's): ${en[0]!.start_equity}`);
+  const eq = en.filter((x) => x.type === 'equity');
+  t.ok(eq.length > 0);
+  t.same(eq[eq.length - 1]!.marks, { binance: { BTCUSDT: 100.05 }, bybit: { BTCUSDT: 100.05 } });
+});

@@ -54,7 +54,7 @@ t.test('xarb report DIR prints the metrics', async (t) => {
   t.match(r.stdout, /win rate:\s+0\.00 %  \(0 of 1/);
   t.match(r.stdout, /fees:\s+-1\.00 USDT/);
   t.match(r.stdout, /sharpe ratio\s+n\/a\s+n\/a/);
-  t.match(r.stdout, /n\/a: fewer than 30 returns of 1 s/);
+  t.match(r.stdout, /n\/a: series shorter than 1 h/);
   t.match(r.stdout, /^\s+sent_to_ack\s+\S+ ms/m);
 });
 

@@ -110,24 +110,27 @@ t.test('orders: final status per order, fills, fill ratio and fees from fills', 
   t.ok(near(o.feesFromFillsQuote, 1.6));
 });
 
-t.test('ratios by hand: 1 s returns of a 40 s series; Sharpe, Sortino, drawdown, Calmar', async (t) => {
-  // equity steps 1000 → 1001 → 1000.5 → … every second, 40 s
-  const pts = Array.from({ length: 41 }, (_, i) => ({ ns: i * S, equity: 1000 + (i % 2 === 0 ? i * 0.05 : i * 0.05 + 1) }));
-  const r = ratiosOf('test', pts, 1000, pts[40]!.equity, 40 * S);
+t.test('ratios by hand: 1 min returns of a 1 h series; Sharpe, Sortino, drawdown, Calmar', async (t) => {
+  // equity steps every minute, 60 min: up 1 on odd minutes, a little less on even ones
+  const pts = Array.from({ length: 61 }, (_, i) => ({ ns: i * 60 * S, equity: 1000 + (i % 2 === 0 ? i * 0.05 : i * 0.05 + 1) }));
+  const r = ratiosOf('test', pts, 1000, pts[60]!.equity, 3600 * S);
   const rets = pts.slice(1).map((p, i) => p.equity / pts[i]!.equity - 1);
   const mean = rets.reduce((a, b) => a + b, 0) / rets.length;
   const sd = Math.sqrt(rets.reduce((a, x) => a + (x - mean) ** 2, 0) / (rets.length - 1));
   const down = Math.sqrt(rets.reduce((a, x) => a + (x < 0 ? x * x : 0), 0) / rets.length);
-  const perYear = Math.sqrt(365.25 * 86400);
-  t.equal(r.periodSec, 1);
-  t.equal(r.returns, 40);
+  const perYear = Math.sqrt((365.25 * 86400) / 60);
+  t.equal(r.periodSec, 60);
+  t.equal(r.returns, 60);
   t.ok(near(r.sharpe, (mean / sd) * perYear, 1e-9), `sharpe ${r.sharpe}`);
   t.ok(near(r.sortino, (mean / down) * perYear, 1e-9), `sortino ${r.sortino}`);
   // running peak 1001 + 0.05k at odd k, next even point 0.95 lower: drawdown 0.95 / 1000
   t.ok(near(r.maxDrawdown, 0.95 / 1000, 1e-9), `max drawdown ${r.maxDrawdown}`);
   t.ok(near(r.maxDrawdownQuote, 0.95, 1e-9));
-  t.equal(r.annualizedReturn, null, 'a 40 s run is not extrapolated to a year');
+  t.equal(r.annualizedReturn, null, 'a 1 h run is not extrapolated to a year');
   t.equal(r.calmar, null);
+  const short = ratiosOf('test', pts.map((p) => ({ ns: p.ns / 60, equity: p.equity })), 1000, pts[60]!.equity, 60 * S);
+  t.equal(short.sharpe, null, 'the same shape over 60 s: no Sharpe');
+  t.match(short.ratioNote, /shorter than 1 h/);
   const long = ratiosOf('test', [{ ns: 0, equity: 100 }, { ns: 2 * 86400 * S, equity: 110 }], 100, 110, 2 * 86400 * S);
   t.ok(near(long.annualizedReturn, 1.1 ** (365.25 / 2) - 1, 1e-9));
   t.equal(long.periodSec, 3600, '1 h returns for runs of two days or more');
@@ -147,8 +150,8 @@ t.test('drawdown: one definition, (running peak − equity) / start equity, the 
 t.test('Sharpe: n/a on zero variance and on too few returns; 1 min intervals for long runs', async (t) => {
   const flat = computePerformance([
     e(0, 'run_start', { start_equity: 100 }),
-    ...Array.from({ length: 40 }, (_, i) => e((i + 1) * S, 'equity', { equity: 100 })),
-    e(41 * S, 'run_end', { reason: 'done', end_equity: 100 }),
+    ...Array.from({ length: 40 }, (_, i) => e((i + 1) * 100 * S, 'equity', { equity: 100 })),
+    e(4100 * S, 'run_end', { reason: 'done', end_equity: 100 }),
   ]);
   t.equal(flat.sharpe, null);
   t.match(flat.sharpeNote, /zero variance/);
@@ -158,7 +161,7 @@ t.test('Sharpe: n/a on zero variance and on too few returns; 1 min intervals for
   // 8.8 s, no orders, a noisy mark: too few returns for a ratio (it used to say Sharpe 1,748)
   const short = computePerformance([e(0, 'run_start', { start_equity: 100 }), e(4 * S, 'equity', { equity: 100.3 }), e(8.8 * S, 'run_end', { reason: 'done', end_equity: 101 })]);
   t.equal(short.sharpe, null);
-  t.match(short.sharpeNote, /fewer than 30 returns/);
+  t.match(short.sharpeNote, /shorter than 1 h/);
   t.equal(short.strategyRatios.sharpe, null, 'and no strategy Sharpe without a round');
 
   // Two hours, equity steps every 10 minutes: 1 min grid, 120 returns.
@@ -188,15 +191,15 @@ t.test('annualized return: compounded over the duration; n/a under 23 h, never a
 });
 
 t.test('price falls while every round wins: strategy PnL > 0, inventory PnL < 0, both reported', async (t) => {
-  // 1 BTC on each venue at 50,000, 100,000 USDT each; 40 rounds over 40 min each make 10 USDT
-  // after fees while BTC falls 50 USDT a minute.
+  // 1 BTC on each venue at 50,000, 100,000 USDT each; 40 rounds over 80 min each make 10 USDT
+  // after fees while BTC falls 50 USDT every 2 minutes.
   const entries: JournalEntry[] = [e(0, 'run_start', {
     mode: 'backtest', run_id: 'fall', symbols: ['BTCUSDT'], venues: ['binance', 'bybit'], start_equity: 300_000,
     balances: { binance: { quote: 100_000, base: { BTCUSDT: 1 } }, bybit: { quote: 100_000, base: { BTCUSDT: 1 } } },
   })];
   let id = 0;
   for (let k = 1; k <= 40; k++) {
-    const ns = k * 60 * S;
+    const ns = k * 120 * S;
     const px = 50_000 - 50 * k;
     entries.push(e(ns - 2e6, 'round_opened', { pair_id: k, symbol: 'BTCUSDT' }));
     entries.push(report(ns - 1e6, ++id, k, 'binance', 'buy', 'filled', px, 0.1, 0.1, 0.00001, 'base'));
@@ -206,7 +209,7 @@ t.test('price falls while every round wins: strategy PnL > 0, inventory PnL < 0,
     const equity = 300_000 + 10 * k - 100 * k + 0.00001 * k * 0 - (0.00001 * (50_000 - 50 * k) * 0);
     entries.push(e(ns, 'equity', { equity, marks: { binance: { BTCUSDT: px }, bybit: { BTCUSDT: px } } }));
   }
-  entries.push(e(2400 * S, 'run_end', { reason: 'done', end_equity: 300_000 + 400 - 4000 }));
+  entries.push(e(4800 * S, 'run_end', { reason: 'done', end_equity: 300_000 + 400 - 4000 }));
   const p = computePerformance(entries);
   // per round: 0.1 × 110 = 11 arbitrage, fees 0.00001 BTC × px + 0.5
   const fees = Array.from({ length: 40 }, (_, i) => 0.00001 * (50_000 - 50 * (i + 1)) + 0.5).reduce((a, b) => a + b, 0);
@@ -299,7 +302,7 @@ t.test('text report: the headline numbers with their units and intervals', async
   t.match(text, /annualized return\s+n\/a\s+n\/a/);
   t.match(text, /n\/a: run shorter than 23 h/);
   t.match(text, /sharpe ratio\s+n\/a\s+n\/a/);
-  t.match(text, /n\/a: fewer than 30 returns of 1 s/);
+  t.match(text, /n\/a: series shorter than 1 h/);
   t.match(text, /max drawdown.*2\.0000 % \(20\.00 USDT\)/);
   t.match(text, /closed:\s+3  \(matched 1, legged 1, failed 1/);
   t.match(text, /win rate:\s+50\.00 %  \(1 of 2 rounds with a fill/);
