@@ -442,26 +442,6 @@ export class Supervisor {
     };
   }
 
-  metricsText(): string {
-    const lines = [this.collector.toPrometheus().trimEnd()];
-    lines.push('# HELP xarb_actor_counter Counters reported by each actor thread.', '# TYPE xarb_actor_counter gauge');
-    for (const a of this.actors) {
-      for (const [k, v] of Object.entries(a.stats ?? {})) {
-        if (Number.isFinite(v)) lines.push(`xarb_actor_counter{actor="${a.name}",name="${k}"} ${v}`);
-      }
-    }
-    lines.push('# HELP xarb_ring Ring counters (written, read, dropped, full waits, timeouts).', '# TYPE xarb_ring gauge');
-    for (const [name, sab] of Object.entries(this.rings)) {
-      const s = ringStats(sab);
-      for (const k of ['written', 'read', 'depth', 'dropped', 'fullWaits', 'timeouts'] as const) {
-        lines.push(`xarb_ring{ring="${name}",counter="${k}"} ${s[k]}`);
-      }
-    }
-    lines.push('# HELP xarb_actor_restarts_total Restarts of an actor thread.', '# TYPE xarb_actor_restarts_total counter');
-    for (const a of this.actors) lines.push(`xarb_actor_restarts_total{actor="${a.name}"} ${a.restarts}`);
-    return lines.join('\n') + '\n';
-  }
-
   /**
    * Orderly stop: no new entries and unwind open exposure, wait for open orders to resolve,
    * then stop the threads (strategy and executor last, so reports still flow), write the
