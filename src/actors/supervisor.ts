@@ -467,6 +467,7 @@ export class Supervisor {
   private onJournalFailure(f: JournalWriteFailure): void {
     if (this.journalFailure !== null) return;
     this.journalFailure = f;
+    this.hub?.journalError(); // the `disk` alert (monitor/alert-rules.ts)
     this.log.error({ file: f.file, code: f.code, err: f.message, lines_written: f.linesWritten, entry: f.entryType },
       'journal write failed: halting new entries, unwinding open exposure and stopping (the journal keeps its last complete line)');
     this.send('strategy', { type: 'halt', reason: `journal write failed (${f.code})` });
@@ -503,30 +504,6 @@ export class Supervisor {
       journal: { lines: this.journal.lines, write_errors: this.journal.writeErrors, dropped_lines: this.journal.droppedLines, failure: this.journalFailure?.code ?? null },
       rings: Object.fromEntries(Object.entries(this.rings).map(([k, v]) => [k, ringStats(v)])),
     };
-  }
-
-  metricsText(): string {
-    const lines = [this.collector.toPrometheus().trimEnd()];
-    lines.push('# HELP xarb_actor_counter Counters reported by each actor thread.', '# TYPE xarb_actor_counter gauge');
-    for (const a of this.actors) {
-      for (const [k, v] of Object.entries(a.stats ?? {})) {
-        if (Number.isFinite(v)) lines.push(`xarb_actor_counter{actor="${a.name}",name="${k}"} ${v}`);
-      }
-    }
-    lines.push('# HELP xarb_ring Ring counters (written, read, dropped, full waits, timeouts).', '# TYPE xarb_ring gauge');
-    for (const [name, sab] of Object.entries(this.rings)) {
-      const s = ringStats(sab);
-      for (const k of ['written', 'read', 'depth', 'dropped', 'fullWaits', 'timeouts'] as const) {
-        lines.push(`xarb_ring{ring="${name}",counter="${k}"} ${s[k]}`);
-      }
-    }
-    lines.push('# HELP xarb_journal_write_errors_total Journal writes that failed (ENOSPC, EIO, ...); the first one stops the run.', '# TYPE xarb_journal_write_errors_total counter');
-    lines.push(`xarb_journal_write_errors_total ${this.journal.writeErrors}`);
-    lines.push('# HELP xarb_journal_dropped_lines_total Journal lines not written after a write error.', '# TYPE xarb_journal_dropped_lines_total counter');
-    lines.push(`xarb_journal_dropped_lines_total ${this.journal.droppedLines}`);
-    lines.push('# HELP xarb_actor_restarts_total Restarts of an actor thread.', '# TYPE xarb_actor_restarts_total counter');
-    for (const a of this.actors) lines.push(`xarb_actor_restarts_total{actor="${a.name}"} ${a.restarts}`);
-    return lines.join('\n') + '\n';
   }
 
   /**

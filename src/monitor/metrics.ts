@@ -86,6 +86,9 @@ const RISK_DENIALS: ReadonlyArray<[string, string]> = [
   ['staleBookDenials', 'stale_book'], ['unusableBookDenials', 'unusable_book'], ['skipNoInventory', 'no_inventory'],
 ];
 
+/** Executor stats that are levels, not counts. */
+const EXECUTOR_LEVELS: ReadonlySet<string> = new Set(['in_flight', 'pending_events', 'parks', 'lastRejectCode']);
+
 export function formatMetrics(m: MetricsInput): string {
   const x = new Exposition();
   const feeds = m.actors.filter((a) => a.kind === 'feed');
@@ -150,6 +153,19 @@ export function formatMetrics(m: MetricsInput): string {
     }
     x.counter('xarb_risk_denials_total', 'Entries denied by a risk rule, by rule.', RISK_DENIALS.filter(([k]) => strategy[k] !== undefined).map(([k, rule]) => [{ rule }, strategy[k]!]));
   }
+  // Executor counters (own thread, live executor, or the dry-run executor on the strategy
+  // thread as executor_*): events by name; the few levels among them are gauges.
+  const execEvents: Array<[Labels, number]> = [];
+  const execLevels: Array<[Labels, number]> = [];
+  const executor = m.actors.find((a) => a.kind === 'executor')?.stats;
+  const execStats = executor ?? Object.fromEntries(Object.entries(strategy ?? {}).filter(([k]) => k.startsWith('executor_')).map(([k, v]) => [k.slice('executor_'.length), v]));
+  for (const [k, v] of Object.entries(execStats)) {
+    if (k.startsWith('gc_') || !Number.isFinite(v)) continue;
+    if (EXECUTOR_LEVELS.has(k)) execLevels.push([{ name: k }, v]);
+    else if (v >= 0) execEvents.push([{ event: k }, v]);
+  }
+  x.counter('xarb_executor_events_total', 'Executor events by name (orders sent, acked, filled, rejected, refused, per-venue requests and errors...).', execEvents);
+  x.gauge('xarb_executor_level', 'Executor levels by name (orders in flight, events pending).', execLevels);
   const spreads: Array<[Labels, number]> = [];
   for (const s of m.spreads) {
     spreads.push([{ symbol: s.symbol, direction: 'binance_to_bybit' }, s.bnToBy], [{ symbol: s.symbol, direction: 'bybit_to_binance' }, s.byToBn]);

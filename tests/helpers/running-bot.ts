@@ -59,7 +59,7 @@ export async function startRunningBot(o: BotOptions = {}): Promise<RunningBot> {
     }
   });
   child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
-  const watchdog = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 120_000);
+  const watchdog = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 300_000);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { clearTimeout(watchdog); ready(); resolve(code); }));
   await readyP;
   if (monitorUrl === '') throw new Error(`bot exited before its monitor listened: ${err.slice(-800)} ${lines.slice(-5).join('\n')}`);

@@ -14,7 +14,9 @@ import { startRunningBot, waitFor } from '../helpers/running-bot.js';
 
 interface Hook { state: string; kind: string; key: string; message: string }
 
-t.test('simulator faults fire alerts, delivered once and resolved once', { timeout: 180_000 }, async (t) => {
+t.setTimeout(400_000);
+
+t.test('simulator faults fire alerts, delivered once and resolved once', { timeout: 380_000 }, async (t) => {
   const received: Hook[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
@@ -29,7 +31,7 @@ t.test('simulator faults fire alerts, delivered once and resolved once', { timeo
     .replace('stale_feed_ms = 5000', 'stale_feed_ms = 1000')
     .replace('spread_abs_bps = 150', `spread_abs_bps = 150\nwebhook_url = "${hookUrl}"\nevent_hold_ms = 3000\nsilent_feed_ms = 1500\nbook_unusable_ms = 1000\nrepeat_interval_ms = 60000`);
   const config = configSet(t, { 'arbitrage.toml': text });
-  const bot = await startRunningBot({ config, args: ['--duration', '120s', '--dislocation-every-ms', '0'] });
+  const bot = await startRunningBot({ config, args: ['--duration', '0', '--dislocation-every-ms', '0'] });
   t.teardown(() => bot.stop());
   const fault = (spec: Record<string, unknown>) => fetch(`${bot.simUrl}/__sim/fault`, { method: 'POST', body: JSON.stringify(spec) });
   const status = async () => (await (await fetch(`${bot.monitorUrl}/status`)).json()) as Record<string, any>;
@@ -39,7 +41,7 @@ t.test('simulator faults fire alerts, delivered once and resolved once', { timeo
   await waitFor('both venues ok', async () => {
     const s = await status();
     return s['venues']?.binance?.state === 'ok' && s['venues']?.bybit?.state === 'ok' ? true : undefined;
-  }, 40_000);
+  }, 120_000);
 
   await t.test('feed disconnect', async (t) => {
     t.equal((await fault({ kind: 'disconnect', venue: 'binance' })).status, 200);

@@ -13,6 +13,8 @@ import { startRunningBot, waitFor } from '../helpers/running-bot.js';
 import { REPO_ROOT, XARB_BIN } from '../helpers/paths.js';
 import { parseExposition, valueOf } from './exposition-parser.js';
 
+t.setTimeout(400_000);
+
 interface PageData {
   frames: number;
   points: number;
@@ -43,8 +45,8 @@ function readPage(): PageData {
   };
 }
 
-t.test('dashboard against a running bot', { timeout: 180_000, skip: existsSync(CHROMIUM_PATH) ? false : `no browser at ${CHROMIUM_PATH} (apt-get install chromium; .ci/run installs it)` }, async (t) => {
-  const bot = await startRunningBot({ args: ['--duration', '90s', '--dislocation-every-ms', '2000'] });
+t.test('dashboard against a running bot', { timeout: 380_000, skip: existsSync(CHROMIUM_PATH) ? false : `no browser at ${CHROMIUM_PATH} (apt-get install chromium; .ci/run installs it)` }, async (t) => {
+  const bot = await startRunningBot({ args: ['--duration', '0', '--dislocation-every-ms', '2000'] });
   t.teardown(() => bot.stop());
   const chrome = await launchChromium();
   t.teardown(() => chrome.close());
@@ -55,14 +57,14 @@ t.test('dashboard against a running bot', { timeout: 180_000, skip: existsSync(C
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(`${bot.monitorUrl}/`);
   await page.waitForFunction(() => (globalThis as unknown as { xarb?: { frames: number } }).xarb?.frames !== undefined
-    && (globalThis as unknown as { xarb: { frames: number } }).xarb.frames >= 8, undefined, { timeout: 30_000 });
+    && (globalThis as unknown as { xarb: { frames: number } }).xarb.frames >= 8, undefined, { timeout: 60_000 });
   const a = await page.evaluate(readPage);
   const t0 = Date.now();
   // Live data: the series keep growing while the page is open, with real spreads from both books.
   const b = await waitFor('spreads from both venues on the chart', async () => {
     const d = await page.evaluate(readPage);
     return d.finiteSpreads >= 8 && d.frames >= a.frames + 8 ? d : undefined;
-  }, 40_000);
+  }, 120_000);
   const elapsed = Date.now() - t0;
   t.ok(b.points > a.points, `the series grew (${a.points} -> ${b.points} points)`);
   t.ok(b.chartPoints >= b.points - 1, 'the spread chart holds the series');
