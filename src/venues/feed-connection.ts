@@ -154,24 +154,33 @@ export class FeedConnection {
   private startSilenceWatch(ws: WebSocket): void {
     const limit = this.opts.silentReconnectMs ?? 0;
     if (!(limit > 0)) return;
+    const every = Math.max(25, Math.floor(limit / 4));
     this.framesAtCheck = this.counters.framesIn;
     this.lastFrameSeenMs = Date.now();
+    let lastTickMs = this.lastFrameSeenMs;
     this.silenceTimer = setInterval(() => {
       const now = Date.now();
-      if (this.counters.framesIn !== this.framesAtCheck) {
+      const late = now - lastTickMs > 2 * every;
+      lastTickMs = now;
+      if (this.counters.framesIn !== this.framesAtCheck || late) {
+        // Frames arrived, or this thread itself was stalled (a late tick): the venue is not to blame.
         this.framesAtCheck = this.counters.framesIn;
         this.lastFrameSeenMs = now;
         return;
       }
-      const quietMs = now - this.lastFrameSeenMs;
-      if (quietMs < limit || this.ws !== ws) return;
-      this.counters.silentReconnects++;
-      this.silent = true;
-      if (this.silenceTimer) clearInterval(this.silenceTimer);
-      this.silenceTimer = null;
-      this.events.onSilent?.(quietMs);
-      ws.terminate();
-    }, Math.max(25, Math.floor(limit / 4)));
+      if (now - this.lastFrameSeenMs < limit || this.ws !== ws) return;
+      // Timers run before pending socket reads in a loop iteration: decide after them.
+      setImmediate(() => {
+        if (this.ws !== ws || this.silenceTimer === null || this.counters.framesIn !== this.framesAtCheck) return;
+        const quietMs = Date.now() - this.lastFrameSeenMs;
+        this.counters.silentReconnects++;
+        this.silent = true;
+        clearInterval(this.silenceTimer);
+        this.silenceTimer = null;
+        this.events.onSilent?.(quietMs);
+        ws.terminate();
+      });
+    }, every);
   }
 
   private clearTimers(): void {
