@@ -160,10 +160,12 @@ export class FeedConnection {
     let lastTickMs = this.lastFrameSeenMs;
     this.silenceTimer = setInterval(() => {
       const now = Date.now();
-      const late = now - lastTickMs > 2 * every;
+      // Time this thread did not run (a GC pause, a starved CPU) is not the venue's silence:
+      // a tick later than due moves the window forward by its lateness.
+      const lag = now - lastTickMs - every;
       lastTickMs = now;
-      if (this.counters.framesIn !== this.framesAtCheck || late) {
-        // Frames arrived, or this thread itself was stalled (a late tick): the venue is not to blame.
+      if (lag > every) this.lastFrameSeenMs += lag;
+      if (this.counters.framesIn !== this.framesAtCheck) {
         this.framesAtCheck = this.counters.framesIn;
         this.lastFrameSeenMs = now;
         return;

@@ -60,7 +60,7 @@ t.test('a quiet socket is reconnected and resubscribed; onSilent and the counter
     t.equal(seen.silent.length, conn.counters.silentReconnects, 'onSilent called once per silent reconnect');
     t.ok(seen.silent[0]! >= 150, `silent at least silentReconnectMs (${seen.silent[0]} ms)`);
     t.equal(seen.closes[0], false, 'reported as an unplanned close');
-    t.ok(srv.subscribes.length >= 2, 'subscribed again on the new connection');
+    t.ok(await waitFor(() => srv.subscribes.length >= 2, 5000), 'subscribed again on the new connection');
   } finally {
     conn.stop();
     for (const s of srv.sockets) s.terminate();
