@@ -69,6 +69,7 @@ function snapshotCounters(): Record<string, number> {
   // Positions for the monitor (dashboard, /status, gauges): quote_<venue>, base_<venue>_<symbol>, exposure_<symbol>.
   for (let v = 0; v < VENUE_NAMES.length; v++) {
     out[`quote_${VENUE_NAMES[v]}`] = strategy.positions.quote(v);
+    out[`breaker_open_${VENUE_NAMES[v]}`] = strategy.breakerOpen(v) ? 1 : 0; // the breaker alert (monitor/alert-rules.ts)
     for (let s = 0; s < symbols.length; s++) out[`base_${VENUE_NAMES[v]}_${symbols[s]}`] = strategy.positions.base(v, s);
   }
   for (let s = 0; s < symbols.length; s++) out[`exposure_${symbols[s]}`] = strategy.positions.netExposure(s);

@@ -11,7 +11,8 @@
  * The port is bound exclusively (no SO_REUSEPORT: a second listener fails instead of sharing
  * the scrapes), loopback by default; with a token, every route and the WebSocket require it.
  */
-import uWS from 'uWebSockets.js';
+import uws from '../net/uws.js';
+import type * as uWS from 'uWebSockets.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -52,7 +53,7 @@ const WS_BACKPRESSURE_LIMIT = 1 << 20;
 const CONTROL_ACTIONS: readonly ControlAction[] = ['halt', 'resume', 'flatten'];
 
 /** uWS's listen option without SO_REUSEPORT (a value of its ListenOptions enum; checked at start). */
-const EXCLUSIVE_PORT = (uWS as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT?: number }).LIBUS_LISTEN_EXCLUSIVE_PORT;
+const EXCLUSIVE_PORT = (uws as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT?: number }).LIBUS_LISTEN_EXCLUSIVE_PORT;
 
 interface Asset {
   type: string;
@@ -79,7 +80,7 @@ const SECURITY_HEADERS: ReadonlyArray<[string, string]> = [
 ];
 
 export function startMonitor(opts: MonitorOptions, sources: MonitorSources): Promise<MonitorHandle> {
-  const app = uWS.App();
+  const app = uws.App();
   const auth = new TokenCheck(opts.token ?? '');
   if (typeof EXCLUSIVE_PORT !== 'number') {
     return Promise.reject(new MonitorError('this uWebSockets.js build has no LIBUS_LISTEN_EXCLUSIVE_PORT: the monitor would share its port (SO_REUSEPORT)'));
@@ -183,13 +184,13 @@ export function startMonitor(opts: MonitorOptions, sources: MonitorSources): Pro
           + 'or another program) or the address is not available here; choose another monitor.port (or --monitor-port), or set monitor.enabled = false'));
         return;
       }
-      const actual = uWS.us_socket_local_port(listenSocket);
+      const actual = uws.us_socket_local_port(listenSocket);
       const hostInUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
       resolve({
         port: actual,
         url: `http://${hostInUrl}:${actual}`,
         stop: () => {
-          uWS.us_listen_socket_close(listenSocket);
+          uws.us_listen_socket_close(listenSocket);
           for (const ws of [...sockets]) ws.end(1001, 'monitor stopping');
         },
       });

@@ -277,10 +277,12 @@ export class CompatApp {
     if (set.size === 0) this.topics.delete(topic);
   }
 
-  listen(hostOrPort: string | number, portOrCb: number | ((s: CompatListenSocket | false) => void), maybeCb?: (s: CompatListenSocket | false) => void): this {
+  /** listen(port, cb), listen(host, port, cb) or listen(host, port, options, cb), as uWS: every form listens exclusively. */
+  listen(hostOrPort: string | number, portOrCb: number | ((s: CompatListenSocket | false) => void),
+    optionsOrCb?: number | ((s: CompatListenSocket | false) => void), lastCb?: (s: CompatListenSocket | false) => void): this {
     const host = typeof hostOrPort === 'string' ? hostOrPort : undefined;
     const port = typeof hostOrPort === 'number' ? hostOrPort : (portOrCb as number);
-    const cb = (typeof portOrCb === 'function' ? portOrCb : maybeCb)!;
+    const cb = (typeof portOrCb === 'function' ? portOrCb : typeof optionsOrCb === 'function' ? optionsOrCb : lastCb)!;
     const server = http.createServer((req, res) => this.onRequest(req, res));
     server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => this.onUpgrade(req, socket, head));
     server.on('connection', (s: Socket) => s.setNoDelay(true));
@@ -357,6 +359,9 @@ export class CompatApp {
     behavior.open?.(cws);
   }
 }
+
+/** uWS's ListenOptions value that turns SO_REUSEPORT off; the stand-in never shares a port anyway. */
+export const LIBUS_LISTEN_EXCLUSIVE_PORT = 1;
 
 export function App(): CompatApp {
   return new CompatApp();

@@ -154,24 +154,35 @@ export class FeedConnection {
   private startSilenceWatch(ws: WebSocket): void {
     const limit = this.opts.silentReconnectMs ?? 0;
     if (!(limit > 0)) return;
+    const every = Math.max(25, Math.floor(limit / 4));
     this.framesAtCheck = this.counters.framesIn;
     this.lastFrameSeenMs = Date.now();
+    let lastTickMs = this.lastFrameSeenMs;
     this.silenceTimer = setInterval(() => {
       const now = Date.now();
+      // Time this thread did not run (a GC pause, a starved CPU) is not the venue's silence:
+      // a tick later than due moves the window forward by its lateness.
+      const lag = now - lastTickMs - every;
+      lastTickMs = now;
+      if (lag > every) this.lastFrameSeenMs += lag;
       if (this.counters.framesIn !== this.framesAtCheck) {
         this.framesAtCheck = this.counters.framesIn;
         this.lastFrameSeenMs = now;
         return;
       }
-      const quietMs = now - this.lastFrameSeenMs;
-      if (quietMs < limit || this.ws !== ws) return;
-      this.counters.silentReconnects++;
-      this.silent = true;
-      if (this.silenceTimer) clearInterval(this.silenceTimer);
-      this.silenceTimer = null;
-      this.events.onSilent?.(quietMs);
-      ws.terminate();
-    }, Math.max(25, Math.floor(limit / 4)));
+      if (now - this.lastFrameSeenMs < limit || this.ws !== ws) return;
+      // Timers run before pending socket reads in a loop iteration: decide after them.
+      setImmediate(() => {
+        if (this.ws !== ws || this.silenceTimer === null || this.counters.framesIn !== this.framesAtCheck) return;
+        const quietMs = Date.now() - this.lastFrameSeenMs;
+        this.counters.silentReconnects++;
+        this.silent = true;
+        clearInterval(this.silenceTimer);
+        this.silenceTimer = null;
+        this.events.onSilent?.(quietMs);
+        ws.terminate();
+      });
+    }, every);
   }
 
   private clearTimers(): void {

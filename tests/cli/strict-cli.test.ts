@@ -1,7 +1,7 @@
 /**
  * The CLI's conventions, as a user meets them (child processes, exit codes, stdout/stderr):
- * every command and subcommand has --help on stdout with exit 0, listing each option with its
- * meaning and default; unknown options and missing values exit 2 with a suggestion and run
+ * (every command's --help: help.test.ts) the help lists each option with its meaning and
+ * default; unknown options and missing values exit 2 with a suggestion and run
  * nothing; --version/-V; repeatable options repeat; `npm run bench -- --help` lists the suites.
  */
 import t from 'tap';
@@ -14,24 +14,6 @@ import { formatHelp, parseArgs, UsageError, type CommandSpec } from '../../src/c
 function xarb(args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [XARB_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 30_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-const HELPS: string[][] = [
-  [], ['config'], ['config', 'check'], ['sim'], ['record'], ['data'], ['data', 'cat'], ['data', 'synth'], ['report'],
-  ['import'], ['import', 'tardis'], ['sweep'], ['hist'], ['hist', 'show'], ['hist', 'compare'], ['hist', 'plot'],
-];
-
-for (const cmd of HELPS) {
-  for (const flag of ['--help', '-h']) {
-    t.test(`xarb ${[...cmd, flag].join(' ')}: help on stdout, exit 0`, async (t) => {
-      const r = xarb([...cmd, flag]);
-      t.equal(r.code, 0, r.stderr);
-      t.match(r.stdout, /^usage: xarb/, 'starts with the usage');
-      t.match(r.stdout, /\noptions:\n/, 'lists the options');
-      t.match(r.stdout, /-h, --help/, 'and --help itself');
-      t.equal(r.stderr, '', 'nothing on stderr');
-    });
-  }
 }
 
 t.test('the bot\'s help gives each option\'s meaning and default', async (t) => {

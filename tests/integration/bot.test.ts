@@ -100,7 +100,11 @@ t.test('a short sim run with a dislocation trades, and the journal alone rebuild
   t.ok(Math.abs(perf.realizedPnl - pnl) < 1e-6, `report pnl ${perf.realizedPnl} = journal pnl ${pnl}`);
   t.ok(existsSync(path.join(r.runDir, 'latency.hlog')), 'latency.hlog written');
   t.ok(existsSync(path.join(r.runDir, 'report.html')), 'report.html written');
-  t.match(r.stdout, /total return/, 'report printed at the end');
+  // stdout is a pipe here: the report is its last line, as one JSON object; the text goes to stderr.
+  const last = JSON.parse(r.stdout.trim().split('\n').pop()!) as { type: string; rounds: { closed: number } };
+  t.equal(last.type, 'report', 'report printed at the end, as JSON on stdout');
+  t.equal(last.rounds.closed, closed.length);
+  t.match(r.stderr, /total return/, 'and as text on stderr');
 });
 
 t.test('with the dry-run executor on its own thread, rounds happen and every order resolves', async (t) => {

@@ -8,7 +8,7 @@ import { startSimulator } from '../../src/sim/index.js';
 import { MARKET_SPOT, VENUE_BINANCE, VENUE_BYBIT } from '../../src/core/records.js';
 import { startFeedWorker } from './feed-harness.js';
 
-const STALE_MS = 400;
+const STALE_MS = 1000;
 
 for (const [venue, name] of [[VENUE_BINANCE, 'binance'], [VENUE_BYBIT, 'bybit']] as const) {
   t.test(`${name}: a silent feed is reconnected, resynced and counted`, async (t) => {

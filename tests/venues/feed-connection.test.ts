@@ -7,6 +7,7 @@ import t from 'tap';
 import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { FeedConnection } from '../../src/venues/feed-connection.js';
+import { Worker } from 'node:worker_threads';
 
 async function server(): Promise<{ wss: WebSocketServer; url: string; sockets: ServerSocket[]; subscribes: string[] }> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
@@ -59,7 +60,7 @@ t.test('a quiet socket is reconnected and resubscribed; onSilent and the counter
     t.equal(seen.silent.length, conn.counters.silentReconnects, 'onSilent called once per silent reconnect');
     t.ok(seen.silent[0]! >= 150, `silent at least silentReconnectMs (${seen.silent[0]} ms)`);
     t.equal(seen.closes[0], false, 'reported as an unplanned close');
-    t.ok(srv.subscribes.length >= 2, 'subscribed again on the new connection');
+    t.ok(await waitFor(() => srv.subscribes.length >= 2, 5000), 'subscribed again on the new connection');
   } finally {
     conn.stop();
     for (const s of srv.sockets) s.terminate();
@@ -86,5 +87,49 @@ t.test('a connection that keeps delivering frames is never reconnected for silen
     conn.stop();
     for (const s of srv.sockets) s.terminate();
     await new Promise<void>((r) => srv.wss.close(() => r()));
+  }
+});
+
+/** A WebSocket server in its own thread that sends a frame every `everyMs`, whatever this thread does. */
+async function busyVenue(everyMs: number): Promise<{ url: string; stop: () => Promise<void> }> {
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const { WebSocketServer } = require(workerData.ws);
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    wss.on('listening', () => parentPort.postMessage(wss.address().port));
+    wss.on('connection', (s) => { const t = setInterval(() => s.send('{"x":1}'), workerData.everyMs); s.on('close', () => clearInterval(t)); });
+    parentPort.on('message', () => { for (const c of wss.clients) c.terminate(); wss.close(() => process.exit(0)); });
+  `;
+  const { createRequire } = await import('node:module');
+  const ws = createRequire(import.meta.url).resolve('ws');
+  const w = new Worker(code, { eval: true, workerData: { ws, everyMs } });
+  const port = await new Promise<number>((r) => w.once('message', r));
+  return {
+    url: `ws://127.0.0.1:${port}/`,
+    stop: () => new Promise<void>((r) => { w.once('exit', () => r()); w.postMessage('stop'); }),
+  };
+}
+
+t.test('a stall of this thread (event loop blocked) is not taken for venue silence', async (t) => {
+  const venue = await busyVenue(200);
+  const seen = { frames: 0, silent: [] as number[], opens: 0, closes: [] as boolean[] };
+  const conn = connection(venue.url, 500, seen);
+  try {
+    conn.start();
+    t.ok(await waitFor(() => seen.frames >= 2, 5000), 'frames flowing');
+    // Right after a frame, let the watchdog take note of it, then block this thread for far
+    // longer than the limit while the venue keeps sending: its frames wait in the socket.
+    const n = seen.frames;
+    await waitFor(() => seen.frames > n, 5000);
+    await new Promise((r) => setTimeout(r, 150));
+    const until = Date.now() + 1000;
+    while (Date.now() < until) { /* a long GC pause, a starved CPU */ }
+    const after = seen.frames;
+    t.ok(await waitFor(() => seen.frames > after + 2, 5000), 'the frames that waited are read, and more follow');
+    t.equal(conn.counters.silentReconnects, 0, 'no silent reconnect');
+    t.equal(seen.opens, 1, 'still the first connection');
+  } finally {
+    conn.stop();
+    await venue.stop();
   }
 });
