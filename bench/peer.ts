@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { SIM_KEYS } from '../src/sim/order-entry-keys.js';
 import type { Dislocation, PlaySpec } from './peer-venue.js';
 import { percentile, type BenchRow } from './types.js';
+import { latencyFromHlog } from '../src/report/performance.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(here, '..', '..') : path.resolve(here, '..');
@@ -165,6 +166,19 @@ function score(t: Tally, ds: Dislocation[]): void {
   }
 }
 
+const XARB_HOPS = ['frame_to_parsed', 'publish_to_strategy', 'tick_to_intent', 'intent_to_sent', 'intent_to_wire', 'tick_to_wire'] as const;
+
+/** p50 per hop of one xarb turn's latency.hlog ([] when the run left none). */
+function xarbHops(file: string): Array<[string, number]> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return latencyFromHlog(text).filter((l) => (XARB_HOPS as readonly string[]).includes(l.hop) && l.count > 0).map((l) => [l.hop, l.p50Ns]);
+}
+
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return Math.round(percentile(s, p));
@@ -177,6 +191,7 @@ export async function runPeerBench(opts: { quick?: boolean } = {}): Promise<Benc
   const venue = new Venue();
   const tallies = CONTENDERS.map((): Tally => ({ first: [], both: [], gap: [], caught: 0, late: 0, missed: 0, noFrame: 0, orders: 0 }));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xarb-bench-peer-'));
+  const inside: Array<[string, number]> = [];
   try {
     const started = await venue.ask('start', 'started');
     const ports = started.ports as { binance: number; bybit: number };
@@ -202,6 +217,7 @@ export async function runPeerBench(opts: { quick?: boolean } = {}): Promise<Benc
             child.once('exit', () => { clearTimeout(k); res(); });
           });
         }
+        if (c === 0) inside.push(...xarbHops(path.join(dir, 'runs', `peer${turn}`, 'latency.hlog')));
       }
     }
     await venue.ask('stop', 'stopped');
@@ -222,6 +238,13 @@ export async function runPeerBench(opts: { quick?: boolean } = {}): Promise<Benc
       caught: t.caught, late: t.late, missed: t.missed, no_frame: t.noFrame, orders: t.orders,
       first_leg_p50_vs_xarb: i === 0 ? 1 : Math.round((pct(t.first, 50) / baseFirst) * 100) / 100,
     };
+    if (i === 0) {
+      // xarb's own view of the same runs (its latency.hlog): where the time went, p50 per turn, averaged.
+      for (const hop of XARB_HOPS) {
+        const v = inside.filter(([h]) => h === hop).map(([, ns]) => ns);
+        row[`xarb_${hop}_p50_us`] = v.length ? Math.round(v.reduce((a, b) => a + b, 0) / v.length / 10) / 100 : NaN;
+      }
+    }
     return row;
   });
 }

@@ -77,12 +77,12 @@ export function arrivalStamp(): bigint {
 }
 
 /**
- * `POST /__sim/ws-api-fault` on each venue's app, body `{"kind":"drop|swallow|error|refuse","ms":…}`:
+ * `POST /__sim_ws_api/fault` on each venue's app, body `{"kind":"drop|swallow|error|refuse","ms":…}`:
  * injects a fault into that venue's WebSocket order API (for a simulator in another process).
  */
 export function registerWsApiFaultRoute(apps: Record<'binance' | 'bybit', TemplatedApp>, faults: Record<'binance' | 'bybit', WsApiFaults>): void {
   for (const venue of ['binance', 'bybit'] as const) {
-    apps[venue].post('/__sim/ws-api-fault', (res) => {
+    apps[venue].post('/__sim_ws_api/fault', (res) => {
       readBody(res, 4096, (body) => {
         if (body === null) return;
         try {

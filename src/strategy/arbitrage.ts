@@ -181,11 +181,6 @@ export class ArbitrageStrategy {
     return haltKindsOf(lifted);
   }
 
-  /** Whether venue `v`'s circuit breaker is open (half-open counts as open): for monitoring. */
-  breakerOpen(v: number): boolean {
-    return this.x.health.isOpen(v);
-  }
-
   /** Operator: close every venue's circuit breaker (keys fixed). Journaled per venue. */
   resetBreakers(reason: string, nowNs: number): void {
     const closed = this.x.health.reset();

@@ -173,3 +173,28 @@ t.test('rate limiter: a sliding window', async (t) => {
   t.ok(l.tryAcquire(1010));
   t.equal(l.refused, 2);
 });
+
+t.test('the wire: onIntent returns the time after the client wrote the request; sent_to_ack starts there', async (t) => {
+  const sink = new Sink();
+  const sentNs: number[] = [];
+  const stamps = [1_000, 1_250];
+  let reads = 0;
+  const bn = new ScriptedClient(VENUE_BINANCE);
+  const exec = new LiveExecutor({
+    symbols: ['BTCUSDT'], clients: [bn, null], log: () => undefined, runTag: 'xwire',
+    sink: { report: (...a: number[]) => { sentNs.push(a[15]!); sink.report(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!); } } as unknown as ReportSink,
+    filters: [{ BTCUSDT: { tickSize: 0.01, stepSize: 0.00001 } }, undefined], limiters: [null, null],
+    monoNs: () => stamps[Math.min(reads++, stamps.length - 1)]!, wallMs: () => 5_000,
+  });
+  const rec = new Float64Array(INTENT_WORDS);
+  rec[H_VENUE] = VENUE_BINANCE; rec[I_ACTION] = ACTION_NEW; rec[I_ORDER_ID] = 7; rec[I_PAIR_ID] = 1; rec[I_SIDE] = SIDE_BUY;
+  rec[I_PRICE] = 60000; rec[I_QTY] = 0.1; rec[I_TIF] = TIF_IOC; rec[I_ROLE] = ROLE_LEG_BUY; rec[H_RECV_NS] = 1;
+  const wire = exec.onIntent(rec, 0, 900);
+  t.equal(wire, 1_000, 'the wire stamp is read after the client returned');
+  t.equal(bn.placed.length, 1);
+  bn.say(7, finalUpdate(ST_FILLED, 0.1, 60000, 0.0001, ASSET_BASE, 0, '', '1', 'FILLED'));
+  t.same(sentNs, [1_000, 1_000], 'every report of the order carries the wire time as its sent time');
+  rec[H_VENUE] = VENUE_BYBIT;
+  rec[I_ORDER_ID] = 8;
+  t.equal(exec.onIntent(rec, 0, 1_300), 0, 'an order refused before sending has no wire time');
+});
