@@ -35,8 +35,10 @@ const strategy = new ArbitrageStrategy(d.config, d.filters, d.balances, {
     else if (e.type === 'halt') rt.log('error', `entries halted: ${e.kind}`, { reason: e.reason });
     else if (e.type === 'resume') rt.log('warn', `halt lifted: ${e.kinds.join(', ')}`, { reason: e.reason, remaining: e.remaining });
     else if (e.type === 'rebalance_needed') rt.log('warn', 'rebalance needed', { venue: e.venue, asset: e.asset, symbol: e.symbol, amount: e.amount });
+    // Dry-run with the executor in this thread: its balances follow the simulated transfer.
+    else if (e.type === 'transfer' && colocated !== null) colocated.exec.balances.applyTransfer(e);
   },
-});
+}, { simulateTransfers: d.colocatedExecutor !== undefined });
 const agent = new StrategyAgent(d.feedRings.map((r) => new RingConsumer(r)), new RingConsumer(d.reportRing), strategy, rt.hist);
 sink = new RingOrderSink(intentRing, rt.hist, agent.counters,
   (orderId, pairId, venue, symbol, side, price, qty, role, decisionNs, tickRecvNs) =>

@@ -116,7 +116,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     this.nextEquityNs = this.equityEveryNs;
     this.depthMode = (o.book ?? 'depth') === 'depth';
     this.onLatency = o.onLatency ?? null;
-    this.strategy = new ArbitrageStrategy(o.config, o.filters, o.balances, this, this);
+    this.strategy = new ArbitrageStrategy(o.config, o.filters, o.balances, this, this, { simulateTransfers: true });
     const levels = o.depthLevels ?? 20;
     this.books = new BacktestBooks(VENUE_COUNT, this.nSym, levels);
     const c = this.strategy.config;
@@ -333,6 +333,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     const e = strategyEventEntry(this.symbols.names, ev);
     this.journal.append(e.type, e, ev.nowNs, this.wallOf(ev.nowNs));
     if (ev.type === 'round_opened') this.roundsOpened++;
+    else if (ev.type === 'transfer') this.executor.balances.applyTransfer(ev); // simulated venues follow
     else if (ev.type === 'round_closed') this.writeEquity(ev.nowNs);
   }
 
