@@ -117,6 +117,9 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     this.depthMode = (o.book ?? 'depth') === 'depth';
     this.onLatency = o.onLatency ?? null;
     this.strategy = new ArbitrageStrategy(o.config, o.filters, o.balances, this, this, { simulateTransfers: true });
+    // Simulated ns 0 is wallStartMs: the feed-lag gate (max_feed_lag_ms) compares a replayed
+    // book's exchange time with the replay's local time, as live compares it with the wall clock.
+    this.strategy.setWallClockOffset(o.wallStartMs);
     const levels = o.depthLevels ?? 20;
     this.books = new BacktestBooks(VENUE_COUNT, this.nSym, levels);
     const c = this.strategy.config;

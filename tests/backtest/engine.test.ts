@@ -93,3 +93,23 @@ t.test('partial fill: an IOC takes what the level shows and cancels the rest', a
   t.equal(partial.last_px, 100.1);
   t.ok(en.some((x) => x.type === 'report' && x.side === 'buy' && x.status === 'canceled' && Math.abs((x.cum_qty as number) - 0.3) < 1e-12), 'rest canceled');
 });
+
+t.test('feed lag: a replayed book whose exchange time lags the replay clock by more than max_feed_lag_ms is not tradable', async (t) => {
+  const W = Date.UTC(2024, 0, 1);
+  // The same edge twice: first with Bybit's book 2 s behind its exchange clock, then 10 ms behind.
+  const lagged = engine(1, 1);
+  lagged.e.onTopOfBook(BYB, 0, 5000 * MS, W + 5000 - 2000, 101, 0.5, 101.1, 2);
+  lagged.e.onTopOfBook(BIN, 0, 5001 * MS, W + 5001 - 5, 100, 2, 100.1, 1);
+  lagged.e.finish(5001 * MS, 1000 * MS);
+  const le = lagged.entries();
+  t.equal(le.filter((x) => x.type === 'round_opened').length, 0, 'no round on a lagging book');
+  t.equal(lagged.e.strategy.riskCounters.feedLagDenials, 1);
+  t.match(le.filter((x) => x.type === 'risk'), [{ rule: 'feed_lag', action: 'deny', detail: /bybit BTCUSDT book is 2000 ms behind/ }]);
+
+  const fresh = engine(1, 1);
+  fresh.e.onTopOfBook(BYB, 0, 5000 * MS, W + 5000 - 10, 101, 0.5, 101.1, 2);
+  fresh.e.onTopOfBook(BIN, 0, 5001 * MS, W + 5001 - 5, 100, 2, 100.1, 1);
+  fresh.e.finish(5001 * MS, 1000 * MS);
+  t.equal(fresh.entries().filter((x) => x.type === 'round_opened').length, 1, 'the same edge 10 ms behind trades');
+  t.equal(fresh.e.strategy.riskCounters.feedLagDenials, 0);
+});
