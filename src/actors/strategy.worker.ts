@@ -40,9 +40,11 @@ const strategy = new ArbitrageStrategy(d.config, d.filters, d.balances, {
     else if (e.type === 'halt') rt.log('error', `entries halted: ${e.kind}`, { reason: e.reason });
     else if (e.type === 'resume') rt.log('warn', `halt lifted: ${e.kinds.join(', ')}`, { reason: e.reason, remaining: e.remaining });
     else if (e.type === 'rebalance_needed') rt.log('warn', 'rebalance needed', { venue: e.venue, asset: e.asset, symbol: e.symbol, amount: e.amount });
-    if (e.type === 'round_closed') equity.now(e.nowNs);
+    else if (e.type === 'round_closed') equity.now(e.nowNs);
+    // Dry-run with the executor in this thread: its balances follow the simulated transfer.
+    else if (e.type === 'transfer' && colocated !== null) colocated.exec.balances.applyTransfer(e);
   },
-});
+}, { simulateTransfers: d.colocatedExecutor !== undefined });
 // equity + spread entries, the same writer as the backtest's (docs/report.md)
 const equity = new EquitySampler(strategy, symbols, EQUITY_EVERY_NS, (e) => rt.journal(e));
 const agent = new StrategyAgent(d.feedRings.map((r) => new RingConsumer(r)), new RingConsumer(d.reportRing), strategy, rt.hist);

@@ -141,7 +141,10 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     this.nextEquityNs = this.equityEveryNs;
     this.depthMode = (o.book ?? 'depth') === 'depth';
     this.onLatency = o.onLatency ?? null;
-    this.strategy = new ArbitrageStrategy(o.config, o.filters, o.balances, this, this);
+    this.strategy = new ArbitrageStrategy(o.config, o.filters, o.balances, this, this, { simulateTransfers: true });
+    // Simulated ns 0 is wallStartMs: the feed-lag gate (max_feed_lag_ms) compares a replayed
+    // book's exchange time with the replay's local time, as live compares it with the wall clock.
+    this.strategy.setWallClockOffset(o.wallStartMs);
     const levels = o.depthLevels ?? 20;
     this.books = new BacktestBooks(VENUE_COUNT, this.nSym, levels);
     const c = this.strategy.config;
@@ -484,6 +487,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     const e = strategyEventEntry(this.symbols.names, ev);
     this.journal.append(e.type, e, ev.nowNs, this.wallOf(ev.nowNs));
     if (ev.type === 'round_opened') this.roundsOpened++;
+    else if (ev.type === 'transfer') this.executor.balances.applyTransfer(ev); // simulated venues follow
     else if (ev.type === 'round_closed') this.writeEquity(ev.nowNs);
   }
 

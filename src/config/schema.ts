@@ -169,6 +169,10 @@ export const ARBITRAGE_SCHEMA: ObjectRule = table({
     max_position_size: num({ positive: true, unit: 'base units' }),
     rebalance_threshold: num({ positive: true, max: 1, unit: 'fraction' }),
     rebalance_floor_bps: num({ min: -10_000, max: 10_000, default: 0, unit: 'bps' }),
+    rebalance_transfer_after_ms: num({ min: 0, max: 604_800_000, default: 0, unit: 'ms' }),
+    rebalance_transfer_delay_ms: num({ min: 0, max: 604_800_000, default: 600_000, unit: 'ms' }),
+    rebalance_transfer_fee_base: num({ min: 0, default: 0, unit: 'base units' }),
+    rebalance_transfer_fee_quote: num({ min: 0, default: 0, unit: 'quote units' }),
   }),
   risk: table({
     max_drawdown: num({ positive: true, max: 1, unit: 'fraction of starting equity' }),

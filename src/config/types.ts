@@ -27,6 +27,14 @@ export interface StrategyConfig {
   rebalance_threshold: number;
   /** Lowest required edge the rebalancing skew may give the refilling direction (bps, may be < 0). */
   rebalance_floor_bps: number;
+  /** Dry-run/backtest: a venue low this long gets a simulated transfer (ms, 0 = off). */
+  rebalance_transfer_after_ms: number;
+  /** Simulated transfer time in transit (ms). */
+  rebalance_transfer_delay_ms: number;
+  /** Simulated transfer fee of a base asset, in that asset. */
+  rebalance_transfer_fee_base: number;
+  /** Simulated transfer fee of the quote asset, in quote. */
+  rebalance_transfer_fee_quote: number;
 }
 
 export interface RiskConfig {

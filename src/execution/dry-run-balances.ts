@@ -5,6 +5,7 @@
  * them by each fill and its fee. Infinity means "not limited".
  */
 import { ASSET_BASE, ASSET_QUOTE, SIDE_BUY } from '../core/records.js';
+import type { TransferEvent } from '../strategy/events.js';
 
 export interface StartingBalance {
   /** Base asset on this venue: one amount for every symbol, or one per symbol id. */
@@ -46,6 +47,19 @@ export class DryRunBalances {
     }
     const need = qty * (feeAsset === ASSET_BASE ? 1 + feeRate : 1);
     return this.base[venue * this.symbols + symbol]! >= need;
+  }
+
+  /**
+   * One phase of a simulated transfer between venues (the strategy's 'transfer' events,
+   * src/strategy/transfers.ts): 'started' takes `amount` of quote (symbol < 0) or base off
+   * `from`; 'done' puts amount − fee on `to`.
+   */
+  applyTransfer(e: TransferEvent): void {
+    const started = e.phase === 'started';
+    const delta = started ? -e.amount : e.amount - e.fee;
+    const v = started ? e.from : e.to;
+    if (e.symbol < 0) this.quote[v]! += delta;
+    else this.base[v * this.symbols + e.symbol]! += delta;
   }
 
   /** Books a fill: `qty` base for `notional` quote, and the fee in its asset. */

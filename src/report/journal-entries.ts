@@ -86,6 +86,11 @@ export function strategyEventEntry(symbols: readonly string[], e: StrategyEvent)
         type: 'rebalance_needed', ns: e.nowNs, venue: venueName(e.venue), asset: e.asset === ASSET_BASE ? 'base' : 'quote',
         symbol: sym(e.symbol), balance: e.balance, total: e.total, amount: e.amount,
       };
+    case 'transfer':
+      return {
+        type: 'transfer', ns: e.nowNs, phase: e.phase, from: venueName(e.from), to: venueName(e.to),
+        asset: e.asset === ASSET_BASE ? 'base' : 'quote', symbol: sym(e.symbol), amount: e.amount, fee: e.fee, arrive_ns: e.arriveNs,
+      };
     case 'flatten':
       return { type: 'flatten', ns: e.nowNs, open_rounds: e.openRounds };
     case 'inventory_low':

@@ -8,6 +8,7 @@
  *   inventory.ts       reservations per order in flight, rebalancing skew
  *   halts.ts           why entries are stopped, and what lifts each reason
  *   venue-breaker.ts   per-venue circuit breaker and hedge back-off
+ *   transfers.ts       simulated transfers between venues (dry-run, backtest; never live)
  *
  * Pure and deterministic: it reads no clock (every entry point takes `nowNs`, monotonic ns as
  * a JS number), draws no random numbers, does no I/O. Orders leave through an OrderSink,
@@ -32,12 +33,19 @@ import type { Round } from './round.js';
 import { RoundLifecycle } from './round-lifecycle.js';
 import type { PnlTotals, StrategyStats } from './stats.js';
 import type { BookTable } from './book-table.js';
+import { Transfers } from './transfers.js';
 
 export { MAX_HEDGE_ATTEMPTS, MAX_UNWIND_ATTEMPTS, MAX_VENUE_REJECTS, UNWIND_TOLERANCE_FACTOR } from './round-lifecycle.js';
 
 export interface StrategyOptions {
   /** Order table size (default ORDER_SLOTS). */
   orderSlots?: number;
+  /**
+   * Simulate transfers between venues when `rebalance_transfer_after_ms` > 0 (transfers.ts).
+   * Only the dry-run and the backtest set it, and apply the 'transfer' events to their
+   * simulated venues' balances; live trading never does. Default false.
+   */
+  simulateTransfers?: boolean;
 }
 
 export class ArbitrageStrategy {
@@ -49,6 +57,7 @@ export class ArbitrageStrategy {
   private readonly lifecycle: RoundLifecycle;
   private readonly flow: OrderFlow;
   private readonly decision: Decision;
+  private readonly transfers: Transfers;
 
   constructor(cfg: ArbitrageConfig, filters: VenueFilters, balances: VenueBalances, sink: OrderSink, events: StrategyEvents, opts: StrategyOptions = {}) {
     this.config = new CompiledConfig(cfg, filters, balances);
@@ -57,6 +66,7 @@ export class ArbitrageStrategy {
     this.lifecycle = new RoundLifecycle(this.x);
     this.flow = new OrderFlow(this.x, this.lifecycle, this.gates);
     this.decision = new Decision(this.x, this.gates, this.lifecycle);
+    this.transfers = new Transfers(this.x, opts.simulateTransfers === true);
   }
 
   // ---- state for reports, the status line and tests --------------------------------------------
@@ -94,6 +104,10 @@ export class ArbitrageStrategy {
   possibleExposure(symbol: number): number { return this.gates.possibleExposure(symbol); }
   availableQuote(venue: number): number { return this.x.inventory.availableQuote(venue); }
   availableBase(venue: number, symbol: number): number { return this.x.inventory.availableBase(venue, symbol); }
+  /** Simulated transfers are on (dry-run/backtest with rebalance_transfer_after_ms > 0). */
+  get transfersEnabled(): boolean { return this.transfers.enabled; }
+  /** Simulated transfers in transit. */
+  get transfersInFlight(): number { return this.transfers.inFlight; }
 
   /**
    * Wall-clock ms minus monotonic ms of the nowNs/recvNs timebase, for the feed-lag gate
@@ -146,6 +160,7 @@ export class ArbitrageStrategy {
   /** Timeouts and periodic checks. Call it often (e.g. every few ms, or per backtest event). */
   onTimer(nowNs: number): void {
     this.flow.onTimer(nowNs);
+    this.transfers.step(nowNs);
     for (let s = 0; s < this.x.nSym; s++) if (this.lifecycle.isOpen(s)) this.lifecycle.step(s, nowNs, true);
     this.drawdown.update(this.equity());
     this.gates.checkDrawdown(this.lifecycle.strategyPnl(), nowNs);

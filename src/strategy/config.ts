@@ -21,6 +21,17 @@ export interface StrategySettings {
   rebalance_threshold: number;
   /** Lowest required edge the rebalancing skew may bring a direction down to (bps, may be < 0). Default 0. */
   rebalance_floor_bps?: number;
+  /**
+   * Dry-run and backtest only (transfers.ts): a venue low on an asset for this long gets a
+   * simulated transfer from the richer venue. 0 (default) = off.
+   */
+  rebalance_transfer_after_ms?: number;
+  /** How long a simulated transfer is in transit (in neither venue's balance). Default 600000. */
+  rebalance_transfer_delay_ms?: number;
+  /** Fee of one simulated transfer of a base asset, in that asset. Default 0. */
+  rebalance_transfer_fee_base?: number;
+  /** Fee of one simulated transfer of the quote asset, in quote. Default 0. */
+  rebalance_transfer_fee_quote?: number;
 }
 
 export interface RiskSettings {
@@ -97,6 +108,11 @@ export class CompiledConfig {
   readonly maxPositionSize: number;
   readonly rebalanceThreshold: number;
   readonly rebalanceFloorBps: number;
+  /** Simulated transfers: low this long first (0 = off), in transit this long, fee per asset. */
+  readonly transferAfterNs: number;
+  readonly transferDelayNs: number;
+  readonly transferFeeBase: number;
+  readonly transferFeeQuote: number;
   readonly maxFeedLagMs: number;
   readonly breakerRejects: number;
   readonly breakerCooldownNs: number;
@@ -136,6 +152,10 @@ export class CompiledConfig {
     this.maxPositionSize = pos(st, 'strategy', 'max_position_size');
     this.rebalanceThreshold = num(st, 'strategy', 'rebalance_threshold', 0, 1);
     this.rebalanceFloorBps = opt(st, 'strategy', 'rebalance_floor_bps', 0, -1e4, this.minSpreadBps);
+    this.transferAfterNs = opt(st, 'strategy', 'rebalance_transfer_after_ms', 0, 0, 7 * 86_400_000) * NS_PER_MS;
+    this.transferDelayNs = opt(st, 'strategy', 'rebalance_transfer_delay_ms', 600_000, 0, 7 * 86_400_000) * NS_PER_MS;
+    this.transferFeeBase = opt(st, 'strategy', 'rebalance_transfer_fee_base', 0, 0, 1e12);
+    this.transferFeeQuote = opt(st, 'strategy', 'rebalance_transfer_fee_quote', 0, 0, 1e12);
     this.maxDrawdown = num(rk, 'risk', 'max_drawdown', 0, 1);
     this.stopLossBps = pos(rk, 'risk', 'stop_loss_bps');
     this.positionLimit = pos(rk, 'risk', 'position_limit');

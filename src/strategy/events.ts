@@ -167,6 +167,27 @@ export interface RebalanceNeededEvent {
   amount: number;
 }
 
+/**
+ * A simulated transfer between venues (dry-run and backtest only, transfers.ts): 'started'
+ * when `amount` leaves `from` (in transit from then on), 'done' when amount − fee lands on `to`.
+ */
+export interface TransferEvent {
+  type: 'transfer';
+  phase: 'started' | 'done';
+  nowNs: number;
+  from: number;
+  to: number;
+  /** ASSET_BASE or ASSET_QUOTE. */
+  asset: number;
+  /** Symbol id for a base asset, -1 for the quote asset. */
+  symbol: number;
+  amount: number;
+  /** In the asset moved; taken from what lands. */
+  fee: number;
+  /** When it lands (ns). */
+  arriveNs: number;
+}
+
 export interface FlattenEvent {
   type: 'flatten';
   nowNs: number;
@@ -209,7 +230,8 @@ export type StrategyEvent =
   | LateFillEvent
   | RoundStateEvent
   | BreakerEvent
-  | RebalanceNeededEvent;
+  | RebalanceNeededEvent
+  | TransferEvent;
 
 export interface StrategyEvents {
   onEvent(e: StrategyEvent): void;

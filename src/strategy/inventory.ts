@@ -18,6 +18,7 @@
  * base on the sell venue), floored at rebalance_floor_bps. A low venue also raises
  * `rebalance_needed` with the amount that would even the asset out, for the operator.
  * Required edges are recomputed after fills (off the per-quote path) into a flat array.
+ * When the skew is not enough, dry-run and backtest may simulate a transfer (transfers.ts).
  */
 import { ASSET_BASE, ASSET_QUOTE, SIDE_BUY, VENUE_COUNT } from '../core/records.js';
 import type { CompiledConfig } from './config.js';
@@ -35,6 +36,9 @@ export class Inventory {
   private readonly required: Float64Array;
   private readonly quoteLow: Uint8Array;
   private readonly baseLow: Uint8Array;
+  /** When each low flag was last set (ns), for the simulated transfer's wait (transfers.ts). */
+  private readonly quoteLowSince: Float64Array;
+  private readonly baseLowSince: Float64Array;
 
   constructor(
     private readonly c: CompiledConfig,
@@ -50,6 +54,8 @@ export class Inventory {
     this.required = new Float64Array(c.nSym * VENUE_COUNT * VENUE_COUNT).fill(c.minSpreadBps);
     this.quoteLow = new Uint8Array(VENUE_COUNT);
     this.baseLow = new Uint8Array(VENUE_COUNT * c.nSym);
+    this.quoteLowSince = new Float64Array(VENUE_COUNT);
+    this.baseLowSince = new Float64Array(VENUE_COUNT * c.nSym);
     for (let s = 0; s < c.nSym; s++) this.refresh(s, 0, false);
   }
 
@@ -96,11 +102,31 @@ export class Inventory {
     this.refresh(s, nowNs, true);
   }
 
+  /** After a simulated transfer of base of s (or quote, s < 0) left or landed. */
+  afterTransfer(s: number, nowNs: number): void {
+    this.refresh(s, nowNs, true);
+  }
+
+  /** Since when v has been low on quote (s < 0) or base of s; NaN when it is not low. */
+  lowSince(v: number, s: number): number {
+    if (s < 0) return this.quoteLow[v] === 1 ? this.quoteLowSince[v]! : NaN;
+    const i = v * this.nSym + s;
+    return this.baseLow[i] === 1 ? this.baseLowSince[i]! : NaN;
+  }
+
+  /** Restarts the low clock of (v, asset) at nowNs (a transfer landed and it is still low). */
+  restartLow(v: number, s: number, nowNs: number): void {
+    if (s < 0) this.quoteLowSince[v] = nowNs;
+    else this.baseLowSince[v * this.nSym + s] = nowNs;
+  }
+
   private refresh(sym: number, nowNs: number, emit: boolean): void {
     const c = this.c;
     const p = this.p;
     const thr = c.rebalanceThreshold;
-    let totalQ = 0;
+    // The total counts what is in transit (transfers.ts): a transfer under way does not make
+    // the poorer venue look richer (a smaller total) before it lands.
+    let totalQ = p.inTransit(-1);
     for (let v = 0; v < VENUE_COUNT; v++) totalQ += Math.max(0, p.quote(v));
     for (let v = 0; v < VENUE_COUNT; v++) {
       const d = deficit(p.quote(v), totalQ, thr);
@@ -110,7 +136,7 @@ export class Inventory {
     // Quote is shared by every symbol: a quote change re-skews them all.
     for (let s = 0; s < this.nSym; s++) {
       if (s === sym) {
-        let totalB = 0;
+        let totalB = p.inTransit(s);
         for (let v = 0; v < VENUE_COUNT; v++) totalB += Math.max(0, p.base(v, s));
         for (let v = 0; v < VENUE_COUNT; v++) {
           const d = deficit(p.base(v, s), totalB, thr);
@@ -142,6 +168,7 @@ export class Inventory {
     const i = s < 0 ? v : v * this.nSym + s;
     if (low === (flags[i] === 1)) return;
     flags[i] = low ? 1 : 0;
+    if (low) (s < 0 ? this.quoteLowSince : this.baseLowSince)[i] = nowNs;
     if (!emit) return;
     const asset = s < 0 ? ASSET_QUOTE : ASSET_BASE;
     const threshold = this.c.rebalanceThreshold * total;

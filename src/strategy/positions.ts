@@ -16,6 +16,11 @@ export class Positions {
   private readonly initBase: Float64Array;
   /** Base paid as fees, per symbol (spot buys pay in base): inventory drift, not a residual. */
   private readonly baseFees: Float64Array;
+  /** Simulated transfers (transfers.ts): quote and base per symbol in transit, in no venue. */
+  private transitQuote = 0;
+  private readonly transitBase: Float64Array;
+  /** Base paid as transfer fees, per symbol: like baseFees, inventory drift, not exposure. */
+  private readonly transferFeesBase: Float64Array;
   /** Cumulative traded base volume and fees (in quote at the fill price), for reports. */
   volumeBase = 0;
   volumeQuote = 0;
@@ -30,6 +35,8 @@ export class Positions {
     this.quoteBal = Float64Array.from(c.initQuote);
     this.baseBal = Float64Array.from(c.initBase);
     this.baseFees = new Float64Array(c.nSym);
+    this.transitBase = new Float64Array(c.nSym);
+    this.transferFeesBase = new Float64Array(c.nSym);
   }
 
   quote(v: number): number {
@@ -48,9 +55,12 @@ export class Positions {
     return this.initBase[v * this.nSym + s]!;
   }
 
-  /** Sum over venues of (base − starting base) for one symbol: > 0 long, < 0 short. */
+  /**
+   * Sum over venues of (base − starting base) for one symbol: > 0 long, < 0 short. Base in
+   * transit between venues, and base paid as transfer fees, are not exposure: both count back.
+   */
   netExposure(s: number): number {
-    let n = 0;
+    let n = this.transitBase[s]! + this.transferFeesBase[s]!;
     for (let v = 0; v < this.nVenue; v++) {
       const i = v * this.nSym + s;
       n += this.baseBal[i]! - this.initBase[i]!;
@@ -61,6 +71,36 @@ export class Positions {
   /** Base of symbol s paid as fees so far, all venues. */
   baseFeesPaid(s: number): number {
     return this.baseFees[s]!;
+  }
+
+  /** Quote (s < 0) or base of symbol s in transit between venues. */
+  inTransit(s: number): number {
+    return s < 0 ? this.transitQuote : this.transitBase[s]!;
+  }
+
+  /** A simulated transfer leaves venue v: `amount` of quote (s < 0) or base of s goes in transit. */
+  transferOut(v: number, s: number, amount: number): void {
+    if (s < 0) {
+      this.quoteBal[v] = this.quoteBal[v]! - amount;
+      this.transitQuote += amount;
+    } else {
+      const i = v * this.nSym + s;
+      this.baseBal[i] = this.baseBal[i]! - amount;
+      this.transitBase[s] = this.transitBase[s]! + amount;
+    }
+  }
+
+  /** A simulated transfer of `amount` lands on venue v, less `fee` in the same asset. */
+  transferIn(v: number, s: number, amount: number, fee: number): void {
+    if (s < 0) {
+      this.transitQuote -= amount;
+      this.quoteBal[v] = this.quoteBal[v]! + (amount - fee);
+    } else {
+      const i = v * this.nSym + s;
+      this.transitBase[s] = this.transitBase[s]! - amount;
+      this.baseBal[i] = this.baseBal[i]! + (amount - fee);
+      this.transferFeesBase[s] = this.transferFeesBase[s]! + fee;
+    }
   }
 
   /**
@@ -90,14 +130,20 @@ export class Positions {
 
   /**
    * Equity in quote: every quote balance plus every base balance at a mid price (its own
-   * venue's mid, else another venue's). NaN when some symbol held has no price yet.
+   * venue's mid, else another venue's), and what is in transit (base at any venue's mid).
+   * NaN when some symbol held has no price yet.
    */
   equity(books: BookTable): number {
-    let e = 0;
+    let e = this.transitQuote;
     for (let v = 0; v < this.nVenue; v++) e += this.quoteBal[v]!;
     for (let s = 0; s < this.nSym; s++) {
       let fallback = 0;
       for (let v = 0; v < this.nVenue && fallback === 0; v++) fallback = books.mid(v, s);
+      const t = this.transitBase[s]!;
+      if (t !== 0) {
+        if (fallback === 0) return NaN;
+        e += t * fallback;
+      }
       for (let v = 0; v < this.nVenue; v++) {
         const b = this.baseBal[v * this.nSym + s]!;
         if (b === 0) continue;

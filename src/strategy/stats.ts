@@ -37,12 +37,16 @@ export class StrategyStats {
   roundsClosed = 0;
   roundsWon = 0;
   inventoryLowEvents = 0;
+  transfersStarted = 0; // simulated transfers (dry-run, backtest)
+  transfersDone = 0;
 }
 
-/** Realized results, in quote. realized = roundPnl + leggingPnl. */
+/** Realized results, in quote. realized = roundPnl + leggingPnl − transferFees. */
 export class PnlTotals {
   realized = 0;
   roundPnl = 0;
   leggingPnl = 0;
   fees = 0;
+  /** Simulated transfer fees, in quote (a base fee at the mid when the transfer landed). */
+  transferFees = 0;
 }

@@ -22,11 +22,11 @@ function config(): ArbitrageConfig {
 
 const filter = { tickSize: 0.01, stepSize: 0.001, minQty: 0.001, minNotional: 1 };
 
-function engine(entryMs: number, responseMs: number) {
+function engine(entryMs: number, responseMs: number, cfg = config(), base = 10) {
   const journal = new MemoryJournal();
   const e = new BacktestEngine({
-    config: config(), filters: { binance: { BTCUSDT: filter }, bybit: { BTCUSDT: filter } },
-    balances: { binance: { quote: 100_000, base: { BTCUSDT: 10 } }, bybit: { quote: 100_000, base: { BTCUSDT: 10 } } },
+    config: cfg, filters: { binance: { BTCUSDT: filter }, bybit: { BTCUSDT: filter } },
+    balances: { binance: { quote: 100_000, base: { BTCUSDT: base } }, bybit: { quote: 100_000, base: { BTCUSDT: base } } },
     entryLatency: new ConstantLatency(entryMs * MS), responseLatency: new ConstantLatency(responseMs * MS), journal,
     wallStartMs: Date.UTC(2024, 0, 1), book: 'top', equityEveryNs: 1000 * MS,
   });
@@ -185,4 +185,55 @@ t.test('run_start is the first line and carries start_equity, valued at the firs
   const eq = en.filter((x) => x.type === 'equity');
   t.ok(eq.length > 0);
   t.same(eq[eq.length - 1]!.marks, { binance: { BTCUSDT: 100.05 }, bybit: { BTCUSDT: 100.05 } });
+});
+
+t.test('feed lag: a replayed book whose exchange time lags the replay clock by more than max_feed_lag_ms is not tradable', async (t) => {
+  const W = Date.UTC(2024, 0, 1);
+  // The same edge twice: first with Bybit's book 2 s behind its exchange clock, then 10 ms behind.
+  const lagged = engine(1, 1);
+  lagged.e.onTopOfBook(BYB, 0, 5000 * MS, W + 5000 - 2000, 101, 0.5, 101.1, 2);
+  lagged.e.onTopOfBook(BIN, 0, 5001 * MS, W + 5001 - 5, 100, 2, 100.1, 1);
+  lagged.e.finish(5001 * MS, 1000 * MS);
+  const le = lagged.entries();
+  t.equal(le.filter((x) => x.type === 'round_opened').length, 0, 'no round on a lagging book');
+  t.equal(lagged.e.strategy.riskCounters.feedLagDenials, 1);
+  t.match(le.filter((x) => x.type === 'risk'), [{ rule: 'feed_lag', action: 'deny', detail: /bybit BTCUSDT book is 2000 ms behind/ }]);
+
+  const fresh = engine(1, 1);
+  fresh.e.onTopOfBook(BYB, 0, 5000 * MS, W + 5000 - 10, 101, 0.5, 101.1, 2);
+  fresh.e.onTopOfBook(BIN, 0, 5001 * MS, W + 5001 - 5, 100, 2, 100.1, 1);
+  fresh.e.finish(5001 * MS, 1000 * MS);
+  t.equal(fresh.entries().filter((x) => x.type === 'round_opened').length, 1, 'the same edge 10 ms behind trades');
+  t.equal(fresh.e.strategy.riskCounters.feedLagDenials, 0);
+});
+
+t.test('simulated transfer: the executor\'s balances follow the strategy\'s, and the drained direction trades again', async (t) => {
+  const cfg = config();
+  cfg.strategy.rebalance_threshold = 0.3;
+  cfg.strategy.min_spread_bps = 50; // the ~69 bps edge trades until Bybit is low (then it needs 100)
+  cfg.strategy.rebalance_transfer_after_ms = 1000;
+  cfg.strategy.rebalance_transfer_delay_ms = 2000;
+  cfg.strategy.rebalance_transfer_fee_base = 0.001;
+  const { e, entries } = engine(1, 1, cfg, 1);
+  const edge = (ms: number) => {
+    e.onTopOfBook(BYB, 0, ms * MS, 0, 101, 0.4, 101.1, 2);
+    e.onTopOfBook(BIN, 0, (ms + 1) * MS, 0, 100, 2, 100.1, 1); // buy Binance 100.1, sell Bybit 101
+  };
+  const rounds = () => entries().filter((x) => x.type === 'round_opened').length;
+  edge(1);
+  edge(20);
+  t.equal(rounds(), 2, 'two rounds drain Bybit to 0.2 of 2 BTC');
+  edge(40);
+  t.equal(rounds(), 2, 'the third is held back');
+  for (let ms = 500; ms <= 4000; ms += 500) e.onTopOfBook(BYB, 0, ms * MS, 0, 100, 0.4, 100.1, 2); // no edge meanwhile
+  const tr = entries().filter((x) => x.type === 'transfer');
+  t.match(tr, [{ phase: 'started', from: 'binance', to: 'bybit', asset: 'base', fee: 0.001 }, { phase: 'done' }]);
+  const s = e.strategy;
+  for (const v of [BIN, BYB]) {
+    t.equal(e.executor.balances.baseOf(v, 0), s.positions.base(v, 0), `venue ${v}: executor base = strategy base`);
+    t.equal(e.executor.balances.quoteOf(v), s.positions.quote(v), `venue ${v}: executor quote = strategy quote`);
+  }
+  t.ok(Math.abs(s.positions.base(BYB, 0) - (0.2 + (tr[0]!.amount as number) - 0.001)) < 1e-12, 'Bybit got the amount less the fee');
+  edge(4100);
+  t.equal(rounds(), 3, 'the drained direction trades again');
 });

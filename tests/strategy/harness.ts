@@ -2,7 +2,7 @@
  * Test harness for the strategy: a config with round numbers, a recording order sink, a
  * recording event listener, and a few helpers to script quotes and reports.
  */
-import { ArbitrageStrategy } from '../../src/strategy/arbitrage.js';
+import { ArbitrageStrategy, type StrategyOptions } from '../../src/strategy/arbitrage.js';
 import type { ArbitrageConfig, SymbolFilter, VenueBalances, VenueFilters } from '../../src/strategy/config.js';
 import type { OrderSink, StrategyEvent, StrategyEvents } from '../../src/strategy/events.js';
 
@@ -113,6 +113,7 @@ export interface Rig {
 
 export function rig(
   tweak: (cfg: ArbitrageConfig, filters: VenueFilters, balances: VenueBalances) => void = () => {},
+  opts: StrategyOptions = {},
 ): Rig {
   const cfg = baseConfig();
   const filters = baseFilters();
@@ -120,7 +121,7 @@ export function rig(
   tweak(cfg, filters, balances);
   const sink = new RecordingSink();
   const ev = new RecordingEvents();
-  const strat = new ArbitrageStrategy(cfg, filters, balances, sink, ev);
+  const strat = new ArbitrageStrategy(cfg, filters, balances, sink, ev, opts);
   return {
     strat,
     sink,
