@@ -24,5 +24,5 @@ t.test('piped stdout: every line is JSON; the last is the report; the text repor
   t.equal(last['type'], 'report', 'the last line is the report');
   t.match(last, { run_status: { status: 'ended' }, endReason: 'duration elapsed' });
   t.ok(parsed.slice(0, -1).every((p) => typeof p!['level'] === 'number' && typeof p!['msg'] === 'string'), 'the others are log lines');
-  t.match(r.stderr, /returns\n\s+start equity/, 'the text report went to stderr');
+  t.match(r.stderr, /strategy pnl \(USDT\)/, 'the text report went to stderr');
 });
