@@ -37,6 +37,8 @@ import type { RecordFramesMessage, RecordSnapshotMessage } from '../data/frame-b
 
 export interface SupervisorOptions {
   config: XarbConfig;
+  /** The venue simulator runs on this host (--venues sim): it needs a core too (wait strategy `auto`). */
+  simOnHost?: boolean;
   runId: string;
   runDir: string;
   filters: VenueFilters;
@@ -158,7 +160,7 @@ export class Supervisor {
     const eng = cfg.engine;
     // Spinning threads: the strategy, and the executor when it has a thread of its own.
     const spinners = cfg.mode === 'live' || eng.dry_run_executor === 'own-thread' ? 2 : 1;
-    const resolved = resolveWaitStrategy(eng.wait_strategy, spinners);
+    const resolved = resolveWaitStrategy(eng.wait_strategy, spinners, availableParallelism(), this.opts.simOnHost === true ? 1 : 0);
     this.log.info({ wait_strategy: resolved.name, configured: eng.wait_strategy, cores: availableParallelism(), spinning_threads: spinners, why: resolved.why }, 'wait strategy');
     const wait: WaitStrategyConfig = { name: resolved.name, spinPolls: eng.spin_polls, parkTimeoutMs: eng.park_timeout_ms };
     const strategyBell = new Doorbell();

@@ -33,11 +33,18 @@ export interface ResolvedWait {
  * workers' socket I/O and the main thread (DESIGN §9: a third runnable thread on two cores
  * pushes every hop's p90 to the scheduler's slice).
  */
-export function resolveWaitStrategy(setting: WaitStrategySetting, spinningThreads: number, cores = availableParallelism()): ResolvedWait {
+/**
+ * `auto`: busy-spin when every spinning thread has a core of its own after one core is left
+ * for the feeds' I/O and the main thread, and one more for each other busy process the bot
+ * knows shares the host (`otherCores`: the venue simulator with --venues sim); else
+ * spin-then-park (a spinning thread on a shared core starves the feeds: docs/adr/0003).
+ */
+export function resolveWaitStrategy(setting: WaitStrategySetting, spinningThreads: number, cores = availableParallelism(), otherCores = 0): ResolvedWait {
   if (setting !== 'auto') return { name: setting, why: 'configured' };
-  const need = spinningThreads + 1;
-  if (cores >= need) return { name: 'busy-spin', why: `auto: ${cores} cores ≥ ${spinningThreads} spinning thread(s) + 1 for feeds and main` };
-  return { name: 'spin-then-park', why: `auto: ${cores} cores < ${spinningThreads} spinning thread(s) + 1 for feeds and main` };
+  const need = spinningThreads + 1 + otherCores;
+  const others = otherCores > 0 ? ` + ${otherCores} for the simulator on this host` : '';
+  if (cores >= need) return { name: 'busy-spin', why: `auto: ${cores} cores ≥ ${spinningThreads} spinning thread(s) + 1 for feeds and main${others}` };
+  return { name: 'spin-then-park', why: `auto: ${cores} cores < ${spinningThreads} spinning thread(s) + 1 for feeds and main${others}` };
 }
 
 export interface WaitStrategyConfig {

@@ -104,7 +104,7 @@ t.test('a short sim run with a dislocation trades, and the journal alone rebuild
   const last = JSON.parse(r.stdout.trim().split('\n').pop()!) as { type: string; rounds: { closed: number } };
   t.equal(last.type, 'report', 'report printed at the end, as JSON on stdout');
   t.equal(last.rounds.closed, closed.length);
-  t.match(r.stderr, /total return/, 'and as text on stderr');
+  t.match(r.stderr, /strategy pnl \(USDT\)/, 'and as text on stderr');
 });
 
 t.test('with the dry-run executor on its own thread, rounds happen and every order resolves', async (t) => {
