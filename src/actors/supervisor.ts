@@ -214,7 +214,7 @@ export class Supervisor {
       },
       seed: this.opts.seed,
     };
-    if (cfg.mode === 'live') eData.live = liveWiring(cfg, this.opts.filters);
+    if (cfg.mode === 'live') eData.live = { ...liveWiring(cfg, this.opts.filters), runDir: this.opts.runDir };
     // Consumers first, so no record is published before its reader exists.
     if (cfg.mode !== 'live' && eng.dry_run_executor === 'strategy-thread') {
       // The strategy thread runs the dry-run executor too: its doorbell is the strategy's.

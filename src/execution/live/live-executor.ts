@@ -29,6 +29,10 @@ import { formatFloorToStep, formatNearestStep } from './decimal.js';
 import { ERR_LIVE_BACKOFF, ERR_LIVE_KEY_REJECTED, ERR_LIVE_NOT_CONFIGURED, ERR_LIVE_RATE_LIMITED, ERR_LIVE_UNRESOLVED } from './live-errors.js';
 import { UPD_ACK, type LiveOrder, type OrderUpdate, type VenueOrderClient } from './order-types.js';
 import type { OrderRateLimiter } from './rate-limiter.js';
+import type { OrderWal } from '../order-wal.js';
+
+/** Client ids are reserved in the WAL in blocks of this many (one synced line per block). */
+export const WAL_ID_BLOCK = 1024;
 
 export interface LiveSymbolFilter {
   tickSize: number;
@@ -48,6 +52,12 @@ export interface LiveExecutorOptions {
   /** Prefix of client order ids: unique per run, ≤ 20 chars of [A-Za-z0-9]. */
   runTag: string;
   maxOrders?: number;
+  /**
+   * Write-ahead order journal (order-wal.ts): each order's client id is journaled before its
+   * request leaves (WS and REST alike: both go through `client.place`), its end after the
+   * final answer. null/absent = none (tests, tools).
+   */
+  wal?: OrderWal | null;
   monoNs: () => number;
   wallMs: () => number;
   log: LiveLog;
@@ -62,6 +72,8 @@ export interface LiveExecutorCounters {
   refused_config: number;
   /** Refused: the venue had refused the API key (entries halted there). */
   refused_key: number;
+  /** Refused: the write-ahead order journal could not be written. */
+  refused_wal: number;
   acked: number;
   filled: number;
   partially_filled: number;
@@ -78,7 +90,7 @@ export interface LiveExecutorCounters {
 export class LiveExecutor {
   readonly tracker: OrderTracker;
   readonly counters: LiveExecutorCounters = {
-    intents: 0, sent: 0, refused_local: 0, refused_rate_limit: 0, refused_backoff: 0, refused_config: 0, refused_key: 0, acked: 0, filled: 0,
+    intents: 0, sent: 0, refused_local: 0, refused_rate_limit: 0, refused_backoff: 0, refused_config: 0, refused_key: 0, refused_wal: 0, acked: 0, filled: 0,
     partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, late_updates: 0, cancels_ignored: 0, reports: 0,
     in_flight: 0,
   };
@@ -86,6 +98,8 @@ export class LiveExecutor {
   private readonly onExpireBound = (slot: number): void => this.onExpire(slot);
   private idleWaiters: Array<() => void> = [];
   private expireNowNs = 0;
+  /** Highest order id covered by a reserved WAL block (0 = none yet). */
+  private walReservedTo = 0;
 
   constructor(private readonly opts: LiveExecutorOptions) {
     if (!/^[A-Za-z0-9]{1,20}$/.test(opts.runTag)) throw new RangeError(`runTag must be 1-20 letters or digits, got "${opts.runTag}"`);
@@ -176,6 +190,12 @@ export class LiveExecutor {
       orderId, clientOrderId: this.clientOrderId(orderId), symbol: name!, side: side === SIDE_BUY ? 'BUY' : 'SELL',
       price: formatNearestStep(price, filter.tickSize), qty: qtyText,
     };
+    if (this.opts.wal != null && !this.journalSend(order, venue, wall)) {
+      // Not journaled = not sent: an order the journal does not know must never reach a venue.
+      this.counters.refused_wal++;
+      this.refuse(slot, ERR_LOCAL_INVALID, nowNs);
+      return 0;
+    }
     tr.transition(slot, ST_SENT, nowNs);
     this.counters.sent++;
     this.counters.in_flight++;
@@ -196,6 +216,36 @@ export class LiveExecutor {
   }
 
   // ---- internals --------------------------------------------------------------------------------
+
+  /** Journals the order in the WAL (reserving its id block first when needed); false when the write failed. */
+  private journalSend(order: LiveOrder, venue: number, wallMs: number): boolean {
+    const wal = this.opts.wal!;
+    try {
+      if (order.orderId > this.walReservedTo) {
+        // Order ids grow: reserve the block holding this one (synced: survives a machine crash).
+        const from = Math.floor((order.orderId - 1) / WAL_ID_BLOCK) * WAL_ID_BLOCK + 1;
+        wal.reserve(this.opts.runTag, from, from + WAL_ID_BLOCK - 1);
+        this.walReservedTo = from + WAL_ID_BLOCK - 1;
+      }
+      wal.send({ clientOrderId: order.clientOrderId, venue: VENUE_NAMES[venue] as 'binance' | 'bybit', symbol: order.symbol,
+        side: order.side === 'BUY' ? 'buy' : 'sell', price: Number(order.price), qty: Number(order.qty), timestampMs: wallMs });
+      return true;
+    } catch (e) {
+      this.opts.log('error', 'order journal write failed: order not sent', { client_order_id: order.clientOrderId, err: (e as Error).message });
+      return false;
+    }
+  }
+
+  private walFinal(slot: number, clientOrderId: string, status: string): void {
+    const wal = this.opts.wal;
+    if (wal == null) return;
+    try {
+      wal.final(VENUE_NAMES[this.tracker.venue[slot]!] as 'binance' | 'bybit', clientOrderId, status, this.tracker.cumQty[slot]!);
+    } catch (e) {
+      // The send line is there: a restart finds the order at the venue by its id.
+      this.opts.log('error', 'order journal write failed (final)', { client_order_id: clientOrderId, err: (e as Error).message });
+    }
+  }
 
   private refuse(slot: number, code: number, nowNs: number): void {
     const tr = this.tracker;
@@ -273,6 +323,7 @@ export class LiveExecutor {
         this.counters.rejected++;
         this.opts.log('warn', 'order rejected', { venue: VENUE_NAMES[tr.venue[slot]!], client_order_id: order.clientOrderId, code: u.errorCode, msg: u.message });
         this.emit(slot, ST_REJECTED, 0, 0, 0, u.errorCode, now);
+        this.walFinal(slot, order.clientOrderId, 'REJECTED');
         tr.release(slot);
         return;
       }
@@ -300,6 +351,7 @@ export class LiveExecutor {
       this.counters.canceled++;
       this.emit(slot, ST_CANCELED, 0, 0, 0, code, now);
     }
+    this.walFinal(slot, order.clientOrderId, u.status === ST_FILLED ? 'FILLED' : 'CANCELED');
     tr.release(slot);
   }
 
