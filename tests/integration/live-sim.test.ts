@@ -103,6 +103,7 @@ t.test(`live mode against the simulator (${keys} key on Binance): WS API orders,
   for (const tm of timers) clearTimeout(tm);
 
   t.equal(code, 0, `exit code 0 (stderr: ${stderr.slice(-500)})`);
+  t.match(stdout, /"can_trade":true[^\n]*live start-up: reconciliation verdict/, 'the start-up checks passed on the fresh simulator');
   t.match(stdout, /live executor ready/, 'the live executor ran');
   t.notMatch(stdout, /live venue not configured/, 'both venues had credentials');
   t.ok(stdout.includes(`"venue":"binance","order_entry":"ws","key_type":"${keys}","path":"websocket"`), 'binance orders go over the WS API');
