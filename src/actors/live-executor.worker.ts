@@ -117,6 +117,7 @@ let stopping = false;
 
 async function close(): Promise<void> {
   // Let orders already out finish (their reports still reach the strategy), bounded.
+  exec.stop();
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([exec.whenIdle(), new Promise((r) => { timer = setTimeout(r, STOP_DRAIN_MS); })]);
   clearTimeout(timer);

@@ -74,6 +74,10 @@ export class BinanceOrderClient extends OrderClientBase implements VenueOrderCli
    * "not visible yet". The look lasts at least until that moment plus the budget; if it ends
    * unresolved the executor keeps the order unknown (never reported as not placed).
    */
+  resolve(order: LiveOrder, listener: UpdateListener): Promise<void> {
+    return this.reconcile(order, listener);
+  }
+
   async reconcile(order: LiveOrder, listener: UpdateListener): Promise<void> {
     const u = this.unknownOrder(order.symbol, order.clientOrderId);
     const until = this.lookUntilMs(u);

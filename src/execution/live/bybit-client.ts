@@ -73,6 +73,10 @@ export class BybitOrderClient extends OrderClientBase implements VenueOrderClien
    * reported REJECTED (ERR_LIVE_TRANSPORT). The look lasts at least until that moment plus the
    * budget; if it ends unresolved the order stays unknown (never reported as not placed).
    */
+  resolve(order: LiveOrder, listener: UpdateListener): Promise<void> {
+    return this.poll(order, listener, false);
+  }
+
   async poll(order: LiveOrder, listener: UpdateListener, acked: boolean): Promise<void> {
     const u = this.unknownOrder(order.symbol, order.clientOrderId);
     const until = acked ? this.opts.wallMs() + this.opts.reconcileBudgetMs : this.lookUntilMs(u);

@@ -81,6 +81,8 @@ export interface LiveExecutorCounters {
   rejected: number;
   expired: number;
   unresolved: number;
+  /** Unknown orders looked at again after a client's look ended without a final answer. */
+  relooks: number;
   late_updates: number;
   cancels_ignored: number;
   reports: number;
@@ -91,7 +93,7 @@ export class LiveExecutor {
   readonly tracker: OrderTracker;
   readonly counters: LiveExecutorCounters = {
     intents: 0, sent: 0, refused_local: 0, refused_rate_limit: 0, refused_backoff: 0, refused_config: 0, refused_key: 0, refused_wal: 0, acked: 0, filled: 0,
-    partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, late_updates: 0, cancels_ignored: 0, reports: 0,
+    partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, relooks: 0, late_updates: 0, cancels_ignored: 0, reports: 0,
     in_flight: 0,
   };
   private readonly onUpdateBound = (o: LiveOrder, u: OrderUpdate): void => this.onUpdate(o, u);
@@ -104,6 +106,13 @@ export class LiveExecutor {
   constructor(private readonly opts: LiveExecutorOptions) {
     if (!/^[A-Za-z0-9]{1,20}$/.test(opts.runTag)) throw new RangeError(`runTag must be 1-20 letters or digits, got "${opts.runTag}"`);
     this.tracker = new OrderTracker(opts.maxOrders ?? 1024);
+  }
+
+  private stopped = false;
+
+  /** Shutdown: no new looks at unknown orders (those left are released, unresolved). */
+  stop(): void {
+    this.stopped = true;
   }
 
   /** Orders whose client task has not finished. */
@@ -360,18 +369,30 @@ export class LiveExecutor {
     const tr = this.tracker;
     const slot = tr.slotOf(order.orderId);
     if (slot >= 0) {
-      // The client gave up without a final answer: the venue status stays unknown.
+      // The client's look ended without a final answer: the venue status stays unknown.
       this.counters.unresolved++;
       const st = tr.status[slot]!;
       this.opts.log('error', 'order left unresolved', { venue: VENUE_NAMES[tr.venue[slot]!], client_order_id: order.clientOrderId, status: statusName(st) });
       if (st !== ST_EXPIRED) {
+        // EXPIRED is not final for the strategy: the order stays unknown there (slot held).
         const now = this.opts.monoNs();
         tr.transition(slot, ST_EXPIRED, now);
         tr.errorCode[slot] = ERR_LIVE_UNRESOLVED;
         this.counters.expired++;
         this.emit(slot, ST_EXPIRED, 0, 0, 0, ERR_LIVE_UNRESOLVED, now);
       }
-      tr.release(slot);
+      const client = this.opts.clients[tr.venue[slot]!] ?? null;
+      if (!this.stopped && client !== null && client.resolve !== undefined) {
+        // Never forgotten: look again (query, then history; never a resend) until the venue's
+        // word settles it; the final report frees the strategy's slot.
+        this.counters.relooks++;
+        this.counters.in_flight++;
+        void client.resolve(order, this.onUpdateBound).catch((e: unknown) => {
+          this.opts.log('error', 'order look failed', { venue: VENUE_NAMES[client.venue], client_order_id: order.clientOrderId, err: (e as Error).message });
+        }).finally(() => this.onSettled(order));
+      } else {
+        tr.release(slot);
+      }
     }
     if (this.counters.in_flight === 0 && this.idleWaiters.length > 0) {
       const w = this.idleWaiters;

@@ -101,6 +101,11 @@ export interface VenueOrderClient {
   backoffUntilMs(): number;
   /** Why new entries to this venue are halted (the venue refused the key), null when they are not. */
   haltReason?(): string | null;
+  /**
+   * Looks at an order whose outcome is still unknown again (order query, then history; never a
+   * resend), reporting through `listener` as `place` does. Absent: the executor cannot look again.
+   */
+  resolve?(order: LiveOrder, listener: UpdateListener): Promise<void>;
 }
 
 export function finalUpdate(status: number, cumQty: number, avgPx: number, cumFee: number, feeAsset: number,
