@@ -23,6 +23,7 @@ import { PoolTransport } from '../execution/live/pool-transport.js';
 import { LiveExecutor } from '../execution/live/live-executor.js';
 import { BINANCE_ORDER_LIMIT, BYBIT_ORDER_LIMIT, OrderRateLimiter } from '../execution/live/rate-limiter.js';
 import { measureClockOffset } from '../execution/live/server-time.js';
+import { OrderWal } from '../execution/order-wal.js';
 import type { VenueOrderClient } from '../execution/live/order-types.js';
 import { RingReportSink } from './executor-agent.js';
 import { LiveExecutorAgent } from './live-executor-agent.js';
@@ -90,10 +91,13 @@ const sinkCounters = { intents: 0, refused: 0, reports: 0, reportRingFull: 0 };
 const sink = new RingReportSink(new RingProducer(d.reportRing, new Doorbell(d.strategyBell)), rt.hist, sinkCounters,
   (orderId, pairId, venue, symbol, side, status, price, lastPx, lastQty, cumQty, qty, fee, feeAsset, errorCode, role, ackNs) =>
     rt.journal(reportEntry(d.symbols, ackNs, orderId, pairId, venue, symbol, side, status, price, lastPx, lastQty, cumQty, qty, fee, feeAsset, errorCode, role)));
+// The write-ahead order journal: every order's client id is on disk before its request leaves.
+const wal = live.runDir !== undefined ? new OrderWal(live.runDir) : null;
+if (wal !== null) log('info', 'order journal open', { path: wal.path });
 const exec = new LiveExecutor({
   symbols: d.symbols, clients, filters: VENUE_NAMES.map((v) => live.filters[v]),
   limiters: [new OrderRateLimiter(BINANCE_ORDER_LIMIT.limit, BINANCE_ORDER_LIMIT.windowMs), new OrderRateLimiter(BYBIT_ORDER_LIMIT.limit, BYBIT_ORDER_LIMIT.windowMs)],
-  sink, runTag, monoNs, wallMs: Date.now, log,
+  sink, runTag, wal, monoNs, wallMs: Date.now, log,
 });
 const agent = new LiveExecutorAgent(new RingConsumer(d.intentRing), exec, rt.hist);
 agent.onIdle = () => rt.flushJournal();
@@ -113,11 +117,13 @@ let stopping = false;
 
 async function close(): Promise<void> {
   // Let orders already out finish (their reports still reach the strategy), bounded.
+  exec.stop();
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([exec.whenIdle(), new Promise((r) => { timer = setTimeout(r, STOP_DRAIN_MS); })]);
   clearTimeout(timer);
   if (exec.inFlight > 0) log('warn', 'live executor closing with orders still in flight', { in_flight: exec.inFlight });
   rt.close(counters());
+  wal?.close();
   for (const vc of venueClients) vc.close();
   await transport.close();
   parentPort!.close();

@@ -37,7 +37,8 @@ const strategy = new ArbitrageStrategy(d.config, d.filters, d.balances, {
     rt.journal(strategyEventEntry(symbols, e));
     // The few events an operator must see at once get one log line each (never per quote).
     if (e.type === 'breaker') rt.log(e.open ? 'error' : 'warn', e.detail, { venue: e.venue, code: e.code });
-    else if (e.type === 'halt') rt.log('error', `entries halted: ${e.kind}`, { reason: e.reason });
+    // The shutdown's own flatten is expected: info, not an error.
+    else if (e.type === 'halt') rt.log(e.kind === 'flatten' ? 'info' : 'error', `entries halted: ${e.kind}`, { reason: e.reason });
     else if (e.type === 'resume') rt.log('warn', `halt lifted: ${e.kinds.join(', ')}`, { reason: e.reason, remaining: e.remaining });
     else if (e.type === 'rebalance_needed') rt.log('warn', 'rebalance needed', { venue: e.venue, asset: e.asset, symbol: e.symbol, amount: e.amount });
     else if (e.type === 'round_closed') equity.now(e.nowNs);

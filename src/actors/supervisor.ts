@@ -27,6 +27,7 @@ import { RingDropWatch } from './ring-drop-watch.js';
 import { baseBalanceOf, type XarbConfig } from '../config/index.js';
 import type { VenueBalances, VenueFilters } from '../strategy/config.js';
 import type { WorkerMessage, SupervisorMessage } from './messages.js';
+import { liveStartupChecks } from './live-startup.js';
 import type { ExecutorWorkerData, FeedWorkerData, StrategyWorkerData } from './wiring.js';
 import { formatStatusLine } from './status-line.js';
 import { startMonitor, type MonitorHandle } from '../monitor/server.js';
@@ -53,6 +54,8 @@ export interface SupervisorOptions {
   recordDir?: string;
   /** `--resume`: continue an earlier run's journal with a run_resumed entry instead of run_start. */
   resumed?: { previous: 'ended' | 'crashed' };
+  /** --mode live: the venues are a simulator this process just started (start-up reconciliation skips earlier runs). */
+  freshVenues?: boolean;
 }
 
 interface Actor {
@@ -216,7 +219,7 @@ export class Supervisor {
       },
       seed: this.opts.seed,
     };
-    if (cfg.mode === 'live') eData.live = liveWiring(cfg, this.opts.filters);
+    if (cfg.mode === 'live') eData.live = { ...liveWiring(cfg, this.opts.filters), runDir: this.opts.runDir };
     // Consumers first, so no record is published before its reader exists.
     if (cfg.mode !== 'live' && eng.dry_run_executor === 'strategy-thread') {
       // The strategy thread runs the dry-run executor too: its doorbell is the strategy's.
@@ -233,6 +236,18 @@ export class Supervisor {
       ...(this.opts.recordDir !== undefined ? { recording: this.opts.recordDir } : {}),
     }, anchor.monoNs, anchor.wallMs);
 
+    // Live: the venues' word on the keys, the fees and what earlier runs left, before any thread.
+    if (cfg.mode === 'live') {
+      const st = await liveStartupChecks({ cfg, symbols: this.symbols, filters: this.opts.filters, runDir: this.opts.runDir, runId: this.opts.runId,
+        log: this.log, freshVenues: this.opts.freshVenues === true });
+      if (!st.ok) {
+        const reason = `live start-up refused: ${st.reason}`;
+        this.log.error({}, reason);
+        this.journal.append('run_end', { reason, exit_code: 2 });
+        this.journal.close();
+        return { reason, exitCode: 2, strategy: undefined, actors: {}, rings: {} };
+      }
+    }
     // The monitor before any thread: a live bot whose control port is taken must not trade.
     if (cfg.monitor.enabled && !(await this.startMonitoring()) && cfg.mode === 'live') {
       const reason = 'monitor port unavailable (live mode needs its monitor; set monitor.enabled = false to run without)';

@@ -92,4 +92,6 @@ export interface LiveExecutorWiring {
   requestTimeoutMs: number;
   /** How long an order with an unknown outcome is queried before it is left unresolved. */
   reconcileBudgetMs: number;
+  /** The run directory: the write-ahead order journal `orders.wal` goes there (absent = no WAL). */
+  runDir?: string;
 }

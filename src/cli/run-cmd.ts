@@ -202,6 +202,7 @@ async function runBot(argvIn: string[], stopped: () => string | null, whenStoppe
       recordDir: record.dir === undefined ? undefined : path.resolve(record.dir || path.join(runDir, 'data')),
       resumed: dir.resumed !== null ? { previous: dir.resumed.previous } : undefined,
       simOnHost: useSim,
+      freshVenues: sim !== null,
     });
   } catch (e) {
     // The run directory was checked; what fails here is the disk itself (full, read-only).

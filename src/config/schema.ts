@@ -234,7 +234,7 @@ export const ARBITRAGE_SCHEMA: ObjectRule = table({
       max_per_minute: int({ min: 1, max: 10_000, default: 20, unit: 'webhook posts per minute' }),
       event_hold_ms: int({ min: 100, max: MS_MAX, default: 60_000, unit: 'ms' }),
       feed_down_ms: int({ min: 0, max: MS_MAX, default: 5000, unit: 'ms' }),
-      silent_feed_ms: int({ min: 100, max: MS_MAX, default: 10_000, unit: 'ms' }),
+      silent_feed_ms: int({ min: 100, max: MS_MAX, default: 3000, unit: 'ms' }),
       book_unusable_ms: int({ min: 100, max: MS_MAX, default: 10_000, unit: 'ms' }),
       spread_abs_bps: num({ min: 0, max: 100_000, default: 150, unit: 'bps; 0 = off' }),
       spread_zscore: num({ min: 0, max: 1000, default: 0, unit: 'standard deviations; 0 = off' }),

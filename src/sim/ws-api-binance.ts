@@ -18,10 +18,13 @@ import { BinanceReject, bad, checkTimestamp, orderStatus, placeOrder } from './o
 import { serverMs, type OrderEntryContext } from './order-entry.js';
 import { accountKeyType, verifyBinanceSignature } from './sim-signature.js';
 import { arrivalStamp, orderArrival, type WsApiFaults } from './ws-api-faults.js';
+import { PrivateSession, endPrivateSession, handleBinanceUserDataRequest } from './private-requests.js';
 
 interface Session {
   /** The logged-on account (Ed25519 session.logon), null before. */
   account: SimAccount | null;
+  /** User-data subscriptions of this connection (private-requests.ts); set on open. */
+  priv: PrivateSession | null;
   connectedSince: number;
   authorizedSince: number;
 }
@@ -41,11 +44,12 @@ export function registerBinanceWsApi(app: TemplatedApp, ctx: OrderEntryContext, 
         res.writeStatus('503 Service Unavailable').end('{"code":-1001,"msg":"Internal error; unable to process your request."}');
         return;
       }
-      const data: Session = { account: null, connectedSince: serverMs(ctx.clock), authorizedSince: 0 };
+      const data: Session = { account: null, priv: null, connectedSince: serverMs(ctx.clock), authorizedSince: 0 };
       res.upgrade(data, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
     },
     open: (ws) => {
       sockets.add(ws);
+      ws.getUserData().priv = new PrivateSession(`bn-${nextConn++}`, (text) => { ws.send(text); }, () => { ws.end(1000, 'user data stream closed'); });
     },
     message: (ws, message) => {
       const arrived = arrivalStamp();
@@ -53,9 +57,13 @@ export function registerBinanceWsApi(app: TemplatedApp, ctx: OrderEntryContext, 
     },
     close: (ws) => {
       sockets.delete(ws);
+      const priv = ws.getUserData().priv;
+      if (priv !== null) endPrivateSession(priv, ctx.acct.hub);
     },
   });
 }
+
+let nextConn = 1;
 
 function answer(id: unknown, result: unknown): string {
   return '{"id":' + JSON.stringify(id) + ',"status":200,"result":' + JSON.stringify(result) + ',"rateLimits":' + RATE_LIMITS + '}';
@@ -84,6 +92,17 @@ function onRequest(ctx: OrderEntryContext, faults: WsApiFaults, ws: WebSocket<Se
   const p = new Map<string, string>();
   for (const [k, v] of Object.entries(params)) p.set(k, String(v));
   const session = ws.getUserData();
+  // userDataStream.*: subscribe on a logged-on session, or with an HMAC signature.
+  if (typeof req.method === 'string' && req.method.startsWith('userDataStream.') && session.priv !== null) {
+    session.priv.apiKey = session.account?.apiKey ?? null;
+    const reply = handleBinanceUserDataRequest(req, session.priv, {
+      accounts: ctx.accounts, hub: ctx.acct.hub, nowMs: () => serverMs(ctx.clock),
+    });
+    if (reply !== null) {
+      ws.send(reply);
+      return;
+    }
+  }
   try {
     switch (req.method) {
       case 'ping':

@@ -16,6 +16,25 @@ import { REPO_ROOT, XARB_BIN } from '../helpers/paths.js';
 import { SIM_KEYS } from '../../src/sim/order-entry-keys.js';
 import { nextStatus } from '../../src/execution/order-state.js';
 import { STATUS_NAMES, ST_SENT } from '../../src/core/records.js';
+import { BinanceAccountRest } from '../../src/venues/binance/account-rest.js';
+import { BybitAccountRest } from '../../src/venues/bybit/account-rest.js';
+import { readOrderWal } from '../../src/execution/order-wal.js';
+
+/** Every client id in the simulator's order stores (both venues), read over its account REST with the sim keys. */
+async function venueClientIds(binanceHttp: string | null, bybitHttp: string): Promise<string[]> {
+  const common = { recvWindowMs: 5000, venueNowMs: Date.now, timeoutMs: 3000 };
+  // (The Binance account REST signs with HMAC: with the Ed25519 key only Bybit is asked.)
+  const bn = new BinanceAccountRest({ ...common, baseUrl: binanceHttp ?? 'http://127.0.0.1:1', apiKey: SIM_KEYS.binance.apiKey, secretKey: SIM_KEYS.binance.secretKey });
+  const bb = new BybitAccountRest({ ...common, baseUrl: bybitHttp, apiKey: SIM_KEYS.bybit.apiKey, secretKey: SIM_KEYS.bybit.secretKey });
+  try {
+    const a = binanceHttp === null ? [] : await bn.allOrders('BTCUSDT');
+    const b = await bb.orderHistory('BTCUSDT');
+    return [...a, ...b].map((o) => `${o.venue}|${o.clientOrderId}`);
+  } finally {
+    await bn.close();
+    await bb.close();
+  }
+}
 
 /** config/ copied to a temp folder, Binance switched to an Ed25519 key in a PEM file. */
 function ed25519Config(): string {
@@ -46,6 +65,8 @@ t.test(`live mode against the simulator (${keys} key on Binance): WS API orders,
   let buf = '';
   let fired = false;
   let base = '';
+  let bybitBase = '';
+  let venueIds: Promise<string[] | Error> = Promise.resolve(new Error('venue never queried'));
   const timers: NodeJS.Timeout[] = [];
   child.stdout!.on('data', (d: Buffer) => {
     stdout += d.toString();
@@ -54,7 +75,11 @@ t.test(`live mode against the simulator (${keys} key on Binance): WS API orders,
     while ((i = buf.indexOf('\n')) >= 0) {
       const line = buf.slice(0, i);
       buf = buf.slice(i + 1);
-      if (line.includes('venue simulator started')) base = (JSON.parse(line) as { binance: string }).binance.replace('ws://', 'http://');
+      if (line.includes('venue simulator started')) {
+        const l = JSON.parse(line) as { binance: string; bybit: string };
+        base = l.binance.replace('ws://', 'http://');
+        bybitBase = new URL(l.bybit.replace('ws://', 'http://')).origin;
+      }
       // Dislocate once the executor is up (its sessions are logged on by then).
       if (fired || base === '' || !line.includes('live executor ready')) continue;
       fired = true;
@@ -65,6 +90,8 @@ t.test(`live mode against the simulator (${keys} key on Binance): WS API orders,
           }).catch(() => undefined);
         }, delay));
       }
+      // The venues' order stores once the dislocations' orders are settled (IOC), before the stop.
+      timers.push(setTimeout(() => { venueIds = venueClientIds(keys === 'hmac' ? new URL(base).origin : null, bybitBase).catch((e: Error) => e); }, 6300));
       // An orderly stop once the dislocations are over (start-up time varies with the machine's load).
       timers.push(setTimeout(() => child.kill('SIGTERM'), 7000));
     }
@@ -76,6 +103,7 @@ t.test(`live mode against the simulator (${keys} key on Binance): WS API orders,
   for (const tm of timers) clearTimeout(tm);
 
   t.equal(code, 0, `exit code 0 (stderr: ${stderr.slice(-500)})`);
+  t.match(stdout, /"can_trade":true[^\n]*live start-up: reconciliation verdict/, 'the start-up checks passed on the fresh simulator');
   t.match(stdout, /live executor ready/, 'the live executor ran');
   t.notMatch(stdout, /live venue not configured/, 'both venues had credentials');
   t.ok(stdout.includes(`"venue":"binance","order_entry":"ws","key_type":"${keys}","path":"websocket"`), 'binance orders go over the WS API');
@@ -112,5 +140,17 @@ t.test(`live mode against the simulator (${keys} key on Binance): WS API orders,
     t.ok(legal && ['filled', 'canceled', 'rejected'].includes(STATUS_NAMES[st]!), `order ${i.order_id}: ${mine.map((s) => STATUS_NAMES[s]).join(' → ')}`);
   }
   t.equal(entries.filter((e) => e.type === 'risk' && e.rule === 'shutdown').length, 0, 'no open orders or exposure left at shutdown');
+
+  // The write-ahead order journal knows every order the venues have, each with its end.
+  const ids = await venueIds;
+  if (ids instanceof Error) throw ids;
+  const wal = readOrderWal(path.join(runs, 'x', 'orders.wal'));
+  t.equal(wal.badLines, 0, 'orders.wal reads cleanly');
+  t.ok(wal.reserved.length >= 1, 'client ids come from a reserved block');
+  const journaled = new Set(wal.orders.map((o) => `${o.venue}|${o.clientOrderId}`));
+  t.ok(ids.length > 0, `the venues hold orders (${ids.length})`);
+  t.same(ids.filter((id) => !journaled.has(id)), [], 'every client id at the venues is in orders.wal');
+  t.equal(journaled.size, wal.orders.length, 'no client id journaled twice');
+  t.same(wal.orders.filter((o) => o.final === null).map((o) => o.clientOrderId), [], 'every journaled order has its final line after an orderly stop');
 });
 }

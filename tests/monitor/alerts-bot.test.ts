@@ -28,8 +28,8 @@ t.test('simulator faults fire alerts, delivered once and resolved once', { timeo
   const hookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
 
   const text = shipped('arbitrage.toml')
-    .replace('stale_feed_ms = 5000', 'stale_feed_ms = 1000')
-    .replace('spread_abs_bps = 150', `spread_abs_bps = 150\nwebhook_url = "${hookUrl}"\nevent_hold_ms = 3000\nsilent_feed_ms = 1500\nbook_unusable_ms = 1000\nrepeat_interval_ms = 60000`);
+    .replace('stale_feed_ms = 5000', 'stale_feed_ms = 2500')
+    .replace('spread_abs_bps = 150', `spread_abs_bps = 150\nwebhook_url = "${hookUrl}"\nevent_hold_ms = 3000\nsilent_feed_ms = 1200\nbook_unusable_ms = 1000\nrepeat_interval_ms = 60000`);
   const config = configSet(t, { 'arbitrage.toml': text });
   const bot = await startRunningBot({ config, args: ['--duration', '0', '--dislocation-every-ms', '0'] });
   t.teardown(() => bot.stop());

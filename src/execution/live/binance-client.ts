@@ -7,7 +7,7 @@
  */
 import { VENUE_BINANCE, ST_REJECTED } from '../../core/records.js';
 import {
-  BN_BAD, BN_OK, BN_RATE_LIMITED, BN_REJECTED, BN_UNKNOWN, binanceErrorOf, buildBinanceNewOrder, buildBinanceQueryOrder,
+  BN_BAD, BN_OK, BN_RATE_LIMITED, BN_REJECTED, BN_UNKNOWN, binanceErrorOf, buildBinanceNewOrder, buildBinanceQueryOrder, buildBinanceAllOrders,
   classifyBinanceAnswer, mapBinanceOrder, parseJsonOrNull,
 } from './binance-order.js';
 import { OrderClientBase, pollDelayMs, type OrderClientOptions } from './client-base.js';
@@ -67,23 +67,54 @@ export class BinanceOrderClient extends OrderClientBase implements VenueOrderCli
   }
 
   /**
-   * Queries the order until it is final. "Unknown order" (-2013) is believed only when it is
-   * said twice (the order may not be visible yet right after a timeout); then the order never
-   * reached the book and is reported REJECTED with -2013. Gives up silently when the budget
-   * runs out: the executor has expired the order by then and counts it unresolved.
+   * Queries the order until it is final. "Unknown order" (-2013) means "not placed" only by the
+   * rule of unknown-order.ts: asked after the venue's clock has passed the request's
+   * timestamp + recvWindow (skew included), and the order history (allOrders) has no trace
+   * either; then it is reported REJECTED with -2013. Before that moment a not-found only means
+   * "not visible yet". The look lasts at least until that moment plus the budget; if it ends
+   * unresolved the executor keeps the order unknown (never reported as not placed).
    */
+  resolve(order: LiveOrder, listener: UpdateListener): Promise<void> {
+    return this.reconcile(order, listener);
+  }
+
   async reconcile(order: LiveOrder, listener: UpdateListener): Promise<void> {
-    const until = this.opts.wallMs() + this.opts.reconcileBudgetMs;
-    let notFound = 0;
+    const u = this.unknownOrder(order.symbol, order.clientOrderId);
+    const until = this.lookUntilMs(u);
     for (let n = 0; this.opts.wallMs() < until; n++) {
-      await this.sleep(pollDelayMs(n));
+      const next = u.nextLook() === 'history' ? 0 : pollDelayMs(n);
+      const wait = this.opts.wallMs() < u.deadlineLocalMs && n > 0 ? Math.max(next, Math.min(u.deadlineLocalMs - this.opts.wallMs(), 500)) : next;
+      await this.sleep(wait);
       this.counters.reconcile_queries++;
-      const req = buildBinanceQueryOrder(order.symbol, order.clientOrderId, this.opts.creds, this.opts.recvWindowMs, this.timestampMs());
-      const ans = await this.send(req, 'query order', order.clientOrderId);
+      const history = u.nextLook() === 'history' && this.opts.wallMs() >= u.deadlineLocalMs;
+      const at = this.opts.wallMs();
+      const req = history
+        ? buildBinanceAllOrders(order.symbol, Math.floor(u.input.requestTimestampMs - u.input.recvWindowMs - 60_000), this.opts.creds, this.opts.recvWindowMs, this.timestampMs())
+        : buildBinanceQueryOrder(order.symbol, order.clientOrderId, this.opts.creds, this.opts.recvWindowMs, this.timestampMs());
+      const ans = await this.send(req, history ? 'order history' : 'query order', order.clientOrderId);
       if (ans === null) continue;
       const body = parseJsonOrNull(ans.text);
       const kind = classifyBinanceAnswer(ans.status, body);
+      if (kind === BN_RATE_LIMITED) {
+        const w = retryAfterMs(ans.header('retry-after'), this.opts.wallMs(), DEFAULT_BACKOFF_MS);
+        this.startBackoff(w, `query HTTP ${ans.status}`);
+        await this.sleep(Math.min(w, Math.max(0, until - this.opts.wallMs())));
+        continue;
+      }
+      if (history) {
+        if (kind !== BN_OK || !Array.isArray(body)) continue;
+        const row = (body as Array<{ clientOrderId?: unknown }>).find((r) => r.clientOrderId === order.clientOrderId);
+        if (row === undefined) {
+          if (u.observe({ kind: 'history', found: false, atLocalMs: at }) === 'not_placed') return this.notPlaced(order, listener, u);
+          continue;
+        }
+        u.observe({ kind: 'history', found: true, atLocalMs: at });
+        const { update } = mapBinanceOrder(row, order.side, this.opts.takerFeeRate);
+        if (update.kind === UPD_FINAL) return void listener(order, update);
+        continue;
+      }
       if (kind === BN_OK) {
+        u.observe({ kind: 'query', found: true, atLocalMs: at });
         const { update } = mapBinanceOrder(body, order.side, this.opts.takerFeeRate);
         if (update.kind === UPD_FINAL) {
           listener(order, update);
@@ -91,18 +122,17 @@ export class BinanceOrderClient extends OrderClientBase implements VenueOrderCli
         }
         continue;
       }
-      if (kind === BN_RATE_LIMITED) {
-        const wait = retryAfterMs(ans.header('retry-after'), this.opts.wallMs(), DEFAULT_BACKOFF_MS);
-        this.startBackoff(wait, `query HTTP ${ans.status}`);
-        await this.sleep(Math.min(wait, Math.max(0, until - this.opts.wallMs())));
-        continue;
-      }
       const err = binanceErrorOf(body);
-      if (kind === BN_REJECTED && err !== null && err.code === NO_SUCH_ORDER && ++notFound >= 2) {
-        listener(order, finalUpdate(ST_REJECTED, 0, 0, 0, ASSET_QUOTE, NO_SUCH_ORDER, err.msg, '', ''));
-        return;
+      if (kind === BN_REJECTED && err !== null && err.code === NO_SUCH_ORDER) {
+        if (u.observe({ kind: 'query', found: false, atLocalMs: at }) === 'not_placed') return this.notPlaced(order, listener, u);
       }
     }
-    this.opts.log('error', 'binance order status unresolved after reconciliation', { client_order_id: order.clientOrderId, budget_ms: this.opts.reconcileBudgetMs });
+    this.opts.log('error', 'binance order status unresolved after reconciliation', { client_order_id: order.clientOrderId, budget_ms: this.opts.reconcileBudgetMs, why: u.reason });
+  }
+
+  private notPlaced(order: LiveOrder, listener: UpdateListener, u: { reason: string }): void {
+    this.counters.not_placed++;
+    this.opts.log('warn', 'binance order not placed', { client_order_id: order.clientOrderId, why: u.reason });
+    listener(order, finalUpdate(ST_REJECTED, 0, 0, 0, ASSET_QUOTE, NO_SUCH_ORDER, 'not placed: ' + u.reason, '', ''));
   }
 }

@@ -62,6 +62,11 @@ export function buildBinanceQueryOrder(symbol: string, clientOrderId: string, cr
     { symbol, origClientOrderId: clientOrderId, recvWindow: recvWindowMs, timestamp: timestampMs }, creds);
 }
 
+/** `GET /api/v3/allOrders?symbol=…&startTime=…`: the order history, the second look before "not placed". */
+export function buildBinanceAllOrders(symbol: string, startTimeMs: number, creds: Credentials, recvWindowMs: number, timestampMs: number): SignedRequest {
+  return binanceSignedRequest('GET', '/api/v3/allOrders', { symbol, startTime: startTimeMs, recvWindow: recvWindowMs, timestamp: timestampMs }, creds);
+}
+
 // ---- answers ----------------------------------------------------------------------------------
 
 /** How an HTTP answer from Binance order entry reads. */

@@ -8,7 +8,7 @@
 import { ASSET_QUOTE, ST_ACKED, ST_REJECTED, VENUE_BYBIT } from '../../core/records.js';
 import { parseJsonOrNull } from './binance-order.js';
 import {
-  BB_BAD, BB_OK, BB_RATE_LIMITED, BB_REJECTED, BB_UNKNOWN, buildBybitCreate, buildBybitQuery, bybitCreateOrderId, bybitOrderRow,
+  BB_BAD, BB_OK, BB_RATE_LIMITED, BB_REJECTED, BB_UNKNOWN, buildBybitCreate, buildBybitQuery, buildBybitHistoryQuery, bybitCreateOrderId, bybitOrderRow,
   bybitRetOf, classifyBybitAnswer, mapBybitOrderRow,
 } from './bybit-order.js';
 import { OrderClientBase, pollDelayMs, type OrderClientOptions } from './client-base.js';
@@ -18,8 +18,6 @@ import { UPD_ACK, UPD_FINAL, finalUpdate, type LiveOrder, type UpdateListener, t
 
 const TOO_MANY_VISITS = 10006;
 const DEFAULT_BACKOFF_MS = 1000;
-/** Empty query answers after an unknown create before the order is taken as never placed. */
-const NOT_FOUND_LIMIT = 3;
 
 export class BybitOrderClient extends OrderClientBase implements VenueOrderClient {
   constructor(opts: OrderClientOptions) {
@@ -69,17 +67,30 @@ export class BybitOrderClient extends OrderClientBase implements VenueOrderClien
 
   /**
    * Queries the order until final. `acked`: the create was accepted, so an empty list only
-   * means "not visible yet"; after an unknown create, NOT_FOUND_LIMIT empty answers mean the
-   * order never reached the venue (reported REJECTED, ERR_LIVE_TRANSPORT).
+   * means "not visible yet". After an unknown create, "not placed" follows the rule of
+   * unknown-order.ts: an empty realtime query AND an empty order history, both asked after the
+   * venue's clock has passed the request's timestamp + recvWindow (skew included); then it is
+   * reported REJECTED (ERR_LIVE_TRANSPORT). The look lasts at least until that moment plus the
+   * budget; if it ends unresolved the order stays unknown (never reported as not placed).
    */
+  resolve(order: LiveOrder, listener: UpdateListener): Promise<void> {
+    return this.poll(order, listener, false);
+  }
+
   async poll(order: LiveOrder, listener: UpdateListener, acked: boolean): Promise<void> {
-    const until = this.opts.wallMs() + this.opts.reconcileBudgetMs;
-    let empty = 0;
+    const u = this.unknownOrder(order.symbol, order.clientOrderId);
+    const until = acked ? this.opts.wallMs() + this.opts.reconcileBudgetMs : this.lookUntilMs(u);
     for (let n = 0; this.opts.wallMs() < until; n++) {
-      await this.sleep(pollDelayMs(n));
+      const next = !acked && u.nextLook() === 'history' ? 0 : pollDelayMs(n);
+      const wait = !acked && this.opts.wallMs() < u.deadlineLocalMs && n > 0 ? Math.max(next, Math.min(u.deadlineLocalMs - this.opts.wallMs(), 500)) : next;
+      await this.sleep(wait);
       this.counters.reconcile_queries++;
-      const req = buildBybitQuery(order.clientOrderId, this.opts.creds, this.opts.recvWindowMs, this.timestampMs());
-      const ans = await this.send(req, 'order query', order.clientOrderId);
+      const history = !acked && u.nextLook() === 'history' && this.opts.wallMs() >= u.deadlineLocalMs;
+      const at = this.opts.wallMs();
+      const req = history
+        ? buildBybitHistoryQuery(order.clientOrderId, this.opts.creds, this.opts.recvWindowMs, this.timestampMs())
+        : buildBybitQuery(order.clientOrderId, this.opts.creds, this.opts.recvWindowMs, this.timestampMs());
+      const ans = await this.send(req, history ? 'order history' : 'order query', order.clientOrderId);
       if (ans === null) continue;
       const body = parseJsonOrNull(ans.text);
       const kind = classifyBybitAnswer(ans.status, body);
@@ -92,18 +103,21 @@ export class BybitOrderClient extends OrderClientBase implements VenueOrderClien
       if (kind !== BB_OK) continue;
       const row = bybitOrderRow(body);
       if (row === null) {
-        if (!acked && ++empty >= NOT_FOUND_LIMIT) {
-          listener(order, finalUpdate(ST_REJECTED, 0, 0, 0, ASSET_QUOTE, ERR_LIVE_TRANSPORT, 'order not found after an unanswered create', '', ''));
+        if (!acked && u.observe({ kind: history ? 'history' : 'query', found: false, atLocalMs: at }) === 'not_placed') {
+          this.counters.not_placed++;
+          this.opts.log('warn', 'bybit order not placed', { client_order_id: order.clientOrderId, why: u.reason });
+          listener(order, finalUpdate(ST_REJECTED, 0, 0, 0, ASSET_QUOTE, ERR_LIVE_TRANSPORT, 'not placed: ' + u.reason, '', ''));
           return;
         }
         continue;
       }
+      u.observe({ kind: history ? 'history' : 'query', found: true, atLocalMs: at });
       const update = mapBybitOrderRow(row, order.side);
       if (update.kind === UPD_FINAL) {
         listener(order, update);
         return;
       }
     }
-    this.opts.log('error', 'bybit order status unresolved after polling', { client_order_id: order.clientOrderId, budget_ms: this.opts.reconcileBudgetMs });
+    this.opts.log('error', 'bybit order status unresolved after polling', { client_order_id: order.clientOrderId, budget_ms: this.opts.reconcileBudgetMs, why: u.reason });
   }
 }

@@ -36,6 +36,14 @@ export function buildBybitQuery(clientOrderId: string, creds: Credentials, recvW
   return { method: 'GET', pathAndQuery: `${BYBIT_REALTIME_PATH}?${query}`, body: null, headers };
 }
 
+/** `GET /v5/order/history?category=spot&orderLinkId=…`: the order history, the second look before "not placed". */
+export function buildBybitHistoryQuery(clientOrderId: string, creds: Credentials, recvWindowMs: number, timestampMs: number): SignedRequest {
+  const query = `category=spot&orderLinkId=${encodeURIComponent(clientOrderId)}`;
+  const headers = bybitRestHeaders(creds.secretKey, creds.apiKey, timestampMs, recvWindowMs, query);
+  delete headers['Content-Type'];
+  return { method: 'GET', pathAndQuery: `/v5/order/history?${query}`, body: null, headers };
+}
+
 // ---- answers ----------------------------------------------------------------------------------
 
 export const BB_OK = 0;

@@ -8,6 +8,7 @@ import type { HttpAnswer, HttpTransport } from './http-transport.js';
 import { TransportError } from './live-errors.js';
 import { newClientCounters, type ClientCounters, type Credentials } from './order-types.js';
 import type { SignedRequest } from './binance-order.js';
+import { UnknownOrder } from '../unknown-order.js';
 
 export type LiveLog = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 
@@ -70,6 +71,21 @@ export abstract class OrderClientBase {
     const kt = this.opts.creds.keyType === 'ed25519' ? 'Ed25519' : 'HMAC';
     this.haltedWhy = `${this.venueName} refused the ${kt} API key (code ${code}: ${msg})`;
     this.opts.log('error', `${this.haltedWhy}: new entries on ${this.venueName} halted`, { venue: this.venueName, key_type: kt, code });
+  }
+
+  /**
+   * An order whose outcome is unknown (unknown-order.ts). Called when the look begins, after
+   * the request left: the timestamp taken now is an upper bound of the request's own, so the
+   * "cannot be accepted any more" moment computed from it is never too early.
+   */
+  unknownOrder(symbol: string, clientOrderId: string): UnknownOrder {
+    return new UnknownOrder({ venue: this.venueName as 'binance' | 'bybit', symbol, clientOrderId, requestTimestampMs: this.timestampMs(),
+      recvWindowMs: this.opts.recvWindowMs }, { offsetMs: this.clockOffsetMs, uncertaintyMs: 0 }, this.opts.wallMs());
+  }
+
+  /** How long to keep looking: the budget, but never less than the accept deadline plus the budget. */
+  lookUntilMs(u: UnknownOrder): number {
+    return Math.max(this.opts.wallMs(), u.deadlineLocalMs) + this.opts.reconcileBudgetMs;
   }
 
   timestampMs(): number {

@@ -29,6 +29,10 @@ import { formatFloorToStep, formatNearestStep } from './decimal.js';
 import { ERR_LIVE_BACKOFF, ERR_LIVE_KEY_REJECTED, ERR_LIVE_NOT_CONFIGURED, ERR_LIVE_RATE_LIMITED, ERR_LIVE_UNRESOLVED } from './live-errors.js';
 import { UPD_ACK, type LiveOrder, type OrderUpdate, type VenueOrderClient } from './order-types.js';
 import type { OrderRateLimiter } from './rate-limiter.js';
+import type { OrderWal } from '../order-wal.js';
+
+/** Client ids are reserved in the WAL in blocks of this many (one synced line per block). */
+export const WAL_ID_BLOCK = 1024;
 
 export interface LiveSymbolFilter {
   tickSize: number;
@@ -48,6 +52,12 @@ export interface LiveExecutorOptions {
   /** Prefix of client order ids: unique per run, ≤ 20 chars of [A-Za-z0-9]. */
   runTag: string;
   maxOrders?: number;
+  /**
+   * Write-ahead order journal (order-wal.ts): each order's client id is journaled before its
+   * request leaves (WS and REST alike: both go through `client.place`), its end after the
+   * final answer. null/absent = none (tests, tools).
+   */
+  wal?: OrderWal | null;
   monoNs: () => number;
   wallMs: () => number;
   log: LiveLog;
@@ -62,6 +72,8 @@ export interface LiveExecutorCounters {
   refused_config: number;
   /** Refused: the venue had refused the API key (entries halted there). */
   refused_key: number;
+  /** Refused: the write-ahead order journal could not be written. */
+  refused_wal: number;
   acked: number;
   filled: number;
   partially_filled: number;
@@ -69,6 +81,8 @@ export interface LiveExecutorCounters {
   rejected: number;
   expired: number;
   unresolved: number;
+  /** Unknown orders looked at again after a client's look ended without a final answer. */
+  relooks: number;
   late_updates: number;
   cancels_ignored: number;
   reports: number;
@@ -78,18 +92,27 @@ export interface LiveExecutorCounters {
 export class LiveExecutor {
   readonly tracker: OrderTracker;
   readonly counters: LiveExecutorCounters = {
-    intents: 0, sent: 0, refused_local: 0, refused_rate_limit: 0, refused_backoff: 0, refused_config: 0, refused_key: 0, acked: 0, filled: 0,
-    partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, late_updates: 0, cancels_ignored: 0, reports: 0,
+    intents: 0, sent: 0, refused_local: 0, refused_rate_limit: 0, refused_backoff: 0, refused_config: 0, refused_key: 0, refused_wal: 0, acked: 0, filled: 0,
+    partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, relooks: 0, late_updates: 0, cancels_ignored: 0, reports: 0,
     in_flight: 0,
   };
   private readonly onUpdateBound = (o: LiveOrder, u: OrderUpdate): void => this.onUpdate(o, u);
   private readonly onExpireBound = (slot: number): void => this.onExpire(slot);
   private idleWaiters: Array<() => void> = [];
   private expireNowNs = 0;
+  /** Highest order id covered by a reserved WAL block (0 = none yet). */
+  private walReservedTo = 0;
 
   constructor(private readonly opts: LiveExecutorOptions) {
     if (!/^[A-Za-z0-9]{1,20}$/.test(opts.runTag)) throw new RangeError(`runTag must be 1-20 letters or digits, got "${opts.runTag}"`);
     this.tracker = new OrderTracker(opts.maxOrders ?? 1024);
+  }
+
+  private stopped = false;
+
+  /** Shutdown: no new looks at unknown orders (those left are released, unresolved). */
+  stop(): void {
+    this.stopped = true;
   }
 
   /** Orders whose client task has not finished. */
@@ -176,6 +199,12 @@ export class LiveExecutor {
       orderId, clientOrderId: this.clientOrderId(orderId), symbol: name!, side: side === SIDE_BUY ? 'BUY' : 'SELL',
       price: formatNearestStep(price, filter.tickSize), qty: qtyText,
     };
+    if (this.opts.wal != null && !this.journalSend(order, venue, wall)) {
+      // Not journaled = not sent: an order the journal does not know must never reach a venue.
+      this.counters.refused_wal++;
+      this.refuse(slot, ERR_LOCAL_INVALID, nowNs);
+      return 0;
+    }
     tr.transition(slot, ST_SENT, nowNs);
     this.counters.sent++;
     this.counters.in_flight++;
@@ -196,6 +225,36 @@ export class LiveExecutor {
   }
 
   // ---- internals --------------------------------------------------------------------------------
+
+  /** Journals the order in the WAL (reserving its id block first when needed); false when the write failed. */
+  private journalSend(order: LiveOrder, venue: number, wallMs: number): boolean {
+    const wal = this.opts.wal!;
+    try {
+      if (order.orderId > this.walReservedTo) {
+        // Order ids grow: reserve the block holding this one (synced: survives a machine crash).
+        const from = Math.floor((order.orderId - 1) / WAL_ID_BLOCK) * WAL_ID_BLOCK + 1;
+        wal.reserve(this.opts.runTag, from, from + WAL_ID_BLOCK - 1);
+        this.walReservedTo = from + WAL_ID_BLOCK - 1;
+      }
+      wal.send({ clientOrderId: order.clientOrderId, venue: VENUE_NAMES[venue] as 'binance' | 'bybit', symbol: order.symbol,
+        side: order.side === 'BUY' ? 'buy' : 'sell', price: Number(order.price), qty: Number(order.qty), timestampMs: wallMs });
+      return true;
+    } catch (e) {
+      this.opts.log('error', 'order journal write failed: order not sent', { client_order_id: order.clientOrderId, err: (e as Error).message });
+      return false;
+    }
+  }
+
+  private walFinal(slot: number, clientOrderId: string, status: string): void {
+    const wal = this.opts.wal;
+    if (wal == null) return;
+    try {
+      wal.final(VENUE_NAMES[this.tracker.venue[slot]!] as 'binance' | 'bybit', clientOrderId, status, this.tracker.cumQty[slot]!);
+    } catch (e) {
+      // The send line is there: a restart finds the order at the venue by its id.
+      this.opts.log('error', 'order journal write failed (final)', { client_order_id: clientOrderId, err: (e as Error).message });
+    }
+  }
 
   private refuse(slot: number, code: number, nowNs: number): void {
     const tr = this.tracker;
@@ -273,6 +332,7 @@ export class LiveExecutor {
         this.counters.rejected++;
         this.opts.log('warn', 'order rejected', { venue: VENUE_NAMES[tr.venue[slot]!], client_order_id: order.clientOrderId, code: u.errorCode, msg: u.message });
         this.emit(slot, ST_REJECTED, 0, 0, 0, u.errorCode, now);
+        this.walFinal(slot, order.clientOrderId, 'REJECTED');
         tr.release(slot);
         return;
       }
@@ -300,6 +360,7 @@ export class LiveExecutor {
       this.counters.canceled++;
       this.emit(slot, ST_CANCELED, 0, 0, 0, code, now);
     }
+    this.walFinal(slot, order.clientOrderId, u.status === ST_FILLED ? 'FILLED' : 'CANCELED');
     tr.release(slot);
   }
 
@@ -308,18 +369,30 @@ export class LiveExecutor {
     const tr = this.tracker;
     const slot = tr.slotOf(order.orderId);
     if (slot >= 0) {
-      // The client gave up without a final answer: the venue status stays unknown.
+      // The client's look ended without a final answer: the venue status stays unknown.
       this.counters.unresolved++;
       const st = tr.status[slot]!;
       this.opts.log('error', 'order left unresolved', { venue: VENUE_NAMES[tr.venue[slot]!], client_order_id: order.clientOrderId, status: statusName(st) });
       if (st !== ST_EXPIRED) {
+        // EXPIRED is not final for the strategy: the order stays unknown there (slot held).
         const now = this.opts.monoNs();
         tr.transition(slot, ST_EXPIRED, now);
         tr.errorCode[slot] = ERR_LIVE_UNRESOLVED;
         this.counters.expired++;
         this.emit(slot, ST_EXPIRED, 0, 0, 0, ERR_LIVE_UNRESOLVED, now);
       }
-      tr.release(slot);
+      const client = this.opts.clients[tr.venue[slot]!] ?? null;
+      if (!this.stopped && client !== null && client.resolve !== undefined) {
+        // Never forgotten: look again (query, then history; never a resend) until the venue's
+        // word settles it; the final report frees the strategy's slot.
+        this.counters.relooks++;
+        this.counters.in_flight++;
+        void client.resolve(order, this.onUpdateBound).catch((e: unknown) => {
+          this.opts.log('error', 'order look failed', { venue: VENUE_NAMES[client.venue], client_order_id: order.clientOrderId, err: (e as Error).message });
+        }).finally(() => this.onSettled(order));
+      } else {
+        tr.release(slot);
+      }
     }
     if (this.counters.in_flight === 0 && this.idleWaiters.length > 0) {
       const w = this.idleWaiters;

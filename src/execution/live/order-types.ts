@@ -76,13 +76,15 @@ export interface ClientCounters {
   /** In-flight WS orders settled by the venue's order query after a lost answer. */
   ws_resolved_by_query: number;
   key_rejected: number;
+  /** Unknown-status orders called "not placed" (unknown-order.ts rule: past timestamp + recvWindow + skew, no trace in query and history). */
+  not_placed: number;
 }
 
 export function newClientCounters(): ClientCounters {
   return {
     requests: 0, http_errors: 0, transport_errors: 0, timeouts: 0, rejects: 0, unknown_status: 0,
     reconcile_queries: 0, rate_limited: 0, fee_other_asset: 0, bad_responses: 0, ws_orders: 0, rest_orders: 0, ws_sessions: 0,
-    ws_disconnects: 0, ws_stalls: 0, failover_to_rest: 0, back_to_ws: 0, ws_resolved_by_query: 0, key_rejected: 0,
+    ws_disconnects: 0, ws_stalls: 0, failover_to_rest: 0, back_to_ws: 0, ws_resolved_by_query: 0, key_rejected: 0, not_placed: 0,
   };
 }
 
@@ -99,6 +101,11 @@ export interface VenueOrderClient {
   backoffUntilMs(): number;
   /** Why new entries to this venue are halted (the venue refused the key), null when they are not. */
   haltReason?(): string | null;
+  /**
+   * Looks at an order whose outcome is still unknown again (order query, then history; never a
+   * resend), reporting through `listener` as `place` does. Absent: the executor cannot look again.
+   */
+  resolve?(order: LiveOrder, listener: UpdateListener): Promise<void>;
 }
 
 export function finalUpdate(status: number, cumQty: number, avgPx: number, cumFee: number, feeAsset: number,

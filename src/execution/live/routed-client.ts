@@ -35,6 +35,11 @@ export class RoutedOrderClient implements VenueOrderClient {
     return this.rest.place(order, listener);
   }
 
+  /** Unknown outcomes are looked at over REST, whichever path sent the order. */
+  resolve(order: LiveOrder, listener: UpdateListener): Promise<void> {
+    return this.rest.resolve?.(order, listener) ?? Promise.resolve();
+  }
+
   backoffUntilMs(): number {
     return this.rest.backoffUntilMs();
   }

@@ -69,17 +69,40 @@ t.test('Binance: HTTP 503 leaves the status unknown; the order query settles it'
   t.notOk(logs.join('\n').includes(SECRET), 'no secret in the logs');
 });
 
-t.test('Binance: no answer at all, then -2013 twice: the order never reached the venue', async (t) => {
+t.test('Binance: no answer, then -2013: "not placed" only after timestamp + recvWindow and an empty order history', async (t) => {
   const logs: string[] = [];
-  const nf = () => answer(400, { code: -2013, msg: 'Order does not exist.' });
-  const tr = new FakeTransport([() => 'throw', nf, nf]);
-  const c = new BinanceOrderClient(opts(tr, logs));
+  const o = opts(new FakeTransport([]), logs);
+  const seen: Array<[string, number]> = [];
+  const route = (_m: string, u: string): HttpAnswer => {
+    const path = new URL(u).pathname;
+    seen.push([path, o.wallMs()]);
+    return path === '/api/v3/allOrders' ? answer(200, []) : answer(400, { code: -2013, msg: 'Order does not exist.' });
+  };
+  const tr = new FakeTransport([() => 'throw', ...Array<typeof route>(40).fill(route)]);
+  const c = new BinanceOrderClient({ ...o, transport: tr });
+  const sentAt = o.wallMs();
   const got = await run(c);
+  t.equal(got.length, 1);
   t.equal(got[0]!.status, ST_REJECTED);
   t.equal(got[0]!.errorCode, -2013);
   t.equal(c.counters.timeouts, 1);
+  t.equal(c.counters.not_placed, 1);
+  t.ok(seen.filter(([p]) => p === '/api/v3/order').length >= 2, 'not-found answers before the deadline were not believed');
+  const hist = seen.find(([p]) => p === '/api/v3/allOrders');
+  t.ok(hist !== undefined && hist[1] >= sentAt + 5000, 'the order history was asked, after timestamp + recvWindow');
   t.match(logs[0]!, /binance new order: no answer/);
   t.notOk(logs.join('\n').includes('signature='), 'signed query strings are not logged');
+});
+
+t.test('Binance: -2013 past the deadline but the order history has it filled: FILLED, not "not placed"', async (t) => {
+  const route = (_m: string, u: string): HttpAnswer => new URL(u).pathname === '/api/v3/allOrders'
+    ? answer(200, [bnOrder('FILLED', '0.10000000', '6000.00000000')]) : answer(400, { code: -2013, msg: 'Order does not exist.' });
+  const tr = new FakeTransport([() => 'throw', ...Array<typeof route>(40).fill(route)]);
+  const c = new BinanceOrderClient(opts(tr, []));
+  const got = await run(c);
+  t.equal(got.length, 1);
+  t.equal(got[0]!.status, ST_FILLED);
+  t.equal(c.counters.not_placed, 0);
 });
 
 t.test('Binance: -1007 TIMEOUT is status unknown too; NEW is polled until final', async (t) => {
@@ -126,10 +149,20 @@ t.test('Bybit: retCode rejects carry the code; 10006 backs off until the limit r
   t.equal(c.backoffUntilMs(), 1_700_000_000_000 + 400);
 });
 
-t.test('Bybit: an unanswered create that the venue never saw is rejected after empty queries', async (t) => {
-  const empty = () => answer(200, { retCode: 0, retMsg: 'OK', result: { list: [] } });
-  const tr = new FakeTransport([() => 'throw', empty, empty, empty]);
-  const got = await run(new BybitOrderClient(opts(tr, [])));
+t.test('Bybit: an unanswered create the venue never saw: rejected only after the deadline and an empty order history', async (t) => {
+  const o = opts(new FakeTransport([]), []);
+  const seen: Array<[string, number]> = [];
+  const empty = (_m: string, u: string): HttpAnswer => {
+    seen.push([new URL(u).pathname, o.wallMs()]);
+    return answer(200, { retCode: 0, retMsg: 'OK', result: { list: [] } });
+  };
+  const tr = new FakeTransport([() => 'throw', ...Array<typeof empty>(40).fill(empty)]);
+  const sentAt = o.wallMs();
+  const c = new BybitOrderClient({ ...o, transport: tr });
+  const got = await run(c);
   t.equal(got.length, 1);
   t.equal(got[0]!.status, ST_REJECTED);
+  t.equal(c.counters.not_placed, 1);
+  const hist = seen.find(([p]) => p === '/v5/order/history');
+  t.ok(hist !== undefined && hist[1] >= sentAt + 5000, 'the order history was asked, after timestamp + recvWindow');
 });
