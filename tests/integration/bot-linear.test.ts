@@ -51,7 +51,7 @@ interface Metrics { usable: Record<string, number> }
 async function scrape(url: string): Promise<Metrics> {
   const text = await (await fetch(url)).text();
   const usable: Record<string, number> = {};
-  for (const m of text.matchAll(/xarb_actor_counter\{actor="(feed:\w+)",name="usable_books"\} (\d+)/g)) usable[m[1]!] = Number(m[2]);
+  for (const m of text.matchAll(/^xarb_feed_books_usable\{venue="(\w+)"\} (\d+)$/gm)) usable[`feed:${m[1]!}`] = Number(m[2]);
   return { usable };
 }
 
@@ -86,7 +86,7 @@ async function simRun(t: Test, files: Record<string, string>, extraArgs: string[
       if (!line.startsWith('{')) continue;
       const o = JSON.parse(line) as Record<string, unknown>;
       lines.push(o);
-      if (o['msg'] === 'monitor listening') metricsUrl = String(o['url']);
+      if (typeof o['msg'] === 'string' && o['msg'].startsWith('monitor listening')) metricsUrl = String(o['metrics']);
     }
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { clearTimeout(killer); resolve(code); }));
