@@ -70,7 +70,7 @@ async function simRun(t: Test, files: Record<string, string>, extraArgs: string[
   const runs = mkdtempSync(path.join(os.tmpdir(), 'xarb-linear-'));
   t.teardown(() => rmSync(runs, { recursive: true, force: true }));
   const child = spawn(process.execPath, [XARB_BIN, '--mode', 'dry-run', '--config', file, '--venues', 'sim', '--runs-dir', runs,
-    '--run-id', 'linear', '--monitor-port', '0', '--no-status', '--duration', '6s', ...extraArgs], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    '--run-id', 'linear', '--monitor-port', '0', '--no-status', '--duration', '15s', ...extraArgs], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
@@ -93,7 +93,7 @@ async function simRun(t: Test, files: Record<string, string>, extraArgs: string[
 
   // Both books usable while the run lasts (polled, bounded by the run's own duration).
   let synced: Metrics = { usable: {} };
-  for (let k = 0; k < 100 && child.exitCode === null; k++) {
+  for (let k = 0; k < 300 && child.exitCode === null; k++) {
     await new Promise((r) => setTimeout(r, 50));
     if (metricsUrl === '') continue;
     synced = await scrape(metricsUrl).catch(() => synced);

@@ -66,12 +66,13 @@ function dislocateOnStart(bps: number) {
         body: JSON.stringify({ kind: 'dislocate', venue: 'binance', symbol: 'BTCUSDT', bps, durationMs: 800 }),
       }).catch(() => undefined);
     }, delay);
-    for (const d of [2500, 4000, 5500]) fire(d);
+    // Spread over the run: a loaded host (the suite runs two files at once) can take seconds to start.
+    for (const d of [2500, 4000, 5500, 7000, 8500, 10000]) fire(d);
   };
 }
 
 t.test('a short sim run with a dislocation trades, and the journal alone rebuilds the report', async (t) => {
-  const r = await startBot(['--duration', '9s', '--dislocation-every-ms', '0'], dislocateOnStart(60));
+  const r = await startBot(['--duration', '12s', '--dislocation-every-ms', '0'], dislocateOnStart(60));
   t.equal(r.code, 0, `exit code 0 (stderr: ${r.stderr.slice(-500)})`);
   const entries = journal(r.runDir);
   const types = new Set(entries.map((e) => e.type));
@@ -115,7 +116,7 @@ t.test('with the dry-run executor on its own thread, rounds happen and every ord
     if (f === 'arbitrage.toml') text = text.replace(/^dry_run_executor = .*$/m, 'dry_run_executor = "own-thread"');
     writeFileSync(path.join(dir, f), text);
   }
-  const r = await startBot(['--duration', '8s', '--dislocation-every-ms', '0', '--config', path.join(dir, 'arbitrage.toml')], dislocateOnStart(60));
+  const r = await startBot(['--duration', '12s', '--dislocation-every-ms', '0', '--config', path.join(dir, 'arbitrage.toml')], dislocateOnStart(60));
   t.equal(r.code, 0, `exit code 0 (stderr: ${r.stderr.slice(-500)})`);
   const entries = journal(r.runDir);
   const start = entries.find((e) => e.type === 'run_start')!;
