@@ -14,7 +14,7 @@
 import { verifyBinanceSignature } from './sim-signature.js';
 import { arrivalStamp, orderArrival } from './ws-api-faults.js';
 import type { TemplatedApp } from 'uWebSockets.js';
-import { deliverWithFault, gateAnswer } from './order-faults.js';
+import { serveFaultedOrder } from './order-faults.js';
 import { serveBinance, weighed } from './rest-account-binance.js';
 import { percentEncodeNonAscii } from '../venues/binance/sign.js';
 import { formatPadded } from './decimal-format.js';
@@ -73,20 +73,9 @@ export function registerBinanceOrderEntry(app: TemplatedApp, ctx: OrderEntryCont
       if (body === null) return;
       if (orderArrival.hook !== null) orderArrival.hook('binance', new URLSearchParams(query + '&' + body).get('newClientOrderId') ?? '', arrived);
       const now = serverMs(ctx.clock);
-      const gated = gateAnswer(ctx.acct.faults, now);
-      if (gated !== null) {
-        sendKeepAlive(res, gated.http, gated.body, gated.headers);
-        return;
-      }
-      // Armed order faults (order-faults.ts): the order may be matched and its answer lost, late or an error.
-      const fault = ctx.acct.faults.takeOrderFault();
-      const raw = (st: string, b: string): void => sendKeepAlive(res, st, b);
-      if (fault !== null && !fault.execute) {
-        deliverWithFault(res, 'binance', fault, () => undefined, raw, now);
-        return;
-      }
-      const a = orderAnswer(ctx, () => newOrder(ctx, apiKey, query, body), apiKey, now);
-      deliverWithFault(res, 'binance', fault, () => sendKeepAlive(res, a.http, a.body, a.headers), raw, now);
+      // The gate and any armed order fault (order-faults.ts): the answer may be lost, late or an error.
+      serveFaultedOrder(res, 'binance', ctx.acct.faults, now, () => orderAnswer(ctx, () => newOrder(ctx, apiKey, query, body), apiKey, now),
+        (st, b, h) => sendKeepAlive(res, st, b, h));
     });
   });
   app.get('/api/v3/order', (res, req) => {

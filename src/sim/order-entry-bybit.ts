@@ -13,7 +13,7 @@
  * PartiallyFilledCanceled, Cancelled).
  */
 import type { TemplatedApp } from 'uWebSockets.js';
-import { deliverWithFault, gateAnswer } from './order-faults.js';
+import { serveFaultedOrder } from './order-faults.js';
 import { serveBybit } from './rest-account-bybit.js';
 import { bybitRestSignature } from '../venues/bybit/sign.js';
 import { formatShortest } from './decimal-format.js';
@@ -53,20 +53,9 @@ export function registerBybitOrderEntry(app: TemplatedApp, ctx: OrderEntryContex
       if (body === null) return;
       if (orderArrival.hook !== null) orderArrival.hook('bybit', /"orderLinkId"\s*:\s*"([^"]*)"/.exec(body)?.[1] ?? '', arrived);
       const now = serverMs(ctx.clock);
-      const gated = gateAnswer(ctx.acct.faults, now);
-      if (gated !== null) {
-        sendKeepAlive(res, gated.http, gated.body, gated.headers);
-        return;
-      }
-      // Armed order faults (order-faults.ts): the order may be matched and its answer lost, late or an error.
-      const fault = ctx.acct.faults.takeOrderFault();
-      const raw = (st: string, b: string): void => sendKeepAlive(res, st, b);
-      if (fault !== null && !fault.execute) {
-        deliverWithFault(res, 'bybit', fault, () => undefined, raw, now);
-        return;
-      }
-      const out = handle(ctx, () => create(ctx, auth, body));
-      deliverWithFault(res, 'bybit', fault, () => sendKeepAlive(res, '200 OK', out.body, out.headers), raw, now);
+      // The gate and any armed order fault (order-faults.ts): the answer may be lost, late or an error.
+      serveFaultedOrder(res, 'bybit', ctx.acct.faults, now, () => { const out = handle(ctx, () => create(ctx, auth, body)); return { http: '200 OK', body: out.body, headers: out.headers }; },
+        (st, b, h) => sendKeepAlive(res, st, b, h));
     });
   });
   app.get('/v5/order/realtime', (res, req) => {

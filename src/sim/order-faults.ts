@@ -163,3 +163,27 @@ export function deliverWithFault(res: HttpResponse, venue: SimVenue, fault: Arme
     }
   }
 }
+
+type Answer = { http: string; body: string; headers: Array<[string, string]> };
+
+/**
+ * An order request on either venue's REST order entry: the gate first (storm, ban, 403), then
+ * any armed order fault (answer lost, late or an error, the order matched or not); `place`
+ * matches the order and returns its answer. `send` writes one HTTP answer.
+ */
+export function serveFaultedOrder(res: HttpResponse, venue: SimVenue, faults: OrderFaults, now: number, place: () => Answer,
+  send: (status: string, body: string, headers?: ReadonlyArray<readonly [string, string]>) => void): void {
+  const gated = gateAnswer(faults, now);
+  if (gated !== null) {
+    send(gated.http, gated.body, gated.headers);
+    return;
+  }
+  const fault = faults.takeOrderFault();
+  const raw = (st: string, b: string): void => send(st, b);
+  if (fault !== null && !fault.execute) {
+    deliverWithFault(res, venue, fault, () => undefined, raw, now);
+    return;
+  }
+  const a = place();
+  deliverWithFault(res, venue, fault, () => send(a.http, a.body, a.headers), raw, now);
+}
