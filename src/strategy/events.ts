@@ -6,6 +6,12 @@
 import type { HaltKind } from './halts.js';
 import type { RoundStateName } from './round.js';
 
+/**
+ * Where orders go. Answers come back later through ArbitrageStrategy.onReport, never from inside
+ * newOrder: the strategy books the order (slot, id, round) after newOrder returns true, so a
+ * report delivered synchronously would find no order (every sink today is asynchronous: the
+ * intent ring, the backtest's and the dry-run's scheduled events).
+ */
 export interface OrderSink {
   /** Returns false when the order could not be sent (e.g. intent ring full). */
   newOrder(

@@ -5,7 +5,8 @@
  * - Only a final answer (FILLED, CANCELED, REJECTED) or a reconciliation verdict frees a slot.
  *   EXPIRED (the executor's local deadline) and our own unanswered cancel make the order
  *   UNKNOWN: slot, reservation and round kept; a later fill is applied and hedged.
- * - Fills are applied by cumulative quantity, so a duplicated report adds nothing.
+ * - Fills are booked at their own price and fee; by cumulative quantity a duplicated report
+ *   adds nothing, and a reordered or late one fills the gap it left (order-table.ts).
  * - Rejects feed the venue's circuit breaker and the hedge back-off (venue-breaker.ts).
  */
 import {
@@ -20,6 +21,9 @@ import { BREAKER_CLOSED, BREAKER_OPEN_REJECTS, REJECT_KIND_NAMES, rejectKind } f
 
 /** An order unknown for this many order_timeout_ms raises unresolved_order (halts entries). */
 export const UNRESOLVED_ALERT_TIMEOUTS = 10;
+
+/** Quantities closer than this are equal (sums of partial fills carry float noise). */
+const FILL_EPS = 1e-12;
 
 function isFinal(status: number): boolean {
   return status === ST_FILLED || status === ST_CANCELED || status === ST_REJECTED;
@@ -43,18 +47,7 @@ export class OrderFlow {
       return;
     }
     const s = o.symbol[k]!;
-    if (lastQty > 0) {
-      // By cumulative quantity: what this report adds beyond what is booked. A duplicate adds
-      // nothing; a report without a usable cumQty counts as a plain increment.
-      const booked = o.filled[k]!;
-      const delta = cumQty >= lastQty ? cumQty - booked : lastQty;
-      if (delta > 1e-12) {
-        const share = delta >= lastQty ? 1 : delta / lastQty;
-        this.applyFill(k, lastPx, delta, fee * share, feeAsset, nowNs);
-      } else {
-        x.stats.duplicateFills++;
-      }
-    }
+    if (lastQty > 0) this.bookReport(k, lastPx, lastQty, cumQty, fee, feeAsset, nowNs);
     const v = o.venue[k]!;
     const residualOrder = o.role[k] === ROLE_HEDGE || o.role[k] === ROLE_UNWIND;
     if (status === ST_REJECTED) {
@@ -107,6 +100,53 @@ export class OrderFlow {
     this.liftUnresolvedIfClear(nowNs);
     this.rounds.step(s, nowNs, false);
     return true;
+  }
+
+  /**
+   * One fill report: the interval (cumQty − lastQty, cumQty] of the order's fill, at lastPx.
+   * New ground is booked at its own price and fee (a start above what was seen opens a gap);
+   * a report inside the open gap is the missing one, late; anything else is a duplicate.
+   */
+  private bookReport(k: number, lastPx: number, lastQty: number, cumQty: number, fee: number, feeAsset: number, nowNs: number): void {
+    const x = this.x;
+    const o = x.orders;
+    const top = o.maxCum[k]!;
+    if (!(cumQty >= lastQty)) {
+      // No usable cumQty: a plain increment (it cannot be told from a duplicate).
+      this.applyFill(k, lastPx, lastQty, fee, feeAsset, nowNs);
+      if (o.filled[k]! > top) o.maxCum[k] = o.filled[k]!;
+      return;
+    }
+    const start = cumQty - lastQty;
+    if (cumQty > top + FILL_EPS) {
+      o.maxCum[k] = cumQty;
+      if (start < top - FILL_EPS) {
+        // Overlaps what was seen (a venue restating part of a fill): only the new part, pro rata.
+        const q = cumQty - top;
+        this.applyFill(k, lastPx, q, fee * (q / lastQty), feeAsset, nowNs);
+        return;
+      }
+      if (start > top + FILL_EPS && !(o.gapHi[k]! > o.gapLo[k]! + FILL_EPS)) {
+        // A report before this one is missing: its fill waits for it (or for a verdict).
+        o.gapLo[k] = top;
+        o.gapHi[k] = start;
+      }
+      this.applyFill(k, lastPx, lastQty, fee, feeAsset, nowNs);
+      return;
+    }
+    const lo = o.gapLo[k]!;
+    const hi = o.gapHi[k]!;
+    if (hi > lo + FILL_EPS && start >= lo - FILL_EPS && cumQty <= hi + FILL_EPS) {
+      // The missing report, late: booked at its own price. What is left of the gap stays open
+      // (the larger piece, when this one came from its middle; the other then needs a verdict).
+      if (start <= lo + FILL_EPS) o.gapLo[k] = cumQty;
+      else if (cumQty >= hi - FILL_EPS) o.gapHi[k] = start;
+      else if (hi - cumQty >= start - lo) o.gapLo[k] = cumQty;
+      else o.gapHi[k] = start;
+      this.applyFill(k, lastPx, lastQty, fee, feeAsset, nowNs);
+      return;
+    }
+    x.stats.duplicateFills++;
   }
 
   private applyFill(k: number, px: number, qty: number, fee: number, feeAsset: number, nowNs: number): void {

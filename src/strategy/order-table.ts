@@ -13,8 +13,12 @@
  * list, not from the order id, so one order that never answers costs one slot, never a block
  * of future ids (the old `id & 255` table froze every symbol ~256 orders after a lost report).
  *
- * Fills are deduplicated by cumulative quantity: a report whose cumQty is not above what is
- * already booked adds nothing (a duplicated report), so positions follow the venue exactly.
+ * Fills are booked at their own price and fee, and deduplicated by cumulative quantity: a
+ * report covers the interval (cumQty − lastQty, cumQty] of the order's fill. One above the
+ * highest cumQty seen is new; one that starts above it shows a report before it is missing
+ * (lost, or reordered behind it), and that gap is kept (gapLo, gapHi) so the missing report is
+ * booked when it comes, at its own price, while a duplicate (outside the gap) adds nothing.
+ * A quantity is never booked at another report's price: money stays exact.
  */
 export const ORDER_SLOTS = 256;
 
@@ -37,6 +41,11 @@ export class OrderTable {
   readonly filledQuote: Float64Array;
   /** Fees booked so far, in the fee asset's units (a verdict's total minus this is what is new). */
   readonly feeBooked: Float64Array;
+  /** Highest cumQty a fill report has shown (the order's fill is known up to here, gaps aside). */
+  readonly maxCum: Float64Array;
+  /** One open gap (gapLo, gapHi] below maxCum whose fill report has not come (empty when equal). */
+  readonly gapLo: Float64Array;
+  readonly gapHi: Float64Array;
   readonly deadlineNs: Float64Array;
   /** 0 = no cancel sent; otherwise when it was sent (ns). */
   readonly cancelNs: Float64Array;
@@ -71,6 +80,9 @@ export class OrderTable {
     this.filled = new Float64Array(capacity);
     this.filledQuote = new Float64Array(capacity);
     this.feeBooked = new Float64Array(capacity);
+    this.maxCum = new Float64Array(capacity);
+    this.gapLo = new Float64Array(capacity);
+    this.gapHi = new Float64Array(capacity);
     this.deadlineNs = new Float64Array(capacity);
     this.cancelNs = new Float64Array(capacity);
     this.unknownNs = new Float64Array(capacity);
@@ -103,6 +115,9 @@ export class OrderTable {
     this.filled[k] = 0;
     this.filledQuote[k] = 0;
     this.feeBooked[k] = 0;
+    this.maxCum[k] = 0;
+    this.gapLo[k] = 0;
+    this.gapHi[k] = 0;
     this.deadlineNs[k] = deadlineNs;
     this.cancelNs[k] = 0;
     this.unknownNs[k] = 0;

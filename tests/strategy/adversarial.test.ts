@@ -1,0 +1,149 @@
+/**
+ * Adversarial review of the order and round lifecycle: hand-built report sequences that try
+ * to make the strategy's positions differ from the venue's, leak an order slot, freeze, or
+ * send to a venue whose breaker is open. Each test names the attack; those that broke the
+ * code are named after the bug and kept as regression cases.
+ *
+ * The venue truth in each test is worked out by hand from the fills the venue made.
+ */
+import t from 'tap';
+import {
+  ASSET_BASE, ASSET_QUOTE, ROLE_HEDGE, ROLE_LEG_BUY, ROLE_LEG_SELL, ST_ACKED, ST_CANCELED, ST_EXPIRED, ST_FILLED,
+  ST_PARTIAL, ST_REJECTED,
+} from '../../src/core/records.js';
+import { BINANCE, BTC, BYBIT, openPair, rig } from './harness.js';
+
+const near = (a: number, b: number, eps = 1e-9): boolean => Math.abs(a - b) < eps;
+
+t.test('bug: reordered partial fills at different prices were booked at the later report\'s price and fee', async (t) => {
+  // The buy leg (order 1, 0.3 on Binance) fills 0.1 @ 30000 then 0.2 @ 30001; the reports
+  // arrive in the other order. Fees in base (a spot buy): 0.0001 and 0.0002.
+  const r = rig();
+  openPair(r, 0);
+  r.report(1, ST_PARTIAL, 30001, 0.2, 0.3, 0.0002, ASSET_BASE, 2);
+  r.report(1, ST_PARTIAL, 30000, 0.1, 0.1, 0.0001, ASSET_BASE, 3);
+  r.report(1, ST_FILLED, 0, 0, 0.3, 0, ASSET_BASE, 4);
+  const quote = 100_000 - 0.1 * 30000 - 0.2 * 30001;
+  const base = 1 + 0.3 - 0.0003;
+  t.ok(near(r.strat.positions.quote(BINANCE), quote), `binance quote ${r.strat.positions.quote(BINANCE)} vs venue ${quote}`);
+  t.ok(near(r.strat.positions.base(BINANCE, BTC), base), `binance base ${r.strat.positions.base(BINANCE, BTC)} vs venue ${base}`);
+  t.equal(r.strat.unknownOrders, 0, 'every fill accounted for: the order is final');
+  // A duplicate of either report adds nothing.
+  t.equal(r.strat.liveOrders, 1, 'only the sell leg is still out');
+});
+
+t.test('bug: a lost partial fill was booked at the next report\'s price; now the gap waits for its report', async (t) => {
+  const r = rig();
+  openPair(r, 0);
+  // 0.1 @ 30000 (fee 0.0001) is lost for now; 0.2 @ 30001 arrives, then the final.
+  r.report(1, ST_PARTIAL, 30001, 0.2, 0.3, 0.0002, ASSET_BASE, 2);
+  r.report(1, ST_FILLED, 0, 0, 0.3, 0, ASSET_BASE, 3);
+  t.ok(near(r.strat.positions.quote(BINANCE), 100_000 - 0.2 * 30001), 'only the fill whose price is known is booked');
+  t.equal(r.strat.unknownOrders, 1, 'the final answer says 0.1 more filled: unknown until it is reported');
+  r.report(1, ST_PARTIAL, 30000, 0.1, 0.1, 0.0001, ASSET_BASE, 50);
+  t.ok(near(r.strat.positions.quote(BINANCE), 100_000 - 0.1 * 30000 - 0.2 * 30001), 'the late partial is booked at its own price');
+  t.ok(near(r.strat.positions.base(BINANCE, BTC), 1 + 0.3 - 0.0003), 'and its own fee');
+  t.equal(r.strat.unknownOrders, 0, 'then the order is final');
+  r.report(1, ST_PARTIAL, 30000, 0.1, 0.1, 0.0001, ASSET_BASE, 51);
+  r.report(1, ST_PARTIAL, 30001, 0.2, 0.3, 0.0002, ASSET_BASE, 52);
+  t.ok(near(r.strat.positions.base(BINANCE, BTC), 1 + 0.3 - 0.0003), 'duplicates after the final add nothing');
+});
+
+t.test('attack: duplicated partials inside an open gap are not booked twice', async (t) => {
+  const r = rig((c) => { c.strategy.max_position_size = 1; }, {});
+  openPair(r, 0);
+  // Fills of 0.05, 0.1, 0.15 (cum 0.05, 0.15, 0.3); the middle one is behind; the others arrive twice.
+  r.report(1, ST_PARTIAL, 30000, 0.05, 0.05, 0, ASSET_BASE, 2);
+  r.report(1, ST_PARTIAL, 30002, 0.15, 0.3, 0, ASSET_BASE, 3);
+  r.report(1, ST_PARTIAL, 30000, 0.05, 0.05, 0, ASSET_BASE, 4);
+  r.report(1, ST_PARTIAL, 30002, 0.15, 0.3, 0, ASSET_BASE, 5);
+  t.ok(near(r.strat.positions.base(BINANCE, BTC), 1.2), `0.2 booked, not more (${r.strat.positions.base(BINANCE, BTC)})`);
+  r.report(1, ST_PARTIAL, 30001, 0.1, 0.15, 0, ASSET_BASE, 6);
+  r.report(1, ST_PARTIAL, 30001, 0.1, 0.15, 0, ASSET_BASE, 7);
+  r.report(1, ST_FILLED, 0, 0, 0.3, 0, ASSET_BASE, 8);
+  t.ok(near(r.strat.positions.base(BINANCE, BTC), 1.3));
+  t.ok(near(r.strat.positions.quote(BINANCE), 100_000 - 0.05 * 30000 - 0.1 * 30001 - 0.15 * 30002));
+  t.equal(r.strat.unknownOrders + r.strat.liveOrders, 1, 'order 1 final, the sell leg still out');
+  t.ok(r.strat.stats.duplicateFills >= 3, 'the duplicates are counted');
+});
+
+t.test('attack: a report (with a fill) before the send ack, and the ack after the final', async (t) => {
+  const r = rig();
+  openPair(r, 0);
+  r.report(1, ST_FILLED, 30000, 0.3, 0.3, 0, ASSET_BASE, 2);
+  r.report(1, ST_ACKED, 0, 0, 0, 0, ASSET_BASE, 3);
+  r.report(2, ST_PARTIAL, 30100, 0.1, 0.1, 0, ASSET_QUOTE, 3);
+  r.report(2, ST_ACKED, 0, 0, 0, 0, ASSET_QUOTE, 4);
+  r.report(2, ST_FILLED, 30100, 0.2, 0.3, 0, ASSET_QUOTE, 5);
+  t.ok(near(r.strat.positions.netExposure(BTC), 0));
+  t.equal(r.strat.openRounds(), 0, 'closed');
+  t.equal(r.strat.orderTableFree, 256, 'no slot leaked');
+});
+
+t.test('attack: fills arriving after the round was abandoned are booked, and the round closes once flat', async (t) => {
+  const r = rig();
+  openPair(r, 0);
+  r.report(1, ST_FILLED, 30000, 0.3, 0.3, 0, ASSET_BASE, 2);
+  r.report(2, ST_EXPIRED, 0, 0, 0, 0, ASSET_QUOTE, 1001, -9004); // the sell leg: no answer yet
+  // Every hedge/unwind of the 0.3 long is rejected for balance until the round is abandoned.
+  let ms = 1002;
+  for (let i = 0; i < 400 && r.strat.round(BTC).state !== 'abandoned'; i++) {
+    const last = r.sink.orders[r.sink.orders.length - 1]!;
+    if (last.role !== ROLE_LEG_BUY && last.role !== ROLE_LEG_SELL && r.strat.liveOrders > 1) {
+      r.report(last.orderId, ST_REJECTED, 0, 0, 0, 0, ASSET_QUOTE, ms, last.venue === BYBIT ? 170131 : -2010);
+    }
+    ms += 50;
+    r.timer(ms);
+  }
+  t.equal(r.strat.round(BTC).state, 'abandoned');
+  t.ok(r.strat.haltKinds().includes('unwind_failed'));
+  // The sell leg's real answer: filled. The round is flat and every order final: it closes.
+  r.report(2, ST_FILLED, 30100, 0.3, 0.3, 0, ASSET_QUOTE, ms + 10);
+  t.ok(near(r.strat.positions.netExposure(BTC), 0), 'the late leg fill is booked');
+  t.equal(r.strat.round(BTC).state, 'idle', 'flat and every order final: the abandoned round closes');
+  t.equal(r.strat.liveOrders, 0, 'no slot left');
+  t.ok(r.strat.haltKinds().includes('unwind_failed'), 'the halt stays until the operator lifts it');
+});
+
+t.todo('attack: a final report whose cumulative quantity is below what the partials said', async (t) => {
+  const r = rig();
+  openPair(r, 0);
+  r.report(1, ST_PARTIAL, 30000, 0.2, 0.2, 0, ASSET_BASE, 2);
+  r.report(1, ST_CANCELED, 0, 0, 0.1, 0, ASSET_BASE, 3);
+  t.ok((r.strat.stats as unknown as Record<string, number>).fillMismatches! >= 1, 'counted, not silently accepted');
+  t.ok(r.ev.of('risk_breach').some((e) => (e.rule as string) === 'fill_mismatch'), 'and raised to the operator');
+});
+
+t.test('attack: reject of every kind on a leg, then the round closes and the slot is free', async (t) => {
+  for (const [code, kind] of [[-2010, 'balance'], [-2015, 'auth'], [-1013, 'filter'], [-1003, 'rate'], [-9999, 'other']] as const) {
+    const r = rig();
+    openPair(r, 0);
+    r.report(1, ST_REJECTED, 0, 0, 0, 0, ASSET_BASE, 2, code);
+    r.report(2, ST_FILLED, 30100, 0.3, 0.3, 0, ASSET_QUOTE, 2);
+    // The short is bought back; it fills.
+    const h = r.sink.orders.find((o) => o.role === ROLE_HEDGE)!;
+    t.ok(h, `${kind}: hedged`);
+    if (kind === 'auth') t.equal(h.venue, BYBIT, 'auth: the hedge avoids the broken key');
+    r.report(h.orderId, ST_FILLED, h.price, h.qty, h.qty, 0, ASSET_BASE, 3);
+    t.equal(r.strat.openRounds(), 0, `${kind}: closed`);
+    t.equal(r.strat.orderTableFree, 256, `${kind}: no slot leaked`);
+    // A duplicate of the reject after the slot was freed changes nothing.
+    r.report(1, ST_REJECTED, 0, 0, 0, 0, ASSET_BASE, 4, code);
+    t.equal(r.strat.orderTableFree, 256);
+  }
+});
+
+t.test('attack: EXPIRED, then the venue\'s CANCELED carrying a fill whose PARTIAL is lost, then the verdict', async (t) => {
+  const r = rig();
+  openPair(r, 0);
+  r.report(2, ST_FILLED, 30100, 0.3, 0.3, 0, ASSET_QUOTE, 2);
+  r.report(1, ST_EXPIRED, 0, 0, 0, 0, ASSET_BASE, 1001, -9004);
+  // The venue filled 0.1 @ 30000 (fee 0.0001 base); its PARTIAL is lost; the CANCELED says cum 0.1.
+  r.report(1, ST_CANCELED, 0, 0, 0.1, 0, ASSET_BASE, 1500);
+  t.equal(r.strat.unknownOrders, 1, 'still unknown: 0.1 filled but not reported');
+  t.ok(r.strat.reconcileOrder(1, ST_CANCELED, 0.1, 3000, 0.0001, ASSET_BASE, 2000 * 1e6), 'the verdict is taken');
+  t.ok(near(r.strat.positions.quote(BINANCE), 100_000 - 3000));
+  t.ok(near(r.strat.positions.base(BINANCE, BTC), 1.0999));
+  t.equal(r.strat.unknownOrders, 0);
+  t.notOk(r.strat.reconcileOrder(1, ST_CANCELED, 0.1, 3000, 0.0001, ASSET_BASE, 2001 * 1e6), 'a second verdict is refused');
+});
