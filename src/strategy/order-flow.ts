@@ -14,16 +14,13 @@ import {
 } from '../core/records.js';
 import type { StrategyContext } from './context.js';
 import { HALT_UNRESOLVED_ORDER } from './halts.js';
-import { OS_LIVE, OS_UNKNOWN } from './order-table.js';
+import { FILL_EPS, OS_LIVE, OS_UNKNOWN } from './order-table.js';
 import type { RiskGates } from './risk-gates.js';
 import type { RoundLifecycle } from './round-lifecycle.js';
 import { BREAKER_CLOSED, BREAKER_OPEN_REJECTS, REJECT_KIND_NAMES, rejectKind } from './venue-breaker.js';
 
 /** An order unknown for this many order_timeout_ms raises unresolved_order (halts entries). */
 export const UNRESOLVED_ALERT_TIMEOUTS = 10;
-
-/** Quantities closer than this are equal (sums of partial fills carry float noise). */
-const FILL_EPS = 1e-12;
 
 function isFinal(status: number): boolean {
   return status === ST_FILLED || status === ST_CANCELED || status === ST_REJECTED;
@@ -105,7 +102,7 @@ export class OrderFlow {
   /**
    * One fill report: the interval (cumQty − lastQty, cumQty] of the order's fill, at lastPx.
    * New ground is booked at its own price and fee (a start above what was seen opens a gap);
-   * a report inside the open gap is the missing one, late; anything else is a duplicate.
+   * a report inside an open gap is a missing one, late; anything else is a duplicate.
    */
   private bookReport(k: number, lastPx: number, lastQty: number, cumQty: number, fee: number, feeAsset: number, nowNs: number): void {
     const x = this.x;
@@ -126,23 +123,13 @@ export class OrderFlow {
         this.applyFill(k, lastPx, q, fee * (q / lastQty), feeAsset, nowNs);
         return;
       }
-      if (start > top + FILL_EPS && !(o.gapHi[k]! > o.gapLo[k]! + FILL_EPS)) {
-        // A report before this one is missing: its fill waits for it (or for a verdict).
-        o.gapLo[k] = top;
-        o.gapHi[k] = start;
-      }
+      // Reports before this one are missing (lost, or behind it): their fill waits for them.
+      if (start > top + FILL_EPS) o.addGap(k, top, start);
       this.applyFill(k, lastPx, lastQty, fee, feeAsset, nowNs);
       return;
     }
-    const lo = o.gapLo[k]!;
-    const hi = o.gapHi[k]!;
-    if (hi > lo + FILL_EPS && start >= lo - FILL_EPS && cumQty <= hi + FILL_EPS) {
-      // The missing report, late: booked at its own price. What is left of the gap stays open
-      // (the larger piece, when this one came from its middle; the other then needs a verdict).
-      if (start <= lo + FILL_EPS) o.gapLo[k] = cumQty;
-      else if (cumQty >= hi - FILL_EPS) o.gapHi[k] = start;
-      else if (hi - cumQty >= start - lo) o.gapLo[k] = cumQty;
-      else o.gapHi[k] = start;
+    if (o.takeGap(k, start, cumQty)) {
+      // The missing report, late: booked at its own price.
       this.applyFill(k, lastPx, lastQty, fee, feeAsset, nowNs);
       return;
     }

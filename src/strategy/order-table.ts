@@ -15,12 +15,18 @@
  *
  * Fills are booked at their own price and fee, and deduplicated by cumulative quantity: a
  * report covers the interval (cumQty − lastQty, cumQty] of the order's fill. One above the
- * highest cumQty seen is new; one that starts above it shows a report before it is missing
- * (lost, or reordered behind it), and that gap is kept (gapLo, gapHi) so the missing report is
- * booked when it comes, at its own price, while a duplicate (outside the gap) adds nothing.
- * A quantity is never booked at another report's price: money stays exact.
+ * highest cumQty seen is new; one that starts above it shows reports before it are missing
+ * (lost, or reordered behind it), and that gap is kept (up to GAPS_PER_ORDER per order) so
+ * the missing report is booked when it comes, at its own price, while a duplicate (outside
+ * every gap) adds nothing. A quantity is never booked at another report's price: money stays
+ * exact. A gap that cannot be kept (more than GAPS_PER_ORDER at once) is left to the final
+ * answer's cumQty: the order stays unknown until a reconciliation verdict books it.
  */
 export const ORDER_SLOTS = 256;
+/** Fill gaps (missing reports) tracked per order; more are settled by a verdict. */
+export const GAPS_PER_ORDER = 4;
+/** Quantities closer than this are equal (sums of partial fills carry float noise). */
+export const FILL_EPS = 1e-12;
 
 export const OS_FREE = 0;
 export const OS_LIVE = 1;
@@ -43,9 +49,9 @@ export class OrderTable {
   readonly feeBooked: Float64Array;
   /** Highest cumQty a fill report has shown (the order's fill is known up to here, gaps aside). */
   readonly maxCum: Float64Array;
-  /** One open gap (gapLo, gapHi] below maxCum whose fill report has not come (empty when equal). */
-  readonly gapLo: Float64Array;
-  readonly gapHi: Float64Array;
+  /** Open gaps (lo, hi] below maxCum whose fill reports have not come: GAPS_PER_ORDER pairs per slot. */
+  readonly gaps: Float64Array;
+  readonly gapCount: Uint8Array;
   readonly deadlineNs: Float64Array;
   /** 0 = no cancel sent; otherwise when it was sent (ns). */
   readonly cancelNs: Float64Array;
@@ -81,8 +87,8 @@ export class OrderTable {
     this.filledQuote = new Float64Array(capacity);
     this.feeBooked = new Float64Array(capacity);
     this.maxCum = new Float64Array(capacity);
-    this.gapLo = new Float64Array(capacity);
-    this.gapHi = new Float64Array(capacity);
+    this.gaps = new Float64Array(capacity * GAPS_PER_ORDER * 2);
+    this.gapCount = new Uint8Array(capacity);
     this.deadlineNs = new Float64Array(capacity);
     this.cancelNs = new Float64Array(capacity);
     this.unknownNs = new Float64Array(capacity);
@@ -116,8 +122,7 @@ export class OrderTable {
     this.filledQuote[k] = 0;
     this.feeBooked[k] = 0;
     this.maxCum[k] = 0;
-    this.gapLo[k] = 0;
-    this.gapHi[k] = 0;
+    this.gapCount[k] = 0;
     this.deadlineNs[k] = deadlineNs;
     this.cancelNs[k] = 0;
     this.unknownNs[k] = 0;
@@ -135,6 +140,53 @@ export class OrderTable {
     const id = this.id;
     for (let k = 0; k < this.capacity; k++) if (st[k] !== OS_FREE && id[k] === orderId) return k;
     return -1;
+  }
+
+  /** Notes a gap (lo, hi] in order k's fill reports; false when no room is left to track it. */
+  addGap(k: number, lo: number, hi: number): boolean {
+    const n = this.gapCount[k]!;
+    if (n >= GAPS_PER_ORDER) return false;
+    const i = (k * GAPS_PER_ORDER + n) * 2;
+    this.gaps[i] = lo;
+    this.gaps[i + 1] = hi;
+    this.gapCount[k] = n + 1;
+    return true;
+  }
+
+  /**
+   * A report covering (start, cum] below maxCum: true if it lies inside an open gap (the
+   * missing report, late), which then shrinks or splits; false for a duplicate.
+   */
+  takeGap(k: number, start: number, cum: number): boolean {
+    const g = this.gaps;
+    const base = k * GAPS_PER_ORDER * 2;
+    const n = this.gapCount[k]!;
+    for (let j = 0; j < n; j++) {
+      const i = base + j * 2;
+      const lo = g[i]!;
+      const hi = g[i + 1]!;
+      if (start < lo - FILL_EPS || cum > hi + FILL_EPS) continue;
+      const leftEmpty = start <= lo + FILL_EPS;
+      const rightEmpty = cum >= hi - FILL_EPS;
+      if (leftEmpty && rightEmpty) {
+        // Closed: the last gap moves into its place.
+        const last = base + (n - 1) * 2;
+        g[i] = g[last]!;
+        g[i + 1] = g[last + 1]!;
+        this.gapCount[k] = n - 1;
+      } else if (leftEmpty) {
+        g[i] = cum;
+      } else if (rightEmpty) {
+        g[i + 1] = start;
+      } else {
+        // From the middle: two pieces. The right one gets a new entry if there is room; if
+        // not, its report will find no gap and the final answer's cumQty asks for a verdict.
+        g[i + 1] = start;
+        this.addGap(k, cum, hi);
+      }
+      return true;
+    }
+    return false;
   }
 
   markUnknown(k: number, nowNs: number): void {

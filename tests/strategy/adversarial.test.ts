@@ -67,6 +67,23 @@ t.test('attack: duplicated partials inside an open gap are not booked twice', as
   t.ok(r.strat.stats.duplicateFills >= 3, 'the duplicates are counted');
 });
 
+t.test('bug: two reports missing at once in one order (two gaps) left it unknown for good', async (t) => {
+  const r = rig();
+  openPair(r, 0);
+  // Four fills of 0.075 (cum 0.075 … 0.3) at 30000 … 30003; they arrive 4, 2, final, 3, 1.
+  const px = [30000, 30001, 30002, 30003];
+  const rep = (i: number, ms: number): void => r.report(1, i === 3 ? ST_FILLED : ST_PARTIAL, px[i]!, 0.075, 0.075 * (i + 1), 0, ASSET_BASE, ms);
+  rep(3, 2);
+  rep(1, 3);
+  rep(2, 4);
+  t.equal(r.strat.unknownOrders, 1, 'final answer seen, 0.075 still unreported');
+  rep(0, 5);
+  rep(2, 6); // a duplicate
+  t.equal(r.strat.unknownOrders, 0, 'every fill reported: final');
+  t.ok(near(r.strat.positions.quote(BINANCE), 100_000 - 0.075 * (30000 + 30001 + 30002 + 30003)));
+  t.ok(near(r.strat.positions.base(BINANCE, BTC), 1.3));
+});
+
 t.test('attack: a report (with a fill) before the send ack, and the ack after the final', async (t) => {
   const r = rig();
   openPair(r, 0);

@@ -17,6 +17,7 @@ import { Prng } from '../../src/core/prng.js';
 import { ArbitrageStrategy } from '../../src/strategy/arbitrage.js';
 import type { ArbitrageConfig, VenueBalances, VenueFilters } from '../../src/strategy/config.js';
 import type { OrderSink, StrategyEvent, StrategyEvents } from '../../src/strategy/events.js';
+import { Scheduled } from './scheduled.js';
 
 export const FEE = 1 / 1024;
 export const STEP = 1 / 64;
@@ -60,12 +61,6 @@ interface ModelOrder {
   deadlineNs: number;
 }
 
-interface Pending {
-  due: number;
-  seq: number;
-  run: () => void;
-}
-
 export function propertyConfig(): ArbitrageConfig {
   return {
     strategy: { symbols: ['BTCUSDT'], min_spread_bps: 10, max_position_size: 1, rebalance_threshold: 0.1 },
@@ -90,7 +85,7 @@ export function propertyBalances(): VenueBalances {
   return { binance: { quote: START_QUOTE, base: { BTCUSDT: START_BASE } }, bybit: { quote: START_QUOTE, base: { BTCUSDT: START_BASE } } };
 }
 
-export class ModelVenues implements OrderSink, StrategyEvents {
+export class ModelVenues extends Scheduled implements OrderSink, StrategyEvents {
   readonly quote = [START_QUOTE, START_QUOTE];
   readonly base = [START_BASE, START_BASE];
   readonly strat: ArbitrageStrategy;
@@ -98,19 +93,17 @@ export class ModelVenues implements OrderSink, StrategyEvents {
   readonly events: StrategyEvent[] = [];
   readonly orders = new Map<number, ModelOrder>();
   readonly rng: Prng;
-  now = 0;
   step = 0;
   sent = 0;
   /** Base paid as fees (spot buys pay in the base they receive): inventory drift, not a residual. */
   baseFees = 0;
-  private queue: Pending[] = [];
-  private seq = 0;
   // what the strategy said about its breakers (from its events)
   private readonly authOpen = [false, false];
   private readonly rejectsOpenSince = [-1, -1];
   private readonly cooldownNs: number;
 
   constructor(readonly f: VenueFaults, cfg: ArbitrageConfig = propertyConfig()) {
+    super();
     this.rng = new Prng(f.seed);
     this.strat = new ArbitrageStrategy(cfg, propertyFilters(), propertyBalances(), this, this);
     this.cooldownNs = (cfg.risk.breaker_cooldown_ms ?? 60_000) * MS;
@@ -232,28 +225,8 @@ export class ModelVenues implements OrderSink, StrategyEvents {
     return (1 + this.rng.int(this.f.maxLatencyMs)) * MS;
   }
 
-  private at(due: number, run: () => void): void {
-    const p = { due, seq: this.seq++, run };
-    const q = this.queue;
-    let i = q.length;
-    while (i > 0 && (q[i - 1]!.due > due || (q[i - 1]!.due === due && q[i - 1]!.seq > p.seq))) i--;
-    q.splice(i, 0, p);
-  }
-
-  /** Runs everything due by `t` in time order, with the strategy's timer at each step. */
-  advance(t: number): void {
-    while (this.queue.length > 0 && this.queue[0]!.due <= t) {
-      const p = this.queue.shift()!;
-      if (p.due > this.now) this.now = p.due;
-      p.run();
-      this.strat.onTimer(this.now);
-    }
-    if (t > this.now) this.now = t;
+  protected tick(): void {
     this.strat.onTimer(this.now);
-  }
-
-  get idle(): boolean {
-    return this.queue.length === 0;
   }
 
   quote2(venue: number, bid: number, bidSz: number, ask: number, askSz: number): void {
