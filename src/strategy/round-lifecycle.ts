@@ -56,7 +56,9 @@ export class RoundLifecycle {
     const buyId = x.send(pairId, buyV, s, SIDE_BUY, buyPx, qty, ROLE_LEG_BUY, nowNs, recvNs, exchMs);
     if (buyId === 0) return;
     x.nextPairId++;
+    x.health.onEntrySent(buyV);
     const sellId = x.send(pairId, sellV, s, SIDE_SELL, sellPx, qty, ROLE_LEG_SELL, nowNs, recvNs, exchMs);
+    if (sellId !== 0) x.health.onEntrySent(sellV);
     // A refused sell leg leaves the buy leg out alone: the round handles it as legged.
     const r = this.rounds[s]!;
     r.open(pairId, buyV, sellV, qty, buyPx, sellPx, edge, nowNs, buyId, sellId);

@@ -6,7 +6,9 @@
  *                                                operator resumes it (a key does not heal)
  *   closed ──breaker_rejects consecutive rejects──▶ open (rejects): no new entries for
  *                                                breaker_cooldown_ms, then one pair may try
- *                                                (half-open); an accepted order closes it
+ *                                                (half-open: one, across every symbol, until
+ *                                                the venue answers); an accepted order closes
+ *                                                it, a reject starts a new cool-down
  * Hedges and unwinds avoid an auth-open venue; they may still use a reject-open one, behind
  * the hedge back-off below, because closing exposure beats waiting.
  *
@@ -61,6 +63,8 @@ export class VenueHealth {
   readonly hedgeRejectStreak: Int32Array;
   /** Times each venue's breaker opened. */
   readonly trips: Float64Array;
+  /** 1 while a half-open try (one pair) is out to the venue, waiting for its answer. */
+  readonly halfOpenTry: Uint8Array;
 
   constructor(readonly nVenue: number, readonly maxRejects: number, readonly cooldownNs: number) {
     this.breaker = new Uint8Array(nVenue);
@@ -70,6 +74,7 @@ export class VenueHealth {
     this.hedgeBackoffUntil = new Float64Array(nVenue);
     this.hedgeRejectStreak = new Int32Array(nVenue);
     this.trips = new Float64Array(nVenue);
+    this.halfOpenTry = new Uint8Array(nVenue);
   }
 
   /**
@@ -94,6 +99,7 @@ export class VenueHealth {
     }
     if (was === BREAKER_OPEN_REJECTS) {
       this.openedNs[v] = nowNs; // a half-open try failed: a new cool-down
+      this.halfOpenTry[v] = 0;
       return BREAKER_CLOSED;
     }
     if (was === BREAKER_CLOSED && n >= this.maxRejects) {
@@ -114,16 +120,22 @@ export class VenueHealth {
     }
     if (this.breaker[v] === BREAKER_OPEN_REJECTS) {
       this.breaker[v] = BREAKER_CLOSED;
+      this.halfOpenTry[v] = 0;
       return true;
     }
     return false;
   }
 
-  /** May a new round use venue v? (closed, or reject-open past its cool-down: half-open) */
+  /** An entry leg went to venue v: if its breaker is half-open, that is the one try. */
+  onEntrySent(v: number): void {
+    if (this.breaker[v] === BREAKER_OPEN_REJECTS) this.halfOpenTry[v] = 1;
+  }
+
+  /** May a new round use venue v? (closed, or reject-open past its cool-down with no try out: half-open) */
   entryAllowed(v: number, nowNs: number): boolean {
     const b = this.breaker[v];
     if (b === BREAKER_CLOSED) return true;
-    return b === BREAKER_OPEN_REJECTS && nowNs >= this.openedNs[v]! + this.cooldownNs;
+    return b === BREAKER_OPEN_REJECTS && this.halfOpenTry[v] === 0 && nowNs >= this.openedNs[v]! + this.cooldownNs;
   }
 
   /** May a hedge/unwind go to venue v now? */
@@ -141,6 +153,7 @@ export class VenueHealth {
     for (let v = 0; v < this.nVenue; v++) {
       if (this.breaker[v] !== BREAKER_CLOSED) closed |= 1 << v;
       this.breaker[v] = BREAKER_CLOSED;
+      this.halfOpenTry[v] = 0;
       this.consecutiveRejects[v] = 0;
       this.hedgeRejectStreak[v] = 0;
       this.hedgeBackoffUntil[v] = 0;

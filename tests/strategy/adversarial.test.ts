@@ -8,10 +8,11 @@
  */
 import t from 'tap';
 import {
-  ASSET_BASE, ASSET_QUOTE, ROLE_HEDGE, ROLE_LEG_BUY, ROLE_LEG_SELL, ST_ACKED, ST_CANCELED, ST_EXPIRED, ST_FILLED,
+  ASSET_BASE, ASSET_QUOTE, ROLE_HEDGE, ROLE_LEG_BUY, ROLE_LEG_SELL, SIDE_BUY, ST_ACKED, ST_CANCELED, ST_EXPIRED, ST_FILLED,
   ST_PARTIAL, ST_REJECTED,
 } from '../../src/core/records.js';
-import { BINANCE, BTC, BYBIT, openPair, rig } from './harness.js';
+import { ArbitrageStrategy } from '../../src/strategy/arbitrage.js';
+import { BINANCE, BTC, BYBIT, MS, RecordingEvents, RecordingSink, baseBalances, baseConfig, baseFilters, openPair, rig } from './harness.js';
 
 const near = (a: number, b: number, eps = 1e-9): boolean => Math.abs(a - b) < eps;
 
@@ -163,4 +164,66 @@ t.test('attack: EXPIRED, then the venue\'s CANCELED carrying a fill whose PARTIA
   t.ok(near(r.strat.positions.base(BINANCE, BTC), 1.0999));
   t.equal(r.strat.unknownOrders, 0);
   t.notOk(r.strat.reconcileOrder(1, ST_CANCELED, 0.1, 3000, 0.0001, ASSET_BASE, 2001 * 1e6), 'a second verdict is refused');
+});
+
+function twoSymbols(tweak: (cfg: ReturnType<typeof baseConfig>) => void = () => {}): { s: ArbitrageStrategy; sink: RecordingSink; ev: RecordingEvents } {
+  const cfg = baseConfig();
+  cfg.strategy.symbols = ['BTCUSDT', 'ETHUSDT'];
+  tweak(cfg);
+  const filters = baseFilters();
+  filters.binance!.ETHUSDT = { tickSize: 0.01, stepSize: 0.0001, minQty: 0.0001, minNotional: 5 };
+  filters.bybit!.ETHUSDT = { tickSize: 0.01, stepSize: 0.0001, minQty: 0.0001, minNotional: 5 };
+  const bal = baseBalances();
+  bal.binance!.base.ETHUSDT = 100;
+  bal.bybit!.base.ETHUSDT = 100;
+  const sink = new RecordingSink();
+  const ev = new RecordingEvents();
+  return { s: new ArbitrageStrategy(cfg, filters, bal, sink, ev), sink, ev };
+}
+
+t.test('bug: a half-open breaker let every symbol send a pair to the failing venue at once', async (t) => {
+  const { s, sink } = twoSymbols((c) => { c.risk.breaker_rejects = 2; c.risk.breaker_cooldown_ms = 1000; });
+  const ETH = 1;
+  const q = (v: number, sym: number, bid: number, ask: number, ms: number): void => s.onQuote(v, sym, bid, 0.3, ask, 0.3, true, 0, ms * MS, ms * MS);
+  const pair = (sym: number, ms: number): void => {
+    if (sym === BTC) { q(BINANCE, BTC, 29990, 30000, ms); q(BYBIT, BTC, 30100, 30110, ms); } else { q(BINANCE, ETH, 1999, 2000, ms); q(BYBIT, ETH, 2010, 2011, ms); }
+  };
+  // Two pairs whose Bybit legs are rejected ('other'): the Bybit breaker opens.
+  for (let i = 0; i < 2; i++) {
+    const before = sink.orders.length;
+    pair(BTC, i * 10);
+    for (const o of sink.orders.slice(before)) {
+      if (o.venue === BYBIT) s.onReport(o.orderId, ST_REJECTED, 0, 0, 0, 0, ASSET_QUOTE, -9999, (i * 10 + 1) * MS);
+      else s.onReport(o.orderId, ST_CANCELED, 0, 0, 0, 0, ASSET_BASE, 0, (i * 10 + 1) * MS);
+    }
+  }
+  t.ok(s.breakerOpen(BYBIT), 'open on consecutive rejects');
+  // Cool-down over: both symbols see an opportunity through Bybit.
+  const before = sink.orders.length;
+  pair(BTC, 1100);
+  pair(ETH, 1100);
+  const tries = sink.orders.slice(before).filter((o) => o.venue === BYBIT && (o.role === ROLE_LEG_BUY || o.role === ROLE_LEG_SELL));
+  t.equal(tries.length, 1, 'half-open: one pair tries, not one per symbol');
+  // Its answer decides: accepted closes the breaker, and the other symbol may go.
+  s.onReport(tries[0]!.orderId, ST_CANCELED, 0, 0, 0, 0, ASSET_QUOTE, 0, 1101 * MS);
+  t.notOk(s.breakerOpen(BYBIT), 'closed by the accepted try');
+});
+
+t.test('attack: base paid as fees drifts net exposure until position_limit denies every entry (slow freeze)', async (t) => {
+  const r = rig((c) => { c.risk.position_limit = 0.35; c.risk.max_orders_per_second = 1e6; c.risk.max_drawdown = 0.9; });
+  let ms = 0;
+  let rounds = 0;
+  for (let i = 0; i < 1300; i++) {
+    const before = r.sink.orders.length;
+    const cheap = i % 2 === 0 ? BINANCE : BYBIT;
+    r.quote(cheap, 29990, 0.3, 30000, 0.3, ms);
+    r.quote(1 - cheap, 30100, 0.3, 30110, 0.3, ms + 1);
+    const sent = r.sink.orders.slice(before);
+    if (sent.length > 0) rounds++;
+    // Spot buys pay their fee in the base they receive (10 bps).
+    for (const o of sent) r.report(o.orderId, ST_FILLED, o.price, o.qty, o.qty, o.side === SIDE_BUY ? o.qty * 0.001 : o.qty * o.price * 0.001, o.side === SIDE_BUY ? ASSET_BASE : ASSET_QUOTE, ms + 2);
+    r.quote(1 - cheap, 29990, 0.3, 30000, 0.3, ms + 3);
+    ms += 10;
+  }
+  t.equal(rounds, 1300, `every opportunity traded (${rounds}); fee drift is inventory, not exposure (position_limit denials ${r.strat.riskCounters.positionLimitDenials})`);
 });
