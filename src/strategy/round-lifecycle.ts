@@ -24,6 +24,12 @@ export const MAX_UNWIND_ATTEMPTS = 10;
 export const MAX_VENUE_REJECTS = 3;
 /** Least time between residual orders sent from the timer. */
 export const RESIDUAL_RETRY_NS = 50_000_000;
+/**
+ * Unwinding with no venue able to take the order (balance too low net of reservations, no
+ * usable book, back-off) for this long: the round is abandoned (halt), not left waiting
+ * silently with exposure open. Longer than the hedge back-off's ceiling (2 s).
+ */
+export const UNWIND_WAIT_NS = 5_000_000_000;
 
 const RES_SENT = 0;
 const RES_WAIT = 1;
@@ -203,13 +209,19 @@ export class RoundLifecycle {
       x.breach('hedge_timeout', 'unwind', r.symbol, nowNs, `${c.symbols[r.symbol]} pair ${r.pairId}: ${open} base still open ${c.hedgeTimeoutNs / 1e6} ms after hedging began`);
       this.transition(r, RS_UNWINDING, 'hedge_timeout', nowNs);
     }
-    if (r.hedgeLive) return;
+    if (r.hedgeLive) {
+      r.waitSinceNs = 0; // an order is out: not waiting for a venue
+      return;
+    }
     // Hedges and unwinds of unknown status may still fill: they cover that much of the
     // residual, so the next one is sized net of them (else late fills over-hedge, then the
     // over-hedge is hedged back, and so on).
     const cover = this.unknownCover(r, open);
     const net = open - cover;
-    if (!dust && this.isDust(r.symbol, Math.abs(net), r.residualEntryPx())) return; // covered: wait for their answers
+    if (!dust && this.isDust(r.symbol, Math.abs(net), r.residualEntryPx())) {
+      r.waitSinceNs = 0; // covered: wait for their answers
+      return;
+    }
     if (dust) {
       if (Math.abs(open) > 1e-12 && r.pending === 0) x.stats.dustResiduals++;
       if (r.pending === 0) this.closeRound(r, nowNs, open);
@@ -230,6 +242,10 @@ export class RoundLifecycle {
       if (r.pending === 0) this.closeRound(r, nowNs, open);
     } else if (res === RES_WAIT) {
       x.stats.hedgeWaits++;
+      if (r.waitSinceNs === 0) r.waitSinceNs = nowNs;
+      else if (r.phase === RS_UNWINDING && nowNs - r.waitSinceNs >= UNWIND_WAIT_NS) {
+        this.abandon(r, nowNs, `${open} base open and no venue could take an unwind for ${UNWIND_WAIT_NS / 1e6} ms (balance net of reservations, book, or back-off)`);
+      }
     } else if (res === RES_NO_VENUE) {
       this.abandon(r, nowNs, `${open} base open and no venue left to close it (rejected ${MAX_VENUE_REJECTS}× each, or breaker open on auth)`);
     }
@@ -289,6 +305,7 @@ export class RoundLifecycle {
       r.venueRejects.fill(0);
       r.unwindAttempts = 0;
       r.nextRetryNs = 0;
+      r.waitSinceNs = 0;
       this.transition(r, RS_UNWINDING, 'operator resume', nowNs);
       this.advance(r, nowNs, true);
     }
@@ -307,6 +324,7 @@ export class RoundLifecycle {
         r.venueRejects.fill(0);
         r.unwindAttempts = 0;
         r.nextRetryNs = 0;
+        r.waitSinceNs = 0;
       }
       this.transition(r, RS_UNWINDING, 'flatten', nowNs);
       this.advance(r, nowNs, true);
@@ -386,6 +404,7 @@ export class RoundLifecycle {
     if (id === 0) return RES_WAIT;
     r.hedgeOrderId = id;
     r.hedgeLive = true;
+    r.waitSinceNs = 0;
     r.pending++;
     r.nextRetryNs = nowNs + RESIDUAL_RETRY_NS;
     let attempt: number;

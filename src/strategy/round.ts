@@ -6,7 +6,8 @@
  *                        │  └─first fill + hedge_timeout,          │                            │
  *                        │    or stop-loss, twin still out ──▶ hedging / unwinding              │
  *                        └──────────── flat and every order final ──▶ closed (idle) ◀───────────┘
- *   hedging / unwinding ──no venue left to close the residual / unresolved order──▶ abandoned
+ *   hedging / unwinding ──no venue left to close the residual──▶ abandoned
+ *   unwinding ──no venue able to take the unwind (balance, book, back-off) for UNWIND_WAIT_NS──▶ abandoned
  *   abandoned ──operator resume (unwind_failed) or the order resolved──▶ hedging / unwinding
  *
  * A round closes only when every one of its orders has a final venue answer (or verdict) and
@@ -58,6 +59,8 @@ export class Round {
   unwindAttempts = 0;
   /** Earliest time of the next residual order sent from the timer. */
   nextRetryNs = 0;
+  /** Since when no venue could take the residual order (0 = one went out, or none was due). */
+  waitSinceNs = 0;
   stopLossFired = false;
   residualReported = false;
   /** Rejected hedges/unwinds per venue in this round (bounded; then that venue is skipped). */
@@ -115,6 +118,7 @@ export class Round {
     this.hedgeLive = false;
     this.hedgeAttempts = this.unwindAttempts = 0;
     this.nextRetryNs = 0;
+    this.waitSinceNs = 0;
     this.stopLossFired = false;
     this.residualReported = false;
     this.venueRejects.fill(0);

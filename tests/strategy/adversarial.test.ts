@@ -227,3 +227,23 @@ t.test('attack: base paid as fees drifts net exposure until position_limit denie
   }
   t.equal(rounds, 1300, `every opportunity traded (${rounds}); fee drift is inventory, not exposure (position_limit denials ${r.strat.riskCounters.positionLimitDenials})`);
 });
+
+t.test('bug: an unwind no venue could take (one given up, the other without a usable book) waited forever, exposure open, no halt', async (t) => {
+  const r = rig();
+  openPair(r, 0);
+  r.strat.onBookState(BYBIT, BTC, false, 4, 2 * MS); // Bybit's book goes unusable (and stays so)
+  r.report(1, ST_FILLED, 30000, 0.3, 0.3, 0, ASSET_BASE, 2); // bought 0.3 on Binance
+  r.report(2, ST_CANCELED, 0, 0, 0, 0, ASSET_QUOTE, 2); // sold nothing: 0.3 long
+  // Every residual order goes to Binance and is rejected (filter) until Binance is given up.
+  let ms = 3;
+  for (let i = 0; i < 2000 && !r.strat.isHalted; i++) {
+    const last = r.sink.orders[r.sink.orders.length - 1]!;
+    if (r.strat.liveOrders > 0) r.report(last.orderId, ST_REJECTED, 0, 0, 0, 0, ASSET_QUOTE, ms, -1013);
+    ms += 10;
+    r.timer(ms);
+  }
+  t.ok(r.sink.orders.every((o) => o.venue === BINANCE || o.role === ROLE_LEG_SELL), 'nothing went to the unusable book');
+  t.ok(r.strat.haltKinds().includes('unwind_failed'), `halted with a reason (${r.strat.haltReason}) instead of waiting silently`);
+  t.equal(r.strat.round(BTC).state, 'abandoned', 'the round is handed to the operator');
+  t.ok(ms < 20_000, `within bounded time (${ms} ms)`);
+});
