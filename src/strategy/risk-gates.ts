@@ -93,17 +93,20 @@ export class RiskGates {
 
   /**
    * Room under position_limit: the limit less |net exposure| less what orders of unknown
-   * status could still add (they may fill). Emits the breach when there is none.
+   * status could still add (they may fill). Emits the breach when there is none. Base paid as
+   * fees (spot buys pay in base) is counted back, as transfer fees are: it is inventory spent,
+   * not a position a round opened, and no round trades it back, so counting it would shrink
+   * every pair round after round until entries stopped for good.
    */
   positionRoom(s: number, step: number, nowNs: number): number {
     const x = this.x;
     const c = x.config;
-    const net = x.positions.netExposure(s);
+    const net = x.positions.netExposure(s) + x.positions.baseFeesPaid(s);
     const room = c.positionLimit - Math.abs(net) - this.possibleExposure(s);
     if (room < step) {
       x.riskCounters.positionLimitDenials++;
       if (this.latchOn(LATCH_POSITION, s)) {
-        x.breach('position_limit', 'deny', s, nowNs, `${c.symbols[s]} net exposure ${net} (and ${this.possibleExposure(s)} possible from orders of unknown status) leaves no room under position_limit ${c.positionLimit}`);
+        x.breach('position_limit', 'deny', s, nowNs, `${c.symbols[s]} net exposure ${net} (fees paid in base aside; and ${this.possibleExposure(s)} possible from orders of unknown status) leaves no room under position_limit ${c.positionLimit}`);
       }
       return 0;
     }

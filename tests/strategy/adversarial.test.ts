@@ -209,23 +209,24 @@ t.test('bug: a half-open breaker let every symbol send a pair to the failing ven
   t.notOk(s.breakerOpen(BYBIT), 'closed by the accepted try');
 });
 
-t.test('attack: base paid as fees drifts net exposure until position_limit denies every entry (slow freeze)', async (t) => {
+t.test('bug: base paid as fees counted as exposure shrank every pair under position_limit until entries stopped', async (t) => {
   const r = rig((c) => { c.risk.position_limit = 0.35; c.risk.max_orders_per_second = 1e6; c.risk.max_drawdown = 0.9; });
   let ms = 0;
-  let rounds = 0;
+  let full = 0;
   for (let i = 0; i < 1300; i++) {
     const before = r.sink.orders.length;
     const cheap = i % 2 === 0 ? BINANCE : BYBIT;
     r.quote(cheap, 29990, 0.3, 30000, 0.3, ms);
     r.quote(1 - cheap, 30100, 0.3, 30110, 0.3, ms + 1);
     const sent = r.sink.orders.slice(before);
-    if (sent.length > 0) rounds++;
-    // Spot buys pay their fee in the base they receive (10 bps).
+    if (sent.length === 2 && sent[0]!.qty === 0.3) full++;
+    // Spot buys pay their fee in the base they receive (10 bps): 0.0003 BTC a round.
     for (const o of sent) r.report(o.orderId, ST_FILLED, o.price, o.qty, o.qty, o.side === SIDE_BUY ? o.qty * 0.001 : o.qty * o.price * 0.001, o.side === SIDE_BUY ? ASSET_BASE : ASSET_QUOTE, ms + 2);
     r.quote(1 - cheap, 29990, 0.3, 30000, 0.3, ms + 3);
     ms += 10;
   }
-  t.equal(rounds, 1300, `every opportunity traded (${rounds}); fee drift is inventory, not exposure (position_limit denials ${r.strat.riskCounters.positionLimitDenials})`);
+  t.ok(r.strat.positions.baseFeesPaid(BTC) > 0.35, `fees paid in base (${r.strat.positions.baseFeesPaid(BTC)}) exceed position_limit`);
+  t.equal(full, 1300, `every round at full size (position_limit denials ${r.strat.riskCounters.positionLimitDenials})`);
 });
 
 t.test('bug: an unwind no venue could take (one given up, the other without a usable book) waited forever, exposure open, no halt', async (t) => {
