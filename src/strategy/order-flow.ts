@@ -57,11 +57,19 @@ export class OrderFlow {
         x.events.onEvent({ type: 'breaker', nowNs, venue: v, open: false, code: 0, detail: `${VENUE_NAMES[v]} accepted an order: circuit breaker closed` });
       }
     }
-    if (isFinal(status) && cumQty > o.filled[k]! + 1e-12) {
+    if (isFinal(status) && cumQty > o.filled[k]! + FILL_EPS) {
       // The venue says it is done with more filled than we booked: a fill report is lost or
       // still on its way. Unknown until the fills catch up (or a verdict comes).
       o.finalCum[k] = cumQty;
       x.stats.fillGaps++;
+      this.toUnknown(k, nowNs);
+    } else if (isFinal(status) && cumQty < o.maxCum[k]! - FILL_EPS) {
+      // The venue's final answer says less filled than its fill reports did: one of them is
+      // wrong, and which one only the venue's order query can say. Not freed on either word:
+      // unknown (so it escalates to unresolved_order) until a verdict, which corrects the
+      // booking either way.
+      if (o.state[k] === OS_LIVE) x.stats.fillMismatches++;
+      o.finalCum[k] = Infinity;
       this.toUnknown(k, nowNs);
     } else if (isFinal(status) || (o.finalCum[k]! >= 0 && o.filled[k]! >= o.finalCum[k]! - 1e-12)) {
       this.rounds.onFinal(s, o.pairId[k]!, orderId);
@@ -87,9 +95,14 @@ export class OrderFlow {
     x.stats.verdicts++;
     const s = o.symbol[k]!;
     const delta = cumQty - o.filled[k]!;
-    if (delta > 1e-12) {
+    if (delta > FILL_EPS) {
       const px = (cumQuote - o.filledQuote[k]!) / delta;
       this.applyFill(k, px, delta, Math.max(0, cumFee - o.feeBooked[k]!), feeAsset, nowNs);
+    } else if (delta < -FILL_EPS) {
+      // Less filled than booked (fill reports the final answer contradicted): the excess is
+      // taken back at the price and fee it was booked with, so positions follow the verdict.
+      const px = (o.filledQuote[k]! - cumQuote) / -delta;
+      this.applyFill(k, px, delta, cumFee - o.feeBooked[k]!, feeAsset, nowNs);
     }
     this.rounds.onFinal(s, o.pairId[k]!, orderId);
     x.release(k, nowNs);

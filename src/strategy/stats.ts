@@ -33,6 +33,7 @@ export class StrategyStats {
   duplicateFills = 0; // reports whose cumQty added nothing (a duplicate or reordered report)
   verdicts = 0; // reconciliation verdicts applied
   fillGaps = 0; // final answers reporting more fill than booked (a fill report missing or behind)
+  fillMismatches = 0; // final answers reporting less fill than the fill reports did (held for a verdict)
   roundsAbandoned = 0;
   roundsClosed = 0;
   roundsWon = 0;
