@@ -108,6 +108,12 @@ export interface EngineOptions {
    * wait (the rest are dropped, counted in ringDropped). Default unbounded.
    */
   feedRingSlots?: number;
+  /**
+   * The liquidity memory looks at every venue-side update of a remembered book (default true).
+   * false: only at the next fill, as the paper dry-run executor (it sees the quote board only
+   * when an order arrives) — for replaying a paper session.
+   */
+  memoryObservesUpdates?: boolean;
 }
 
 /** Tags passed to onLatency. */
@@ -167,6 +173,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
   private readonly usableSent: Uint8Array;
   private readonly startNs: number;
   private readonly ringSlots: number;
+  private readonly observeUpdates: boolean;
 
   constructor(o: EngineOptions) {
     const symbols = o.config.strategy.symbols.map((s) => s.toUpperCase());
@@ -186,6 +193,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     this.usableSent = new Uint8Array(VENUE_COUNT * symbols.length);
     this.startNs = o.strategyStartNs ?? 0;
     this.ringSlots = o.feedRingSlots ?? Infinity;
+    this.observeUpdates = o.memoryObservesUpdates ?? true;
     this.strategy = new ArbitrageStrategy(o.config, o.filters, o.balances, this, this, { simulateTransfers: true });
     // Simulated ns 0 is wallStartMs: the feed-lag gate (max_feed_lag_ms) compares a replayed
     // book's exchange time with the replay's local time, as live compares it with the wall clock.
@@ -506,7 +514,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
   /** The venue-side book of (venue, symbol) changed: the liquidity memory looks at it. */
   private checkMemory(venue: number, symbol: number): void {
     const fills = this.executor.fills;
-    if (fills.remembered(venue, symbol) === 0) return;
+    if (!this.observeUpdates || fills.remembered(venue, symbol) === 0) return;
     const n = this.books.readLevels(venue, symbol, this.memScratch);
     fills.observe(venue, symbol, this.memScratch, n, this.nowNs);
   }

@@ -161,11 +161,13 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     entryLatency: new ObservedLatency(lat.entry, (ns) => rec(1, ns)),
     responseLatency: new ObservedLatency(lat.response, (ns) => rec(2, ns)),
     equityEveryNs: (o.equityEveryMs ?? 60_000) * 1e6, timerStepNs: timerStepMs * 1e6,
-    depthLevels: session?.depthLevels, feedRingSlots: session?.feedRingSlots,
+    depthLevels: session?.depthLevels, feedRingSlots: session?.feedRingSlots, memoryObservesUpdates: session === undefined,
     strategyStartNs: session?.strategyReadyWallMs != null ? Math.max(0, (session.strategyReadyWallMs - startMs) * 1e6) : undefined,
     venueClock: session !== undefined ? 'receive' : 'exchange', depthGate: session !== undefined ? 'always' : 'seen',
     onLatency: (_tag, ns) => rec(0, ns), feedLatencyNs: Array.from(offsets),
-    liquidityDecayNs: (cfg.backtest.liquidity_decay_ms ?? 1000) * 1e6, marketImpact: cfg.backtest.market_impact ?? 0,
+    // a session replay keeps the paper executor's fill simulator defaults ([backtest] keys are the backtest's)
+    liquidityDecayNs: session !== undefined ? undefined : (cfg.backtest.liquidity_decay_ms ?? 1000) * 1e6,
+    marketImpact: session !== undefined ? 0 : cfg.backtest.market_impact ?? 0,
   });
   engine.start(runId, { strategy: cfg.strategy, risk: cfg.risk, execution: cfg.execution, fees: cfg.fees, backtest: cfg.backtest }, balances, {
     filters,

@@ -7,6 +7,8 @@
  *              executor fills against the feed's quote board (what was received), not the
  *              venue's book at exchange time (engine option venueClock = 'receive')
  *   depth      as many levels as the session's board held ([engine] depth_levels)
+ *   memory     the liquidity memory checks the book only when the next order fills, as the
+ *              paper executor does (it reads the quote board only then)
  *   gates      a book is usable only once its depth book is synced, as a paper feed flags it
  *              (depthGate = 'always'); a crossed ticker is dropped as the feed drops it
  *   latency    the session's dry-run executor models ([execution] entry/response_latency_*)
