@@ -17,7 +17,10 @@
  *        timer ticks and local deliveries of earlier updates
  *     2. the event is parsed by the venue's own frame parser and applied to the venue-side book
  *        (depth through the venue's own book sync); the liquidity memory checks it
- *     3. a change of the touch is queued for the strategy at L (delivered at once when L = V)
+ *     3. a change of the touch is queued for the strategy at L (delivered at once when L = V),
+ *        with the feed's usable flag (touch priced, not crossed, depth book synced: depthGate);
+ *        a change of usability from a depth update is queued as a book-state event, as the
+ *        paper feed publishes one
  *     4. orders the strategy sends go to the executor at L (entry latency, then the fill)
  *
  * Nothing here reads a clock or draws an unseeded random number, so the same events and
