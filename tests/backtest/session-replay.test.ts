@@ -49,7 +49,7 @@ import { tempDir } from './helpers.js';
 
 const DATE = '2026-03-02';
 /** Events replayed (the first hours of the synthetic day). */
-const EVENTS = 60_000;
+const EVENTS = 40_000;
 const SEED = 7;
 // Random draws, so the executor's seeds matter.
 const ENTRY: LatencyModelConfig = { model: 'normal', mean_ms: 3, std_ms: 2 };
