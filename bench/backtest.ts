@@ -6,6 +6,14 @@
  *   - sweep of 4 points with 2 workers vs 1 (speed-up)
  *   - peak RSS of a child process backtesting N synthetic days (streaming, not loaded whole)
  * Synthetic data is written to a temp dir first (xarb data synth's generator).
+ *
+ * Targets (issue #10), checked in the same run:
+ *   - engine over in-memory frames, top of book: >= 1.45 M events/s; also as a ratio to the
+ *     same run's floor, the venue parsers alone over the same frames (host speed cancels out)
+ *   - end to end from .jsonl.gz, top of book: >= 0.64 M events/s; also as a ratio to the same
+ *     run's floor, reading and merging the files without the engine
+ *   - a 4-point sweep on 2 workers >= 1.7x faster than on 1 (needs 2 free cores)
+ * Each target row carries `target`, `meets_target` and its `x_floor` ratio.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,7 +23,8 @@ import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config/index.js';
 import { BacktestEngine } from '../src/backtest/engine.js';
-import { arbitrageConfig, runBacktest, strategyBalances } from '../src/backtest/run.js';
+import { arbitrageConfig, dataFiles, runBacktest, strategyBalances } from '../src/backtest/run.js';
+import { MergedRecording } from '../src/data/recording-merge.js';
 import { synthesize } from '../src/backtest/synth.js';
 import { runSweep, grid, parseParam, type SweepTask } from '../src/backtest/sweep.js';
 import { LINE_FRAME, LINE_SNAPSHOT, StoreLineDecoder } from '../src/data/store-line.js';
@@ -31,6 +40,14 @@ import type { BenchRow } from './types.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NULL_JOURNAL: JournalLineSink = { append: () => undefined };
+/** Issue #10's targets (the figures of the run before the two-book engine, docs/benchmarks.md). */
+export const TARGET_IN_MEMORY_TOP = 1.45e6;
+export const TARGET_E2E_TOP = 0.64e6;
+export const TARGET_SWEEP_SPEEDUP = 1.7;
+
+function target(value: number, goal: number, unit: string): Record<string, string | boolean> {
+  return { target: `>= ${unit === 'x' ? goal : (goal / 1e6).toFixed(2) + ' M/s'}${unit === 'x' ? 'x' : ''}`, meets_target: value >= goal };
+}
 
 function row(name: string, opsPerS: number, extra: Record<string, string | number | boolean | null> = {}): BenchRow {
   // Throughput suites: no per-event percentiles (timing each event would cost more than the
@@ -113,7 +130,18 @@ export async function runBacktestBench(opts: { quick?: boolean }): Promise<Bench
       if (rep === (quick ? 0 : 2)) rows.push(row('engine loop, pre-decoded top-of-book events', nq / secs, { events: nq, rounds: e.roundsOpened }));
     }
 
-    // 2. frames in memory: parse + book sync + strategy + fills
+    // 2. frames in memory: parse + book sync + strategy + fills; floor: the parsers alone
+    let parseOnly = 0;
+    {
+      const bp2 = new BinanceFrameParser(syms);
+      const yp2 = new BybitFrameParser(syms);
+      let sink = 0;
+      const t0 = performance.now();
+      for (const f of frames) if (f.kind === LINE_FRAME) sink += (f.venue === 0 ? bp2 : yp2).parse(f.frame, f.frame.length);
+      const secs = (performance.now() - t0) / 1000;
+      parseOnly = frames.length / secs;
+      rows.push(row('floor: venue parsers alone over the in-memory frames', parseOnly, { events: frames.length, checksum: sink }));
+    }
     for (const book of ['top', 'depth'] as const) {
       const e = newEngine(book);
       const t0 = performance.now();
@@ -122,16 +150,35 @@ export async function runBacktestBench(opts: { quick?: boolean }): Promise<Bench
         else e.onSnapshot(f.venue, 0, f.t, f.text);
       }
       const secs = (performance.now() - t0) / 1000;
-      rows.push(row(`engine over in-memory frames (${book === 'top' ? 'top of book fills' : '20-level depth fills'})`, frames.length / secs,
-        { events: frames.length, rounds: e.roundsOpened }));
+      const rate = frames.length / secs;
+      rows.push(row(`engine over in-memory frames (${book === 'top' ? 'top of book fills' : '20-level depth fills'})`, rate,
+        { events: frames.length, rounds: e.roundsOpened, x_floor: Number((rate / parseOnly).toFixed(3)), ...(book === 'top' ? target(rate, TARGET_IN_MEMORY_TOP, 'M/s') : {}) }));
     }
 
-    // 3. end to end from .jsonl.gz
+    // 3. end to end from .jsonl.gz; floor: gunzip, line decode and merge without the engine
+    let readOnly = 0;
+    {
+      const t0 = performance.now();
+      const merged = await MergedRecording.openSeries(dataFiles(data, ['BTCUSDT'], date, date), { originMs: Date.UTC(2024, 0, 1) });
+      let n = 0;
+      for (;;) {
+        let st = merged.nextSync();
+        if (st === 0) st = await merged.next();
+        if (st < 0) break;
+        n++;
+      }
+      merged.close();
+      const secs = (performance.now() - t0) / 1000;
+      readOnly = n / secs;
+      rows.push(row('floor: read + merge the .jsonl.gz files alone', readOnly, { events: n }));
+    }
     for (const book of ['top', 'depth'] as const) {
       const t0 = performance.now();
       const r = await runBacktest({ config, startDate: date, endDate: date, runsDir: path.join(dir, 'runs'), runId: `e2e-${book}`, book, artifacts: false });
       const secs = (performance.now() - t0) / 1000;
-      rows.push(row(`end to end from .jsonl.gz (${book})`, r.events / secs, { events: r.events, seconds: Number(secs.toFixed(2)) }));
+      const rate = r.events / secs;
+      rows.push(row(`end to end from .jsonl.gz (${book})`, rate, { events: r.events, seconds: Number(secs.toFixed(2)),
+        x_floor: Number((rate / readOnly).toFixed(3)), ...(book === 'top' ? target(rate, TARGET_E2E_TOP, 'M/s') : {}) }));
     }
 
     // 4. sweep speed-up
@@ -147,7 +194,8 @@ export async function runBacktestBench(opts: { quick?: boolean }): Promise<Bench
     const s1 = await time(1);
     const s2 = await time(2);
     rows.push(row('sweep 4 points, 1 worker', points.length / s1, { seconds: Number(s1.toFixed(2)) }));
-    rows.push(row('sweep 4 points, 2 workers', points.length / s2, { seconds: Number(s2.toFixed(2)), speedup: Number((s1 / s2).toFixed(2)), cores: os.availableParallelism() }));
+    rows.push(row('sweep 4 points, 2 workers', points.length / s2, { seconds: Number(s2.toFixed(2)), speedup: Number((s1 / s2).toFixed(2)),
+      cores: os.availableParallelism(), load_avg_1m: Number(os.loadavg()[0]!.toFixed(1)), ...target(s1 / s2, TARGET_SWEEP_SPEEDUP, 'x') }));
 
     // 5. peak RSS over N days, in a child process
     const days = quick ? 2 : 7;

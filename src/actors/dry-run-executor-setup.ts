@@ -10,7 +10,7 @@ import { VENUE_NAMES } from '../core/records.js';
 import { DryRunExecutor, type DryRunExecutorOptions } from '../execution/dry-run-executor.js';
 import { warmUpDryRunExecutor } from '../execution/warmup.js';
 import { QuoteBoardBookView } from '../execution/book-view.js';
-import { latencyModelFromConfig, type LatencyModelName } from '../execution/latency-model.js';
+import { dryRunExecutorLatency, type LatencyModelName } from '../execution/latency-model.js';
 import { reportEntry } from '../report/journal-entries.js';
 import { DryRunExecutorAgent, RingReportSink, newExecutorCounters } from './executor-agent.js';
 import { flatCounters, type WorkerRuntime } from './worker-runtime.js';
@@ -24,12 +24,15 @@ export interface DryRunExecutorActor {
 
 export function createDryRunExecutorActor(d: ExecutorWorkerData, rt: WorkerRuntime): DryRunExecutorActor {
   const board = new QuoteBoard(d.board);
+  // entry from d.seed, response from d.seed + 1: a replay of this session draws the same (session-replay.ts)
+  const lat = dryRunExecutorLatency({ ...d.latency.entry, model: d.latency.entry.model as LatencyModelName },
+    { ...d.latency.response, model: d.latency.response.model as LatencyModelName }, d.seed);
   const options: DryRunExecutorOptions = {
     venues: VENUE_NAMES.length,
     symbols: d.symbols.length,
     depthLevels: board.levels,
-    entryLatency: latencyModelFromConfig({ ...d.latency.entry, model: d.latency.entry.model as LatencyModelName }, d.seed),
-    responseLatency: latencyModelFromConfig({ ...d.latency.response, model: d.latency.response.model as LatencyModelName }, d.seed + 1),
+    entryLatency: lat.entry,
+    responseLatency: lat.response,
     takerFeeRate: d.takerFees,
     // Base per symbol, in symbol-id order (config [execution.initial_balances]).
     balances: VENUE_NAMES.map((v) => {

@@ -35,6 +35,8 @@ export interface WorkerJournal {
 export interface WorkerReady {
   type: 'ready';
   actor: string;
+  /** monoNs when the actor started its loop (the strategy's: a session replay starts its strategy there). */
+  ns?: number;
 }
 
 /** Last words of an actor that was asked to stop: final counters, nothing more will follow. */

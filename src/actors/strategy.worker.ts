@@ -34,6 +34,7 @@ const strategy = new ArbitrageStrategy(d.config, d.filters, d.balances, {
   cancelOrder: (...a) => sink!.cancelOrder(...a),
 }, {
   onEvent: (e) => {
+    equity.first(e.nowNs);
     rt.journal(strategyEventEntry(symbols, e));
     // The few events an operator must see at once get one log line each (never per quote).
     if (e.type === 'breaker') rt.log(e.open ? 'error' : 'warn', e.detail, { venue: e.venue, code: e.code });
@@ -50,8 +51,10 @@ const strategy = new ArbitrageStrategy(d.config, d.filters, d.balances, {
 const equity = new EquitySampler(strategy, symbols, EQUITY_EVERY_NS, (e) => rt.journal(e));
 const agent = new StrategyAgent(d.feedRings.map((r) => new RingConsumer(r)), new RingConsumer(d.reportRing), strategy, rt.hist);
 sink = new RingOrderSink(intentRing, rt.hist, agent.counters,
-  (orderId, pairId, venue, symbol, side, price, qty, role, decisionNs, tickRecvNs) =>
-    rt.journal(intentEntry(symbols, orderId, pairId, venue, symbol, side, price, qty, role, decisionNs, tickRecvNs)));
+  (orderId, pairId, venue, symbol, side, price, qty, role, decisionNs, tickRecvNs) => {
+    equity.first(decisionNs);
+    rt.journal(intentEntry(symbols, orderId, pairId, venue, symbol, side, price, qty, role, decisionNs, tickRecvNs));
+  });
 agent.onIdle = () => rt.flushJournal();
 agent.sink = sink;
 
@@ -107,5 +110,5 @@ function loop(): void {
     parentPort!.close();
   }
 }
-rt.post({ type: 'ready', actor: d.actor });
+rt.post({ type: 'ready', actor: d.actor, ns: monoNs() });
 loop();

@@ -23,6 +23,7 @@ import { HistogramCollector } from '../core/hist-collector.js';
 import { HlogWriter } from '../report/hlog-writer.js';
 import { HEADLINE_HOP, type HistogramSnapshot } from '../core/histogram.js';
 import { Journal, type JournalWriteFailure } from '../report/journal.js';
+import { RunStartLine } from '../report/run-start-line.js';
 import { RingDropWatch } from './ring-drop-watch.js';
 import { baseBalanceOf, type XarbConfig } from '../config/index.js';
 import type { VenueBalances, VenueFilters } from '../strategy/config.js';
@@ -81,6 +82,8 @@ export interface RunResult {
 
 const FEED_RESTART_MAX = 50;
 const CLOSE_TIMEOUT_MS = 5000;
+/** How long run_start may wait for the first equity entry (its start_equity). */
+const START_LINE_WAIT_MS = 60_000;
 
 export function toStrategyBalances(cfg: XarbConfig): VenueBalances {
   const out: VenueBalances = {};
@@ -132,6 +135,10 @@ export class Supervisor {
   private readonly startedMs = Date.now();
   private killSwitchOn = false;
   private startEquityWritten = false;
+  /** monoNs when the strategy thread (after its warm-up) started reading quotes. */
+  private strategyReadyNs: number | null = null;
+  /** run_start, held back for its start_equity (src/report/run-start-line.ts). */
+  private startLine: RunStartLine | null = null;
   private recorder: SessionRecorder | null = null;
   /** The journal could not be written (ENOSPC, EIO, ...): entries halted, the run is stopping. */
   private journalFailure: JournalWriteFailure | null = null;
@@ -229,10 +236,12 @@ export class Supervisor {
     }
     this.actors.unshift(this.actor('strategy', 'strategy', './strategy.worker.js', sData, sControl));
 
-    this.journal.append(this.opts.resumed !== undefined ? 'run_resumed' : 'run_start', {
+    // Held back until the next line (the strategy's first equity entry gives start_equity).
+    this.startLine = new RunStartLine(this.journal, this.opts.resumed !== undefined ? 'run_resumed' : 'run_start', {
       ...(this.opts.resumed !== undefined ? { previous: this.opts.resumed.previous } : {}),
       mode: cfg.mode, run_id: this.opts.runId, symbols: this.symbols, venues: [...VENUE_NAMES],
       balances, config: { strategy: cfg.strategy, risk: cfg.risk, execution: cfg.execution, fees: cfg.fees, engine: cfg.engine },
+      seed: this.opts.seed, // the dry-run executor's latency draws (a replay of this session uses it)
       ...(this.opts.recordDir !== undefined ? { recording: this.opts.recordDir } : {}),
     }, anchor.monoNs, anchor.wallMs);
 
@@ -371,6 +380,8 @@ export class Supervisor {
         break;
       case 'ready':
         this.log.debug({ actor: a.name }, 'actor ready');
+        // The first quote the strategy can read: journaled in run_end (a session replay starts there).
+        if (a.kind === 'strategy' && this.strategyReadyNs === null) this.strategyReadyNs = m.ns ?? monoNs();
         break;
     }
   }
@@ -412,6 +423,10 @@ export class Supervisor {
   }
 
   private housekeeping(): void {
+    // Never priced within a minute: run_start goes to disk without start_equity.
+    if (this.startLine?.isPending === true && Date.now() - this.startedMs > START_LINE_WAIT_MS) {
+      this.startLine.release(`no equity entry within ${START_LINE_WAIT_MS / 1000} s of the start`);
+    }
     // Kill switch file: present → halt new entries; removed → resume.
     const present = existsSync(this.cfg.risk.kill_switch_file);
     if (present !== this.killSwitchOn) {
@@ -576,7 +591,8 @@ export class Supervisor {
     this.writeIntervals();
     // A journal that failed during the run fails the run, whatever stopped it.
     if (this.journalFailure !== null) exitCode = Math.max(1, exitCode);
-    this.journal.append('run_end', { reason, end_equity: strategy.stats?.equity, exit_code: exitCode });
+    this.journal.append('run_end', { reason, end_equity: strategy.stats?.equity, exit_code: exitCode,
+      ...(this.strategyReadyNs !== null ? { strategy_ready_ns: this.strategyReadyNs } : {}) });
     await this.hub?.stop();
     try {
       this.journal.close();

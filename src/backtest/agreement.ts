@@ -16,9 +16,17 @@
  * shutdown stops new entries there; the recording goes on while open orders resolve), or its
  * run_end. Backtest rounds outside the window are reported, not scored.
  *
- * Matching: per (symbol, direction), both lists in time order, each session round takes the
- * earliest unmatched backtest round within the tolerance. With a pure time tolerance this
- * greedy order gives the largest possible number of matches.
+ * Matching: per (symbol, direction), two passes. First the same decision: a backtest round
+ * decided on the very quote the session round was decided on (the `tick_recv_ns` of the
+ * round's first intent, on the wall clock, within TRIGGER_TOLERANCE_MS): the replay made that
+ * decision, however late the session's strategy thread got to the quote. Then, for the rest,
+ * both lists in time order, each session round takes the earliest unmatched backtest round
+ * within the time tolerance (with a pure time tolerance this greedy order gives the largest
+ * possible number of matches).
+ *
+ * Host load is measured, not hidden: every session round's decision lag (decision time − its
+ * quote's receive time: how long the strategy thread took to get to it) is reported, and a
+ * disagreement near a lagging session decision is put down to `host_lag` (see causeOf).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -35,6 +43,19 @@ export const AGREEMENT_FILE = 'agreement.json';
 export const TOLERANCE_MARGIN_MS = 5;
 /** Used when no latency log is at hand. */
 export const DEFAULT_TOLERANCE_MS = 25;
+/** The same trigger: receive times equal but for the journals' float rounding. */
+export const TRIGGER_TOLERANCE_MS = 0.01;
+/**
+ * A session decision taken more than this long after its quote arrived counts as lagging: the
+ * paper strategy decides within a few µs of reading a quote, so more is the thread waiting
+ * for a core.
+ */
+export const HOST_LAG_MS = TOLERANCE_MARGIN_MS;
+/**
+ * How far a lagging decision's effects reach: its orders, the round's state, and the rate
+ * limit's one-second window all move with it.
+ */
+export const HOST_LAG_REACH_MS = 1000;
 const LIST_LIMIT = 20;
 
 /** One round_opened, on the session's wall clock. */
@@ -46,6 +67,8 @@ export interface OpenedRound {
   buyVenue: string;
   sellVenue: string;
   qty: number;
+  /** Receive time of the quote it was decided on (its first intent's tick_recv_ns), wall ms; NaN when unknown. */
+  triggerMs: number;
 }
 
 export interface SessionWindow {
@@ -73,6 +96,8 @@ export function openedRounds(entries: readonly Entry[], label = 'journal'): Jour
   if (!Number.isFinite(t0) || !Number.isFinite(ns0)) throw new AgreementError(`${label}: run_start has no numeric t and ns`);
   const wall = (ns: number): number => t0 + (ns - ns0) / 1e6;
   const rounds: OpenedRound[] = [];
+  // pair_id -> the first intent's tick_recv_ns (intents come before their round_opened)
+  const trigger = new Map<number, number>();
   let endMs = Infinity;
   let lastMs = t0;
   for (const e of entries) {
@@ -82,10 +107,16 @@ export function openedRounds(entries: readonly Entry[], label = 'journal'): Jour
     if (ms > lastMs) lastMs = ms;
     if (e['type'] === 'flatten' && endMs === Infinity) endMs = ms;
     else if (e['type'] === 'run_end' && endMs === Infinity) endMs = ms;
-    else if (e['type'] === 'round_opened') {
+    else if (e['type'] === 'intent') {
+      const pid = num(e['pair_id']);
+      const tick = num(e['tick_recv_ns']);
+      if (!trigger.has(pid) && tick > 0) trigger.set(pid, tick);
+    } else if (e['type'] === 'round_opened') {
+      const pid = num(e['pair_id']);
+      const tick = trigger.get(pid);
       rounds.push({
-        ms, pairId: num(e['pair_id']), symbol: String(e['symbol']), buyVenue: String(e['buy_venue']),
-        sellVenue: String(e['sell_venue']), qty: num(e['qty']),
+        ms, pairId: pid, symbol: String(e['symbol']), buyVenue: String(e['buy_venue']),
+        sellVenue: String(e['sell_venue']), qty: num(e['qty']), triggerMs: tick === undefined ? NaN : wall(tick),
       });
     }
   }
@@ -143,6 +174,8 @@ export interface AgreementReport {
   matched: number;
   /** matched / session_rounds; null when the session opened no round. */
   share_matched: number | null;
+  /** Of `matched`: decided on the very quote the session round was decided on. */
+  matched_same_trigger: number;
   /** Backtest rounds (in the window) that match no session round. */
   extra_backtest_rounds: number;
   /** Session rounds the backtest did not reproduce. */
@@ -155,6 +188,17 @@ export interface AgreementReport {
   qty_tolerance: number | null;
   /** backtest - session decision time of the matched rounds, ms. */
   offset_ms: OffsetStats | null;
+  /**
+   * Host load, measured: per session round, decision time − its quote's receive time (how
+   * long the paper strategy thread took to get to the quote), ms; and how many lagged more
+   * than HOST_LAG_MS.
+   */
+  session_decision_lag_ms: OffsetStats | null;
+  session_rounds_lagging: number;
+  /** 'session' (replayed as the session ran: session-replay.ts) or 'backtest' (the backtest's own model). */
+  replay: string;
+  /** Config keys that differ between the session and the replay (each can change a decision). */
+  config_differences: string[];
   by_direction: DirectionCount[];
   /** The first few of each kind of disagreement, for a look at why. */
   missed: RoundBrief[];
@@ -166,15 +210,30 @@ export interface AgreementReport {
 /**
  * Why a round of one side has no partner on the other, judged from the nearest rounds there:
  *   quantity     a round of the same direction within the time tolerance, but its qty disagrees
+ *   host_lag     the paper strategy thread was behind: the session round itself, or a session
+ *                round within HOST_LAG_REACH_MS before it (a missed round) or around it (an
+ *                extra one), was decided more than HOST_LAG_MS after its quote arrived, so
+ *                the session's state (open rounds, orders, rate-limit window) ran late
  *   timing       the nearest round of the same direction is within 10× the tolerance: the same
  *                opportunity, decided earlier or later (latency model, timer, book timing)
  *   direction    a round of the other direction within the tolerance (the spread sign differs)
  *   not_seen     none of those: one side traded an edge the other never saw (data, fill or
  *                inventory state, risk rules)
  */
-export type DisagreementCause = 'quantity' | 'timing' | 'direction' | 'not_seen';
+export type DisagreementCause = 'quantity' | 'host_lag' | 'timing' | 'direction' | 'not_seen';
 
-function causeOf(r: OpenedRound, other: readonly OpenedRound[], tol: number, qtyTol: number | undefined): DisagreementCause {
+function lagOf(r: OpenedRound): number {
+  return r.ms - r.triggerMs;
+}
+
+/** A lagging session decision in [from, to] (wall ms of decision). */
+function lagIn(session: readonly OpenedRound[], from: number, to: number): boolean {
+  for (const s of session) if (s.ms >= from && s.ms <= to && lagOf(s) > HOST_LAG_MS) return true;
+  return false;
+}
+
+function causeOf(r: OpenedRound, other: readonly OpenedRound[], tol: number, qtyTol: number | undefined,
+  session: readonly OpenedRound[], isSession: boolean): DisagreementCause {
   let sameNear = Infinity;
   let qtyOff = false;
   let otherDir = false;
@@ -187,15 +246,17 @@ function causeOf(r: OpenedRound, other: readonly OpenedRound[], tol: number, qty
     } else if (d <= tol) otherDir = true;
   }
   if (qtyOff) return 'quantity';
+  if (isSession ? lagOf(r) > HOST_LAG_MS || lagIn(session, r.ms - HOST_LAG_REACH_MS, r.ms) : lagIn(session, r.ms - HOST_LAG_REACH_MS, r.ms + HOST_LAG_REACH_MS)) return 'host_lag';
   if (sameNear <= 10 * Math.max(tol, 1)) return 'timing';
   if (otherDir) return 'direction';
   return 'not_seen';
 }
 
-function countCauses(list: readonly OpenedRound[], other: readonly OpenedRound[], tol: number, qtyTol: number | undefined): Record<string, number> {
+function countCauses(list: readonly OpenedRound[], other: readonly OpenedRound[], tol: number, qtyTol: number | undefined,
+  session: readonly OpenedRound[], isSession: boolean): Record<string, number> {
   const out: Record<string, number> = {};
   for (const r of list) {
-    const c = causeOf(r, other, tol, qtyTol);
+    const c = causeOf(r, other, tol, qtyTol, session, isSession);
     out[c] = (out[c] ?? 0) + 1;
   }
   return out;
@@ -248,7 +309,7 @@ function brief(r: OpenedRound): RoundBrief {
  * rounds outside `window` (when given) are set aside first.
  */
 export function matchRounds(session: readonly OpenedRound[], backtest: readonly OpenedRound[], opts: MatchOptions,
-  window?: SessionWindow): { report: AgreementReport; matches: RoundMatch[] } {
+  window?: SessionWindow, meta: { replay?: string; configDifferences?: string[] } = {}): { report: AgreementReport; matches: RoundMatch[] } {
   const tol = opts.toleranceMs;
   if (!(tol >= 0)) throw new AgreementError(`tolerance must be a number of ms >= 0, got ${tol}`);
   const inWindow = window === undefined ? backtest : backtest.filter((r) => r.ms >= window.startMs && r.ms <= window.endMs);
@@ -258,14 +319,35 @@ export function matchRounds(session: readonly OpenedRound[], backtest: readonly 
   const missed: OpenedRound[] = [];
   const extra: OpenedRound[] = [];
   const byDirection: DirectionCount[] = [];
+  let sameTrigger = 0;
   const keys = [...new Set([...sGroups.keys(), ...bGroups.keys()])].sort();
   for (const k of keys) {
     const ss = sGroups.get(k) ?? [];
     const bs = bGroups.get(k) ?? [];
     const used = new Uint8Array(bs.length);
+    const done = new Uint8Array(ss.length);
     let lo = 0;
     let matched = 0;
-    for (const s of ss) {
+    // Pass 1: the same decision (the same quote triggered it on both sides).
+    for (let i = 0; i < ss.length; i++) {
+      const s = ss[i]!;
+      if (Number.isNaN(s.triggerMs)) continue;
+      for (let j = 0; j < bs.length; j++) {
+        const b = bs[j]!;
+        if (used[j] === 0 && Math.abs(b.triggerMs - s.triggerMs) <= TRIGGER_TOLERANCE_MS && qtyAgrees(s.qty, b.qty, opts.qtyTolerance)) {
+          used[j] = 1;
+          done[i] = 1;
+          matched++;
+          sameTrigger++;
+          matches.push({ session: s, backtest: b, offsetMs: b.ms - s.ms });
+          break;
+        }
+      }
+    }
+    // Pass 2: the rest by decision time.
+    for (let i = 0; i < ss.length; i++) {
+      const s = ss[i]!;
+      if (done[i] === 1) continue;
       // Session rounds ascend, so a backtest round too early for this one is too early for all later ones.
       while (lo < bs.length && bs[lo]!.ms < s.ms - tol) lo++;
       let hit = -1;
@@ -294,6 +376,7 @@ export function matchRounds(session: readonly OpenedRound[], backtest: readonly 
     session_rounds: session.length,
     backtest_rounds: inWindow.length,
     matched: matches.length,
+    matched_same_trigger: sameTrigger,
     share_matched: session.length === 0 ? null : matches.length / session.length,
     extra_backtest_rounds: extra.length,
     missed_session_rounds: missed.length,
@@ -303,12 +386,16 @@ export function matchRounds(session: readonly OpenedRound[], backtest: readonly 
     tolerance_source: opts.toleranceSource ?? 'given',
     qty_tolerance: opts.qtyTolerance ?? null,
     offset_ms: offsetStats(matches.map((m) => m.offsetMs)),
+    session_decision_lag_ms: offsetStats(session.filter((r) => !Number.isNaN(r.triggerMs)).map(lagOf)),
+    session_rounds_lagging: session.filter((r) => lagOf(r) > HOST_LAG_MS).length,
+    replay: meta.replay ?? 'backtest',
+    config_differences: meta.configDifferences ?? [],
     by_direction: byDirection,
     missed: missed.slice(0, LIST_LIMIT).map(brief),
     extra: extra.slice(0, LIST_LIMIT).map(brief),
     causes: {
-      missed: countCauses(missed, inWindow, tol, opts.qtyTolerance),
-      extra: countCauses(extra, session, tol, opts.qtyTolerance),
+      missed: countCauses(missed, inWindow, tol, opts.qtyTolerance, session, true),
+      extra: countCauses(extra, session, tol, opts.qtyTolerance, session, false),
     },
   };
   return { report, matches };
@@ -335,12 +422,13 @@ export function toleranceFromHlog(text: string, name = 'latency.hlog'): { tolera
 }
 
 /** Reads both journals and scores them. */
-export function compareJournals(sessionJournal: string, backtestJournal: string, opts: MatchOptions): AgreementReport {
+export function compareJournals(sessionJournal: string, backtestJournal: string, opts: MatchOptions,
+  meta: { replay?: string; configDifferences?: string[] } = {}): AgreementReport {
   const s = readJournal(sessionJournal);
   const b = readJournal(backtestJournal);
   const session = openedRounds(s.entries as Entry[], sessionJournal);
   const backtest = openedRounds(b.entries as Entry[], backtestJournal);
-  return matchRounds(session.rounds, backtest.rounds, opts, session.window).report;
+  return matchRounds(session.rounds, backtest.rounds, opts, session.window, meta).report;
 }
 
 export interface AgreementRunOptions {
@@ -353,6 +441,9 @@ export interface AgreementRunOptions {
   /** Overrides the tolerance from the latency log. */
   toleranceMs?: number;
   qtyTolerance?: number;
+  /** How the backtest replayed the session ('session' or 'backtest'), reported. */
+  replay?: string;
+  configDifferences?: string[];
 }
 
 /** Checked before a backtest starts, so a wrong --compare path fails fast. */
@@ -377,7 +468,7 @@ export function runAgreement(o: AgreementRunOptions): { report: AgreementReport;
     }
   }
   const report = compareJournals(o.sessionJournal, path.join(o.backtestRunDir, 'journal.jsonl'),
-    { toleranceMs, qtyTolerance: o.qtyTolerance, toleranceSource: source });
+    { toleranceMs, qtyTolerance: o.qtyTolerance, toleranceSource: source }, { replay: o.replay, configDifferences: o.configDifferences });
   const file = path.join(o.backtestRunDir, AGREEMENT_FILE);
   writeFileSync(file, JSON.stringify({ session_journal: path.resolve(o.sessionJournal), ...report }, null, 2) + '\n');
   return { report, file };
@@ -390,7 +481,8 @@ export function formatAgreement(r: AgreementReport): string {
     'paper/backtest agreement (round_opened: symbol, direction, time' + (r.qty_tolerance !== null ? ', qty' : '') + ')',
     `  session rounds       ${r.session_rounds}`,
     `  backtest rounds      ${r.backtest_rounds}` + (r.backtest_rounds_outside_window > 0 ? ` (+${r.backtest_rounds_outside_window} outside the session's trading window)` : ''),
-    `  matched              ${r.matched}  share of session rounds: ${pctText}`,
+    `  replayed as          ${r.replay === 'session' ? 'the session ran (its executor latency and seed, fills on the received book)' : 'a backtest (its own fill and latency model)'}`,
+    `  matched              ${r.matched}  share of session rounds: ${pctText}  (${r.matched_same_trigger} decided on the same quote)`,
     `  missed by backtest   ${r.missed_session_rounds}`,
     `  extra in backtest    ${r.extra_backtest_rounds}`,
     `  tolerance            ${r.tolerance_ms} ms (${r.tolerance_source})` + (r.qty_tolerance !== null ? `, qty ±${r.qty_tolerance * 100} %` : ''),
@@ -402,5 +494,11 @@ export function formatAgreement(r: AgreementReport): string {
   if (o !== null) {
     lines.push(`  offset backtest-session, ms: mean ${o.mean}  min ${o.min}  p50 ${o.p50}  p90 ${o.p90}  p99 ${o.p99}  max ${o.max}`);
   }
+  const g = r.session_decision_lag_ms;
+  if (g !== null) {
+    lines.push(`  host: session decided after its quote arrived, ms: p50 ${g.p50}  p90 ${g.p90}  max ${g.max}; ` +
+      `${r.session_rounds_lagging} of ${r.session_rounds} rounds later than ${HOST_LAG_MS} ms`);
+  }
+  for (const d of r.config_differences.slice(0, 10)) lines.push(`  config differs       ${d}`);
   return lines.join('\n') + '\n';
 }

@@ -17,7 +17,10 @@
  *        timer ticks and local deliveries of earlier updates
  *     2. the event is parsed by the venue's own frame parser and applied to the venue-side book
  *        (depth through the venue's own book sync); the liquidity memory checks it
- *     3. a change of the touch is queued for the strategy at L (delivered at once when L = V)
+ *     3. a change of the touch is queued for the strategy at L (delivered at once when L = V),
+ *        with the feed's usable flag (touch priced, not crossed, depth book synced: depthGate);
+ *        a change of usability from a depth update is queued as a book-state event, as the
+ *        paper feed publishes one
  *     4. orders the strategy sends go to the executor at L (entry latency, then the fill)
  *
  * Nothing here reads a clock or draws an unseeded random number, so the same events and
@@ -45,7 +48,7 @@ import { BybitBookSync } from '../venues/bybit/book-sync.js';
 import { MSG_DEPTH_DELTA, MSG_DEPTH_SNAPSHOT, MSG_QUOTE, ParsedFrame } from '../venues/parsed-frame.js';
 import { BacktestBooks } from './book-view.js';
 import type { JournalLineSink } from './journal-writer.js';
-import { LocalFeedQueue } from './local-feed.js';
+import { LF_STATE, LF_USABLE, LocalFeedQueue } from './local-feed.js';
 
 export type BookMode = 'top' | 'depth';
 
@@ -80,6 +83,40 @@ export interface EngineOptions {
   liquidityDecayNs?: number;
   /** Market impact fraction of the fill simulator, [0, 1]. Default 0 (off). */
   marketImpact?: number;
+  /**
+   * Which clock the venue-side book (the one orders meet) moves on:
+   *   'exchange'  the update's exchange time (the two-book model; default)
+   *   'receive'   its recorded receive time: the book the paper bot's dry-run executor fills
+   *               against (the feed's quote board), for replaying a recorded paper session
+   *               (docs/backtest.md, "Paper/backtest agreement")
+   */
+  venueClock?: 'exchange' | 'receive';
+  /**
+   * When a book counts as usable for the strategy (the feed's FLAG_USABLE: touch priced and not
+   * crossed, and the depth book synced):
+   *   'seen'    the depth book must be synced once depth data for it has appeared (default:
+   *             data without depth trades on the touch alone)
+   *   'always'  the depth book must be synced, as in a paper or live feed (session replay)
+   */
+  depthGate?: 'seen' | 'always';
+  /**
+   * The strategy reads nothing before this simulated ns (a replayed session's strategy thread
+   * started after its warm-up): updates received earlier wait, in order, and reach it then
+   * with their own receive times; its timer starts then too. Default 0.
+   */
+  strategyStartNs?: number;
+  /**
+   * Slots of each venue's feed ring (the paper feed's drop-oldest ring, [engine]
+   * feed_ring_slots): while the strategy has not started, only the newest this many updates
+   * wait (the rest are dropped, counted in ringDropped). Default unbounded.
+   */
+  feedRingSlots?: number;
+  /**
+   * The liquidity memory looks at every venue-side update of a remembered book (default true).
+   * false: only at the next fill, as the paper dry-run executor (it sees the quote board only
+   * when an order arrives) — for replaying a paper session.
+   */
+  memoryObservesUpdates?: boolean;
 }
 
 /** Tags passed to onLatency. */
@@ -109,6 +146,10 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
   readonly lateVenueEvents: Float64Array;
   /** Per venue: the largest (receive time − exchange time) seen, ns. */
   readonly maxFeedLagNs: Float64Array;
+  /** Ticker updates with bid >= ask, dropped as the feed drops them (never a quote). */
+  crossedQuotes = 0;
+  /** Updates dropped from a full feed ring before the strategy started (feedRingSlots). */
+  ringDropped = 0;
 
   private readonly nSym: number;
   private journal: JournalLineSink;
@@ -128,6 +169,14 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
   private readonly feedNs: Float64Array;
   private readonly local: LocalFeedQueue[];
   private readonly memScratch: Float64Array;
+  private readonly receiveClock: boolean;
+  private readonly depthAlways: boolean;
+  /** Per (venue, symbol): depth data seen; usability last sent towards the strategy (1/0). */
+  private readonly depthSeen: Uint8Array;
+  private readonly usableSent: Uint8Array;
+  private readonly startNs: number;
+  private readonly ringSlots: number;
+  private readonly observeUpdates: boolean;
 
   constructor(o: EngineOptions) {
     const symbols = o.config.strategy.symbols.map((s) => s.toUpperCase());
@@ -141,6 +190,13 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     this.nextEquityNs = this.equityEveryNs;
     this.depthMode = (o.book ?? 'depth') === 'depth';
     this.onLatency = o.onLatency ?? null;
+    this.receiveClock = o.venueClock === 'receive';
+    this.depthAlways = o.depthGate === 'always';
+    this.depthSeen = new Uint8Array(VENUE_COUNT * symbols.length);
+    this.usableSent = new Uint8Array(VENUE_COUNT * symbols.length);
+    this.startNs = o.strategyStartNs ?? 0;
+    this.ringSlots = o.feedRingSlots ?? Infinity;
+    this.observeUpdates = o.memoryObservesUpdates ?? true;
     this.strategy = new ArbitrageStrategy(o.config, o.filters, o.balances, this, this, { simulateTransfers: true });
     // Simulated ns 0 is wallStartMs: the feed-lag gate (max_feed_lag_ms) compares a replayed
     // book's exchange time with the replay's local time, as live compares it with the wall clock.
@@ -182,7 +238,9 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
       const f = o.feedLatencyNs?.[v] ?? 0;
       if (!(f >= 0) || !Number.isFinite(f)) throw new EngineError(`feed latency of ${VENUE_NAMES[v]} must be a finite number >= 0 ns, got ${f}`);
       this.feedNs[v] = f;
-      this.local.push(new LocalFeedQueue());
+      const q = new LocalFeedQueue();
+      q.notBeforeNs = this.startNs;
+      this.local.push(q);
     }
     this.executor.fills.decayNs = o.liquidityDecayNs ?? this.executor.fills.decayNs;
     this.executor.fills.impact = o.marketImpact ?? 0;
@@ -268,18 +326,21 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     if (t > this.nowNs) this.nowNs = t;
   }
 
-  /** The head update of a venue's local FIFO reaches the strategy at `l`. */
-  private deliver(venue: number, l: number): void {
+  /** The head update of a venue's local FIFO reaches the strategy at `at` (its local receive time, or the strategy's start). */
+  private deliver(venue: number, at: number): void {
     const q = this.local[venue]!;
-    this.nowNs = l;
+    this.nowNs = at;
+    const l = q.peek(0);
     const s = q.peek(1);
     const exchMs = q.peek(2);
     const bp = q.peek(3);
     const bs = q.peek(4);
     const ap = q.peek(5);
     const as = q.peek(6);
+    const flags = q.peek(7);
     q.pop();
-    this.toStrategy(venue, s, l, exchMs, bp, bs, ap, as);
+    if ((flags & LF_STATE) !== 0) this.strategy.onBookState(venue, s, (flags & LF_USABLE) !== 0, 0, at);
+    else this.toStrategy(venue, s, l, at, exchMs, bp, bs, ap, as, (flags & LF_USABLE) !== 0);
   }
 
   /** Updates on their way to the strategy (local FIFOs). */
@@ -293,6 +354,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
    */
   private venueTime(venue: number, t: number, exchMs: number): number {
     this.venueEvents[venue]++;
+    if (this.receiveClock) return t;
     if (!(exchMs > 0)) {
       this.noExchTime[venue]++;
       return t;
@@ -315,7 +377,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
 
   private tick(timer: number): void {
     this.nowNs = timer;
-    this.strategy.onTimer(timer);
+    if (timer >= this.startNs) this.strategy.onTimer(timer);
     if (timer >= this.nextEquityNs) {
       this.writeEquity(timer);
       this.nextEquityNs = (Math.floor(timer / this.equityEveryNs) + 1) * this.equityEveryNs;
@@ -360,7 +422,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     const sync = this.binSync[symbol]!;
     sync.reset();
     sync.onSnapshot(snap.lastUpdateId, snap.bids, snap.asks);
-    this.depthChanged(VENUE_BINANCE, symbol, sync.usable);
+    this.depthChanged(VENUE_BINANCE, symbol, sync.usable, t);
   }
 
   /** A decoded top of book (also the pre-decoded path of the benchmark). */
@@ -381,7 +443,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
       const sync = this.binSync[f.symbolId]!;
       const r = sync.onDiff(f);
       if (r >= 3 && r !== 7) this.resyncs++;
-      this.depthChanged(VENUE_BINANCE, f.symbolId, sync.usable);
+      this.depthChanged(VENUE_BINANCE, f.symbolId, sync.usable, t);
     } else {
       this.advanceTo(t);
       this.frameErrors++;
@@ -399,25 +461,63 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
       const sync = this.bybSync[f.symbolId]!;
       const r = sync.onDiff(f);
       if (r >= 3 && r !== 7) this.resyncs++;
-      this.depthChanged(VENUE_BYBIT, f.symbolId, sync.usable);
+      this.depthChanged(VENUE_BYBIT, f.symbolId, sync.usable, t);
     } else {
       this.advanceTo(t);
       this.frameErrors++;
     }
   }
 
-  private depthChanged(venue: number, symbol: number, usable: boolean): void {
+  /** A depth update received at t changed the venue-side depth book. */
+  private depthChanged(venue: number, symbol: number, usable: boolean, t: number): void {
     const i = venue * this.nSym + symbol;
     this.books.depthUsable[i] = usable ? 1 : 0;
+    this.depthSeen[i] = 1;
     this.books.version[i]++;
     this.books.recvNs[i] = this.nowNs;
     this.checkMemory(venue, symbol);
+    // The feed publishes every change of usability (a BOOK_STATE record): so does the replay.
+    const u = this.usableOf(i);
+    if (u !== this.usableSent[i]) {
+      this.usableSent[i] = u;
+      this.toLocal(venue, symbol, t, 0, 0, 0, 0, 0, LF_STATE | u);
+    }
+  }
+
+  /**
+   * The feed's usable flag (src/actors/feed-handler.ts isUsable) from the venue-side book:
+   * touch priced and not crossed, and the depth book synced (depthGate). Staleness
+   * (stale_feed_ms) is not modelled: the strategy's own stale-book rule still applies.
+   */
+  private usableOf(i: number): number {
+    const b = this.books;
+    const bid = b.bidPx[i]!;
+    const ask = b.askPx[i]!;
+    if (!(bid > 0 && ask > 0 && bid < ask)) return 0;
+    if ((this.depthAlways || this.depthSeen[i] === 1) && this.depthMode && b.depthUsable[i] === 0) return 0;
+    return LF_USABLE;
+  }
+
+  /** An update towards the strategy, received at t: it sees it at t + the venue's feed latency. */
+  private toLocal(venue: number, symbol: number, t: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number, flags: number): void {
+    const l = t + this.feedNs[venue]!;
+    const q = this.local[venue]!;
+    if (l <= this.nowNs && q.length === 0 && l >= this.startNs) {
+      if ((flags & LF_STATE) !== 0) this.strategy.onBookState(venue, symbol, (flags & LF_USABLE) !== 0, 0, this.nowNs);
+      else this.toStrategy(venue, symbol, l, this.nowNs, exchMs, bidPx, bidSz, askPx, askSz, (flags & LF_USABLE) !== 0);
+    } else {
+      if (l < this.startNs && q.length >= this.ringSlots) {
+        q.pop(); // the ring drops its oldest record
+        this.ringDropped++;
+      }
+      q.push(l, symbol, exchMs, bidPx, bidSz, askPx, askSz, flags);
+    }
   }
 
   /** The venue-side book of (venue, symbol) changed: the liquidity memory looks at it. */
   private checkMemory(venue: number, symbol: number): void {
     const fills = this.executor.fills;
-    if (fills.remembered(venue, symbol) === 0) return;
+    if (!this.observeUpdates || fills.remembered(venue, symbol) === 0) return;
     const n = this.books.readLevels(venue, symbol, this.memScratch);
     fills.observe(venue, symbol, this.memScratch, n, this.nowNs);
   }
@@ -428,6 +528,10 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
    */
   private quote(venue: number, symbol: number, t: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number): void {
     this.toVenueTime(venue, this.venueTime(venue, t, exchMs));
+    if (askPx > 0 && bidPx >= askPx) {
+      this.crossedQuotes++; // corrupt data: the feed never publishes it (feed-handler.ts)
+      return;
+    }
     const b = this.books;
     const i = venue * this.nSym + symbol;
     b.bidPx[i] = bidPx;
@@ -438,15 +542,14 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     b.version[i]++;
     this.quotes++;
     this.checkMemory(venue, symbol);
-    const l = t + this.feedNs[venue]!;
-    const q = this.local[venue]!;
-    if (l <= this.nowNs && q.length === 0) this.toStrategy(venue, symbol, this.nowNs, exchMs, bidPx, bidSz, askPx, askSz);
-    else q.push(l, symbol, exchMs, bidPx, bidSz, askPx, askSz);
+    const u = this.usableOf(i);
+    this.usableSent[i] = u;
+    this.toLocal(venue, symbol, t, exchMs, bidPx, bidSz, askPx, askSz, u);
   }
 
-  /** The strategy's (local) view of a top of book, at local time l. */
-  private toStrategy(venue: number, symbol: number, l: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number): void {
-    this.strategy.onQuote(venue, symbol, bidPx, bidSz, askPx, askSz, true, exchMs, l, l);
+  /** The strategy's (local) view of a top of book received (locally) at l, seen at now >= l. */
+  private toStrategy(venue: number, symbol: number, l: number, now: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number, usable: boolean): void {
+    this.strategy.onQuote(venue, symbol, bidPx, bidSz, askPx, askSz, usable, exchMs, l, now);
     if (this.pendingStart !== null) {
       const eq = this.strategy.equity();
       if (!Number.isNaN(eq)) this.flushStart(eq);

@@ -7,7 +7,12 @@
  *
  * Typed-array ring, grown by doubling when full (rare: it holds one feed latency of updates).
  */
-const W = 7; // words per entry: localNs, symbol, exchMs, bidPx, bidSz, askPx, askSz
+const W = 8; // words per entry: localNs, symbol, exchMs, bidPx, bidSz, askPx, askSz, flags
+
+/** flags: the book was usable (the feed's FLAG_USABLE) when the update was sent. */
+export const LF_USABLE = 1;
+/** flags: a change of usability only (the feed's BOOK_STATE record), no prices. */
+export const LF_STATE = 2;
 
 export class LocalFeedQueue {
   private buf: Float64Array;
@@ -17,6 +22,11 @@ export class LocalFeedQueue {
   private lastNs = -Infinity;
   /** Updates whose local time was raised to keep the venue's FIFO order. */
   reordered = 0;
+  /**
+   * Nothing is delivered before this (the strategy thread of a replayed session started
+   * reading only then: what arrived earlier waits in its ring). The entry keeps its own time.
+   */
+  notBeforeNs = -Infinity;
 
   constructor(capacity = 1024) {
     this.cap = capacity;
@@ -29,10 +39,12 @@ export class LocalFeedQueue {
 
   /** Local time of the next update, Infinity when empty. */
   headNs(): number {
-    return this.size === 0 ? Infinity : this.buf[this.head * W]!;
+    if (this.size === 0) return Infinity;
+    const t = this.buf[this.head * W]!;
+    return t > this.notBeforeNs ? t : this.notBeforeNs;
   }
 
-  push(localNs: number, symbol: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number): void {
+  push(localNs: number, symbol: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number, flags: number): void {
     if (localNs < this.lastNs) {
       localNs = this.lastNs;
       this.reordered++;
@@ -48,10 +60,11 @@ export class LocalFeedQueue {
     b[o + 4] = bidSz;
     b[o + 5] = askPx;
     b[o + 6] = askSz;
+    b[o + 7] = flags;
     this.size++;
   }
 
-  /** Word `k` of the head entry (0 localNs, 1 symbol, 2 exchMs, 3 bidPx, 4 bidSz, 5 askPx, 6 askSz). */
+  /** Word `k` of the head entry (0 localNs, 1 symbol, 2 exchMs, 3 bidPx, 4 bidSz, 5 askPx, 6 askSz, 7 flags). */
   peek(k: number): number {
     return this.buf[this.head * W + k]!;
   }

@@ -19,6 +19,7 @@ import { BacktestEngine, type BookMode } from './engine.js';
 import { BufferedJournal } from './journal-writer.js';
 import { latencyFromConfig, latencyFromHlog, ObservedLatency, type OrderLatency } from './latency.js';
 import { Progress } from './progress.js';
+import { SESSION_TIMER_STEP_MS, sessionLatency, type SessionSetup } from './session-replay.js';
 
 export const JOURNAL_FILE = 'journal.jsonl';
 export const HLOG_FILE = 'latency.hlog';
@@ -58,6 +59,12 @@ export interface BacktestOptions {
   progress?: boolean;
   /** Also write report.html and trades.csv (default true). */
   artifacts?: boolean;
+  /**
+   * Replay a recorded paper session as it ran (session-replay.ts): fills against the received
+   * book, the session's executor latency and seed (unless latencyHlog is given), its depth
+   * levels, the feed's usable gate, a 1 ms timer, no extra feed latency (unless given).
+   */
+  session?: SessionSetup;
 }
 
 export interface BacktestResult {
@@ -116,7 +123,8 @@ export function dataFiles(dataDir: string, symbols: readonly string[], start: st
 function defaultRunId(o: BacktestOptions, seed: number): string {
   const h = createHash('sha256');
   h.update(JSON.stringify({ s: o.config.strategy, r: o.config.risk, e: o.config.execution, f: o.config.fees, b: o.book ?? 'depth',
-    fl: o.feedLatencyMs, vo: o.venueOffsetMs ?? null, lh: o.latencyHlog ?? null, seed, eq: o.equityEveryMs ?? null, tm: o.timerStepMs ?? null }));
+    fl: o.feedLatencyMs, vo: o.venueOffsetMs ?? null, lh: o.latencyHlog ?? null, seed, eq: o.equityEveryMs ?? null, tm: o.timerStepMs ?? null,
+    ss: o.session?.journal ?? null }));
   return `bt-${o.startDate}-${o.endDate}-${h.digest('hex').slice(0, 8)}`;
 }
 
@@ -138,20 +146,28 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const rec = (k: number, ns: number): void => {
     hists[k]!.recordValue(ns < 1 ? 1 : Math.round(ns));
   };
-  const lat: OrderLatency = o.latencyHlog !== undefined ? latencyFromHlog(o.latencyHlog, seed) : latencyFromConfig(cfg.execution, seed);
+  const session = o.session;
+  const lat: OrderLatency = o.latencyHlog !== undefined ? latencyFromHlog(o.latencyHlog, seed)
+    : session !== undefined ? sessionLatency(session) : latencyFromConfig(cfg.execution, seed);
   const filters = o.filters ?? (simSymbolFilters(symbols) as unknown as VenueFilters);
   const balances = strategyBalances(cfg);
   const journal = new BufferedJournal(path.join(runDir, JOURNAL_FILE));
-  const feedMs = o.feedLatencyMs ?? cfg.backtest.feed_latency_ms;
+  const feedMs = o.feedLatencyMs ?? (session !== undefined ? 0 : cfg.backtest.feed_latency_ms);
+  const timerStepMs = o.timerStepMs ?? (session !== undefined ? SESSION_TIMER_STEP_MS : 10);
   const offsets = new Float64Array(VENUE_COUNT);
   for (let v = 0; v < VENUE_COUNT; v++) offsets[v] = (feedMs + (o.venueOffsetMs?.[VENUE_NAMES[v]!] ?? 0)) * 1e6;
   const engine = new BacktestEngine({
     config: arbitrageConfig(cfg), filters, balances, journal, wallStartMs: startMs, book: o.book ?? 'depth',
     entryLatency: new ObservedLatency(lat.entry, (ns) => rec(1, ns)),
     responseLatency: new ObservedLatency(lat.response, (ns) => rec(2, ns)),
-    equityEveryNs: (o.equityEveryMs ?? 60_000) * 1e6, timerStepNs: (o.timerStepMs ?? 10) * 1e6,
+    equityEveryNs: (o.equityEveryMs ?? 60_000) * 1e6, timerStepNs: timerStepMs * 1e6,
+    depthLevels: session?.depthLevels, feedRingSlots: session?.feedRingSlots, memoryObservesUpdates: session === undefined,
+    strategyStartNs: session?.strategyReadyWallMs != null ? Math.max(0, (session.strategyReadyWallMs - startMs) * 1e6) : undefined,
+    venueClock: session !== undefined ? 'receive' : 'exchange', depthGate: session !== undefined ? 'always' : 'seen',
     onLatency: (_tag, ns) => rec(0, ns), feedLatencyNs: Array.from(offsets),
-    liquidityDecayNs: (cfg.backtest.liquidity_decay_ms ?? 1000) * 1e6, marketImpact: cfg.backtest.market_impact ?? 0,
+    // a session replay keeps the paper executor's fill simulator defaults ([backtest] keys are the backtest's)
+    liquidityDecayNs: session !== undefined ? undefined : (cfg.backtest.liquidity_decay_ms ?? 1000) * 1e6,
+    marketImpact: session !== undefined ? 0 : cfg.backtest.market_impact ?? 0,
   });
   engine.start(runId, { strategy: cfg.strategy, risk: cfg.risk, execution: cfg.execution, fees: cfg.fees, backtest: cfg.backtest }, balances, {
     filters,
@@ -159,7 +175,16 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       start_date: o.startDate, end_date: o.endDate, data_dir: dataDir, book: o.book ?? 'depth', feed_latency_ms: feedMs,
       venue_offset_ms: o.venueOffsetMs ?? {}, latency: lat.source, seed,
       liquidity_decay_ms: cfg.backtest.liquidity_decay_ms ?? 1000, market_impact: cfg.backtest.market_impact ?? 0,
-      fill_model: 'venue-side book at exchange time (receive time when the data has none); strategy at receive time + feed latency',
+      fill_model: session !== undefined
+        ? 'session replay: venue-side book at receive time (the paper executor\'s quote board); strategy at receive time'
+        : 'venue-side book at exchange time (receive time when the data has none); strategy at receive time + feed latency',
+      timer_step_ms: timerStepMs,
+      ...(session !== undefined ? {
+        session_replay: {
+          journal: session.journal, seed: session.seed, seed_source: session.seedSource, depth_levels: session.depthLevels,
+          strategy_ready_ms: session.strategyReadyWallMs, feed_ring_slots: session.feedRingSlots,
+        },
+      } : {}),
     },
   });
 

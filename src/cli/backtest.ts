@@ -13,7 +13,10 @@
  *   --no-progress           no progress output on stderr
  *   --compare JOURNAL       score the run against a recorded paper session's journal (round_opened
  *                           agreement; writes agreement.json): see backtest/agreement.ts.
- *                           --compare-tolerance-ms N and --compare-qty-tolerance F override the defaults
+ *                           --compare-tolerance-ms N and --compare-qty-tolerance F override the defaults;
+ *                           --compare-as session (default) replays the session as it ran (its
+ *                           executor latency and seed, fills on the received book: session-replay.ts),
+ *                           --compare-as backtest keeps the backtest's own two-book model
  * Exit codes: 0 ok, 2 usage / config / missing data, 1 anything else.
  */
 import path from 'node:path';
@@ -22,6 +25,7 @@ import { StoreError } from '../data/store.js';
 import { LatencyHlogError } from '../backtest/latency.js';
 import { MissingDataError, runBacktest } from '../backtest/run.js';
 import { AgreementError, checkSessionJournal, formatAgreement, runAgreement } from '../backtest/agreement.js';
+import { configDifferences, SessionReplayError, sessionSetup } from '../backtest/session-replay.js';
 import { opt, parseArgs, parseDuration, UsageError, dateRange } from './args.js';
 import { RUN_SPEC } from './run-spec.js';
 
@@ -55,11 +59,14 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
     const every = opt(args, 'equity-every');
     const compare = opt(args, 'compare');
     if (compare !== undefined) checkSessionJournal(compare);
+    const compareAs = opt(args, 'compare-as') ?? 'session';
+    if (compareAs !== 'session' && compareAs !== 'backtest') throw new UsageError(`--compare-as takes session or backtest, got "${compareAs}"`);
+    const session = compare !== undefined && compareAs === 'session' ? sessionSetup(compare, config.backtest.seed) : undefined;
     const r = await runBacktest({
       config, configPath, startDate: start, endDate: end, dataDir: opt(args, 'data'), runsDir: opt(args, 'runs-dir'),
       runId: opt(args, 'run-id'), book, feedLatencyMs: num('feed-latency-ms'), venueOffsetMs: parseVenueOffsets(opt(args, 'venue-offset')),
       latencyHlog: opt(args, 'latency-hlog'), seed: num('seed'), equityEveryMs: every === undefined ? undefined : parseDuration(every),
-      progress: !args.flags.has('no-progress'),
+      progress: !args.flags.has('no-progress'), session,
     });
     // Damaged input (a cut-off day file, unreadable lines) is skipped by the reader; say what.
     for (const p of r.dataProblems) process.stderr.write(`xarb backtest: data problem: ${p}\n`);
@@ -70,7 +77,9 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
       `${r.frameErrors > 0 ? ` (${r.frameErrors} unparseable frames skipped)` : ''}\nrun directory: ${path.relative(process.cwd(), r.runDir) || '.'}\n`);
     if (compare !== undefined) {
       const a = runAgreement({ sessionJournal: compare, backtestRunDir: r.runDir, latencyHlog: opt(args, 'latency-hlog'),
-        toleranceMs: num('compare-tolerance-ms'), qtyTolerance: num('compare-qty-tolerance') });
+        toleranceMs: num('compare-tolerance-ms'), qtyTolerance: num('compare-qty-tolerance'),
+        replay: session !== undefined ? 'session' : 'backtest',
+        configDifferences: session !== undefined ? configDifferences(session.config, { strategy: config.strategy, risk: config.risk, execution: config.execution, fees: config.fees }) : [] });
       process.stdout.write(`\n${formatAgreement(a.report)}agreement: ${path.relative(process.cwd(), a.file)}\n`);
     }
     return 0;
@@ -79,7 +88,8 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
       for (const p of e.problems) process.stderr.write(`${formatProblem(p)}\n`);
       return 2;
     }
-    if (e instanceof MissingDataError || e instanceof UsageError || e instanceof StoreError || e instanceof LatencyHlogError || e instanceof AgreementError) {
+    if (e instanceof MissingDataError || e instanceof UsageError || e instanceof StoreError || e instanceof LatencyHlogError || e instanceof AgreementError
+      || e instanceof SessionReplayError) {
       process.stderr.write(`xarb: ${e.message}\n`);
       return 2;
     }

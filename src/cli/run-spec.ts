@@ -40,6 +40,7 @@ const BACKTEST: OptionSpec[] = [
   { name: 'compare', type: 'string', value: 'JOURNAL', help: 'backtest: score against a recorded paper session\'s journal (agreement.json)' },
   { name: 'compare-tolerance-ms', type: 'string', value: 'N', help: 'backtest: --compare time tolerance' },
   { name: 'compare-qty-tolerance', type: 'string', value: 'F', help: 'backtest: --compare quantity tolerance' },
+  { name: 'compare-as', type: 'string', value: 'session|backtest', default: 'session', help: 'backtest: --compare replays the session as it ran (its executor latency, seed, fills on the received book) or with the backtest\'s own model' },
 ];
 
 export const RUN_SPEC: CommandSpec = {

@@ -166,3 +166,13 @@ export function latencyModelsFromExecution(exec: ExecutionLatencyKeys, seed: num
     ),
   };
 }
+
+/**
+ * The paper dry-run executor's two models (src/actors/dry-run-executor-setup.ts): entry drawn
+ * from `seed`, response from `seed + 1`. A replay of a paper session builds them the same way
+ * from the session's run_start (config and seed), so it draws the same latencies in the same
+ * order (src/backtest/session-replay.ts).
+ */
+export function dryRunExecutorLatency(entry: LatencyModelConfig, response: LatencyModelConfig, seed: number): { entry: LatencyModel; response: LatencyModel } {
+  return { entry: latencyModelFromConfig(entry, seed), response: latencyModelFromConfig(response, seed + 1) };
+}

@@ -82,6 +82,15 @@ export class EquitySampler {
     for (const sp of spreadEntries(this.s, this.symbols, nowNs)) this.write(sp);
   }
 
+  /**
+   * Before any other line of the strategy's: the first equity entry, if the books are priced
+   * and none was written yet, so the journal's run_start gets its start_equity from it
+   * (src/report/run-start-line.ts) before the first intent or risk entry.
+   */
+  first(nowNs: number): void {
+    if (this.nextNs === 0) this.poll(nowNs);
+  }
+
   /** After a closed round: one equity entry at once (the backtest does the same). */
   now(nowNs: number): void {
     const e = equityEntry(this.s, this.symbols, nowNs);

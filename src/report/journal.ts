@@ -213,6 +213,11 @@ export class Journal {
    * time. Fields named t, ns or type are overridden by the line's own.
    */
   append(type: string, fields: Record<string, unknown> = {}, ns = this.clock.monoNs(), t = this.clock.wallMs()): void {
+    if (this.beforeNext !== null) {
+      const f = this.beforeNext;
+      this.beforeNext = null;
+      f(type, fields);
+    }
     if (this.failed !== null) { this.droppedLines++; return; }
     if (this.fd < 0) throw new JournalError(`journal ${this.path} is closed; cannot append a "${type}" line`);
     const head = `{"t":${jsonNumber(t)},"ns":${jsonNumber(ns)},"type":${JSON.stringify(type)}`;
@@ -285,8 +290,20 @@ export class Journal {
     if (this.fd >= 0 && this.failed === null) fs.fsyncSync(this.fd);
   }
 
+  /**
+   * Called once, with the next line's type and fields, before that line is written (or with
+   * 'close' at close()): a line held back until then (the paper run_start waiting for its
+   * start_equity, src/report/run-start-line.ts) is written first.
+   */
+  beforeNext: ((type: string, fields: Record<string, unknown>) => void) | null = null;
+
   /** fsyncs and closes; further appends throw. Safe to call twice. */
   close(): void {
+    if (this.fd >= 0 && this.beforeNext !== null) {
+      const f = this.beforeNext;
+      this.beforeNext = null;
+      f('close', {});
+    }
     if (this.fd < 0) return;
     const fd = this.fd;
     this.fd = -1;

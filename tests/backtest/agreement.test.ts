@@ -8,13 +8,14 @@ import path from 'node:path';
 import { buildAccumulator } from '../../src/core/hist-collector.js';
 import { formatHlog } from '../../src/report/hlog-writer.js';
 import {
-  AgreementError, DEFAULT_TOLERANCE_MS, TOLERANCE_MARGIN_MS, formatAgreement, matchRounds, openedRounds, runAgreement,
+  AgreementError, DEFAULT_TOLERANCE_MS, HOST_LAG_MS, TOLERANCE_MARGIN_MS, formatAgreement, matchRounds, openedRounds, runAgreement,
   toleranceFromHlog, type OpenedRound,
 } from '../../src/backtest/agreement.js';
 import { tempDir } from './helpers.js';
 
-function round(ms: number, buyVenue = 'binance', sellVenue = 'bybit', qty = 0.01, symbol = 'BTCUSDT', pairId = 1): OpenedRound {
-  return { ms, pairId, symbol, buyVenue, sellVenue, qty };
+/** A round decided at `ms` on a quote received at `triggerMs` (default: decided on arrival). */
+function round(ms: number, buyVenue = 'binance', sellVenue = 'bybit', qty = 0.01, symbol = 'BTCUSDT', pairId = 1, triggerMs = ms): OpenedRound {
+  return { ms, pairId, symbol, buyVenue, sellVenue, qty, triggerMs };
 }
 
 /** A journal whose run_start anchors ns `ns0` at wall ms `t0`; rounds given as ms after t0. */
@@ -98,6 +99,50 @@ t.test('every disagreement is counted by its likely cause', async (t) => {
   t.same(report.causes.missed, { timing: 1, quantity: 1, direction: 1, not_seen: 1 });
   t.same(report.causes.extra, { timing: 1, quantity: 1, direction: 1, not_seen: 1 });
   t.match(formatAgreement(report), /missed, by cause\s+\S+ 1, /);
+});
+
+t.test('the same decision: a round decided on the very quote the session decided on matches however late the session got to it', async (t) => {
+  // The session's strategy thread read the quote received at 1000 only at 1300 (host load);
+  // the replay decided on it at 1000. Far outside a 5 ms tolerance, and still the same decision.
+  const session = [round(1300, 'binance', 'bybit', 0.01, 'BTCUSDT', 1, 1000), round(5000)];
+  const backtest = [round(1000), round(5002)];
+  const { report, matches } = matchRounds(session, backtest, { toleranceMs: 5 });
+  t.equal(report.matched, 2);
+  t.equal(report.matched_same_trigger, 1, 'one by its quote, one by time (5002 has another trigger)');
+  t.equal(matches[0]!.offsetMs, -300);
+  t.equal(report.session_rounds_lagging, 1, `one session decision lagged more than ${HOST_LAG_MS} ms`);
+  t.equal(report.session_decision_lag_ms!.max, 300);
+  t.match(formatAgreement(report), /1 decided on the same quote/);
+  t.match(formatAgreement(report), /host: session decided after its quote arrived, ms: p50 0 .* max 300; 1 of 2 rounds later than/);
+  // a different quote of the same direction is not the same decision
+  const other = matchRounds([round(1300, 'binance', 'bybit', 0.01, 'BTCUSDT', 1, 1000)], [round(1001)], { toleranceMs: 5 }).report;
+  t.equal(other.matched, 0);
+});
+
+t.test('disagreements near a lagging session decision are put down to host_lag', async (t) => {
+  const session = [
+    round(1300, 'binance', 'bybit', 0.01, 'BTCUSDT', 1, 1000), // lagged 300 ms: the session was behind
+    round(1800),                                               // 500 ms after it: its state ran late too
+    round(4000),                                               // on time, nothing near: not_seen
+  ];
+  const backtest = [round(1000), round(2000), round(9000)];
+  const { report } = matchRounds(session, backtest, { toleranceMs: 5 });
+  t.equal(report.matched, 1, 'the lagging decision itself is the same decision (same quote)');
+  t.same(report.causes.missed, { host_lag: 1, not_seen: 1 }, '1800 follows the lagging decision within a second; 4000 does not');
+  t.same(report.causes.extra, { host_lag: 1, not_seen: 1 }, '2000 is within a second of the lagging decision; 9000 is not');
+});
+
+t.test('a round\'s trigger is its first intent\'s tick_recv_ns, on the same wall clock', async (t) => {
+  const j = openedRounds([
+    { t: 1000, ns: 5e9, type: 'run_start' },
+    { t: 1300, ns: 5.3e9, type: 'intent', pair_id: 7, tick_recv_ns: 5.0e9 + 250_000 },
+    { t: 1300, ns: 5.3e9, type: 'intent', pair_id: 7, tick_recv_ns: 5.2e9 },
+    { t: 1300, ns: 5.3e9, type: 'round_opened', pair_id: 7, symbol: 'BTCUSDT', buy_venue: 'binance', sell_venue: 'bybit', qty: 1 },
+    { t: 1400, ns: 5.4e9, type: 'round_opened', pair_id: 8, symbol: 'BTCUSDT', buy_venue: 'binance', sell_venue: 'bybit', qty: 1 },
+  ]);
+  t.equal(j.rounds[0]!.triggerMs, 1000.25);
+  t.equal(j.rounds[0]!.ms, 1300);
+  t.ok(Number.isNaN(j.rounds[1]!.triggerMs), 'no intent: trigger unknown (matched by time only)');
 });
 
 t.test('backtest rounds outside the session window are set aside, and an empty session has no share', async (t) => {

@@ -1,7 +1,9 @@
 /**
  * Paper/backtest agreement end to end: the bot trades a simulated session with --record, then
- * a backtest replays that recording with the latency calibrated from the session's own
- * latency.hlog and scores its round_opened decisions against the session's (--compare).
+ * a backtest replays that recording as the session ran (--compare: the session's executor
+ * latency and seed, fills on the received book, its strategy's start; src/backtest/session-replay.ts)
+ * and scores its round_opened decisions against the session's. The exact reproduction without
+ * host delay is tests/backtest/session-replay.test.ts; here the host's scheduler is in the loop.
  */
 import t from 'tap';
 import { spawn } from 'node:child_process';
@@ -31,10 +33,14 @@ function xarb(args: string[], timeoutMs: number): Promise<Ran> {
   });
 }
 
-// The share depends on how the paper session's own timing went (a loaded 2-core host delays
-// decisions that the replay makes on time), so the test asserts that rounds are matched at
-// all and reports the share; the figure itself is a benchmark, not a test.
-const SHARE_FLOOR = 0;
+// The share depends on how the paper session's own timing went: a loaded 2-core host delays
+// the strategy thread by up to hundreds of ms, and a late decision fills against a later book,
+// so the session's state parts from the replay's for a while (cause host_lag). Measured: 91 %
+// under load average 18, 95-100 % when the session lagged little (docs/backtest.md). The test
+// asserts a floor that a starved host still clears and reports the figure; no timing is asserted.
+const SHARE_FLOOR = 0.5;
+/** Below this many session rounds the share says little (a starved host may barely trade). */
+const MIN_ROUNDS_FOR_FLOOR = 5;
 
 t.test('a backtest over a recorded paper session reproduces its rounds and reports the share matched', async (t) => {
   const runs = mkdtempSync(path.join(os.tmpdir(), 'xarb-agree-'));
@@ -48,7 +54,7 @@ t.test('a backtest over a recorded paper session reproduces its rounds and repor
     writeFileSync(path.join(cfgDir, f), text);
   }
   const cfgFile = path.join(cfgDir, 'arbitrage.toml');
-  const paper = await xarb(['--mode', 'dry-run', '--config', cfgFile, '--venues', 'sim', '--duration', '8s', '--record',
+  const paper = await xarb(['--mode', 'dry-run', '--config', cfgFile, '--venues', 'sim', '--duration', '15s', '--record',
     '--runs-dir', runs, '--run-id', 'paper', '--monitor-port', '0', '--no-status', '--dislocation-every-ms', '500'], 90_000);
   t.equal(paper.code, 0, `paper run exits 0 (stderr: ${paper.stderr.slice(-400)})`);
   const paperDir = path.join(runs, 'paper');
@@ -63,14 +69,16 @@ t.test('a backtest over a recorded paper session reproduces its rounds and repor
   t.ok(days.size >= 1, `recorded day files: ${[...days].join(', ')}`);
   const sorted = [...days].sort();
   const opened = readFileSync(path.join(paperDir, 'journal.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"round_opened"')).length;
-  t.ok(opened > 0, `the session opened ${opened} rounds`);
+  // A starved host can keep the strategy thread in its warm-up for seconds (seen: 8.5 s of an
+  // 8 s session): then there is nothing to score, which is reported, not failed.
+  if (opened === 0) t.comment('the session opened no round: its strategy thread barely ran (see publish_to_strategy above)');
 
   const bt = await xarb(['--mode', 'dry-run', '--config', cfgFile, '--start-date', sorted[0]!, '--end-date', sorted[sorted.length - 1]!,
-    '--data', data, '--latency-hlog', path.join(paperDir, 'latency.hlog'), '--compare', path.join(paperDir, 'journal.jsonl'),
+    '--data', data, '--compare', path.join(paperDir, 'journal.jsonl'),
     '--runs-dir', runs, '--run-id', 'replay', '--no-progress'], 90_000);
   t.equal(bt.code, 0, `backtest exits 0 (stderr: ${bt.stderr.slice(-400)})`);
   t.match(bt.stdout, /paper\/backtest agreement/, 'the agreement is printed after the backtest report');
-  t.match(bt.stdout, /share of session rounds: \d+\.\d %/);
+  t.match(bt.stdout, opened > 0 ? /share of session rounds: \d+\.\d %/ : /share of session rounds: n\/a/);
   const file = path.join(runs, 'replay', 'agreement.json');
   t.ok(existsSync(file), 'agreement.json in the backtest run dir');
   const a = JSON.parse(readFileSync(file, 'utf8'));
@@ -78,7 +86,12 @@ t.test('a backtest over a recorded paper session reproduces its rounds and repor
   t.equal(a.matched + a.missed_session_rounds, a.session_rounds);
   t.equal(a.matched + a.extra_backtest_rounds, a.backtest_rounds);
   t.ok(a.tolerance_ms > 0 && /latency\.hlog/.test(a.tolerance_source), `tolerance ${a.tolerance_ms} ms from the session's latency log`);
-  t.comment(`agreement: ${a.matched}/${a.session_rounds} session rounds matched (${(a.share_matched * 100).toFixed(1)} %), ` +
-    `${a.extra_backtest_rounds} extra in the backtest, offset p50 ${a.offset_ms?.p50} ms`);
-  t.ok(a.share_matched > SHARE_FLOOR, `share matched ${a.share_matched} > ${SHARE_FLOOR}`);
+  t.equal(a.replay, 'session', 'replayed as the session ran');
+  t.same(a.config_differences, [], 'the same config on both sides');
+  t.match(bt.stdout, /latency: the session's dry-run executor: entry constant 1 ms, response constant 1 ms, seed \d+ \(run_start\)/);
+  t.comment(`agreement: ${a.matched}/${a.session_rounds} session rounds matched (${(a.share_matched * 100).toFixed(1)} %, ` +
+    `${a.matched_same_trigger} on the same quote), ${a.extra_backtest_rounds} extra in the backtest; causes missed ${JSON.stringify(a.causes.missed)} ` +
+    `extra ${JSON.stringify(a.causes.extra)}; session decision lag p50 ${a.session_decision_lag_ms?.p50} ms max ${a.session_decision_lag_ms?.max} ms`);
+  if (opened > 0) t.ok(a.matched > 0, 'rounds are reproduced');
+  if (a.session_rounds >= MIN_ROUNDS_FOR_FLOOR) t.ok(a.share_matched >= SHARE_FLOOR, `share matched ${a.share_matched} >= ${SHARE_FLOOR}`);
 });

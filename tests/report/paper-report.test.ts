@@ -20,6 +20,12 @@ t.test('a paper run: equity, spread and inventory charts carry data', async (t) 
   const dir = path.join(runs, 'paper');
   const journal = readFileSync(path.join(dir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   const equity = journal.filter((e) => e.type === 'equity');
+  // run_start carries start_equity, from the same source as the first equity entry (its value)
+  t.equal(journal[0]!.type, 'run_start', 'run_start is the first line');
+  t.equal(typeof journal[0]!.start_equity, 'number', `run_start.start_equity ${journal[0]!.start_equity} (${journal[0]!.start_equity_missing ?? ''})`);
+  t.equal(journal[0]!.start_equity, equity[0]?.equity, 'run_start.start_equity = the first equity entry');
+  t.equal(journal[1]!.type, 'equity', 'the first equity entry comes before any intent or risk entry');
+  t.equal(typeof journal[0]!.seed, 'number', 'run_start names the executor seed (a replay uses it)');
   t.ok(equity.length >= 2, `equity entries: ${equity.length}`);
   for (const k of ['equity', 'exposure', 'drawdown', 'balances', 'marks']) t.ok(equity.every((e) => e[k] !== undefined), `every equity entry has ${k}`);
   const spread = journal.filter((e) => e.type === 'spread');

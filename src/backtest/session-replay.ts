@@ -1,0 +1,141 @@
+/**
+ * Replaying a recorded paper session as it ran (`--compare JOURNAL`, default `--compare-as
+ * session`): the backtest takes from the session's run_start what the paper bot's own
+ * pipeline did, so its decisions can be held against the session's one by one
+ * (docs/backtest.md, "Paper/backtest agreement"):
+ *   fills      the venue-side book moves at the recorded receive time: the paper dry-run
+ *              executor fills against the feed's quote board (what was received), not the
+ *              venue's book at exchange time (engine option venueClock = 'receive')
+ *   depth      as many levels as the session's board held ([engine] depth_levels)
+ *   memory     the liquidity memory checks the book only when the next order fills, as the
+ *              paper executor does (it reads the quote board only then)
+ *   gates      a book is usable only once its depth book is synced, as a paper feed flags it
+ *              (depthGate = 'always'); a crossed ticker is dropped as the feed drops it
+ *   latency    the session's dry-run executor models ([execution] entry/response_latency_*)
+ *              seeded with the session's seed exactly as the executor seeds them
+ *              (dryRunExecutorLatency: entry seed, response seed + 1), not draws from its
+ *              histograms
+ *   timers     the strategy's timer every 1 ms (the paper strategy agent's period)
+ *   feed       no extra feed latency: the strategy sees a frame at its recorded receive time
+ *   start      the strategy reads nothing before the session's strategy thread started (after
+ *              its warm-up; run_end.strategy_ready_ns): what arrived earlier waits, in order,
+ *              in a feed ring of the session's [engine] feed_ring_slots (drop-oldest)
+ * What stays different is the host: the paper strategy read each frame some time after it was
+ * received (scheduler delay, measured per round by the agreement report), and its executor
+ * polled when its thread ran.
+ */
+import { readFileSync } from 'node:fs';
+import { dryRunExecutorLatency, type LatencyModelConfig, type LatencyModelName } from '../execution/latency-model.js';
+import type { OrderLatency } from './latency.js';
+
+export class SessionReplayError extends Error {
+  override readonly name = 'SessionReplayError';
+}
+
+/** The strategy agent's timer period (src/actors/strategy-agent.ts TIMER_PERIOD_NS). */
+export const SESSION_TIMER_STEP_MS = 1;
+
+export interface SessionSetup {
+  journal: string;
+  mode: string;
+  entry: LatencyModelConfig;
+  response: LatencyModelConfig;
+  seed: number;
+  /** Where the seed came from ('run_start' or the assumed default for older journals). */
+  seedSource: string;
+  depthLevels: number;
+  /** The session's config sections as journaled (strategy, risk, execution, fees, engine). */
+  config: Record<string, unknown>;
+  /** Wall ms the session's strategy started reading quotes (run_end.strategy_ready_ns), null when not journaled. */
+  strategyReadyWallMs: number | null;
+  /** [engine] feed_ring_slots of the session. */
+  feedRingSlots: number;
+}
+
+type Obj = Record<string, unknown>;
+
+function obj(v: unknown): Obj {
+  return typeof v === 'object' && v !== null ? (v as Obj) : {};
+}
+
+/** The session's run_start (the journal's first) and run_end (its last; null when the run did not end cleanly). */
+export function sessionBounds(file: string): { start: Obj; end: Obj | null } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new SessionReplayError(`cannot read the session journal ${file}: ${(e as Error).message}`);
+  }
+  let start: Obj | null = null;
+  let end: Obj | null = null;
+  for (const line of text.split('\n')) {
+    const isStart = start === null && line.includes('"run_start"');
+    if (!isStart && !line.includes('"run_end"')) continue;
+    try {
+      const e = JSON.parse(line) as Obj;
+      if (isStart && e['type'] === 'run_start') start = e;
+      else if (e['type'] === 'run_end') end = e;
+    } catch { /* a torn line: keep looking */ }
+  }
+  if (start === null) throw new SessionReplayError(`${file} has no run_start line: not a paper session's journal`);
+  return { start, end };
+}
+
+function latencyKeys(exec: Obj, prefix: 'entry' | 'response', file: string): LatencyModelConfig {
+  const model = exec[`${prefix}_latency_model`];
+  const mean = exec[`${prefix}_latency_mean_ms`];
+  const std = exec[`${prefix}_latency_std_ms`];
+  if (typeof model !== 'string' || typeof mean !== 'number' || typeof std !== 'number') {
+    throw new SessionReplayError(`${file}: run_start.config.execution has no ${prefix}_latency_model/_mean_ms/_std_ms`);
+  }
+  return { model: model as LatencyModelName, mean_ms: mean, std_ms: std };
+}
+
+/** What a replay of the session needs from its run_start. `defaultSeed` for journals written before run_start named it. */
+export function sessionSetup(file: string, defaultSeed: number): SessionSetup {
+  const { start: rs, end } = sessionBounds(file);
+  const config = obj(rs['config']);
+  const readyNs = end?.['strategy_ready_ns'];
+  const t0 = rs['t'];
+  const ns0 = rs['ns'];
+  const ready = typeof readyNs === 'number' && typeof t0 === 'number' && typeof ns0 === 'number' ? t0 + (readyNs - ns0) / 1e6 : null;
+  const slots = obj(config['engine'])['feed_ring_slots'];
+  const exec = obj(config['execution']);
+  const seed = rs['seed'];
+  const depth = obj(config['engine'])['depth_levels'];
+  return {
+    journal: file,
+    mode: String(rs['mode']),
+    entry: latencyKeys(exec, 'entry', file),
+    response: latencyKeys(exec, 'response', file),
+    seed: typeof seed === 'number' ? seed : defaultSeed,
+    seedSource: typeof seed === 'number' ? 'run_start' : `assumed ${defaultSeed} (run_start names no seed)`,
+    depthLevels: typeof depth === 'number' && depth >= 1 ? depth : 10,
+    config,
+    strategyReadyWallMs: ready,
+    feedRingSlots: typeof slots === 'number' && slots >= 1 ? slots : 4096,
+  };
+}
+
+/**
+ * Config keys (strategy, risk, execution, fees) whose values differ between the session and
+ * the replay: each one can change a decision, so the agreement report lists them.
+ */
+export function configDifferences(session: Obj, replay: Obj): string[] {
+  const out: string[] = [];
+  for (const section of ['strategy', 'risk', 'execution', 'fees']) {
+    const a = obj(session[section]);
+    const b = obj(replay[section]);
+    for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+      if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) out.push(`${section}.${k}: session ${JSON.stringify(a[k])}, replay ${JSON.stringify(b[k])}`);
+    }
+  }
+  return out;
+}
+
+/** The session's dry-run executor latency, drawn as it drew it. */
+export function sessionLatency(s: SessionSetup): OrderLatency {
+  const m = dryRunExecutorLatency(s.entry, s.response, s.seed);
+  const d = (c: LatencyModelConfig): string => `${c.model} ${c.mean_ms} ms` + (c.model === 'constant' ? '' : ` (std ${c.std_ms} ms)`);
+  return { ...m, source: `the session's dry-run executor: entry ${d(s.entry)}, response ${d(s.response)}, seed ${s.seed} (${s.seedSource})` };
+}
