@@ -45,6 +45,7 @@ t.test('record --sim --duration records both venues; data cat replays the books'
   const out = tmp(t);
   const r = spawnSync(process.execPath, [XARB_BIN, 'record', '--config', CONFIG, '--venues', 'binance,bybit', '--symbols', 'BTCUSDT', '--sim', '--duration', '2s', '--out', out], {
     cwd: REPO_ROOT,
+    env: { ...process.env, XARB_STDOUT_TTY: '1' },
     encoding: 'utf8',
     timeout: 60_000,
   });

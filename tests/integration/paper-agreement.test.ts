@@ -69,8 +69,9 @@ t.test('a backtest over a recorded paper session reproduces its rounds and repor
     '--data', data, '--latency-hlog', path.join(paperDir, 'latency.hlog'), '--compare', path.join(paperDir, 'journal.jsonl'),
     '--runs-dir', runs, '--run-id', 'replay', '--no-progress'], 90_000);
   t.equal(bt.code, 0, `backtest exits 0 (stderr: ${bt.stderr.slice(-400)})`);
-  t.match(bt.stdout, /paper\/backtest agreement/, 'the agreement is printed after the backtest report');
-  t.match(bt.stdout, /share of session rounds: \d+\.\d %/);
+  // stdout is a pipe: the report is a JSON line there, the text on stderr.
+  t.match(bt.stderr, /paper\/backtest agreement/, 'the agreement is printed after the backtest report');
+  t.match(bt.stderr, /share of session rounds: \d+\.\d %/);
   const file = path.join(runs, 'replay', 'agreement.json');
   t.ok(existsSync(file), 'agreement.json in the backtest run dir');
   const a = JSON.parse(readFileSync(file, 'utf8'));
