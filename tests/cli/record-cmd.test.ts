@@ -84,6 +84,7 @@ t.test('SIGTERM: everything received is written and the files are valid .gz', as
   const out = tmp(t);
   const child = spawn(process.execPath, [XARB_BIN, 'record', '--config', CONFIG, '--venues', 'binance,bybit', '--symbols', 'BTCUSDT,ETHUSDT', '--sim', '--out', out], {
     cwd: REPO_ROOT,
+    env: { ...process.env, XARB_STDOUT_TTY: '1' }, // the summary as text (stdout-contract.test.ts: piped)
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
