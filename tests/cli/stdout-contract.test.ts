@@ -34,6 +34,9 @@ function jsonLines(t: Test, stdout: string): Array<Record<string, any>> {
   return out;
 }
 
+// A synthetic day, its backtest and a one-point sweep take a couple of minutes on a loaded 2-core host.
+t.setTimeout(400_000);
+
 const HLOG = path.join(FIXTURES, 'hlog', 'java-tagged.hlog');
 const DATE = '2024-01-01';
 

@@ -27,10 +27,12 @@ t.setTimeout(400_000);
 t.test('order and account faults fire the risk alerts, delivered once and resolved once', { timeout: 380_000 }, async (t) => {
   const { url: hookUrl, received, deliveries } = await startHookServer(t);
 
+  // System alerts (event-loop lag, GC, free disk) are lifted: a loaded CI host may raise them for
+  // as long as it stays loaded, and this test checks that every alert fired is also resolved.
   const text = shipped('arbitrage.toml')
     .replace('hedge_timeout_ms = 1000', 'hedge_timeout_ms = 1000\nbreaker_rejects = 1\nbreaker_cooldown_ms = 2000')
     .replace('spread_abs_bps = 150', `spread_abs_bps = 0\nwebhook_url = "${hookUrl}"\nevent_hold_ms = 3000\n`
-      + 'unresolved_order_ms = 1000\nexposure_fraction = 0.0001\ndrawdown = 0\nrepeat_interval_ms = 600000\nevent_loop_lag_ms = 60000\ngc_pause_ms = 60000');
+      + 'unresolved_order_ms = 1000\nexposure_fraction = 0.0001\ndrawdown = 0\nrepeat_interval_ms = 600000\nevent_loop_lag_ms = 60000\ngc_pause_ms = 60000\ndisk_free_mb = 0');
   const config = configSet(t, { 'arbitrage.toml': text });
   const env = {
     ...process.env,
