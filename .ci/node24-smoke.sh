@@ -52,7 +52,11 @@ backtest_day() {
   node bin/xarb.js data synth --config config/arbitrage.toml --start-date 2024-01-01 --rate 1 --out "$work/data" &&
   node bin/xarb.js --mode dry-run --config config/arbitrage.toml --start-date 2024-01-01 --data "$work/data" \
     --runs-dir "$work/bt" --no-progress >"$work/bt.out" &&
-  grep -q '^events: ' "$work/bt.out"
+  # stdout is a pipe: the report is one JSON line (src/cli/output.ts).
+  node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").pop());
+    if (r.type !== "report" || !(r.events > 0)) throw new Error("no backtest report line");
+  ' "$work/bt.out"
 }
 
 step build npm run build --silent

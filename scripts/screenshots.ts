@@ -1,6 +1,7 @@
 /**
- * `npm run screenshots`: runs the bot against the simulator (dislocations every 2.5 s so it
- * trades), opens its dashboard in headless chromium at a laptop's 1440x900, and writes
+ * `npm run screenshots`: runs the bot in live mode against the simulator (the simulator's own
+ * keys; dislocations every 2.5 s so it trades, and its orders go over the wire, so the latency
+ * chart shows tick_to_wire, which dry-run has not), opens its dashboard in headless chromium at a laptop's 1440x900, and writes
  *   docs/img/dashboard.png         the live dashboard after ~30 s of trading
  *   docs/img/dashboard-halted.png  after "Halt" from the page's control (alert firing)
  * Needs /usr/bin/chromium (Debian: apt-get install chromium) or XARB_CHROMIUM.
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { launchChromium } from '../tests/helpers/chromium.js';
 import { startRunningBot, waitFor } from '../tests/helpers/running-bot.js';
 import { REPO_ROOT } from '../tests/helpers/paths.js';
+import { SIM_KEYS } from '../src/sim/order-entry-keys.js';
 
 const OUT = path.join(REPO_ROOT, 'docs', 'img');
 
@@ -19,7 +21,12 @@ interface DashboardWindow {
 }
 
 async function main(): Promise<void> {
-  const bot = await startRunningBot({ args: ['--duration', '120s', '--dislocation-every-ms', '2500'], timeoutMs: 180_000 });
+  const env = {
+    ...process.env,
+    BINANCE_API_KEY: SIM_KEYS.binance.apiKey, BINANCE_SECRET_KEY: SIM_KEYS.binance.secretKey,
+    BYBIT_API_KEY: SIM_KEYS.bybit.apiKey, BYBIT_SECRET_KEY: SIM_KEYS.bybit.secretKey,
+  };
+  const bot = await startRunningBot({ mode: 'live', env, args: ['--duration', '120s', '--dislocation-every-ms', '2500'], timeoutMs: 180_000 });
   let chrome: Awaited<ReturnType<typeof launchChromium>> | null = null;
   try {
     chrome = await launchChromium();

@@ -17,6 +17,7 @@
  *                           --compare-as session (default) replays the session as it ran (its
  *                           executor latency and seed, fills on the received book: session-replay.ts),
  *                           --compare-as backtest keeps the backtest's own two-book model
+ * Piped stdout: the report as one JSON line (type "report"), the text on stderr (output.ts).
  * Exit codes: 0 ok, 2 usage / config / missing data, 1 anything else.
  */
 import path from 'node:path';
@@ -28,6 +29,7 @@ import { AgreementError, checkSessionJournal, formatAgreement, runAgreement } fr
 import { configDifferences, SessionReplayError, sessionSetup } from '../backtest/session-replay.js';
 import { opt, parseArgs, parseDuration, UsageError, dateRange } from './args.js';
 import { RUN_SPEC } from './run-spec.js';
+import { emit, outputMode } from './output.js';
 
 export function parseVenueOffsets(text: string | undefined): Record<string, number> {
   const out: Record<string, number> = {};
@@ -70,18 +72,22 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
     });
     // Damaged input (a cut-off day file, unreadable lines) is skipped by the reader; say what.
     for (const p of r.dataProblems) process.stderr.write(`xarb backtest: data problem: ${p}\n`);
-    const { loadRun } = await import('./report-cmd.js');
+    const { loadRun, reportJson } = await import('./report-cmd.js');
     const { formatReportText } = await import('../report/report-text.js');
     const loaded = await loadRun(r.runDir);
-    process.stdout.write(`${formatReportText(loaded.perf)}\nlatency: ${r.latencySource}\nevents: ${r.events}` +
-      `${r.frameErrors > 0 ? ` (${r.frameErrors} unparseable frames skipped)` : ''}\nrun directory: ${path.relative(process.cwd(), r.runDir) || '.'}\n`);
+    let text = `${formatReportText(loaded.perf)}\nlatency: ${r.latencySource}\nevents: ${r.events}` +
+      `${r.frameErrors > 0 ? ` (${r.frameErrors} unparseable frames skipped)` : ''}\nrun directory: ${path.relative(process.cwd(), r.runDir) || '.'}\n`;
+    let agreement: { file: string; report: unknown } | null = null;
     if (compare !== undefined) {
       const a = runAgreement({ sessionJournal: compare, backtestRunDir: r.runDir, latencyHlog: opt(args, 'latency-hlog'),
         toleranceMs: num('compare-tolerance-ms'), qtyTolerance: num('compare-qty-tolerance'),
         replay: session !== undefined ? 'session' : 'backtest',
         configDifferences: session !== undefined ? configDifferences(session.config, { strategy: config.strategy, risk: config.risk, execution: config.execution, fees: config.fees }) : [] });
-      process.stdout.write(`\n${formatAgreement(a.report)}agreement: ${path.relative(process.cwd(), a.file)}\n`);
+      text += `\n${formatAgreement(a.report)}agreement: ${path.relative(process.cwd(), a.file)}\n`;
+      agreement = { file: a.file, report: a.report };
     }
+    emit(outputMode(false), { type: 'report', run_dir: r.runDir, ...reportJson(loaded), latency_source: r.latencySource, events: r.events,
+      frame_errors: r.frameErrors, agreement }, text);
     return 0;
   } catch (e) {
     if (e instanceof ConfigError) {

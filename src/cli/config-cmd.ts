@@ -4,10 +4,12 @@
  * Loads and validates arbitrage.toml and the venue files it refers to, exactly as a run would.
  * Valid: prints the effective configuration (defaults filled in, secrets masked), exit 0.
  * Invalid: prints every problem, one per line, on stderr, exit 2.
+ * Piped or --json: one JSON line on stdout, {type:'config', ok, mode, config | problems} (output.ts).
  */
 import { stringify } from 'smol-toml';
 import { ConfigError, formatProblem, loadConfig, maskSecrets, type Mode } from '../config/index.js';
 import { opt, parseArgs, printHelp, UsageError, usageFailure, type CommandSpec } from './args.js';
+import { emit, JSON_OPTION, outputMode, type OutputMode } from './output.js';
 
 export const CONFIG_SPEC: CommandSpec = {
   name: 'xarb config',
@@ -18,7 +20,7 @@ export const CONFIG_SPEC: CommandSpec = {
   options: [
     { name: 'config', type: 'string', value: 'FILE', default: 'config/arbitrage.toml', help: 'configuration to check' },
     { name: 'mode', type: 'string', value: 'dry-run|live', default: 'dry-run', help: 'live also requires credentials' },
-    { name: 'json', type: 'boolean', help: 'print the effective configuration as JSON instead of TOML' },
+    { ...JSON_OPTION, help: 'print the effective configuration as one JSON line ({"type":"config","ok":true,"config":…}) instead of TOML (the default when stdout is not a terminal)' },
   ],
   maxPositionals: 1,
 };
@@ -28,7 +30,7 @@ const EXIT_INVALID = 2;
 export async function run(argv: string[]): Promise<number> {
   let mode: Mode;
   let configPath: string;
-  let json: boolean;
+  let out: OutputMode;
   try {
     const args = parseArgs(argv, CONFIG_SPEC);
     if (args.flags.has('help')) return printHelp(CONFIG_SPEC);
@@ -38,7 +40,7 @@ export async function run(argv: string[]): Promise<number> {
     if (m !== 'dry-run' && m !== 'live') throw new UsageError(`--mode must be dry-run or live, not "${m}"`);
     mode = m;
     configPath = opt(args, 'config') ?? 'config/arbitrage.toml';
-    json = args.flags.has('json');
+    out = outputMode(args.flags.has('json'));
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     return usageFailure(CONFIG_SPEC, err);
@@ -46,25 +48,22 @@ export async function run(argv: string[]): Promise<number> {
 
   try {
     const cfg = maskSecrets(loadConfig(configPath, { mode }));
-    if (json) {
-      process.stdout.write(JSON.stringify(cfg, null, 2) + '\n');
-    } else {
-      const notes = [
-        `# xarb effective configuration (mode: ${mode}; defaults filled in; secrets masked)`,
-        ...(cfg.venues.profile === 'sim'
-          ? [
-              `# venues.profile = "sim": at start every venue URL below is pointed at the simulator on ` +
-                `${cfg.venues.sim_host}:${cfg.venues.sim_port === 0 ? '<a free port>' : cfg.venues.sim_port}`,
-            ]
-          : []),
-      ];
-      process.stdout.write(notes.join('\n') + '\n' + stringify(cfg) + '\n');
-    }
+    const notes = [
+      `# xarb effective configuration (mode: ${mode}; defaults filled in; secrets masked)`,
+      ...(cfg.venues.profile === 'sim'
+        ? [
+            `# venues.profile = "sim": at start every venue URL below is pointed at the simulator on ` +
+              `${cfg.venues.sim_host}:${cfg.venues.sim_port === 0 ? '<a free port>' : cfg.venues.sim_port}`,
+          ]
+        : []),
+    ];
+    emit(out, { type: 'config', ok: true, mode, config: cfg }, notes.join('\n') + '\n' + stringify(cfg) + '\n');
     return EXIT_OK;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     for (const p of err.problems) process.stderr.write(formatProblem(p) + '\n');
     const n = err.problems.length;
+    if (out.json) process.stdout.write(`${JSON.stringify({ type: 'config', ok: false, mode, problems: err.problems.map(formatProblem) })}\n`);
     process.stderr.write(`xarb config check: ${n} problem${n === 1 ? '' : 's'}, nothing started\n`);
     return EXIT_INVALID;
   }

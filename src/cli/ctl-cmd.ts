@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { request } from 'undici';
 import { ConfigError, formatProblem, loadConfig } from '../config/index.js';
+import { emit, outputMode } from './output.js';
 
 const USAGE = `usage: xarb ctl halt|resume|flatten|status [--reason TEXT] [--config FILE | --url URL] [--token T] [--json]
 
@@ -21,7 +22,8 @@ const USAGE = `usage: xarb ctl halt|resume|flatten|status [--reason TEXT] [--con
                   (default config/arbitrage.toml when it exists)
   --url URL       the monitor's base URL instead (e.g. http://127.0.0.1:9464)
   --token T       bearer token (default: $XARB_MONITOR_TOKEN, else monitor.token of --config)
-  --json          print the bot's JSON answer as is
+  --json          print the bot's JSON answer as one line, no text (the default when
+                  stdout is not a terminal; the text then goes to stderr)
   -h, --help      this help`;
 
 const ACTIONS = ['halt', 'resume', 'flatten', 'status'] as const;
@@ -81,9 +83,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`xarb ctl: unexpected answer from ${target.url} (HTTP ${status}): ${text.slice(0, 200)}\n`);
     return 1;
   }
-  if (v.json) process.stdout.write(JSON.stringify(body, null, 2) + '\n');
-  else if (action === 'status') process.stdout.write(formatStatus(body));
-  else process.stdout.write(`${body['ok'] ? 'ok' : 'refused'}: ${String(body['message'])}\n`);
+  emit(outputMode(v.json === true), { ...body, type: action === 'status' ? 'status' : 'control', action, http_status: status },
+    action === 'status' ? formatStatus(body) : `${body['ok'] ? 'ok' : 'refused'}: ${String(body['message'])}\n`);
   return status === 200 && (action === 'status' || body['ok'] === true) ? 0 : 1;
 }
 

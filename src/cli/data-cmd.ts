@@ -26,7 +26,10 @@ export const CAT_SPEC: CommandSpec = {
   name: 'xarb data cat',
   usage: ['xarb data cat FILE [--depth N]'],
   summary: 'Replays one store file through the venue\'s parser and book sync and prints one JSON line per book change on stdout.',
-  options: [{ name: 'depth', type: 'string', value: 'N', default: '1', help: 'book levels per side in each line' }],
+  options: [
+    { name: 'depth', type: 'string', value: 'N', default: '1', help: 'book levels per side in each line' },
+    { name: 'json', type: 'boolean', help: 'accepted for consistency: the output is always JSON lines' },
+  ],
   maxPositionals: 1,
 };
 

@@ -1,13 +1,15 @@
 /**
  * `xarb data synth --config FILE --start-date D --end-date D [--symbols A,B] [--rate 20]
  *  [--seed N] [--out DIR]`: writes synthetic days of both venues into the market-data store
- * (see src/backtest/synth.ts and docs/backtest.md). Dispatched from data-cmd.ts.
+ * (see src/backtest/synth.ts and docs/backtest.md). Dispatched from data-cmd.ts. Piped or --json:
+ * the summary as one JSON line on stdout (output.ts).
  */
 import path from 'node:path';
 import { ConfigError, formatProblem, loadConfig } from '../config/index.js';
 import { DEFAULT_SYNTH_RATE, synthesize } from '../backtest/synth.js';
 import { StoreError } from '../data/store.js';
 import { opt, parseArgs, printHelp, UsageError, usageFailure, dateRange, type CommandSpec } from './args.js';
+import { emit, JSON_OPTION, outputModeOf } from './output.js';
 
 export const SYNTH_SPEC: CommandSpec = {
   name: 'xarb data synth',
@@ -21,6 +23,7 @@ export const SYNTH_SPEC: CommandSpec = {
     { name: 'rate', type: 'string', value: 'N', default: String(DEFAULT_SYNTH_RATE), help: 'book updates per second per venue' },
     { name: 'seed', type: 'string', value: 'N', default: '[backtest] seed, else 1', help: 'random seed' },
     { name: 'out', type: 'string', value: 'DIR', default: '[backtest] data_dir, else data', help: 'store root' },
+    JSON_OPTION,
   ],
   maxPositionals: 0,
 };
@@ -53,7 +56,8 @@ export async function run(argv: string[]): Promise<number> {
       dataDir: out, symbols, startDate: start, endDate: end, rate, seed,
       onDay: (date, files) => process.stderr.write(`synth: ${date}: ${files.length} files\n`),
     });
-    process.stdout.write(`wrote ${r.files.length} files, ${(r.bytes / 1e6).toFixed(1)} MB, ${r.updates} book updates under ${path.resolve(out)}\n`);
+    emit(outputModeOf(args), { type: 'synth', files: r.files.length, bytes: r.bytes, updates: r.updates, dir: path.resolve(out) },
+      `wrote ${r.files.length} files, ${(r.bytes / 1e6).toFixed(1)} MB, ${r.updates} book updates under ${path.resolve(out)}\n`);
     return 0;
   } catch (e) {
     if (e instanceof ConfigError) {

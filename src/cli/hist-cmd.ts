@@ -11,6 +11,8 @@
  * (e.g. 2026-01-05T12:00:00Z, for logs with a StartTime/BaseTime).
  * `--unit` is the unit of the values recorded in the logs. Default: the log's own
  * `#[ValueUnit: ...]` comment (xarb writes `ns`), else ns.
+ * Piped or --json: one JSON line per command on stdout (output.ts): show/compare carry the rows
+ * (percentiles in ns), plot the file written.
  * Exit codes: 0 ok, 2 usage or input error (message on stderr).
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -18,9 +20,10 @@ import path from 'node:path';
 import { opt, optAll, parseArgs, printHelp, UsageError, usageFailure, type CommandSpec, type OptionSpec } from './args.js';
 import { HlogFormatError, hlogTags, mergeTag, parseHlog } from '../report/hlog-reader.js';
 import type { HlogFile } from '../report/hlog-reader.js';
-import { formatCompareTable, formatPercentileTable, NS_PER_UNIT, percentileRow } from '../report/percentile-table.js';
+import { formatCompareTable, formatPercentileTable, NS_PER_UNIT, percentileRow, TABLE_PERCENTILES } from '../report/percentile-table.js';
 import type { PercentileRow } from '../report/percentile-table.js';
 import { renderPercentilePlot } from '../report/svg-plot.js';
+import { emit, JSON_OPTION, outputModeOf } from './output.js';
 import type { PlotSeries } from '../report/svg-plot.js';
 
 const TAG: OptionSpec = { name: 'tag', type: 'string', value: 'T', multiple: true, default: 'every tag in the logs', help: `histogram tag to show; "(untagged)" selects untagged lines` };
@@ -30,11 +33,11 @@ const END: OptionSpec = { name: 'end', type: 'string', value: 'T', default: 'the
 const SUB_SPECS: Record<string, CommandSpec> = {
   show: {
     name: 'xarb hist show', usage: ['xarb hist show FILE.hlog [--tag T]... [--unit ns|us|ms|s]'],
-    summary: 'Percentile table of each histogram tag in a latency .hlog (merged over its intervals).', options: [TAG, UNIT, START, END], maxPositionals: 1,
+    summary: 'Percentile table of each histogram tag in a latency .hlog (merged over its intervals).', options: [TAG, UNIT, START, END, JSON_OPTION], maxPositionals: 1,
   },
   compare: {
     name: 'xarb hist compare', usage: ['xarb hist compare A.hlog B.hlog [--tag T]... [--unit ns|us|ms|s]'],
-    summary: 'Percentiles of two .hlog files side by side, per tag, with the ratio B/A.', options: [TAG, UNIT, START, END], maxPositionals: 2,
+    summary: 'Percentiles of two .hlog files side by side, per tag, with the ratio B/A.', options: [TAG, UNIT, START, END, JSON_OPTION], maxPositionals: 2,
   },
   plot: {
     name: 'xarb hist plot', usage: ['xarb hist plot FILE.hlog... -o out.svg [--tag T]... [--unit ns|us|ms|s] [--title TEXT]'],
@@ -42,7 +45,7 @@ const SUB_SPECS: Record<string, CommandSpec> = {
     options: [
       { name: 'out', short: 'o', type: 'string', value: 'FILE.svg', help: 'where to write the SVG (required)' },
       TAG, UNIT, { name: 'title', type: 'string', value: 'TEXT', default: 'Latency by percentile', help: 'plot title' }, START, END,
-      { name: 'linear', type: 'boolean', help: 'linear latency axis (default: logarithmic)' },
+      { name: 'linear', type: 'boolean', help: 'linear latency axis (default: logarithmic)' }, JSON_OPTION,
     ],
   },
 };
@@ -137,6 +140,14 @@ function rowOf(log: LoadedLog, tag: string | null): PercentileRow | null {
   return h === null ? null : percentileRow(tagLabel(tag), h, NS_PER_UNIT[log.unit]!);
 }
 
+/** A percentile row as JSON: count and p50 … max in ns. */
+function rowJson(r: PercentileRow): Record<string, unknown> {
+  const ns: Record<string, number> = {};
+  TABLE_PERCENTILES.forEach((p, i) => { ns[`p${p}`] = r.valuesNs[i]!; });
+  ns['max'] = r.valuesNs[TABLE_PERCENTILES.length]!;
+  return { tag: r.label, count: r.count, ns };
+}
+
 function intervalsOf(log: LoadedLog, tag: string | null): number {
   return log.file.intervals.filter((i) => i.tag === tag).length;
 }
@@ -149,7 +160,7 @@ async function show(args: ReturnType<typeof parseArgs>): Promise<number> {
   if (rows.length === 0) throw new HistInputError(`${log.name}: no histogram tagged ${tagList(args)}`);
   let out = `${log.name}: ${log.file.intervals.length} intervals, values recorded in ${log.unit} (${log.unitSource})\n\n`;
   out += formatPercentileTable(rows);
-  process.stdout.write(out);
+  emit(outputModeOf(args), { type: 'hist_show', file: log.name, unit: log.unit, intervals: log.file.intervals.length, tags: rows.map(rowJson) }, out);
   return 0;
 }
 
@@ -161,16 +172,18 @@ async function compare(args: ReturnType<typeof parseArgs>): Promise<number> {
   const tags = selectTags([a, b], optAll(args, 'tag'));
   let out = `A: ${a.name} (${a.unit}, ${a.unitSource})\nB: ${b.name} (${b.unit}, ${b.unitSource})\n`;
   let found = 0;
+  const json: unknown[] = [];
   for (const tag of tags) {
     const ra = rowOf(a, tag);
     const rb = rowOf(b, tag);
     if (ra === null && rb === null) continue;
     found++;
+    json.push({ tag: tagLabel(tag), a: ra === null ? null : rowJson(ra), b: rb === null ? null : rowJson(rb) });
     out += `\n[${tagLabel(tag)}]  intervals: A ${intervalsOf(a, tag)}, B ${intervalsOf(b, tag)}\n`;
     out += formatCompareTable(ra, rb);
   }
   if (found === 0) throw new HistInputError(`no histogram tagged ${tagList(args)} in either file`);
-  process.stdout.write(out);
+  emit(outputModeOf(args), { type: 'hist_compare', a: a.name, b: b.name, tags: json }, out);
   return 0;
 }
 
@@ -198,7 +211,7 @@ async function plot(args: ReturnType<typeof parseArgs>): Promise<number> {
   } catch (err) {
     throw new HistInputError(`${outFile}: cannot write (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
-  process.stdout.write(`${outFile}: ${series.length} curves\n`);
+  emit(outputModeOf(args), { type: 'hist_plot', file: outFile, curves: series.map((s) => s.label) }, `${outFile}: ${series.length} curves\n`);
   return 0;
 }
 

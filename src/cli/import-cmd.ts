@@ -7,6 +7,7 @@
  *   xarb import bybit-public   --in DATE_SYM_ob500.data[.gz] --out data/ [--symbol X] [--market linear|spot]
  */
 import { parseArgs, opt, printHelp, UsageError, usageFailure, type CommandSpec } from './args.js';
+import { emit, JSON_OPTION, outputModeOf, type OutputMode } from './output.js';
 import { ImportInputError } from '../data/csv-lines.js';
 import { importBinancePublic } from '../data/import-binance-public.js';
 import { importBybitPublic } from '../data/import-bybit-public.js';
@@ -28,6 +29,7 @@ export const IMPORT_SPEC: CommandSpec = {
     { name: 'out', type: 'string', value: 'DIR', help: 'store root to write into (required)' },
     { name: 'symbol', type: 'string', value: 'X', default: 'from the file', help: 'symbol to import' },
     { name: 'market', type: 'string', value: 'linear|spot', default: 'from the file', help: 'bybit-public: the market the file is from' },
+    JSON_OPTION,
   ],
   maxPositionals: 1,
 };
@@ -38,8 +40,10 @@ export async function run(argv: string[]): Promise<number> {
   let outDir: string;
   let symbol: string | undefined;
   let market: 'spot' | 'linear' | undefined;
+  let mode: OutputMode;
   try {
     const args = parseArgs(argv, IMPORT_SPEC);
+    mode = outputModeOf(args);
     if (args.flags.has('help')) return printHelp(IMPORT_SPEC);
     kind = args.positionals[0] ?? '';
     if (!['tardis', 'binance-public', 'bybit-public'].includes(kind)) throw new UsageError(kind ? `unknown source "${kind}"` : 'which source?');
@@ -71,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  process.stdout.write(
+  emit(mode, { type: 'import', source: kind, frames: res.frames, snapshots: res.snapshots, skipped: res.skipped, series: res.series.map((s) => `${outDir}/${s}`) },
     `xarb import ${kind}: ${res.frames} frames, ${res.snapshots} snapshots, ${res.skipped} rows skipped -> ${res.series.map((s) => outDir + '/' + s).join(', ') || 'nothing'}\n`,
   );
   return 0;

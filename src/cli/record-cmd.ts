@@ -9,6 +9,7 @@
  * summary: `xarb record: wrote N lines (F frames, S snapshots) ...`.
  */
 import { parseArgs, opt, parseDuration, printHelp, UsageError, usageFailure, type CommandSpec } from './args.js';
+import { emit, JSON_OPTION, outputModeOf, type OutputMode } from './output.js';
 import { applySimProfile, ConfigError, formatProblem, loadConfig, VENUE_NAMES, type VenueName } from '../config/index.js';
 import { monoNs, wallMs } from '../core/clock.js';
 import { Recorder } from '../data/recorder.js';
@@ -28,6 +29,7 @@ export const RECORD_SPEC: CommandSpec = {
     { name: 'duration', type: 'string', value: '10m', default: 'until SIGINT/SIGTERM', help: 'stop after this long' },
     { name: 'sim', type: 'boolean', help: 'record from an in-process simulator instead of the venues' },
     { name: 'flush-every', type: 'string', value: '5s', default: '5s', help: 'how often buffered frames are written' },
+    JSON_OPTION,
   ],
   maxPositionals: 0,
 };
@@ -45,8 +47,10 @@ export async function run(argv: string[]): Promise<number> {
   let writer: RecordingWriter;
   let durationMs = Infinity;
   let flushMs = 5000;
+  let mode: OutputMode;
   try {
     const args = parseArgs(argv, RECORD_SPEC);
+    mode = outputModeOf(args);
     if (args.flags.has('help')) return printHelp(RECORD_SPEC);
     const configPath = opt(args, 'config') ?? 'config/arbitrage.toml';
     const venues = list(opt(args, 'venues') ?? 'binance,bybit', 'venues').map((v) => v.toLowerCase());
@@ -111,7 +115,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (sim) await sim.stop();
   const c = recorder.counters;
-  process.stdout.write(
+  emit(mode, { type: 'record', stopped: reason, lines: c.frames + c.snapshots, frames: c.frames, snapshots: c.snapshots,
+    not_stored: c.unrouted, snapshot_failures: c.snapshotFailures, reconnects: c.reconnects },
     `xarb record: stopped (${reason}); wrote ${c.frames + c.snapshots} lines (${c.frames} frames, ${c.snapshots} snapshots); ` +
       `${c.unrouted} control frames not stored, ${c.snapshotFailures} snapshot failures, ${c.reconnects} reconnects\n`,
   );

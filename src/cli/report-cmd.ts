@@ -1,8 +1,8 @@
 /**
  * `xarb report runs/<run-id>`: rebuild a run's report from its journal (and latency.hlog).
  *
- *   xarb report DIR            text report on stdout
- *   xarb report DIR --json     the Performance object as JSON instead
+ *   xarb report DIR            text report on stdout (piped: one JSON line, the text on stderr; output.ts)
+ *   xarb report DIR --json     the Performance object as one JSON line instead
  *   xarb report DIR --html     also write DIR/report.html
  *   xarb report DIR --csv      also write DIR/trades.csv (one row per fill)
  *
@@ -10,6 +10,7 @@
  * A torn last journal line (a crash mid-write) is reported on stderr and skipped.
  */
 import { parseArgs, printHelp, UsageError, usageFailure, type CommandSpec } from './args.js';
+import { emit, JSON_OPTION, outputModeOf } from './output.js';
 import { formatRunStatus } from '../report/run-status.js';
 import { formatReportText } from '../report/report-text.js';
 import { JOURNAL_FILE, loadRun, RunDirError, writeRunArtifacts, type LoadedRun } from '../report/run-artifacts.js';
@@ -24,7 +25,7 @@ export const REPORT_SPEC: CommandSpec = {
   summary: 'Rebuilds a run\'s report from its journal (and latency.hlog). A run whose journal has no run_end is shown as '
     + 'crashed, with the rounds it left open.',
   options: [
-    { name: 'json', type: 'boolean', help: 'print the report as one JSON object (with run_status) instead of text' },
+    { ...JSON_OPTION, help: 'print the report as one JSON line (type "report", with run_status) instead of text (the default when stdout is not a terminal)' },
     { name: 'html', type: 'boolean', help: 'also write DIR/report.html' },
     { name: 'csv', type: 'boolean', help: 'also write DIR/trades.csv (one row per fill)' },
   ],
@@ -39,10 +40,9 @@ export async function run(argv: string[]): Promise<number> {
     if (args.positionals.length !== 1) throw new UsageError('report takes one run directory');
     const loaded = await loadRun(args.positionals[0]!);
     for (const p of loaded.problems) process.stderr.write(`xarb report: ${JOURNAL_FILE}:${p.line}: ${p.message}\n`);
-    const json = args.flags.has('json');
     const written = await writeRunArtifacts(loaded, { html: args.flags.has('html'), csv: args.flags.has('csv') });
-    process.stdout.write(json ? JSON.stringify(reportJson(loaded), null, 2) + '\n' : formatRunStatus(loaded.status) + formatReportText(loaded.perf));
-    for (const f of written) (json ? process.stderr : process.stdout).write(`wrote ${f}\n`);
+    emit(outputModeOf(args), { type: 'report', ...reportJson(loaded), written },
+      formatRunStatus(loaded.status) + formatReportText(loaded.perf) + written.map((f) => `wrote ${f}\n`).join(''));
     return 0;
   } catch (err) {
     if (err instanceof UsageError) return usageFailure(REPORT_SPEC, err);

@@ -23,6 +23,7 @@ import type { Logger } from '../core/log.js';
 import { fetchVenueFilters } from '../venues/filters-fetch.js';
 import type { OrderEntryOptions } from '../sim/order-entry.js';
 import { takeRecordOption } from './record-option.js';
+import { stdoutIsTerminal } from './output.js';
 
 export function newRunId(mode: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -134,7 +135,7 @@ async function runBot(argvIn: string[], stopped: () => string | null, whenStoppe
     cfg = { ...cfg, monitor: { ...cfg.monitor, port: p } };
   }
   // stdout that is not a terminal carries JSON lines only (`npm start | jq`): never pretty there.
-  const log = createLogger({ level: cfg.log.level, pretty: process.stdout.isTTY === true ? cfg.log.pretty : false, name: 'xarb' });
+  const log = createLogger({ level: cfg.log.level, pretty: stdoutIsTerminal() ? cfg.log.pretty : false, name: 'xarb' });
   // The run directory before anything starts: an unusable runs folder or a reused run id is
   // one clear line and exit 2, with no simulator or worker left behind.
   let dir: RunDirChoice;
@@ -260,7 +261,7 @@ async function printRunReport(runDir: string, log: Logger): Promise<void> {
     log.error({ err: (e as Error).message, dir: runDir }, 'cannot write report.html / trades.csv');
   }
   const text = `\n${formatRunStatus(loaded.status)}${formatReportText(loaded.perf)}\nrun directory: ${path.relative(process.cwd(), runDir)}\n`;
-  if (process.stdout.isTTY === true) {
+  if (stdoutIsTerminal()) {
     process.stdout.write(text);
   } else {
     process.stdout.write(`${JSON.stringify({ type: 'report', run_dir: runDir, ...reportJson(loaded) })}\n`);

@@ -4,9 +4,11 @@
  *   xarb sim [--host 127.0.0.1] [--binance-port 9001] [--bybit-port 9002] [--rate 2000]
  *            [--seed 1] [--symbols BTCUSDT,ETHUSDT] [--ping-interval 20s] [--dislocation-every 10s]
  *            [--state FILE]   (accounts, orders and trades kept across restarts of the simulator)
+ * Piped or --json: a `sim_started` JSON line (the URLs) and a `sim_stopped` one on stdout (output.ts).
  */
 import { parseArgs, opt, parseDuration, printHelp, UsageError, usageFailure, type CommandSpec } from './args.js';
 import { startSimulator } from '../sim/index.js';
+import { emit, JSON_OPTION, outputModeOf, type OutputMode } from './output.js';
 
 export const SIM_SPEC: CommandSpec = {
   name: 'xarb sim',
@@ -24,6 +26,7 @@ export const SIM_SPEC: CommandSpec = {
     { name: 'dislocation-every', type: 'string', value: '10s', default: 'the generator\'s', help: 'mean time between price dislocations' },
     { name: 'bybit-push', type: 'string', value: 'per-update|venue', default: 'per-update', help: 'Bybit push cadence: every update, or the venue\'s batching' },
     { name: 'state', type: 'string', value: 'FILE', help: 'accounts, orders and trades replayed from and appended to FILE (kept across restarts of the simulator)' },
+    JSON_OPTION,
   ],
   maxPositionals: 0,
 };
@@ -37,8 +40,10 @@ function intOpt(value: string | undefined, name: string, fallback: number): numb
 
 export async function run(argv: string[]): Promise<number> {
   let sim;
+  let out: OutputMode;
   try {
     const args = parseArgs(argv, SIM_SPEC);
+    out = outputModeOf(args);
     if (args.flags.has('help')) return printHelp(SIM_SPEC);
     const push = opt(args, 'bybit-push') ?? 'per-update';
     if (push !== 'per-update' && push !== 'venue') throw new UsageError('--bybit-push must be per-update or venue');
@@ -66,7 +71,11 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   const handle = sim;
-  process.stdout.write(
+  emit(out, {
+    type: 'sim_started',
+    binance: { ws: handle.binanceUrl.ws, rest: handle.binanceUrl.rest }, bybit: { ws: handle.bybitUrl.ws, rest: handle.bybitUrl.rest },
+    state: handle.stateReplay, fault_url: `${handle.binanceUrl.rest}/__sim/fault`,
+  },
     `xarb sim: binance ws ${handle.binanceUrl.ws}/stream?streams=btcusdt@bookTicker  rest ${handle.binanceUrl.rest}/api/v3/depth?symbol=BTCUSDT\n` +
       `xarb sim: bybit   ws ${handle.bybitUrl.ws}/v5/public/spot  rest ${handle.bybitUrl.rest}/v5/market/orderbook?category=spot&symbol=BTCUSDT\n` +
       (handle.stateReplay === null ? '' : `xarb sim: state: ${handle.stateReplay.orders} orders, ${handle.stateReplay.trades} trades, ` +
@@ -84,6 +93,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   const s = handle.stats();
   await handle.stop();
-  process.stdout.write(`xarb sim: stopped after ${(s.simTimeMs / 1000).toFixed(1)} s; messages binance ${s.messages.binance}, bybit ${s.messages.bybit}\n`);
+  emit(out, { type: 'sim_stopped', sim_time_s: s.simTimeMs / 1000, messages: s.messages },
+    `xarb sim: stopped after ${(s.simTimeMs / 1000).toFixed(1)} s; messages binance ${s.messages.binance}, bybit ${s.messages.bybit}\n`);
   return 0;
 }

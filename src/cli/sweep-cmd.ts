@@ -4,6 +4,7 @@
  * [--rank-by pnl|sharpe|sortino|return|calmar|drawdown|win_rate|rounds|equity_sharpe|equity_return]`:
  * a grid of backtests on a piscina pool (one worker per core by default), printed ranked by
  * --rank-by (default strategy PnL) and written to runs/sweep-<id>.csv. Each point's run is runs/sweep-<id>/p<N>.
+ * Piped or --json: the ranking as one JSON line on stdout (output.ts); progress stays on stderr.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { StoreError } from '../data/store.js';
 import { dataFiles, MissingDataError } from '../backtest/run.js';
 import { DEFAULT_RANK_KEY, grid, parseParam, RANK_KEYS, rankBy, runSweep, SweepParamError, sweepCsv, sweepTable, type SweepTask } from '../backtest/sweep.js';
 import { opt, parseArgs, printHelp, UsageError, usageFailure, dateRange, type CommandSpec } from './args.js';
+import { emit, JSON_OPTION, outputModeOf } from './output.js';
 
 export const SWEEP_SPEC: CommandSpec = {
   name: 'xarb sweep',
@@ -31,6 +33,7 @@ export const SWEEP_SPEC: CommandSpec = {
     { name: 'latency-hlog', type: 'string', value: 'FILE', help: 'empirical order latency from a recorded latency.hlog' },
     { name: 'seed', type: 'string', value: 'N', default: '[backtest] seed', help: 'latency draws' },
     { name: 'rank-by', type: 'string', value: 'KEY', default: 'pnl', help: 'ranking key: ' + Object.keys(RANK_KEYS).join('|') },
+    JSON_OPTION,
   ],
   maxPositionals: 0,
 };
@@ -70,10 +73,13 @@ export async function run(argv: string[]): Promise<number> {
       onDone: (m, done, total) => process.stderr.write(`  ${done}/${total} ${m.runId}: strategy pnl ${m.strategyPnl.toFixed(2)}, sharpe ${m.sharpe === null ? 'n/a' : m.sharpe.toFixed(3)}\n`),
     });
     const ranked = rankBy(results, rankKey);
-    process.stdout.write(`ranked by ${rankKey}${rankKey === DEFAULT_RANK_KEY ? ' (strategy pnl, the default)' : ''}\n`);
     const csvPath = path.join(runsDir, `sweep-${id}.csv`);
     writeFileSync(csvPath, sweepCsv(ranked));
-    process.stdout.write(`${sweepTable(ranked)}\n\ncsv: ${path.relative(process.cwd(), csvPath)}\nruns: ${path.relative(process.cwd(), sweepDir)}/p<N>\n`);
+    emit(outputModeOf(args), {
+      type: 'sweep', sweep_id: id, rank_by: rankKey, csv: csvPath, runs_dir: sweepDir,
+      ranked: ranked.map((m, i) => ({ rank: i + 1, ...m, overrides: m.overrides.map(([s, k, v]) => ({ key: `${s}.${k}`, value: v })) })),
+    }, `ranked by ${rankKey}${rankKey === DEFAULT_RANK_KEY ? ' (strategy pnl, the default)' : ''}\n`
+      + `${sweepTable(ranked)}\n\ncsv: ${path.relative(process.cwd(), csvPath)}\nruns: ${path.relative(process.cwd(), sweepDir)}/p<N>\n`);
     return 0;
   } catch (e) {
     if (e instanceof ConfigError) {

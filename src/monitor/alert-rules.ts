@@ -66,7 +66,10 @@ export class AlertRules {
   private readonly frames = new Map<string, { value: number; changedMs: number }>();
   private readonly spreadStats = new Map<string, RollingStats>();
 
-  constructor(private readonly cfg: AlertsConfig) {}
+  constructor(private readonly cfg: AlertsConfig) {
+    // Journal write errors count from 0 in this process: a failure before the first evaluation is an alert too.
+    this.counters.set('disk_errors', { value: 0, increasedMs: Number.NEGATIVE_INFINITY });
+  }
 
   evaluate(x: AlertInputs): AlertCondition[] {
     const out: AlertCondition[] = [];

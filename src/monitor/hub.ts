@@ -213,9 +213,15 @@ export class MonitorHub {
     }
   }
 
-  /** A journal write failed (disk full, I/O error): raises the `disk` alert. */
+  /**
+   * A journal write failed (disk full, I/O error): raises the `disk` alert at once, not at the
+   * next once-a-second evaluation, which the orderly stop that follows would skip. Its log line
+   * and webhook go out (hub.stop() waits for the webhook); its journal entry cannot, the
+   * journal having failed.
+   */
   journalError(): void {
     this.journalErrors++;
+    if (this.o.cfg.monitor.alerts.enabled) this.tickAlerts(Date.now());
   }
 
   control(action: ControlAction, reason: string): ControlResult {

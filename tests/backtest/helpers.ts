@@ -35,7 +35,9 @@ export function cliDay(t: { teardown(fn: () => void): void }, date: string, pref
   const dir = tempDir(prefix);
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const data = path.join(dir, 'data');
-  const xarb = (...args: string[]) => spawnSync(process.execPath, [XARB_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+  // As on a terminal: the human text on stdout (tests/cli/stdout-contract.test.ts checks the piped JSON).
+  const xarb = (...args: string[]) => spawnSync(process.execPath, [XARB_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000,
+    env: { ...process.env, XARB_STDOUT_TTY: '1' } });
   const r = xarb('data', 'synth', '--config', 'config/arbitrage.toml', '--start-date', date, '--end-date', date, '--rate', String(SMALL_RATE), '--out', data);
   if (r.status !== 0) throw new Error(`xarb data synth failed: ${r.stderr}`);
   return { dir, data, xarb };

@@ -17,7 +17,7 @@ interface Run {
 
 /** Runs the CLI with the credential variables removed from the environment, then `env` added. */
 function xarb(args: string[], env: Record<string, string> = {}): Run {
-  const base = { ...process.env };
+  const base: NodeJS.ProcessEnv = { ...process.env, XARB_STDOUT_TTY: '1' }; // text as on a terminal (stdout-contract.test.ts: piped)
   for (const name of CREDENTIALS) delete base[name];
   const r = spawnSync(process.execPath, [XARB_BIN, ...args], { cwd: REPO_ROOT, env: { ...base, ...env }, encoding: 'utf8', timeout: 30_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -46,8 +46,9 @@ t.test('live mode with credentials set: passes, and prints them only as "****"',
 t.test('--json prints the same configuration as JSON', async (t) => {
   const r = xarb(check('config/arbitrage.toml', '--json'));
   t.equal(r.code, 0, r.stderr);
-  const cfg = JSON.parse(r.stdout) as { engine: { feed_ring_slots: number } };
-  t.equal(cfg.engine.feed_ring_slots, 4096);
+  const out = JSON.parse(r.stdout) as { type: string; ok: boolean; config: { engine: { feed_ring_slots: number } } };
+  t.match(out, { type: 'config', ok: true });
+  t.equal(out.config.engine.feed_ring_slots, 4096);
 });
 
 t.test('dry-run passes without any credential variables', async (t) => {

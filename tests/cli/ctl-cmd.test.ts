@@ -13,7 +13,7 @@ const TOKEN = 'ctl-token-0123456789';
 
 function ctl(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const c = spawn(process.execPath, [XARB_BIN, 'ctl', ...args], { cwd: REPO_ROOT, env: { ...process.env, XARB_MONITOR_TOKEN: '', ...env } });
+    const c = spawn(process.execPath, [XARB_BIN, 'ctl', ...args], { cwd: REPO_ROOT, env: { ...process.env, XARB_MONITOR_TOKEN: '', XARB_STDOUT_TTY: '1', ...env } });
     let stdout = '';
     let stderr = '';
     c.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -53,7 +53,7 @@ t.test('halt, resume, flatten and status against a running monitor', async (t) =
   t.match(r.stdout, /tick_to_intent\* p50 20\.5µs p99 90\.1µs/);
   t.match(r.stdout, /critical halted/);
   r = await ctl(['status', '--json', ...url, '--token', TOKEN]);
-  t.same(JSON.parse(r.stdout), STATUS);
+  t.same(JSON.parse(r.stdout), { ...STATUS, type: 'status', action: 'status', http_status: 200 });
   r = await ctl(['halt', ...url, '--token', 'wrong-token-0000000']);
   t.equal(r.code, 1);
   t.match(r.stderr, /refused the token \(wrong token\)/);

@@ -10,7 +10,7 @@ const fx = (name: string): string => path.relative(REPO_ROOT, path.join(HLOG, na
 
 function xarb(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [XARB_BIN, 'hist', ...args], { cwd: REPO_ROOT, timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [XARB_BIN, 'hist', ...args], { cwd: REPO_ROOT, timeout: 30_000, env: { ...process.env, XARB_STDOUT_TTY: '1' } }, (err, stdout, stderr) => {
       const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
       resolve({ code, stdout, stderr });
     });

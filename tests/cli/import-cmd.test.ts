@@ -21,7 +21,7 @@ interface Book {
 }
 
 function xarb(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, [XARB_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, [XARB_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, XARB_STDOUT_TTY: '1' } });
 }
 
 function tmp(t: { teardown(fn: () => void): void }): string {

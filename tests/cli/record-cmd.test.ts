@@ -45,6 +45,7 @@ t.test('record --sim --duration records both venues; data cat replays the books'
   const out = tmp(t);
   const r = spawnSync(process.execPath, [XARB_BIN, 'record', '--config', CONFIG, '--venues', 'binance,bybit', '--symbols', 'BTCUSDT', '--sim', '--duration', '2s', '--out', out], {
     cwd: REPO_ROOT,
+    env: { ...process.env, XARB_STDOUT_TTY: '1' },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -83,6 +84,7 @@ t.test('SIGTERM: everything received is written and the files are valid .gz', as
   const out = tmp(t);
   const child = spawn(process.execPath, [XARB_BIN, 'record', '--config', CONFIG, '--venues', 'binance,bybit', '--symbols', 'BTCUSDT,ETHUSDT', '--sim', '--out', out], {
     cwd: REPO_ROOT,
+    env: { ...process.env, XARB_STDOUT_TTY: '1' }, // the summary as text (stdout-contract.test.ts: piped)
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

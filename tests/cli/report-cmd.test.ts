@@ -7,7 +7,7 @@ import { FIXTURES, REPO_ROOT, XARB_BIN } from '../helpers/paths.js';
 
 function xarb(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [XARB_BIN, 'report', ...args], { cwd: REPO_ROOT, timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [XARB_BIN, 'report', ...args], { cwd: REPO_ROOT, timeout: 30_000, env: { ...process.env, XARB_STDOUT_TTY: '1' } }, (err, stdout, stderr) => {
       const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
       resolve({ code, stdout, stderr });
     });
@@ -62,13 +62,15 @@ t.test('--json prints the Performance object; --html and --csv write their files
   const dir = await runDir(t, JOURNAL);
   const r = await xarb(dir, '--json', '--html', '--csv');
   t.equal(r.code, 0, r.stderr);
-  const perf = JSON.parse(r.stdout) as { runId: string; totalReturn: number; rounds: { closed: number }; latency: unknown[]; annualizedReturn: null };
+  const perf = JSON.parse(r.stdout) as { type: string; runId: string; totalReturn: number; rounds: { closed: number }; latency: unknown[]; annualizedReturn: null; written: string[] };
+  t.equal(perf.type, 'report');
   t.equal(perf.runId, 'cli-run');
   t.ok(Math.abs(perf.totalReturn - 0.012) < 1e-12);
   t.equal(perf.rounds.closed, 1);
   t.equal(perf.latency.length, 2);
   t.equal(perf.annualizedReturn, null, 'overflowing extrapolation is null in JSON');
-  t.match(r.stderr, /wrote .*report\.html/);
+  t.match(perf.written, [/report\.html$/, /trades\.csv$/], 'the files written are in the JSON');
+  t.equal(r.stderr, '', '--json: no text at all');
   const html = await readFile(path.join(dir, 'report.html'), 'utf8');
   t.match(html, /<svg/);
   t.match(html, /<path class="equity"/);

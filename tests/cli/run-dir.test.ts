@@ -69,8 +69,9 @@ t.test('--run-id of an existing run is refused; --resume continues it; xarb repo
 
   const before = xarb(['report', path.join(runs, 'old')]);
   t.equal(before.code, 0, before.stderr);
-  t.match(before.stdout, /run status: CRASHED/);
-  t.match(before.stdout, /open rounds at the end of the journal: 1\n\s+pair 4 BTCUSDT buy bybit \/ sell binance qty 0\.02/);
+  // (stdout is a pipe: the text report is on stderr)
+  t.match(before.stderr, /run status: CRASHED/);
+  t.match(before.stderr, /open rounds at the end of the journal: 1\n\s+pair 4 BTCUSDT buy bybit \/ sell binance qty 0\.02/);
   const asJson = JSON.parse(xarb(['report', path.join(runs, 'old'), '--json']).stdout) as { run_status: { status: string; openRounds: unknown[] } };
   t.equal(asJson.run_status.status, 'crashed');
   t.equal(asJson.run_status.openRounds.length, 1);
@@ -88,6 +89,6 @@ t.test('--run-id of an existing run is refused; --resume continues it; xarb repo
   t.equal(lines.filter((l) => l['type'] === 'run_start').length, 1, 'no second run_start');
   t.match(lines[lines.length - 1], { type: 'run_end' });
   const after = xarb(['report', path.join(runs, 'old')]);
-  t.match(after.stdout, /resumed 1 time \(1 earlier segment crashed\)/);
-  t.match(after.stdout, /pair 4 BTCUSDT/, 'the crashed segment\'s open round is still listed');
+  t.match(after.stderr, /resumed 1 time \(1 earlier segment crashed\)/);
+  t.match(after.stderr, /pair 4 BTCUSDT/, 'the crashed segment\'s open round is still listed');
 });

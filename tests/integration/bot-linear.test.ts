@@ -30,16 +30,16 @@ t.test('xarb config check accepts market = "linear" for Binance', async (t) => {
   const file = configSet(t, { 'binance.toml': linearBinance() });
   const r = spawnSync(process.execPath, [XARB_BIN, 'config', 'check', '--config', file], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 30_000 });
   t.equal(r.status, 0, r.stderr);
-  t.match(r.stdout, /\[venues\.binance\.connection\][^[]*market = "linear"/);
-  t.match(r.stdout, /\[venues\.bybit\.connection\][^[]*market = "spot"/);
+  t.match(r.stderr, /\[venues\.binance\.connection\][^[]*market = "linear"/);
+  t.match(r.stderr, /\[venues\.bybit\.connection\][^[]*market = "spot"/);
 });
 
 t.test('xarb config check accepts market = "linear" for Bybit, and refuses other markets', async (t) => {
   const file = configSet(t, { 'bybit.toml': linearBybit() });
   const r = spawnSync(process.execPath, [XARB_BIN, 'config', 'check', '--config', file], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 30_000 });
   t.equal(r.status, 0, r.stderr);
-  t.match(r.stdout, /\[venues\.bybit\.connection\][^[]*market = "linear"/);
-  t.match(r.stdout, /\[venues\.bybit\.connection\][^[]*websocket_url = "wss:\/\/stream\.bybit\.com\/v5\/public\/linear"/);
+  t.match(r.stderr, /\[venues\.bybit\.connection\][^[]*market = "linear"/);
+  t.match(r.stderr, /\[venues\.bybit\.connection\][^[]*websocket_url = "wss:\/\/stream\.bybit\.com\/v5\/public\/linear"/);
   const bad = configSet(t, { 'bybit.toml': shipped('bybit.toml').replace('market = "spot"', 'market = "inverse"') });
   const r2 = spawnSync(process.execPath, [XARB_BIN, 'config', 'check', '--config', bad], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 30_000 });
   t.not(r2.status, 0);

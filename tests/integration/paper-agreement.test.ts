@@ -77,8 +77,9 @@ t.test('a backtest over a recorded paper session reproduces its rounds and repor
     '--data', data, '--compare', path.join(paperDir, 'journal.jsonl'),
     '--runs-dir', runs, '--run-id', 'replay', '--no-progress'], 90_000);
   t.equal(bt.code, 0, `backtest exits 0 (stderr: ${bt.stderr.slice(-400)})`);
-  t.match(bt.stdout, /paper\/backtest agreement/, 'the agreement is printed after the backtest report');
-  t.match(bt.stdout, opened > 0 ? /share of session rounds: \d+\.\d %/ : /share of session rounds: n\/a/);
+  // stdout is a pipe: the report is a JSON line there, the text on stderr.
+  t.match(bt.stderr, /paper\/backtest agreement/, 'the agreement is printed after the backtest report');
+  t.match(bt.stderr, opened > 0 ? /share of session rounds: \d+\.\d %/ : /share of session rounds: n\/a/);
   const file = path.join(runs, 'replay', 'agreement.json');
   t.ok(existsSync(file), 'agreement.json in the backtest run dir');
   const a = JSON.parse(readFileSync(file, 'utf8'));
@@ -88,7 +89,7 @@ t.test('a backtest over a recorded paper session reproduces its rounds and repor
   t.ok(a.tolerance_ms > 0 && /latency\.hlog/.test(a.tolerance_source), `tolerance ${a.tolerance_ms} ms from the session's latency log`);
   t.equal(a.replay, 'session', 'replayed as the session ran');
   t.same(a.config_differences, [], 'the same config on both sides');
-  t.match(bt.stdout, /latency: the session's dry-run executor: entry constant 1 ms, response constant 1 ms, seed \d+ \(run_start\)/);
+  t.match(bt.stderr, /latency: the session's dry-run executor: entry constant 1 ms, response constant 1 ms, seed \d+ \(run_start\)/);
   t.comment(`agreement: ${a.matched}/${a.session_rounds} session rounds matched (${(a.share_matched * 100).toFixed(1)} %, ` +
     `${a.matched_same_trigger} on the same quote), ${a.extra_backtest_rounds} extra in the backtest; causes missed ${JSON.stringify(a.causes.missed)} ` +
     `extra ${JSON.stringify(a.causes.extra)}; session decision lag p50 ${a.session_decision_lag_ms?.p50} ms max ${a.session_decision_lag_ms?.max} ms`);

@@ -94,7 +94,7 @@ t.test('kill -9 with a leg open and an answer lost: the restart finds everything
   const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'xarb-restart-'));
   const stateFile = path.join(runs, 'sim-state.jsonl');
   const sim = spawn(process.execPath, [XARB_BIN, 'sim', '--binance-port', '0', '--bybit-port', '0', '--rate', '200', '--symbols', 'BTCUSDT',
-    '--state', stateFile], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    '--state', stateFile], { cwd: REPO_ROOT, env: { ...process.env, XARB_STDOUT_TTY: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
   let bot: ChildProcess | null = null;
   const clients: Array<{ close(): Promise<void> }> = [];
   t.teardown(async () => {

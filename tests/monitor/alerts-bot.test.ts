@@ -11,27 +11,16 @@
  * disconnected book stays unusable past book_unusable_ms whatever the jitter draws.
  */
 import t from 'tap';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { configSet, shipped } from '../config/config-set.js';
 import { startRunningBot, waitFor } from '../helpers/running-bot.js';
-
-interface Hook { state: string; kind: string; key: string; message: string }
+import { startHookServer } from '../helpers/webhook-server.js';
 
 t.setTimeout(400_000);
 
 t.test('simulator faults fire alerts, delivered once and resolved once', { timeout: 380_000 }, async (t) => {
-  const received: Hook[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => { body += d.toString(); });
-    req.on('end', () => { received.push(JSON.parse(body) as Hook); res.writeHead(204).end(); });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
-  const hookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  const { url: hookUrl, received, deliveries } = await startHookServer(t);
 
   const text = shipped('arbitrage.toml')
     .replace('stale_feed_ms = 5000', 'stale_feed_ms = 2500')
@@ -42,7 +31,6 @@ t.test('simulator faults fire alerts, delivered once and resolved once', { timeo
   t.teardown(() => bot.stop());
   const fault = (spec: Record<string, unknown>) => fetch(`${bot.simUrl}/__sim/fault`, { method: 'POST', body: JSON.stringify(spec) });
   const status = async () => (await (await fetch(`${bot.monitorUrl}/status`)).json()) as Record<string, any>;
-  const deliveries = (key: string) => received.filter((h) => h.key === key).map((h) => h.state);
   const firedAndResolved = (key: string) => waitFor(`${key} fired and resolved`, () => (deliveries(key).length >= 2 ? true : undefined), 40_000);
   // Both books usable before the faults.
   await waitFor('both venues ok', async () => {
@@ -57,11 +45,10 @@ t.test('simulator faults fire alerts, delivered once and resolved once', { timeo
     t.same(deliveries('feed_disconnected:binance'), ['firing', 'resolved']);
     t.same(deliveries('book_unusable:binance:BTCUSDT'), ['firing', 'resolved']);
   });
-  await t.test('silent feed (a stall), reconnected by the feed', async (t) => {
+  await t.test('silent feed (a stall; the reconnect itself is tests/integration/feed-silent)', async (t) => {
     t.equal((await fault({ kind: 'stall', venue: 'bybit', durationMs: 5000 })).status, 200);
     await firedAndResolved('feed_silent:bybit');
     t.same(deliveries('feed_silent:bybit'), ['firing', 'resolved']);
-    t.ok(bot.lines.some((l) => l.includes('"actor":"feed:bybit"') && l.includes('feed silent with the socket open')), 'the feed actor reconnected the silent socket');
   });
   await t.test('abnormal spread (a 400 bps dislocation)', async (t) => {
     // A halt first, so the bot does not trade the dislocation away (and it is the risk alert).

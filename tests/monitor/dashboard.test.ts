@@ -92,8 +92,9 @@ t.test('dashboard against a running bot', { timeout: 380_000, skip: existsSync(C
   await waitFor('the bot resumed', async () => ((await status())['halted'] === false ? true : undefined));
   const st = spawnSync(process.execPath, [XARB_BIN, 'ctl', 'status', '--url', bot.monitorUrl], { cwd: REPO_ROOT, encoding: 'utf8' });
   t.equal(st.status, 0);
-  t.match(st.stdout, /trading/);
-  t.match(st.stdout, /BTCUSDT: spread bn>by/);
+  t.match(JSON.parse(st.stdout), { type: 'status', halted: false }, 'piped: the status as a JSON line');
+  t.match(st.stderr, /trading/, 'and the text on stderr');
+  t.match(st.stderr, /BTCUSDT: spread bn>by/);
 
   // /metrics of the running bot, strictly parsed.
   const metrics = parseExposition(await (await fetch(`${bot.monitorUrl}/metrics`)).text());
