@@ -15,6 +15,7 @@ import { retryAfterMs } from './http-transport.js';
 import { BINANCE_KEY_ERRORS, ERR_LIVE_BAD_RESPONSE } from './live-errors.js';
 import { UPD_FINAL, finalUpdate, type LiveOrder, type UpdateListener, type VenueOrderClient } from './order-types.js';
 import { ASSET_QUOTE } from '../../core/records.js';
+import type { RateInQuote } from './fee-units.js';
 
 const TOO_MANY_REQUESTS = -1003;
 const NO_SUCH_ORDER = -2013;
@@ -25,6 +26,18 @@ export class BinanceOrderClient extends OrderClientBase implements VenueOrderCli
     super(opts, VENUE_BINANCE, 'binance');
   }
 
+  /** Price in quote of a third fee asset (BNB), when configured. */
+  readonly rateInQuote: RateInQuote = (asset) => this.opts.rateInQuote?.(asset);
+
+  get takerFeeRate(): number {
+    return this.opts.takerFeeRate;
+  }
+
+  /** A successful order answer (REST or WS API): its FULL fills go to the venue's FillLedger first. */
+  answered(body: unknown): void {
+    this.opts.onOrderAnswer?.(body);
+  }
+
   async place(order: LiveOrder, listener: UpdateListener): Promise<void> {
     this.counters.rest_orders++;
     const req = buildBinanceNewOrder(order, this.opts.creds, this.opts.recvWindowMs, this.timestampMs());
@@ -33,7 +46,8 @@ export class BinanceOrderClient extends OrderClientBase implements VenueOrderCli
     const body = parseJsonOrNull(ans.text);
     switch (classifyBinanceAnswer(ans.status, body)) {
       case BN_OK: {
-        const { update, feeOtherAsset } = mapBinanceOrder(body, order.side, this.opts.takerFeeRate);
+        this.answered(body);
+        const { update, feeOtherAsset } = mapBinanceOrder(body, order.side, this.opts.takerFeeRate, this.rateInQuote);
         if (feeOtherAsset) this.counters.fee_other_asset++;
         listener(order, update);
         if (update.kind !== UPD_FINAL) return this.reconcile(order, listener);
@@ -109,13 +123,13 @@ export class BinanceOrderClient extends OrderClientBase implements VenueOrderCli
           continue;
         }
         u.observe({ kind: 'history', found: true, atLocalMs: at });
-        const { update } = mapBinanceOrder(row, order.side, this.opts.takerFeeRate);
+        const { update } = mapBinanceOrder(row, order.side, this.opts.takerFeeRate, this.rateInQuote);
         if (update.kind === UPD_FINAL) return void listener(order, update);
         continue;
       }
       if (kind === BN_OK) {
         u.observe({ kind: 'query', found: true, atLocalMs: at });
-        const { update } = mapBinanceOrder(body, order.side, this.opts.takerFeeRate);
+        const { update } = mapBinanceOrder(body, order.side, this.opts.takerFeeRate, this.rateInQuote);
         if (update.kind === UPD_FINAL) {
           listener(order, update);
           return;

@@ -141,7 +141,8 @@ export class BinanceWsApi extends WsSession {
     const order = p.order;
     switch (classifyBinanceAnswer(status, body)) {
       case BN_OK: {
-        const { update, feeOtherAsset } = mapBinanceOrder(body, order.side, 0);
+        this.rest.answered(body);
+        const { update, feeOtherAsset } = mapBinanceOrder(body, order.side, this.rest.takerFeeRate, this.rest.rateInQuote);
         if (feeOtherAsset) this.o.counters.fee_other_asset++;
         p.listener(order, update);
         if (update.kind !== UPD_FINAL) return void this.rest.reconcile(order, p.listener).finally(p.done);

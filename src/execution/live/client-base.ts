@@ -9,6 +9,7 @@ import { TransportError } from './live-errors.js';
 import { newClientCounters, type ClientCounters, type Credentials } from './order-types.js';
 import type { SignedRequest } from './binance-order.js';
 import { UnknownOrder } from '../unknown-order.js';
+import type { RateInQuote } from './fee-units.js';
 
 export type LiveLog = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 
@@ -29,6 +30,10 @@ export interface OrderClientOptions {
   log: LiveLog;
   /** Waits (tests pass a fast one). */
   sleep?: (ms: number) => Promise<void>;
+  /** Price in quote of a fee asset that is neither base nor quote (BNB), for fee-units.ts. */
+  rateInQuote?: RateInQuote;
+  /** Every successful order answer's body, before its update: the fills go to the venue's FillLedger (private-fills.ts). */
+  onOrderAnswer?: (body: unknown) => void;
 }
 
 export const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
