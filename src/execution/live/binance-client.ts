@@ -7,13 +7,16 @@
  */
 import { VENUE_BINANCE, ST_REJECTED } from '../../core/records.js';
 import {
-  BN_BAD, BN_OK, BN_RATE_LIMITED, BN_REJECTED, BN_UNKNOWN, binanceErrorOf, buildBinanceNewOrder, buildBinanceQueryOrder, buildBinanceAllOrders,
-  classifyBinanceAnswer, mapBinanceOrder, parseJsonOrNull,
+  BN_BAD, BN_OK, BN_RATE_LIMITED, BN_REJECTED, BN_UNKNOWN, binanceErrorOf, binanceSignedRequest, buildBinanceNewOrder, buildBinanceQueryOrder,
+  buildBinanceAllOrders, classifyBinanceAnswer, mapBinanceOrder, parseJsonOrNull, splitSymbol,
 } from './binance-order.js';
 import { OrderClientBase, pollDelayMs, type OrderClientOptions } from './client-base.js';
 import { retryAfterMs } from './http-transport.js';
 import { BINANCE_KEY_ERRORS, ERR_LIVE_BAD_RESPONSE } from './live-errors.js';
-import { UPD_FINAL, finalUpdate, type LiveOrder, type UpdateListener, type VenueOrderClient } from './order-types.js';
+import { UPD_FINAL, finalUpdate, type LiveOrder, type OrderUpdate, type UpdateListener, type VenueOrderClient } from './order-types.js';
+import { fillFromMyTrade, fillsFromOrderAnswer } from '../../venues/binance/user-data.js';
+import type { VenueFill } from '../fill-ledger.js';
+import { executorFee } from './fee-units.js';
 import { ASSET_QUOTE } from '../../core/records.js';
 import type { RateInQuote } from './fee-units.js';
 
@@ -35,7 +38,42 @@ export class BinanceOrderClient extends OrderClientBase implements VenueOrderCli
 
   /** A successful order answer (REST or WS API): its FULL fills go to the venue's FillLedger first. */
   answered(body: unknown): void {
-    this.opts.onOrderAnswer?.(body);
+    const sink = this.opts.onFills;
+    if (sink === undefined) return;
+    const f = fillsFromOrderAnswer(body, 'answer');
+    if (f.ok) sink(f.value);
+    else {
+      this.counters.bad_responses++;
+      this.opts.log('warn', 'binance order answer: fills unreadable', { err: f.error });
+    }
+  }
+
+  /**
+   * A final learned from the order query or history, which carry no fills: with a fill ledger
+   * wired, the order's trades (`GET /api/v3/myTrades?orderId=`) give its fills (to the ledger)
+   * and its exact commissions, replacing the taker-rate estimate. If they cannot be read or do
+   * not add up to the executed quantity yet, the estimate stays (the gap-fill brings the fills).
+   */
+  private async exactFees(order: LiveOrder, venueOrderId: string, update: OrderUpdate): Promise<OrderUpdate> {
+    const sink = this.opts.onFills;
+    if (sink === undefined || !(update.cumQty > 0) || venueOrderId === '') return update;
+    const req = binanceSignedRequest('GET', '/api/v3/myTrades', { symbol: order.symbol, orderId: venueOrderId, recvWindow: this.opts.recvWindowMs,
+      timestamp: this.timestampMs() }, this.opts.creds);
+    this.counters.reconcile_queries++;
+    const ans = await this.send(req, 'order trades', order.clientOrderId);
+    const rows = ans === null || ans.status !== 200 ? null : parseJsonOrNull(ans.text);
+    if (!Array.isArray(rows)) return update;
+    const fills: VenueFill[] = [];
+    for (const r of rows) {
+      const f = fillFromMyTrade(r, order.clientOrderId, 'reconcile');
+      if (f.ok) fills.push(f.value);
+    }
+    sink(fills);
+    const qty = fills.reduce((a, f) => a + f.qty, 0);
+    if (Math.abs(qty - update.cumQty) > 1e-9 * Math.max(1, update.cumQty)) return update;
+    const fee = executorFee(fills, order.side, splitSymbol(order.symbol), this.rateInQuote, this.opts.takerFeeRate);
+    if (fee.converted) this.counters.fee_other_asset++;
+    return { ...update, cumFee: fee.cumFee, feeAsset: fee.feeAsset };
   }
 
   async place(order: LiveOrder, listener: UpdateListener): Promise<void> {
@@ -124,14 +162,14 @@ export class BinanceOrderClient extends OrderClientBase implements VenueOrderCli
         }
         u.observe({ kind: 'history', found: true, atLocalMs: at });
         const { update } = mapBinanceOrder(row, order.side, this.opts.takerFeeRate, this.rateInQuote);
-        if (update.kind === UPD_FINAL) return void listener(order, update);
+        if (update.kind === UPD_FINAL) return void listener(order, await this.exactFees(order, update.venueOrderId, update));
         continue;
       }
       if (kind === BN_OK) {
         u.observe({ kind: 'query', found: true, atLocalMs: at });
         const { update } = mapBinanceOrder(body, order.side, this.opts.takerFeeRate, this.rateInQuote);
         if (update.kind === UPD_FINAL) {
-          listener(order, update);
+          listener(order, await this.exactFees(order, update.venueOrderId, update));
           return;
         }
         continue;

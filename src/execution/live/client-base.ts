@@ -10,6 +10,7 @@ import { newClientCounters, type ClientCounters, type Credentials } from './orde
 import type { SignedRequest } from './binance-order.js';
 import { UnknownOrder } from '../unknown-order.js';
 import type { RateInQuote } from './fee-units.js';
+import type { VenueFill } from '../fill-ledger.js';
 
 export type LiveLog = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 
@@ -32,8 +33,12 @@ export interface OrderClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Price in quote of a fee asset that is neither base nor quote (BNB), for fee-units.ts. */
   rateInQuote?: RateInQuote;
-  /** Every successful order answer's body, before its update: the fills go to the venue's FillLedger (private-fills.ts). */
-  onOrderAnswer?: (body: unknown) => void;
+  /**
+   * Fills the order path learned with their trade ids (Binance FULL answers; myTrades of an
+   * order settled by query), before its update: they go to the venue's FillLedger
+   * (private-fills.ts). Set: an order settled by query also has its trades read for exact fees.
+   */
+  onFills?: (fills: VenueFill[]) => void;
 }
 
 export const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -4,9 +4,9 @@
  *
  * Fills arrive three ways and are applied once, by venue trade id, whichever comes first:
  *
- *   answer   the order answer (Binance FULL `fills`): the fast path. Recorded here silently
- *            (`answer()`); the answer's own cumulative update reaches the executor through the
- *            order client, so nothing is reported twice.
+ *   answer   the order answer (Binance FULL `fills`; for an order settled by the order query,
+ *            its trades from myTrades): the fast path. Recorded here silently (`answer()`); the
+ *            answer's own cumulative update reaches the executor through the order client.
  *   stream   Binance `executionReport` x=TRADE / Bybit `execution` (`fill()`).
  *   gapfill  on every (re)connect of the private stream, the REST history (Binance
  *            myTrades + allOrders, Bybit /v5/execution/list) since the stream went down,
@@ -69,6 +69,8 @@ export interface PrivateFillsCounters {
   stream_ups: number;
   stream_downs: number;
   fills_answer: number;
+  /** Trades of an order settled by the order query (myTrades by orderId). */
+  fills_query: number;
   fills_stream: number;
   fills_gapfill: number;
   /** Copies of fills already applied (by trade id), all sources. */
@@ -94,7 +96,7 @@ export class PrivateFills {
   readonly ledger = new FillLedger();
   readonly balances = new Map<string, VenueBalance>();
   readonly counters: PrivateFillsCounters = {
-    stream_events: 0, stream_bad: 0, stream_ups: 0, stream_downs: 0, fills_answer: 0, fills_stream: 0, fills_gapfill: 0, fills_duplicate: 0,
+    stream_events: 0, stream_bad: 0, stream_ups: 0, stream_downs: 0, fills_answer: 0, fills_query: 0, fills_stream: 0, fills_gapfill: 0, fills_duplicate: 0,
     fills_invalid: 0, fills_to_executor: 0, fills_untracked: 0, fees_converted: 0, fees_estimated: 0, gapfills: 0, gapfill_errors: 0,
     gapfill_skipped: 0, balance_updates: 0, balance_deltas: 0,
   };
@@ -119,7 +121,7 @@ export class PrivateFills {
 
   // ---- fills -------------------------------------------------------------------------------------
 
-  /** Fills of an order answer (the fast path): recorded for deduplication, not reported. */
+  /** Fills of the order path (answer, or an order's trades after a query): recorded for deduplication, not reported. */
   answer(fills: readonly VenueFill[]): void {
     for (const f of fills) this.apply(f, false);
   }
@@ -142,6 +144,7 @@ export class PrivateFills {
     }
     if (f.source === 'answer') c.fills_answer++;
     else if (f.source === 'gapfill') c.fills_gapfill++;
+    else if (f.source === 'reconcile') c.fills_query++;
     else c.fills_stream++;
     const key = FillLedger.orderKey(f.venue, f.orderId);
     let fees = this.feeFills.get(key);

@@ -16,7 +16,6 @@ import { loadEd25519PrivateKey } from './signer.js';
 import { BinanceUserDataStream } from './binance-user-data-stream.js';
 import { PrivateFills, type GapFillSource } from './private-fills.js';
 import { newClientCounters, type ClientCounters } from './order-types.js';
-import { fillsFromOrderAnswer } from '../../venues/binance/user-data.js';
 import { BinanceAccountRest, type AccountRestOptions } from '../../venues/binance/account-rest.js';
 import { BybitAccountRest } from '../../venues/bybit/account-rest.js';
 
@@ -60,14 +59,9 @@ export function buildVenueClient(s: VenueClientSpec): VenueClient {
   if (s.keyType === 'ed25519') creds.privateKey = loadEd25519PrivateKey(s.privateKeyPem, `${s.name} auth.private_key`);
   let fills: PrivateFills | null = null;
   const restOpts: OrderClientOptions = { ...s.rest, creds };
-  if (s.privateFills !== undefined && s.venue === VENUE_BINANCE) {
-    // FULL answers' fills enter the ledger before their update reaches the executor.
-    restOpts.onOrderAnswer = (body) => {
-      const f = fillsFromOrderAnswer(body, 'answer');
-      if (f.ok) fills?.answer(f.value);
-      else s.rest.log('warn', 'binance order answer: fills unreadable', { err: f.error });
-    };
-  }
+  // Fills of the order path (FULL answers, trades of queried orders) enter the ledger before
+  // their update reaches the executor.
+  if (s.privateFills !== undefined) restOpts.onFills = (f) => fills?.answer(f);
   const common = {
     timeoutMs: restOpts.timeoutMs, reconnectMinMs: s.reconnectMinMs, reconnectMaxMs: s.reconnectMaxMs, log: restOpts.log,
   };
