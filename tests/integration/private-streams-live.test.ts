@@ -23,6 +23,11 @@ import {
 import type { ReportSink } from '../../src/execution/report-sink.js';
 import { ratesFrom } from '../../src/execution/live/fee-units.js';
 import { fault } from '../sim/signed-rest.js';
+import { generateKeyPairSync } from 'node:crypto';
+
+const ed = generateKeyPairSync('ed25519');
+const ED = { apiKey: 'edStreamKey', secretKey: '' };
+const ED_PEM = ed.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 const BNB_PRICE = 600;
 const BNB = { apiKey: 'bnbStreamKey', secretKey: 'bnbStreamSecret' };
@@ -48,7 +53,10 @@ const logs: string[] = [];
 t.before(async () => {
   sim = await startSimulator({
     seed: 33, symbols: ['BTCUSDT'], ratePerVenue: 200, dislocationEveryMs: 0,
-    orderEntry: { accounts: [{ venue: 'binance', ...BNB }], bnbFeeKeys: [BNB.apiKey], bnbPriceQuote: BNB_PRICE },
+    orderEntry: {
+      accounts: [{ venue: 'binance', ...BNB }, { venue: 'binance', ...ED, publicKeyPem: ed.publicKey.export({ type: 'spki', format: 'pem' }).toString() }],
+      bnbFeeKeys: [BNB.apiKey], bnbPriceQuote: BNB_PRICE,
+    },
   });
   sim.orderEntry.accounts.binance.get(BNB.apiKey)!.free.set('BNB', 10);
 });
@@ -58,16 +66,16 @@ t.teardown(async () => {
   await sim.stop();
 });
 
-function venueClient(venue: 'binance' | 'bybit'): VenueClient {
+function venueClient(venue: 'binance' | 'bybit', keyType: 'hmac' | 'ed25519' = 'hmac'): VenueClient {
   const urls = venue === 'binance' ? sim.binanceUrl : sim.bybitUrl;
   const vc = buildVenueClient({
-    venue: venue === 'binance' ? VENUE_BINANCE : VENUE_BYBIT, name: venue, orderEntry: 'ws', keyType: 'hmac',
-    wsApiUrl: urls.ws + (venue === 'binance' ? '/ws-api/v3' : '/v5/trade'), privateKeyPem: '',
+    venue: venue === 'binance' ? VENUE_BINANCE : VENUE_BYBIT, name: venue, orderEntry: 'ws', keyType,
+    wsApiUrl: urls.ws + (venue === 'binance' ? '/ws-api/v3' : '/v5/trade'), privateKeyPem: keyType === 'ed25519' ? ED_PEM : '',
     // Slow reconnects: the stream stays down while the next orders fill.
     reconnectMinMs: 1500, reconnectMaxMs: 1500,
     privateFills: { symbols: ['BTCUSDT'], gapMarginMs: 3000 },
     rest: {
-      baseUrl: urls.rest, creds: venue === 'binance' ? BNB : SIM_KEYS.bybit, recvWindowMs: 5000, timeoutMs: 1000, takerFeeRate: 0.001,
+      baseUrl: urls.rest, creds: venue === 'bybit' ? SIM_KEYS.bybit : keyType === 'ed25519' ? ED : BNB, recvWindowMs: 5000, timeoutMs: 1000, takerFeeRate: 0.001,
       reconcileBudgetMs: 3000, transport, wallMs: Date.now, rateInQuote: ratesFrom({ BNB: BNB_PRICE }),
       log: (level, msg, fields) => logs.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`),
     },
@@ -82,7 +90,7 @@ async function until(cond: () => boolean, ms = 8000): Promise<boolean> {
   return cond();
 }
 
-function harness(v: 0 | 1, vc: VenueClient) {
+function harness(v: 0 | 1, vc: VenueClient, first = v === VENUE_BINANCE ? 1 : 1001) {
   const sink = new Sink();
   const clients = v === VENUE_BINANCE ? [vc.client, null] : [null, vc.client];
   const exec = new LiveExecutor({
@@ -92,7 +100,7 @@ function harness(v: 0 | 1, vc: VenueClient) {
   });
   vc.fills!.target = exec;
   const rec = new Float64Array(INTENT_WORDS);
-  let next = v === VENUE_BINANCE ? 1 : 1001;
+  let next = first;
   const send = (): number => {
     const id = next++;
     const buy = id % 2 === 1;
@@ -226,4 +234,27 @@ t.test('Bybit: order/execution/wallet topics; stream cut during fills, execution
   await exec.whenIdle();
   const acct = sim.orderEntry.accounts.bybit.get(SIM_KEYS.bybit.apiKey)!;
   t.ok(await until(() => sameBalance(fills.balances.get('USDT')?.free ?? -1, acct.balance('USDT', true))), 'USDT balance = the venue\'s');
+});
+
+t.test('Binance, Ed25519 key: session.logon + userDataStream.subscribe; the gap-fill signs its REST queries with Ed25519', async (t) => {
+  const vc = venueClient('binance', 'ed25519');
+  t.equal(await vc.start(3000), true, 'WS API order session logged on');
+  const fills = vc.fills!;
+  t.ok(await until(() => fills.counters.stream_ups === 1), 'user-data subscription on the logged-on session');
+  await fills.whenGapFilled();
+  const { sink, exec, send } = harness(VENUE_BINANCE, vc, 2001);
+  send();
+  await exec.whenIdle();
+  const trades = () => sim.orderEntry.venues.binance.ledger.tradesFor(ED.apiKey, 'BTCUSDT', Infinity).length;
+  t.ok(await until(() => fills.counters.fills_duplicate === trades()), 'the stream\'s copies of the answer\'s fills');
+  await fault(sim.binanceUrl.rest, { kind: 'private_disconnect', venue: 'binance' });
+  t.ok(await until(() => fills.counters.stream_downs === 1));
+  send();
+  await exec.whenIdle();
+  t.ok(await until(() => fills.counters.stream_ups === 2), 'resubscribed');
+  await fills.whenGapFilled();
+  t.equal(fills.counters.gapfills, 2, 'gap-filled on connect and on reconnect');
+  t.equal(fills.counters.gapfill_errors, 0, 'the venue accepted the Ed25519-signed myTrades/allOrders');
+  t.equal(fills.ledger.appliedCount, trades(), 'every fill once');
+  t.equal(sink.finals(), 2);
 });

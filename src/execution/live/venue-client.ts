@@ -74,10 +74,9 @@ export function buildVenueClient(s: VenueClientSpec): VenueClient {
     let acct: BinanceAccountRest | null = null;
     const streamCounters = s.privateFills === undefined ? null : newClientCounters();
     if (s.privateFills !== undefined) {
-      // The account REST signs with HMAC: an Ed25519 key has the stream but no gap-fill.
-      acct = s.keyType === 'hmac' ? new BinanceAccountRest(accountRestOptions(restOpts, () => rest.clockOffsetMs)) : null;
-      const a = acct;
-      fills = newPrivateFills(s, restOpts, a === null ? null : async (symbol, since) => (await a.fillsSince(symbol, since)).fills);
+      const a = new BinanceAccountRest({ ...accountRestOptions(restOpts, () => rest.clockOffsetMs), ed25519Key: creds.privateKey });
+      acct = a;
+      fills = newPrivateFills(s, restOpts, async (symbol, since) => (await a.fillsSince(symbol, since)).fills);
       const f = fills;
       stream = new BinanceUserDataStream({ ...common, url: s.wsApiUrl, name: 'binance user data', counters: streamCounters! }, creds,
         () => rest.timestampMs(), restOpts.recvWindowMs);
