@@ -84,10 +84,11 @@ export class BinanceOrderClient extends OrderClientBase implements VenueOrderCli
     const body = parseJsonOrNull(ans.text);
     switch (classifyBinanceAnswer(ans.status, body)) {
       case BN_OK: {
-        this.answered(body);
         const { update, feeOtherAsset } = mapBinanceOrder(body, order.side, this.opts.takerFeeRate, this.rateInQuote);
         if (feeOtherAsset) this.counters.fee_other_asset++;
         listener(order, update);
+        // After the report (off the ack's path); same tick, so no stream copy can come between.
+        this.answered(body);
         if (update.kind !== UPD_FINAL) return this.reconcile(order, listener);
         return;
       }

@@ -34,8 +34,8 @@ export interface OrderClientOptions {
   /** Price in quote of a fee asset that is neither base nor quote (BNB), for fee-units.ts. */
   rateInQuote?: RateInQuote;
   /**
-   * Fills the order path learned with their trade ids (Binance FULL answers; myTrades of an
-   * order settled by query), before its update: they go to the venue's FillLedger
+   * Fills the order path learned with their trade ids (Binance FULL answers, right after their
+   * update; myTrades of an order settled by query, before it): they go to the venue's FillLedger
    * (private-fills.ts). Set: an order settled by query also has its trades read for exact fees.
    */
   onFills?: (fills: VenueFill[]) => void;

@@ -159,8 +159,11 @@ export class PrivateFills {
     const fee = executorFee(fees, t.side === 'buy' ? 'BUY' : 'SELL', splitSymbol(t.symbol), this.o.rateInQuote, this.o.takerFeeRate);
     if (fee.converted) c.fees_converted++;
     if (fee.estimated) {
-      c.fees_estimated++;
-      this.o.log('warn', `${this.o.name} fee in ${f.feeAsset} with no configured price: estimated at the taker rate`, { client_order_id: clientOrderId });
+      // Logged the first time only (a run paying in BNB without a price would repeat it per fill).
+      if (c.fees_estimated++ === 0) {
+        this.o.log('warn', `${this.o.name} fee in ${f.feeAsset} with no configured price: estimated at the taker rate (set execution.bnb_price_quote; later ones counted only)`,
+          { client_order_id: clientOrderId });
+      }
     }
     const target = this.target;
     if (target !== null && clientOrderId !== '' && target.onVenueFills(this.o.venue, clientOrderId, t.cumQty, t.cumQuote / t.cumQty, fee.cumFee, fee.feeAsset)) {

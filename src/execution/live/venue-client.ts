@@ -59,8 +59,7 @@ export function buildVenueClient(s: VenueClientSpec): VenueClient {
   if (s.keyType === 'ed25519') creds.privateKey = loadEd25519PrivateKey(s.privateKeyPem, `${s.name} auth.private_key`);
   let fills: PrivateFills | null = null;
   const restOpts: OrderClientOptions = { ...s.rest, creds };
-  // Fills of the order path (FULL answers, trades of queried orders) enter the ledger before
-  // their update reaches the executor.
+  // Fills of the order path (FULL answers, trades of queried orders) enter the same ledger.
   if (s.privateFills !== undefined) restOpts.onFills = (f) => fills?.answer(f);
   const common = {
     timeoutMs: restOpts.timeoutMs, reconnectMinMs: s.reconnectMinMs, reconnectMaxMs: s.reconnectMaxMs, log: restOpts.log,
