@@ -41,8 +41,10 @@ export class BinanceUserDataStream extends WsSession {
 
   constructor(o: Omit<WsSessionOptions, 'routesOrders' | 'pingMs'>, private readonly creds: Credentials,
     private readonly timestampMs: () => number, private readonly recvWindowMs: number) {
-    // The venue pings (the ws library answers with pongs): no application ping.
-    super({ ...o, routesOrders: false, pingMs: 0 });
+    // The venue pings (the ws library answers with pongs): no application ping. The only
+    // request is the logon/subscribe: a slow answer costs no order, so it gets ≥ 5 s before the
+    // connection is called stalled (a loaded host must not churn the stream).
+    super({ ...o, timeoutMs: Math.max(o.timeoutMs, 5000), routesOrders: false, pingMs: 0 });
     this.ed25519 = creds.keyType === 'ed25519' && creds.privateKey !== undefined;
   }
 
