@@ -24,6 +24,7 @@ import { LiveExecutor } from '../execution/live/live-executor.js';
 import { BINANCE_ORDER_LIMIT, BYBIT_ORDER_LIMIT, OrderRateLimiter } from '../execution/live/rate-limiter.js';
 import { measureClockOffset } from '../execution/live/server-time.js';
 import { OrderWal } from '../execution/order-wal.js';
+import { ratesFrom } from '../execution/live/fee-units.js';
 import type { VenueOrderClient } from '../execution/live/order-types.js';
 import { RingReportSink } from './executor-agent.js';
 import { LiveExecutorAgent } from './live-executor-agent.js';
@@ -53,12 +54,12 @@ for (let v = 0; v < VENUE_COUNT; v++) {
   const opts: OrderClientOptions = {
     baseUrl: w.restUrl, creds: { apiKey: w.apiKey, secretKey: w.secretKey }, recvWindowMs: w.recvWindowMs,
     timeoutMs: live.requestTimeoutMs, takerFeeRate: d.takerFees[v] ?? 0.001, reconcileBudgetMs: live.reconcileBudgetMs,
-    transport, wallMs: Date.now, log,
+    transport, wallMs: Date.now, log, rateInQuote: ratesFrom(live.feeAssetPrices ?? {}),
   };
   let vc: VenueClient;
   try {
     vc = buildVenueClient({ venue: v, name, rest: opts, orderEntry: w.orderEntry, wsApiUrl: w.wsApiUrl, keyType: w.keyType,
-      privateKeyPem: w.privateKeyPem, reconnectMinMs: w.reconnectMinMs, reconnectMaxMs: w.reconnectMaxMs });
+      privateKeyPem: w.privateKeyPem, reconnectMinMs: w.reconnectMinMs, reconnectMaxMs: w.reconnectMaxMs, privateFills: { symbols: d.symbols } });
   } catch (e) {
     log('error', 'live venue key unusable: its orders will be refused', { venue: name, key_type: w.keyType, err: (e as Error).message });
     continue;
@@ -99,6 +100,8 @@ const exec = new LiveExecutor({
   limiters: [new OrderRateLimiter(BINANCE_ORDER_LIMIT.limit, BINANCE_ORDER_LIMIT.windowMs), new OrderRateLimiter(BYBIT_ORDER_LIMIT.limit, BYBIT_ORDER_LIMIT.windowMs)],
   sink, runTag, wal, monoNs, wallMs: Date.now, log,
 });
+// Fills from the private streams and their gap-fills reach the strategy through the executor.
+for (const vc of venueClients) if (vc.fills !== null) vc.fills.target = exec;
 const agent = new LiveExecutorAgent(new RingConsumer(d.intentRing), exec, rt.hist);
 agent.onIdle = () => rt.flushJournal();
 log('info', 'live executor ready', { run_tag: runTag, venues: VENUE_NAMES.filter((_, v) => clients[v] !== null) });
@@ -108,6 +111,16 @@ function counters(): Record<string, number> {
   for (const c of bases) {
     const name = VENUE_NAMES[c.venue]!;
     for (const [k, v] of Object.entries(c.counters)) out[`${name}_${k}`] = v;
+  }
+  // The venues' word: fill-ledger counters and balances (<venue>_bal_<ASSET>, from the private streams).
+  for (const vc of venueClients) {
+    const name = VENUE_NAMES[vc.rest.venue]!;
+    if (vc.fills !== null) for (const [k, v] of Object.entries(vc.fills.stats())) out[`${name}_${k}`] = v;
+    if (vc.streamCounters !== null) {
+      out[`${name}_user_data_sessions`] = vc.streamCounters.ws_sessions;
+      out[`${name}_user_data_disconnects`] = vc.streamCounters.ws_disconnects;
+      out[`${name}_user_data_bad`] = vc.streamCounters.bad_responses;
+    }
   }
   return out;
 }

@@ -109,6 +109,7 @@ export function liveWiring(cfg: XarbConfig, filters: VenueFilters): NonNullable<
     venues: { binance: venue('binance'), bybit: venue('bybit') }, filters,
     requestTimeoutMs: Math.min(10_000, Math.max(1000, cfg.execution.order_timeout_ms)),
     reconcileBudgetMs: cfg.execution.order_timeout_ms * 2,
+    feeAssetPrices: { BNB: cfg.execution.bnb_price_quote ?? 0 },
   };
 }
 

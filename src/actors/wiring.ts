@@ -94,4 +94,6 @@ export interface LiveExecutorWiring {
   reconcileBudgetMs: number;
   /** The run directory: the write-ahead order journal `orders.wal` goes there (absent = no WAL). */
   runDir?: string;
+  /** Price in quote of fee assets other than base/quote (`execution.bnb_price_quote` as BNB); 0 = unknown. */
+  feeAssetPrices?: Record<string, number>;
 }

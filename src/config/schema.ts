@@ -198,6 +198,8 @@ export const ARBITRAGE_SCHEMA: ObjectRule = table({
     response_latency_mean_ms: num({ min: 0, max: 60_000, default: 1.0, unit: 'ms' }),
     response_latency_std_ms: num({ min: 0, max: 60_000, default: 0, unit: 'ms' }),
     initial_balances: optionalTable({ binance: balance(), bybit: balance() }),
+    // Live: a Binance commission paid in BNB is booked at this price (fee-units.ts).
+    bnb_price_quote: num({ min: 0, max: 1e9, default: 0, unit: 'quote units per BNB; 0 = unknown: BNB fees estimated at the taker rate' }),
   }),
   engine: optionalTable({
     wait_strategy: oneOf(['auto', 'spin-then-park', 'busy-spin', 'park'], 'auto'),

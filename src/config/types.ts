@@ -79,6 +79,8 @@ export interface ExecutionConfig {
   response_latency_mean_ms: number;
   response_latency_std_ms: number;
   initial_balances: Record<VenueName, VenueBalance>;
+  /** Live: price of BNB in the quote asset, for commissions paid in BNB (0 = unknown). */
+  bnb_price_quote?: number;
 }
 
 export interface EngineConfig {

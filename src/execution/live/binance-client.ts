@@ -7,14 +7,18 @@
  */
 import { VENUE_BINANCE, ST_REJECTED } from '../../core/records.js';
 import {
-  BN_BAD, BN_OK, BN_RATE_LIMITED, BN_REJECTED, BN_UNKNOWN, binanceErrorOf, buildBinanceNewOrder, buildBinanceQueryOrder, buildBinanceAllOrders,
-  classifyBinanceAnswer, mapBinanceOrder, parseJsonOrNull,
+  BN_BAD, BN_OK, BN_RATE_LIMITED, BN_REJECTED, BN_UNKNOWN, binanceErrorOf, binanceSignedRequest, buildBinanceNewOrder, buildBinanceQueryOrder,
+  buildBinanceAllOrders, classifyBinanceAnswer, mapBinanceOrder, parseJsonOrNull, splitSymbol,
 } from './binance-order.js';
 import { OrderClientBase, pollDelayMs, type OrderClientOptions } from './client-base.js';
 import { retryAfterMs } from './http-transport.js';
 import { BINANCE_KEY_ERRORS, ERR_LIVE_BAD_RESPONSE } from './live-errors.js';
-import { UPD_FINAL, finalUpdate, type LiveOrder, type UpdateListener, type VenueOrderClient } from './order-types.js';
+import { UPD_FINAL, finalUpdate, type LiveOrder, type OrderUpdate, type UpdateListener, type VenueOrderClient } from './order-types.js';
+import { fillFromMyTrade, fillsFromOrderAnswer } from '../../venues/binance/user-data.js';
+import type { VenueFill } from '../fill-ledger.js';
+import { executorFee } from './fee-units.js';
 import { ASSET_QUOTE } from '../../core/records.js';
+import type { RateInQuote } from './fee-units.js';
 
 const TOO_MANY_REQUESTS = -1003;
 const NO_SUCH_ORDER = -2013;
@@ -25,6 +29,53 @@ export class BinanceOrderClient extends OrderClientBase implements VenueOrderCli
     super(opts, VENUE_BINANCE, 'binance');
   }
 
+  /** Price in quote of a third fee asset (BNB), when configured. */
+  readonly rateInQuote: RateInQuote = (asset) => this.opts.rateInQuote?.(asset);
+
+  get takerFeeRate(): number {
+    return this.opts.takerFeeRate;
+  }
+
+  /** A successful order answer (REST or WS API): its FULL fills go to the venue's FillLedger first. */
+  answered(body: unknown): void {
+    const sink = this.opts.onFills;
+    if (sink === undefined) return;
+    const f = fillsFromOrderAnswer(body, 'answer');
+    if (f.ok) sink(f.value);
+    else {
+      this.counters.bad_responses++;
+      this.opts.log('warn', 'binance order answer: fills unreadable', { err: f.error });
+    }
+  }
+
+  /**
+   * A final learned from the order query or history, which carry no fills: with a fill ledger
+   * wired, the order's trades (`GET /api/v3/myTrades?orderId=`) give its fills (to the ledger)
+   * and its exact commissions, replacing the taker-rate estimate. If they cannot be read or do
+   * not add up to the executed quantity yet, the estimate stays (the gap-fill brings the fills).
+   */
+  private async exactFees(order: LiveOrder, venueOrderId: string, update: OrderUpdate): Promise<OrderUpdate> {
+    const sink = this.opts.onFills;
+    if (sink === undefined || !(update.cumQty > 0) || venueOrderId === '') return update;
+    const req = binanceSignedRequest('GET', '/api/v3/myTrades', { symbol: order.symbol, orderId: venueOrderId, recvWindow: this.opts.recvWindowMs,
+      timestamp: this.timestampMs() }, this.opts.creds);
+    this.counters.reconcile_queries++;
+    const ans = await this.send(req, 'order trades', order.clientOrderId);
+    const rows = ans === null || ans.status !== 200 ? null : parseJsonOrNull(ans.text);
+    if (!Array.isArray(rows)) return update;
+    const fills: VenueFill[] = [];
+    for (const r of rows) {
+      const f = fillFromMyTrade(r, order.clientOrderId, 'reconcile');
+      if (f.ok) fills.push(f.value);
+    }
+    sink(fills);
+    const qty = fills.reduce((a, f) => a + f.qty, 0);
+    if (Math.abs(qty - update.cumQty) > 1e-9 * Math.max(1, update.cumQty)) return update;
+    const fee = executorFee(fills, order.side, splitSymbol(order.symbol), this.rateInQuote, this.opts.takerFeeRate);
+    if (fee.converted) this.counters.fee_other_asset++;
+    return { ...update, cumFee: fee.cumFee, feeAsset: fee.feeAsset };
+  }
+
   async place(order: LiveOrder, listener: UpdateListener): Promise<void> {
     this.counters.rest_orders++;
     const req = buildBinanceNewOrder(order, this.opts.creds, this.opts.recvWindowMs, this.timestampMs());
@@ -33,9 +84,11 @@ export class BinanceOrderClient extends OrderClientBase implements VenueOrderCli
     const body = parseJsonOrNull(ans.text);
     switch (classifyBinanceAnswer(ans.status, body)) {
       case BN_OK: {
-        const { update, feeOtherAsset } = mapBinanceOrder(body, order.side, this.opts.takerFeeRate);
+        const { update, feeOtherAsset } = mapBinanceOrder(body, order.side, this.opts.takerFeeRate, this.rateInQuote);
         if (feeOtherAsset) this.counters.fee_other_asset++;
         listener(order, update);
+        // After the report (off the ack's path); same tick, so no stream copy can come between.
+        this.answered(body);
         if (update.kind !== UPD_FINAL) return this.reconcile(order, listener);
         return;
       }
@@ -109,15 +162,15 @@ export class BinanceOrderClient extends OrderClientBase implements VenueOrderCli
           continue;
         }
         u.observe({ kind: 'history', found: true, atLocalMs: at });
-        const { update } = mapBinanceOrder(row, order.side, this.opts.takerFeeRate);
-        if (update.kind === UPD_FINAL) return void listener(order, update);
+        const { update } = mapBinanceOrder(row, order.side, this.opts.takerFeeRate, this.rateInQuote);
+        if (update.kind === UPD_FINAL) return void listener(order, await this.exactFees(order, update.venueOrderId, update));
         continue;
       }
       if (kind === BN_OK) {
         u.observe({ kind: 'query', found: true, atLocalMs: at });
-        const { update } = mapBinanceOrder(body, order.side, this.opts.takerFeeRate);
+        const { update } = mapBinanceOrder(body, order.side, this.opts.takerFeeRate, this.rateInQuote);
         if (update.kind === UPD_FINAL) {
-          listener(order, update);
+          listener(order, await this.exactFees(order, update.venueOrderId, update));
           return;
         }
         continue;

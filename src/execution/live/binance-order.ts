@@ -12,6 +12,7 @@ import { ed25519Base64 } from './signer.js';
 import { ASSET_BASE, ASSET_QUOTE, ST_ACKED, ST_CANCELED, ST_FILLED, ST_REJECTED } from '../../core/records.js';
 import { ERR_LIVE_BAD_RESPONSE } from './live-errors.js';
 import { UPD_ACK, finalUpdate, type Credentials, type LiveOrder, type OrderUpdate } from './order-types.js';
+import { executorFee, type FeeFill, type RateInQuote } from './fee-units.js';
 
 export const BINANCE_ORDER_PATH = '/api/v3/order';
 
@@ -141,11 +142,13 @@ export function splitSymbol(symbol: string): FeeAssets {
  * Maps a successful order body (FULL, RESULT, or the GET /api/v3/order answer) to an update.
  * FILLED → FILLED; EXPIRED / EXPIRED_IN_MATCH / CANCELED (the IOC remainder withdrawn) →
  * CANCELED with whatever filled; REJECTED → REJECTED; NEW / PARTIALLY_FILLED / PENDING_NEW →
- * an ack (not final). Fees come from FULL fills; an answer without fills (query) estimates them
- * at `takerFeeRate` in the received asset. A commission in a third asset (BNB) is not
- * representable in base/quote: reported as 0 and flagged by `feeOtherAsset`.
+ * an ack (not final). Fees come from FULL fills (fee-units.ts: in the received asset, or, when
+ * a commission is in another asset such as BNB, the order's fees converted to quote at
+ * `rateInQuote`, flagged by `feeOtherAsset`; never 0); an answer without fills (query)
+ * estimates them at `takerFeeRate` in the received asset.
  */
-export function mapBinanceOrder(body: unknown, side: 'BUY' | 'SELL', takerFeeRate: number): { update: OrderUpdate; feeOtherAsset: boolean } {
+export function mapBinanceOrder(body: unknown, side: 'BUY' | 'SELL', takerFeeRate: number,
+  rateInQuote: RateInQuote = () => undefined): { update: OrderUpdate; feeOtherAsset: boolean } {
   const b = body as BinanceOrderBody;
   const status = typeof b.status === 'string' ? b.status : '';
   const cumQty = Number(b.executedQty ?? 0);
@@ -156,18 +159,15 @@ export function mapBinanceOrder(body: unknown, side: 'BUY' | 'SELL', takerFeeRat
   }
   const avgPx = cumQty > 0 ? quoteQty / cumQty : 0;
   // Spot fees are charged in the received asset: base on a buy, quote on a sell.
-  const feeAsset = side === 'BUY' ? ASSET_BASE : ASSET_QUOTE;
+  let feeAsset = side === 'BUY' ? ASSET_BASE : ASSET_QUOTE;
   let cumFee = 0;
   let feeOtherAsset = false;
   if (Array.isArray(b.fills)) {
-    const assets = splitSymbol(b.symbol ?? '');
-    const expected = feeAsset === ASSET_BASE ? assets.base : assets.quote;
-    for (const f of b.fills) {
-      const c = Number(f.commission ?? 0);
-      if (!(c > 0)) continue;
-      if (f.commissionAsset === expected || expected === '') cumFee += c;
-      else feeOtherAsset = true;
-    }
+    const fills: FeeFill[] = b.fills.map((f) => ({ fee: Number(f.commission ?? 0), feeAsset: f.commissionAsset ?? '', price: Number(f.price ?? 0), qty: Number(f.qty ?? 0) }));
+    const fee = executorFee(fills.filter((f) => f.fee > 0), side, splitSymbol(b.symbol ?? ''), rateInQuote, takerFeeRate);
+    cumFee = fee.cumFee;
+    feeAsset = fee.feeAsset;
+    feeOtherAsset = fee.converted;
   } else if (cumQty > 0) {
     cumFee = (feeAsset === ASSET_BASE ? cumQty : quoteQty) * takerFeeRate;
   }

@@ -141,9 +141,11 @@ export class BinanceWsApi extends WsSession {
     const order = p.order;
     switch (classifyBinanceAnswer(status, body)) {
       case BN_OK: {
-        const { update, feeOtherAsset } = mapBinanceOrder(body, order.side, 0);
+        const { update, feeOtherAsset } = mapBinanceOrder(body, order.side, this.rest.takerFeeRate, this.rest.rateInQuote);
         if (feeOtherAsset) this.o.counters.fee_other_asset++;
         p.listener(order, update);
+        // The fills to the venue's ledger after the report (same tick: no stream copy comes between).
+        this.rest.answered(body);
         if (update.kind !== UPD_FINAL) return void this.rest.reconcile(order, p.listener).finally(p.done);
         return p.done();
       }

@@ -11,7 +11,8 @@ import { bybitRestHeaders } from '../../venues/bybit/sign.js';
 import { ASSET_BASE, ASSET_QUOTE, ST_ACKED, ST_CANCELED, ST_FILLED, ST_REJECTED } from '../../core/records.js';
 import { ERR_LIVE_BAD_RESPONSE, ERR_LIVE_VENUE_REJECTED } from './live-errors.js';
 import { UPD_ACK, finalUpdate, type Credentials, type LiveOrder, type OrderUpdate } from './order-types.js';
-import type { SignedRequest } from './binance-order.js';
+import { splitSymbol, type SignedRequest } from './binance-order.js';
+import { executorFee, type RateInQuote } from './fee-units.js';
 
 export const BYBIT_CREATE_PATH = '/v5/order/create';
 export const BYBIT_REALTIME_PATH = '/v5/order/realtime';
@@ -93,6 +94,9 @@ interface BybitOrderRow {
   cumExecValue?: string;
   avgPrice?: string;
   cumExecFee?: string;
+  /** Spot: fee per coin (the field to read; cumExecFee is deprecated for spot). */
+  cumFeeDetail?: Record<string, string | number>;
+  symbol?: string;
   rejectReason?: string;
 }
 
@@ -106,20 +110,29 @@ export function bybitOrderRow(body: unknown): BybitOrderRow | null {
 /**
  * Maps an order row: Filled → FILLED; PartiallyFilledCanceled / Cancelled / Deactivated →
  * CANCELED with what filled; Rejected → REJECTED; New / PartiallyFilled / Untriggered → ack.
- * Spot fees are charged in the received coin (base on a buy, quote on a sell).
+ * Spot fees: `cumFeeDetail` (coin → fee), normally the received coin (base on a buy, quote on
+ * a sell); another coin converts the order's fees to quote (fee-units.ts, at the average
+ * price or `rateInQuote`). Rows without it (linear) read `cumExecFee`, in the settle coin.
  */
-export function mapBybitOrderRow(row: BybitOrderRow, side: 'BUY' | 'SELL'): OrderUpdate {
+export function mapBybitOrderRow(row: BybitOrderRow, side: 'BUY' | 'SELL', rateInQuote: RateInQuote = () => undefined): OrderUpdate {
   const status = typeof row.orderStatus === 'string' ? row.orderStatus : '';
   const cumQty = Number(row.cumExecQty ?? 0);
   const value = Number(row.cumExecValue ?? 0);
   let avgPx = Number(row.avgPrice ?? 0);
   if (!(avgPx > 0) && cumQty > 0 && value > 0) avgPx = value / cumQty;
-  const cumFee = Math.abs(Number(row.cumExecFee ?? 0));
+  let cumFee = Math.abs(Number(row.cumExecFee ?? 0));
+  let feeAsset = side === 'BUY' ? ASSET_BASE : ASSET_QUOTE;
+  const detail = row.cumFeeDetail;
+  if (typeof detail === 'object' && detail !== null && !Array.isArray(detail)) {
+    const fills = Object.entries(detail).map(([coin, fee]) => ({ fee: Math.abs(Number(fee)), feeAsset: coin, price: avgPx, qty: 0 }));
+    const fee = executorFee(fills, side, splitSymbol(row.symbol ?? ''), rateInQuote, 0);
+    cumFee = fee.cumFee;
+    feeAsset = fee.feeAsset;
+  }
   const venueOrderId = row.orderId ?? '';
   if (!Number.isFinite(cumQty) || !Number.isFinite(avgPx) || !Number.isFinite(cumFee) || status === '') {
     return finalUpdate(ST_REJECTED, 0, 0, 0, ASSET_QUOTE, ERR_LIVE_BAD_RESPONSE, 'order row without status or quantities', venueOrderId, status);
   }
-  const feeAsset = side === 'BUY' ? ASSET_BASE : ASSET_QUOTE;
   switch (status) {
     case 'Filled':
       return finalUpdate(ST_FILLED, cumQty, avgPx, cumFee, feeAsset, 0, '', venueOrderId, status);

@@ -9,6 +9,8 @@ import { TransportError } from './live-errors.js';
 import { newClientCounters, type ClientCounters, type Credentials } from './order-types.js';
 import type { SignedRequest } from './binance-order.js';
 import { UnknownOrder } from '../unknown-order.js';
+import type { RateInQuote } from './fee-units.js';
+import type { VenueFill } from '../fill-ledger.js';
 
 export type LiveLog = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 
@@ -29,6 +31,14 @@ export interface OrderClientOptions {
   log: LiveLog;
   /** Waits (tests pass a fast one). */
   sleep?: (ms: number) => Promise<void>;
+  /** Price in quote of a fee asset that is neither base nor quote (BNB), for fee-units.ts. */
+  rateInQuote?: RateInQuote;
+  /**
+   * Fills the order path learned with their trade ids (Binance FULL answers, right after their
+   * update; myTrades of an order settled by query, before it): they go to the venue's FillLedger
+   * (private-fills.ts). Set: an order settled by query also has its trades read for exact fees.
+   */
+  onFills?: (fills: VenueFill[]) => void;
 }
 
 export const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -16,7 +16,7 @@
  * injected clocks.
  */
 import {
-  ACTION_CANCEL, H_RECV_NS, H_SYMBOL, H_VENUE, I_ACTION, I_DEADLINE_NS, I_DECISION_NS, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY,
+  ACTION_CANCEL, ASSET_QUOTE, H_RECV_NS, H_SYMBOL, H_VENUE, I_ACTION, I_DEADLINE_NS, I_DECISION_NS, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY,
   I_ROLE, I_SIDE, I_TIF, SIDE_BUY, SIDE_SELL, ST_ACKED, ST_CANCELED, ST_EXPIRED, ST_FILLED, ST_PARTIAL, ST_REJECTED, ST_SENT,
   VENUE_NAMES,
 } from '../../core/records.js';
@@ -84,6 +84,8 @@ export interface LiveExecutorCounters {
   /** Unknown orders looked at again after a client's look ended without a final answer. */
   relooks: number;
   late_updates: number;
+  /** Fill progress brought by a private stream or its gap-fill (onVenueFills). */
+  stream_fills: number;
   cancels_ignored: number;
   reports: number;
   in_flight: number;
@@ -93,7 +95,7 @@ export class LiveExecutor {
   readonly tracker: OrderTracker;
   readonly counters: LiveExecutorCounters = {
     intents: 0, sent: 0, refused_local: 0, refused_rate_limit: 0, refused_backoff: 0, refused_config: 0, refused_key: 0, refused_wal: 0, acked: 0, filled: 0,
-    partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, relooks: 0, late_updates: 0, cancels_ignored: 0, reports: 0,
+    partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, relooks: 0, late_updates: 0, stream_fills: 0, cancels_ignored: 0, reports: 0,
     in_flight: 0,
   };
   private readonly onUpdateBound = (o: LiveOrder, u: OrderUpdate): void => this.onUpdate(o, u);
@@ -218,6 +220,24 @@ export class LiveExecutor {
     return wire;
   }
 
+  /**
+   * A private stream or the gap-fill applied new fills of an order (private-fills.ts): its
+   * cumulative quantity, average price and fee at the venue. Reported as a fill only for what
+   * exceeds what was already reported (the order answer may have brought it first). False
+   * when `clientOrderId` is not a live order of this run on `venue`.
+   */
+  onVenueFills(venue: number, clientOrderId: string, cumQty: number, avgPx: number, cumFee: number, feeAsset: number): boolean {
+    const tag = this.opts.runTag;
+    if (clientOrderId.length <= tag.length + 1 || !clientOrderId.startsWith(tag) || clientOrderId.charCodeAt(tag.length) !== 45 /* - */) return false;
+    const orderId = Number(clientOrderId.slice(tag.length + 1));
+    const slot = Number.isInteger(orderId) ? this.tracker.slotOf(orderId) : -1;
+    if (slot < 0 || this.tracker.venue[slot] !== venue) return false;
+    this.counters.stream_fills++;
+    this.onUpdate({ orderId, clientOrderId, symbol: '', side: 'BUY', price: '', qty: '' },
+      { kind: UPD_ACK, status: ST_ACKED, cumQty, avgPx, cumFee, feeAsset, errorCode: 0, message: '', venueOrderId: '', venueStatus: 'stream' });
+    return true;
+  }
+
   /** Expires orders past their deadline (EXPIRED, ERR_LOCAL_TIMEOUT). Call every cycle. */
   expireDue(nowNs: number): number {
     this.expireNowNs = nowNs;
@@ -291,7 +311,7 @@ export class LiveExecutor {
     }
     const notional = u.cumQty * u.avgPx - prevQty * tr.avgPx[slot]!;
     const lastPx = notional / delta;
-    const fee = Math.max(0, u.cumFee - tr.fees[slot]!);
+    const fee = Math.max(0, u.cumFee - this.bookedFee(slot, u.feeAsset));
     tr.applyFill(slot, lastPx, delta, fee, u.feeAsset);
     out[0] = lastPx;
     out[1] = fee;
@@ -299,6 +319,23 @@ export class LiveExecutor {
   }
 
   private readonly fillOut = new Float64Array(2);
+
+  /**
+   * Fees already reported for the order, in `asset`'s unit. A commission in a third asset
+   * (BNB) turns an order's fees to quote (fee-units.ts): the fees booked before in base are
+   * restated in quote at the order's average price so far, which is what fee-units.ts charged
+   * them at (fees proportional to quantity), so nothing is booked twice or lost.
+   */
+  private bookedFee(slot: number, asset: number): number {
+    const tr = this.tracker;
+    const f = tr.fees[slot]!;
+    if (f === 0 || tr.feeAsset[slot] === asset) return f;
+    const px = tr.avgPx[slot]!;
+    const restated = asset === ASSET_QUOTE ? f * px : px > 0 ? f / px : 0;
+    tr.fees[slot] = restated;
+    tr.feeAsset[slot] = asset;
+    return restated;
+  }
 
   private onUpdate(order: LiveOrder, u: OrderUpdate): void {
     const now = this.opts.monoNs();
@@ -308,7 +345,8 @@ export class LiveExecutor {
       this.counters.late_updates++;
       return;
     }
-    tr.feeAsset[slot] = u.feeAsset;
+    // The fee unit is switched by applyFill (bookedFee) once a fee is booked.
+    if (tr.fees[slot] === 0) tr.feeAsset[slot] = u.feeAsset;
     const st = tr.status[slot]!;
     if (u.kind === UPD_ACK) {
       if (st === ST_SENT) {

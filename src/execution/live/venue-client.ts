@@ -13,6 +13,11 @@ import { BybitTradeWs } from './bybit-ws-trade.js';
 import type { OrderClientOptions } from './client-base.js';
 import { RoutedOrderClient } from './routed-client.js';
 import { loadEd25519PrivateKey } from './signer.js';
+import { BinanceUserDataStream } from './binance-user-data-stream.js';
+import { PrivateFills, type GapFillSource } from './private-fills.js';
+import { newClientCounters, type ClientCounters } from './order-types.js';
+import { BinanceAccountRest, type AccountRestOptions } from '../../venues/binance/account-rest.js';
+import { BybitAccountRest } from '../../venues/bybit/account-rest.js';
 
 export interface VenueClientSpec {
   venue: number;
@@ -24,11 +29,21 @@ export interface VenueClientSpec {
   privateKeyPem: string;
   reconnectMinMs: number;
   reconnectMaxMs: number;
+  /**
+   * The private stream (Binance user data over the WS API, Bybit /v5/private) as the source of
+   * truth for fills and balances, with its REST gap-fill for these symbols (private-fills.ts).
+   * Absent: no private stream beyond what the Bybit WS order path needs (tools, older tests).
+   */
+  privateFills?: { symbols: readonly string[]; gapMarginMs?: number };
 }
 
 export interface VenueClient {
   client: RoutedOrderClient;
   rest: BinanceOrderClient | BybitOrderClient;
+  /** The venue's fill ledger and balance view (null when `privateFills` was not asked for). */
+  fills: PrivateFills | null;
+  /** Counters of the Binance user-data connection (Bybit's private stream shares the REST client's). */
+  streamCounters: ClientCounters | null;
   /** Opens the WS sessions; resolves with whether the WS order path is ready. */
   start(timeoutMs: number): Promise<boolean>;
   close(): void;
@@ -42,7 +57,10 @@ export function bybitPrivateUrl(tradeUrl: string): string {
 export function buildVenueClient(s: VenueClientSpec): VenueClient {
   const creds = { ...s.rest.creds, keyType: s.keyType };
   if (s.keyType === 'ed25519') creds.privateKey = loadEd25519PrivateKey(s.privateKeyPem, `${s.name} auth.private_key`);
+  let fills: PrivateFills | null = null;
   const restOpts: OrderClientOptions = { ...s.rest, creds };
+  // Fills of the order path (FULL answers, trades of queried orders) enter the same ledger.
+  if (s.privateFills !== undefined) restOpts.onFills = (f) => fills?.answer(f);
   const common = {
     timeoutMs: restOpts.timeoutMs, reconnectMinMs: s.reconnectMinMs, reconnectMaxMs: s.reconnectMaxMs, log: restOpts.log,
   };
@@ -51,28 +69,78 @@ export function buildVenueClient(s: VenueClientSpec): VenueClient {
     const ws = s.orderEntry === 'ws'
       ? new BinanceWsApi({ ...common, url: s.wsApiUrl, name: 'binance WS API', counters: rest.counters }, creds, rest, restOpts.recvWindowMs)
       : null;
+    let stream: BinanceUserDataStream | null = null;
+    let acct: BinanceAccountRest | null = null;
+    const streamCounters = s.privateFills === undefined ? null : newClientCounters();
+    if (s.privateFills !== undefined) {
+      const a = new BinanceAccountRest({ ...accountRestOptions(restOpts, () => rest.clockOffsetMs), ed25519Key: creds.privateKey });
+      acct = a;
+      fills = newPrivateFills(s, restOpts, async (symbol, since) => (await a.fillsSince(symbol, since)).fills);
+      const f = fills;
+      stream = new BinanceUserDataStream({ ...common, url: s.wsApiUrl, name: 'binance user data', counters: streamCounters! }, creds,
+        () => rest.timestampMs(), restOpts.recvWindowMs);
+      stream.eventListeners.push((e) => f.onBinanceEvent(e));
+      stream.stateListeners.push((ready) => f.onStreamState(ready));
+    }
+    const st = stream;
     return {
-      client: new RoutedOrderClient(rest, ws), rest,
-      start: async (ms) => ws === null ? false : race(ws.start(), ms),
-      close: () => ws?.close(),
+      client: new RoutedOrderClient(rest, ws), rest, fills, streamCounters,
+      start: async (ms) => {
+        const [w] = await Promise.all([ws === null ? false : race(ws.start(), ms), st === null ? true : race(st.start(), ms)]);
+        return w;
+      },
+      close: () => {
+        ws?.close();
+        st?.close();
+        fills?.close();
+        void acct?.close();
+      },
     };
   }
   const rest = new BybitOrderClient(restOpts);
-  if (s.orderEntry !== 'ws') return { client: new RoutedOrderClient(rest, null), rest, start: async () => false, close: () => undefined };
+  if (s.orderEntry !== 'ws' && s.privateFills === undefined) {
+    return { client: new RoutedOrderClient(rest, null), rest, fills: null, streamCounters: null, start: async () => false, close: () => undefined };
+  }
   const priv = new BybitPrivateStream({ ...common, url: bybitPrivateUrl(s.wsApiUrl), name: 'bybit private stream', counters: rest.counters }, creds, restOpts.wallMs);
-  const trade = new BybitTradeWs({ ...common, url: s.wsApiUrl, name: 'bybit trade WS', counters: rest.counters }, creds, rest, priv,
-    restOpts.recvWindowMs, restOpts.wallMs);
+  let acct: BybitAccountRest | null = null;
+  if (s.privateFills !== undefined) {
+    acct = s.keyType === 'hmac' ? new BybitAccountRest(accountRestOptions(restOpts, () => rest.clockOffsetMs)) : null;
+    const a = acct;
+    const f = newPrivateFills(s, restOpts, a === null ? null : async (symbol, since) => (await a.fillsSince(symbol, since)).fills);
+    fills = f;
+    priv.executionListeners.push((row) => f.onBybitExecution(row));
+    priv.walletListeners.push((row) => f.onBybitWallet(row));
+    priv.stateListeners.push((ready) => f.onStreamState(ready));
+  }
+  const trade = s.orderEntry === 'ws'
+    ? new BybitTradeWs({ ...common, url: s.wsApiUrl, name: 'bybit trade WS', counters: rest.counters }, creds, rest, priv, restOpts.recvWindowMs, restOpts.wallMs)
+    : null;
   return {
-    client: new RoutedOrderClient(rest, trade), rest,
+    client: new RoutedOrderClient(rest, trade), rest, fills, streamCounters: null,
     start: async (ms) => {
-      const [t] = await Promise.all([race(trade.start(), ms), race(priv.start(), ms)]);
+      const [t] = await Promise.all([trade === null ? false : race(trade.start(), ms), race(priv.start(), ms)]);
       return t;
     },
     close: () => {
-      trade.close();
+      trade?.close();
       priv.close();
+      fills?.close();
+      void acct?.close();
     },
   };
+}
+
+/** The account REST (gap-fill queries) of a venue, on the order client's key, URL and clock offset. */
+function accountRestOptions(o: OrderClientOptions, offsetMs: () => number): AccountRestOptions {
+  return { baseUrl: o.baseUrl, apiKey: o.creds.apiKey, secretKey: o.creds.secretKey, recvWindowMs: o.recvWindowMs,
+    venueNowMs: () => o.wallMs() + offsetMs(), timeoutMs: o.timeoutMs };
+}
+
+function newPrivateFills(s: VenueClientSpec, o: OrderClientOptions, gapFill: GapFillSource | null): PrivateFills {
+  return new PrivateFills({
+    venue: s.venue, name: s.venue === VENUE_BINANCE ? 'binance' : 'bybit', symbols: s.privateFills!.symbols, rateInQuote: o.rateInQuote ?? (() => undefined),
+    takerFeeRate: o.takerFeeRate, gapFill, gapMarginMs: s.privateFills!.gapMarginMs, wallMs: o.wallMs, log: o.log,
+  });
 }
 
 function race(p: Promise<boolean>, ms: number): Promise<boolean> {

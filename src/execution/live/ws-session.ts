@@ -51,6 +51,8 @@ export abstract class WsSession {
   private closed = false;
   private lostOnce = false;
   private firstReady: Array<(ok: boolean) => void> = [];
+  /** Told of every READY (true) and every loss (false): the private streams' gap-fill hooks here. */
+  readonly stateListeners: Array<(ready: boolean) => void> = [];
 
   constructor(protected readonly o: WsSessionOptions) {
     this.watchdog = setInterval(() => this.check(), Math.max(20, Math.min(250, o.timeoutMs / 4)));
@@ -122,6 +124,7 @@ export abstract class WsSession {
       this.o.log('info', `${this.o.name}: session ready`, {});
     }
     this.settleFirst(true);
+    for (const l of this.stateListeners) l(true);
   }
 
   /** Logon/auth refused: the session stays down; `retry` false for key errors (no point). */
@@ -152,6 +155,7 @@ export abstract class WsSession {
       }
     }
     this.onLost(why);
+    for (const l of this.stateListeners) l(false);
     this.settleFirst(false);
     if (retry && !this.closed) this.scheduleReconnect();
   }

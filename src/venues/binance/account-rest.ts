@@ -7,7 +7,9 @@
  * `onAnswer` sees every answer's status and headers (X-MBX-USED-WEIGHT-1M, Retry-After) so
  * the budget tracker counts query traffic too.
  */
-import { binanceSignedQuery } from './sign.js';
+import type { KeyObject } from 'node:crypto';
+import { binanceQueryString, binanceSignedQuery, percentEncodeNonAscii } from './sign.js';
+import { ed25519Base64 } from '../../execution/live/signer.js';
 import { AccountRestError, RestPool, jsonOf, type RestAnswer } from '../account-rest-http.js';
 import { fillFromMyTrade } from './user-data.js';
 import type { VenueFill } from '../../execution/fill-ledger.js';
@@ -22,6 +24,8 @@ export interface AccountRestOptions {
   venueNowMs: () => number;
   timeoutMs: number;
   onAnswer?: (path: string, a: RestAnswer) => void;
+  /** Binance Ed25519 key: requests are signed with it (base64, URL-encoded) instead of the HMAC secret. */
+  ed25519Key?: KeyObject;
 }
 
 export interface BinanceAccountInfo {
@@ -65,7 +69,13 @@ export class BinanceAccountRest {
   }
 
   private async call(method: 'GET' | 'DELETE', path: string, params: Record<string, string | number>): Promise<unknown> {
-    const q = binanceSignedQuery(this.opts.secretKey, { ...params, recvWindow: this.opts.recvWindowMs, timestamp: Math.round(this.opts.venueNowMs()) });
+    const all = { ...params, recvWindow: this.opts.recvWindowMs, timestamp: Math.round(this.opts.venueNowMs()) };
+    const key = this.opts.ed25519Key;
+    let q: string;
+    if (key !== undefined) {
+      const payload = percentEncodeNonAscii(binanceQueryString(all));
+      q = `${payload}&signature=${encodeURIComponent(ed25519Base64(key, payload))}`;
+    } else q = binanceSignedQuery(this.opts.secretKey, all);
     const a = await this.pool.request(method, `${path}?${q}`, { 'X-MBX-APIKEY': this.opts.apiKey }, null, this.opts.timeoutMs);
     this.opts.onAnswer?.(path, a);
     const body = jsonOf(a, `${method} ${path}`);

@@ -71,8 +71,17 @@ t.test('Binance: the doc FULL response maps to one final fill with summed commis
   t.equal(update.venueOrderId, '28');
   t.notOk(feeOtherAsset);
   const onBuy = mapBinanceOrder(full, 'BUY', 0.001);
-  t.ok(onBuy.feeOtherAsset, 'a USDT commission on a buy is not in the received asset: flagged, not summed');
-  t.equal(onBuy.update.cumFee, 0);
+  t.ok(onBuy.feeOtherAsset, 'a USDT commission on a buy is not in the received asset: flagged');
+  t.equal(onBuy.update.feeAsset, ASSET_QUOTE, 'booked in quote, not dropped');
+  t.ok(Math.abs(onBuy.update.cumFee - (4 + 19.995 + 7.996 + 3.997 + 3.995)) < 1e-9);
+  const bnbFills = full.fills.map((f: Record<string, unknown>) => ({ ...f, commission: '0.001', commissionAsset: 'BNB' }));
+  const bnb = mapBinanceOrder({ ...full, fills: bnbFills }, 'BUY', 0.001, (a) => (a === 'BNB' ? 600 : undefined));
+  t.ok(bnb.feeOtherAsset);
+  t.equal(bnb.update.feeAsset, ASSET_QUOTE);
+  t.ok(Math.abs(bnb.update.cumFee - bnbFills.length * 0.001 * 600) < 1e-9, 'BNB commission at the configured BNB price, in quote');
+  const noRate = mapBinanceOrder({ ...full, fills: bnbFills }, 'BUY', 0.001);
+  const notional = bnbFills.reduce((a: number, f: Record<string, string>) => a + Number(f.price) * Number(f.qty), 0);
+  t.ok(noRate.update.cumFee > 0 && Math.abs(noRate.update.cumFee - notional * 0.001) < 1e-9, 'no BNB price: estimated at the taker rate on the notional, never 0');
 });
 
 t.test('Binance: RESULT and query answers (no fills) estimate the fee; EXPIRED is an IOC remainder', async (t) => {

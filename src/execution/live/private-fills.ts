@@ -1,0 +1,283 @@
+/**
+ * One venue's private truth in live mode: every fill through ONE FillLedger, and the venue's
+ * balance view.
+ *
+ * Fills arrive three ways and are applied once, by venue trade id, whichever comes first:
+ *
+ *   answer   the order answer (Binance FULL `fills`; for an order settled by the order query,
+ *            its trades from myTrades): the fast path. Recorded here silently (`answer()`); the
+ *            answer's own cumulative update reaches the executor through the order client.
+ *   stream   Binance `executionReport` x=TRADE / Bybit `execution` (`fill()`).
+ *   gapfill  on every (re)connect of the private stream, the REST history (Binance
+ *            myTrades + allOrders, Bybit /v5/execution/list) since the stream went down,
+ *            less a margin for clock skew (`gapFill()`).
+ *
+ * A stream or gap-fill fill that is new is reported to the executor (`FillTarget`) as the
+ * order's cumulative quantity, average price and fee (fee-units.ts, the same rule as the order
+ * answer's): the executor reports only what exceeds what it already reported, so the
+ * strategy's positions move once per fill whatever the order of arrival. Fills of orders the
+ * executor no longer tracks (final already, or an earlier run's) stay in the ledger and are
+ * counted (`fills_untracked`).
+ *
+ * Balances: Binance `outboundAccountPosition` (free, locked per asset) and Bybit `wallet`
+ * (walletBalance, locked per coin) are kept as the venue's balance view (`balances`),
+ * exported in the executor's stats. Not the hot path: a few messages per order.
+ */
+import { FillLedger, type FillVenue, type VenueFill } from '../fill-ledger.js';
+import { splitSymbol } from './binance-order.js';
+import type { LiveLog } from './client-base.js';
+import { executorFee, type FeeFill, type RateInQuote } from './fee-units.js';
+import type { BinanceUserDataEvent } from '../../venues/binance/user-data.js';
+import { fillFromExecutionReport } from '../../venues/binance/user-data.js';
+import { fillFromBybitExecution, parseBybitExecutionRow, parseBybitPrivate } from '../../venues/bybit/private-stream.js';
+
+/** The executor side: a cumulative view of one of its orders, by client order id. */
+export interface FillTarget {
+  /** Returns false when the client id is not a live order of this run (nothing reported). */
+  onVenueFills(venue: number, clientOrderId: string, cumQty: number, avgPx: number, cumFee: number, feeAsset: number): boolean;
+}
+
+/** The venue's fill history since a time, for one symbol (account-rest.ts `fillsSince`). */
+export type GapFillSource = (symbol: string, sinceMs: number) => Promise<VenueFill[]>;
+
+export interface VenueBalance {
+  free: number;
+  locked: number;
+  /** Venue event time of the last update. */
+  updatedMs: number;
+}
+
+export interface PrivateFillsOptions {
+  venue: number;
+  name: FillVenue;
+  symbols: readonly string[];
+  rateInQuote: RateInQuote;
+  takerFeeRate: number;
+  /** null: no gap-fill possible (e.g. a Binance Ed25519 key: the account REST signs with HMAC). */
+  gapFill: GapFillSource | null;
+  /** Looked back before the moment the stream was lost (clock skew, events in flight). */
+  gapMarginMs?: number;
+  wallMs: () => number;
+  log: LiveLog;
+  /** Waits between gap-fill attempts (tests pass a fast one). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface PrivateFillsCounters {
+  stream_events: number;
+  stream_bad: number;
+  stream_ups: number;
+  stream_downs: number;
+  fills_answer: number;
+  /** Trades of an order settled by the order query (myTrades by orderId). */
+  fills_query: number;
+  fills_stream: number;
+  fills_gapfill: number;
+  /** Copies of fills already applied (by trade id), all sources. */
+  fills_duplicate: number;
+  fills_invalid: number;
+  /** New fills reported to the executor as progress of a live order. */
+  fills_to_executor: number;
+  /** New fills of orders the executor no longer tracks (final already, or not this run's). */
+  fills_untracked: number;
+  fees_converted: number;
+  fees_estimated: number;
+  gapfills: number;
+  gapfill_errors: number;
+  gapfill_skipped: number;
+  balance_updates: number;
+  balance_deltas: number;
+}
+
+const GAP_TRIES = 3;
+const MAX_FEE_ORDERS = 100_000;
+
+export class PrivateFills {
+  readonly ledger = new FillLedger();
+  readonly balances = new Map<string, VenueBalance>();
+  readonly counters: PrivateFillsCounters = {
+    stream_events: 0, stream_bad: 0, stream_ups: 0, stream_downs: 0, fills_answer: 0, fills_query: 0, fills_stream: 0, fills_gapfill: 0, fills_duplicate: 0,
+    fills_invalid: 0, fills_to_executor: 0, fills_untracked: 0, fees_converted: 0, fees_estimated: 0, gapfills: 0, gapfill_errors: 0,
+    gapfill_skipped: 0, balance_updates: 0, balance_deltas: 0,
+  };
+  /** Set once the executor exists (it is built after the venue clients). */
+  target: FillTarget | null = null;
+  /** Wall ms since when the stream has been down (null while it is up); the start counts as down. */
+  private downSinceMs: number | null;
+  /** Per order (ledger order key): its fills' fees, for fee-units.ts. */
+  private readonly feeFills = new Map<string, FeeFill[]>();
+  private gapRun: Promise<void> = Promise.resolve();
+  private readonly sleep: (ms: number) => Promise<void>;
+  private closed = false;
+
+  constructor(private readonly o: PrivateFillsOptions) {
+    this.downSinceMs = o.wallMs();
+    this.sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  // ---- fills -------------------------------------------------------------------------------------
+
+  /** Fills of the order path (answer, or an order's trades after a query): recorded for deduplication, not reported. */
+  answer(fills: readonly VenueFill[]): void {
+    for (const f of fills) this.apply(f, false);
+  }
+
+  /** A fill from the stream or the gap-fill: applied once; new ones reach the executor. */
+  fill(f: VenueFill): void {
+    this.apply(f, true);
+  }
+
+  private apply(f: VenueFill, report: boolean): void {
+    const c = this.counters;
+    const before = this.ledger.counters.invalid;
+    const t = this.ledger.apply(f);
+    if (t === null) {
+      if (this.ledger.counters.invalid > before) {
+        c.fills_invalid++;
+        this.o.log('warn', `${this.o.name} fill refused as malformed`, { source: f.source, trade_id: f.tradeId, client_order_id: f.clientOrderId });
+      } else c.fills_duplicate++;
+      return;
+    }
+    if (f.source === 'answer') c.fills_answer++;
+    else if (f.source === 'gapfill') c.fills_gapfill++;
+    else if (f.source === 'reconcile') c.fills_query++;
+    else c.fills_stream++;
+    const key = FillLedger.orderKey(f.venue, f.orderId);
+    let fees = this.feeFills.get(key);
+    if (fees === undefined) {
+      if (this.feeFills.size >= MAX_FEE_ORDERS) this.feeFills.delete(this.feeFills.keys().next().value!);
+      fees = [];
+      this.feeFills.set(key, fees);
+    }
+    fees.push({ fee: f.fee, feeAsset: f.feeAsset, price: f.price, qty: f.qty });
+    if (!report) return;
+    const clientOrderId = t.clientOrderId;
+    const fee = executorFee(fees, t.side === 'buy' ? 'BUY' : 'SELL', splitSymbol(t.symbol), this.o.rateInQuote, this.o.takerFeeRate);
+    if (fee.converted) c.fees_converted++;
+    if (fee.estimated) {
+      // Logged the first time only (a run paying in BNB without a price would repeat it per fill).
+      if (c.fees_estimated++ === 0) {
+        this.o.log('warn', `${this.o.name} fee in ${f.feeAsset} with no configured price: estimated at the taker rate (set execution.bnb_price_quote; later ones counted only)`,
+          { client_order_id: clientOrderId });
+      }
+    }
+    const target = this.target;
+    if (target !== null && clientOrderId !== '' && target.onVenueFills(this.o.venue, clientOrderId, t.cumQty, t.cumQuote / t.cumQty, fee.cumFee, fee.feeAsset)) {
+      c.fills_to_executor++;
+    } else c.fills_untracked++;
+  }
+
+  // ---- stream events -----------------------------------------------------------------------------
+
+  /** A parsed Binance user-data event. */
+  onBinanceEvent(e: BinanceUserDataEvent): void {
+    this.counters.stream_events++;
+    switch (e.kind) {
+      case 'executionReport': {
+        const f = fillFromExecutionReport(e);
+        if (f !== null) this.fill(f);
+        return;
+      }
+      case 'outboundAccountPosition':
+        for (const b of e.balances) this.setBalance(b.asset, b.free, b.locked, e.eventMs);
+        return;
+      case 'balanceUpdate':
+        // A change outside trading; the outboundAccountPosition that follows carries the new total.
+        this.counters.balance_deltas++;
+        this.o.log('info', 'binance balance changed outside trading', { asset: e.asset, delta: e.delta });
+        return;
+      default:
+    }
+  }
+
+  /** A raw Bybit `execution` row. */
+  onBybitExecution(row: Record<string, unknown>): void {
+    this.counters.stream_events++;
+    const p = parseBybitExecutionRow(row);
+    if (!p.ok) return this.bad(p.error);
+    const f = fillFromBybitExecution(p.value, '');
+    if (f !== null) this.fill(f);
+  }
+
+  /** A raw Bybit `wallet` row (one account with its coin[]). */
+  onBybitWallet(row: Record<string, unknown>): void {
+    this.counters.stream_events++;
+    const p = parseBybitPrivate({ topic: 'wallet', data: [row] });
+    if (!p.ok) return this.bad(p.error);
+    if (p.value.topic !== 'wallet') return;
+    for (const c of p.value.coins) this.setBalance(c.coin, c.walletBalance - c.locked, c.locked, p.value.creationTime);
+  }
+
+  private bad(why: string): void {
+    this.counters.stream_bad++;
+    this.o.log('warn', `${this.o.name} private stream: unreadable row`, { err: why });
+  }
+
+  private setBalance(asset: string, free: number, locked: number, ms: number): void {
+    this.counters.balance_updates++;
+    this.balances.set(asset, { free, locked, updatedMs: Number.isFinite(ms) ? ms : this.o.wallMs() });
+  }
+
+  // ---- connection state and gap-fill -------------------------------------------------------------
+
+  /** The private stream's state changes (WsSession.stateListeners). */
+  onStreamState(ready: boolean): void {
+    if (!ready) {
+      this.counters.stream_downs++;
+      if (this.downSinceMs === null) this.downSinceMs = this.o.wallMs();
+      return;
+    }
+    this.counters.stream_ups++;
+    const since = this.downSinceMs;
+    this.downSinceMs = null;
+    if (since !== null) this.gapRun = this.gapRun.then(() => this.gapFill(since - (this.o.gapMarginMs ?? 5000)));
+  }
+
+  /** Resolves when every gap-fill started so far has finished (tests, shutdown). */
+  whenGapFilled(): Promise<void> {
+    return this.gapRun;
+  }
+
+  /** The REST history since `sinceMs` for every symbol, applied through the ledger. Never throws. */
+  async gapFill(sinceMs: number): Promise<void> {
+    const src = this.o.gapFill;
+    if (src === null) {
+      this.counters.gapfill_skipped++;
+      this.o.log('warn', `${this.o.name} private stream (re)connected: no REST gap-fill possible with this key; fills missed while it was down come only from the order answers and queries`, {});
+      return;
+    }
+    this.counters.gapfills++;
+    let applied = 0;
+    for (const symbol of this.o.symbols) {
+      for (let attempt = 1; attempt <= GAP_TRIES && !this.closed; attempt++) {
+        try {
+          const fills = await src(symbol, Math.floor(sinceMs));
+          const before = this.counters.fills_gapfill;
+          for (const f of fills) this.fill(f);
+          applied += this.counters.fills_gapfill - before;
+          break;
+        } catch (e) {
+          this.counters.gapfill_errors++;
+          this.o.log(attempt === GAP_TRIES ? 'error' : 'warn', `${this.o.name} gap-fill failed`, { symbol, attempt, err: (e as Error).message });
+          if (attempt < GAP_TRIES) await this.sleep(500 * attempt);
+        }
+      }
+    }
+    this.o.log(applied > 0 ? 'warn' : 'info', `${this.o.name} private stream gap-fill done`, { since_ms: Math.floor(sinceMs), fills_applied: applied });
+  }
+
+  /** Flat stats: counters, then the balance view as `bal_<ASSET>` (free) and `bal_<ASSET>_locked`. */
+  stats(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries(this.counters)) out[`stream_${k.replace(/^stream_/, '')}`] = v;
+    for (const [a, b] of this.balances) {
+      out[`bal_${a}`] = b.free;
+      out[`bal_${a}_locked`] = b.locked;
+    }
+    return out;
+  }
+}

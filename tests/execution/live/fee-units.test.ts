@@ -1,0 +1,43 @@
+/**
+ * An order's fees in the executor's units: the received asset as charged; any other asset
+ * (BNB, or a base/quote mix) turns them to quote, BNB at the configured price, or, with no
+ * price, at the taker rate on the notional: never 0.
+ */
+import t from 'tap';
+import { ASSET_BASE, ASSET_QUOTE } from '../../../src/core/records.js';
+import { executorFee, ratesFrom } from '../../../src/execution/live/fee-units.js';
+
+const BTCUSDT = { base: 'BTC', quote: 'USDT' };
+const none = (): number | undefined => undefined;
+
+t.test('received asset: summed as charged (base on a buy, quote on a sell)', async (t) => {
+  const buy = executorFee([{ fee: 0.00001, feeAsset: 'BTC', price: 60_000, qty: 0.01 }, { fee: 0.00002, feeAsset: 'BTC', price: 60_001, qty: 0.02 }],
+    'BUY', BTCUSDT, none, 0.001);
+  t.same({ ...buy, cumFee: Number(buy.cumFee.toFixed(12)) }, { cumFee: 0.00003, feeAsset: ASSET_BASE, converted: false, estimated: false });
+  const sell = executorFee([{ fee: 0.6, feeAsset: 'USDT', price: 60_000, qty: 0.01 }], 'SELL', BTCUSDT, none, 0.001);
+  t.same(sell, { cumFee: 0.6, feeAsset: ASSET_QUOTE, converted: false, estimated: false });
+  t.equal(executorFee([], 'BUY', BTCUSDT, none, 0.001).cumFee, 0, 'no fills, no fee');
+});
+
+t.test('BNB: the whole order in quote, BNB at its price, base fees at the fill price', async (t) => {
+  const rate = ratesFrom({ bnb: 600, XYZ: 0 });
+  t.equal(rate('BNB'), 600, 'asset names upper-cased');
+  t.equal(rate('XYZ'), undefined, 'a zero price is no price');
+  const f = executorFee([{ fee: 0.00001, feeAsset: 'BTC', price: 60_000, qty: 0.01 }, { fee: 0.00075, feeAsset: 'BNB', price: 60_010, qty: 0.01 }],
+    'BUY', BTCUSDT, rate, 0.001);
+  t.equal(f.feeAsset, ASSET_QUOTE);
+  t.ok(f.converted && !f.estimated);
+  t.ok(Math.abs(f.cumFee - (0.00001 * 60_000 + 0.00075 * 600)) < 1e-12);
+});
+
+t.test('no price for the third asset: estimated at the taker rate on the fill notional, flagged', async (t) => {
+  const f = executorFee([{ fee: 0.00075, feeAsset: 'BNB', price: 60_000, qty: 0.01 }], 'SELL', BTCUSDT, none, 0.001);
+  t.ok(f.estimated);
+  t.ok(Math.abs(f.cumFee - 60_000 * 0.01 * 0.001) < 1e-12);
+  t.ok(f.cumFee > 0, 'never booked as 0');
+});
+
+t.test('a quote fee on a buy (not the received asset) is converted, not dropped', async (t) => {
+  const f = executorFee([{ fee: 0.6, feeAsset: 'USDT', price: 60_000, qty: 0.01 }], 'BUY', BTCUSDT, none, 0.001);
+  t.same(f, { cumFee: 0.6, feeAsset: ASSET_QUOTE, converted: true, estimated: false });
+});
