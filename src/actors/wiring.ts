@@ -94,4 +94,8 @@ export interface LiveExecutorWiring {
   reconcileBudgetMs: number;
   /** The run directory: the write-ahead order journal `orders.wal` goes there (absent = no WAL). */
   runDir?: string;
+  /** `[execution.live]`: usage margin, clock resync, balance checks, unresolved-order halt (defaults when absent). */
+  rules?: {
+    usage_margin: number; clock_resync_s: number; balance_check_s: number; balance_tolerance: number; max_unresolved_orders: number;
+  };
 }

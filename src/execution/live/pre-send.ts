@@ -157,9 +157,12 @@ export class PreSendGate {
     this.counters.pairs_refused++;
     const code = CODES[v.check]!;
     this.lastReason = v.reason + (v.leg === 1 ? ' (the twin leg)' : '');
-    // The leg that failed gets the check's code; the other one is refused for its twin's sake.
-    this.memo.set(pairId, { role: twinRole, code: v.leg === 1 ? code : ERR_LIVE_PAIR_REFUSED });
-    return v.leg === 0 ? code : ERR_LIVE_PAIR_REFUSED;
+    // The leg that failed gets the check's code; the other one too when it fails the same check
+    // (entries halted, both venues backing off), else it is refused for its twin's sake.
+    const other = v.leg === 0 ? twin : leg;
+    const otherCode = this.checks[v.check]!(other, v.leg === 0 ? 1 : 0) !== null ? code : ERR_LIVE_PAIR_REFUSED;
+    this.memo.set(pairId, { role: twinRole, code: v.leg === 1 ? code : otherCode });
+    return v.leg === 0 ? code : otherCode;
   }
 
   private single(leg: PairLeg, role: number): number {
