@@ -17,7 +17,7 @@
 import { ROLE_LEG_BUY, ROLE_LEG_SELL, SIDE_BUY, SIDE_SELL, VENUE_COUNT, VENUE_NAMES } from '../../core/records.js';
 import { ERR_LOCAL_INVALID } from '../error-codes.js';
 import { checkPair, type LegCheck, type PairLeg } from '../pair-check.js';
-import { formatFloorToStep } from './decimal.js';
+import { floorToStep } from './decimal.js';
 import {
   ERR_LIVE_BACKOFF, ERR_LIVE_BELOW_MIN, ERR_LIVE_ENTRIES_HALTED, ERR_LIVE_KEY_REJECTED, ERR_LIVE_NOT_CONFIGURED, ERR_LIVE_PAIR_REFUSED,
   ERR_LIVE_RATE_LIMITED,
@@ -58,6 +58,7 @@ export class PreSendGate {
   readonly counters = { pairs_checked: 0, pairs_refused: 0, twins_refused: 0, pair_split: 0 };
   private nowMs = 0;
   private readonly checks: LegCheck[];
+  private readonly spendBound = (l: PairLeg): void => this.spend(l);
 
   constructor(private readonly o: PreSendOptions) {
     const venueOf = (l: PairLeg): number => VENUE_NAMES.indexOf(l.venue);
@@ -65,11 +66,11 @@ export class PreSendGate {
       (l) => (this.client(venueOf(l)) === null || this.filter(venueOf(l), l.symbol) === undefined ? `${l.venue} not configured for ${l.symbol}` : null),
       (l) => {
         const f = this.filter(venueOf(l), l.symbol)!;
-        return Number(formatFloorToStep(l.qty, f.stepSize)) > 0 ? null : `${l.venue} ${l.symbol}: quantity ${l.qty} floors to 0 at step ${f.stepSize}`;
+        return floorToStep(l.qty, f.stepSize) > 0 ? null : `${l.venue} ${l.symbol}: quantity ${l.qty} floors to 0 at step ${f.stepSize}`;
       },
       (l) => {
         const f = this.filter(venueOf(l), l.symbol)!;
-        const q = Number(formatFloorToStep(l.qty, f.stepSize));
+        const q = floorToStep(l.qty, f.stepSize);
         if (f.minQty !== undefined && q < f.minQty) return `${l.venue} ${l.symbol}: quantity ${q} below the minimum ${f.minQty}`;
         if (f.minNotional !== undefined && q * l.price < f.minNotional) return `${l.venue} ${l.symbol}: notional ${q * l.price} below the minimum ${f.minNotional}`;
         return null;
@@ -148,7 +149,7 @@ export class PreSendGate {
     this.counters.pairs_checked++;
     const twinRole = role === ROLE_LEG_BUY ? ROLE_LEG_SELL : ROLE_LEG_BUY;
     const twin: PairLeg = { venue: VENUE_NAMES[1 - venue] as PairLeg['venue'], symbol: name, side: leg.side === 'buy' ? 'sell' : 'buy', price, qty };
-    const v = checkPair([leg, twin], this.checks, (l) => this.spend(l));
+    const v = checkPair([leg, twin], this.checks, this.spendBound);
     if (this.memo.size >= MEMO_MAX) this.memo.delete(this.memo.keys().next().value!);
     if (v.ok) {
       this.memo.set(pairId, { role: twinRole, code: 0 });
