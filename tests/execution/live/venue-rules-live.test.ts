@@ -26,6 +26,7 @@ import { BybitOrderClient } from '../../../src/execution/live/bybit-client.js';
 import type { OrderClientOptions } from '../../../src/execution/live/client-base.js';
 import type { HttpAnswer, HttpTransport } from '../../../src/execution/live/http-transport.js';
 import { PoolTransport } from '../../../src/execution/live/pool-transport.js';
+import { buildVenueClient } from '../../../src/execution/live/venue-client.js';
 import { VenueRules, answerCode } from '../../../src/execution/live/venue-rules.js';
 import { BalanceWatch } from '../../../src/execution/live/balance-watch.js';
 import { RunChecks, watchFills } from '../../../src/execution/live/run-checks.js';
@@ -67,7 +68,7 @@ class Sink implements ReportSink {
 
 const FILTERS = [{ BTCUSDT: { tickSize: 0.01, stepSize: 0.00001, minNotional: 5 } }, { BTCUSDT: { tickSize: 0.1, stepSize: 0.000001, minNotional: 5 } }];
 
-async function stack(t: { teardown(fn: () => unknown): void }, sim: SimHandle, o: { resyncEveryMs?: number } = {}) {
+async function stack(t: { teardown(fn: () => unknown): void; ok(v: unknown, m?: string): unknown }, sim: SimHandle, o: { resyncEveryMs?: number; binanceWs?: boolean } = {}) {
   const pool = new PoolTransport();
   const transport = new RecordingTransport(pool, { [sim.binanceUrl.rest]: 'binance', [sim.bybitUrl.rest]: 'bybit' });
   const logs: string[] = [];
@@ -77,7 +78,16 @@ async function stack(t: { teardown(fn: () => unknown): void }, sim: SimHandle, o
   const opts = (baseUrl: string, creds: { apiKey: string; secretKey: string }): OrderClientOptions => ({
     baseUrl, creds, recvWindowMs: 1000, timeoutMs: 1000, takerFeeRate: 0.001, reconcileBudgetMs: 1500, transport, wallMs: Date.now, log,
   });
-  const bn = new BinanceOrderClient(opts(sim.binanceUrl.rest, SIM_KEYS.binance));
+  // Binance over its WebSocket API (the default order path) when asked, REST otherwise.
+  const vc = o.binanceWs === true
+    ? buildVenueClient({ venue: VENUE_BINANCE, name: 'binance', rest: opts(sim.binanceUrl.rest, SIM_KEYS.binance), orderEntry: 'ws',
+      wsApiUrl: sim.binanceUrl.ws + '/ws-api/v3', keyType: 'hmac', privateKeyPem: '', reconnectMinMs: 100, reconnectMaxMs: 1000 })
+    : null;
+  if (vc !== null) {
+    t.teardown(() => vc.close());
+    t.ok(await vc.start(5000), 'the WS API session is up');
+  }
+  const bn = (vc?.rest ?? new BinanceOrderClient(opts(sim.binanceUrl.rest, SIM_KEYS.binance))) as BinanceOrderClient;
   const bb = new BybitOrderClient(opts(sim.bybitUrl.rest, SIM_KEYS.bybit));
   const clients = [bn, bb] as const;
   const rules = (['binance', 'bybit'] as const).map((venue, v) => {
@@ -102,7 +112,7 @@ async function stack(t: { teardown(fn: () => unknown): void }, sim: SimHandle, o
     new BalanceWatch({ venue: 'bybit', assets, tolerance: 0.002, log, busy, read: () => bbAcct.walletBalance() }),
   ];
   exec = new LiveExecutor({
-    symbols: ['BTCUSDT'], clients, filters: FILTERS, limiters: [null, null], rules, sink: watchFills(sink, watches), runTag: 'xvr',
+    symbols: ['BTCUSDT'], clients: [vc?.client ?? bn, bb], filters: FILTERS, limiters: [null, null], rules, sink: watchFills(sink, watches), runTag: 'xvr',
     monoNs: () => Number(process.hrtime.bigint()), wallMs: Date.now, log,
   });
   const halts: Array<[string, string, boolean]> = [];
@@ -172,6 +182,30 @@ t.test('Binance rate-limit storm: Retry-After obeyed (nothing sent inside it, no
   t.notOk(s.transport.sent.some((x) => x.status === 418), 'never banned');
   t.equal(s.rules[0]!.counters.backoffs, 1, 'one back-off started');
   t.ok(s.rules[0]!.counters.usage_updates > 0, 'usage headers read');
+});
+
+t.test('Binance rate-limit storm on the WebSocket API: its retryAfter obeyed, no order written inside it, no 418', async (t) => {
+  const sim = await startSimulator({ seed: 4, symbols: ['BTCUSDT'], ratePerVenue: 100, dislocationEveryMs: 0 });
+  t.teardown(() => sim.stop());
+  const s = await stack(t, sim, { binanceWs: true });
+  const [b0] = s.pair(1, VENUE_BINANCE);
+  await s.idle();
+  t.equal(s.sink.finalOf(b0)?.status, 'filled', 'a clean pair over the WS API first');
+  t.ok(s.rules[0]!.counters.usage_updates > 0, 'the answer\'s rateLimits were read');
+  await fault(sim.binanceUrl.rest, { kind: 'rate_storm', venue: 'binance', durationMs: 1500, count: 1 });
+  const [b1] = s.pair(2, VENUE_BINANCE);
+  await s.idle();
+  t.equal(s.sink.finalOf(b1)?.error, -1003, 'the order met the storm (429, -1003)');
+  const until = s.rules[0]!.backoffUntilMs();
+  t.ok(until - Date.now() >= 500, 'backing off for the retryAfter the venue gave');
+  const wsOrders = s.clients[0].counters.ws_orders;
+  const [b2, s2] = s.pair(3, VENUE_BINANCE);
+  t.same([s.sink.finalOf(b2)?.error, s.sink.finalOf(s2)?.error], [ERR_LIVE_BACKOFF, ERR_LIVE_PAIR_REFUSED], 'refused whole during the back-off');
+  t.equal(s.clients[0].counters.ws_orders, wsOrders, 'nothing written to the session');
+  for (let i = 0; i < 80 && Date.now() <= until; i++) await sleep(50);
+  const [b3, s3] = s.pair(4, VENUE_BINANCE);
+  await s.idle();
+  t.same([s.sink.finalOf(b3)?.status, s.sink.finalOf(s3)?.status], ['filled', 'filled'], 'trading resumed, never banned');
 });
 
 t.test('Bybit 403: at least 10 minutes of back-off; a pair with a leg there is refused whole, neither leg sent', async (t) => {
