@@ -68,7 +68,7 @@ class Sink implements ReportSink {
 
 const FILTERS = [{ BTCUSDT: { tickSize: 0.01, stepSize: 0.00001, minNotional: 5 } }, { BTCUSDT: { tickSize: 0.1, stepSize: 0.000001, minNotional: 5 } }];
 
-async function stack(t: { teardown(fn: () => unknown): void; ok(v: unknown, m?: string): unknown }, sim: SimHandle, o: { resyncEveryMs?: number; binanceWs?: boolean } = {}) {
+async function stack(t: { teardown(fn: () => unknown): void }, sim: SimHandle, o: { resyncEveryMs?: number; binanceWs?: boolean } = {}) {
   const pool = new PoolTransport();
   const transport = new RecordingTransport(pool, { [sim.binanceUrl.rest]: 'binance', [sim.bybitUrl.rest]: 'bybit' });
   const logs: string[] = [];
@@ -85,7 +85,7 @@ async function stack(t: { teardown(fn: () => unknown): void; ok(v: unknown, m?: 
     : null;
   if (vc !== null) {
     t.teardown(() => vc.close());
-    t.ok(await vc.start(5000), 'the WS API session is up');
+    if (!(await vc.start(5000))) throw new Error('the WS API session did not come up');
   }
   const bn = (vc?.rest ?? new BinanceOrderClient(opts(sim.binanceUrl.rest, SIM_KEYS.binance))) as BinanceOrderClient;
   const bb = new BybitOrderClient(opts(sim.bybitUrl.rest, SIM_KEYS.bybit));
