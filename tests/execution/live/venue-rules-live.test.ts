@@ -68,7 +68,7 @@ class Sink implements ReportSink {
 
 const FILTERS = [{ BTCUSDT: { tickSize: 0.01, stepSize: 0.00001, minNotional: 5 } }, { BTCUSDT: { tickSize: 0.1, stepSize: 0.000001, minNotional: 5 } }];
 
-async function stack(t: { teardown(fn: () => unknown): void }, sim: SimHandle, o: { resyncEveryMs?: number; binanceWs?: boolean } = {}) {
+async function stack(t: { teardown(fn: () => unknown): void }, sim: SimHandle, o: { resyncEveryMs?: number; binanceWs?: boolean; bybitWs?: boolean } = {}) {
   const pool = new PoolTransport();
   const transport = new RecordingTransport(pool, { [sim.binanceUrl.rest]: 'binance', [sim.bybitUrl.rest]: 'bybit' });
   const logs: string[] = [];
@@ -88,7 +88,15 @@ async function stack(t: { teardown(fn: () => unknown): void }, sim: SimHandle, o
     if (!(await vc.start(5000))) throw new Error('the WS API session did not come up');
   }
   const bn = (vc?.rest ?? new BinanceOrderClient(opts(sim.binanceUrl.rest, SIM_KEYS.binance))) as BinanceOrderClient;
-  const bb = new BybitOrderClient(opts(sim.bybitUrl.rest, SIM_KEYS.bybit));
+  const vb = o.bybitWs === true
+    ? buildVenueClient({ venue: VENUE_BYBIT, name: 'bybit', rest: opts(sim.bybitUrl.rest, SIM_KEYS.bybit), orderEntry: 'ws',
+      wsApiUrl: sim.bybitUrl.ws + '/v5/trade', keyType: 'hmac', privateKeyPem: '', reconnectMinMs: 100, reconnectMaxMs: 1000 })
+    : null;
+  if (vb !== null) {
+    t.teardown(() => vb.close());
+    if (!(await vb.start(5000))) throw new Error('the Bybit trade session did not come up');
+  }
+  const bb = (vb?.rest ?? new BybitOrderClient(opts(sim.bybitUrl.rest, SIM_KEYS.bybit))) as BybitOrderClient;
   const clients = [bn, bb] as const;
   const rules = (['binance', 'bybit'] as const).map((venue, v) => {
     const r = new VenueRules({ venue, margin: 0.2, resyncEveryMs: o.resyncEveryMs ?? 60_000, wallMs: Date.now, log, applyOffset: (ms) => { clients[v]!.clockOffsetMs = ms; } });
@@ -112,7 +120,7 @@ async function stack(t: { teardown(fn: () => unknown): void }, sim: SimHandle, o
     new BalanceWatch({ venue: 'bybit', assets, tolerance: 0.002, log, busy, read: () => bbAcct.walletBalance() }),
   ];
   exec = new LiveExecutor({
-    symbols: ['BTCUSDT'], clients: [vc?.client ?? bn, bb], filters: FILTERS, limiters: [null, null], rules, sink: watchFills(sink, watches), runTag: 'xvr',
+    symbols: ['BTCUSDT'], clients: [vc?.client ?? bn, vb?.client ?? bb], filters: FILTERS, limiters: [null, null], rules, sink: watchFills(sink, watches), runTag: 'xvr',
     monoNs: () => Number(process.hrtime.bigint()), wallMs: Date.now, log,
   });
   const halts: Array<[string, string, boolean]> = [];
@@ -206,6 +214,26 @@ t.test('Binance rate-limit storm on the WebSocket API: its retryAfter obeyed, no
   const [b3, s3] = s.pair(4, VENUE_BINANCE);
   await s.idle();
   t.same([s.sink.finalOf(b3)?.status, s.sink.finalOf(s3)?.status], ['filled', 'filled'], 'trading resumed, never banned');
+});
+
+t.test('Bybit rate-limit storm on the trade WebSocket: 10006 backs off, pairs refused whole meanwhile, trading resumes', async (t) => {
+  const sim = await startSimulator({ seed: 10, symbols: ['BTCUSDT'], ratePerVenue: 100, dislocationEveryMs: 0 });
+  t.teardown(() => sim.stop());
+  const s = await stack(t, sim, { bybitWs: true });
+  await fault(sim.bybitUrl.rest, { kind: 'rate_storm', venue: 'bybit', durationMs: 800 });
+  const [, s1] = s.pair(1, VENUE_BINANCE);
+  await s.idle();
+  t.equal(s.sink.finalOf(s1)?.error, 10006, 'the Bybit leg met the storm');
+  t.ok(s.rules[1]!.backoffUntilMs() > Date.now(), 'backing off');
+  const wsOrders = s.clients[1].counters.ws_orders;
+  const [b2, s2] = s.pair(2, VENUE_BINANCE);
+  t.same([s.sink.finalOf(b2)?.error, s.sink.finalOf(s2)?.error], [ERR_LIVE_PAIR_REFUSED, ERR_LIVE_BACKOFF], 'refused whole');
+  t.equal(s.clients[1].counters.ws_orders, wsOrders, 'nothing written to the trade session');
+  const until = Math.max(s.rules[1]!.backoffUntilMs(), s.clients[1].backoffUntilMs());
+  for (let i = 0; i < 60 && Date.now() <= until + 900; i++) await sleep(50);
+  const [b3, s3] = s.pair(3, VENUE_BINANCE);
+  await s.idle();
+  t.same([s.sink.finalOf(b3)?.status, s.sink.finalOf(s3)?.status], ['filled', 'filled'], 'trading resumed after the storm');
 });
 
 t.test('Bybit 403: at least 10 minutes of back-off; a pair with a leg there is refused whole, neither leg sent', async (t) => {
