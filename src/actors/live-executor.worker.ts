@@ -21,8 +21,13 @@ import { buildVenueClient, type VenueClient } from '../execution/live/venue-clie
 import type { OrderClientBase, OrderClientOptions } from '../execution/live/client-base.js';
 import { PoolTransport } from '../execution/live/pool-transport.js';
 import { LiveExecutor } from '../execution/live/live-executor.js';
-import { BINANCE_ORDER_LIMIT, BYBIT_ORDER_LIMIT, OrderRateLimiter } from '../execution/live/rate-limiter.js';
-import { measureClockOffset } from '../execution/live/server-time.js';
+import { VenueRules } from '../execution/live/venue-rules.js';
+import { BalanceWatch } from '../execution/live/balance-watch.js';
+import { RunChecks, watchFills } from '../execution/live/run-checks.js';
+import { BinanceAccountRest } from '../venues/binance/account-rest.js';
+import { BybitAccountRest } from '../venues/bybit/account-rest.js';
+import { splitSymbolAssets } from '../report/pnl.js';
+import { answerCode } from '../execution/live/venue-rules.js';
 import { OrderWal } from '../execution/order-wal.js';
 import { ratesFrom } from '../execution/live/fee-units.js';
 import type { VenueOrderClient } from '../execution/live/order-types.js';
@@ -39,6 +44,14 @@ const rt = await WorkerRuntime.create(d.actor, d.histogramIntervalMs);
 const control = new Int32Array(d.control);
 const log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): void => rt.log(level, msg, fields);
 const transport = new PoolTransport();
+// [execution.live]: the venues' rules kept during the run (defaults as in the schema).
+const liveRules = live.rules ?? { usage_margin: 0.2, clock_resync_s: 60, balance_check_s: 30, balance_tolerance: 0.002, max_unresolved_orders: 3 };
+const rules: (VenueRules | null)[] = new Array<VenueRules | null>(VENUE_COUNT).fill(null);
+const watches: (BalanceWatch | null)[] = new Array<BalanceWatch | null>(VENUE_COUNT).fill(null);
+const cancels: (((symbol: string) => Promise<number>) | null)[] = new Array<((symbol: string) => Promise<number>) | null>(VENUE_COUNT).fill(null);
+const accounts: Array<{ close(): Promise<void> }> = [];
+const restUrls: string[] = VENUE_NAMES.map((v) => live.venues[v]?.restUrl ?? '');
+const assets = d.symbols.map((s) => splitSymbolAssets(s));
 
 const clients: (VenueOrderClient | null)[] = new Array<VenueOrderClient | null>(VENUE_COUNT).fill(null);
 const bases: OrderClientBase[] = [];
@@ -68,13 +81,39 @@ for (let v = 0; v < VENUE_COUNT; v++) {
   // Open the pool's connections now: the first order must not pay a handshake.
   const warm = await transport.connect(new URL(w.restUrl).origin, v === VENUE_BINANCE ? '/api/v3/time' : '/v5/market/time', 3000);
   if (warm !== null) log('warn', 'could not open the REST connections at start', { venue: name, err: warm.message });
-  try {
-    const offset = await measureClockOffset(transport, v, w.restUrl, Date.now, 3000);
-    c.clockOffsetMs = offset;
-    const level = Math.abs(offset) > w.recvWindowMs / 2 ? 'warn' : 'info';
-    log(level, 'venue clock offset measured', { venue: name, offset_ms: offset, recv_window_ms: w.recvWindowMs });
-  } catch (e) {
-    log('warn', 'could not read the venue server time; using the local clock', { venue: name, err: (e as Error).message });
+  // Usage budget, back-offs and the clock (venue-rules.ts); the first measurement now.
+  const vr = new VenueRules({ venue: name as 'binance' | 'bybit', margin: liveRules.usage_margin, resyncEveryMs: liveRules.clock_resync_s * 1000,
+    wallMs: Date.now, log, applyOffset: (ms) => {
+      c.clockOffsetMs = ms;
+      if (Math.abs(ms) > w.recvWindowMs / 2) log('warn', 'venue clock offset exceeds half the recvWindow', { venue: name, offset_ms: ms, recv_window_ms: w.recvWindowMs });
+    } });
+  c.rules = vr;
+  rules[v] = vr;
+  if (!(await vr.resyncIfDue(transport, w.restUrl, 3000))) log('warn', 'could not read the venue server time; using the local clock until it can', { venue: name });
+  // Balance checks and cancel-all go through the account REST (HMAC-signed only).
+  if (w.keyType !== 'ed25519') {
+    const acct = { baseUrl: w.restUrl, apiKey: w.apiKey, secretKey: w.secretKey, recvWindowMs: w.recvWindowMs, venueNowMs: () => Date.now() + c.clockOffsetMs,
+      timeoutMs: live.requestTimeoutMs, onAnswer: (p: string, a: { status: number; headers: Record<string, string>; text: string }) =>
+        vr.onHttpAnswer(p, a.status, (n) => a.headers[n] ?? null, answerCode(a.text), a.text) };
+    const held = (p: string): void => {
+      const r = vr.takeQuery(p, Date.now());
+      if (r !== null) throw new Error(`held back by the venue's rules: ${r.reason}`);
+    };
+    if (v === VENUE_BINANCE) {
+      const bn = new BinanceAccountRest(acct);
+      accounts.push(bn);
+      watches[v] = new BalanceWatch({ venue: 'binance', assets, tolerance: liveRules.balance_tolerance, log, busy: () => exec.inFlight > 0 || exec.tracker.liveCount > 0,
+        read: async () => { held('/api/v3/account'); return (await bn.account()).balances; } });
+      cancels[v] = async (s) => { held('/api/v3/openOrders'); return (await bn.cancelAll(s)).length; };
+    } else {
+      const bb = new BybitAccountRest(acct);
+      accounts.push(bb);
+      watches[v] = new BalanceWatch({ venue: 'bybit', assets, tolerance: liveRules.balance_tolerance, log, busy: () => exec.inFlight > 0 || exec.tracker.liveCount > 0,
+        read: async () => { held('/v5/account/wallet-balance'); return bb.walletBalance(); } });
+      cancels[v] = async (s) => { held('/v5/order/cancel-all'); return (await bb.cancelAll(s)).length; };
+    }
+  } else {
+    log('warn', 'balance checks and cancel-all skipped on this venue (the account REST signs with HMAC; this key is Ed25519)', { venue: name });
   }
   // The WS order session opens after the clock offset is known (its logon is timestamped).
   const wsReady = await vc.start(5000);
@@ -95,10 +134,16 @@ const sink = new RingReportSink(new RingProducer(d.reportRing, new Doorbell(d.st
 // The write-ahead order journal: every order's client id is on disk before its request leaves.
 const wal = live.runDir !== undefined ? new OrderWal(live.runDir) : null;
 if (wal !== null) log('info', 'order journal open', { path: wal.path });
+// The usage budgets (venue-rules.ts) replace the fixed order-rate limiters: they stay
+// usage_margin below the venues' limits and take the venues' own counts from their answers.
 const exec = new LiveExecutor({
-  symbols: d.symbols, clients, filters: VENUE_NAMES.map((v) => live.filters[v]),
-  limiters: [new OrderRateLimiter(BINANCE_ORDER_LIMIT.limit, BINANCE_ORDER_LIMIT.windowMs), new OrderRateLimiter(BYBIT_ORDER_LIMIT.limit, BYBIT_ORDER_LIMIT.windowMs)],
-  sink, runTag, wal, monoNs, wallMs: Date.now, log,
+  symbols: d.symbols, clients, filters: VENUE_NAMES.map((v) => live.filters[v]), limiters: [null, null], rules,
+  maxUnresolved: liveRules.max_unresolved_orders, sink: watchFills(sink, watches), runTag, wal, monoNs, wallMs: Date.now, log,
+});
+const checks = new RunChecks({
+  exec, rules, watches, cancelAll: cancels, symbols: d.symbols, transport, restUrls, requestTimeoutMs: live.requestTimeoutMs,
+  balanceEveryMs: liveRules.balance_check_s * 1000, wallMs: Date.now, log,
+  onHalt: (rule, reason, active) => rt.post({ type: 'halt-entries', rule, reason, active }),
 });
 // Fills from the private streams and their gap-fills reach the strategy through the executor.
 for (const vc of venueClients) if (vc.fills !== null) vc.fills.target = exec;
@@ -111,6 +156,11 @@ function counters(): Record<string, number> {
   for (const c of bases) {
     const name = VENUE_NAMES[c.venue]!;
     for (const [k, v] of Object.entries(c.counters)) out[`${name}_${k}`] = v;
+    const r = rules[c.venue];
+    if (r != null) {
+      for (const [k, v] of Object.entries(r.counters)) out[`${name}_${k}`] = v;
+      out[`${name}_backoff_ms`] = Math.max(0, r.backoffUntilMs() - Date.now());
+    }
   }
   // The venues' word: fill-ledger counters and balances (<venue>_bal_<ASSET>, from the private streams).
   for (const vc of venueClients) {
@@ -122,6 +172,8 @@ function counters(): Record<string, number> {
       out[`${name}_user_data_bad`] = vc.streamCounters.bad_responses;
     }
   }
+  for (const [k, v] of Object.entries(checks.counters)) out[k] = v;
+  for (const [k, v] of Object.entries(exec.gate.counters)) out[k] = v;
   return out;
 }
 
@@ -138,6 +190,7 @@ async function close(): Promise<void> {
   rt.close(counters());
   wal?.close();
   for (const vc of venueClients) vc.close();
+  await Promise.allSettled(accounts.map((a) => a.close()));
   await transport.close();
   parentPort!.close();
 }
@@ -145,6 +198,7 @@ async function close(): Promise<void> {
 const intents = agent.intents;
 const loop = new LiveExecutorLoop(agent, new Doorbell(d.bell), d.wait, () => {
   rt.tick(counters);
+  checks.tick();
   if (Atomics.load(control, CONTROL_STOP) !== 0) {
     if (!stopping) {
       stopping = true;
@@ -156,8 +210,12 @@ const loop = new LiveExecutorLoop(agent, new Doorbell(d.bell), d.wait, () => {
 }, () => intents.available() > 0 || Atomics.load(control, CONTROL_STOP) !== 0);
 // Holds the worker's event loop while the executor is parked in Atomics.waitAsync (which does
 // not, on Node 20), and wakes it for a stop.
-parentPort!.on('message', (m: { type?: string }) => {
+parentPort!.on('message', (m: { type?: string; reason?: string }) => {
   if (m?.type === 'stop') loop.poke();
+  // Kill switch, operator halt and flatten: cancel every open order on both venues.
+  else if (m?.type === 'cancel-all') void checks.cancelAll(m.reason ?? 'operator');
+  // An operator's resume lifts the executor's drift halt (its reason is journaled by the supervisor).
+  else if (m?.type === 'resume' && m.reason !== undefined && m.reason.trim() !== '') checks.resume();
 });
 rt.post({ type: 'ready', actor: d.actor });
 loop.start();

@@ -46,8 +46,20 @@ export interface WorkerClosed {
   counters: Record<string, number>;
 }
 
-export type WorkerMessage = WorkerLog | WorkerStats | WorkerHist | WorkerJournal | WorkerReady | WorkerClosed;
+/**
+ * The live executor halts new entries by itself (`balance_drift`: the venue's balances and
+ * xarb's disagree; `unresolved_orders`: too many orders of unknown status) or lifts that halt.
+ */
+export interface WorkerHaltEntries {
+  type: 'halt-entries';
+  rule: string;
+  reason: string;
+  active: boolean;
+}
+
+export type WorkerMessage = WorkerLog | WorkerStats | WorkerHist | WorkerJournal | WorkerReady | WorkerClosed | WorkerHaltEntries;
 
 /** Supervisor → worker. The stop flag also lives in the actor's control SAB (agent.ts). */
 /** `reason` of flatten/resume: the operator's words (POST /resume, `xarb ctl`), journaled by the supervisor. */
-export type SupervisorMessage = { type: 'stop' } | { type: 'flatten'; reason?: string } | { type: 'halt'; reason: string } | { type: 'resume'; reason?: string };
+export type SupervisorMessage = { type: 'stop' } | { type: 'flatten'; reason?: string } | { type: 'halt'; reason: string } | { type: 'resume'; reason?: string }
+  | { type: 'cancel-all'; reason: string };

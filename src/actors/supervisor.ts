@@ -110,6 +110,7 @@ export function liveWiring(cfg: XarbConfig, filters: VenueFilters): NonNullable<
     requestTimeoutMs: Math.min(10_000, Math.max(1000, cfg.execution.order_timeout_ms)),
     reconcileBudgetMs: cfg.execution.order_timeout_ms * 2,
     feeAssetPrices: { BNB: cfg.execution.bnb_price_quote ?? 0 },
+    ...(cfg.execution.live !== undefined ? { rules: cfg.execution.live } : {}),
   };
 }
 
@@ -316,6 +317,9 @@ export class Supervisor {
     if (action === 'halt') this.send('strategy', { type: 'halt', reason: `operator: ${reason}` });
     else if (action === 'resume') this.send('strategy', { type: 'resume', reason });
     else this.send('strategy', { type: 'flatten', reason });
+    // Halt and flatten cancel every open order on both venues; a resume lifts the executor's drift halt.
+    if (action === 'resume') this.send('executor', { type: 'resume', reason });
+    else this.send('executor', { type: 'cancel-all', reason: `operator ${action}: ${reason}` });
     return { ok: true, status: 200, message: `${action} sent to the strategy (${reason})` };
   }
 
@@ -384,6 +388,9 @@ export class Supervisor {
         // The first quote the strategy can read: journaled in run_end (a session replay starts there).
         if (a.kind === 'strategy' && this.strategyReadyNs === null) this.strategyReadyNs = m.ns ?? monoNs();
         break;
+      case 'halt-entries':
+        this.onExecutorHalt(m.rule, m.reason, m.active);
+        break;
     }
   }
 
@@ -435,6 +442,7 @@ export class Supervisor {
       this.log.warn({ file: this.cfg.risk.kill_switch_file, present }, present ? 'kill switch file present: halting' : 'kill switch file removed: resuming');
       this.journal.append('risk', { rule: 'kill_switch', action: present ? 'halt' : 'resume', detail: this.cfg.risk.kill_switch_file });
       this.send('strategy', present ? { type: 'halt', reason: 'kill switch file' } : { type: 'resume' });
+      if (present) this.send('executor', { type: 'cancel-all', reason: 'kill switch file' });
     }
     // Interval histograms for the .hlog.
     this.writeIntervals();
@@ -512,6 +520,18 @@ export class Supervisor {
     this.log.warn('kill switch signal: halting new entries');
     this.journal.append('risk', { rule: 'kill_switch', action: 'halt', detail: 'signal' });
     this.send('strategy', { type: 'halt', reason: 'kill switch signal' });
+    this.send('executor', { type: 'cancel-all', reason: 'kill switch signal' });
+  }
+
+  /**
+   * The live executor halted new entries by itself (balance drift, unresolved orders) or lifted
+   * that halt: journaled as a risk event; a balance drift also halts the strategy (the `halted`
+   * alert carries its reason) until an operator resumes. The executor keeps refusing new pair
+   * legs itself either way.
+   */
+  private onExecutorHalt(rule: string, reason: string, active: boolean): void {
+    this.journal.append('risk', { rule, action: active ? 'halt' : 'resume', detail: reason });
+    if (active && rule === 'balance_drift') this.send('strategy', { type: 'halt', reason });
   }
 
   private tickToWire(): { p50: number; p99: number; count: number } | null {

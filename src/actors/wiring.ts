@@ -96,4 +96,8 @@ export interface LiveExecutorWiring {
   runDir?: string;
   /** Price in quote of fee assets other than base/quote (`execution.bnb_price_quote` as BNB); 0 = unknown. */
   feeAssetPrices?: Record<string, number>;
+  /** `[execution.live]`: usage margin, clock resync, balance checks, unresolved-order halt (defaults when absent). */
+  rules?: {
+    usage_margin: number; clock_resync_s: number; balance_check_s: number; balance_tolerance: number; max_unresolved_orders: number;
+  };
 }

@@ -200,6 +200,14 @@ export const ARBITRAGE_SCHEMA: ObjectRule = table({
     initial_balances: optionalTable({ binance: balance(), bybit: balance() }),
     // Live: a Binance commission paid in BNB is booked at this price (fee-units.ts).
     bnb_price_quote: num({ min: 0, max: 1e9, default: 0, unit: 'quote units per BNB; 0 = unknown: BNB fees estimated at the taker rate' }),
+    // Live mode: the venues' rules kept during the run (docs/live.md, "The venues' rules").
+    live: optionalTable({
+      usage_margin: num({ min: 0, max: 0.9, default: 0.2, unit: 'fraction of each venue limit left unused' }),
+      clock_resync_s: num({ min: 1, max: 3600, default: 60, unit: 's' }),
+      balance_check_s: num({ min: 0, max: 86_400, default: 30, unit: 's; 0 = off' }),
+      balance_tolerance: num({ min: 0, max: 1, default: 0.002, unit: 'fraction of the expected balance' }),
+      max_unresolved_orders: int({ min: 1, max: 1000, default: 3, unit: 'orders' }),
+    }),
   }),
   engine: optionalTable({
     wait_strategy: oneOf(['auto', 'spin-then-park', 'busy-spin', 'park'], 'auto'),

@@ -81,6 +81,21 @@ export interface ExecutionConfig {
   initial_balances: Record<VenueName, VenueBalance>;
   /** Live: price of BNB in the quote asset, for commissions paid in BNB (0 = unknown). */
   bnb_price_quote?: number;
+  live: LiveRulesConfig;
+}
+
+/** `[execution.live]`: the venues' rules kept by the live executor during the run. */
+export interface LiveRulesConfig {
+  /** Fraction of every venue rate limit left unused (0.2 = stay below 80 %). */
+  usage_margin: number;
+  /** Clock offset re-measured at least this often (and at once after -1021 / 10002). */
+  clock_resync_s: number;
+  /** Venue balances compared with the executor's expectation this often; 0 = never. */
+  balance_check_s: number;
+  /** Drift beyond this fraction of the expected balance halts new entries. */
+  balance_tolerance: number;
+  /** This many orders of unknown status at once halt new entries. */
+  max_unresolved_orders: number;
 }
 
 export interface EngineConfig {

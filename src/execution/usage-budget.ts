@@ -76,6 +76,7 @@ export class UsageBudget {
   private readonly orders10s = new Window(10_000);
   private readonly ordersDay = new Window(86_400_000);
   private readonly orders1s = new Window(1000);
+  private readonly windows: readonly Window[] = [this.weight, this.queryWeight, this.orders10s, this.ordersDay, this.orders1s];
   private backoffUntil = 0;
   private backoffReason = '';
   /** Bybit per-endpoint: left and reset from the last answer. */
@@ -95,7 +96,7 @@ export class UsageBudget {
     if (nowMs < this.backoffUntil) return { untilMs: this.backoffUntil, reason: this.backoffReason };
     const keep = 1 - this.o.margin;
     const L = this.o.limits;
-    for (const w of [this.weight, this.queryWeight, this.orders10s, this.ordersDay, this.orders1s]) w.roll(nowMs);
+    for (const w of this.windows) w.roll(nowMs);
     if (this.weight.used + weight > L.weightPerMinute * keep) return { untilMs: this.weight.endMs(), reason: `request weight ${this.weight.used}/${L.weightPerMinute} this minute` };
     if (kind === 'query' && this.queryWeight.used + weight > L.weightPerMinute * keep * this.o.queryShare) {
       return { untilMs: this.queryWeight.endMs(), reason: 'query share of the weight budget spent' };
@@ -114,7 +115,7 @@ export class UsageBudget {
 
   /** Counts a send (call after check() said yes). */
   spend(kind: 'order' | 'query', weight: number, nowMs: number): void {
-    for (const w of [this.weight, this.queryWeight, this.orders10s, this.ordersDay, this.orders1s]) w.roll(nowMs);
+    for (const w of this.windows) w.roll(nowMs);
     this.weight.used += weight;
     if (kind === 'query') this.queryWeight.used += weight;
     else {
@@ -126,7 +127,7 @@ export class UsageBudget {
 
   /** Reads an answer's status and headers (lower-case names): the venue's count wins over ours. */
   onAnswer(status: number, headers: Readonly<Record<string, string | undefined>>, nowMs: number, endpoint = '', retCode?: number): void {
-    for (const w of [this.weight, this.queryWeight, this.orders10s, this.ordersDay, this.orders1s]) w.roll(nowMs);
+    for (const w of this.windows) w.roll(nowMs);
     const used = num(headers['x-mbx-used-weight-1m']);
     if (used !== null) {
       this.weight.used = used;

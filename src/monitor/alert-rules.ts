@@ -40,6 +40,8 @@ export interface AlertInputs {
   spreads: SpreadInput[];
   /** The strategy actor's counters (see strategy.worker.ts snapshotCounters), if reported yet. */
   strategy: Record<string, number> | undefined;
+  /** The live executor's counters (live mode), if reported yet. */
+  executor?: Record<string, number> | undefined;
   haltReason: string;
   positionLimit: number;
   rings: Array<{ name: string; dropped: number }>;
@@ -116,6 +118,7 @@ export class AlertRules {
       }
     }
     this.strategyRules(x, out);
+    this.executorRules(x, out);
     this.systemRules(x, out);
     return out;
   }
@@ -159,6 +162,20 @@ export class AlertRules {
     if (open !== null && open >= c.unresolved_order_ms) {
       out.push({ key: 'unresolved_orders', kind: 'unresolved_orders', severity: 'critical',
         message: `${s['live_orders']} order(s) unresolved for ${secs(open)}`, value: s['live_orders'] });
+    }
+  }
+
+  /** Halts the live executor raises itself (run-checks.ts): a balance drift, too many unknown orders. */
+  private executorRules(x: AlertInputs, out: AlertCondition[]): void {
+    const e = x.executor;
+    if (e === undefined) return;
+    if ((e['balance_drift'] ?? 0) > 0) {
+      out.push({ key: 'balance_drift', kind: 'balance_drift', severity: 'critical',
+        message: `venue balances disagree with xarb's: new entries halted until an operator resumes${x.haltReason !== '' ? ` (${x.haltReason})` : ''}` });
+    }
+    if ((e['halted_unresolved'] ?? 0) > 0) {
+      out.push({ key: 'unresolved_orders:executor', kind: 'unresolved_orders', severity: 'critical',
+        message: `${e['unresolved_now'] ?? 0} orders of unknown status: the executor refuses new entries until they are resolved`, value: e['unresolved_now'] });
     }
   }
 

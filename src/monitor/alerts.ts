@@ -11,12 +11,12 @@
 
 export type AlertKind =
   | 'feed_disconnected' | 'feed_silent' | 'book_unusable' | 'spread_abnormal'
-  | 'drawdown' | 'exposure' | 'stop_loss' | 'halted' | 'circuit_breaker' | 'unresolved_orders'
+  | 'drawdown' | 'exposure' | 'stop_loss' | 'halted' | 'circuit_breaker' | 'unresolved_orders' | 'balance_drift'
   | 'event_loop_lag' | 'ring_drops' | 'gc_pause' | 'memory' | 'disk';
 
 export const ALERT_KINDS: readonly AlertKind[] = [
   'feed_disconnected', 'feed_silent', 'book_unusable', 'spread_abnormal',
-  'drawdown', 'exposure', 'stop_loss', 'halted', 'circuit_breaker', 'unresolved_orders',
+  'drawdown', 'exposure', 'stop_loss', 'halted', 'circuit_breaker', 'unresolved_orders', 'balance_drift',
   'event_loop_lag', 'ring_drops', 'gc_pause', 'memory', 'disk',
 ];
 

@@ -351,7 +351,7 @@ export class MonitorHub {
       })),
       books: views.flatMap((v) => v.books.map((b) => ({ venue: b.venue, symbol: v.symbol, usable: b.usable }))),
       spreads: views.map((v) => ({ symbol: v.symbol, bnToBy: v.bnToBy, byToBn: v.byToBn })),
-      strategy: actors.find((a) => a.kind === 'strategy')?.stats, haltReason: this.haltReason, positionLimit: this.o.cfg.risk.position_limit,
+      strategy: actors.find((a) => a.kind === 'strategy')?.stats, executor: actors.find((a) => a.kind === 'executor')?.stats, haltReason: this.haltReason, positionLimit: this.o.cfg.risk.position_limit,
       rings: Object.entries(this.o.source.rings()).map(([name, r]) => ({ name, dropped: r.dropped })),
       // Start-up (thread spawn, warm-up, JIT) blocks the loop once: not an alert.
       eventLoopP99Ms: nowMs - this.startedMs < STARTUP_GRACE_MS ? 0 : p.loopP99Ms, gcMaxPauseMs: gc, rssMb: p.rssBytes / 2 ** 20, diskFreeMb: p.diskFreeBytes / 2 ** 20, diskErrors: this.journalErrors,

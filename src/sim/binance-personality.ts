@@ -422,7 +422,7 @@ export class BinancePersonality implements FaultTarget {
   }
 
   private serverTime(): number {
-    return Math.floor(this.clock.epochMs + this.clock.now());
+    return Math.floor(this.clock.epochMs + this.clock.now() + (this.clock.skewMs ?? 0));
   }
 
   /** SUBSCRIBE / UNSUBSCRIBE / LIST_SUBSCRIPTIONS, as in [BN-WS] "Live Subscribing/Unsubscribing". */

@@ -299,7 +299,7 @@ export class BybitPersonality implements FaultTarget {
       });
     }
     this.app.get('/v5/market/time', (res) => {
-      const ms = this.wallMs(this.clock.now());
+      const ms = this.wallMs(this.clock.now()) + Math.floor(this.clock.skewMs ?? 0);
       sendJson(res, '200 OK', '{"retCode":0,"retMsg":"OK","result":{"timeSecond":"' + Math.floor(ms / 1000) + '","timeNano":"' + ms +
         '000000"},"retExtInfo":{},"time":' + ms + '}');
     });

@@ -18,6 +18,8 @@
  * - rate_storm: 429 + Retry-After for durationMs (Binance: 418 ban after `count`, default 3,
  *   requests ignoring it); forbidden: 403 for durationMs.
  * - balance_drift: add `amount` of `asset` to every account of the venue (or `apiKey`'s).
+ * - clock_skew: the server clock (timestamp checks and server-time endpoints, both venues: one
+ *   clock) runs `amount` ms off the wall clock from now on (0 puts it back).
  */
 import type { VenueAccountState } from './venue-account.js';
 import type { SimVenue } from './instruments.js';
@@ -25,7 +27,7 @@ import type { SimVenue } from './instruments.js';
 export const FAULT_KINDS = ['disconnect', 'stall', 'skip_seq', 'malformed', 'duplicate', 'dislocate',
   // order entry and account (order-faults.ts, account-ledger.ts, private-stream-hub.ts)
   'order_5xx', 'order_timeout', 'order_lost', 'order_slow', 'order_invisible', 'private_disconnect', 'rate_storm', 'forbidden',
-  'balance_drift'] as const;
+  'balance_drift', 'clock_skew'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export const MALFORMED_VARIANTS = ['truncated', 'wrong_type', 'nan'] as const;
 export type MalformedVariant = (typeof MALFORMED_VARIANTS)[number];
@@ -110,6 +112,7 @@ export function parseFaultSpec(input: unknown): FaultSpec {
     spec[key] = o[key] as string;
   }
   if (spec.kind === 'balance_drift' && (spec.asset === undefined || spec.amount === undefined)) throw new FaultSpecError('balance_drift needs asset and amount');
+  if (spec.kind === 'clock_skew' && spec.amount === undefined) throw new FaultSpecError('clock_skew needs amount (ms)');
   if ((spec.kind === 'order_slow' || spec.kind === 'order_invisible' || spec.kind === 'rate_storm' || spec.kind === 'forbidden') &&
     spec.durationMs === undefined) throw new FaultSpecError(`${spec.kind} needs durationMs`);
   if (spec.kind === 'dislocate') {
@@ -140,6 +143,8 @@ export class FaultInjector {
     private readonly accounts: Record<SimVenue, VenueAccountState> | null = null,
     /** Server epoch ms (balance changes and ban windows are in server time). */
     private readonly serverNow: () => number = () => Date.now(),
+    /** The simulator's clock, for clock_skew. */
+    private readonly clock: { skewMs?: number } | null = null,
   ) {
     this.schedule = schedule.map((f) => ({ ...parseFaultSpec(f), atMs: f.atMs })).sort((a, b) => a.atMs - b.atMs);
   }
@@ -172,6 +177,10 @@ export class FaultInjector {
         break;
       case 'dislocate':
         this.market.dislocate(spec.symbol!, spec.venue, spec.bps!, spec.durationMs ?? 500);
+        break;
+      case 'clock_skew':
+        if (this.clock === null) throw new FaultSpecError('clock_skew needs the simulator\'s clock');
+        this.clock.skewMs = spec.amount!;
         break;
       default:
         this.injectAccountFault(spec);

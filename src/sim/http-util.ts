@@ -46,4 +46,9 @@ export interface SimClock {
   now(): number;
   /** Wall-clock epoch ms at simulated time 0. */
   readonly epochMs: number;
+  /**
+   * How far the venues' server clock (request timestamp checks, server-time endpoints) is off
+   * the wall clock, ms; set by the `clock_skew` fault. Market data times are not moved.
+   */
+  skewMs?: number;
 }

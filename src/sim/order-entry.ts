@@ -135,5 +135,5 @@ export function sendKeepAlive(res: HttpResponse, status: string, body: string, h
 
 /** Server wall-clock ms. */
 export function serverMs(clock: SimClock): number {
-  return Math.floor(clock.epochMs + clock.now());
+  return Math.floor(clock.epochMs + clock.now() + (clock.skewMs ?? 0));
 }

@@ -131,7 +131,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   });
   const orderEntry = registerOrderEntry({ binance: binanceApp, bybit: bybitApp }, gen, clock, opts.orderEntry);
   const faults = new FaultInjector({ binance: new FaultFanout([binance, binanceFutures]), bybit }, gen, clock.now, opts.faults ?? [],
-    orderEntry.venues, () => serverMs(clock));
+    orderEntry.venues, () => serverMs(clock), clock);
   const state = opts.stateFile === undefined ? null : attachStateFile(orderEntry, opts.stateFile);
 
   for (const app of [binanceApp, binanceFuturesApp, bybitApp]) {

@@ -90,6 +90,13 @@ function onMessage(ctx: OrderEntryContext, faults: WsApiFaults, ws: WebSocket<Tr
         if (s.reqIds.size >= MAX_REQ_IDS) s.reqIds.clear();
         s.reqIds.add(reqId);
       }
+      // The same gate as REST: a rate storm answers 10006; a 403 ban closes the connection.
+      const gated = ctx.acct.faults.gate(serverMs(ctx.clock));
+      if (gated !== null) {
+        if (gated.http.startsWith('403')) ws.end(1008, 'forbidden');
+        else ws.send(reply(gated.code, gated.msg, {}));
+        return;
+      }
       const args = Array.isArray(m.args) ? (m.args[0] as Record<string, unknown> | undefined) : undefined;
       const h = m.header ?? {};
       try {

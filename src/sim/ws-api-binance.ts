@@ -19,6 +19,7 @@ import { serverMs, type OrderEntryContext } from './order-entry.js';
 import { accountKeyType, verifyBinanceSignature } from './sim-signature.js';
 import { arrivalStamp, orderArrival, type WsApiFaults } from './ws-api-faults.js';
 import { PrivateSession, endPrivateSession, handleBinanceUserDataRequest } from './private-requests.js';
+import type { GateRefusal } from './order-faults.js';
 
 interface Session {
   /** The logged-on account (Ed25519 session.logon), null before. */
@@ -67,6 +68,26 @@ let nextConn = 1;
 
 function answer(id: unknown, result: unknown): string {
   return '{"id":' + JSON.stringify(id) + ',"status":200,"result":' + JSON.stringify(result) + ',"rateLimits":' + RATE_LIMITS + '}';
+}
+
+/**
+ * An order answer's `rateLimits` with the account's real counts (the same windows as the REST
+ * usage headers, usage.ts): request weight per minute, orders per 10 s and per day.
+ */
+function orderRateLimits(ctx: OrderEntryContext, now: number, apiKey: string): string {
+  const w = ctx.acct.binanceUsage.request(now, 1);
+  const o = ctx.acct.binanceUsage.order(now, apiKey);
+  const weight = w === null ? 6001 : Number(w[0]![1]);
+  return '[{"rateLimitType":"REQUEST_WEIGHT","interval":"MINUTE","intervalNum":1,"limit":6000,"count":' + weight +
+    '},{"rateLimitType":"ORDERS","interval":"SECOND","intervalNum":10,"limit":100,"count":' + o[0]![1] +
+    '},{"rateLimitType":"ORDERS","interval":"DAY","intervalNum":1,"limit":200000,"count":' + o[1]![1] + '}]';
+}
+
+/** A request refused by a rate storm, ban or 403 (order-faults.ts), as the WS API says it: `data.retryAfter` in epoch ms. */
+function gateFailure(id: unknown, r: GateRefusal, now: number): string {
+  const status = Number(r.http.slice(0, 3)) || 429;
+  return '{"id":' + JSON.stringify(id ?? null) + ',"status":' + status + ',"error":' +
+    JSON.stringify({ code: r.code, msg: r.msg, data: { serverTime: now, retryAfter: now + r.retryAfterS * 1000 } }) + '}';
 }
 
 function failure(id: unknown, e: BinanceReject): string {
@@ -128,6 +149,13 @@ function onRequest(ctx: OrderEntryContext, faults: WsApiFaults, ws: WebSocket<Se
         ws.send(answer(id, sessionStatus(ctx, session)));
         return;
       case 'order.place': {
+        // The same gate as REST (rate storm → 429, then a 418 ban; 403): one IP, one limit.
+        const now = serverMs(ctx.clock);
+        const gated = ctx.acct.faults.gate(now);
+        if (gated !== null) {
+          ws.send(gateFailure(id, gated, now));
+          return;
+        }
         const account = authenticate(ctx, p, session.account);
         const fault = faults.next();
         if (fault === 'error') throw new BinanceReject('408 Request Timeout', -1007, 'Timeout waiting for response from backend server. Send status unknown; execution status unknown.');
@@ -138,7 +166,7 @@ function onRequest(ctx: OrderEntryContext, faults: WsApiFaults, ws: WebSocket<Se
           return;
         }
         if (fault === 'swallow') return;
-        ws.send(answer(id, result));
+        ws.send('{"id":' + JSON.stringify(id) + ',"status":200,"result":' + JSON.stringify(result) + ',"rateLimits":' + orderRateLimits(ctx, now, account.apiKey) + '}');
         return;
       }
       case 'order.status': {

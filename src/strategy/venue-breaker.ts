@@ -36,9 +36,10 @@ export function rejectKind(code: number): number {
       return REJ_AUTH;
     case -2010: case 170131: case 110004: case 110007: case 110012:
       return REJ_BALANCE;
-    case -1013: case -1111: case -1121: case 170134: case 170136: case 170137: case 170140: case 110017: case 170132: case 170133:
+    case -1013: case -1111: case -1121: case 170134: case 170136: case 170137: case 170140: case 110017: case 170132: case 170133: case -9111:
       return REJ_FILTER;
-    case -1003: case -1015: case 10006: case -9101: case -9102:
+    // -9109 refused with its twin leg, -9110 entries halted by the executor: local, not the venue's health.
+    case -1003: case -1015: case 10006: case -9101: case -9102: case -9109: case -9110:
       return REJ_RATE;
     default:
       return REJ_OTHER;

@@ -42,6 +42,8 @@ const FAULTS: Record<AlertKind, (x: AlertInputs) => void> = {
   halted: (x) => { x.strategy!['halted'] = 1; x.haltReason = 'max_drawdown'; },
   circuit_breaker: (x) => { x.strategy!['breaker_open_bybit'] = 1; },
   unresolved_orders: (x) => { x.strategy!['live_orders'] = 2; },
+  // The live executor's drift halt (run-checks.ts): its counter stays 1 until an operator resumes.
+  balance_drift: (x) => { x.executor = { balance_drift: 1 }; },
   event_loop_lag: (x) => { x.eventLoopP99Ms = 900; },
   ring_drops: (x) => { x.rings[0]!.dropped = 17; },
   gc_pause: (x) => { x.gcMaxPauseMs['strategy'] = 800; },

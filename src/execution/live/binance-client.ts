@@ -79,7 +79,7 @@ export class BinanceOrderClient extends OrderClientBase implements VenueOrderCli
   async place(order: LiveOrder, listener: UpdateListener): Promise<void> {
     this.counters.rest_orders++;
     const req = buildBinanceNewOrder(order, this.opts.creds, this.opts.recvWindowMs, this.timestampMs());
-    const ans = await this.send(req, 'new order', order.clientOrderId);
+    const ans = await this.send(req, 'new order', order.clientOrderId, true);
     if (ans === null) return this.reconcile(order, listener);
     const body = parseJsonOrNull(ans.text);
     switch (classifyBinanceAnswer(ans.status, body)) {

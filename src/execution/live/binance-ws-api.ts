@@ -133,6 +133,10 @@ export class BinanceWsApi extends WsSession {
       return;
     }
     const status = typeof a.status === 'number' ? a.status : 0;
+    // Usage (rateLimits), back-offs (429/418 with data.retryAfter) and timestamp rejects.
+    const err = a.error as { code?: unknown; data?: { retryAfter?: unknown } } | undefined;
+    this.rest.rules?.onWsAnswer(status, (a as { rateLimits?: unknown }).rateLimits, typeof err?.code === 'number' ? err.code : NaN,
+      typeof err?.data?.retryAfter === 'number' ? err.data.retryAfter : 0, 'ws-api');
     if (id === LOGON_ID) return this.onLogon(status, a);
     const p = this.pending.get(id);
     if (p === undefined) return;

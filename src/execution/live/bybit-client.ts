@@ -27,7 +27,7 @@ export class BybitOrderClient extends OrderClientBase implements VenueOrderClien
   async place(order: LiveOrder, listener: UpdateListener): Promise<void> {
     this.counters.rest_orders++;
     const req = buildBybitCreate(order, this.opts.creds, this.opts.recvWindowMs, this.timestampMs());
-    const ans = await this.send(req, 'order create', order.clientOrderId);
+    const ans = await this.send(req, 'order create', order.clientOrderId, true);
     if (ans === null) return this.poll(order, listener, false);
     const body = parseJsonOrNull(ans.text);
     const ret = bybitRetOf(body);

@@ -112,6 +112,8 @@ export class BybitTradeWs extends WsSession {
       return;
     }
     this.pending.delete(p.order.clientOrderId);
+    // Back-offs (10006 …) and timestamp rejects (10002) count as on REST.
+    if (code !== 0) this.rest.rules?.onWsAnswer(200, undefined, code, 0, '/v5/order/create');
     const { order, listener, done } = p;
     if (code === 0) {
       const orderId = typeof m.data?.orderId === 'string' ? m.data.orderId : '';

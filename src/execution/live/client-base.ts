@@ -11,6 +11,7 @@ import type { SignedRequest } from './binance-order.js';
 import { UnknownOrder } from '../unknown-order.js';
 import type { RateInQuote } from './fee-units.js';
 import type { VenueFill } from '../fill-ledger.js';
+import { answerCode, type VenueRules } from './venue-rules.js';
 
 export type LiveLog = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 
@@ -54,6 +55,12 @@ export abstract class OrderClientBase {
   clockOffsetMs = 0;
   protected backoffUntil = 0;
   private haltedWhy: string | null = null;
+  /**
+   * The venue's rules (venue-rules.ts): every answer's usage headers and codes go there, and a
+   * query the budget or a back-off refuses is held (waited for, up to the request timeout)
+   * instead of sent. null = none (tests, tools).
+   */
+  rules: VenueRules | null = null;
   protected readonly base: string;
   protected readonly sleep: (ms: number) => Promise<void>;
 
@@ -103,11 +110,17 @@ export abstract class OrderClientBase {
   }
 
   /** Sends; null on a transport failure (counted and logged). */
-  protected async send(req: SignedRequest, what: string, clientOrderId: string): Promise<HttpAnswer | null> {
+  protected async send(req: SignedRequest, what: string, clientOrderId: string, isOrder = false): Promise<HttpAnswer | null> {
+    const rules = this.rules;
+    const q = req.pathAndQuery.indexOf('?');
+    const path = q < 0 ? req.pathAndQuery : req.pathAndQuery.slice(0, q);
+    // Orders were checked (and spent) by the executor's pre-send checks; queries are budgeted here.
+    if (rules !== null && !isOrder && !(await this.holdQuery(rules, path))) return null;
     this.counters.requests++;
     try {
       const ans = await this.opts.transport.request(req.method, this.base + req.pathAndQuery, req.headers, req.body, this.opts.timeoutMs);
       if (ans.status >= 400) this.counters.http_errors++;
+      rules?.onHttpAnswer(path, ans.status, (n) => ans.header(n), answerCode(ans.text), ans.text);
       return ans;
     } catch (e) {
       const timedOut = e instanceof TransportError && e.timedOut;
@@ -115,6 +128,24 @@ export abstract class OrderClientBase {
       if (timedOut) this.counters.timeouts++;
       this.opts.log('warn', `${this.venueName} ${what}: no answer`, { client_order_id: clientOrderId, err: (e as Error).message, timed_out: timedOut });
       return null;
+    }
+  }
+
+  /**
+   * Waits while the venue's rules refuse a query (a back-off, the query share of the weight),
+   * at most the request timeout; true when it may go (and is counted), false when still refused.
+   */
+  private async holdQuery(rules: VenueRules, path: string): Promise<boolean> {
+    const giveUpAt = this.opts.wallMs() + this.opts.timeoutMs;
+    for (;;) {
+      const now = this.opts.wallMs();
+      const r = rules.takeQuery(path, now);
+      if (r === null) return true;
+      if (now >= giveUpAt) {
+        this.opts.log('debug', `${this.venueName}: query held back`, { path, reason: r.reason });
+        return false;
+      }
+      await this.sleep(Math.max(1, Math.min(r.untilMs, giveUpAt) - now));
     }
   }
 

@@ -43,10 +43,14 @@ export function formatDecimal(value: number, decimals: number): string {
 
 /** The same value snapped down to a multiple of `step` (quantities: never send more than intended). */
 export function formatFloorToStep(value: number, step: number): string {
+  return formatDecimal(floorToStep(value, step), decimalsOf(step));
+}
+
+/** The number formatFloorToStep writes, without writing it (pre-send checks: no string per check). */
+export function floorToStep(value: number, step: number): number {
   const d = decimalsOf(step);
   const stepUnits = Math.round(step * 10 ** d);
-  const units = Math.floor(Math.round(value * 10 ** d * 1e3) / 1e3 / stepUnits) * stepUnits;
-  return formatDecimal(units / 10 ** d, d);
+  return (Math.floor(Math.round(value * 10 ** d * 1e3) / 1e3 / stepUnits) * stepUnits) / 10 ** d;
 }
 
 /** The value snapped to the nearest multiple of `step` (prices already on the tick stay put). */

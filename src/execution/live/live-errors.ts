@@ -22,6 +22,15 @@ export const ERR_LIVE_VENUE_REJECTED = -9107;
 /** Refused locally: the venue refused the API key or its signature; entries on it are halted. */
 export const ERR_LIVE_KEY_REJECTED = -9108;
 
+/** Refused locally with its twin: the other leg of the pair failed a pre-send check (pre-send.ts). */
+export const ERR_LIVE_PAIR_REFUSED = -9109;
+
+/** Refused locally: the executor halted new entries (balance drift, too many unresolved orders). */
+export const ERR_LIVE_ENTRIES_HALTED = -9110;
+
+/** Refused locally: the quantity or notional is below the symbol's minimum (LOT_SIZE minQty, NOTIONAL). */
+export const ERR_LIVE_BELOW_MIN = -9111;
+
 /** Key and signature errors that halt entries on a venue (issue #8). */
 export const BINANCE_KEY_ERRORS: ReadonlySet<number> = new Set([-1022, -2014, -2015]);
 export const BYBIT_KEY_ERRORS: ReadonlySet<number> = new Set([10003, 10004]);
@@ -35,6 +44,9 @@ export const LIVE_ERROR_NAMES: Readonly<Record<number, string>> = {
   [ERR_LIVE_UNRESOLVED]: 'order status unresolved',
   [ERR_LIVE_VENUE_REJECTED]: 'rejected by the venue after its ack',
   [ERR_LIVE_KEY_REJECTED]: 'venue halted: API key refused',
+  [ERR_LIVE_PAIR_REFUSED]: 'refused with its twin leg',
+  [ERR_LIVE_ENTRIES_HALTED]: 'entries halted by the executor',
+  [ERR_LIVE_BELOW_MIN]: 'below the symbol minimum',
 };
 
 /** A live-mode setup problem (credentials, URLs, filters): found at start, before any order. */

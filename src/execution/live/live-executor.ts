@@ -26,7 +26,12 @@ import type { ReportSink } from '../report-sink.js';
 import { statusName } from '../order-state.js';
 import type { LiveLog } from './client-base.js';
 import { formatFloorToStep, formatNearestStep } from './decimal.js';
-import { ERR_LIVE_BACKOFF, ERR_LIVE_KEY_REJECTED, ERR_LIVE_NOT_CONFIGURED, ERR_LIVE_RATE_LIMITED, ERR_LIVE_UNRESOLVED } from './live-errors.js';
+import {
+  ERR_LIVE_BACKOFF, ERR_LIVE_BELOW_MIN, ERR_LIVE_ENTRIES_HALTED, ERR_LIVE_KEY_REJECTED, ERR_LIVE_NOT_CONFIGURED, ERR_LIVE_PAIR_REFUSED, ERR_LIVE_RATE_LIMITED,
+  ERR_LIVE_UNRESOLVED,
+} from './live-errors.js';
+import { PreSendGate } from './pre-send.js';
+import type { VenueRules } from './venue-rules.js';
 import { UPD_ACK, type LiveOrder, type OrderUpdate, type VenueOrderClient } from './order-types.js';
 import type { OrderRateLimiter } from './rate-limiter.js';
 import type { OrderWal } from '../order-wal.js';
@@ -37,6 +42,9 @@ export const WAL_ID_BLOCK = 1024;
 export interface LiveSymbolFilter {
   tickSize: number;
   stepSize: number;
+  /** LOT_SIZE minQty / NOTIONAL minNotional, when known (pre-send.ts refuses below them). */
+  minQty?: number;
+  minNotional?: number;
 }
 
 export interface LiveExecutorOptions {
@@ -58,6 +66,10 @@ export interface LiveExecutorOptions {
    * final answer. null/absent = none (tests, tools).
    */
   wal?: OrderWal | null;
+  /** Per venue id: usage budget, back-offs and clock (venue-rules.ts); absent = none. */
+  rules?: readonly (VenueRules | null)[];
+  /** This many orders of unknown status at once halt new entries (default 3). */
+  maxUnresolved?: number;
   monoNs: () => number;
   wallMs: () => number;
   log: LiveLog;
@@ -74,6 +86,14 @@ export interface LiveExecutorCounters {
   refused_key: number;
   /** Refused: the write-ahead order journal could not be written. */
   refused_wal: number;
+  /** Refused with its twin: the pair's other leg failed a pre-send check (pre-send.ts). */
+  refused_pair: number;
+  /** Refused: entries halted by the executor (balance drift, unresolved orders). */
+  refused_halted: number;
+  /** Refused: below the symbol's minimum quantity or notional. */
+  refused_min: number;
+  /** Orders of unknown status now (looked at again until the venue settles them). */
+  unresolved_now: number;
   acked: number;
   filled: number;
   partially_filled: number;
@@ -94,7 +114,7 @@ export interface LiveExecutorCounters {
 export class LiveExecutor {
   readonly tracker: OrderTracker;
   readonly counters: LiveExecutorCounters = {
-    intents: 0, sent: 0, refused_local: 0, refused_rate_limit: 0, refused_backoff: 0, refused_config: 0, refused_key: 0, refused_wal: 0, acked: 0, filled: 0,
+    intents: 0, sent: 0, refused_local: 0, refused_rate_limit: 0, refused_backoff: 0, refused_config: 0, refused_key: 0, refused_wal: 0, refused_pair: 0, refused_halted: 0, refused_min: 0, unresolved_now: 0, acked: 0, filled: 0,
     partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, relooks: 0, late_updates: 0, stream_fills: 0, cancels_ignored: 0, reports: 0,
     in_flight: 0,
   };
@@ -104,10 +124,31 @@ export class LiveExecutor {
   private expireNowNs = 0;
   /** Highest order id covered by a reserved WAL block (0 = none yet). */
   private walReservedTo = 0;
+  /** Pre-send checks, both legs of a pair or neither (pre-send.ts). */
+  readonly gate: PreSendGate;
+  /** Orders of unknown status being looked at again. */
+  private readonly unresolvedIds = new Set<number>();
+  /** Why new entries are halted by a verdict from outside (balance drift), null = not. */
+  private haltedWhy: string | null = null;
 
   constructor(private readonly opts: LiveExecutorOptions) {
     if (!/^[A-Za-z0-9]{1,20}$/.test(opts.runTag)) throw new RangeError(`runTag must be 1-20 letters or digits, got "${opts.runTag}"`);
     this.tracker = new OrderTracker(opts.maxOrders ?? 1024);
+    const rules = opts.rules;
+    this.gate = new PreSendGate({ symbols: opts.symbols, clients: opts.clients, filters: opts.filters, limiters: opts.limiters,
+      ...(rules !== undefined ? { rules } : {}), entriesHalted: () => this.entriesHaltReason() });
+  }
+
+  /** Why new entries (pair legs) are refused now; null when they are not. Hedges and unwinds still go. */
+  entriesHaltReason(): string | null {
+    if (this.haltedWhy !== null) return this.haltedWhy;
+    const max = this.opts.maxUnresolved ?? 3;
+    return this.unresolvedIds.size >= max ? `${this.unresolvedIds.size} orders of unknown status (max_unresolved_orders ${max})` : null;
+  }
+
+  /** Halts new entries (a balance drift); `null` lifts it (an operator's resume). */
+  haltEntries(reason: string | null): void {
+    this.haltedWhy = reason;
   }
 
   private stopped = false;
@@ -161,44 +202,20 @@ export class LiveExecutor {
       this.counters.reports++;
       return 0;
     }
-    const client = this.opts.clients[venue] ?? null;
-    const name = this.opts.symbols[symbol];
-    const filter = name === undefined ? undefined : this.opts.filters[venue]?.[name];
-    if (client === null || filter === undefined) {
-      this.counters.refused_config++;
-      this.refuse(slot, ERR_LIVE_NOT_CONFIGURED, nowNs);
-      return 0;
-    }
-    if (!((side === SIDE_BUY || side === SIDE_SELL) && price > 0 && qty > 0 && Number.isFinite(price) && Number.isFinite(qty))) {
-      this.counters.refused_local++;
-      this.refuse(slot, ERR_LOCAL_INVALID, nowNs);
-      return 0;
-    }
-    const qtyText = formatFloorToStep(qty, filter.stepSize);
-    if (Number(qtyText) <= 0) {
-      this.counters.refused_local++;
-      this.refuse(slot, ERR_LOCAL_INVALID, nowNs);
-      return 0;
-    }
-    if (client.haltReason !== undefined && client.haltReason() !== null) {
-      this.counters.refused_key++;
-      this.refuse(slot, ERR_LIVE_KEY_REJECTED, nowNs);
-      return 0;
-    }
     const wall = this.opts.wallMs();
-    if (client.backoffUntilMs() > wall) {
-      this.counters.refused_backoff++;
-      this.refuse(slot, ERR_LIVE_BACKOFF, nowNs);
+    // Every pre-send check, for the pair as a whole (pre-send.ts): budget spent only when it goes.
+    const code = this.gate.check(venue, symbol, side, price, qty, rec[off + I_ROLE]!, rec[off + I_PAIR_ID]!, wall);
+    if (code !== 0) {
+      this.countRefusal(code);
+      this.refuse(slot, code, nowNs);
       return 0;
     }
-    const limiter = this.opts.limiters[venue] ?? null;
-    if (limiter !== null && !limiter.tryAcquire(wall)) {
-      this.counters.refused_rate_limit++;
-      this.refuse(slot, ERR_LIVE_RATE_LIMITED, nowNs);
-      return 0;
-    }
+    const client = this.opts.clients[venue]!;
+    const name = this.opts.symbols[symbol]!;
+    const filter = this.opts.filters[venue]![name]!;
+    const qtyText = formatFloorToStep(qty, filter.stepSize);
     const order: LiveOrder = {
-      orderId, clientOrderId: this.clientOrderId(orderId), symbol: name!, side: side === SIDE_BUY ? 'BUY' : 'SELL',
+      orderId, clientOrderId: this.clientOrderId(orderId), symbol: name, side: side === SIDE_BUY ? 'BUY' : 'SELL',
       price: formatNearestStep(price, filter.tickSize), qty: qtyText,
     };
     if (this.opts.wal != null && !this.journalSend(order, venue, wall)) {
@@ -273,6 +290,20 @@ export class LiveExecutor {
     } catch (e) {
       // The send line is there: a restart finds the order at the venue by its id.
       this.opts.log('error', 'order journal write failed (final)', { client_order_id: clientOrderId, err: (e as Error).message });
+    }
+  }
+
+  private countRefusal(code: number): void {
+    const c = this.counters;
+    switch (code) {
+      case ERR_LIVE_NOT_CONFIGURED: c.refused_config++; break;
+      case ERR_LIVE_KEY_REJECTED: c.refused_key++; break;
+      case ERR_LIVE_BACKOFF: c.refused_backoff++; break;
+      case ERR_LIVE_RATE_LIMITED: c.refused_rate_limit++; break;
+      case ERR_LIVE_PAIR_REFUSED: c.refused_pair++; break;
+      case ERR_LIVE_ENTRIES_HALTED: c.refused_halted++; break;
+      case ERR_LIVE_BELOW_MIN: c.refused_min++; break;
+      default: c.refused_local++;
     }
   }
 
@@ -425,13 +456,19 @@ export class LiveExecutor {
         // word settles it; the final report frees the strategy's slot.
         this.counters.relooks++;
         this.counters.in_flight++;
+        this.unresolvedIds.add(order.orderId);
         void client.resolve(order, this.onUpdateBound).catch((e: unknown) => {
           this.opts.log('error', 'order look failed', { venue: VENUE_NAMES[client.venue], client_order_id: order.clientOrderId, err: (e as Error).message });
         }).finally(() => this.onSettled(order));
       } else {
         tr.release(slot);
+        this.unresolvedIds.delete(order.orderId);
       }
+    } else {
+      // Settled by the venue's word (or never unknown).
+      this.unresolvedIds.delete(order.orderId);
     }
+    this.counters.unresolved_now = this.unresolvedIds.size;
     if (this.counters.in_flight === 0 && this.idleWaiters.length > 0) {
       const w = this.idleWaiters;
       this.idleWaiters = [];

@@ -16,6 +16,11 @@ export class OrderRateLimiter {
     this.times = new Float64Array(limit).fill(-Infinity);
   }
 
+  /** Whether a send at nowMs would be allowed (nothing taken, nothing counted). */
+  canAcquire(nowMs: number): boolean {
+    return !(this.times[this.head]! > nowMs - this.windowMs);
+  }
+
   /** Takes one send from the budget at nowMs; false (and counted) when none is left. */
   tryAcquire(nowMs: number): boolean {
     if (this.times[this.head]! > nowMs - this.windowMs) {
