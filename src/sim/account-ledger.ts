@@ -196,7 +196,9 @@ export class SimLedger {
       let commission = (o.isBuy ? qty : quoteQty) * this.opts.takerFeeRate;
       let commissionAsset = o.isBuy ? spec.baseAsset : spec.quoteAsset;
       if (bnb) {
-        const inBnb = (quoteQty * this.opts.takerFeeRate * BNB_DISCOUNT) / (this.opts.bnbPriceQuote ?? 600);
+        // Charged in whole units of BNB's 8 decimals, as the venue's ledger does: the amount the
+        // account loses is the one every report prints (toFixed(8)), not a float beside it.
+        const inBnb = Math.round(((quoteQty * this.opts.takerFeeRate * BNB_DISCOUNT) / (this.opts.bnbPriceQuote ?? 600)) * 1e8) / 1e8;
         if (account.balance('BNB', false) >= inBnb) {
           account.add(commissionAsset, commissionAsset === spec.quoteAsset, commission); // refund
           account.add('BNB', false, -inBnb);
