@@ -10,7 +10,7 @@ import {
   ACTION_CANCEL, ACTION_NEW, BS_REASON, FLAG_USABLE, H_EXCH_MS, H_FLAGS, H_KIND, H_MARKET, H_PUB_NS, H_RECV_NS,
   H_SEQ, H_SYMBOL, H_VENUE, I_ACTION, I_DEADLINE_NS, I_DECISION_NS, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY, I_ROLE,
   I_SIDE, I_TIF, INTENT_WORDS, KIND_BOOK_STATE, KIND_INTENT, KIND_QUOTE, Q_ASK_PX, Q_ASK_SZ, Q_BID_PX, Q_BID_SZ,
-  R_CUM_QTY, R_ERROR, R_FEE, R_FEE_ASSET, R_LAST_PX, R_LAST_QTY, R_ORDER_ID, R_STATUS,
+  ROLE_LEG_BUY, ROLE_LEG_SELL, R_CUM_QTY, R_ERROR, R_FEE, R_FEE_ASSET, R_LAST_PX, R_LAST_QTY, R_ORDER_ID, R_STATUS,
 } from '../core/records.js';
 import {
   HOP_DECISION, HOP_PUBLISH_TO_STRATEGY, HOP_TICK_TO_INTENT, type HopRecorders,
@@ -45,6 +45,8 @@ export class RingOrderSink implements OrderSink {
   /** Time the triggering quote was read (decision latency starts there); 0 outside onQuote. */
   readNs = 0;
   private pendingRing = false;
+  /** Pair id of the last intent published when it was a leg not yet followed by its pair's other leg; -1 otherwise. */
+  private legPairId = -1;
   constructor(
     private readonly ring: RingProducer,
     private readonly hist: HopRecorders,
@@ -83,9 +85,19 @@ export class RingOrderSink implements OrderSink {
     const now = monoNs();
     d[o + H_PUB_NS] = now;
     // Both legs become visible first; the executor's doorbell (a futex syscall when it is
-    // parked) is rung once per decision by ringIfPending(), not between the legs.
+    // parked) is rung once per decision, not between the legs: at once when this intent is
+    // the second leg of the pair just published (so the journal lines, histograms and the
+    // strategy's own bookkeeping of the decision no longer stand between the pair and the
+    // executor), else by ringIfPending() when the decision is over.
     r.publishQuiet();
-    this.pendingRing = true;
+    if ((role === ROLE_LEG_BUY || role === ROLE_LEG_SELL) && pairId === this.legPairId) {
+      this.legPairId = -1;
+      this.pendingRing = false;
+      r.ringConsumer();
+    } else {
+      this.legPairId = role === ROLE_LEG_BUY || role === ROLE_LEG_SELL ? pairId : -1;
+      this.pendingRing = true;
+    }
     this.counters.intents++;
     if (this.readNs > 0) this.hist.record(HOP_DECISION, now - this.readNs);
     if (tickRecvNs > 0) this.hist.record(HOP_TICK_TO_INTENT, now - tickRecvNs);
@@ -111,11 +123,13 @@ export class RingOrderSink implements OrderSink {
     d[o + H_PUB_NS] = monoNs();
     r.publishQuiet();
     this.pendingRing = true;
+    this.legPairId = -1;
     this.counters.cancels++;
   }
 
   /** Wakes the executor if this decision published anything. */
   ringIfPending(): void {
+    this.legPairId = -1;
     if (this.pendingRing) {
       this.pendingRing = false;
       this.ring.ringConsumer();
