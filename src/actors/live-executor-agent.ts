@@ -48,7 +48,10 @@ export class LiveExecutorAgent implements RecordHandler {
       this.idle = 0;
       this.exec.expireDue(monoNs());
     }
-    if (work === 0 && this.onIdle !== null) this.onIdle();
+    if (work === 0) {
+      this.exec.reserveAhead();
+      if (this.onIdle !== null) this.onIdle();
+    }
     return work;
   }
 

@@ -99,6 +99,8 @@ const exec = new LiveExecutor({
   limiters: [new OrderRateLimiter(BINANCE_ORDER_LIMIT.limit, BINANCE_ORDER_LIMIT.windowMs), new OrderRateLimiter(BYBIT_ORDER_LIMIT.limit, BYBIT_ORDER_LIMIT.windowMs)],
   sink, runTag, wal, monoNs, wallMs: Date.now, log,
 });
+// The first block of client ids is reserved (a synced write) now, not by the first order.
+exec.reserveAhead();
 const agent = new LiveExecutorAgent(new RingConsumer(d.intentRing), exec, rt.hist);
 agent.onIdle = () => rt.flushJournal();
 log('info', 'live executor ready', { run_tag: runTag, venues: VENUE_NAMES.filter((_, v) => clients[v] !== null) });

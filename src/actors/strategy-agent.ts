@@ -27,6 +27,9 @@ import type { OrderSink } from '../strategy/events.js';
 const TIMER_POLL_CYCLES = 4096;
 /** Strategy timer period: order/hedge timeouts and stop-loss checks. */
 const TIMER_PERIOD_NS = 1_000_000;
+/** Intents whose journal lines may wait for the doorbell, and the numbers kept per intent. */
+const JQ_MAX = 16;
+const JQ_WORDS = 10;
 /** Longest a full intent ring may hold the strategy up before the order is refused. */
 const INTENT_OFFER_TIMEOUT_NS = 2_000_000;
 
@@ -45,6 +48,9 @@ export class RingOrderSink implements OrderSink {
   /** Time the triggering quote was read (decision latency starts there); 0 outside onQuote. */
   readNs = 0;
   private pendingRing = false;
+  /** Intents published but not yet journaled (JQ_WORDS numbers each), journaled after the doorbell. */
+  private readonly journalQ = new Float64Array(JQ_MAX * JQ_WORDS);
+  private journalN = 0;
   /** Pair id of the last intent published when it was a leg not yet followed by its pair's other leg; -1 otherwise. */
   private legPairId = -1;
   constructor(
@@ -101,8 +107,29 @@ export class RingOrderSink implements OrderSink {
     this.counters.intents++;
     if (this.readNs > 0) this.hist.record(HOP_DECISION, now - this.readNs);
     if (tickRecvNs > 0) this.hist.record(HOP_TICK_TO_INTENT, now - tickRecvNs);
-    this.onIntent(orderId, pairId, venue, symbol, side, price, qty, role, decisionNs, tickRecvNs);
+    // The journal line (an object per intent) is built after the doorbell, not between the legs.
+    const q = this.journalQ;
+    const j = this.journalN * JQ_WORDS;
+    if (this.journalN < JQ_MAX) {
+      q[j] = orderId; q[j + 1] = pairId; q[j + 2] = venue; q[j + 3] = symbol; q[j + 4] = side;
+      q[j + 5] = price; q[j + 6] = qty; q[j + 7] = role; q[j + 8] = decisionNs; q[j + 9] = tickRecvNs;
+      this.journalN++;
+    } else {
+      this.onIntent(orderId, pairId, venue, symbol, side, price, qty, role, decisionNs, tickRecvNs);
+    }
+    if (!this.pendingRing) this.flushJournal();
     return true;
+  }
+
+  /** Journals the intents queued since the last doorbell. */
+  private flushJournal(): void {
+    const q = this.journalQ;
+    const n = this.journalN;
+    this.journalN = 0;
+    for (let i = 0; i < n; i++) {
+      const j = i * JQ_WORDS;
+      this.onIntent(q[j]!, q[j + 1]!, q[j + 2]!, q[j + 3]!, q[j + 4]!, q[j + 5]!, q[j + 6]!, q[j + 7]!, q[j + 8]!, q[j + 9]!);
+    }
   }
 
   cancelOrder(orderId: number, venue: number, symbol: number, nowNs: number): void {
@@ -134,6 +161,7 @@ export class RingOrderSink implements OrderSink {
       this.pendingRing = false;
       this.ring.ringConsumer();
     }
+    if (this.journalN > 0) this.flushJournal();
   }
 }
 

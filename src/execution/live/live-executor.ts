@@ -105,6 +105,8 @@ export class LiveExecutor {
   private expireNowNs = 0;
   /** Highest order id covered by a reserved WAL block (0 = none yet). */
   private walReservedTo = 0;
+  /** Highest order id formed so far (reserveAhead keeps a quarter block beyond it). */
+  private highestOrderId = 0;
   /** onIntents: each intent's frame index in the wire batch (-1: not held), and the batch's wire times. */
   private readonly heldIndex = new Int32Array(MAX_STEP_INTENTS);
   private readonly batchWires = new Float64Array(MAX_STEP_INTENTS);
@@ -295,6 +297,7 @@ export class LiveExecutor {
     }
     this.admittedSlot = slot;
     this.admittedVenue = venue;
+    if (orderId > this.highestOrderId) this.highestOrderId = orderId;
     return {
       orderId, clientOrderId: this.clientOrderId(orderId), symbol: name!, side: side === SIDE_BUY ? 'BUY' : 'SELL',
       price: formatNearestStep(price, filter.tickSize), qty: qtyText,
@@ -315,6 +318,25 @@ export class LiveExecutor {
       this.opts.log('error', 'order client failed', { venue: VENUE_NAMES[venue], client_order_id: order.clientOrderId, err: (e as Error).message });
     }).finally(() => this.onSettled(order));
     return wire;
+  }
+
+  /**
+   * Reserves the next block of client ids ahead of need (a synced WAL line: 3 ms p50, 19 ms
+   * p99 on the development VM's disk), so no order waits for it: at start, and from the idle
+   * path once fewer than a quarter of the reserved ids are left. A no-op (one comparison) otherwise
+   * or without a journal. Ids are the strategy's order ids, which grow from 1.
+   */
+  reserveAhead(): void {
+    const wal = this.opts.wal;
+    if (wal == null || this.walReservedTo - this.highestOrderId > WAL_ID_BLOCK / 4) return;
+    const from = this.walReservedTo + 1;
+    try {
+      wal.reserve(this.opts.runTag, from, from + WAL_ID_BLOCK - 1);
+      this.walReservedTo = from + WAL_ID_BLOCK - 1;
+    } catch (e) {
+      // Not fatal here: the order that needs the block reserves it (or is refused) itself.
+      this.opts.log('error', 'order journal: could not reserve client ids ahead', { from, err: (e as Error).message });
+    }
   }
 
   /** Expires orders past their deadline (EXPIRED, ERR_LOCAL_TIMEOUT). Call every cycle. */
