@@ -68,7 +68,16 @@ function xarbConfig(dir: string, ports: { binance: number; bybit: number }): str
   for (const f of ['arbitrage.toml', 'binance.toml', 'bybit.toml']) {
     let text = readFileSync(path.join(REPO_ROOT, 'config', f), 'utf8');
     const port = f === 'binance.toml' ? ports.binance : ports.bybit;
-    if (f !== 'arbitrage.toml') {
+    if (f === 'arbitrage.toml') {
+      // Experiments only (docs/benchmarks.md): XARB_PEER_SET='wait_strategy="busy-spin";spin_polls=20000'
+      // replaces those keys' values in the copied arbitrage.toml.
+      for (const kv of (process.env.XARB_PEER_SET ?? '').split(';').filter((x) => x.includes('='))) {
+        const [k, v] = [kv.slice(0, kv.indexOf('=')).trim(), kv.slice(kv.indexOf('=') + 1).trim()];
+        const re = new RegExp(`^${k}\\s*=.*$`, 'm');
+        if (!re.test(text)) throw new PeerBenchError(`XARB_PEER_SET: no key ${k} in config/arbitrage.toml`);
+        text = text.replace(re, `${k} = ${v}`);
+      }
+    } else {
       text = text.replace(/"(wss?|https?):\/\/[^/"]+/g, (_m, scheme: string) => `"${scheme.startsWith('ws') ? 'ws' : 'http'}://127.0.0.1:${port}`);
     }
     writeFileSync(path.join(dir, f), text);
@@ -188,18 +197,21 @@ export async function runPeerBench(opts: { quick?: boolean } = {}): Promise<Benc
   const rounds = opts.quick ? 2 : 3;
   const spec: PlaySpec = { count: opts.quick ? 8 : 25, everyMs: EVERY_MS, bps: 60, durationMs: WINDOW_MS };
   const warmupMs = 2000;
+  // Experiments only: XARB_PEER_ONLY=xarb runs xarb alone; XARB_PEER_KEEP=1 keeps the run
+  // directories (journals, orders.wal, latency.hlog) and prints where.
+  const contenders = process.env.XARB_PEER_ONLY === 'xarb' ? CONTENDERS.slice(0, 1) : CONTENDERS;
   const venue = new Venue();
-  const tallies = CONTENDERS.map((): Tally => ({ first: [], both: [], gap: [], caught: 0, late: 0, missed: 0, noFrame: 0, orders: 0 }));
+  const tallies = contenders.map((): Tally => ({ first: [], both: [], gap: [], caught: 0, late: 0, missed: 0, noFrame: 0, orders: 0 }));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xarb-bench-peer-'));
   const inside: Array<[string, number]> = [];
   try {
     const started = await venue.ask('start', 'started');
     const ports = started.ports as { binance: number; bybit: number };
-    process.stderr.write(`peer bench: venue process on ports ${ports.binance}/${ports.bybit}; ${rounds} rounds × ${CONTENDERS.length} contenders × ${spec.count} dislocations (${spec.bps} bps for ${spec.durationMs} ms every ${spec.everyMs} ms); ${os.availableParallelism()} cores\n`);
+    process.stderr.write(`peer bench: venue process on ports ${ports.binance}/${ports.bybit}; ${rounds} rounds × ${contenders.length} contenders × ${spec.count} dislocations (${spec.bps} bps for ${spec.durationMs} ms every ${spec.everyMs} ms); ${os.availableParallelism()} cores\n`);
     for (let r = 0; r < rounds; r++) {
-      for (let c = 0; c < CONTENDERS.length; c++) {
-        const con = CONTENDERS[c]!;
-        const turn = r * CONTENDERS.length + c;
+      for (let c = 0; c < contenders.length; c++) {
+        const con = contenders[c]!;
+        const turn = r * contenders.length + c;
         const { child, ready } = con.start(ports, dir, turn);
         try {
           await ready;
@@ -223,11 +235,12 @@ export async function runPeerBench(opts: { quick?: boolean } = {}): Promise<Benc
     await venue.ask('stop', 'stopped');
   } finally {
     venue.kill();
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env.XARB_PEER_KEEP === '1') process.stderr.write(`peer bench: run directories kept in ${dir}\n`);
+    else rmSync(dir, { recursive: true, force: true });
   }
   const base = tallies[0]!;
   const baseFirst = pct(base.first, 50);
-  return CONTENDERS.map((con, i) => {
+  return contenders.map((con, i) => {
     const t = tallies[i]!;
     const row: BenchRow = {
       case: con.name,

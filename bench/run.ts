@@ -23,6 +23,8 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   sign: async () => (await import('./sign.js' as string)).runSignBench,
   peer: async () => (await import('./peer.js' as string)).runPeerBench,
   wal: async () => (await import('./wal.js' as string)).runWalBench,
+  wake: async () => (await import('./wake.js' as string)).runWakeBench,
+  'order-path': async () => (await import('./order-path.js' as string)).runOrderPathBench,
 };
 
 const RESULTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
@@ -52,6 +54,8 @@ const ABOUT: Record<string, string> = {
   feed: 'one real feed worker against the simulator in a child process, per venue and rate',
   e2e: 'the whole bot (real threads) against the simulator in a child process: tick to intent',
   backtest: 'backtest engine throughput (events/s), from decoded events and from frames',
+  'order-path': 'the live executor, intents read → both legs on the wire (WS order APIs on loopback): one by one vs staged',
+  wake: 'a worker waking on a signal: Atomics.wait vs Atomics.waitAsync vs MessagePort, idle and busy loop',
 };
 const DEFAULT_SUITES = ['clock', 'ring', 'hist', 'parse'];
 

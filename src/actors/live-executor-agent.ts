@@ -5,16 +5,20 @@
  * free for the venues' answers, so LiveExecutorLoop (live-executor-loop.ts) spins or parks
  * asynchronously on the intent ring's doorbell between cycles.
  *
+ * The intents one drain finds (both legs of a pair: the strategy publishes them together) are
+ * copied out and handed to LiveExecutor.onIntents as one step: all checked, journaled, built
+ * and signed, then their WebSocket frames written back to back, so the legs leave together.
+ *
  * Hops recorded per intent: intent_to_sent and tick_to_order at the read, intent_to_wire and
- * tick_to_wire when the client returns (the request's bytes are in the socket by then).
+ * tick_to_wire at its frame's write (the request's bytes are in the socket by then).
  */
 import { RingConsumer, type RecordHandler } from '../core/ring.js';
 import { monoNs } from '../core/clock.js';
-import { H_PUB_NS, H_RECV_NS } from '../core/records.js';
+import { H_PUB_NS, H_RECV_NS, INTENT_WORDS } from '../core/records.js';
 import {
   HOP_INTENT_TO_SENT, HOP_INTENT_TO_WIRE, HOP_TICK_TO_ORDER, HOP_TICK_TO_WIRE, type HopRecorders,
 } from '../core/histogram.js';
-import type { LiveExecutor } from '../execution/live/live-executor.js';
+import { MAX_STEP_INTENTS, type LiveExecutor } from '../execution/live/live-executor.js';
 
 /** Idle cycles between expiry checks while orders are live (a clock read allocates in Node 20). */
 const EXPIRE_EVERY = 256;
@@ -23,18 +27,31 @@ export class LiveExecutorAgent implements RecordHandler {
   private idle = 0;
   /** Called when a cycle found no intent (the worker flushes its journal queue there). */
   onIdle: (() => void) | null = null;
+  /** The intents of this step, copied out of the ring (MAX_STEP_INTENTS records of INTENT_WORDS). */
+  private readonly staged = new Float64Array(MAX_STEP_INTENTS * INTENT_WORDS);
+  /** Per staged intent: when it was read, and when its request was on the wire (0 = not sent). */
+  private readonly readNs = new Float64Array(MAX_STEP_INTENTS);
+  private readonly wires = new Float64Array(MAX_STEP_INTENTS);
+  private n = 0;
 
   constructor(readonly intents: RingConsumer, private readonly exec: LiveExecutor, private readonly hist: HopRecorders) {}
 
   /** Intents handled this cycle. */
   doWork(): number {
     let work = 0;
-    if (this.intents.available() > 0) work = this.intents.drain(this, 64);
+    if (this.intents.available() > 0) {
+      this.n = 0;
+      work = this.intents.drain(this, MAX_STEP_INTENTS);
+      this.send();
+    }
     if (this.exec.tracker.liveCount > 0 && (work > 0 || ++this.idle >= EXPIRE_EVERY)) {
       this.idle = 0;
       this.exec.expireDue(monoNs());
     }
-    if (work === 0 && this.onIdle !== null) this.onIdle();
+    if (work === 0) {
+      this.exec.reserveAhead();
+      if (this.onIdle !== null) this.onIdle();
+    }
     return work;
   }
 
@@ -46,13 +63,30 @@ export class LiveExecutorAgent implements RecordHandler {
   onRecord(d: Float64Array, o: number): void {
     // The clock is read per intent, not per drain: the second leg of a pair is timed at its own read.
     const now = monoNs();
+    const i = this.n++;
+    this.readNs[i] = now;
+    const staged = this.staged;
+    const base = i * INTENT_WORDS;
+    for (let w = 0; w < INTENT_WORDS; w++) staged[base + w] = d[o + w]!;
     this.hist.record(HOP_INTENT_TO_SENT, now - d[o + H_PUB_NS]!);
     const tick = d[o + H_RECV_NS]!;
     if (tick > 0) this.hist.record(HOP_TICK_TO_ORDER, now - tick);
-    const wire = this.exec.onIntent(d, o, now);
-    if (wire > 0) {
-      this.hist.record(HOP_INTENT_TO_WIRE, wire - now);
+  }
+
+  /** Every intent of the step checked, journaled and signed, then their requests written back to back. */
+  private send(): void {
+    const n = this.n;
+    if (n === 0) return;
+    const rec = this.staged;
+    const wires = this.wires;
+    this.exec.onIntents(rec, n, this.readNs[0]!, wires);
+    for (let i = 0; i < n; i++) {
+      const wire = wires[i]!;
+      if (wire <= 0) continue;
+      this.hist.record(HOP_INTENT_TO_WIRE, wire - this.readNs[i]!);
+      const tick = rec[i * INTENT_WORDS + H_RECV_NS]!;
       if (tick > 0) this.hist.record(HOP_TICK_TO_WIRE, wire - tick);
     }
+    this.n = 0;
   }
 }

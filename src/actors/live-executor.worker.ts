@@ -147,6 +147,8 @@ const checks = new RunChecks({
 });
 // Fills from the private streams and their gap-fills reach the strategy through the executor.
 for (const vc of venueClients) if (vc.fills !== null) vc.fills.target = exec;
+// The first block of client ids is reserved (a synced write) now, not by the first order.
+exec.reserveAhead();
 const agent = new LiveExecutorAgent(new RingConsumer(d.intentRing), exec, rt.hist);
 agent.onIdle = () => rt.flushJournal();
 log('info', 'live executor ready', { run_tag: runTag, venues: VENUE_NAMES.filter((_, v) => clients[v] !== null) });

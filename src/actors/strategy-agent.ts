@@ -10,7 +10,7 @@ import {
   ACTION_CANCEL, ACTION_NEW, BS_REASON, FLAG_USABLE, H_EXCH_MS, H_FLAGS, H_KIND, H_MARKET, H_PUB_NS, H_RECV_NS,
   H_SEQ, H_SYMBOL, H_VENUE, I_ACTION, I_DEADLINE_NS, I_DECISION_NS, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY, I_ROLE,
   I_SIDE, I_TIF, INTENT_WORDS, KIND_BOOK_STATE, KIND_INTENT, KIND_QUOTE, Q_ASK_PX, Q_ASK_SZ, Q_BID_PX, Q_BID_SZ,
-  R_CUM_QTY, R_ERROR, R_FEE, R_FEE_ASSET, R_LAST_PX, R_LAST_QTY, R_ORDER_ID, R_STATUS,
+  ROLE_LEG_BUY, ROLE_LEG_SELL, R_CUM_QTY, R_ERROR, R_FEE, R_FEE_ASSET, R_LAST_PX, R_LAST_QTY, R_ORDER_ID, R_STATUS,
 } from '../core/records.js';
 import {
   HOP_DECISION, HOP_PUBLISH_TO_STRATEGY, HOP_TICK_TO_INTENT, type HopRecorders,
@@ -27,6 +27,9 @@ import type { OrderSink } from '../strategy/events.js';
 const TIMER_POLL_CYCLES = 4096;
 /** Strategy timer period: order/hedge timeouts and stop-loss checks. */
 const TIMER_PERIOD_NS = 1_000_000;
+/** Intents whose journal lines may wait for the doorbell, and the numbers kept per intent. */
+const JQ_MAX = 16;
+const JQ_WORDS = 10;
 /** Longest a full intent ring may hold the strategy up before the order is refused. */
 const INTENT_OFFER_TIMEOUT_NS = 2_000_000;
 
@@ -45,6 +48,11 @@ export class RingOrderSink implements OrderSink {
   /** Time the triggering quote was read (decision latency starts there); 0 outside onQuote. */
   readNs = 0;
   private pendingRing = false;
+  /** Intents published but not yet journaled (JQ_WORDS numbers each), journaled after the doorbell. */
+  private readonly journalQ = new Float64Array(JQ_MAX * JQ_WORDS);
+  private journalN = 0;
+  /** Pair id of the last intent published when it was a leg not yet followed by its pair's other leg; -1 otherwise. */
+  private legPairId = -1;
   constructor(
     private readonly ring: RingProducer,
     private readonly hist: HopRecorders,
@@ -83,14 +91,45 @@ export class RingOrderSink implements OrderSink {
     const now = monoNs();
     d[o + H_PUB_NS] = now;
     // Both legs become visible first; the executor's doorbell (a futex syscall when it is
-    // parked) is rung once per decision by ringIfPending(), not between the legs.
+    // parked) is rung once per decision, not between the legs: at once when this intent is
+    // the second leg of the pair just published (so the journal lines, histograms and the
+    // strategy's own bookkeeping of the decision no longer stand between the pair and the
+    // executor), else by ringIfPending() when the decision is over.
     r.publishQuiet();
-    this.pendingRing = true;
+    if ((role === ROLE_LEG_BUY || role === ROLE_LEG_SELL) && pairId === this.legPairId) {
+      this.legPairId = -1;
+      this.pendingRing = false;
+      r.ringConsumer();
+    } else {
+      this.legPairId = role === ROLE_LEG_BUY || role === ROLE_LEG_SELL ? pairId : -1;
+      this.pendingRing = true;
+    }
     this.counters.intents++;
     if (this.readNs > 0) this.hist.record(HOP_DECISION, now - this.readNs);
     if (tickRecvNs > 0) this.hist.record(HOP_TICK_TO_INTENT, now - tickRecvNs);
-    this.onIntent(orderId, pairId, venue, symbol, side, price, qty, role, decisionNs, tickRecvNs);
+    // The journal line (an object per intent) is built after the doorbell, not between the legs.
+    const q = this.journalQ;
+    const j = this.journalN * JQ_WORDS;
+    if (this.journalN < JQ_MAX) {
+      q[j] = orderId; q[j + 1] = pairId; q[j + 2] = venue; q[j + 3] = symbol; q[j + 4] = side;
+      q[j + 5] = price; q[j + 6] = qty; q[j + 7] = role; q[j + 8] = decisionNs; q[j + 9] = tickRecvNs;
+      this.journalN++;
+    } else {
+      this.onIntent(orderId, pairId, venue, symbol, side, price, qty, role, decisionNs, tickRecvNs);
+    }
+    if (!this.pendingRing) this.flushJournal();
     return true;
+  }
+
+  /** Journals the intents queued since the last doorbell. */
+  private flushJournal(): void {
+    const q = this.journalQ;
+    const n = this.journalN;
+    this.journalN = 0;
+    for (let i = 0; i < n; i++) {
+      const j = i * JQ_WORDS;
+      this.onIntent(q[j]!, q[j + 1]!, q[j + 2]!, q[j + 3]!, q[j + 4]!, q[j + 5]!, q[j + 6]!, q[j + 7]!, q[j + 8]!, q[j + 9]!);
+    }
   }
 
   cancelOrder(orderId: number, venue: number, symbol: number, nowNs: number): void {
@@ -111,15 +150,18 @@ export class RingOrderSink implements OrderSink {
     d[o + H_PUB_NS] = monoNs();
     r.publishQuiet();
     this.pendingRing = true;
+    this.legPairId = -1;
     this.counters.cancels++;
   }
 
   /** Wakes the executor if this decision published anything. */
   ringIfPending(): void {
+    this.legPairId = -1;
     if (this.pendingRing) {
       this.pendingRing = false;
       this.ring.ringConsumer();
     }
+    if (this.journalN > 0) this.flushJournal();
   }
 }
 

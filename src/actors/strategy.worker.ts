@@ -98,6 +98,8 @@ parentPort!.on('message', (m: SupervisorMessage) => {
     if (m.reason !== undefined && m.reason.trim() !== '') strategy.resumeHalts(m.reason, OPERATOR_RESUMABLE, now);
   }
   else if (m.type === 'flatten') strategy.flatten(now);
+  // Orders these decided (unwinds) wake the executor now, and their journal lines follow.
+  sink!.ringIfPending();
 });
 
 function loop(): void {
@@ -106,6 +108,7 @@ function loop(): void {
   rt.tick(snapshotCounters);
   if (running) setImmediate(loop);
   else {
+    sink!.ringIfPending();
     rt.close(snapshotCounters());
     parentPort!.close();
   }

@@ -56,11 +56,26 @@ export class OrderWal {
 
   /** Durable before the request is sent: returns once the line is on disk. */
   send(o: WalSend): void {
-    const line = `{"k":"send","cid":${JSON.stringify(o.clientOrderId)},"v":"${o.venue}","s":${JSON.stringify(o.symbol)},"side":"${o.side}",` +
+    this.sendLines(this.sendLine(o));
+  }
+
+  /** The `send` line of `o` (newline included), for sendLines. */
+  sendLine(o: WalSend): string {
+    return `{"k":"send","cid":${JSON.stringify(o.clientOrderId)},"v":"${o.venue}","s":${JSON.stringify(o.symbol)},"side":"${o.side}",` +
       `"p":${o.price},"q":${o.qty},"ts":${o.timestampMs}}\n`;
-    fs.writeSync(this.fd, line);
+  }
+
+  /**
+   * Appends several `send` lines in one write: the legs of a pair cost one syscall, not one
+   * each (~20–80 µs apiece on the development VM's disk: `npm run bench -- order-path`).
+   */
+  sendLines(lines: string): void {
+    if (lines === '') return;
+    fs.writeSync(this.fd, lines);
     if (this.syncEachSend) fs.fdatasyncSync(this.fd);
-    this.sends++;
+    let n = 0;
+    for (let i = lines.indexOf('\n'); i >= 0; i = lines.indexOf('\n', i + 1)) n++;
+    this.sends += n;
   }
 
   /**

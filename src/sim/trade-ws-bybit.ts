@@ -46,7 +46,11 @@ export function registerBybitTradeWs(app: TemplatedApp, ctx: OrderEntryContext, 
     },
     message: (ws, message) => {
       const arrived = arrivalStamp();
-      onMessage(ctx, faults, ws, Buffer.from(message).toString('utf8'), arrived);
+      const text = Buffer.from(message).toString('utf8');
+      // Probed (the peer benchmark): handled after this loop turn's other sockets are read and
+      // stamped, so one order's matching and answers do not delay the next one's arrival stamp.
+      if (arrived !== 0n) setImmediate(() => { if (sockets.has(ws)) onMessage(ctx, faults, ws, text, arrived); });
+      else onMessage(ctx, faults, ws, text, arrived);
     },
     close: (ws) => {
       sockets.delete(ws);

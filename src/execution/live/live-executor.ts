@@ -17,8 +17,8 @@
  */
 import {
   ACTION_CANCEL, ASSET_QUOTE, H_RECV_NS, H_SYMBOL, H_VENUE, I_ACTION, I_DEADLINE_NS, I_DECISION_NS, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY,
-  I_ROLE, I_SIDE, I_TIF, SIDE_BUY, ST_ACKED, ST_CANCELED, ST_EXPIRED, ST_FILLED, ST_PARTIAL, ST_REJECTED, ST_SENT,
-  VENUE_NAMES,
+  I_ROLE, I_SIDE, I_TIF, INTENT_WORDS, SIDE_BUY, ST_ACKED, ST_CANCELED, ST_EXPIRED, ST_FILLED, ST_PARTIAL, ST_REJECTED,
+  ST_SENT, VENUE_NAMES,
 } from '../../core/records.js';
 import { ERR_LOCAL_CAPACITY, ERR_LOCAL_INVALID, ERR_LOCAL_TIMEOUT } from '../error-codes.js';
 import { OrderTracker } from '../order-tracker.js';
@@ -35,9 +35,12 @@ import type { VenueRules } from './venue-rules.js';
 import { UPD_ACK, type LiveOrder, type OrderUpdate, type VenueOrderClient } from './order-types.js';
 import type { OrderRateLimiter } from './rate-limiter.js';
 import type { OrderWal } from '../order-wal.js';
+import { wireBatch } from './wire-batch.js';
 
 /** Client ids are reserved in the WAL in blocks of this many (one synced line per block). */
 export const WAL_ID_BLOCK = 1024;
+/** Most intents one onIntents step takes (the agent drains at most this many per step). */
+export const MAX_STEP_INTENTS = 64;
 
 export interface LiveSymbolFilter {
   tickSize: number;
@@ -130,6 +133,18 @@ export class LiveExecutor {
   private readonly unresolvedIds = new Set<number>();
   /** Why new entries are halted by a verdict from outside (balance drift), null = not. */
   private haltedWhy: string | null = null;
+  /** Highest order id formed so far (reserveAhead keeps a quarter block beyond it). */
+  private highestOrderId = 0;
+  /** onIntents: each intent's frame index in the wire batch (-1: not held), and the batch's wire times. */
+  private readonly heldIndex = new Int32Array(MAX_STEP_INTENTS);
+  private readonly batchWires = new Float64Array(MAX_STEP_INTENTS);
+  /** One step's formed orders, their tracker slots and venues (onIntents; [0] in onIntent). */
+  private readonly stepOrders: (LiveOrder | null)[] = new Array<LiveOrder | null>(MAX_STEP_INTENTS).fill(null);
+  private readonly stepSlots = new Int32Array(MAX_STEP_INTENTS);
+  private readonly stepVenues = new Int32Array(MAX_STEP_INTENTS);
+  /** admit()'s side results: the admitted order's tracker slot and venue. */
+  private admittedSlot = -1;
+  private admittedVenue = -1;
 
   constructor(private readonly opts: LiveExecutorOptions) {
     if (!/^[A-Za-z0-9]{1,20}$/.test(opts.runTag)) throw new RangeError(`runTag must be 1-20 letters or digits, got "${opts.runTag}"`);
@@ -180,11 +195,97 @@ export class LiveExecutor {
    * was sent.
    */
   onIntent(rec: Float64Array, off: number, nowNs: number): number {
+    const order = this.admit(rec, off, nowNs, this.opts.wallMs());
+    if (order === null) return 0;
+    const slot = this.admittedSlot;
+    const venue = this.admittedVenue;
+    this.stepOrders[0] = order;
+    this.stepVenues[0] = venue;
+    const journaled = this.opts.wal == null || this.journalSends(1, this.opts.wallMs());
+    this.stepOrders[0] = null;
+    if (!journaled) {
+      // Not journaled = not sent: an order the journal does not know must never reach a venue.
+      this.counters.refused_wal++;
+      this.refuse(slot, ERR_LOCAL_INVALID, nowNs);
+      return 0;
+    }
+    return this.dispatch(order, slot, venue, nowNs);
+  }
+
+  /**
+   * The intents read together in one step (the legs of a pair: the strategy publishes them at
+   * once), `n` records of INTENT_WORDS from offset 0 of `rec`, in three passes: every intent
+   * checked and its order formed; their journal lines written in one write (one syscall, not
+   * one per leg; none is sent if it fails); then each request built, signed and handed to its
+   * client with the WebSocket writes held (wire-batch.ts) and made back to back at the end, so
+   * the legs leave together. `wires[i]`: intent i's wire time (0 = not sent). REST sends (the
+   * fallback) go out in the last pass, after the journal write, as they are made.
+   */
+  onIntents(rec: Float64Array, n: number, nowNs: number, wires: Float64Array): void {
+    const orders = this.stepOrders;
+    const slots = this.stepSlots;
+    const venues = this.stepVenues;
+    const wall = this.opts.wallMs();
+    let admitted = 0;
+    for (let i = 0; i < n; i++) {
+      wires[i] = 0;
+      const order = this.admit(rec, i * INTENT_WORDS, nowNs, wall);
+      orders[i] = order;
+      if (order === null) continue;
+      slots[i] = this.admittedSlot;
+      venues[i] = this.admittedVenue;
+      admitted++;
+    }
+    if (admitted === 0) return;
+    if (this.opts.wal != null && !this.journalSends(n, wall)) {
+      for (let i = 0; i < n; i++) {
+        if (orders[i] === null) continue;
+        this.counters.refused_wal++;
+        this.refuse(slots[i]!, ERR_LOCAL_INVALID, nowNs);
+        orders[i] = null;
+      }
+      return;
+    }
+    const held = this.heldIndex;
+    const batch = wireBatch;
+    batch.hold();
+    try {
+      for (let i = 0; i < n; i++) {
+        const order = orders[i];
+        held[i] = -1;
+        if (order == null) continue;
+        const before = batch.count;
+        wires[i] = this.dispatch(order, slots[i]!, venues[i]!, nowNs);
+        if (wires[i]! > 0 && batch.count > before) held[i] = before;
+      }
+    } finally {
+      // Never leave the thread's sessions holding their writes, whatever happened above.
+      batch.release(this.opts.monoNs, this.batchWires);
+    }
+    const tr = this.tracker;
+    for (let i = 0; i < n; i++) {
+      const order = orders[i];
+      orders[i] = null;
+      const h = held[i]!;
+      if (order == null || h < 0) continue;
+      const wire = this.batchWires[h]!;
+      wires[i] = wire;
+      const slot = slots[i]!;
+      if (tr.slotOf(order.orderId) === slot && tr.status[slot] === ST_SENT) tr.sentNs[slot] = wire;
+    }
+  }
+
+  /**
+   * Checks one intent and forms its order: null when there is nothing to send (a cancel, or
+   * refused here: reported). Otherwise the order's tracker slot and venue are left in
+   * admittedSlot / admittedVenue.
+   */
+  private admit(rec: Float64Array, off: number, nowNs: number, wall: number): LiveOrder | null {
     this.counters.intents++;
     if (rec[off + I_ACTION] === ACTION_CANCEL) {
       // Every order is IOC: settled by the venue on arrival, nothing rests to cancel.
       this.counters.cancels_ignored++;
-      return 0;
+      return null;
     }
     const orderId = rec[off + I_ORDER_ID]!;
     const venue = rec[off + H_VENUE]!;
@@ -200,37 +301,37 @@ export class LiveExecutor {
       this.opts.sink.report(orderId, rec[off + I_PAIR_ID]!, venue, symbol, side, ST_REJECTED, price, 0, 0, 0, qty, 0, 0,
         ERR_LOCAL_CAPACITY, rec[off + I_ROLE]!, nowNs, nowNs, rec[off + H_RECV_NS]!);
       this.counters.reports++;
-      return 0;
+      return null;
     }
-    const wall = this.opts.wallMs();
     // Every pre-send check, for the pair as a whole (pre-send.ts): budget spent only when it goes.
     const code = this.gate.check(venue, symbol, side, price, qty, rec[off + I_ROLE]!, rec[off + I_PAIR_ID]!, wall);
     if (code !== 0) {
       this.countRefusal(code);
       this.refuse(slot, code, nowNs);
-      return 0;
+      return null;
     }
-    const client = this.opts.clients[venue]!;
     const name = this.opts.symbols[symbol]!;
     const filter = this.opts.filters[venue]![name]!;
     const qtyText = formatFloorToStep(qty, filter.stepSize);
-    const order: LiveOrder = {
+    this.admittedSlot = slot;
+    this.admittedVenue = venue;
+    if (orderId > this.highestOrderId) this.highestOrderId = orderId;
+    return {
       orderId, clientOrderId: this.clientOrderId(orderId), symbol: name, side: side === SIDE_BUY ? 'BUY' : 'SELL',
       price: formatNearestStep(price, filter.tickSize), qty: qtyText,
     };
-    if (this.opts.wal != null && !this.journalSend(order, venue, wall)) {
-      // Not journaled = not sent: an order the journal does not know must never reach a venue.
-      this.counters.refused_wal++;
-      this.refuse(slot, ERR_LOCAL_INVALID, nowNs);
-      return 0;
-    }
+  }
+
+  /** Hands a journaled order to its client; returns the wire time (see onIntent). */
+  private dispatch(order: LiveOrder, slot: number, venue: number, nowNs: number): number {
+    const tr = this.tracker;
     tr.transition(slot, ST_SENT, nowNs);
     this.counters.sent++;
     this.counters.in_flight++;
-    const done = client.place(order, this.onUpdateBound);
+    const done = this.opts.clients[venue]!.place(order, this.onUpdateBound);
     const wire = this.opts.monoNs();
     // The client may have settled the order synchronously (a send that failed at once).
-    if (tr.slotOf(orderId) === slot && tr.status[slot] === ST_SENT) tr.sentNs[slot] = wire;
+    if (tr.slotOf(order.orderId) === slot && tr.status[slot] === ST_SENT) tr.sentNs[slot] = wire;
     void done.catch((e: unknown) => {
       this.opts.log('error', 'order client failed', { venue: VENUE_NAMES[venue], client_order_id: order.clientOrderId, err: (e as Error).message });
     }).finally(() => this.onSettled(order));
@@ -255,6 +356,25 @@ export class LiveExecutor {
     return true;
   }
 
+  /**
+   * Reserves the next block of client ids ahead of need (a synced WAL line: 3 ms p50, 19 ms
+   * p99 on the development VM's disk), so no order waits for it: at start, and from the idle
+   * path once fewer than a quarter of the reserved ids are left. A no-op (one comparison) otherwise
+   * or without a journal. Ids are the strategy's order ids, which grow from 1.
+   */
+  reserveAhead(): void {
+    const wal = this.opts.wal;
+    if (wal == null || this.walReservedTo - this.highestOrderId > WAL_ID_BLOCK / 4) return;
+    const from = this.walReservedTo + 1;
+    try {
+      wal.reserve(this.opts.runTag, from, from + WAL_ID_BLOCK - 1);
+      this.walReservedTo = from + WAL_ID_BLOCK - 1;
+    } catch (e) {
+      // Not fatal here: the order that needs the block reserves it (or is refused) itself.
+      this.opts.log('error', 'order journal: could not reserve client ids ahead', { from, err: (e as Error).message });
+    }
+  }
+
   /** Expires orders past their deadline (EXPIRED, ERR_LOCAL_TIMEOUT). Call every cycle. */
   expireDue(nowNs: number): number {
     this.expireNowNs = nowNs;
@@ -263,21 +383,34 @@ export class LiveExecutor {
 
   // ---- internals --------------------------------------------------------------------------------
 
-  /** Journals the order in the WAL (reserving its id block first when needed); false when the write failed. */
-  private journalSend(order: LiveOrder, venue: number, wallMs: number): boolean {
+  /**
+   * Journals the step's formed orders (stepOrders[0..n), nulls skipped) in the WAL, reserving
+   * their id blocks first when needed: their send lines in one write. False when it failed
+   * (then none of them may be sent).
+   */
+  private journalSends(n: number, wallMs: number): boolean {
     const wal = this.opts.wal!;
+    const orders = this.stepOrders;
+    let lines = '';
+    let cid = '';
     try {
-      if (order.orderId > this.walReservedTo) {
-        // Order ids grow: reserve the block holding this one (synced: survives a machine crash).
-        const from = Math.floor((order.orderId - 1) / WAL_ID_BLOCK) * WAL_ID_BLOCK + 1;
-        wal.reserve(this.opts.runTag, from, from + WAL_ID_BLOCK - 1);
-        this.walReservedTo = from + WAL_ID_BLOCK - 1;
+      for (let i = 0; i < n; i++) {
+        const order = orders[i];
+        if (order == null) continue;
+        cid = order.clientOrderId;
+        if (order.orderId > this.walReservedTo) {
+          // Order ids grow: reserve the block holding this one (synced: survives a machine crash).
+          const from = Math.floor((order.orderId - 1) / WAL_ID_BLOCK) * WAL_ID_BLOCK + 1;
+          wal.reserve(this.opts.runTag, from, from + WAL_ID_BLOCK - 1);
+          this.walReservedTo = from + WAL_ID_BLOCK - 1;
+        }
+        lines += wal.sendLine({ clientOrderId: cid, venue: VENUE_NAMES[this.stepVenues[i]!] as 'binance' | 'bybit', symbol: order.symbol,
+          side: order.side === 'BUY' ? 'buy' : 'sell', price: Number(order.price), qty: Number(order.qty), timestampMs: wallMs });
       }
-      wal.send({ clientOrderId: order.clientOrderId, venue: VENUE_NAMES[venue] as 'binance' | 'bybit', symbol: order.symbol,
-        side: order.side === 'BUY' ? 'buy' : 'sell', price: Number(order.price), qty: Number(order.qty), timestampMs: wallMs });
+      wal.sendLines(lines);
       return true;
     } catch (e) {
-      this.opts.log('error', 'order journal write failed: order not sent', { client_order_id: order.clientOrderId, err: (e as Error).message });
+      this.opts.log('error', 'order journal write failed: order not sent', { client_order_id: cid, err: (e as Error).message });
       return false;
     }
   }

@@ -19,6 +19,7 @@
 import WebSocket from 'ws';
 import type { LiveLog } from './client-base.js';
 import type { ClientCounters } from './order-types.js';
+import { wireBatch } from './wire-batch.js';
 
 export const WS_DOWN = 0;
 export const WS_CONNECTING = 1;
@@ -80,11 +81,16 @@ export abstract class WsSession {
     this.settleFirst(false);
   }
 
-  /** Writes one text frame when READY; false otherwise (the caller uses REST). */
+  /**
+   * Writes one text frame when READY; false otherwise (the caller uses REST). Inside an
+   * executor step that holds its writes (wire-batch.ts) the frame is queued and written with
+   * the step's others.
+   */
   protected send(text: string): boolean {
     const ws = this.ws;
     if (this.state !== WS_READY || ws === null) return false;
-    ws.send(text);
+    if (wireBatch.holding) wireBatch.add(ws, text);
+    else ws.send(text);
     return true;
   }
 

@@ -99,3 +99,24 @@ t.test('an order the journal cannot record is refused, never sent', async (t) =>
   t.equal(exec.counters.refused_wal, 1);
   t.same(sink.statuses, ['rejected']);
 });
+
+t.test('ids are reserved ahead: at start and when a quarter block is left, so no order pays the synced write', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xarb-wal-exec-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const wal = new OrderWal(dir);
+  const { exec, intent, bn } = setup(wal, wal.path);
+  exec.reserveAhead();
+  t.same(readOrderWal(wal.path).reserved, [{ tag: 'xwal', from: 1, to: 1024 }], 'the first block, before any order');
+  intent(1);
+  t.notMatch(bn.walAtPlace[0]!.split('\n').slice(1).join('\n'), /"k":"reserve"/, 'the first order found its block reserved');
+  exec.reserveAhead();
+  t.equal(readOrderWal(wal.path).reserved.length, 1, 'plenty left: nothing reserved');
+  intent(800);
+  exec.reserveAhead();
+  exec.reserveAhead();
+  t.same(readOrderWal(wal.path).reserved, [{ tag: 'xwal', from: 1, to: 1024 }, { tag: 'xwal', from: 1025, to: 2048 }],
+    'fewer than a quarter block left: the next block, once');
+  intent(1025);
+  t.equal((bn.walAtPlace[2]!.match(/"k":"reserve"/g) ?? []).length, 2, 'the order past the first block reserved nothing itself');
+  wal.close();
+});

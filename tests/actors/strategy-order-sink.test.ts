@@ -1,0 +1,62 @@
+/**
+ * RingOrderSink, the strategy's side of the order path: the legs of a pair are both visible
+ * before the executor's doorbell rings, the doorbell rings once per pair, as soon as the second
+ * leg is published (before the strategy journals the pair or goes on with its bookkeeping),
+ * and a lone intent (a hedge) rings when the decision ends (ringIfPending).
+ */
+import t from 'tap';
+import { Doorbell } from '../../src/core/doorbell.js';
+import { POLICY_BLOCK, RingConsumer, RingProducer, createRing } from '../../src/core/ring.js';
+import { HopRecorders } from '../../src/core/histogram.js';
+import { INTENT_WORDS, ROLE_HEDGE, ROLE_LEG_BUY, ROLE_LEG_SELL, SIDE_BUY, SIDE_SELL, TIF_IOC } from '../../src/core/records.js';
+import { RingOrderSink, type StrategyAgentCounters } from '../../src/actors/strategy-agent.js';
+
+function setup(t: { teardown(fn: () => void): void }) {
+  const sab = createRing(64, INTENT_WORDS, POLICY_BLOCK);
+  const bell = new Doorbell();
+  const consumer = new RingConsumer(sab);
+  const hist = new HopRecorders('strategy', 0, 'js');
+  t.teardown(() => hist.close());
+  const counters: StrategyAgentCounters = { quotes: 0, bookStates: 0, reports: 0, intents: 0, cancels: 0, intentRingFull: 0, unknownRecords: 0 };
+  const events: string[] = [];
+  const sink = new RingOrderSink(new RingProducer(sab, bell), hist, counters, (orderId) => {
+    events.push(`journal ${orderId} (rings ${bell.wakeUps()}, visible ${consumer.available()})`);
+  });
+  // The executor is parked: a ring is counted.
+  bell.prepareToPark();
+  const leg = (id: number, pair: number, role: number): boolean =>
+    sink.newOrder(id, pair, role === ROLE_LEG_SELL ? 1 : 0, 0, role === ROLE_LEG_SELL ? SIDE_SELL : SIDE_BUY, 60000, 0.01, TIF_IOC, role, 1, 2, 3, 4);
+  return { sink, bell, consumer, events, leg };
+}
+
+t.test('a pair: both legs visible, one ring as the second leg is published, then the journal lines', async (t) => {
+  const { sink, bell, consumer, events, leg } = setup(t);
+  t.ok(leg(1, 7, ROLE_LEG_BUY));
+  t.equal(bell.wakeUps(), 0, 'no ring between the legs');
+  t.equal(consumer.available(), 1);
+  t.same(events, [], 'the first leg is not journaled before the pair is out');
+  t.ok(leg(2, 7, ROLE_LEG_SELL));
+  t.equal(bell.wakeUps(), 1, 'rung at the second leg');
+  t.same(events, ['journal 1 (rings 1, visible 2)', 'journal 2 (rings 1, visible 2)'], 'journaled after the ring');
+  sink.ringIfPending();
+  t.equal(bell.wakeUps(), 1, 'the end of the decision does not ring again');
+});
+
+t.test('a lone intent (a hedge) rings when the decision ends', async (t) => {
+  const { sink, bell, events, leg } = setup(t);
+  t.ok(leg(3, 8, ROLE_HEDGE));
+  t.equal(bell.wakeUps(), 0);
+  t.same(events, []);
+  sink.ringIfPending();
+  t.equal(bell.wakeUps(), 1);
+  t.same(events, ['journal 3 (rings 1, visible 1)']);
+});
+
+t.test('legs of different pairs do not make a pair', async (t) => {
+  const { sink, bell, leg } = setup(t);
+  leg(4, 9, ROLE_LEG_BUY);
+  leg(5, 10, ROLE_LEG_SELL);
+  t.equal(bell.wakeUps(), 0, 'no early ring: pair 9 is still missing a leg');
+  sink.ringIfPending();
+  t.equal(bell.wakeUps(), 1);
+});

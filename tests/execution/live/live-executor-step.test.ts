@@ -1,0 +1,114 @@
+/**
+ * LiveExecutor.onIntents: the intents of one step (the legs of a pair) are all checked,
+ * journaled in one write and built before the first of their WebSocket frames is written;
+ * then the frames go out back to back, each leg with its own wire time. A journal that cannot
+ * be written sends none of them. One by one (onIntent), each leg is written before the next is
+ * built, as before.
+ */
+import t from 'tap';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type WebSocket from 'ws';
+import {
+  ACTION_NEW, H_RECV_NS, H_SYMBOL, H_VENUE, I_ACTION, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY, I_ROLE, I_SIDE, I_TIF, INTENT_WORDS,
+  ROLE_LEG_BUY, ROLE_LEG_SELL, SIDE_BUY, SIDE_SELL, ST_REJECTED, TIF_IOC, VENUE_BINANCE, VENUE_BYBIT,
+} from '../../../src/core/records.js';
+import { LiveExecutor } from '../../../src/execution/live/live-executor.js';
+import { OrderWal } from '../../../src/execution/order-wal.js';
+import { wireBatch } from '../../../src/execution/live/wire-batch.js';
+import { newClientCounters, type LiveOrder, type UpdateListener, type VenueOrderClient } from '../../../src/execution/live/order-types.js';
+
+/** A WS-like client: builds its request in place() and writes it through the thread's wire batch, as WsSession.send does. */
+class FramingClient implements VenueOrderClient {
+  readonly counters = newClientCounters();
+  constructor(readonly venue: number, private readonly log: string[], private readonly wal: () => string) {}
+  private readonly socket = {
+    send: (text: string): void => {
+      const lines = this.wal().split('\n').filter((l) => l.includes('"k":"send"')).length;
+      this.log.push(`write ${text} (journal has ${lines} send lines)`);
+    },
+  } as unknown as WebSocket;
+  backoffUntilMs(): number { return 0; }
+  place(order: LiveOrder, _l: UpdateListener): Promise<void> {
+    const text = `${order.clientOrderId}`;
+    this.log.push(`build ${text}`);
+    if (wireBatch.holding) wireBatch.add(this.socket, text);
+    else this.socket.send(text);
+    return new Promise(() => undefined);
+  }
+}
+
+function setup(t: { teardown(fn: () => void): void }) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'xarb-step-'));
+  const wal = new OrderWal(dir);
+  t.teardown(() => { wal.close(); rmSync(dir, { recursive: true, force: true }); });
+  const log: string[] = [];
+  const text = (): string => { try { return readFileSync(wal.path, 'utf8'); } catch { return ''; } };
+  const rejected: number[] = [];
+  let clock = 100;
+  const exec = new LiveExecutor({
+    symbols: ['BTCUSDT'], clients: [new FramingClient(VENUE_BINANCE, log, text), new FramingClient(VENUE_BYBIT, log, text)],
+    filters: [{ BTCUSDT: { tickSize: 0.01, stepSize: 0.00001 } }, { BTCUSDT: { tickSize: 0.1, stepSize: 0.000001 } }],
+    limiters: [null, null], runTag: 'xstep', wal, log: () => undefined, monoNs: () => ++clock, wallMs: () => 5_000,
+    sink: { report: (orderId: number, _p: number, _v: number, _s: number, _side: number, status: number) => { if (status === ST_REJECTED) rejected.push(orderId); } },
+  });
+  const rec = new Float64Array(2 * INTENT_WORDS);
+  const leg = (i: number, id: number, venue: number, side: number): void => {
+    const o = i * INTENT_WORDS;
+    rec[o + H_VENUE] = venue; rec[o + H_SYMBOL] = 0; rec[o + I_ACTION] = ACTION_NEW; rec[o + I_ORDER_ID] = id; rec[o + I_PAIR_ID] = 1;
+    rec[o + I_SIDE] = side; rec[o + I_PRICE] = 60000; rec[o + I_QTY] = 0.01; rec[o + I_TIF] = TIF_IOC;
+    rec[o + I_ROLE] = side === SIDE_BUY ? ROLE_LEG_BUY : ROLE_LEG_SELL; rec[o + H_RECV_NS] = 1;
+  };
+  leg(0, 1, VENUE_BINANCE, SIDE_BUY);
+  leg(1, 2, VENUE_BYBIT, SIDE_SELL);
+  return { exec, rec, log, wal, rejected };
+}
+
+t.test('a step: both legs journaled and built before the first frame is written, then written back to back', async (t) => {
+  const { exec, rec, log } = setup(t);
+  const wires = new Float64Array(2);
+  exec.onIntents(rec, 2, 50, wires);
+  t.same(log, [
+    'build xstep-1',
+    'build xstep-2',
+    'write xstep-1 (journal has 2 send lines)',
+    'write xstep-2 (journal has 2 send lines)',
+  ]);
+  t.ok(wires[0]! > 0 && wires[1]! > wires[0]!, 'each leg has its own wire time, read after its frame was written');
+  t.equal(wireBatch.holding, false, 'the batch is released');
+  t.equal(exec.counters.sent, 2);
+});
+
+t.test('one by one: each leg is written before the next is built', async (t) => {
+  const { exec, rec, log } = setup(t);
+  exec.onIntent(rec, 0, 50);
+  exec.onIntent(rec, INTENT_WORDS, 51);
+  t.same(log, [
+    'build xstep-1',
+    'write xstep-1 (journal has 1 send lines)',
+    'build xstep-2',
+    'write xstep-2 (journal has 2 send lines)',
+  ]);
+});
+
+t.test('a journal that cannot be written: no leg of the step is sent, each is refused', async (t) => {
+  const { exec, rec, log, wal, rejected } = setup(t);
+  wal.close();
+  const wires = new Float64Array(2);
+  exec.onIntents(rec, 2, 50, wires);
+  t.same(log, [], 'nothing built, nothing written');
+  t.same([...wires], [0, 0]);
+  t.same(rejected, [1, 2]);
+  t.equal(exec.counters.refused_wal, 2);
+});
+
+t.test('a leg refused locally does not hold the other back', async (t) => {
+  const { exec, rec, log } = setup(t);
+  rec[INTENT_WORDS + I_QTY] = 0; // the second leg is invalid
+  const wires = new Float64Array(2);
+  exec.onIntents(rec, 2, 50, wires);
+  t.same(log, ['build xstep-1', 'write xstep-1 (journal has 1 send lines)']);
+  t.ok(wires[0]! > 0);
+  t.equal(wires[1], 0);
+});
