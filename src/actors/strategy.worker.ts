@@ -85,11 +85,14 @@ function snapshotCounters(): Record<string, number> {
   return out;
 }
 
-const OPERATOR_RESUMABLE: readonly HaltKind[] = ['max_drawdown', 'unwind_failed'];
+const OPERATOR_RESUMABLE: readonly HaltKind[] = ['max_drawdown', 'unwind_failed', 'balance_drift'];
 
 parentPort!.on('message', (m: SupervisorMessage) => {
   const now = monoNs();
-  if (m.type === 'halt') strategy.halt(m.reason, now);
+  if (m.type === 'halt') {
+    if (m.kind === 'balance_drift') strategy.haltBalanceDrift(m.reason, now);
+    else strategy.halt(m.reason, now);
+  }
   else if (m.type === 'resume') {
     // Without a reason: the KILL file was removed, which lifts the kill switch only. With the
     // operator's reason (POST /resume, `xarb ctl resume --reason`): the explicit, journaled

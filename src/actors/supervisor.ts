@@ -531,7 +531,7 @@ export class Supervisor {
    */
   private onExecutorHalt(rule: string, reason: string, active: boolean): void {
     this.journal.append('risk', { rule, action: active ? 'halt' : 'resume', detail: reason });
-    if (active && rule === 'balance_drift') this.send('strategy', { type: 'halt', reason });
+    if (active && rule === 'balance_drift') this.send('strategy', { type: 'halt', kind: 'balance_drift', reason });
   }
 
   private tickToWire(): { p50: number; p99: number; count: number } | null {

@@ -22,7 +22,7 @@ import { StrategyContext } from './context.js';
 import { Decision } from './decision.js';
 import type { OrderSink, StrategyEvents } from './events.js';
 import {
-  HALT_FLATTEN, HALT_KILL_SWITCH, HALT_MAX_DRAWDOWN, HALT_UNWIND_FAILED, haltBit, haltKindsOf, type HaltKind,
+  HALT_BALANCE_DRIFT, HALT_FLATTEN, HALT_KILL_SWITCH, HALT_MAX_DRAWDOWN, HALT_UNWIND_FAILED, haltBit, haltKindsOf, type HaltKind,
 } from './halts.js';
 import { OrderFlow } from './order-flow.js';
 import { ORDER_SLOTS } from './order-table.js';
@@ -173,6 +173,15 @@ export class ArbitrageStrategy {
     this.x.riskCounters.killSwitchHalts++;
     this.x.breach('kill_switch', 'halt', -1, nowNs, reason);
     this.x.enterHalt(HALT_KILL_SWITCH, reason, nowNs);
+  }
+
+  /**
+   * The venue's balances drifted from what the executor expected (live: run-checks.ts). Its own
+   * halt kind, so removing the KILL file does not lift it: only an operator's resumeHalts().
+   */
+  haltBalanceDrift(reason: string, nowNs: number): void {
+    this.x.breach('balance_drift', 'halt', -1, nowNs, reason);
+    this.x.enterHalt(HALT_BALANCE_DRIFT, reason, nowNs);
   }
 
   /** Lifts the kill switch only (the KILL file removed). Other halts need resumeHalts(). */

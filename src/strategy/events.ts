@@ -49,7 +49,8 @@ export type RiskRule =
   | 'feed_lag'
   | 'order_table_full'
   | 'unresolved_order'
-  | 'venue_breaker';
+  | 'venue_breaker'
+  | 'balance_drift';
 
 export type RiskAction = 'halt' | 'deny' | 'unwind' | 'flatten' | 'cancel' | 'expire' | 'abandon';
 

@@ -8,6 +8,8 @@
  *   unwind_failed      a residual could not be closed        resumeHalts(reason, ['unwind_failed'])
  *   order_table_full   too few free order slots              lifts itself when slots free up
  *   unresolved_order   an order unknown for too long         lifts itself when it is resolved
+ *   balance_drift      the venue's balances left the executor's   resumeHalts(reason, ['balance_drift'])
+ *                      expectation (live, run-checks.ts)
  *
  * The last two are conditions the strategy watches, not verdicts an operator must review, so
  * they clear when the condition does. Halted means no new rounds; open rounds keep hedging.
@@ -18,10 +20,11 @@ export const HALT_MAX_DRAWDOWN = 4;
 export const HALT_UNWIND_FAILED = 8;
 export const HALT_ORDER_TABLE_FULL = 16;
 export const HALT_UNRESOLVED_ORDER = 32;
+export const HALT_BALANCE_DRIFT = 64;
 
-export type HaltKind = 'kill_switch' | 'flatten' | 'max_drawdown' | 'unwind_failed' | 'order_table_full' | 'unresolved_order';
+export type HaltKind = 'kill_switch' | 'flatten' | 'max_drawdown' | 'unwind_failed' | 'order_table_full' | 'unresolved_order' | 'balance_drift';
 
-export const HALT_KINDS: readonly HaltKind[] = ['kill_switch', 'flatten', 'max_drawdown', 'unwind_failed', 'order_table_full', 'unresolved_order'];
+export const HALT_KINDS: readonly HaltKind[] = ['kill_switch', 'flatten', 'max_drawdown', 'unwind_failed', 'order_table_full', 'unresolved_order', 'balance_drift'];
 
 export function haltBit(kind: HaltKind): number {
   const i = HALT_KINDS.indexOf(kind);

@@ -230,6 +230,17 @@ t.test('finding 7: max_drawdown is the strategy\'s own PnL; each halt needs its 
   t.match(l.ev.of('halt').map((e) => e.kind), ['max_drawdown', 'kill_switch']);
 });
 
+t.test('a balance drift halt (live) is its own kind: the KILL file does not lift it, an operator resume does', async (t) => {
+  const r = rig();
+  r.strat.haltBalanceDrift('binance USDT venue 190000 vs expected 200000', 1 * MS);
+  t.same(r.strat.haltKinds(), ['balance_drift']);
+  r.strat.resume(2 * MS); // the KILL file removed
+  t.same(r.strat.haltKinds(), ['balance_drift'], 'still halted');
+  r.strat.resumeHalts('balances checked with the venue', ['balance_drift'], 3 * MS);
+  t.notOk(r.strat.isHalted);
+  t.match(r.ev.of('halt'), [{ kind: 'balance_drift', reason: /binance USDT/ }]);
+});
+
 t.test('finding 8: rebalance_threshold rebalances: the restoring direction trades at a lower edge', async (t) => {
   const r = rig((cfg) => {
     cfg.strategy.rebalance_threshold = 0.3; // a venue holding < 30 % of an asset's total is low
