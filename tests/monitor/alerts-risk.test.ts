@@ -1,7 +1,8 @@
 /**
  * Risk alerts end to end: the bot in live mode against the simulator (its own keys, orders
  * over the simulated WebSocket order APIs), the simulator's order and account faults fire the
- * unresolved-orders, circuit-breaker, drawdown/exposure and halt alerts; each is delivered to
+ * unresolved-orders, circuit-breaker and halt alerts (exposure too when a residual outlives the
+ * rule's once-a-second look); each is delivered to
  * a local webhook server once and then resolved once, and journaled both times.
  *
  * - unresolved orders: the next Binance order is executed but never answered (WS API
@@ -93,7 +94,10 @@ t.test('order and account faults fire the risk alerts, delivered once and resolv
   await t.test('every alert fired is resolved, once', async (t) => {
     const keys = () => [...new Set(received.map((h) => h.key))];
     await waitFor('every alert resolved', () => (keys().every(resolved) ? true : undefined), 60_000);
-    for (const k of ['unresolved_orders', 'exposure:BTCUSDT', 'circuit_breaker:binance']) t.ok(keys().includes(k), `${k} delivered (all: ${keys().join(', ')})`);
+    // exposure:BTCUSDT is not required: it fires only if a one-legged position outlives the
+    // once-a-second rule, and the Binance user-data stream now reports the swallowed leg's fill
+    // at once, so the leg is hedged within milliseconds (the rule itself: alerts.test.ts).
+    for (const k of ['unresolved_orders', 'circuit_breaker:binance']) t.ok(keys().includes(k), `${k} delivered (all: ${keys().join(', ')})`);
     for (const k of keys()) t.same(deliveries(k), ['firing', 'resolved'], k);
   });
 
