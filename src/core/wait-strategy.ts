@@ -9,8 +9,9 @@
  *   latency while records arrive faster than the spin window; otherwise pays a ~10 µs wake-up
  *   and leaves the core to the feed workers.
  * - park: park as soon as a cycle is idle.
- * - auto (the configured default): busy-spin when the host has a spare core for every
- *   spinning thread plus one for the feeds' I/O and the main thread, spin-then-park otherwise;
+ * - auto (the configured default): busy-spin when the host has a core for every spinning
+ *   thread plus one for the feed workers' I/O and one for the main thread, spin-then-park
+ *   otherwise;
  *   resolved once at start (resolveWaitStrategy) and the effective choice logged.
  */
 import { availableParallelism } from 'node:os';
@@ -35,16 +36,18 @@ export interface ResolvedWait {
  */
 /**
  * `auto`: busy-spin when every spinning thread has a core of its own after one core is left
- * for the feeds' I/O and the main thread, and one more for each other busy process the bot
- * knows shares the host (`otherCores`: the venue simulator with --venues sim); else
- * spin-then-park (a spinning thread on a shared core starves the feeds: docs/adr/0003).
+ * for the feed workers' I/O, one for the main thread, and one more for each other busy process
+ * the bot knows shares the host (`otherCores`: the venue simulator with --venues sim); else
+ * spin-then-park (a spinning thread on a shared core starves the feeds: docs/adr/0003). So
+ * never on 2 cores: there `npm run bench -- e2e` saw the feed rings drop records whenever the
+ * strategy busy-spun (3 of 4 runs) and never under spin-then-park or park.
  */
 export function resolveWaitStrategy(setting: WaitStrategySetting, spinningThreads: number, cores = availableParallelism(), otherCores = 0): ResolvedWait {
   if (setting !== 'auto') return { name: setting, why: 'configured' };
-  const need = spinningThreads + 1 + otherCores;
+  const need = spinningThreads + 2 + otherCores;
   const others = otherCores > 0 ? ` + ${otherCores} for the simulator on this host` : '';
-  if (cores >= need) return { name: 'busy-spin', why: `auto: ${cores} cores ≥ ${spinningThreads} spinning thread(s) + 1 for feeds and main${others}` };
-  return { name: 'spin-then-park', why: `auto: ${cores} cores < ${spinningThreads} spinning thread(s) + 1 for feeds and main${others}` };
+  if (cores >= need) return { name: 'busy-spin', why: `auto: ${cores} cores ≥ ${spinningThreads} spinning thread(s) + 1 for the feeds + 1 for main${others}` };
+  return { name: 'spin-then-park', why: `auto: ${cores} cores < ${spinningThreads} spinning thread(s) + 1 for the feeds + 1 for main${others}` };
 }
 
 export interface WaitStrategyConfig {
