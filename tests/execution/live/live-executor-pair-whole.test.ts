@@ -1,0 +1,98 @@
+/**
+ * A pair goes whole or not at all, including the local refusals that happen outside the
+ * pre-send gate (pre-send.ts): an order pool with no slot left for one leg, or a leg the
+ * strategy formed invalid. Within one executor step (onIntents: both legs read together), a
+ * leg refused locally withdraws its twin before anything is written; across steps (onIntent),
+ * a first leg refused for want of a slot refuses its twin on arrival.
+ */
+import t from 'tap';
+import {
+  ACTION_NEW, H_RECV_NS, H_SYMBOL, H_VENUE, I_ACTION, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY, I_ROLE, I_SIDE, I_TIF, INTENT_WORDS,
+  ROLE_HEDGE, ROLE_LEG_BUY, ROLE_LEG_SELL, SIDE_BUY, SIDE_SELL, ST_REJECTED, TIF_IOC, VENUE_BINANCE, VENUE_BYBIT,
+} from '../../../src/core/records.js';
+import { ERR_LOCAL_CAPACITY } from '../../../src/execution/error-codes.js';
+import { ERR_LIVE_PAIR_REFUSED } from '../../../src/execution/live/live-errors.js';
+import { LiveExecutor } from '../../../src/execution/live/live-executor.js';
+import { newClientCounters, type LiveOrder, type UpdateListener, type VenueOrderClient } from '../../../src/execution/live/order-types.js';
+
+/** A client that records what it was asked to send and never answers (the order stays live). */
+class SilentClient implements VenueOrderClient {
+  readonly counters = newClientCounters();
+  constructor(readonly venue: number, private readonly sent: string[]) {}
+  backoffUntilMs(): number { return 0; }
+  place(order: LiveOrder, _l: UpdateListener): Promise<void> {
+    this.sent.push(order.clientOrderId);
+    return new Promise(() => undefined);
+  }
+}
+
+function setup(maxOrders: number) {
+  const sent: string[] = [];
+  const rejected: Array<[number, number]> = [];
+  let clock = 100;
+  const exec = new LiveExecutor({
+    symbols: ['BTCUSDT'], clients: [new SilentClient(VENUE_BINANCE, sent), new SilentClient(VENUE_BYBIT, sent)],
+    filters: [{ BTCUSDT: { tickSize: 0.01, stepSize: 0.00001 } }, { BTCUSDT: { tickSize: 0.1, stepSize: 0.000001 } }],
+    limiters: [null, null], runTag: 'xpair', maxOrders, log: () => undefined, monoNs: () => ++clock, wallMs: () => 5_000,
+    sink: {
+      report: (orderId: number, _p: number, _v: number, _s: number, _side: number, status: number, _px: number, _lpx: number, _lq: number,
+        _cq: number, _q: number, _fee: number, _fa: number, error: number) => { if (status === ST_REJECTED) rejected.push([orderId, error]); },
+    },
+  });
+  const rec = new Float64Array(4 * INTENT_WORDS);
+  const put = (i: number, id: number, pairId: number, venue: number, side: number, role: number, qty = 0.01): void => {
+    const o = i * INTENT_WORDS;
+    rec[o + H_VENUE] = venue; rec[o + H_SYMBOL] = 0; rec[o + I_ACTION] = ACTION_NEW; rec[o + I_ORDER_ID] = id; rec[o + I_PAIR_ID] = pairId;
+    rec[o + I_SIDE] = side; rec[o + I_PRICE] = 60000; rec[o + I_QTY] = qty; rec[o + I_TIF] = TIF_IOC; rec[o + I_ROLE] = role; rec[o + H_RECV_NS] = 1;
+  };
+  return { exec, rec, put, sent, rejected };
+}
+
+t.test('one slot left for a pair of two legs (one step): neither leg is sent', async (t) => {
+  const { exec, rec, put, sent, rejected } = setup(3);
+  put(0, 1, 0, VENUE_BINANCE, SIDE_BUY, ROLE_HEDGE);
+  put(1, 2, 0, VENUE_BYBIT, SIDE_SELL, ROLE_HEDGE);
+  exec.onIntents(rec, 2, 10, new Float64Array(2));
+  t.same(sent, ['xpair-1', 'xpair-2'], 'two orders live: one slot of three left');
+  put(0, 3, 7, VENUE_BINANCE, SIDE_BUY, ROLE_LEG_BUY);
+  put(1, 4, 7, VENUE_BYBIT, SIDE_SELL, ROLE_LEG_SELL);
+  const wires = new Float64Array(2);
+  exec.onIntents(rec, 2, 20, wires);
+  t.same(sent, ['xpair-1', 'xpair-2'], 'no leg of pair 7 went out');
+  t.same([...wires], [0, 0]);
+  t.same(rejected, [[4, ERR_LOCAL_CAPACITY], [3, ERR_LIVE_PAIR_REFUSED]], 'the leg with no slot, then its twin withdrawn');
+  t.equal(exec.tracker.liveCount, 2, 'the withdrawn leg gave its slot back');
+});
+
+t.test('a pair whose second leg is invalid (one step): neither leg is sent', async (t) => {
+  const { exec, rec, put, sent, rejected } = setup(16);
+  put(0, 1, 9, VENUE_BINANCE, SIDE_BUY, ROLE_LEG_BUY);
+  put(1, 2, 9, VENUE_BYBIT, SIDE_SELL, ROLE_LEG_SELL, 0);
+  exec.onIntents(rec, 2, 10, new Float64Array(2));
+  t.same(sent, []);
+  t.equal(rejected.length, 2);
+  t.equal(rejected.find((r) => r[0] === 1)![1], ERR_LIVE_PAIR_REFUSED);
+});
+
+t.test('no slot for the first leg, its twin arriving in a later step: the twin is refused too', async (t) => {
+  const { exec, rec, put, sent, rejected } = setup(1);
+  put(0, 1, 0, VENUE_BINANCE, SIDE_BUY, ROLE_HEDGE);
+  exec.onIntent(rec, 0, 10);
+  put(0, 2, 5, VENUE_BINANCE, SIDE_BUY, ROLE_LEG_BUY);
+  exec.onIntent(rec, 0, 11);
+  t.same(rejected, [[2, ERR_LOCAL_CAPACITY]]);
+  // The hedge settles (a slot frees) before the twin is read.
+  exec.tracker.release(exec.tracker.slotOf(1));
+  put(0, 3, 5, VENUE_BYBIT, SIDE_SELL, ROLE_LEG_SELL);
+  exec.onIntent(rec, 0, 12);
+  t.same(sent, ['xpair-1'], 'the twin of a refused leg never goes alone');
+  t.same(rejected, [[2, ERR_LOCAL_CAPACITY], [3, ERR_LIVE_PAIR_REFUSED]]);
+});
+
+t.test('unpaired orders of one step are independent: a refused one does not withdraw another', async (t) => {
+  const { exec, rec, put, sent } = setup(16);
+  put(0, 1, 0, VENUE_BINANCE, SIDE_BUY, ROLE_HEDGE);
+  put(1, 2, 0, VENUE_BYBIT, SIDE_SELL, ROLE_HEDGE, 0);
+  exec.onIntents(rec, 2, 10, new Float64Array(2));
+  t.same(sent, ['xpair-1']);
+});
