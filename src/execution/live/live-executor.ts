@@ -362,7 +362,7 @@ export class LiveExecutor {
     tr.transition(slot, ST_SENT, nowNs);
     this.counters.sent++;
     this.counters.in_flight++;
-    const done = this.opts.clients[venue]!.place(order, this.onUpdateBound);
+    const done = placeOrder(this.opts.clients[venue]!, order, this.onUpdateBound);
     const wire = this.opts.monoNs();
     // The client may have settled the order synchronously (a send that failed at once).
     if (tr.slotOf(order.orderId) === slot && tr.status[slot] === ST_SENT) tr.sentNs[slot] = wire;
@@ -641,5 +641,19 @@ export class LiveExecutor {
       this.idleWaiters = [];
       for (const r of w) r();
     }
+  }
+}
+
+/**
+ * client.place, a synchronous throw (forming or signing the request) turned into a failed
+ * send: the order is then settled like any unknown one (looked at, never resent), and the
+ * step's other legs are still sent (a throw out of onIntents would leave them unsent and their
+ * slots held with no report).
+ */
+function placeOrder(client: VenueOrderClient, order: LiveOrder, listener: (o: LiveOrder, u: OrderUpdate) => void): Promise<void> {
+  try {
+    return client.place(order, listener);
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
   }
 }

@@ -96,3 +96,34 @@ t.test('unpaired orders of one step are independent: a refused one does not with
   exec.onIntents(rec, 2, 10, new Float64Array(2));
   t.same(sent, ['xpair-1']);
 });
+
+t.test('a client that throws while forming its leg: the step goes on, the other leg is sent, the failed one is settled', async (t) => {
+  const sent: string[] = [];
+  const statuses: Array<[number, number]> = [];
+  const thrower: VenueOrderClient = {
+    venue: VENUE_BINANCE, counters: newClientCounters(), backoffUntilMs: () => 0,
+    place: () => { throw new Error('signer failed'); },
+  };
+  let clock = 100;
+  const exec = new LiveExecutor({
+    symbols: ['BTCUSDT'], clients: [thrower, new SilentClient(VENUE_BYBIT, sent)],
+    filters: [{ BTCUSDT: { tickSize: 0.01, stepSize: 0.00001 } }, { BTCUSDT: { tickSize: 0.1, stepSize: 0.000001 } }],
+    limiters: [null, null], runTag: 'xpair', log: () => undefined, monoNs: () => ++clock, wallMs: () => 5_000,
+    sink: { report: (orderId: number, _p: number, _v: number, _s: number, _side: number, status: number) => { statuses.push([orderId, status]); } },
+  });
+  const rec = new Float64Array(2 * INTENT_WORDS);
+  const put = (i: number, id: number, venue: number, side: number, role: number): void => {
+    const o = i * INTENT_WORDS;
+    rec[o + H_VENUE] = venue; rec[o + H_SYMBOL] = 0; rec[o + I_ACTION] = ACTION_NEW; rec[o + I_ORDER_ID] = id; rec[o + I_PAIR_ID] = 3;
+    rec[o + I_SIDE] = side; rec[o + I_PRICE] = 60000; rec[o + I_QTY] = 0.01; rec[o + I_TIF] = TIF_IOC; rec[o + I_ROLE] = role; rec[o + H_RECV_NS] = 1;
+  };
+  put(0, 1, VENUE_BINANCE, SIDE_BUY, ROLE_LEG_BUY);
+  put(1, 2, VENUE_BYBIT, SIDE_SELL, ROLE_LEG_SELL);
+  const wires = new Float64Array(2);
+  t.doesNotThrow(() => exec.onIntents(rec, 2, 10, wires));
+  t.same(sent, ['xpair-2'], 'the twin of the failed leg is still sent (it passed every check)');
+  t.ok(wires[1]! > 0);
+  await new Promise((r) => setImmediate(r));
+  t.equal(exec.counters.in_flight, 1, 'the failed leg settled (unknown: looked at, never resent); only the silent twin is in flight');
+  t.equal(exec.tracker.slotOf(1), -1, 'its slot was not left behind');
+});
