@@ -63,11 +63,15 @@ export function buildVenueClient(s: VenueClientSpec): VenueClient {
   const restOpts: OrderClientOptions = { ...s.rest, creds };
   // Fills of the order path (FULL answers, trades of queried orders) enter the same ledger.
   if (s.privateFills !== undefined) restOpts.onFills = (f) => fills?.answer(f);
+  // The sessions reconnect only once the venue's back-off (order client or rules) is over.
+  let restRef: BinanceOrderClient | BybitOrderClient | null = null;
   const common = {
     timeoutMs: restOpts.timeoutMs, reconnectMinMs: s.reconnectMinMs, reconnectMaxMs: s.reconnectMaxMs, log: restOpts.log,
+    silentUntilMs: (): number => (restRef === null ? 0 : Math.max(restRef.backoffUntilMs(), restRef.rules?.backoffUntilMs() ?? 0)),
   };
   if (s.venue === VENUE_BINANCE) {
     const rest = new BinanceOrderClient(restOpts);
+    restRef = rest;
     const ws = s.orderEntry === 'ws'
       ? new BinanceWsApi({ ...common, url: s.wsApiUrl, name: 'binance WS API', counters: rest.counters }, creds, rest, restOpts.recvWindowMs)
       : null;
@@ -101,6 +105,7 @@ export function buildVenueClient(s: VenueClientSpec): VenueClient {
     };
   }
   const rest = new BybitOrderClient(restOpts);
+  restRef = rest;
   if (s.orderEntry !== 'ws' && s.privateFills === undefined) {
     return { client: new RoutedOrderClient(rest, null), rest, fills: null, streamCounters: null, start: async () => false, close: () => undefined };
   }
