@@ -296,7 +296,7 @@ export class LiveExecutor {
         if (j === i || orders[j] !== null || rec[o + I_PAIR_ID] !== pairId || rec[o + I_ACTION] === ACTION_CANCEL) continue;
         const twinRole = rec[o + I_ROLE]!;
         if (twinRole === role || (twinRole !== ROLE_LEG_BUY && twinRole !== ROLE_LEG_SELL)) continue;
-        this.gate.refuseLeg(twinRole, pairId);
+        this.gate.forgetTwin(twinRole, pairId);
         orders[i] = null;
         this.counters.refused_pair++;
         this.refuse(this.stepSlots[i]!, ERR_LIVE_PAIR_REFUSED, nowNs);

@@ -183,6 +183,12 @@ export class PreSendGate {
     this.memo.set(pairId, { role: role === ROLE_LEG_BUY ? ROLE_LEG_SELL : ROLE_LEG_BUY, code: ERR_LIVE_PAIR_REFUSED });
   }
 
+  /** Drops the verdict waiting for this twin leg, if any (its pair was withdrawn before it was checked). */
+  forgetTwin(role: number, pairId: number): void {
+    const memo = this.memo.get(pairId);
+    if (memo !== undefined && memo.role === role) this.memo.delete(pairId);
+  }
+
   private single(leg: PairLeg, role: number): number {
     for (let c = 0; c < this.checks.length; c++) {
       // Entries halted by the executor stop new rounds, never hedges or unwinds.

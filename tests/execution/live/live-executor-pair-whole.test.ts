@@ -62,6 +62,7 @@ t.test('one slot left for a pair of two legs (one step): neither leg is sent', a
   t.same([...wires], [0, 0]);
   t.same(rejected, [[4, ERR_LOCAL_CAPACITY], [3, ERR_LIVE_PAIR_REFUSED]], 'the leg with no slot, then its twin withdrawn');
   t.equal(exec.tracker.liveCount, 2, 'the withdrawn leg gave its slot back');
+  t.equal((exec.gate as unknown as { memo: Map<number, unknown> }).memo.size, 0, 'no verdict left waiting for a leg that already came');
 });
 
 t.test('a pair whose second leg is invalid (one step): neither leg is sent', async (t) => {
@@ -72,6 +73,7 @@ t.test('a pair whose second leg is invalid (one step): neither leg is sent', asy
   t.same(sent, []);
   t.equal(rejected.length, 2);
   t.equal(rejected.find((r) => r[0] === 1)![1], ERR_LIVE_PAIR_REFUSED);
+  t.equal((exec.gate as unknown as { memo: Map<number, unknown> }).memo.size, 0, 'no verdict left waiting');
 });
 
 t.test('no slot for the first leg, its twin arriving in a later step: the twin is refused too', async (t) => {
