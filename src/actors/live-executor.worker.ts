@@ -102,16 +102,19 @@ for (let v = 0; v < VENUE_COUNT; v++) {
     if (v === VENUE_BINANCE) {
       const bn = new BinanceAccountRest(acct);
       accounts.push(bn);
-      watches[v] = new BalanceWatch({ venue: 'binance', assets, tolerance: liveRules.balance_tolerance, log, busy: () => exec.inFlight > 0 || exec.tracker.liveCount > 0,
+      watches[v] = new BalanceWatch({ venue: 'binance', assets, tolerance: liveRules.balance_tolerance, log, venueFees: vc.fills !== null, busy: () => exec.inFlight > 0 || exec.tracker.liveCount > 0,
         read: async () => { held('/api/v3/account'); return (await bn.account()).balances; } });
       cancels[v] = async (s) => { held('/api/v3/openOrders'); return (await bn.cancelAll(s)).length; };
     } else {
       const bb = new BybitAccountRest(acct);
       accounts.push(bb);
-      watches[v] = new BalanceWatch({ venue: 'bybit', assets, tolerance: liveRules.balance_tolerance, log, busy: () => exec.inFlight > 0 || exec.tracker.liveCount > 0,
+      watches[v] = new BalanceWatch({ venue: 'bybit', assets, tolerance: liveRules.balance_tolerance, log, venueFees: vc.fills !== null, busy: () => exec.inFlight > 0 || exec.tracker.liveCount > 0,
         read: async () => { held('/v5/account/wallet-balance'); return bb.walletBalance(); } });
       cancels[v] = async (s) => { held('/v5/order/cancel-all'); return (await bb.cancelAll(s)).length; };
     }
+    // Fees as the venue charged them, from every fill the ledger applies (BNB is not quote).
+    const watch = watches[v]!;
+    if (vc.fills !== null) vc.fills.onFee = (asset, fee) => watch.onVenueFee(asset, fee);
   } else {
     log('warn', 'balance checks and cancel-all skipped on this venue (the account REST signs with HMAC; this key is Ed25519)', { venue: name });
   }

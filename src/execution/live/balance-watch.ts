@@ -25,6 +25,14 @@ export interface BalanceWatchOptions {
   read: () => Promise<Map<string, number>>;
   /** Whether any order of this venue is in flight or of unknown status now. */
   busy: () => boolean;
+  /**
+   * Fees come from the venue's fills (`onVenueFee`, fed by the venue's fill ledger), each in
+   * the asset the venue charged, and the reported fees are not used: a commission paid in a
+   * third asset (BNB) reaches the strategy converted to quote, which the quote balance never
+   * paid (a false drift of the BNB fees' worth, beyond the tolerance after a few times the
+   * balance traded). Without a ledger (false/absent) the reported fees are used.
+   */
+  venueFees?: boolean;
   log: LiveLog;
 }
 
@@ -51,8 +59,16 @@ export class BalanceWatch {
     if (a === undefined || !(lastQty > 0)) return;
     this.fills++;
     const sign = side === SIDE_BUY ? 1 : -1;
-    this.add(a.base, sign * lastQty - (feeAsset === ASSET_BASE ? fee : 0));
-    this.add(a.quote, -sign * lastQty * lastPx - (feeAsset === ASSET_BASE ? 0 : fee));
+    const f = this.o.venueFees === true ? 0 : fee;
+    this.add(a.base, sign * lastQty - (feeAsset === ASSET_BASE ? f : 0));
+    this.add(a.quote, -sign * lastQty * lastPx - (feeAsset === ASSET_BASE ? 0 : f));
+  }
+
+  /** One new venue fill's commission, in the asset charged (with `venueFees`; only tracked assets count). */
+  onVenueFee(asset: string, fee: number): void {
+    if (this.o.venueFees !== true || !(fee !== 0) || !Number.isFinite(fee)) return;
+    this.fills++;
+    if (this.tracked.has(asset)) this.add(asset, -fee);
   }
 
   private add(asset: string, d: number): void {

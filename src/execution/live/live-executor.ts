@@ -17,7 +17,7 @@
  */
 import {
   ACTION_CANCEL, ASSET_QUOTE, H_RECV_NS, H_SYMBOL, H_VENUE, I_ACTION, I_DEADLINE_NS, I_DECISION_NS, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY,
-  I_ROLE, I_SIDE, I_TIF, INTENT_WORDS, SIDE_BUY, ST_ACKED, ST_CANCELED, ST_EXPIRED, ST_FILLED, ST_PARTIAL, ST_REJECTED,
+  I_ROLE, I_SIDE, I_TIF, INTENT_WORDS, ROLE_LEG_BUY, ROLE_LEG_SELL, SIDE_BUY, ST_ACKED, ST_CANCELED, ST_EXPIRED, ST_FILLED, ST_PARTIAL, ST_REJECTED,
   ST_SENT, VENUE_NAMES,
 } from '../../core/records.js';
 import { ERR_LOCAL_CAPACITY, ERR_LOCAL_INVALID, ERR_LOCAL_TIMEOUT } from '../error-codes.js';
@@ -237,6 +237,8 @@ export class LiveExecutor {
       admitted++;
     }
     if (admitted === 0) return;
+    admitted -= this.withdrawSplitPairs(rec, n, nowNs);
+    if (admitted === 0) return;
     if (this.opts.wal != null && !this.journalSends(n, wall)) {
       for (let i = 0; i < n; i++) {
         if (orders[i] === null) continue;
@@ -276,6 +278,36 @@ export class LiveExecutor {
   }
 
   /**
+   * A pair leg formed in this step whose twin, read in the same step, was refused here (no
+   * tracker slot, invalid, or any pre-send check the gate could not foresee from this leg) is
+   * withdrawn before anything is written: the executor never legs a position itself. The
+   * budget spent for the pair stays spent. Returns how many orders were withdrawn.
+   */
+  private withdrawSplitPairs(rec: Float64Array, n: number, nowNs: number): number {
+    const orders = this.stepOrders;
+    let withdrawn = 0;
+    for (let i = 0; i < n; i++) {
+      if (orders[i] === null) continue;
+      const role = rec[i * INTENT_WORDS + I_ROLE]!;
+      const pairId = rec[i * INTENT_WORDS + I_PAIR_ID]!;
+      if (!((role === ROLE_LEG_BUY || role === ROLE_LEG_SELL) && pairId > 0)) continue;
+      for (let j = 0; j < n; j++) {
+        const o = j * INTENT_WORDS;
+        if (j === i || orders[j] !== null || rec[o + I_PAIR_ID] !== pairId || rec[o + I_ACTION] === ACTION_CANCEL) continue;
+        const twinRole = rec[o + I_ROLE]!;
+        if (twinRole === role || (twinRole !== ROLE_LEG_BUY && twinRole !== ROLE_LEG_SELL)) continue;
+        this.gate.forgetTwin(twinRole, pairId);
+        orders[i] = null;
+        this.counters.refused_pair++;
+        this.refuse(this.stepSlots[i]!, ERR_LIVE_PAIR_REFUSED, nowNs);
+        withdrawn++;
+        break;
+      }
+    }
+    return withdrawn;
+  }
+
+  /**
    * Checks one intent and forms its order: null when there is nothing to send (a cancel, or
    * refused here: reported). Otherwise the order's tracker slot and venue are left in
    * admittedSlot / admittedVenue.
@@ -298,6 +330,8 @@ export class LiveExecutor {
       rec[off + I_DECISION_NS]!, rec[off + I_DEADLINE_NS]!, rec[off + H_RECV_NS]!);
     if (slot < 0) {
       this.counters.refused_local++;
+      // A pair leg with no slot: its twin must not go alone (pre-send.ts).
+      this.gate.refuseLeg(rec[off + I_ROLE]!, rec[off + I_PAIR_ID]!);
       this.opts.sink.report(orderId, rec[off + I_PAIR_ID]!, venue, symbol, side, ST_REJECTED, price, 0, 0, 0, qty, 0, 0,
         ERR_LOCAL_CAPACITY, rec[off + I_ROLE]!, nowNs, nowNs, rec[off + H_RECV_NS]!);
       this.counters.reports++;
@@ -328,7 +362,7 @@ export class LiveExecutor {
     tr.transition(slot, ST_SENT, nowNs);
     this.counters.sent++;
     this.counters.in_flight++;
-    const done = this.opts.clients[venue]!.place(order, this.onUpdateBound);
+    const done = placeOrder(this.opts.clients[venue]!, order, this.onUpdateBound);
     const wire = this.opts.monoNs();
     // The client may have settled the order synchronously (a send that failed at once).
     if (tr.slotOf(order.orderId) === slot && tr.status[slot] === ST_SENT) tr.sentNs[slot] = wire;
@@ -607,5 +641,19 @@ export class LiveExecutor {
       this.idleWaiters = [];
       for (const r of w) r();
     }
+  }
+}
+
+/**
+ * client.place, a synchronous throw (forming or signing the request) turned into a failed
+ * send: the order is then settled like any unknown one (looked at, never resent), and the
+ * step's other legs are still sent (a throw out of onIntents would leave them unsent and their
+ * slots held with no report).
+ */
+function placeOrder(client: VenueOrderClient, order: LiveOrder, listener: (o: LiveOrder, u: OrderUpdate) => void): Promise<void> {
+  try {
+    return client.place(order, listener);
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
   }
 }

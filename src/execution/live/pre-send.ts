@@ -166,6 +166,29 @@ export class PreSendGate {
     return v.leg === 0 ? code : otherCode;
   }
 
+  /**
+   * A pair leg refused before the gate saw it (no tracker slot, or withdrawn with its twin in
+   * the same step): its twin must not go alone. If this leg is the twin of a pair already
+   * decided, that verdict is dropped (nothing more arrives for it); otherwise its twin, when it
+   * arrives, is refused with ERR_LIVE_PAIR_REFUSED.
+   */
+  refuseLeg(role: number, pairId: number): void {
+    if (!((role === ROLE_LEG_BUY || role === ROLE_LEG_SELL) && pairId > 0)) return;
+    const memo = this.memo.get(pairId);
+    if (memo !== undefined && memo.role === role) {
+      this.memo.delete(pairId);
+      return;
+    }
+    if (this.memo.size >= MEMO_MAX) this.memo.delete(this.memo.keys().next().value!);
+    this.memo.set(pairId, { role: role === ROLE_LEG_BUY ? ROLE_LEG_SELL : ROLE_LEG_BUY, code: ERR_LIVE_PAIR_REFUSED });
+  }
+
+  /** Drops the verdict waiting for this twin leg, if any (its pair was withdrawn before it was checked). */
+  forgetTwin(role: number, pairId: number): void {
+    const memo = this.memo.get(pairId);
+    if (memo !== undefined && memo.role === role) this.memo.delete(pairId);
+  }
+
   private single(leg: PairLeg, role: number): number {
     for (let c = 0; c < this.checks.length; c++) {
       // Entries halted by the executor stop new rounds, never hedges or unwinds.

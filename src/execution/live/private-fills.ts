@@ -102,6 +102,8 @@ export class PrivateFills {
   };
   /** Set once the executor exists (it is built after the venue clients). */
   target: FillTarget | null = null;
+  /** Every new fill's commission in the asset charged, whatever its source (the balance watch). */
+  onFee: ((asset: string, fee: number) => void) | null = null;
   /** Wall ms since when the stream has been down (null while it is up); the start counts as down. */
   private downSinceMs: number | null;
   /** Per order (ledger order key): its fills' fees, for fee-units.ts. */
@@ -154,6 +156,11 @@ export class PrivateFills {
       this.feeFills.set(key, fees);
     }
     fees.push({ fee: f.fee, feeAsset: f.feeAsset, price: f.price, qty: f.qty });
+    if (this.onFee !== null && f.fee !== 0) {
+      // No asset named: the received one (fee-units.ts).
+      const asset = f.feeAsset !== '' ? f.feeAsset : (t.side === 'buy' ? splitSymbol(t.symbol).base : splitSymbol(t.symbol).quote);
+      this.onFee(asset, f.fee);
+    }
     if (!report) return;
     const clientOrderId = t.clientOrderId;
     const fee = executorFee(fees, t.side === 'buy' ? 'BUY' : 'SELL', splitSymbol(t.symbol), this.o.rateInQuote, this.o.takerFeeRate);

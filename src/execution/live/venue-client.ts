@@ -10,7 +10,8 @@ import { BinanceWsApi } from './binance-ws-api.js';
 import { BybitOrderClient } from './bybit-client.js';
 import { BybitPrivateStream } from './bybit-private-stream.js';
 import { BybitTradeWs } from './bybit-ws-trade.js';
-import type { OrderClientOptions } from './client-base.js';
+import { defaultSleep, type OrderClientOptions } from './client-base.js';
+import { answerCode } from './venue-rules.js';
 import { RoutedOrderClient } from './routed-client.js';
 import { loadEd25519PrivateKey } from './signer.js';
 import { BinanceUserDataStream } from './binance-user-data-stream.js';
@@ -58,14 +59,19 @@ export function buildVenueClient(s: VenueClientSpec): VenueClient {
   const creds = { ...s.rest.creds, keyType: s.keyType };
   if (s.keyType === 'ed25519') creds.privateKey = loadEd25519PrivateKey(s.privateKeyPem, `${s.name} auth.private_key`);
   let fills: PrivateFills | null = null;
+  const life = { closed: false };
   const restOpts: OrderClientOptions = { ...s.rest, creds };
   // Fills of the order path (FULL answers, trades of queried orders) enter the same ledger.
   if (s.privateFills !== undefined) restOpts.onFills = (f) => fills?.answer(f);
+  // The sessions reconnect only once the venue's back-off (order client or rules) is over.
+  let restRef: BinanceOrderClient | BybitOrderClient | null = null;
   const common = {
     timeoutMs: restOpts.timeoutMs, reconnectMinMs: s.reconnectMinMs, reconnectMaxMs: s.reconnectMaxMs, log: restOpts.log,
+    silentUntilMs: (): number => (restRef === null ? 0 : Math.max(restRef.backoffUntilMs(), restRef.rules?.backoffUntilMs() ?? 0)),
   };
   if (s.venue === VENUE_BINANCE) {
     const rest = new BinanceOrderClient(restOpts);
+    restRef = rest;
     const ws = s.orderEntry === 'ws'
       ? new BinanceWsApi({ ...common, url: s.wsApiUrl, name: 'binance WS API', counters: rest.counters }, creds, rest, restOpts.recvWindowMs)
       : null;
@@ -73,7 +79,7 @@ export function buildVenueClient(s: VenueClientSpec): VenueClient {
     let acct: BinanceAccountRest | null = null;
     const streamCounters = s.privateFills === undefined ? null : newClientCounters();
     if (s.privateFills !== undefined) {
-      const a = new BinanceAccountRest({ ...accountRestOptions(restOpts, () => rest.clockOffsetMs), ed25519Key: creds.privateKey });
+      const a = new BinanceAccountRest({ ...accountRestOptions(restOpts, rest, life), ed25519Key: creds.privateKey });
       acct = a;
       fills = newPrivateFills(s, restOpts, async (symbol, since) => (await a.fillsSince(symbol, since)).fills);
       const f = fills;
@@ -92,19 +98,21 @@ export function buildVenueClient(s: VenueClientSpec): VenueClient {
       close: () => {
         ws?.close();
         st?.close();
+        life.closed = true;
         fills?.close();
         void acct?.close();
       },
     };
   }
   const rest = new BybitOrderClient(restOpts);
+  restRef = rest;
   if (s.orderEntry !== 'ws' && s.privateFills === undefined) {
     return { client: new RoutedOrderClient(rest, null), rest, fills: null, streamCounters: null, start: async () => false, close: () => undefined };
   }
   const priv = new BybitPrivateStream({ ...common, url: bybitPrivateUrl(s.wsApiUrl), name: 'bybit private stream', counters: rest.counters }, creds, restOpts.wallMs);
   let acct: BybitAccountRest | null = null;
   if (s.privateFills !== undefined) {
-    acct = s.keyType === 'hmac' ? new BybitAccountRest(accountRestOptions(restOpts, () => rest.clockOffsetMs)) : null;
+    acct = s.keyType === 'hmac' ? new BybitAccountRest(accountRestOptions(restOpts, rest, life)) : null;
     const a = acct;
     const f = newPrivateFills(s, restOpts, a === null ? null : async (symbol, since) => (await a.fillsSince(symbol, since)).fills);
     fills = f;
@@ -124,16 +132,36 @@ export function buildVenueClient(s: VenueClientSpec): VenueClient {
     close: () => {
       trade?.close();
       priv.close();
+      life.closed = true;
       fills?.close();
       void acct?.close();
     },
   };
 }
 
-/** The account REST (gap-fill queries) of a venue, on the order client's key, URL and clock offset. */
-function accountRestOptions(o: OrderClientOptions, offsetMs: () => number): AccountRestOptions {
+/**
+ * The account REST (gap-fill queries) of a venue, on the order client's key, URL and clock
+ * offset, under the order client's venue rules (set once the run has them): each query waits
+ * out a back-off or a spent query budget, and its answer's usage headers and codes go to the
+ * rules, like every other request to the venue.
+ */
+function accountRestOptions(o: OrderClientOptions, client: BinanceOrderClient | BybitOrderClient, life: { closed: boolean }): AccountRestOptions {
+  const sleep = o.sleep ?? defaultSleep;
   return { baseUrl: o.baseUrl, apiKey: o.creds.apiKey, secretKey: o.creds.secretKey, recvWindowMs: o.recvWindowMs,
-    venueNowMs: () => o.wallMs() + offsetMs(), timeoutMs: o.timeoutMs };
+    venueNowMs: () => o.wallMs() + client.clockOffsetMs, timeoutMs: o.timeoutMs,
+    onAnswer: (path, a) => client.rules?.onHttpAnswer(path, a.status, (n) => a.headers[n] ?? null, answerCode(a.text), a.text),
+    beforeRequest: async (path) => {
+      for (;;) {
+        const rules = client.rules;
+        if (rules === null) return;
+        const now = o.wallMs();
+        const r = rules.takeQuery(path, now);
+        if (r === null) return;
+        // In steps, so a close does not wait out a ban of minutes.
+        if (life.closed) throw new Error(`held back by the venue's rules: ${r.reason}`);
+        await sleep(Math.max(1, Math.min(1000, r.untilMs - now)));
+      }
+    } };
 }
 
 function newPrivateFills(s: VenueClientSpec, o: OrderClientOptions, gapFill: GapFillSource | null): PrivateFills {

@@ -40,6 +40,11 @@ export interface WsSessionOptions {
   log: LiveLog;
   /** Counts failover/back switches (the order sessions; not the private stream). */
   routesOrders: boolean;
+  /**
+   * Wall ms until which the venue asked for silence (its rules' back-off, an IP ban): no
+   * reconnect before then (a handshake and a logon are traffic too). Absent: never.
+   */
+  silentUntilMs?: () => number;
 }
 
 export abstract class WsSession {
@@ -197,7 +202,8 @@ export abstract class WsSession {
 
   private scheduleReconnect(): void {
     if (this.reconnectTimer !== null) return;
-    const delay = Math.min(this.o.reconnectMaxMs, this.o.reconnectMinMs * 2 ** Math.min(this.attempt, 16));
+    const silence = (this.o.silentUntilMs?.() ?? 0) - Date.now();
+    const delay = Math.max(silence, Math.min(this.o.reconnectMaxMs, this.o.reconnectMinMs * 2 ** Math.min(this.attempt, 16)));
     this.attempt++;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;

@@ -24,6 +24,11 @@ export interface AccountRestOptions {
   venueNowMs: () => number;
   timeoutMs: number;
   onAnswer?: (path: string, a: RestAnswer) => void;
+  /**
+   * Awaited before each request (before it is timestamped and signed): the venue's rules hold
+   * it while the venue asked for silence or the query budget is spent (venue-rules.ts).
+   */
+  beforeRequest?: (path: string) => Promise<void>;
   /** Binance Ed25519 key: requests are signed with it (base64, URL-encoded) instead of the HMAC secret. */
   ed25519Key?: KeyObject;
 }
@@ -69,6 +74,7 @@ export class BinanceAccountRest {
   }
 
   private async call(method: 'GET' | 'DELETE', path: string, params: Record<string, string | number>): Promise<unknown> {
+    if (this.opts.beforeRequest !== undefined) await this.opts.beforeRequest(path);
     const all = { ...params, recvWindow: this.opts.recvWindowMs, timestamp: Math.round(this.opts.venueNowMs()) };
     const key = this.opts.ed25519Key;
     let q: string;

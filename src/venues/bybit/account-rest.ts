@@ -47,6 +47,7 @@ export class BybitAccountRest {
   }
 
   private async call(method: 'GET' | 'POST', path: string, params: Record<string, string | number>): Promise<Row> {
+    if (this.opts.beforeRequest !== undefined) await this.opts.beforeRequest(path);
     const ts = Math.round(this.opts.venueNowMs());
     let a;
     if (method === 'GET') {

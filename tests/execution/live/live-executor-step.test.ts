@@ -12,7 +12,7 @@ import path from 'node:path';
 import type WebSocket from 'ws';
 import {
   ACTION_NEW, H_RECV_NS, H_SYMBOL, H_VENUE, I_ACTION, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY, I_ROLE, I_SIDE, I_TIF, INTENT_WORDS,
-  ROLE_LEG_BUY, ROLE_LEG_SELL, SIDE_BUY, SIDE_SELL, ST_REJECTED, TIF_IOC, VENUE_BINANCE, VENUE_BYBIT,
+  ROLE_HEDGE, ROLE_LEG_BUY, ROLE_LEG_SELL, SIDE_BUY, SIDE_SELL, ST_REJECTED, TIF_IOC, VENUE_BINANCE, VENUE_BYBIT,
 } from '../../../src/core/records.js';
 import { LiveExecutor } from '../../../src/execution/live/live-executor.js';
 import { OrderWal } from '../../../src/execution/order-wal.js';
@@ -103,9 +103,11 @@ t.test('a journal that cannot be written: no leg of the step is sent, each is re
   t.equal(exec.counters.refused_wal, 2);
 });
 
-t.test('a leg refused locally does not hold the other back', async (t) => {
+t.test('an order refused locally does not hold an unrelated one back', async (t) => {
   const { exec, rec, log } = setup(t);
-  rec[INTENT_WORDS + I_QTY] = 0; // the second leg is invalid
+  rec[INTENT_WORDS + I_QTY] = 0; // the second order is invalid
+  rec[INTENT_WORDS + I_PAIR_ID] = 0; // and not the first one's twin (a twin is refused with it: live-executor-pair-whole.test.ts)
+  rec[INTENT_WORDS + I_ROLE] = ROLE_HEDGE;
   const wires = new Float64Array(2);
   exec.onIntents(rec, 2, 50, wires);
   t.same(log, ['build xstep-1', 'write xstep-1 (journal has 1 send lines)']);
