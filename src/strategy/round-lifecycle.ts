@@ -141,16 +141,18 @@ export class RoundLifecycle {
   onFinal(s: number, pairId: number, orderId: number): void {
     const r = this.roundOf(s, pairId);
     if (r === null) return;
-    if (orderId === r.buyOrderId) r.buyLive = false;
-    else if (orderId === r.sellOrderId) r.sellLive = false;
-    if (orderId === r.hedgeOrderId) r.hedgeLive = false;
+    this.releaseOrder(r, orderId);
     if (r.pending > 0) r.pending--;
   }
 
   /** The order's status is unknown: it no longer holds the round's steps, but may still fill. */
   onUnknown(s: number, pairId: number, orderId: number): void {
     const r = this.roundOf(s, pairId);
-    if (r === null) return;
+    if (r !== null) this.releaseOrder(r, orderId);
+  }
+
+  /** The order no longer holds its place in the round (final, or unknown). */
+  private releaseOrder(r: Round, orderId: number): void {
     if (orderId === r.buyOrderId) r.buyLive = false;
     else if (orderId === r.sellOrderId) r.sellLive = false;
     if (orderId === r.hedgeOrderId) r.hedgeLive = false;
