@@ -11,8 +11,7 @@ import {
   ASSET_BASE, ASSET_QUOTE, ROLE_HEDGE, ROLE_LEG_BUY, ROLE_LEG_SELL, SIDE_BUY, ST_ACKED, ST_CANCELED, ST_EXPIRED, ST_FILLED,
   ST_PARTIAL, ST_REJECTED,
 } from '../../src/core/records.js';
-import { ArbitrageStrategy } from '../../src/strategy/arbitrage.js';
-import { BINANCE, BTC, BYBIT, MS, RecordingEvents, RecordingSink, baseBalances, baseConfig, baseFilters, openPair, rig } from './harness.js';
+import { BINANCE, BTC, BYBIT, MS, openPair, rig, twoSymbols } from './harness.js';
 
 const near = (a: number, b: number, eps = 1e-9): boolean => Math.abs(a - b) < eps;
 
@@ -180,20 +179,6 @@ t.test('attack: EXPIRED, then the venue\'s CANCELED carrying a fill whose PARTIA
   t.notOk(r.strat.reconcileOrder(1, ST_CANCELED, 0.1, 3000, 0.0001, ASSET_BASE, 2001 * 1e6), 'a second verdict is refused');
 });
 
-function twoSymbols(tweak: (cfg: ReturnType<typeof baseConfig>) => void = () => {}): { s: ArbitrageStrategy; sink: RecordingSink; ev: RecordingEvents } {
-  const cfg = baseConfig();
-  cfg.strategy.symbols = ['BTCUSDT', 'ETHUSDT'];
-  tweak(cfg);
-  const filters = baseFilters();
-  filters.binance!.ETHUSDT = { tickSize: 0.01, stepSize: 0.0001, minQty: 0.0001, minNotional: 5 };
-  filters.bybit!.ETHUSDT = { tickSize: 0.01, stepSize: 0.0001, minQty: 0.0001, minNotional: 5 };
-  const bal = baseBalances();
-  bal.binance!.base.ETHUSDT = 100;
-  bal.bybit!.base.ETHUSDT = 100;
-  const sink = new RecordingSink();
-  const ev = new RecordingEvents();
-  return { s: new ArbitrageStrategy(cfg, filters, bal, sink, ev), sink, ev };
-}
 
 t.test('bug: a half-open breaker let every symbol send a pair to the failing venue at once', async (t) => {
   const { s, sink } = twoSymbols((c) => { c.risk.breaker_rejects = 2; c.risk.breaker_cooldown_ms = 1000; });

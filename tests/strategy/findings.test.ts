@@ -8,7 +8,7 @@ import {
   ST_EXPIRED, ST_FILLED, ST_REJECTED,
 } from '../../src/core/records.js';
 import { ArbitrageStrategy } from '../../src/strategy/arbitrage.js';
-import { BINANCE, BTC, BYBIT, MS, RecordingEvents, RecordingSink, baseBalances, baseConfig, baseFilters, rig, openPair } from './harness.js';
+import { BINANCE, BTC, BYBIT, MS, RecordingEvents, RecordingSink, baseBalances, baseConfig, baseFilters, rig, openPair, twoSymbols } from './harness.js';
 
 const near = (a: number, b: number, eps = 1e-9) => Math.abs(a - b) < eps;
 
@@ -76,17 +76,7 @@ t.test('finding 2: hedges avoid a venue that rejects them; bounded attempts, the
 });
 
 t.test('finding 3: one lost report does not freeze other symbols; a reconciliation verdict frees the slot', async (t) => {
-  const cfg = baseConfig();
-  cfg.strategy.symbols = ['BTCUSDT', 'ETHUSDT'];
-  const filters = baseFilters();
-  filters.binance!.ETHUSDT = { tickSize: 0.01, stepSize: 0.0001, minQty: 0.0001, minNotional: 5 };
-  filters.bybit!.ETHUSDT = { tickSize: 0.01, stepSize: 0.0001, minQty: 0.0001, minNotional: 5 };
-  const bal = baseBalances();
-  bal.binance!.base.ETHUSDT = 100;
-  bal.bybit!.base.ETHUSDT = 100;
-  const sink = new RecordingSink();
-  const ev = new RecordingEvents();
-  const s = new ArbitrageStrategy(cfg, filters, bal, sink, ev);
+  const { s, sink, ev } = twoSymbols();
   const ETH = 1;
   const q = (v: number, sym: number, bid: number, ask: number, ms: number) => s.onQuote(v, sym, bid, 0.3, ask, 0.3, true, 0, ms * MS, ms * MS);
   // BTC round: the sell leg's report is lost for good.

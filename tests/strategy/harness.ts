@@ -143,3 +143,19 @@ export function openPair(r: Rig, ms: number): void {
   r.quote(BINANCE, 29990, 0.5, 30000, 0.5, ms);
   r.quote(BYBIT, 30100, 0.3, 30110, 0.4, ms + 1);
 }
+
+/** The base rig with a second symbol, ETHUSDT (index 1), filtered and funded on both venues. */
+export function twoSymbols(tweak: (cfg: ArbitrageConfig) => void = () => {}): { s: ArbitrageStrategy; sink: RecordingSink; ev: RecordingEvents } {
+  const cfg = baseConfig();
+  cfg.strategy.symbols = ['BTCUSDT', 'ETHUSDT'];
+  tweak(cfg);
+  const filters = baseFilters();
+  filters.binance!.ETHUSDT = { tickSize: 0.01, stepSize: 0.0001, minQty: 0.0001, minNotional: 5 };
+  filters.bybit!.ETHUSDT = { tickSize: 0.01, stepSize: 0.0001, minQty: 0.0001, minNotional: 5 };
+  const bal = baseBalances();
+  bal.binance!.base.ETHUSDT = 100;
+  bal.bybit!.base.ETHUSDT = 100;
+  const sink = new RecordingSink();
+  const ev = new RecordingEvents();
+  return { s: new ArbitrageStrategy(cfg, filters, bal, sink, ev), sink, ev };
+}

@@ -11,7 +11,8 @@ import {
 } from '../../../src/core/records.js';
 import { LiveExecutor } from '../../../src/execution/live/live-executor.js';
 import { ERR_LIVE_ENTRIES_HALTED } from '../../../src/execution/live/live-errors.js';
-import { finalUpdate, newClientCounters, type LiveOrder, type UpdateListener, type VenueOrderClient } from '../../../src/execution/live/order-types.js';
+import { finalUpdate } from '../../../src/execution/live/order-types.js';
+import { LookingClient } from './looking-client.js';
 import { RunChecks } from '../../../src/execution/live/run-checks.js';
 import type { ReportSink } from '../../../src/execution/report-sink.js';
 import type { HttpTransport } from '../../../src/execution/live/http-transport.js';
@@ -25,20 +26,6 @@ class Sink implements ReportSink {
   last(id: number): [string, number] | undefined {
     const r = [...this.got].reverse().find((x) => x[0] === id);
     return r === undefined ? undefined : [r[1], r[2]];
-  }
-}
-
-/** Every task (place or resolve) waits for the test to end it. */
-class LookingClient implements VenueOrderClient {
-  readonly counters = newClientCounters();
-  readonly tasks: Array<{ kind: 'place' | 'resolve'; order: LiveOrder; listener: UpdateListener; done: () => void }> = [];
-  constructor(readonly venue: number) {}
-  backoffUntilMs(): number { return 0; }
-  place(order: LiveOrder, listener: UpdateListener): Promise<void> {
-    return new Promise((done) => this.tasks.push({ kind: 'place', order, listener, done }));
-  }
-  resolve(order: LiveOrder, listener: UpdateListener): Promise<void> {
-    return new Promise((done) => this.tasks.push({ kind: 'resolve', order, listener, done }));
   }
 }
 

@@ -12,7 +12,8 @@ import {
 } from '../../../src/core/records.js';
 import { LiveExecutor } from '../../../src/execution/live/live-executor.js';
 import { ERR_LIVE_UNRESOLVED } from '../../../src/execution/live/live-errors.js';
-import { finalUpdate, newClientCounters, type LiveOrder, type UpdateListener, type VenueOrderClient } from '../../../src/execution/live/order-types.js';
+import { finalUpdate, type VenueOrderClient } from '../../../src/execution/live/order-types.js';
+import { LookingClient } from './looking-client.js';
 import type { ReportSink } from '../../../src/execution/report-sink.js';
 
 class Sink implements ReportSink {
@@ -20,20 +21,6 @@ class Sink implements ReportSink {
   report(_o: number, _p: number, _v: number, _s: number, _side: number, status: number, _price: number, _lastPx: number,
     _lastQty: number, _cum: number, _qty: number, _fee: number, _fa: number, errorCode: number): void {
     this.got.push([STATUS_NAMES[status]!, errorCode]);
-  }
-}
-
-/** Every task (place or resolve) waits for the test to end it. */
-class LookingClient implements VenueOrderClient {
-  readonly counters = newClientCounters();
-  readonly tasks: Array<{ kind: 'place' | 'resolve'; order: LiveOrder; listener: UpdateListener; done: () => void }> = [];
-  constructor(readonly venue: number) {}
-  backoffUntilMs(): number { return 0; }
-  place(order: LiveOrder, listener: UpdateListener): Promise<void> {
-    return new Promise((done) => this.tasks.push({ kind: 'place', order, listener, done }));
-  }
-  resolve(order: LiveOrder, listener: UpdateListener): Promise<void> {
-    return new Promise((done) => this.tasks.push({ kind: 'resolve', order, listener, done }));
   }
 }
 
