@@ -5,6 +5,7 @@
  * plus a one-minute sliding-window summary, and the process's own health (CPU, memory,
  * event-loop lag, GC) uses the names prom-client would give it. Every family has HELP and TYPE.
  */
+import type { RingStats } from '../core/ring.js';
 import { Exposition, type Labels } from './exposition.js';
 import type { LatencyWindow } from './latency-window.js';
 import type { ProcessSample } from './process-stats.js';
@@ -18,15 +19,8 @@ export interface ActorView {
   stats: Record<string, number> | undefined;
 }
 
-export interface RingView {
-  capacity: number;
-  written: number;
-  read: number;
-  depth: number;
-  dropped: number;
-  fullWaits: number;
-  timeouts: number;
-}
+/** A ring's counters as the monitor shows them (the ring's own stats, without its layout). */
+export type RingView = Omit<RingStats, 'slotWords'>;
 
 export interface MetricsInput {
   runId: string;
