@@ -85,7 +85,8 @@ function snapshotCounters(): Record<string, number> {
   return out;
 }
 
-const OPERATOR_RESUMABLE: readonly HaltKind[] = ['max_drawdown', 'unwind_failed', 'balance_drift'];
+// flatten too: an operator's POST /flatten (or `xarb ctl flatten`) is lifted by their resume.
+const OPERATOR_RESUMABLE: readonly HaltKind[] = ['flatten', 'max_drawdown', 'unwind_failed', 'balance_drift'];
 
 parentPort!.on('message', (m: SupervisorMessage) => {
   const now = monoNs();

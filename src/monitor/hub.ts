@@ -205,7 +205,9 @@ export class MonitorHub {
         this.haltReason = String(f['reason'] ?? '');
         break;
       case 'resume':
-        this.haltReason = '';
+        // Other halts may still hold (e.g. a flatten after an unwind_failed was lifted).
+        if (!Array.isArray(f['remaining']) || f['remaining'].length === 0) this.haltReason = '';
+        else this.haltReason = `still halted: ${(f['remaining'] as unknown[]).join(', ')}`;
         break;
       case 'risk':
         push(this.riskEvents, { t: now, rule: String(f['rule']), action: String(f['action']), detail: String(f['detail'] ?? '') });

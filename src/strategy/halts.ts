@@ -3,7 +3,7 @@
  * each is lifted only by the action that fits it:
  *
  *   kill_switch        halt(reason) / the KILL file          resume()  (file removed)
- *   flatten            flatten() at shutdown                 resumeHalts(reason, ['flatten'])
+ *   flatten            flatten() (shutdown, POST /flatten)   resumeHalts(reason, ['flatten'])
  *   max_drawdown       the strategy's own PnL fell too far   resumeHalts(reason, ['max_drawdown'])
  *   unwind_failed      a residual could not be closed        resumeHalts(reason, ['unwind_failed'])
  *   order_table_full   too few free order slots              lifts itself when slots free up

@@ -1,8 +1,7 @@
 /**
  * Risk alerts end to end: the bot in live mode against the simulator (its own keys, orders
  * over the simulated WebSocket order APIs), the simulator's order and account faults fire the
- * unresolved-orders, circuit-breaker and halt alerts (exposure too when a residual outlives the
- * rule's once-a-second look); each is delivered to
+ * unresolved-orders, circuit-breaker, exposure and halt alerts; each is delivered to
  * a local webhook server once and then resolved once, and journaled both times.
  *
  * - unresolved orders: the next Binance order is executed but never answered (WS API
@@ -14,6 +13,9 @@
  *   strategy unwinds at a loss (drawdown; risk.max_drawdown is tiny, so it also halts). The
  *   BTC comes back, an operator resume lifts the halt (and rebases the drawdown), and after
  *   the breaker's cool-down the next Binance order is accepted, which closes it.
+ * - exposure: both venues' BTC taken away, so after the Bybit buy leg fills neither the hedge
+ *   nor the unwind can sell: the long outlives the rule's once-a-second look; the operator puts
+ *   the BTC back and flattens, which resolves it; a resume with a reason lifts the flatten halt.
  */
 import t from 'tap';
 import { readFileSync } from 'node:fs';
@@ -91,13 +93,39 @@ t.test('order and account faults fire the risk alerts, delivered once and resolv
     await dislocateUntil('circuit_breaker:binance resolved', () => resolved('circuit_breaker:binance'), 90_000);
   });
 
+  await t.test('exposure: a one-legged position that neither venue can take back', async (t) => {
+    if ((await status())['halted'] === true) t.equal(await post(`${bot.monitorUrl}/resume`, { reason: 'alert test: next part' }), 200);
+    // No BTC on either venue: the Binance sell leg is rejected, the Bybit buy leg fills, and
+    // neither the hedge (sell on Binance) nor the unwind (sell back on Bybit) can go through,
+    // so the long stays open for seconds and the once-a-second exposure rule sees it.
+    t.equal(await fault({ kind: 'balance_drift', venue: 'binance', asset: 'BTC', amount: -1000 }), 200);
+    t.equal(await fault({ kind: 'balance_drift', venue: 'bybit', asset: 'BTC', amount: -1000 }), 200);
+    await dislocateUntil('exposure:BTCUSDT fired', () => fired('exposure:BTCUSDT'), 90_000);
+    t.match(received.find((h) => h.key === 'exposure:BTCUSDT')!.message, /BTCUSDT net exposure/);
+    // The operator's way out: put the BTC back, then flatten; the unwind goes through and the
+    // alert resolves. The resume afterwards lifts the flatten halt (and unwind_failed, if any).
+    t.equal(await fault({ kind: 'balance_drift', venue: 'binance', asset: 'BTC', amount: 1000 }), 200);
+    t.equal(await fault({ kind: 'balance_drift', venue: 'bybit', asset: 'BTC', amount: 1000 }), 200);
+    let lastFlatten = 0;
+    await waitFor('exposure:BTCUSDT resolved', async () => {
+      if (resolved('exposure:BTCUSDT')) return true;
+      // Flatten again every 4 s (bounded by the wait): a breaker may still be cooling down.
+      if (Date.now() - lastFlatten >= 4000) { lastFlatten = Date.now(); t.equal(await post(`${bot.monitorUrl}/flatten`, { reason: 'alert test: exposure' }), 200); }
+      return undefined;
+    }, 90_000);
+    let reason: unknown = null;
+    await waitFor('entries resumed after the flatten', async () => {
+      const s = await status();
+      if (s['halted'] !== true) return true;
+      if (s['halt_reason'] !== reason) { reason = s['halt_reason']; t.comment(`halted: ${String(reason)}; resume`); t.equal(await post(`${bot.monitorUrl}/resume`, { reason: 'alert test: exposure flattened' }), 200); }
+      return undefined;
+    }, 30_000);
+  });
+
   await t.test('every alert fired is resolved, once', async (t) => {
     const keys = () => [...new Set(received.map((h) => h.key))];
     await waitFor('every alert resolved', () => (keys().every(resolved) ? true : undefined), 60_000);
-    // exposure:BTCUSDT is not required: it fires only if a one-legged position outlives the
-    // once-a-second rule, and the Binance user-data stream now reports the swallowed leg's fill
-    // at once, so the leg is hedged within milliseconds (the rule itself: alerts.test.ts).
-    for (const k of ['unresolved_orders', 'circuit_breaker:binance']) t.ok(keys().includes(k), `${k} delivered (all: ${keys().join(', ')})`);
+    for (const k of ['unresolved_orders', 'circuit_breaker:binance', 'exposure:BTCUSDT']) t.ok(keys().includes(k), `${k} delivered (all: ${keys().join(', ')})`);
     for (const k of keys()) t.same(deliveries(k), ['firing', 'resolved'], k);
   });
 
