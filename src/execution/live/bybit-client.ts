@@ -112,7 +112,7 @@ export class BybitOrderClient extends OrderClientBase implements VenueOrderClien
         continue;
       }
       u.observe({ kind: history ? 'history' : 'query', found: true, atLocalMs: at });
-      const update = mapBybitOrderRow(row, order.side);
+      const update = mapBybitOrderRow(row, order.side, this.opts.rateInQuote, this.opts.takerFeeRate);
       if (update.kind === UPD_FINAL) {
         listener(order, update);
         return;

@@ -109,6 +109,11 @@ export interface LiveExecutorCounters {
   late_updates: number;
   /** Fill progress brought by a private stream or its gap-fill (onVenueFills). */
   stream_fills: number;
+  /**
+   * Fill steps reported at the new fill's price because the ledger's and the order path's
+   * cumulatives counted different fills (the difference fell outside the order's prices).
+   */
+  fill_price_restated: number;
   cancels_ignored: number;
   reports: number;
   in_flight: number;
@@ -118,7 +123,7 @@ export class LiveExecutor {
   readonly tracker: OrderTracker;
   readonly counters: LiveExecutorCounters = {
     intents: 0, sent: 0, refused_local: 0, refused_rate_limit: 0, refused_backoff: 0, refused_config: 0, refused_key: 0, refused_wal: 0, refused_pair: 0, refused_halted: 0, refused_min: 0, unresolved_now: 0, acked: 0, filled: 0,
-    partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, relooks: 0, late_updates: 0, stream_fills: 0, cancels_ignored: 0, reports: 0,
+    partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, relooks: 0, late_updates: 0, stream_fills: 0, fill_price_restated: 0, cancels_ignored: 0, reports: 0,
     in_flight: 0,
   };
   private readonly onUpdateBound = (o: LiveOrder, u: OrderUpdate): void => this.onUpdate(o, u);
@@ -378,16 +383,32 @@ export class LiveExecutor {
    * exceeds what was already reported (the order answer may have brought it first). False
    * when `clientOrderId` is not a live order of this run on `venue`.
    */
-  onVenueFills(venue: number, clientOrderId: string, cumQty: number, avgPx: number, cumFee: number, feeAsset: number): boolean {
-    const tag = this.opts.runTag;
-    if (clientOrderId.length <= tag.length + 1 || !clientOrderId.startsWith(tag) || clientOrderId.charCodeAt(tag.length) !== 45 /* - */) return false;
-    const orderId = Number(clientOrderId.slice(tag.length + 1));
-    const slot = Number.isInteger(orderId) ? this.tracker.slotOf(orderId) : -1;
-    if (slot < 0 || this.tracker.venue[slot] !== venue) return false;
+  onVenueFills(venue: number, clientOrderId: string, cumQty: number, avgPx: number, cumFee: number, feeAsset: number,
+    fillPx: number, minPx: number, maxPx: number): boolean {
+    const orderId = this.liveOrderId(venue, clientOrderId);
+    if (orderId < 0) return false;
     this.counters.stream_fills++;
+    // The ledger's cumulative and the one already reported may count different fills (an
+    // order query's cumulative, then a gap-fill listing newest first): their difference can
+    // then fall at a price the order never traded at. applyFill reports such a step at the new
+    // fill's price instead; the later cumulatives make the total notional up again.
+    this.pxLo = minPx;
+    this.pxHi = maxPx;
+    this.pxFill = fillPx;
     this.onUpdate({ orderId, clientOrderId, symbol: '', side: 'BUY', price: '', qty: '' },
       { kind: UPD_ACK, status: ST_ACKED, cumQty, avgPx, cumFee, feeAsset, errorCode: 0, message: '', venueOrderId: '', venueStatus: 'stream' });
+    this.pxLo = -Infinity;
+    this.pxHi = Infinity;
     return true;
+  }
+
+  /** The order id of `clientOrderId` when it is a live order of this run on `venue`, else -1. */
+  private liveOrderId(venue: number, clientOrderId: string): number {
+    const tag = this.opts.runTag;
+    if (clientOrderId.length <= tag.length + 1 || !clientOrderId.startsWith(tag) || clientOrderId.charCodeAt(tag.length) !== 45 /* - */) return -1;
+    const orderId = Number(clientOrderId.slice(tag.length + 1));
+    const slot = Number.isInteger(orderId) ? this.tracker.slotOf(orderId) : -1;
+    return slot < 0 || this.tracker.venue[slot] !== venue ? -1 : orderId;
   }
 
   /**
@@ -508,7 +529,12 @@ export class LiveExecutor {
       return 0;
     }
     const notional = u.cumQty * u.avgPx - prevQty * tr.avgPx[slot]!;
-    const lastPx = notional / delta;
+    let lastPx = notional / delta;
+    if (this.pxHi !== Infinity && !(lastPx >= this.pxLo * (1 - 1e-9) && lastPx <= this.pxHi * (1 + 1e-9))) {
+      // Two views of different fills (onVenueFills): the step goes at the fill's own price.
+      this.counters.fill_price_restated++;
+      lastPx = this.pxFill;
+    }
     const fee = Math.max(0, u.cumFee - this.bookedFee(slot, u.feeAsset));
     tr.applyFill(slot, lastPx, delta, fee, u.feeAsset);
     out[0] = lastPx;
@@ -517,6 +543,10 @@ export class LiveExecutor {
   }
 
   private readonly fillOut = new Float64Array(2);
+  /** onVenueFills: the prices the order traded at, and the new fill's (±Infinity: no bounds). */
+  private pxLo = -Infinity;
+  private pxHi = Infinity;
+  private pxFill = 0;
 
   /**
    * Fees already reported for the order, in `asset`'s unit. A commission in a third asset

@@ -109,7 +109,8 @@ export function buildVenueClient(s: VenueClientSpec): VenueClient {
   if (s.orderEntry !== 'ws' && s.privateFills === undefined) {
     return { client: new RoutedOrderClient(rest, null), rest, fills: null, streamCounters: null, start: async () => false, close: () => undefined };
   }
-  const priv = new BybitPrivateStream({ ...common, url: bybitPrivateUrl(s.wsApiUrl), name: 'bybit private stream', counters: rest.counters }, creds, restOpts.wallMs);
+  const priv = new BybitPrivateStream({ ...common, url: bybitPrivateUrl(s.wsApiUrl), name: 'bybit private stream', counters: rest.counters }, creds, restOpts.wallMs,
+    { rateInQuote: restOpts.rateInQuote, takerFeeRate: restOpts.takerFeeRate });
   let acct: BybitAccountRest | null = null;
   if (s.privateFills !== undefined) {
     acct = s.keyType === 'hmac' ? new BybitAccountRest(accountRestOptions(restOpts, rest, life)) : null;
