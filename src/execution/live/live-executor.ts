@@ -114,6 +114,8 @@ export interface LiveExecutorCounters {
    * cumulatives counted different fills (the difference fell outside the order's prices).
    */
   fill_price_restated: number;
+  /** Orders settled by a final from the private stream (or gap-fill) rather than their own answer or look. */
+  stream_finals: number;
   cancels_ignored: number;
   reports: number;
   in_flight: number;
@@ -123,7 +125,7 @@ export class LiveExecutor {
   readonly tracker: OrderTracker;
   readonly counters: LiveExecutorCounters = {
     intents: 0, sent: 0, refused_local: 0, refused_rate_limit: 0, refused_backoff: 0, refused_config: 0, refused_key: 0, refused_wal: 0, refused_pair: 0, refused_halted: 0, refused_min: 0, unresolved_now: 0, acked: 0, filled: 0,
-    partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, relooks: 0, late_updates: 0, stream_fills: 0, fill_price_restated: 0, cancels_ignored: 0, reports: 0,
+    partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, relooks: 0, late_updates: 0, stream_fills: 0, fill_price_restated: 0, stream_finals: 0, cancels_ignored: 0, reports: 0,
     in_flight: 0,
   };
   private readonly onUpdateBound = (o: LiveOrder, u: OrderUpdate): void => this.onUpdate(o, u);
@@ -147,6 +149,8 @@ export class LiveExecutor {
   private readonly stepOrders: (LiveOrder | null)[] = new Array<LiveOrder | null>(MAX_STEP_INTENTS).fill(null);
   private readonly stepSlots = new Int32Array(MAX_STEP_INTENTS);
   private readonly stepVenues = new Int32Array(MAX_STEP_INTENTS);
+  /** The order handed to its client, by tracker slot (a final from elsewhere marks it settled). */
+  private readonly slotOrders: (LiveOrder | null)[];
   /** admit()'s side results: the admitted order's tracker slot and venue. */
   private admittedSlot = -1;
   private admittedVenue = -1;
@@ -154,6 +158,7 @@ export class LiveExecutor {
   constructor(private readonly opts: LiveExecutorOptions) {
     if (!/^[A-Za-z0-9]{1,20}$/.test(opts.runTag)) throw new RangeError(`runTag must be 1-20 letters or digits, got "${opts.runTag}"`);
     this.tracker = new OrderTracker(opts.maxOrders ?? 1024);
+    this.slotOrders = new Array<LiveOrder | null>(this.tracker.capacity).fill(null);
     const rules = opts.rules;
     this.gate = new PreSendGate({ symbols: opts.symbols, clients: opts.clients, filters: opts.filters, limiters: opts.limiters,
       ...(rules !== undefined ? { rules } : {}), entriesHalted: () => this.entriesHaltReason() });
@@ -357,7 +362,7 @@ export class LiveExecutor {
     if (orderId > this.highestOrderId) this.highestOrderId = orderId;
     return {
       orderId, clientOrderId: this.clientOrderId(orderId), symbol: name, side: side === SIDE_BUY ? 'BUY' : 'SELL',
-      price: formatNearestStep(price, filter.tickSize), qty: qtyText,
+      price: formatNearestStep(price, filter.tickSize), qty: qtyText, settled: false,
     };
   }
 
@@ -365,6 +370,7 @@ export class LiveExecutor {
   private dispatch(order: LiveOrder, slot: number, venue: number, nowNs: number): number {
     const tr = this.tracker;
     tr.transition(slot, ST_SENT, nowNs);
+    this.slotOrders[slot] = order;
     this.counters.sent++;
     this.counters.in_flight++;
     const done = placeOrder(this.opts.clients[venue]!, order, this.onUpdateBound);
@@ -399,6 +405,28 @@ export class LiveExecutor {
       { kind: UPD_ACK, status: ST_ACKED, cumQty, avgPx, cumFee, feeAsset, errorCode: 0, message: '', venueOrderId: '', venueStatus: 'stream' });
     this.pxLo = -Infinity;
     this.pxHi = Infinity;
+    return true;
+  }
+
+  /**
+   * A final order state from the private stream or the gap-fill (Binance executionReport
+   * X=FILLED/CANCELED/EXPIRED/REJECTED, Bybit `order` topic): it settles the order like its own
+   * answer would, once, with the venue's cumulative quantity and fees, and frees its slot,
+   * whether the order's answer is still awaited, was lost, or the order is being looked at as
+   * unknown (that look stops). False when `clientOrderId` is not a live order of this run on
+   * `venue` (settled already: the first final wins).
+   */
+  onVenueFinal(venue: number, clientOrderId: string, u: OrderUpdate): boolean {
+    const orderId = this.liveOrderId(venue, clientOrderId);
+    if (orderId < 0) return false;
+    const slot = this.tracker.slotOf(orderId);
+    const sent = this.slotOrders[slot];
+    this.counters.stream_finals++;
+    this.onUpdate(sent !== null && sent !== undefined && sent.orderId === orderId ? sent : { orderId, clientOrderId, symbol: '', side: 'BUY', price: '', qty: '' }, u);
+    if (this.unresolvedIds.delete(orderId)) {
+      this.opts.log('info', 'order of unknown status settled by the private stream', { venue: VENUE_NAMES[venue], client_order_id: clientOrderId });
+    }
+    this.counters.unresolved_now = this.unresolvedIds.size;
     return true;
   }
 
@@ -599,7 +627,7 @@ export class LiveExecutor {
         this.opts.log('warn', 'order rejected', { venue: VENUE_NAMES[tr.venue[slot]!], client_order_id: order.clientOrderId, code: u.errorCode, msg: u.message });
         this.emit(slot, ST_REJECTED, 0, 0, 0, u.errorCode, now);
         this.walFinal(slot, order.clientOrderId, 'REJECTED');
-        tr.release(slot);
+        this.releaseFinal(slot);
         return;
       }
       // Rejected after an ack (Bybit orderStatus Rejected): the table has no ACKED → REJECTED;
@@ -627,7 +655,17 @@ export class LiveExecutor {
       this.emit(slot, ST_CANCELED, 0, 0, 0, code, now);
     }
     this.walFinal(slot, order.clientOrderId, u.status === ST_FILLED ? 'FILLED' : 'CANCELED');
-    tr.release(slot);
+    this.releaseFinal(slot);
+  }
+
+  /** Frees a slot on the venue's final word; the order's client, if still looking, stops. */
+  private releaseFinal(slot: number): void {
+    const sent = this.slotOrders[slot];
+    if (sent != null) {
+      sent.settled = true;
+      this.slotOrders[slot] = null;
+    }
+    this.tracker.release(slot);
   }
 
   private onSettled(order: LiveOrder): void {

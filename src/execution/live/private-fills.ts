@@ -30,9 +30,20 @@ import { executorFee, type FeeFill, type RateInQuote } from './fee-units.js';
 import type { BinanceUserDataEvent } from '../../venues/binance/user-data.js';
 import { fillFromExecutionReport } from '../../venues/binance/user-data.js';
 import { fillFromBybitExecution, parseBybitExecutionRow, parseBybitPrivate } from '../../venues/bybit/private-stream.js';
+import type { BinanceExecutionReport } from '../../venues/binance/user-data.js';
+import { ASSET_BASE, ASSET_QUOTE, ST_CANCELED, ST_FILLED, ST_REJECTED } from '../../core/records.js';
+import { mapBybitOrderRow } from './bybit-order.js';
+import { ERR_LIVE_BAD_RESPONSE, ERR_LIVE_VENUE_REJECTED } from './live-errors.js';
+import { finalUpdate, UPD_FINAL, type OrderUpdate } from './order-types.js';
 
 /** The executor side: a cumulative view of one of its orders, by client order id. */
 export interface FillTarget {
+  /**
+   * A final state of one of its orders (cumulative quantity, average price and fees as the
+   * venue has them): settles it once, whichever final comes first. False when the client id is
+   * not a live order of this run (settled already, or not this run's).
+   */
+  onVenueFinal(venue: number, clientOrderId: string, u: OrderUpdate): boolean;
   /** Returns false when the client id is not a live order of this run (nothing reported). */
   onVenueFills(venue: number, clientOrderId: string, cumQty: number, avgPx: number, cumFee: number, feeAsset: number,
     fillPx: number, minPx: number, maxPx: number): boolean;
@@ -88,9 +99,20 @@ export interface PrivateFillsCounters {
   gapfill_skipped: number;
   balance_updates: number;
   balance_deltas: number;
+  /** Final order states read from the stream (Binance executionReport X final, Bybit order topic). */
+  finals: number;
+  /** Finals that settled a live order of this run (its answer or look had not yet). */
+  finals_settled: number;
+  /** Finals of orders already settled (by their answer) or not this run's. */
+  finals_late: number;
+  /** Binance finals held until the ledger has every fill they count (exact fees). */
+  finals_held: number;
 }
 
 const GAP_TRIES = 3;
+/** Binance order statuses after which the order does nothing more (user-data-stream.md). */
+const BINANCE_FINAL: ReadonlySet<string> = new Set(['FILLED', 'CANCELED', 'EXPIRED', 'EXPIRED_IN_MATCH', 'REJECTED']);
+const MAX_HELD_FINALS = 4096;
 const MAX_FEE_ORDERS = 100_000;
 
 export class PrivateFills {
@@ -99,7 +121,7 @@ export class PrivateFills {
   readonly counters: PrivateFillsCounters = {
     stream_events: 0, stream_bad: 0, stream_ups: 0, stream_downs: 0, fills_answer: 0, fills_query: 0, fills_stream: 0, fills_gapfill: 0, fills_duplicate: 0,
     fills_invalid: 0, fills_to_executor: 0, fills_untracked: 0, fees_converted: 0, fees_estimated: 0, gapfills: 0, gapfill_errors: 0,
-    gapfill_skipped: 0, balance_updates: 0, balance_deltas: 0,
+    gapfill_skipped: 0, balance_updates: 0, balance_deltas: 0, finals: 0, finals_settled: 0, finals_late: 0, finals_held: 0,
   };
   /** Set once the executor exists (it is built after the venue clients). */
   target: FillTarget | null = null;
@@ -109,6 +131,8 @@ export class PrivateFills {
   private downSinceMs: number | null;
   /** Per order (ledger order key): its fills' fees, for fee-units.ts. */
   private readonly feeFills = new Map<string, FeeFill[]>();
+  /** Binance finals waiting for fills the ledger has not seen yet, by ledger order key. */
+  private readonly heldFinals = new Map<string, BinanceExecutionReport>();
   private gapRun: Promise<void> = Promise.resolve();
   private readonly sleep: (ms: number) => Promise<void>;
   private closed = false;
@@ -162,6 +186,8 @@ export class PrivateFills {
       const asset = f.feeAsset !== '' ? f.feeAsset : (t.side === 'buy' ? splitSymbol(t.symbol).base : splitSymbol(t.symbol).quote);
       this.onFee(asset, f.fee);
     }
+    const held = this.heldFinals.size > 0 ? this.heldFinals.get(key) : undefined;
+    if (held !== undefined && this.binanceFinal(held)) this.heldFinals.delete(key);
     if (!report) return;
     const clientOrderId = t.clientOrderId;
     const fee = executorFee(fees, t.side === 'buy' ? 'BUY' : 'SELL', splitSymbol(t.symbol), this.o.rateInQuote, this.o.takerFeeRate);
@@ -197,6 +223,15 @@ export class PrivateFills {
       case 'executionReport': {
         const f = fillFromExecutionReport(e);
         if (f !== null) this.fill(f);
+        if (BINANCE_FINAL.has(e.status)) {
+          this.counters.finals++;
+          const key = FillLedger.orderKey('binance', String(e.orderId));
+          if (!this.binanceFinal(e) && !this.heldFinals.has(key)) {
+            this.counters.finals_held++;
+            if (this.heldFinals.size >= MAX_HELD_FINALS) this.heldFinals.delete(this.heldFinals.keys().next().value!);
+            this.heldFinals.set(key, e);
+          }
+        }
         return;
       }
       case 'outboundAccountPosition':
@@ -209,6 +244,49 @@ export class PrivateFills {
         return;
       default:
     }
+  }
+
+  /**
+   * A Binance final (X = FILLED, CANCELED, EXPIRED, EXPIRED_IN_MATCH, REJECTED) settles its
+   * order with the venue's cumulative quantity (z) and quote (Z); the fees are the ledger's,
+   * which is exact only once the ledger has every fill the venue counts. False while it does
+   * not (held: the fill that completes it, from the stream or the gap-fill, settles it then;
+   * meanwhile the order's own answer or look may settle it first).
+   */
+  private binanceFinal(e: BinanceExecutionReport): boolean {
+    const t = this.ledger.totals('binance', String(e.orderId));
+    const have = t?.cumQty ?? 0;
+    if (!(e.cumQty >= 0) || (e.cumQty > 0 && !(Math.abs(have - e.cumQty) <= 1e-9 * e.cumQty))) return false;
+    const side = e.side === 'buy' ? 'BUY' : 'SELL';
+    let u: OrderUpdate;
+    if (e.cumQty === 0) {
+      u = finalUpdate(e.status === 'REJECTED' ? ST_REJECTED : ST_CANCELED, 0, 0, 0, side === 'BUY' ? ASSET_BASE : ASSET_QUOTE,
+        e.status === 'REJECTED' ? ERR_LIVE_VENUE_REJECTED : 0, e.rejectReason, String(e.orderId), e.status);
+    } else {
+      const fee = executorFee(this.feeFills.get(FillLedger.orderKey('binance', String(e.orderId))) ?? [], side, splitSymbol(e.symbol),
+        this.o.rateInQuote, this.o.takerFeeRate);
+      const avg = Number.isFinite(e.cumQuote) && e.cumQuote > 0 ? e.cumQuote / e.cumQty : t!.cumQuote / t!.cumQty;
+      u = finalUpdate(e.status === 'FILLED' ? ST_FILLED : ST_CANCELED, e.cumQty, avg, fee.cumFee, fee.feeAsset, 0, '', String(e.orderId), e.status);
+    }
+    this.settle(e.clientOrderId, u);
+    return true;
+  }
+
+  private settle(clientOrderId: string, u: OrderUpdate): void {
+    const target = this.target;
+    if (target !== null && clientOrderId !== '' && target.onVenueFinal(this.o.venue, clientOrderId, u)) this.counters.finals_settled++;
+    else this.counters.finals_late++;
+  }
+
+  /** A raw Bybit `order` topic row: a final one settles its order (cumExecQty, cumExecValue, cumFeeDetail: the venue's cumulative). */
+  onBybitOrder(row: Record<string, unknown>): void {
+    this.counters.stream_events++;
+    const link = typeof row.orderLinkId === 'string' ? row.orderLinkId : '';
+    const u = mapBybitOrderRow(row, row.side === 'Buy' ? 'BUY' : 'SELL', this.o.rateInQuote, this.o.takerFeeRate);
+    if (u.kind !== UPD_FINAL) return;
+    this.counters.finals++;
+    if (u.errorCode === ERR_LIVE_BAD_RESPONSE) return this.bad('order row without status or quantities');
+    this.settle(link, u);
   }
 
   /** A raw Bybit `execution` row. */

@@ -118,6 +118,7 @@ export function buildVenueClient(s: VenueClientSpec): VenueClient {
     const f = newPrivateFills(s, restOpts, a === null ? null : async (symbol, since) => (await a.fillsSince(symbol, since)).fills);
     fills = f;
     priv.executionListeners.push((row) => f.onBybitExecution(row));
+    priv.rowListeners.push((row) => f.onBybitOrder(row));
     priv.walletListeners.push((row) => f.onBybitWallet(row));
     priv.stateListeners.push((ready) => f.onStreamState(ready));
   }

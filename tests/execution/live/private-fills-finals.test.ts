@@ -1,0 +1,180 @@
+/**
+ * A final order state from the private stream (Binance executionReport X = FILLED / CANCELED /
+ * EXPIRED / REJECTED, Bybit `order` topic orderStatus) settles an order whose own answer was
+ * lost, or which is being looked at as unknown: once, with the venue's exact cumulative
+ * quantity and fees, its slot freed and its look stopped. Whichever final comes first wins;
+ * the others are late copies and change nothing.
+ */
+import t from 'tap';
+import {
+  ACTION_NEW, ASSET_BASE, ASSET_QUOTE, H_RECV_NS, H_SYMBOL, H_VENUE, I_ACTION, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY, I_ROLE, I_SIDE, I_TIF,
+  INTENT_WORDS, ROLE_LEG_BUY, SIDE_BUY, SIDE_SELL, ST_FILLED, STATUS_NAMES, TIF_IOC, VENUE_BINANCE, VENUE_BYBIT,
+} from '../../../src/core/records.js';
+import { LiveExecutor } from '../../../src/execution/live/live-executor.js';
+import { PrivateFills } from '../../../src/execution/live/private-fills.js';
+import { finalUpdate } from '../../../src/execution/live/order-types.js';
+import type { ReportSink } from '../../../src/execution/report-sink.js';
+import { parseBinanceUserData, type BinanceUserDataEvent } from '../../../src/venues/binance/user-data.js';
+import { LookingClient } from './looking-client.js';
+
+interface Report { orderId: number; status: string; lastPx: number; lastQty: number; cumQty: number; fee: number; feeAsset: number }
+
+class Sink implements ReportSink {
+  readonly reports: Report[] = [];
+  report(orderId: number, _p: number, _v: number, _s: number, _side: number, status: number, _price: number, lastPx: number,
+    lastQty: number, cumQty: number, _qty: number, fee: number, feeAsset: number): void {
+    this.reports.push({ orderId, status: STATUS_NAMES[status]!, lastPx, lastQty, cumQty, fee, feeAsset });
+  }
+  of(id: number): Report[] {
+    return this.reports.filter((r) => r.orderId === id);
+  }
+}
+
+const BNB_PRICE = 600;
+
+function setup(venue: number) {
+  const sink = new Sink();
+  const client = new LookingClient(venue);
+  const clients = venue === VENUE_BINANCE ? [client, null] : [null, client];
+  const exec = new LiveExecutor({
+    symbols: ['BTCUSDT'], clients, sink, runTag: 'xfin', log: () => undefined,
+    filters: [{ BTCUSDT: { tickSize: 0.01, stepSize: 0.00001 } }, { BTCUSDT: { tickSize: 0.01, stepSize: 0.00001 } }], limiters: [null, null],
+    monoNs: () => 1, wallMs: () => 5_000,
+  });
+  const fills = new PrivateFills({ venue, name: venue === VENUE_BINANCE ? 'binance' : 'bybit', symbols: ['BTCUSDT'],
+    rateInQuote: (a) => (a === 'BNB' ? BNB_PRICE : undefined), takerFeeRate: 0.001, gapFill: null, wallMs: () => 5_000, log: () => undefined });
+  fills.target = exec;
+  const rec = new Float64Array(INTENT_WORDS);
+  const intent = (id: number, qty: number, side = SIDE_BUY): void => {
+    rec.fill(0);
+    rec[H_VENUE] = venue; rec[H_SYMBOL] = 0; rec[I_ACTION] = ACTION_NEW; rec[I_ORDER_ID] = id; rec[I_PAIR_ID] = id;
+    rec[I_SIDE] = side; rec[I_PRICE] = 60_000; rec[I_QTY] = qty; rec[I_TIF] = TIF_IOC; rec[I_ROLE] = ROLE_LEG_BUY; rec[H_RECV_NS] = 1;
+    exec.onIntent(rec, 0, 1);
+  };
+  return { sink, client, exec, fills, intent };
+}
+
+/** A Binance executionReport as the venue sends it (fields per user-data-stream.md). */
+function report(o: { id: number; x: string; X: string; z: number; Z: number; trade?: { t: number; l: number; L: number; n: number; N: string } }): BinanceUserDataEvent {
+  const tr = o.trade;
+  const p = parseBinanceUserData({
+    e: 'executionReport', E: 1, s: 'BTCUSDT', c: `xfin-${o.id}`, C: '', S: 'BUY', o: 'LIMIT', f: 'IOC', q: '1', p: '60000', x: o.x, X: o.X, r: 'NONE',
+    i: 9000 + o.id, l: String(tr?.l ?? 0), z: String(o.z), L: String(tr?.L ?? 0), n: String(tr?.n ?? 0), N: tr?.N ?? null, T: 1, t: tr?.t ?? -1,
+    Z: String(o.Z), Y: String((tr?.l ?? 0) * (tr?.L ?? 0)), m: false,
+  });
+  if (!p.ok) throw new Error(p.error);
+  return p.value;
+}
+
+const near = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b));
+
+t.test('Binance: the answer is lost; the stream\'s X=FILLED settles the order at once with its exact quantity and fees, and its look stops', async (t) => {
+  const { sink, client, exec, fills, intent } = setup(VENUE_BINANCE);
+  intent(1, 0.02);
+  const placed = client.tasks[0]!.order;
+  fills.onBinanceEvent(report({ id: 1, x: 'TRADE', X: 'PARTIALLY_FILLED', z: 0.01, Z: 600, trade: { t: 71, l: 0.01, L: 60_000, n: 0.00001, N: 'BTC' } }));
+  fills.onBinanceEvent(report({ id: 1, x: 'TRADE', X: 'FILLED', z: 0.02, Z: 1200.2, trade: { t: 72, l: 0.01, L: 60_020, n: 0.00001, N: 'BTC' } }));
+  const r = sink.of(1);
+  t.same(r.map((x) => x.status), ['acked', 'partial', 'partial', 'filled'], 'settled by the stream, no answer needed');
+  t.ok(near(r.at(-1)!.cumQty, 0.02), 'the venue\'s cumulative quantity');
+  t.ok(near(r.reduce((a, x) => a + x.fee, 0), 0.00002), 'the fees of both fills, in the received asset');
+  t.equal(r.at(-1)!.feeAsset, ASSET_BASE);
+  t.ok(near(r.reduce((a, x) => a + x.lastQty * x.lastPx, 0), 1200.2), 'the venue\'s notional');
+  t.equal(exec.tracker.slotOf(1), -1, 'slot freed');
+  t.equal(placed.settled, true, 'the client still looking at it is told to stop');
+  t.equal(exec.counters.stream_finals, 1);
+  t.equal(fills.counters.finals_settled, 1);
+  // The lost answer turns up after all: a late copy, nothing reported twice.
+  const task = client.tasks[0]!;
+  task.listener(task.order, finalUpdate(ST_FILLED, 0.02, 1200.2 / 0.02, 0.00002, ASSET_BASE, 0, '', '9001', 'FILLED'));
+  task.done();
+  await exec.whenIdle();
+  t.equal(sink.of(1).length, 4, 'the answer after the stream\'s final changes nothing');
+  t.equal(exec.counters.late_updates, 1);
+  t.equal(exec.counters.unresolved, 0);
+});
+
+t.test('Binance: an order looked at as unknown (its look ended unresolved) is settled by a later stream final and leaves the unresolved count', async (t) => {
+  const { sink, client, exec, fills, intent } = setup(VENUE_BINANCE);
+  intent(2, 0.01);
+  client.tasks[0]!.done(); // the place task ended with no answer: unknown, looked at again
+  await new Promise((r) => setImmediate(r));
+  t.equal(exec.counters.unresolved_now, 1, 'unknown');
+  t.same(sink.of(2).map((x) => x.status), ['expired'], 'EXPIRED (not final for the strategy) while unknown');
+  t.equal(client.tasks[1]!.kind, 'resolve');
+  fills.onBinanceEvent(report({ id: 2, x: 'TRADE', X: 'FILLED', z: 0.01, Z: 600, trade: { t: 81, l: 0.01, L: 60_000, n: 0.0075, N: 'BNB' } }));
+  const r = sink.of(2);
+  t.equal(r.at(-1)!.status, 'filled');
+  t.ok(near(r.at(-1)!.cumQty, 0.01));
+  t.equal(r.at(-1)!.feeAsset, ASSET_QUOTE, 'a BNB fee turns the order\'s fees to quote');
+  t.ok(near(r.reduce((a, x) => a + x.fee, 0), 0.0075 * BNB_PRICE), 'BNB at its configured price, not 0');
+  t.equal(exec.counters.unresolved_now, 0, 'no longer counted as unknown (entries are not halted by it)');
+  t.equal(exec.entriesHaltReason(), null);
+  t.equal(client.tasks[1]!.order.settled, true, 'its look stops');
+  client.tasks[1]!.done();
+  await exec.whenIdle();
+  t.equal(sink.of(2).length, r.length, 'nothing after the final');
+});
+
+t.test('Binance: a final whose fills the ledger has not all seen is held until the missing fill comes (gap-fill), then settles with exact fees', async (t) => {
+  const { sink, exec, fills, intent } = setup(VENUE_BINANCE);
+  intent(3, 0.02);
+  // The first TRADE event was lost with the connection; the second one is the final.
+  fills.onBinanceEvent(report({ id: 3, x: 'TRADE', X: 'FILLED', z: 0.02, Z: 1200, trade: { t: 92, l: 0.01, L: 60_000, n: 0.00001, N: 'BTC' } }));
+  t.equal(fills.counters.finals_held, 1, 'held: one fill is missing');
+  t.equal(exec.tracker.slotOf(3) >= 0, true, 'not settled without its fees');
+  fills.fill({ venue: 'binance', symbol: 'BTCUSDT', tradeId: '91', orderId: '9003', clientOrderId: 'xfin-3', side: 'buy', price: 60_000, qty: 0.01,
+    quoteQty: 600, fee: 0.00002, feeAsset: 'BTC', timeMs: 1, source: 'gapfill' });
+  const r = sink.of(3);
+  t.equal(r.at(-1)!.status, 'filled', 'settled by the gap-filled fill');
+  t.ok(near(r.at(-1)!.cumQty, 0.02));
+  t.ok(near(r.reduce((a, x) => a + x.fee, 0), 0.00003), 'both fills\' fees');
+  t.equal(exec.tracker.slotOf(3), -1);
+  t.equal(fills.counters.finals_settled, 1);
+});
+
+t.test('Binance: EXPIRED with nothing filled (an IOC that found no liquidity) settles as CANCELED with no fill', async (t) => {
+  const { sink, exec, fills, intent } = setup(VENUE_BINANCE);
+  intent(4, 0.01);
+  fills.onBinanceEvent(report({ id: 4, x: 'EXPIRED', X: 'EXPIRED', z: 0, Z: 0 }));
+  t.same(sink.of(4).map((x) => [x.status, x.lastQty]), [['acked', 0], ['canceled', 0]]);
+  t.equal(exec.tracker.slotOf(4), -1);
+  // A second copy of the same final (a resubscribed stream): late, nothing more.
+  fills.onBinanceEvent(report({ id: 4, x: 'EXPIRED', X: 'EXPIRED', z: 0, Z: 0 }));
+  t.equal(sink.of(4).length, 2);
+  t.equal(fills.counters.finals_late, 1);
+});
+
+t.test('Bybit: the order topic\'s Filled row settles the order with cumExecQty, cumExecValue and cumFeeDetail', async (t) => {
+  const { sink, client, exec, fills, intent } = setup(VENUE_BYBIT);
+  intent(5, 0.02, SIDE_SELL);
+  fills.onBybitOrder({ category: 'spot', symbol: 'BTCUSDT', orderId: 'b5', orderLinkId: 'xfin-5', side: 'Sell', orderStatus: 'Filled',
+    cumExecQty: '0.02', cumExecValue: '1200.4', avgPrice: '60020', cumFeeDetail: { USDT: '1.2004' } });
+  const r = sink.of(5);
+  t.same(r.map((x) => x.status), ['acked', 'filled']);
+  t.ok(near(r[1]!.lastQty, 0.02));
+  t.ok(near(r[1]!.lastPx, 60_020));
+  t.ok(near(r[1]!.fee, 1.2004));
+  t.equal(r[1]!.feeAsset, ASSET_QUOTE);
+  t.equal(client.tasks[0]!.order.settled, true);
+  // Rows that are not final, or not this run's, settle nothing.
+  fills.onBybitOrder({ category: 'spot', symbol: 'BTCUSDT', orderId: 'b6', orderLinkId: 'other-6', side: 'Buy', orderStatus: 'Filled',
+    cumExecQty: '0.01', cumExecValue: '600', avgPrice: '60000', cumFeeDetail: { BTC: '0.00001' } });
+  fills.onBybitOrder({ category: 'spot', symbol: 'BTCUSDT', orderId: 'b5', orderLinkId: 'xfin-5', side: 'Sell', orderStatus: 'PartiallyFilled',
+    cumExecQty: '0.01', cumExecValue: '600', avgPrice: '60000', cumFeeDetail: { USDT: '0.6' } });
+  t.equal(fills.counters.finals, 2);
+  t.equal(fills.counters.finals_late, 1, 'another run\'s order');
+  t.equal(exec.counters.stream_finals, 1);
+  // A garbled row is counted, never a settlement.
+  fills.onBybitOrder({ orderLinkId: 'xfin-5', side: 'Sell', orderStatus: 'Filled', cumExecQty: 'x' });
+  t.equal(fills.counters.stream_bad, 1);
+});
+
+t.test('Bybit: Rejected after an ack with nothing filled settles as a cancellation, the slot freed', async (t) => {
+  const { sink, exec, fills, intent } = setup(VENUE_BYBIT);
+  intent(7, 0.01);
+  fills.onBybitOrder({ category: 'spot', symbol: 'BTCUSDT', orderId: 'b7', orderLinkId: 'xfin-7', side: 'Buy', orderStatus: 'Rejected',
+    cumExecQty: '0', cumExecValue: '0', avgPrice: '0', cumFeeDetail: {}, rejectReason: 'EC_NoImmediateQtyToFill' });
+  t.same(sink.of(7).map((x) => x.status), ['rejected']);
+  t.equal(exec.tracker.slotOf(7), -1);
+});
