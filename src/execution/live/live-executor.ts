@@ -32,10 +32,15 @@ import {
 } from './live-errors.js';
 import { PreSendGate } from './pre-send.js';
 import type { VenueRules } from './venue-rules.js';
-import { UPD_ACK, type LiveOrder, type OrderUpdate, type VenueOrderClient } from './order-types.js';
+import { UPD_ACK, UPD_FINAL, type LiveOrder, type OrderUpdate, type VenueOrderClient } from './order-types.js';
 import type { OrderRateLimiter } from './rate-limiter.js';
 import type { OrderWal } from '../order-wal.js';
 import { wireBatch } from './wire-batch.js';
+
+/** applyFill: which view an order's progress came from. */
+const VIEW_NONE = 0;
+const VIEW_PATH = 1;
+const VIEW_LEDGER = 2;
 
 /** Client ids are reserved in the WAL in blocks of this many (one synced line per block). */
 export const WAL_ID_BLOCK = 1024;
@@ -110,10 +115,10 @@ export interface LiveExecutorCounters {
   /** Fill progress brought by a private stream or its gap-fill (onVenueFills). */
   stream_fills: number;
   /**
-   * Fill steps reported at the new fill's price because the ledger's and the order path's
-   * cumulatives counted different fills (the difference fell outside the order's prices).
+   * Fill progress held until the order's final because the other view (order path or ledger)
+   * brought the order's progress first (applyFill).
    */
-  fill_price_restated: number;
+  fill_steps_held: number;
   /** Orders settled by a final from the private stream (or gap-fill) rather than their own answer or look. */
   stream_finals: number;
   cancels_ignored: number;
@@ -125,7 +130,7 @@ export class LiveExecutor {
   readonly tracker: OrderTracker;
   readonly counters: LiveExecutorCounters = {
     intents: 0, sent: 0, refused_local: 0, refused_rate_limit: 0, refused_backoff: 0, refused_config: 0, refused_key: 0, refused_wal: 0, refused_pair: 0, refused_halted: 0, refused_min: 0, unresolved_now: 0, acked: 0, filled: 0,
-    partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, relooks: 0, late_updates: 0, stream_fills: 0, fill_price_restated: 0, stream_finals: 0, cancels_ignored: 0, reports: 0,
+    partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, relooks: 0, late_updates: 0, stream_fills: 0, fill_steps_held: 0, stream_finals: 0, cancels_ignored: 0, reports: 0,
     in_flight: 0,
   };
   private readonly onUpdateBound = (o: LiveOrder, u: OrderUpdate): void => this.onUpdate(o, u);
@@ -159,6 +164,7 @@ export class LiveExecutor {
     if (!/^[A-Za-z0-9]{1,20}$/.test(opts.runTag)) throw new RangeError(`runTag must be 1-20 letters or digits, got "${opts.runTag}"`);
     this.tracker = new OrderTracker(opts.maxOrders ?? 1024);
     this.slotOrders = new Array<LiveOrder | null>(this.tracker.capacity).fill(null);
+    this.progressView = new Uint8Array(this.tracker.capacity);
     const rules = opts.rules;
     this.gate = new PreSendGate({ symbols: opts.symbols, clients: opts.clients, filters: opts.filters, limiters: opts.limiters,
       ...(rules !== undefined ? { rules } : {}), entriesHalted: () => this.entriesHaltReason() });
@@ -371,6 +377,7 @@ export class LiveExecutor {
     const tr = this.tracker;
     tr.transition(slot, ST_SENT, nowNs);
     this.slotOrders[slot] = order;
+    this.progressView[slot] = VIEW_NONE;
     this.counters.sent++;
     this.counters.in_flight++;
     const done = placeOrder(this.opts.clients[venue]!, order, this.onUpdateBound);
@@ -389,22 +396,14 @@ export class LiveExecutor {
    * exceeds what was already reported (the order answer may have brought it first). False
    * when `clientOrderId` is not a live order of this run on `venue`.
    */
-  onVenueFills(venue: number, clientOrderId: string, cumQty: number, avgPx: number, cumFee: number, feeAsset: number,
-    fillPx: number, minPx: number, maxPx: number): boolean {
+  onVenueFills(venue: number, clientOrderId: string, cumQty: number, avgPx: number, cumFee: number, feeAsset: number): boolean {
     const orderId = this.liveOrderId(venue, clientOrderId);
     if (orderId < 0) return false;
     this.counters.stream_fills++;
-    // The ledger's cumulative and the one already reported may count different fills (an
-    // order query's cumulative, then a gap-fill listing newest first): their difference can
-    // then fall at a price the order never traded at. applyFill reports such a step at the new
-    // fill's price instead; the later cumulatives make the total notional up again.
-    this.pxLo = minPx;
-    this.pxHi = maxPx;
-    this.pxFill = fillPx;
+    this.ledgerStep = true;
     this.onUpdate({ orderId, clientOrderId, symbol: '', side: 'BUY', price: '', qty: '' },
       { kind: UPD_ACK, status: ST_ACKED, cumQty, avgPx, cumFee, feeAsset, errorCode: 0, message: '', venueOrderId: '', venueStatus: 'stream' });
-    this.pxLo = -Infinity;
-    this.pxHi = Infinity;
+    this.ledgerStep = false;
     return true;
   }
 
@@ -546,22 +545,43 @@ export class LiveExecutor {
     this.emit(slot, ST_EXPIRED, 0, 0, 0, ERR_LOCAL_TIMEOUT, this.expireNowNs);
   }
 
-  /** Applies the fill part of an update (cumulative → this fill); returns the fill quantity. */
-  private applyFill(slot: number, u: OrderUpdate, out: Float64Array): number {
+  /**
+   * Applies the fill part of an update (cumulative → this fill); returns the fill quantity.
+   *
+   * Two views report an order's cumulative: the order path's (the venue's, a time prefix of the
+   * order's fills) and the ledger's (`fromLedger`: the fills the stream and gap-fill brought, in
+   * any order). Each is a real set of fills, and each view's sets only grow. Between views of
+   * sets that are not nested (a query saw fill 1, the gap-fill listed fill 2 first) the
+   * difference is no fill at all: its price can be one the order never traded at (even
+   * negative), and its fee a mix of units. So an order's progress before its final comes from
+   * one view, whichever reported first; the other's is held (`fill_steps_held`). Then the
+   * executor's cumulative is always a real fill set, and the final (the whole set, from any
+   * source) reports the rest at the exact price and fee: every report is real fills, and the
+   * order's total notional and fees are the venue's.
+   */
+  private applyFill(slot: number, u: OrderUpdate, out: Float64Array, fromLedger: boolean): number {
     const tr = this.tracker;
     const prevQty = tr.cumQty[slot]!;
     const delta = u.cumQty - prevQty;
-    if (!(delta > 1e-12)) {
-      out[0] = 0;
-      out[1] = 0;
-      return 0;
+    out[0] = 0;
+    out[1] = 0;
+    if (!(delta > 1e-12)) return 0;
+    if (u.kind !== UPD_FINAL) {
+      const view = fromLedger ? VIEW_LEDGER : VIEW_PATH;
+      const owner = this.progressView[slot]!;
+      if (owner !== VIEW_NONE && owner !== view) {
+        this.counters.fill_steps_held++;
+        return 0;
+      }
+      this.progressView[slot] = view;
     }
     const notional = u.cumQty * u.avgPx - prevQty * tr.avgPx[slot]!;
     let lastPx = notional / delta;
-    if (this.pxHi !== Infinity && !(lastPx >= this.pxLo * (1 - 1e-9) && lastPx <= this.pxHi * (1 + 1e-9))) {
-      // Two views of different fills (onVenueFills): the step goes at the fill's own price.
-      this.counters.fill_price_restated++;
-      lastPx = this.pxFill;
+    if (!(lastPx > 0 && lastPx < Infinity)) {
+      // Only if the venue's own figures disagree: its average is the best price left.
+      this.counters.fill_steps_held++;
+      this.opts.log('warn', 'fill step at no price: reported at the venue\'s average', { order_id: tr.orderId[slot], px: lastPx, avg: u.avgPx });
+      lastPx = u.avgPx;
     }
     const fee = Math.max(0, u.cumFee - this.bookedFee(slot, u.feeAsset));
     tr.applyFill(slot, lastPx, delta, fee, u.feeAsset);
@@ -571,10 +591,10 @@ export class LiveExecutor {
   }
 
   private readonly fillOut = new Float64Array(2);
-  /** onVenueFills: the prices the order traded at, and the new fill's (±Infinity: no bounds). */
-  private pxLo = -Infinity;
-  private pxHi = Infinity;
-  private pxFill = 0;
+  /** Per tracker slot: which view brought the order's progress so far (applyFill; VIEW_*). */
+  private readonly progressView: Uint8Array;
+  /** onVenueFills is reporting (the ledger's view). */
+  private ledgerStep = false;
 
   /**
    * Fees already reported for the order, in `asset`'s unit. A commission in a third asset
@@ -610,7 +630,7 @@ export class LiveExecutor {
         this.counters.acked++;
         this.emit(slot, ST_ACKED, 0, 0, 0, 0, now);
       }
-      const q = this.applyFill(slot, u, this.fillOut);
+      const q = this.applyFill(slot, u, this.fillOut, this.ledgerStep);
       if (q > 0) {
         tr.transition(slot, ST_PARTIAL, now);
         this.counters.partially_filled++;
@@ -638,7 +658,7 @@ export class LiveExecutor {
       this.counters.acked++;
       this.emit(slot, ST_ACKED, 0, 0, 0, 0, now);
     }
-    const q = this.applyFill(slot, u, this.fillOut);
+    const q = this.applyFill(slot, u, this.fillOut, this.ledgerStep);
     const code = u.status === ST_REJECTED ? u.errorCode : 0;
     if (u.status === ST_FILLED) {
       tr.transition(slot, ST_FILLED, now);

@@ -45,8 +45,7 @@ export interface FillTarget {
    */
   onVenueFinal(venue: number, clientOrderId: string, u: OrderUpdate): boolean;
   /** Returns false when the client id is not a live order of this run (nothing reported). */
-  onVenueFills(venue: number, clientOrderId: string, cumQty: number, avgPx: number, cumFee: number, feeAsset: number,
-    fillPx: number, minPx: number, maxPx: number): boolean;
+  onVenueFills(venue: number, clientOrderId: string, cumQty: number, avgPx: number, cumFee: number, feeAsset: number): boolean;
 }
 
 /** The venue's fill history since a time, for one symbol (account-rest.ts `fillsSince`). */
@@ -199,17 +198,8 @@ export class PrivateFills {
           { client_order_id: clientOrderId });
       }
     }
-    // The prices this order is known to have traded at: a report outside them is the sign of
-    // two views counting different fills (live-executor.ts onVenueFills).
-    let minPx = Infinity;
-    let maxPx = -Infinity;
-    for (const x of fees) {
-      if (x.price < minPx) minPx = x.price;
-      if (x.price > maxPx) maxPx = x.price;
-    }
     const target = this.target;
-    if (target !== null && clientOrderId !== '' && target.onVenueFills(this.o.venue, clientOrderId, t.cumQty, t.cumQuote / t.cumQty, fee.cumFee, fee.feeAsset,
-      f.price, minPx, maxPx)) {
+    if (target !== null && clientOrderId !== '' && target.onVenueFills(this.o.venue, clientOrderId, t.cumQty, t.cumQuote / t.cumQty, fee.cumFee, fee.feeAsset)) {
       c.fills_to_executor++;
     } else c.fills_untracked++;
   }
