@@ -149,7 +149,12 @@ const checks = new RunChecks({
   onHalt: (rule, reason, active) => rt.post({ type: 'halt-entries', rule, reason, active }),
 });
 // Fills from the private streams and their gap-fills reach the strategy through the executor.
-for (const vc of venueClients) if (vc.fills !== null) vc.fills.target = exec;
+for (const vc of venueClients) {
+  if (vc.fills === null) continue;
+  vc.fills.target = exec;
+  // Each fill (first copy, with its source) and each stream final in the run's journal.
+  vc.fills.journal = (e) => rt.journal({ ns: monoNs(), ...e });
+}
 // The first block of client ids is reserved (a synced write) now, not by the first order.
 exec.reserveAhead();
 const agent = new LiveExecutorAgent(new RingConsumer(d.intentRing), exec, rt.hist);

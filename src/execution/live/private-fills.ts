@@ -124,6 +124,12 @@ export class PrivateFills {
   };
   /** Set once the executor exists (it is built after the venue clients). */
   target: FillTarget | null = null;
+  /**
+   * The run's journal (docs/report.md `venue_fill`, `venue_order`): every fill the ledger
+   * applies, with the source that brought it first, and every final order state read from the
+   * stream, with whether it settled the order. null = not journaled (tests, tools).
+   */
+  journal: ((entry: { type: string } & Record<string, unknown>) => void) | null = null;
   /** Every new fill's commission in the asset charged, whatever its source (the balance watch). */
   onFee: ((asset: string, fee: number) => void) | null = null;
   /** Wall ms since when the stream has been down (null while it is up); the start counts as down. */
@@ -167,6 +173,10 @@ export class PrivateFills {
         this.o.log('warn', `${this.o.name} fill refused as malformed`, { source: f.source, trade_id: f.tradeId, client_order_id: f.clientOrderId });
       } else c.fills_duplicate++;
       return;
+    }
+    if (this.journal !== null) {
+      this.journal({ type: 'venue_fill', venue: f.venue, symbol: f.symbol, client_order_id: f.clientOrderId, venue_order_id: f.orderId,
+        trade_id: f.tradeId, side: f.side, price: f.price, qty: f.qty, fee: f.fee, fee_asset: f.feeAsset, trade_ms: f.timeMs, source: f.source });
     }
     if (f.source === 'answer') c.fills_answer++;
     else if (f.source === 'gapfill') c.fills_gapfill++;
@@ -264,8 +274,13 @@ export class PrivateFills {
 
   private settle(clientOrderId: string, u: OrderUpdate): void {
     const target = this.target;
-    if (target !== null && clientOrderId !== '' && target.onVenueFinal(this.o.venue, clientOrderId, u)) this.counters.finals_settled++;
+    const settled = target !== null && clientOrderId !== '' && target.onVenueFinal(this.o.venue, clientOrderId, u);
+    if (settled) this.counters.finals_settled++;
     else this.counters.finals_late++;
+    if (this.journal !== null) {
+      this.journal({ type: 'venue_order', venue: this.o.name, client_order_id: clientOrderId, venue_order_id: u.venueOrderId,
+        status: u.venueStatus, cum_qty: u.cumQty, avg_px: u.avgPx, source: 'stream', settled });
+    }
   }
 
   /** A raw Bybit `order` topic row: a final one settles its order (cumExecQty, cumExecValue, cumFeeDetail: the venue's cumulative). */

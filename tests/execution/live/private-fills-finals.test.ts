@@ -256,3 +256,24 @@ t.test('property: answer lost or late, stream final anywhere, query prefixes, ga
   });
   t.pass('held for 400 runs');
 });
+
+t.test('journal: each fill once with the source that brought it first, and each stream final with whether it settled the order', async (t) => {
+  const { fills, intent } = setup(VENUE_BINANCE);
+  const lines: Array<Record<string, unknown>> = [];
+  fills.journal = (e) => lines.push(e);
+  intent(8, 0.02);
+  fills.answer([{ venue: 'binance', symbol: 'BTCUSDT', tradeId: '801', orderId: '9008', clientOrderId: 'xfin-8', side: 'buy', price: 60_000, qty: 0.01,
+    quoteQty: 600, fee: 0.00001, feeAsset: 'BTC', timeMs: 7, source: 'answer' }]);
+  fills.onBinanceEvent(report({ id: 8, x: 'TRADE', X: 'PARTIALLY_FILLED', z: 0.01, Z: 600, trade: { t: 801, l: 0.01, L: 60_000, n: 0.00001, N: 'BTC' } }));
+  fills.onBinanceEvent(report({ id: 8, x: 'TRADE', X: 'FILLED', z: 0.02, Z: 1200, trade: { t: 802, l: 0.01, L: 60_000, n: 0.00001, N: 'BTC' } }));
+  fills.onBinanceEvent(report({ id: 8, x: 'TRADE', X: 'FILLED', z: 0.02, Z: 1200, trade: { t: 802, l: 0.01, L: 60_000, n: 0.00001, N: 'BTC' } }));
+  t.same(lines.map((l) => [l['type'], l['trade_id'] ?? l['status'], l['source'], l['settled']]), [
+    ['venue_fill', '801', 'answer', undefined],
+    ['venue_fill', '802', 'stream', undefined],
+    ['venue_order', 'FILLED', 'stream', true],
+    ['venue_order', 'FILLED', 'stream', false],
+  ], 'the stream\'s copy of fill 801 and of fill 802 are not journaled again; the second final settled nothing');
+  t.same(lines[1], { type: 'venue_fill', venue: 'binance', symbol: 'BTCUSDT', client_order_id: 'xfin-8', venue_order_id: '9008', trade_id: '802', side: 'buy',
+    price: 60_000, qty: 0.01, fee: 0.00001, fee_asset: 'BTC', trade_ms: 1, source: 'stream' });
+  t.equal(lines[2]!['cum_qty'], 0.02);
+});
