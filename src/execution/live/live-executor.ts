@@ -429,6 +429,11 @@ export class LiveExecutor {
     return true;
   }
 
+  /** Whether `clientOrderId` is a live order of this run on `venue` (private-fills.ts FillTarget). */
+  isLive(venue: number, clientOrderId: string): boolean {
+    return this.liveOrderId(venue, clientOrderId) >= 0;
+  }
+
   /** The order id of `clientOrderId` when it is a live order of this run on `venue`, else -1. */
   private liveOrderId(venue: number, clientOrderId: string): number {
     const tag = this.opts.runTag;

@@ -24,6 +24,7 @@
  * exported in the executor's stats. Not the hot path: a few messages per order.
  */
 import { FillLedger, type FillVenue, type VenueFill } from '../fill-ledger.js';
+import type { VenueOrderView } from '../reconcile.js';
 import { splitSymbol } from './binance-order.js';
 import type { LiveLog } from './client-base.js';
 import { executorFee, type FeeFill, type RateInQuote } from './fee-units.js';
@@ -44,12 +45,34 @@ export interface FillTarget {
    * not a live order of this run (settled already, or not this run's).
    */
   onVenueFinal(venue: number, clientOrderId: string, u: OrderUpdate): boolean;
+  /** Whether the client id is a live order of this run on `venue`. */
+  isLive(venue: number, clientOrderId: string): boolean;
   /** Returns false when the client id is not a live order of this run (nothing reported). */
   onVenueFills(venue: number, clientOrderId: string, cumQty: number, avgPx: number, cumFee: number, feeAsset: number): boolean;
 }
 
 /** The venue's fill history since a time, for one symbol (account-rest.ts `fillsSince`). */
-export type GapFillSource = (symbol: string, sinceMs: number) => Promise<VenueFill[]>;
+export type GapFillSource = (symbol: string, sinceMs: number) => Promise<VenueFill[] | GapFillResult>;
+
+/** A gap-fill's fills, and the orders of the same window (Binance allOrders, Bybit order history). */
+export interface GapFillResult {
+  fills: VenueFill[];
+  orders?: readonly VenueOrderView[];
+}
+
+/** An order's final state as one of the venue's order lists states it, for `ledgerFinal`. */
+interface VenueFinal {
+  venueOrderId: string;
+  clientOrderId: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  /** The venue's status word. */
+  status: string;
+  cumQty: number;
+  /** NaN when the list does not give it (then the ledger's). */
+  cumQuote: number;
+  rejectReason: string;
+}
 
 export interface VenueBalance {
   free: number;
@@ -111,6 +134,8 @@ export interface PrivateFillsCounters {
 const GAP_TRIES = 3;
 /** Binance order statuses after which the order does nothing more (user-data-stream.md). */
 const BINANCE_FINAL: ReadonlySet<string> = new Set(['FILLED', 'CANCELED', 'EXPIRED', 'EXPIRED_IN_MATCH', 'REJECTED']);
+/** Final statuses of either venue's order lists (Binance as above; Bybit v5 orderStatus). */
+const VENUE_FINAL: ReadonlySet<string> = new Set([...BINANCE_FINAL, 'Filled', 'Cancelled', 'PartiallyFilledCanceled', 'Deactivated', 'Rejected']);
 const MAX_HELD_FINALS = 4096;
 const MAX_FEE_ORDERS = 100_000;
 
@@ -248,38 +273,49 @@ export class PrivateFills {
 
   /**
    * A Binance final (X = FILLED, CANCELED, EXPIRED, EXPIRED_IN_MATCH, REJECTED) settles its
-   * order with the venue's cumulative quantity (z) and quote (Z); the fees are the ledger's,
-   * which is exact only once the ledger has every fill the venue counts. False while it does
-   * not (held: the fill that completes it, from the stream or the gap-fill, settles it then;
-   * meanwhile the order's own answer or look may settle it first).
+   * order with the venue's cumulative quantity (z) and quote (Z); the fees are the ledger's.
+   * False while the ledger lacks some of its fills (held: the fill that completes it, from the
+   * stream or the gap-fill, settles it then; meanwhile the order's own answer or look may).
    */
   private binanceFinal(e: BinanceExecutionReport): boolean {
-    const t = this.ledger.totals('binance', String(e.orderId));
+    return this.ledgerFinal({ venueOrderId: String(e.orderId), clientOrderId: e.clientOrderId, symbol: e.symbol, side: e.side, status: e.status,
+      cumQty: e.cumQty, cumQuote: e.cumQuote, rejectReason: e.rejectReason }, 'stream');
+  }
+
+  /**
+   * Settles an order from a final state whose fees the ledger must supply (Binance
+   * executionReport and allOrders, Bybit order history): exact only once the ledger has every
+   * fill the venue counts, so false (nothing done) until then.
+   */
+  private ledgerFinal(v: VenueFinal, source: 'stream' | 'gapfill'): boolean {
+    const t = this.ledger.totals(this.o.name, v.venueOrderId);
     const have = t?.cumQty ?? 0;
-    if (!(e.cumQty >= 0) || (e.cumQty > 0 && !(Math.abs(have - e.cumQty) <= 1e-9 * e.cumQty))) return false;
-    const side = e.side === 'buy' ? 'BUY' : 'SELL';
+    if (!(v.cumQty >= 0) || (v.cumQty > 0 && !(Math.abs(have - v.cumQty) <= 1e-9 * v.cumQty))) return false;
+    const side = v.side === 'buy' ? 'BUY' : 'SELL';
+    const rejected = v.status === 'REJECTED' || v.status === 'Rejected';
     let u: OrderUpdate;
-    if (e.cumQty === 0) {
-      u = finalUpdate(e.status === 'REJECTED' ? ST_REJECTED : ST_CANCELED, 0, 0, 0, side === 'BUY' ? ASSET_BASE : ASSET_QUOTE,
-        e.status === 'REJECTED' ? ERR_LIVE_VENUE_REJECTED : 0, e.rejectReason, String(e.orderId), e.status);
+    if (v.cumQty === 0) {
+      u = finalUpdate(rejected ? ST_REJECTED : ST_CANCELED, 0, 0, 0, side === 'BUY' ? ASSET_BASE : ASSET_QUOTE,
+        rejected ? ERR_LIVE_VENUE_REJECTED : 0, v.rejectReason, v.venueOrderId, v.status);
     } else {
-      const fee = executorFee(this.feeFills.get(FillLedger.orderKey('binance', String(e.orderId))) ?? [], side, splitSymbol(e.symbol),
+      const fee = executorFee(this.feeFills.get(FillLedger.orderKey(this.o.name, v.venueOrderId)) ?? [], side, splitSymbol(v.symbol),
         this.o.rateInQuote, this.o.takerFeeRate);
-      const avg = Number.isFinite(e.cumQuote) && e.cumQuote > 0 ? e.cumQuote / e.cumQty : t!.cumQuote / t!.cumQty;
-      u = finalUpdate(e.status === 'FILLED' ? ST_FILLED : ST_CANCELED, e.cumQty, avg, fee.cumFee, fee.feeAsset, 0, '', String(e.orderId), e.status);
+      const avg = Number.isFinite(v.cumQuote) && v.cumQuote > 0 ? v.cumQuote / v.cumQty : t!.cumQuote / t!.cumQty;
+      u = finalUpdate(v.status === 'FILLED' || v.status === 'Filled' ? ST_FILLED : ST_CANCELED, v.cumQty, avg, fee.cumFee, fee.feeAsset, 0, '',
+        v.venueOrderId, v.status);
     }
-    this.settle(e.clientOrderId, u);
+    this.settle(v.clientOrderId, u, source);
     return true;
   }
 
-  private settle(clientOrderId: string, u: OrderUpdate): void {
+  private settle(clientOrderId: string, u: OrderUpdate, source: 'stream' | 'gapfill' = 'stream'): void {
     const target = this.target;
     const settled = target !== null && clientOrderId !== '' && target.onVenueFinal(this.o.venue, clientOrderId, u);
     if (settled) this.counters.finals_settled++;
     else this.counters.finals_late++;
     if (this.journal !== null) {
       this.journal({ type: 'venue_order', venue: this.o.name, client_order_id: clientOrderId, venue_order_id: u.venueOrderId,
-        status: u.venueStatus, cum_qty: u.cumQty, avg_px: u.avgPx, source: 'stream', settled });
+        status: u.venueStatus, cum_qty: u.cumQty, avg_px: u.avgPx, source, settled });
     }
   }
 
@@ -355,10 +391,19 @@ export class PrivateFills {
     for (const symbol of this.o.symbols) {
       for (let attempt = 1; attempt <= GAP_TRIES && !this.closed; attempt++) {
         try {
-          const fills = await src(symbol, Math.floor(sinceMs));
+          const got = await src(symbol, Math.floor(sinceMs));
+          const r = Array.isArray(got) ? { fills: got } : got;
           const before = this.counters.fills_gapfill;
-          for (const f of fills) this.fill(f);
+          for (const f of r.fills) this.fill(f);
           applied += this.counters.fills_gapfill - before;
+          // Finals the stream missed: an order of this run still live here is settled by its
+          // listed final state once the ledger holds its fills (a no-op for settled ones).
+          for (const o of r.orders ?? []) {
+            if (o.open || !VENUE_FINAL.has(o.status) || this.target === null || !this.target.isLive(this.o.venue, o.clientOrderId)) continue;
+            this.counters.finals++;
+            if (!this.ledgerFinal({ venueOrderId: o.orderId, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, status: o.status,
+              cumQty: o.cumQty, cumQuote: NaN, rejectReason: '' }, 'gapfill')) this.counters.finals_held++;
+          }
           break;
         } catch (e) {
           this.counters.gapfill_errors++;

@@ -277,3 +277,33 @@ t.test('journal: each fill once with the source that brought it first, and each 
     price: 60_000, qty: 0.01, fee: 0.00001, fee_asset: 'BTC', trade_ms: 1, source: 'stream' });
   t.equal(lines[2]!['cum_qty'], 0.02);
 });
+
+t.test('gap-fill: an order whose answer and stream final were both lost is settled by the listed final state once its fills are in', async (t) => {
+  const { sink, client, exec, intent } = setup(VENUE_BINANCE);
+  const lines: Array<Record<string, unknown>> = [];
+  const fill = (id: string, qty: number) => ({ venue: 'binance' as const, symbol: 'BTCUSDT', tradeId: id, orderId: '9011', clientOrderId: 'xfin-11',
+    side: 'buy' as const, price: 60_000, qty, quoteQty: 60_000 * qty, fee: qty * 0.001, feeAsset: 'BTC', timeMs: 1, source: 'gapfill' as const });
+  const order = (status: string, cumQty: number) => ({ venue: 'binance' as const, symbol: 'BTCUSDT', orderId: '9011', clientOrderId: 'xfin-11', side: 'buy' as const,
+    price: 60_000, qty: 0.02, cumQty, status, open: false, timeMs: 1 });
+  let answer: { fills: ReturnType<typeof fill>[]; orders: ReturnType<typeof order>[] } = { fills: [fill('1101', 0.01)], orders: [order('FILLED', 0.02)] };
+  const fills = new PrivateFills({ venue: VENUE_BINANCE, name: 'binance', symbols: ['BTCUSDT'], rateInQuote: () => undefined, takerFeeRate: 0.001,
+    gapFill: async () => answer, wallMs: () => 5_000, log: () => undefined });
+  fills.target = exec;
+  fills.journal = (e) => lines.push(e);
+  intent(11, 0.02);
+  // First gap-fill: the list says FILLED 0.02 but one of its two fills is not listed yet.
+  await fills.gapFill(0);
+  t.equal(exec.tracker.slotOf(11) >= 0, true, 'not settled without all its fills');
+  t.equal(fills.counters.finals_held, 1);
+  answer = { fills: [fill('1101', 0.01), fill('1102', 0.01)], orders: [order('FILLED', 0.02)] };
+  await fills.gapFill(0);
+  const r = sink.of(11);
+  t.equal(r.at(-1)!.status, 'filled', 'settled by the gap-fill');
+  t.ok(near(r.at(-1)!.cumQty, 0.02));
+  t.ok(near(r.reduce((a, x) => a + x.fee, 0), 0.00002), 'its fees: the fills\'');
+  t.equal(client.tasks[0]!.order.settled, true);
+  t.same(lines.filter((l) => l['type'] === 'venue_order').map((l) => [l['source'], l['settled']]), [['gapfill', true]]);
+  // A later gap-fill lists it again: nothing more.
+  await fills.gapFill(0);
+  t.equal(sink.of(11).length, r.length);
+});
