@@ -26,18 +26,69 @@ export interface ExecutorCounters {
   intents: number;
   refused: number;
   reports: number;
+  /** Reports the ring had no room for: kept in the sink's backlog and offered again. */
   reportRingFull: number;
+  /** Backlogged reports delivered later, in order. */
+  reportsRedelivered?: number;
+  /** Reports lost because the backlog was full too (the strategy's unknown-order path then applies). */
+  reportsLost?: number;
 }
+
+/** Reports a full ring can leave waiting in the sink (each REPORT_WORDS numbers, preallocated). */
+export const REPORT_BACKLOG = 4096;
 
 export type ReportListener = (orderId: number, pairId: number, venue: number, symbol: number, side: number, status: number,
   price: number, lastPx: number, lastQty: number, cumQty: number, qty: number, fee: number, feeAsset: number,
   errorCode: number, role: number, ackNs: number) => void;
 
-/** Publishes reports on the report ring (and tells the journal). */
+/**
+ * Publishes reports on the report ring (and tells the journal). A report the ring has no room
+ * for (the strategy is behind) is not dropped: it waits in a preallocated backlog and is
+ * offered again, before any newer report (the strategy sees each order's reports in order), by
+ * the next report or `flush()` (the executor's idle cycle). Only a full backlog loses a report
+ * (`reportsLost`); the strategy then holds the order as unknown until its unresolved-order halt.
+ */
 export class RingReportSink implements ReportSink {
   private readonly scratch = new Float64Array(REPORT_WORDS);
+  private readonly backlog = new Float64Array(REPORT_BACKLOG * REPORT_WORDS);
+  private head = 0;
+  private count = 0;
   constructor(private readonly ring: RingProducer, private readonly hist: HopRecorders,
-    private readonly counters: ExecutorCounters, private readonly listener: ReportListener) {}
+    private readonly counters: ExecutorCounters, private readonly listener: ReportListener) {
+    counters.reportsRedelivered ??= 0;
+    counters.reportsLost ??= 0;
+  }
+
+  /** Reports waiting for room in the ring. */
+  get backlogged(): number {
+    return this.count;
+  }
+
+  /** Offers the backlog again, oldest first, without waiting; returns how many went. */
+  flush(): number {
+    let n = 0;
+    while (this.count > 0 && this.ring.offer(this.backlog, this.head * REPORT_WORDS, 0)) {
+      this.head = (this.head + 1) % REPORT_BACKLOG;
+      this.count--;
+      n++;
+    }
+    if (n > 0) {
+      this.counters.reports += n;
+      this.counters.reportsRedelivered! += n;
+    }
+    return n;
+  }
+
+  private defer(rec: Float64Array): void {
+    this.counters.reportRingFull++;
+    if (this.count === REPORT_BACKLOG) {
+      this.counters.reportsLost!++;
+      return;
+    }
+    const o = ((this.head + this.count) % REPORT_BACKLOG) * REPORT_WORDS;
+    this.backlog.set(rec, o);
+    this.count++;
+  }
 
   report(orderId: number, pairId: number, venue: number, symbol: number, side: number, status: number, price: number,
     lastPx: number, lastQty: number, cumQty: number, qty: number, fee: number, feeAsset: number, errorCode: number,
@@ -46,14 +97,15 @@ export class RingReportSink implements ReportSink {
     writeReportRecord(rec, 0, orderId, pairId, venue, symbol, side, status, price, lastPx, lastQty, cumQty, qty, fee,
       feeAsset, errorCode, role, sentNs, ackNs, tickRecvNs, monoNs());
     if (sentNs > 0 && ackNs >= sentNs) this.hist.record(HOP_SENT_TO_ACK, ackNs - sentNs);
-    if (this.ring.offer(rec, 0, REPORT_OFFER_TIMEOUT_NS)) this.counters.reports++;
-    else this.counters.reportRingFull++;
+    if (this.count > 0) this.flush();
+    if (this.count === 0 && this.ring.offer(rec, 0, REPORT_OFFER_TIMEOUT_NS)) this.counters.reports++;
+    else this.defer(rec);
     this.listener(orderId, pairId, venue, symbol, side, status, price, lastPx, lastQty, cumQty, qty, fee, feeAsset, errorCode, role, ackNs);
   }
 }
 
 export function newExecutorCounters(): ExecutorCounters {
-  return { intents: 0, refused: 0, reports: 0, reportRingFull: 0 };
+  return { intents: 0, refused: 0, reports: 0, reportRingFull: 0, reportsRedelivered: 0, reportsLost: 0 };
 }
 
 export class DryRunExecutorAgent implements Agent, RecordHandler {
@@ -69,13 +121,19 @@ export class DryRunExecutorAgent implements Agent, RecordHandler {
     private readonly hist: HopRecorders,
     /** Shared with the report sink, so one set of counters describes the executor. */
     readonly counters: ExecutorCounters = newExecutorCounters(),
-  ) {}
+  ) {
+    this.ringSink = sink instanceof RingReportSink ? sink : null;
+  }
+
+  /** The sink when it is the ring's (its backlog is offered again from here). */
+  private readonly ringSink: RingReportSink | null;
 
   onStart(): void {}
   onClose(): void {}
 
   doWork(): number {
     let work = 0;
+    if (this.ringSink !== null && this.ringSink.backlogged > 0) work += this.ringSink.flush();
     if (this.intents.available() > 0) work += this.intents.drain(this, 64);
     // Read the clock only while something is scheduled, and then once per CLOCK_POLLS idle
     // polls: performance.now() allocates in Node 20, and a spinning thread reading it on
@@ -92,6 +150,8 @@ export class DryRunExecutorAgent implements Agent, RecordHandler {
 
   /** Park no longer than until the next scheduled arrival or report. */
   maxParkMs(): number {
+    // Reports waiting for room in the ring: look again soon.
+    if (this.ringSink !== null && this.ringSink.backlogged > 0) return 1;
     const due = this.exec.nextDueNs();
     if (!Number.isFinite(due)) return Infinity;
     return Math.max(0, (due - monoNs()) / 1e6);

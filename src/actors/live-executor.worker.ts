@@ -31,7 +31,7 @@ import { answerCode } from '../execution/live/venue-rules.js';
 import { OrderWal } from '../execution/order-wal.js';
 import { ratesFrom } from '../execution/live/fee-units.js';
 import type { VenueOrderClient } from '../execution/live/order-types.js';
-import { RingReportSink } from './executor-agent.js';
+import { newExecutorCounters, RingReportSink } from './executor-agent.js';
 import { LiveExecutorAgent } from './live-executor-agent.js';
 import { LiveExecutorLoop } from './live-executor-loop.js';
 import { WorkerRuntime, flatCounters } from './worker-runtime.js';
@@ -130,7 +130,7 @@ for (let v = 0; v < VENUE_COUNT; v++) {
 }
 
 const runTag = 'x' + randomBytes(4).toString('hex');
-const sinkCounters = { intents: 0, refused: 0, reports: 0, reportRingFull: 0 };
+const sinkCounters = newExecutorCounters();
 const sink = new RingReportSink(new RingProducer(d.reportRing, new Doorbell(d.strategyBell)), rt.hist, sinkCounters,
   (orderId, pairId, venue, symbol, side, status, price, lastPx, lastQty, cumQty, qty, fee, feeAsset, errorCode, role, ackNs) =>
     rt.journal(reportEntry(d.symbols, ackNs, orderId, pairId, venue, symbol, side, status, price, lastPx, lastQty, cumQty, qty, fee, feeAsset, errorCode, role)));
@@ -149,15 +149,25 @@ const checks = new RunChecks({
   onHalt: (rule, reason, active) => rt.post({ type: 'halt-entries', rule, reason, active }),
 });
 // Fills from the private streams and their gap-fills reach the strategy through the executor.
-for (const vc of venueClients) if (vc.fills !== null) vc.fills.target = exec;
+for (const vc of venueClients) {
+  if (vc.fills === null) continue;
+  vc.fills.target = exec;
+  // Each fill (first copy, with its source) and each stream final in the run's journal.
+  vc.fills.journal = (e) => rt.journal({ ns: monoNs(), ...e });
+}
 // The first block of client ids is reserved (a synced write) now, not by the first order.
 exec.reserveAhead();
 const agent = new LiveExecutorAgent(new RingConsumer(d.intentRing), exec, rt.hist);
-agent.onIdle = () => rt.flushJournal();
+agent.onIdle = () => {
+  // Reports the ring had no room for go first (executor-agent.ts RingReportSink).
+  sink.flush();
+  rt.flushJournal();
+};
 log('info', 'live executor ready', { run_tag: runTag, venues: VENUE_NAMES.filter((_, v) => clients[v] !== null) });
 
 function counters(): Record<string, number> {
-  const out = flatCounters(exec.counters, { ring_reports: sinkCounters.reports, report_ring_full: sinkCounters.reportRingFull, live_orders: exec.tracker.liveCount, parks: loop.parks, wake_ups: loop.wakeUps });
+  const out = flatCounters(exec.counters, { ring_reports: sinkCounters.reports, report_ring_full: sinkCounters.reportRingFull,
+    report_redelivered: sinkCounters.reportsRedelivered ?? 0, report_lost: sinkCounters.reportsLost ?? 0, report_backlog: sink.backlogged, live_orders: exec.tracker.liveCount, parks: loop.parks, wake_ups: loop.wakeUps });
   for (const c of bases) {
     const name = VENUE_NAMES[c.venue]!;
     for (const [k, v] of Object.entries(c.counters)) out[`${name}_${k}`] = v;

@@ -73,6 +73,19 @@ const STRATEGY_COUNTERS: ReadonlyArray<[string, string, string]> = [
   ['drawdownHalts', 'xarb_drawdown_halts_total', 'Halts on risk.max_drawdown.'],
   ['killSwitchHalts', 'xarb_operator_halts_total', 'Halts by the kill switch or the operator.'],
   ['quotes', 'xarb_strategy_quotes_total', 'Quote records read by the strategy.'],
+  // Order lifecycle (order-flow.ts): what the strategy did with reports that disagreed.
+  ['fillMismatches', 'xarb_fill_mismatches_total', 'Final answers reporting less fill than the fill reports did (order held unknown for a verdict).'],
+  ['fillGaps', 'xarb_fill_gaps_total', 'Final answers reporting more fill than was booked (a fill report missing or behind).'],
+  ['duplicateFills', 'xarb_duplicate_fill_reports_total', 'Fill reports whose cumulative quantity added nothing (duplicated or reordered).'],
+  ['unknownReports', 'xarb_unknown_reports_total', 'Reports for orders the strategy does not hold.'],
+  ['verdicts', 'xarb_order_verdicts_total', 'Reconciliation verdicts applied to orders of unknown status.'],
+  ['roundsAbandoned', 'xarb_rounds_abandoned_total', 'Rounds abandoned to the operator.'],
+  ['forcedExpiries', 'xarb_order_forced_expiries_total', 'Orders moved to unknown by the strategy\'s own deadline.'],
+  ['unresolvedOrderAlerts', 'xarb_unresolved_order_alerts_total', 'Orders unknown for too long (unresolved_order halts).'],
+  ['hedgeTimeouts', 'xarb_hedge_timeouts_total', 'Hedges not filled within their timeout.'],
+  ['unwindFailures', 'xarb_unwind_failures_total', 'Unwinds that failed (unwind_failed halts).'],
+  ['orderTableHalts', 'xarb_order_table_halts_total', 'Halts because the order table was full.'],
+  ['breakerTrips', 'xarb_breaker_trips_total', 'Per-venue circuit breaker trips.'],
 ];
 
 const RISK_DENIALS: ReadonlyArray<[string, string]> = [
@@ -81,7 +94,7 @@ const RISK_DENIALS: ReadonlyArray<[string, string]> = [
 ];
 
 /** Executor stats that are levels, not counts. */
-const EXECUTOR_LEVELS: ReadonlySet<string> = new Set(['in_flight', 'pending_events', 'parks', 'lastRejectCode']);
+const EXECUTOR_LEVELS: ReadonlySet<string> = new Set(['in_flight', 'pending_events', 'parks', 'lastRejectCode', 'unresolved_now', 'live_orders', 'report_backlog']);
 
 export function formatMetrics(m: MetricsInput): string {
   const x = new Exposition();

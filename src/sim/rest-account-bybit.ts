@@ -62,6 +62,18 @@ function limitOf(p: URLSearchParams, max: number): number {
   return Math.min(l, max);
 }
 
+/**
+ * One page of a list, as the venue pages it: `limit` rows from the `cursor` (opaque to the
+ * client; here the offset, prefixed), `nextPageCursor` '' on the last page.
+ */
+function pageOf<T>(rows: readonly T[], p: URLSearchParams, limit: number): { list: T[]; nextPageCursor: string } {
+  const c = p.get('cursor') ?? '';
+  const from = c === '' ? 0 : Number(c.replace(/^page:/, ''));
+  if (!Number.isInteger(from) || from < 0 || (c !== '' && !c.startsWith('page:'))) throw new BybitReject(10001, 'params error: cursor invalid');
+  const list = rows.slice(from, from + limit);
+  return { list, nextPageCursor: from + limit < rows.length ? `page:${from + limit}` : '' };
+}
+
 export function registerBybitAccountRest(app: TemplatedApp, ctx: OrderEntryContext): void {
   const acct = ctx.acct;
   const get = (path: string, limitPerS: number, f: (a: Auth, p: URLSearchParams) => unknown): void => {
@@ -98,15 +110,15 @@ export function registerBybitAccountRest(app: TemplatedApp, ctx: OrderEntryConte
     }
     // Newest first, as the venue lists them.
     rows.reverse();
-    return { category: 'spot', list: rows.slice(0, limit), nextPageCursor: '' };
+    return { category: 'spot', ...pageOf(rows, p, limit) };
   });
 
   get('/v5/order/history', 50, (a, p) => {
     spotOnly(p);
     const now = serverMs(ctx.clock);
     const limit = limitOf(p, 50);
-    const list = ctx.orders.list(a.apiKey).filter((o) => matches(o, p) && acct.ledger.visible(o, now)).reverse().slice(0, limit);
-    return { category: 'spot', list: list.map((o) => row(ctx, o)), nextPageCursor: '' };
+    const page = pageOf(ctx.orders.list(a.apiKey).filter((o) => matches(o, p) && acct.ledger.visible(o, now)).reverse(), p, limit);
+    return { category: 'spot', list: page.list.map((o) => row(ctx, o)), nextPageCursor: page.nextPageCursor };
   });
 
   get('/v5/account/fee-rate', 10, (_a, p) => {

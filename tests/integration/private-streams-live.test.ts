@@ -259,3 +259,40 @@ t.test('Binance, Ed25519 key: session.logon + userDataStream.subscribe; the gap-
   t.equal(fills.ledger.appliedCount, trades(), 'every fill once');
   t.equal(sink.finals(), 2);
 });
+
+/**
+ * An order's answer is lost AND the venue's query endpoints do not show it yet
+ * (`order_invisible`): its own look cannot settle it before timestamp + recvWindow, when it
+ * would call it "not placed" although it filled. The private stream's final (Binance
+ * executionReport X=FILLED, Bybit `order` topic Filled) settles it at once, with the venue's
+ * quantity and fees, and the look stops.
+ */
+for (const venue of ['binance', 'bybit'] as const) {
+  t.test(`${venue}: answer lost, order invisible to queries: the stream's final settles it with the venue's quantity; the look stops`, async (t) => {
+    const vc = venueClient(venue);
+    t.equal(await vc.start(3000), true);
+    const fills = vc.fills!;
+    t.ok(await until(() => fills.counters.stream_ups === 1), 'private stream subscribed');
+    await fills.whenGapFilled();
+    const v = venue === 'binance' ? VENUE_BINANCE : VENUE_BYBIT;
+    const { sink, exec, send } = harness(v, vc, venue === 'binance' ? 3001 : 4001);
+    const urls = venue === 'binance' ? sim.binanceUrl : sim.bybitUrl;
+    t.equal((await fault(urls.rest, { kind: 'order_invisible', venue, count: 1, durationMs: 60_000 })).status, 200);
+    sim.orderEntry.wsApi[venue].inject('swallow');
+    const id = send();
+    const cid = `${RUN_TAG}-${id}`;
+    t.ok(await until(() => sink.reports.some((r) => r.orderId === id && r.status === ST_FILLED), 10_000), 'FILLED, from the stream');
+    const apiKey = venue === 'binance' ? BNB.apiKey : SIM_KEYS.bybit.apiKey;
+    const venueQty = venueFilled(venue, apiKey).byOrder.get(cid) ?? 0;
+    t.ok(venueQty > 0, `the venue filled it (${venueQty})`);
+    t.ok(close(reported(sink).get(cid) ?? 0, venueQty), `reported ${reported(sink).get(cid)} = venue ${venueQty}`);
+    const fee = sink.reports.filter((r) => r.orderId === id).reduce((a, r) => a + r.fee, 0);
+    t.ok(fee > 0, `its fee booked (${fee})`);
+    t.ok(exec.counters.stream_finals >= 1 && fills.counters.finals_settled >= 1, 'settled by the stream\'s final');
+    await exec.whenIdle();
+    t.equal(exec.counters.unresolved_now, 0);
+    t.equal(sink.reports.filter((r) => r.orderId === id && (r.status === ST_FILLED || r.status === ST_CANCELED || r.status === ST_REJECTED)).length, 1,
+      'one final report, never "not placed"');
+    t.equal(vc.rest.counters.not_placed, 0);
+  });
+}

@@ -24,7 +24,7 @@ function input(latency: LatencyWindow, over: Partial<MetricsInput> = {}): Metric
       { name: 'strategy', kind: 'strategy', alive: true, restarts: 0, stats: {
         equity: 400123.5, realized_pnl: 12.25, round_pnl: 10, legging_pnl: 2.25, fees: 1.5, drawdown_ratio: 0.001, halted: 1, flattening: 0,
         open_rounds: 1, live_orders: 2, quote_binance: 199000, quote_bybit: 201000, base_binance_BTCUSDT: 2.1, base_bybit_BTCUSDT: 1.9,
-        exposure_BTCUSDT: 0, roundsClosed: 7, ordersSent: 16, rejects: 1, positionLimitDenials: 3, gc_minor: 5, gc_major: 1, gc_incremental: 0, gc_pause_ms: 12, gc_max_pause_ms: 4,
+        exposure_BTCUSDT: 0, roundsClosed: 7, ordersSent: 16, rejects: 1, positionLimitDenials: 3, fillMismatches: 2, fillGaps: 1, verdicts: 4, unresolvedOrderAlerts: 1, gc_minor: 5, gc_major: 1, gc_incremental: 0, gc_pause_ms: 12, gc_max_pause_ms: 4,
       } },
       { name: 'feed:binance', kind: 'feed', alive: true, restarts: 1, stats: { connected: 1, books: 1, usable_books: 1, framesIn: 1000, disconnects: 2, reconnects: 2, badFrames: 5, bad_json: 3, bad_crossed: 1 } },
       { name: 'feed:bybit', kind: 'feed', alive: true, restarts: 0, stats: { connected: 0, books: 1, usable_books: 0, framesIn: 500, disconnects: 0, badFrames: 0 } },
@@ -58,6 +58,12 @@ t.test('every family parses strictly, with the names, types and labels operators
   t.equal(valueOf(f, 'xarb_halted'), 1);
   t.equal(valueOf(f, 'xarb_position_base', { venue: 'bybit', symbol: 'BTCUSDT' }), 1.9);
   t.equal(valueOf(f, 'xarb_drawdown_ratio'), 0.001);
+  // The order lifecycle's counters (order-flow.ts), not only in /status.
+  for (const [name, v] of [['xarb_fill_mismatches_total', 2], ['xarb_fill_gaps_total', 1], ['xarb_order_verdicts_total', 4], ['xarb_unresolved_order_alerts_total', 1]] as const) {
+    t.equal(type(name), 'counter', `${name} is a counter`);
+    t.equal(valueOf(f, name), v);
+    t.match(text, new RegExp(`# HELP ${name} \\S`), `${name} has a HELP line`);
+  }
   t.equal(valueOf(f, 'xarb_risk_denials_total', { rule: 'position_limit' }), 3);
   t.equal(valueOf(f, 'xarb_actor_restarts_total', { actor: 'feed:binance' }), 1);
   t.equal(valueOf(f, 'xarb_spread_bps', { symbol: 'BTCUSDT', direction: 'binance_to_bybit' }), 12.5);

@@ -345,3 +345,23 @@ t.test('reads the Journal class dialect too: fill/cancel lines, camelCase fields
   t.equal(csv.length, 2);
   t.match(csv[1], /,1,binance,BTCUSDT,buy,50000,0\.01,0\.5,quote,leg_buy$/);
 });
+
+t.test('a live journal with venue_fill / venue_order lines (private streams) reports the same as one without them', async (t) => {
+  const base = handJournal();
+  const withVenueLines: JournalEntry[] = [];
+  for (const x of base) {
+    withVenueLines.push(x);
+    if (x.type === 'report' && Number(x['last_qty']) > 0) {
+      withVenueLines.push(e(Number(x.ns) + 1, 'venue_fill', { venue: x['venue'], symbol: x['symbol'], client_order_id: `xr-${String(x['order_id'])}`,
+        venue_order_id: '1', trade_id: `t${String(x['order_id'])}`, side: x['side'], price: x['last_px'], qty: x['last_qty'], fee: 0, fee_asset: 'USDT',
+        trade_ms: T0, source: 'stream' }));
+      withVenueLines.push(e(Number(x.ns) + 2, 'venue_order', { venue: x['venue'], client_order_id: `xr-${String(x['order_id'])}`, venue_order_id: '1',
+        status: 'FILLED', cum_qty: x['cum_qty'], avg_px: x['last_px'], source: 'stream', settled: false }));
+    }
+  }
+  t.ok(withVenueLines.length > base.length);
+  const a = computePerformance(withVenueLines);
+  const b = computePerformance(base);
+  t.equal(a.entries, b.entries + (withVenueLines.length - base.length), 'read, counted');
+  t.same({ ...a, entries: 0 }, { ...b, entries: 0 }, 'the executor\'s report entries stay the report\'s only fills');
+});

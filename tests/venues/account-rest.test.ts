@@ -91,3 +91,45 @@ t.test('commission, fee rates, key permissions, cancel-all, order by client id; 
   await t.rejects(new BinanceAccountRest({ baseUrl: sim.binanceUrl.rest, apiKey: SIM_KEYS.binance.apiKey, secretKey: 'bad', recvWindowMs: 1000,
     venueNowMs: Date.now, timeoutMs: 1000 }).account(), { code: -1022 });
 });
+
+t.test('history longer than a page: myTrades (fromId), allOrders (orderId), /v5/execution/list and /v5/order/history (cursor) read to the end, each row once', async (t) => {
+  const start = Date.now() - 1000;
+  const N = 7;
+  for (let i = 0; i < N; i++) {
+    const b = await binance(sim.binanceUrl.rest, 'POST', '/api/v3/order', { symbol: 'BTCUSDT', side: i % 2 === 0 ? 'BUY' : 'SELL', type: 'LIMIT',
+      timeInForce: 'IOC', quantity: '0.01', price: px(0, i % 2 === 0).toFixed(2), newClientOrderId: `xpage-${i}` }, SIM_KEYS.binance);
+    t.equal(b.body.status, 'FILLED');
+    const y = await bybitPost(sim.bybitUrl.rest, '/v5/order/create', { category: 'spot', symbol: 'BTCUSDT', side: i % 2 === 0 ? 'Buy' : 'Sell',
+      orderType: 'Limit', qty: '0.01', price: px(1, i % 2 === 0).toFixed(1), timeInForce: 'IOC', orderLinkId: `xpage-${i}` }, SIM_KEYS.bybit);
+    t.equal(y.body.retCode, 0);
+  }
+  const asked = new Map<string, number>();
+  const common = { recvWindowMs: 1000, venueNowMs: Date.now, timeoutMs: 2000, pageLimit: 2,
+    onAnswer: (path: string) => asked.set(path, (asked.get(path) ?? 0) + 1) };
+  const bnPaged = new BinanceAccountRest({ baseUrl: sim.binanceUrl.rest, ...SIM_KEYS.binance, ...common });
+  const bbPaged = new BybitAccountRest({ baseUrl: sim.bybitUrl.rest, ...SIM_KEYS.bybit, ...common });
+  t.teardown(async () => {
+    await bnPaged.close();
+    await bbPaged.close();
+  });
+  const venueTrades = (v: 'binance' | 'bybit', apiKey: string) =>
+    sim.orderEntry.venues[v].ledger.tradesFor(apiKey, 'BTCUSDT', Infinity).filter((tr) => tr.order.clientOrderId.startsWith('xpage-'));
+
+  const bnFills = (await bnPaged.fillsSince('BTCUSDT', start)).fills.filter((f) => f.clientOrderId.startsWith('xpage-'));
+  const bnWant = venueTrades('binance', SIM_KEYS.binance.apiKey);
+  t.ok(bnWant.length >= N && bnWant.length > 2, `more fills (${bnWant.length}) than a page (2)`);
+  t.equal(bnFills.length, bnWant.length, 'every Binance fill, each with its client id (allOrders read to the end too)');
+  t.equal(new Set(bnFills.map((f) => f.tradeId)).size, bnFills.length, 'none twice');
+  t.ok((asked.get('/api/v3/myTrades') ?? 0) >= Math.ceil(bnWant.length / 2), `myTrades read page by page (${asked.get('/api/v3/myTrades')} pages of 2)`);
+  t.equal((await bnPaged.allOrders('BTCUSDT', start)).filter((o) => o.clientOrderId.startsWith('xpage-')).length, N);
+
+  const bbFills = (await bbPaged.fillsSince('BTCUSDT', start)).fills.filter((f) => f.clientOrderId.startsWith('xpage-'));
+  const bbWant = venueTrades('bybit', SIM_KEYS.bybit.apiKey);
+  t.ok(bbWant.length >= N);
+  t.equal(bbFills.length, bbWant.length, 'every Bybit execution');
+  t.equal(new Set(bbFills.map((f) => f.tradeId)).size, bbFills.length, 'none twice');
+  t.ok((asked.get('/v5/execution/list') ?? 0) >= Math.ceil(bbWant.length / 2), `the execution list read cursor by cursor (${asked.get('/v5/execution/list')} pages of 2)`);
+  t.equal((await bbPaged.orderHistory('BTCUSDT', start)).filter((o) => o.clientOrderId.startsWith('xpage-')).length, N);
+  // The unpaged clients (one page of the venue's maximum) agree.
+  t.equal((await bb.fillsSince('BTCUSDT', start)).fills.filter((f) => f.clientOrderId.startsWith('xpage-')).length, bbWant.length);
+});

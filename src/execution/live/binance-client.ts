@@ -138,6 +138,8 @@ export class BinanceOrderClient extends OrderClientBase implements VenueOrderCli
       const next = u.nextLook() === 'history' ? 0 : pollDelayMs(n);
       const wait = this.opts.wallMs() < u.deadlineLocalMs && n > 0 ? Math.max(next, Math.min(u.deadlineLocalMs - this.opts.wallMs(), 500)) : next;
       await this.sleep(wait);
+      // Settled meanwhile by a final from the private stream (live-executor.ts onVenueFinal).
+      if (order.settled === true) return;
       this.counters.reconcile_queries++;
       const history = u.nextLook() === 'history' && this.opts.wallMs() >= u.deadlineLocalMs;
       const at = this.opts.wallMs();

@@ -84,6 +84,8 @@ export class BybitOrderClient extends OrderClientBase implements VenueOrderClien
       const next = !acked && u.nextLook() === 'history' ? 0 : pollDelayMs(n);
       const wait = !acked && this.opts.wallMs() < u.deadlineLocalMs && n > 0 ? Math.max(next, Math.min(u.deadlineLocalMs - this.opts.wallMs(), 500)) : next;
       await this.sleep(wait);
+      // Settled meanwhile by a final from the private stream (live-executor.ts onVenueFinal).
+      if (order.settled === true) return;
       this.counters.reconcile_queries++;
       const history = !acked && u.nextLook() === 'history' && this.opts.wallMs() >= u.deadlineLocalMs;
       const at = this.opts.wallMs();
@@ -112,7 +114,7 @@ export class BybitOrderClient extends OrderClientBase implements VenueOrderClien
         continue;
       }
       u.observe({ kind: history ? 'history' : 'query', found: true, atLocalMs: at });
-      const update = mapBybitOrderRow(row, order.side);
+      const update = mapBybitOrderRow(row, order.side, this.opts.rateInQuote, this.opts.takerFeeRate);
       if (update.kind === UPD_FINAL) {
         listener(order, update);
         return;

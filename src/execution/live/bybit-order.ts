@@ -45,6 +45,9 @@ export function buildBybitHistoryQuery(clientOrderId: string, creds: Credentials
   return { method: 'GET', pathAndQuery: `/v5/order/history?${query}`, body: null, headers };
 }
 
+/** Bybit's non-VIP spot taker rate (VENUES.md), for callers that do not pass the account's. */
+export const BYBIT_SPOT_TAKER_DEFAULT = 0.001;
+
 // ---- answers ----------------------------------------------------------------------------------
 
 export const BB_OK = 0;
@@ -114,7 +117,8 @@ export function bybitOrderRow(body: unknown): BybitOrderRow | null {
  * a sell); another coin converts the order's fees to quote (fee-units.ts, at the average
  * price or `rateInQuote`). Rows without it (linear) read `cumExecFee`, in the settle coin.
  */
-export function mapBybitOrderRow(row: BybitOrderRow, side: 'BUY' | 'SELL', rateInQuote: RateInQuote = () => undefined): OrderUpdate {
+export function mapBybitOrderRow(row: BybitOrderRow, side: 'BUY' | 'SELL', rateInQuote: RateInQuote = () => undefined,
+  takerFeeRate = BYBIT_SPOT_TAKER_DEFAULT): OrderUpdate {
   const status = typeof row.orderStatus === 'string' ? row.orderStatus : '';
   const cumQty = Number(row.cumExecQty ?? 0);
   const value = Number(row.cumExecValue ?? 0);
@@ -124,8 +128,17 @@ export function mapBybitOrderRow(row: BybitOrderRow, side: 'BUY' | 'SELL', rateI
   let feeAsset = side === 'BUY' ? ASSET_BASE : ASSET_QUOTE;
   const detail = row.cumFeeDetail;
   if (typeof detail === 'object' && detail !== null && !Array.isArray(detail)) {
-    const fills = Object.entries(detail).map(([coin, fee]) => ({ fee: Math.abs(Number(fee)), feeAsset: coin, price: avgPx, qty: 0 }));
-    const fee = executorFee(fills, side, splitSymbol(row.symbol ?? ''), rateInQuote, 0);
+    // The row has no per-fill split: the order is one fill at its average price. A coin that is
+    // neither base nor quote (and has no rate) is estimated at the taker rate on the order's
+    // notional, shared among such coins, so it is never booked as 0.
+    const assets = splitSymbol(row.symbol ?? '');
+    const entries = Object.entries(detail);
+    let third = 0;
+    for (const [coin] of entries) if (coin !== assets.base && coin !== assets.quote) third++;
+    const share = third > 0 && Number.isFinite(cumQty) ? cumQty / third : 0;
+    const fills = entries.map(([coin, fee]) => ({ fee: Math.abs(Number(fee)), feeAsset: coin, price: avgPx,
+      qty: coin !== assets.base && coin !== assets.quote ? share : 0 }));
+    const fee = executorFee(fills, side, assets, rateInQuote, takerFeeRate);
     cumFee = fee.cumFee;
     feeAsset = fee.feeAsset;
   }

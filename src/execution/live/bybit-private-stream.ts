@@ -15,6 +15,7 @@ import { UPD_FINAL } from './order-types.js';
 import { bybitWsAuthMessage } from '../../venues/bybit/sign.js';
 import { WsSession, type WsSessionOptions } from './ws-session.js';
 import type { Credentials } from './order-types.js';
+import type { RateInQuote } from './fee-units.js';
 
 type Row = Record<string, unknown>;
 const EARLY_MAX = 1024;
@@ -32,7 +33,9 @@ export class BybitPrivateStream extends WsSession {
   private authSentMs = Infinity;
   private subscribed = false;
 
-  constructor(o: Omit<WsSessionOptions, 'routesOrders' | 'pingMs'>, private readonly creds: Credentials, private readonly wallMs: () => number) {
+  constructor(o: Omit<WsSessionOptions, 'routesOrders' | 'pingMs'>, private readonly creds: Credentials, private readonly wallMs: () => number,
+    /** The account's fee terms for order rows whose fee is in a third coin (bybit-order.ts). */
+    private readonly fees: { rateInQuote?: RateInQuote; takerFeeRate?: number } = {}) {
     super({ ...o, routesOrders: false, pingMs: 20_000 });
   }
 
@@ -134,7 +137,7 @@ export class BybitPrivateStream extends WsSession {
     for (const l of this.rowListeners) l(r);
     const link = typeof r.orderLinkId === 'string' ? r.orderLinkId : '';
     if (link === '') return;
-    const u = mapBybitOrderRow(r, r.side === 'Buy' ? 'BUY' : 'SELL');
+    const u = mapBybitOrderRow(r, r.side === 'Buy' ? 'BUY' : 'SELL', this.fees.rateInQuote, this.fees.takerFeeRate);
     if (u.kind !== UPD_FINAL) return;
     const w = this.waiters.get(link);
     if (w !== undefined) {

@@ -32,10 +32,15 @@ import {
 } from './live-errors.js';
 import { PreSendGate } from './pre-send.js';
 import type { VenueRules } from './venue-rules.js';
-import { UPD_ACK, type LiveOrder, type OrderUpdate, type VenueOrderClient } from './order-types.js';
+import { UPD_ACK, UPD_FINAL, type LiveOrder, type OrderUpdate, type VenueOrderClient } from './order-types.js';
 import type { OrderRateLimiter } from './rate-limiter.js';
 import type { OrderWal } from '../order-wal.js';
 import { wireBatch } from './wire-batch.js';
+
+/** applyFill: which view an order's progress came from. */
+const VIEW_NONE = 0;
+const VIEW_PATH = 1;
+const VIEW_LEDGER = 2;
 
 /** Client ids are reserved in the WAL in blocks of this many (one synced line per block). */
 export const WAL_ID_BLOCK = 1024;
@@ -109,6 +114,13 @@ export interface LiveExecutorCounters {
   late_updates: number;
   /** Fill progress brought by a private stream or its gap-fill (onVenueFills). */
   stream_fills: number;
+  /**
+   * Fill progress held until the order's final because the other view (order path or ledger)
+   * brought the order's progress first (applyFill).
+   */
+  fill_steps_held: number;
+  /** Orders settled by a final from the private stream (or gap-fill) rather than their own answer or look. */
+  stream_finals: number;
   cancels_ignored: number;
   reports: number;
   in_flight: number;
@@ -118,7 +130,7 @@ export class LiveExecutor {
   readonly tracker: OrderTracker;
   readonly counters: LiveExecutorCounters = {
     intents: 0, sent: 0, refused_local: 0, refused_rate_limit: 0, refused_backoff: 0, refused_config: 0, refused_key: 0, refused_wal: 0, refused_pair: 0, refused_halted: 0, refused_min: 0, unresolved_now: 0, acked: 0, filled: 0,
-    partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, relooks: 0, late_updates: 0, stream_fills: 0, cancels_ignored: 0, reports: 0,
+    partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, relooks: 0, late_updates: 0, stream_fills: 0, fill_steps_held: 0, stream_finals: 0, cancels_ignored: 0, reports: 0,
     in_flight: 0,
   };
   private readonly onUpdateBound = (o: LiveOrder, u: OrderUpdate): void => this.onUpdate(o, u);
@@ -142,6 +154,8 @@ export class LiveExecutor {
   private readonly stepOrders: (LiveOrder | null)[] = new Array<LiveOrder | null>(MAX_STEP_INTENTS).fill(null);
   private readonly stepSlots = new Int32Array(MAX_STEP_INTENTS);
   private readonly stepVenues = new Int32Array(MAX_STEP_INTENTS);
+  /** The order handed to its client, by tracker slot (a final from elsewhere marks it settled). */
+  private readonly slotOrders: (LiveOrder | null)[];
   /** admit()'s side results: the admitted order's tracker slot and venue. */
   private admittedSlot = -1;
   private admittedVenue = -1;
@@ -149,6 +163,8 @@ export class LiveExecutor {
   constructor(private readonly opts: LiveExecutorOptions) {
     if (!/^[A-Za-z0-9]{1,20}$/.test(opts.runTag)) throw new RangeError(`runTag must be 1-20 letters or digits, got "${opts.runTag}"`);
     this.tracker = new OrderTracker(opts.maxOrders ?? 1024);
+    this.slotOrders = new Array<LiveOrder | null>(this.tracker.capacity).fill(null);
+    this.progressView = new Uint8Array(this.tracker.capacity);
     const rules = opts.rules;
     this.gate = new PreSendGate({ symbols: opts.symbols, clients: opts.clients, filters: opts.filters, limiters: opts.limiters,
       ...(rules !== undefined ? { rules } : {}), entriesHalted: () => this.entriesHaltReason() });
@@ -352,7 +368,7 @@ export class LiveExecutor {
     if (orderId > this.highestOrderId) this.highestOrderId = orderId;
     return {
       orderId, clientOrderId: this.clientOrderId(orderId), symbol: name, side: side === SIDE_BUY ? 'BUY' : 'SELL',
-      price: formatNearestStep(price, filter.tickSize), qty: qtyText,
+      price: formatNearestStep(price, filter.tickSize), qty: qtyText, settled: false,
     };
   }
 
@@ -360,6 +376,8 @@ export class LiveExecutor {
   private dispatch(order: LiveOrder, slot: number, venue: number, nowNs: number): number {
     const tr = this.tracker;
     tr.transition(slot, ST_SENT, nowNs);
+    this.slotOrders[slot] = order;
+    this.progressView[slot] = VIEW_NONE;
     this.counters.sent++;
     this.counters.in_flight++;
     const done = placeOrder(this.opts.clients[venue]!, order, this.onUpdateBound);
@@ -379,15 +397,50 @@ export class LiveExecutor {
    * when `clientOrderId` is not a live order of this run on `venue`.
    */
   onVenueFills(venue: number, clientOrderId: string, cumQty: number, avgPx: number, cumFee: number, feeAsset: number): boolean {
-    const tag = this.opts.runTag;
-    if (clientOrderId.length <= tag.length + 1 || !clientOrderId.startsWith(tag) || clientOrderId.charCodeAt(tag.length) !== 45 /* - */) return false;
-    const orderId = Number(clientOrderId.slice(tag.length + 1));
-    const slot = Number.isInteger(orderId) ? this.tracker.slotOf(orderId) : -1;
-    if (slot < 0 || this.tracker.venue[slot] !== venue) return false;
+    const orderId = this.liveOrderId(venue, clientOrderId);
+    if (orderId < 0) return false;
     this.counters.stream_fills++;
+    this.ledgerStep = true;
     this.onUpdate({ orderId, clientOrderId, symbol: '', side: 'BUY', price: '', qty: '' },
       { kind: UPD_ACK, status: ST_ACKED, cumQty, avgPx, cumFee, feeAsset, errorCode: 0, message: '', venueOrderId: '', venueStatus: 'stream' });
+    this.ledgerStep = false;
     return true;
+  }
+
+  /**
+   * A final order state from the private stream or the gap-fill (Binance executionReport
+   * X=FILLED/CANCELED/EXPIRED/REJECTED, Bybit `order` topic): it settles the order like its own
+   * answer would, once, with the venue's cumulative quantity and fees, and frees its slot,
+   * whether the order's answer is still awaited, was lost, or the order is being looked at as
+   * unknown (that look stops). False when `clientOrderId` is not a live order of this run on
+   * `venue` (settled already: the first final wins).
+   */
+  onVenueFinal(venue: number, clientOrderId: string, u: OrderUpdate): boolean {
+    const orderId = this.liveOrderId(venue, clientOrderId);
+    if (orderId < 0) return false;
+    const slot = this.tracker.slotOf(orderId);
+    const sent = this.slotOrders[slot];
+    this.counters.stream_finals++;
+    this.onUpdate(sent !== null && sent !== undefined && sent.orderId === orderId ? sent : { orderId, clientOrderId, symbol: '', side: 'BUY', price: '', qty: '' }, u);
+    if (this.unresolvedIds.delete(orderId)) {
+      this.opts.log('info', 'order of unknown status settled by the private stream', { venue: VENUE_NAMES[venue], client_order_id: clientOrderId });
+    }
+    this.counters.unresolved_now = this.unresolvedIds.size;
+    return true;
+  }
+
+  /** Whether `clientOrderId` is a live order of this run on `venue` (private-fills.ts FillTarget). */
+  isLive(venue: number, clientOrderId: string): boolean {
+    return this.liveOrderId(venue, clientOrderId) >= 0;
+  }
+
+  /** The order id of `clientOrderId` when it is a live order of this run on `venue`, else -1. */
+  private liveOrderId(venue: number, clientOrderId: string): number {
+    const tag = this.opts.runTag;
+    if (clientOrderId.length <= tag.length + 1 || !clientOrderId.startsWith(tag) || clientOrderId.charCodeAt(tag.length) !== 45 /* - */) return -1;
+    const orderId = Number(clientOrderId.slice(tag.length + 1));
+    const slot = Number.isInteger(orderId) ? this.tracker.slotOf(orderId) : -1;
+    return slot < 0 || this.tracker.venue[slot] !== venue ? -1 : orderId;
   }
 
   /**
@@ -497,18 +550,44 @@ export class LiveExecutor {
     this.emit(slot, ST_EXPIRED, 0, 0, 0, ERR_LOCAL_TIMEOUT, this.expireNowNs);
   }
 
-  /** Applies the fill part of an update (cumulative → this fill); returns the fill quantity. */
-  private applyFill(slot: number, u: OrderUpdate, out: Float64Array): number {
+  /**
+   * Applies the fill part of an update (cumulative → this fill); returns the fill quantity.
+   *
+   * Two views report an order's cumulative: the order path's (the venue's, a time prefix of the
+   * order's fills) and the ledger's (`fromLedger`: the fills the stream and gap-fill brought, in
+   * any order). Each is a real set of fills, and each view's sets only grow. Between views of
+   * sets that are not nested (a query saw fill 1, the gap-fill listed fill 2 first) the
+   * difference is no fill at all: its price can be one the order never traded at (even
+   * negative), and its fee a mix of units. So an order's progress before its final comes from
+   * one view, whichever reported first; the other's is held (`fill_steps_held`). Then the
+   * executor's cumulative is always a real fill set, and the final (the whole set, from any
+   * source) reports the rest at the exact price and fee: every report is real fills, and the
+   * order's total notional and fees are the venue's.
+   */
+  private applyFill(slot: number, u: OrderUpdate, out: Float64Array, fromLedger: boolean): number {
     const tr = this.tracker;
     const prevQty = tr.cumQty[slot]!;
     const delta = u.cumQty - prevQty;
-    if (!(delta > 1e-12)) {
-      out[0] = 0;
-      out[1] = 0;
-      return 0;
+    out[0] = 0;
+    out[1] = 0;
+    if (!(delta > 1e-12)) return 0;
+    if (u.kind !== UPD_FINAL) {
+      const view = fromLedger ? VIEW_LEDGER : VIEW_PATH;
+      const owner = this.progressView[slot]!;
+      if (owner !== VIEW_NONE && owner !== view) {
+        this.counters.fill_steps_held++;
+        return 0;
+      }
+      this.progressView[slot] = view;
     }
     const notional = u.cumQty * u.avgPx - prevQty * tr.avgPx[slot]!;
-    const lastPx = notional / delta;
+    let lastPx = notional / delta;
+    if (!(lastPx > 0 && lastPx < Infinity)) {
+      // Only if the venue's own figures disagree: its average is the best price left.
+      this.counters.fill_steps_held++;
+      this.opts.log('warn', 'fill step at no price: reported at the venue\'s average', { order_id: tr.orderId[slot], px: lastPx, avg: u.avgPx });
+      lastPx = u.avgPx;
+    }
     const fee = Math.max(0, u.cumFee - this.bookedFee(slot, u.feeAsset));
     tr.applyFill(slot, lastPx, delta, fee, u.feeAsset);
     out[0] = lastPx;
@@ -517,6 +596,10 @@ export class LiveExecutor {
   }
 
   private readonly fillOut = new Float64Array(2);
+  /** Per tracker slot: which view brought the order's progress so far (applyFill; VIEW_*). */
+  private readonly progressView: Uint8Array;
+  /** onVenueFills is reporting (the ledger's view). */
+  private ledgerStep = false;
 
   /**
    * Fees already reported for the order, in `asset`'s unit. A commission in a third asset
@@ -552,7 +635,7 @@ export class LiveExecutor {
         this.counters.acked++;
         this.emit(slot, ST_ACKED, 0, 0, 0, 0, now);
       }
-      const q = this.applyFill(slot, u, this.fillOut);
+      const q = this.applyFill(slot, u, this.fillOut, this.ledgerStep);
       if (q > 0) {
         tr.transition(slot, ST_PARTIAL, now);
         this.counters.partially_filled++;
@@ -569,7 +652,7 @@ export class LiveExecutor {
         this.opts.log('warn', 'order rejected', { venue: VENUE_NAMES[tr.venue[slot]!], client_order_id: order.clientOrderId, code: u.errorCode, msg: u.message });
         this.emit(slot, ST_REJECTED, 0, 0, 0, u.errorCode, now);
         this.walFinal(slot, order.clientOrderId, 'REJECTED');
-        tr.release(slot);
+        this.releaseFinal(slot);
         return;
       }
       // Rejected after an ack (Bybit orderStatus Rejected): the table has no ACKED → REJECTED;
@@ -580,7 +663,7 @@ export class LiveExecutor {
       this.counters.acked++;
       this.emit(slot, ST_ACKED, 0, 0, 0, 0, now);
     }
-    const q = this.applyFill(slot, u, this.fillOut);
+    const q = this.applyFill(slot, u, this.fillOut, this.ledgerStep);
     const code = u.status === ST_REJECTED ? u.errorCode : 0;
     if (u.status === ST_FILLED) {
       tr.transition(slot, ST_FILLED, now);
@@ -597,7 +680,17 @@ export class LiveExecutor {
       this.emit(slot, ST_CANCELED, 0, 0, 0, code, now);
     }
     this.walFinal(slot, order.clientOrderId, u.status === ST_FILLED ? 'FILLED' : 'CANCELED');
-    tr.release(slot);
+    this.releaseFinal(slot);
+  }
+
+  /** Frees a slot on the venue's final word; the order's client, if still looking, stops. */
+  private releaseFinal(slot: number): void {
+    const sent = this.slotOrders[slot];
+    if (sent != null) {
+      sent.settled = true;
+      this.slotOrders[slot] = null;
+    }
+    this.tracker.release(slot);
   }
 
   private onSettled(order: LiveOrder): void {

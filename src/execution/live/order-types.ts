@@ -23,6 +23,11 @@ export interface LiveOrder {
   side: 'BUY' | 'SELL';
   price: string;
   qty: string;
+  /**
+   * Set by the executor once a venue final settled the order from elsewhere (the private
+   * stream, a gap-fill): a client still looking at it stops (its answer would be a late copy).
+   */
+  settled?: boolean;
 }
 
 /** The venue accepted the order; it is not final yet (Bybit's async ack, Binance NEW). */

@@ -24,21 +24,55 @@
  * exported in the executor's stats. Not the hot path: a few messages per order.
  */
 import { FillLedger, type FillVenue, type VenueFill } from '../fill-ledger.js';
+import type { VenueOrderView } from '../reconcile.js';
 import { splitSymbol } from './binance-order.js';
 import type { LiveLog } from './client-base.js';
 import { executorFee, type FeeFill, type RateInQuote } from './fee-units.js';
 import type { BinanceUserDataEvent } from '../../venues/binance/user-data.js';
 import { fillFromExecutionReport } from '../../venues/binance/user-data.js';
 import { fillFromBybitExecution, parseBybitExecutionRow, parseBybitPrivate } from '../../venues/bybit/private-stream.js';
+import type { BinanceExecutionReport } from '../../venues/binance/user-data.js';
+import { ASSET_BASE, ASSET_QUOTE, ST_CANCELED, ST_FILLED, ST_REJECTED } from '../../core/records.js';
+import { mapBybitOrderRow } from './bybit-order.js';
+import { ERR_LIVE_BAD_RESPONSE, ERR_LIVE_VENUE_REJECTED } from './live-errors.js';
+import { finalUpdate, UPD_FINAL, type OrderUpdate } from './order-types.js';
 
 /** The executor side: a cumulative view of one of its orders, by client order id. */
 export interface FillTarget {
+  /**
+   * A final state of one of its orders (cumulative quantity, average price and fees as the
+   * venue has them): settles it once, whichever final comes first. False when the client id is
+   * not a live order of this run (settled already, or not this run's).
+   */
+  onVenueFinal(venue: number, clientOrderId: string, u: OrderUpdate): boolean;
+  /** Whether the client id is a live order of this run on `venue`. */
+  isLive(venue: number, clientOrderId: string): boolean;
   /** Returns false when the client id is not a live order of this run (nothing reported). */
   onVenueFills(venue: number, clientOrderId: string, cumQty: number, avgPx: number, cumFee: number, feeAsset: number): boolean;
 }
 
 /** The venue's fill history since a time, for one symbol (account-rest.ts `fillsSince`). */
-export type GapFillSource = (symbol: string, sinceMs: number) => Promise<VenueFill[]>;
+export type GapFillSource = (symbol: string, sinceMs: number) => Promise<VenueFill[] | GapFillResult>;
+
+/** A gap-fill's fills, and the orders of the same window (Binance allOrders, Bybit order history). */
+export interface GapFillResult {
+  fills: VenueFill[];
+  orders?: readonly VenueOrderView[];
+}
+
+/** An order's final state as one of the venue's order lists states it, for `ledgerFinal`. */
+interface VenueFinal {
+  venueOrderId: string;
+  clientOrderId: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  /** The venue's status word. */
+  status: string;
+  cumQty: number;
+  /** NaN when the list does not give it (then the ledger's). */
+  cumQuote: number;
+  rejectReason: string;
+}
 
 export interface VenueBalance {
   free: number;
@@ -87,9 +121,22 @@ export interface PrivateFillsCounters {
   gapfill_skipped: number;
   balance_updates: number;
   balance_deltas: number;
+  /** Final order states read from the stream (Binance executionReport X final, Bybit order topic). */
+  finals: number;
+  /** Finals that settled a live order of this run (its answer or look had not yet). */
+  finals_settled: number;
+  /** Finals of orders already settled (by their answer) or not this run's. */
+  finals_late: number;
+  /** Binance finals held until the ledger has every fill they count (exact fees). */
+  finals_held: number;
 }
 
 const GAP_TRIES = 3;
+/** Binance order statuses after which the order does nothing more (user-data-stream.md). */
+const BINANCE_FINAL: ReadonlySet<string> = new Set(['FILLED', 'CANCELED', 'EXPIRED', 'EXPIRED_IN_MATCH', 'REJECTED']);
+/** Final statuses of either venue's order lists (Binance as above; Bybit v5 orderStatus). */
+const VENUE_FINAL: ReadonlySet<string> = new Set([...BINANCE_FINAL, 'Filled', 'Cancelled', 'PartiallyFilledCanceled', 'Deactivated', 'Rejected']);
+const MAX_HELD_FINALS = 4096;
 const MAX_FEE_ORDERS = 100_000;
 
 export class PrivateFills {
@@ -98,16 +145,24 @@ export class PrivateFills {
   readonly counters: PrivateFillsCounters = {
     stream_events: 0, stream_bad: 0, stream_ups: 0, stream_downs: 0, fills_answer: 0, fills_query: 0, fills_stream: 0, fills_gapfill: 0, fills_duplicate: 0,
     fills_invalid: 0, fills_to_executor: 0, fills_untracked: 0, fees_converted: 0, fees_estimated: 0, gapfills: 0, gapfill_errors: 0,
-    gapfill_skipped: 0, balance_updates: 0, balance_deltas: 0,
+    gapfill_skipped: 0, balance_updates: 0, balance_deltas: 0, finals: 0, finals_settled: 0, finals_late: 0, finals_held: 0,
   };
   /** Set once the executor exists (it is built after the venue clients). */
   target: FillTarget | null = null;
+  /**
+   * The run's journal (docs/report.md `venue_fill`, `venue_order`): every fill the ledger
+   * applies, with the source that brought it first, and every final order state read from the
+   * stream, with whether it settled the order. null = not journaled (tests, tools).
+   */
+  journal: ((entry: { type: string } & Record<string, unknown>) => void) | null = null;
   /** Every new fill's commission in the asset charged, whatever its source (the balance watch). */
   onFee: ((asset: string, fee: number) => void) | null = null;
   /** Wall ms since when the stream has been down (null while it is up); the start counts as down. */
   private downSinceMs: number | null;
   /** Per order (ledger order key): its fills' fees, for fee-units.ts. */
   private readonly feeFills = new Map<string, FeeFill[]>();
+  /** Binance finals waiting for fills the ledger has not seen yet, by ledger order key. */
+  private readonly heldFinals = new Map<string, BinanceExecutionReport>();
   private gapRun: Promise<void> = Promise.resolve();
   private readonly sleep: (ms: number) => Promise<void>;
   private closed = false;
@@ -144,6 +199,10 @@ export class PrivateFills {
       } else c.fills_duplicate++;
       return;
     }
+    if (this.journal !== null) {
+      this.journal({ type: 'venue_fill', venue: f.venue, symbol: f.symbol, client_order_id: f.clientOrderId, venue_order_id: f.orderId,
+        trade_id: f.tradeId, side: f.side, price: f.price, qty: f.qty, fee: f.fee, fee_asset: f.feeAsset, trade_ms: f.timeMs, source: f.source });
+    }
     if (f.source === 'answer') c.fills_answer++;
     else if (f.source === 'gapfill') c.fills_gapfill++;
     else if (f.source === 'reconcile') c.fills_query++;
@@ -161,6 +220,8 @@ export class PrivateFills {
       const asset = f.feeAsset !== '' ? f.feeAsset : (t.side === 'buy' ? splitSymbol(t.symbol).base : splitSymbol(t.symbol).quote);
       this.onFee(asset, f.fee);
     }
+    const held = this.heldFinals.size > 0 ? this.heldFinals.get(key) : undefined;
+    if (held !== undefined && this.binanceFinal(held)) this.heldFinals.delete(key);
     if (!report) return;
     const clientOrderId = t.clientOrderId;
     const fee = executorFee(fees, t.side === 'buy' ? 'BUY' : 'SELL', splitSymbol(t.symbol), this.o.rateInQuote, this.o.takerFeeRate);
@@ -187,6 +248,15 @@ export class PrivateFills {
       case 'executionReport': {
         const f = fillFromExecutionReport(e);
         if (f !== null) this.fill(f);
+        if (BINANCE_FINAL.has(e.status)) {
+          this.counters.finals++;
+          const key = FillLedger.orderKey('binance', String(e.orderId));
+          if (!this.binanceFinal(e) && !this.heldFinals.has(key)) {
+            this.counters.finals_held++;
+            if (this.heldFinals.size >= MAX_HELD_FINALS) this.heldFinals.delete(this.heldFinals.keys().next().value!);
+            this.heldFinals.set(key, e);
+          }
+        }
         return;
       }
       case 'outboundAccountPosition':
@@ -199,6 +269,65 @@ export class PrivateFills {
         return;
       default:
     }
+  }
+
+  /**
+   * A Binance final (X = FILLED, CANCELED, EXPIRED, EXPIRED_IN_MATCH, REJECTED) settles its
+   * order with the venue's cumulative quantity (z) and quote (Z); the fees are the ledger's.
+   * False while the ledger lacks some of its fills (held: the fill that completes it, from the
+   * stream or the gap-fill, settles it then; meanwhile the order's own answer or look may).
+   */
+  private binanceFinal(e: BinanceExecutionReport): boolean {
+    return this.ledgerFinal({ venueOrderId: String(e.orderId), clientOrderId: e.clientOrderId, symbol: e.symbol, side: e.side, status: e.status,
+      cumQty: e.cumQty, cumQuote: e.cumQuote, rejectReason: e.rejectReason }, 'stream');
+  }
+
+  /**
+   * Settles an order from a final state whose fees the ledger must supply (Binance
+   * executionReport and allOrders, Bybit order history): exact only once the ledger has every
+   * fill the venue counts, so false (nothing done) until then.
+   */
+  private ledgerFinal(v: VenueFinal, source: 'stream' | 'gapfill'): boolean {
+    const t = this.ledger.totals(this.o.name, v.venueOrderId);
+    const have = t?.cumQty ?? 0;
+    if (!(v.cumQty >= 0) || (v.cumQty > 0 && !(Math.abs(have - v.cumQty) <= 1e-9 * v.cumQty))) return false;
+    const side = v.side === 'buy' ? 'BUY' : 'SELL';
+    const rejected = v.status === 'REJECTED' || v.status === 'Rejected';
+    let u: OrderUpdate;
+    if (v.cumQty === 0) {
+      u = finalUpdate(rejected ? ST_REJECTED : ST_CANCELED, 0, 0, 0, side === 'BUY' ? ASSET_BASE : ASSET_QUOTE,
+        rejected ? ERR_LIVE_VENUE_REJECTED : 0, v.rejectReason, v.venueOrderId, v.status);
+    } else {
+      const fee = executorFee(this.feeFills.get(FillLedger.orderKey(this.o.name, v.venueOrderId)) ?? [], side, splitSymbol(v.symbol),
+        this.o.rateInQuote, this.o.takerFeeRate);
+      const avg = Number.isFinite(v.cumQuote) && v.cumQuote > 0 ? v.cumQuote / v.cumQty : t!.cumQuote / t!.cumQty;
+      u = finalUpdate(v.status === 'FILLED' || v.status === 'Filled' ? ST_FILLED : ST_CANCELED, v.cumQty, avg, fee.cumFee, fee.feeAsset, 0, '',
+        v.venueOrderId, v.status);
+    }
+    this.settle(v.clientOrderId, u, source);
+    return true;
+  }
+
+  private settle(clientOrderId: string, u: OrderUpdate, source: 'stream' | 'gapfill' = 'stream'): void {
+    const target = this.target;
+    const settled = target !== null && clientOrderId !== '' && target.onVenueFinal(this.o.venue, clientOrderId, u);
+    if (settled) this.counters.finals_settled++;
+    else this.counters.finals_late++;
+    if (this.journal !== null) {
+      this.journal({ type: 'venue_order', venue: this.o.name, client_order_id: clientOrderId, venue_order_id: u.venueOrderId,
+        status: u.venueStatus, cum_qty: u.cumQty, avg_px: u.avgPx, source, settled });
+    }
+  }
+
+  /** A raw Bybit `order` topic row: a final one settles its order (cumExecQty, cumExecValue, cumFeeDetail: the venue's cumulative). */
+  onBybitOrder(row: Record<string, unknown>): void {
+    this.counters.stream_events++;
+    const link = typeof row.orderLinkId === 'string' ? row.orderLinkId : '';
+    const u = mapBybitOrderRow(row, row.side === 'Buy' ? 'BUY' : 'SELL', this.o.rateInQuote, this.o.takerFeeRate);
+    if (u.kind !== UPD_FINAL) return;
+    this.counters.finals++;
+    if (u.errorCode === ERR_LIVE_BAD_RESPONSE) return this.bad('order row without status or quantities');
+    this.settle(link, u);
   }
 
   /** A raw Bybit `execution` row. */
@@ -262,10 +391,19 @@ export class PrivateFills {
     for (const symbol of this.o.symbols) {
       for (let attempt = 1; attempt <= GAP_TRIES && !this.closed; attempt++) {
         try {
-          const fills = await src(symbol, Math.floor(sinceMs));
+          const got = await src(symbol, Math.floor(sinceMs));
+          const r = Array.isArray(got) ? { fills: got } : got;
           const before = this.counters.fills_gapfill;
-          for (const f of fills) this.fill(f);
+          for (const f of r.fills) this.fill(f);
           applied += this.counters.fills_gapfill - before;
+          // Finals the stream missed: an order of this run still live here is settled by its
+          // listed final state once the ledger holds its fills (a no-op for settled ones).
+          for (const o of r.orders ?? []) {
+            if (o.open || !VENUE_FINAL.has(o.status) || this.target === null || !this.target.isLive(this.o.venue, o.clientOrderId)) continue;
+            this.counters.finals++;
+            if (!this.ledgerFinal({ venueOrderId: o.orderId, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, status: o.status,
+              cumQty: o.cumQty, cumQuote: NaN, rejectReason: '' }, 'gapfill')) this.counters.finals_held++;
+          }
           break;
         } catch (e) {
           this.counters.gapfill_errors++;

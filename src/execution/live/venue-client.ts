@@ -81,7 +81,7 @@ export function buildVenueClient(s: VenueClientSpec): VenueClient {
     if (s.privateFills !== undefined) {
       const a = new BinanceAccountRest({ ...accountRestOptions(restOpts, rest, life), ed25519Key: creds.privateKey });
       acct = a;
-      fills = newPrivateFills(s, restOpts, async (symbol, since) => (await a.fillsSince(symbol, since)).fills);
+      fills = newPrivateFills(s, restOpts, (symbol, since) => a.fillsSince(symbol, since));
       const f = fills;
       stream = new BinanceUserDataStream({ ...common, url: s.wsApiUrl, name: 'binance user data', counters: streamCounters! }, creds,
         () => rest.timestampMs(), restOpts.recvWindowMs);
@@ -109,14 +109,17 @@ export function buildVenueClient(s: VenueClientSpec): VenueClient {
   if (s.orderEntry !== 'ws' && s.privateFills === undefined) {
     return { client: new RoutedOrderClient(rest, null), rest, fills: null, streamCounters: null, start: async () => false, close: () => undefined };
   }
-  const priv = new BybitPrivateStream({ ...common, url: bybitPrivateUrl(s.wsApiUrl), name: 'bybit private stream', counters: rest.counters }, creds, restOpts.wallMs);
+  const priv = new BybitPrivateStream({ ...common, url: bybitPrivateUrl(s.wsApiUrl), name: 'bybit private stream', counters: rest.counters }, creds, restOpts.wallMs,
+    { rateInQuote: restOpts.rateInQuote, takerFeeRate: restOpts.takerFeeRate });
   let acct: BybitAccountRest | null = null;
   if (s.privateFills !== undefined) {
     acct = s.keyType === 'hmac' ? new BybitAccountRest(accountRestOptions(restOpts, rest, life)) : null;
     const a = acct;
-    const f = newPrivateFills(s, restOpts, a === null ? null : async (symbol, since) => (await a.fillsSince(symbol, since)).fills);
+    const f = newPrivateFills(s, restOpts, a === null ? null : async (symbol, since) => ({
+      fills: (await a.fillsSince(symbol, since)).fills, orders: await a.orderHistory(symbol, since) }));
     fills = f;
     priv.executionListeners.push((row) => f.onBybitExecution(row));
+    priv.rowListeners.push((row) => f.onBybitOrder(row));
     priv.walletListeners.push((row) => f.onBybitWallet(row));
     priv.stateListeners.push((ready) => f.onStreamState(ready));
   }

@@ -31,6 +31,21 @@ export interface AccountRestOptions {
   beforeRequest?: (path: string) => Promise<void>;
   /** Binance Ed25519 key: requests are signed with it (base64, URL-encoded) instead of the HMAC secret. */
   ed25519Key?: KeyObject;
+  /** Rows asked per history page (default and cap: the venue's maximum; tests page with fewer). */
+  pageLimit?: number;
+}
+
+/**
+ * History queries read page after page until a short page (or an empty cursor); a window
+ * needing more than this many pages is an error (the caller logs it and retries), never a
+ * silently truncated history.
+ */
+export const MAX_HISTORY_PAGES = 200;
+
+export class HistoryTooLongError extends Error {
+  constructor(what: string) {
+    super(`${what}: more than ${MAX_HISTORY_PAGES} pages, not read to the end`);
+  }
 }
 
 export interface BinanceAccountInfo {
@@ -60,6 +75,16 @@ export function binanceOrderView(r: Row): VenueOrderView {
     side: r['side'] === 'BUY' ? 'buy' : 'sell', price: n(r['price']), qty: n(r['origQty']), cumQty: n(r['executedQty']), status,
     open: status === 'NEW' || status === 'PARTIALLY_FILLED' || status === 'PENDING_NEW', timeMs: n(r['time'] ?? r['transactTime']),
   };
+}
+
+/** The largest numeric `key` of the rows (-1 when none). */
+function maxOf(rows: readonly Row[], key: string): number {
+  let m = -1;
+  for (const r of rows) {
+    const v = Number(r[key]);
+    if (v > m) m = v;
+  }
+  return m;
 }
 
 export class BinanceAccountRest {
@@ -120,17 +145,48 @@ export class BinanceAccountRest {
     }
   }
 
+  /**
+   * Orders of `symbol` since `startTime`, every page (limit 1000; the next page from the last
+   * order id + 1, `orderId` being "orders >= that id"). Without `startTime`: the most recent
+   * page only.
+   */
   async allOrders(symbol: string, startTime?: number): Promise<VenueOrderView[]> {
-    const rows = (await this.call('GET', '/api/v3/allOrders', { symbol, limit: 1000, ...(startTime === undefined ? {} : { startTime }) })) as Row[];
-    return rows.map(binanceOrderView);
+    const limit = this.pageLimit();
+    const out: VenueOrderView[] = [];
+    let from: Record<string, number> = startTime === undefined ? {} : { startTime };
+    for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
+      const rows = (await this.call('GET', '/api/v3/allOrders', { symbol, limit, ...from })) as Row[];
+      for (const r of rows) out.push(binanceOrderView(r));
+      if (rows.length < limit || startTime === undefined) return out;
+      from = { orderId: maxOf(rows, 'orderId') + 1 };
+    }
+    throw new HistoryTooLongError(`allOrders ${symbol}`);
   }
 
-  /** myTrades since `startTime` (or from trade id `fromId`), as raw rows. */
-  async myTrades(symbol: string, from: { startTime?: number; fromId?: number }): Promise<Row[]> {
-    const p: Record<string, string | number> = { symbol, limit: 1000 };
+  /** myTrades since `startTime` (or from trade id `fromId`), one page of raw rows. */
+  async myTrades(symbol: string, from: { startTime?: number; fromId?: number }, limit = this.pageLimit()): Promise<Row[]> {
+    const p: Record<string, string | number> = { symbol, limit };
     if (from.fromId !== undefined) p['fromId'] = from.fromId;
     else if (from.startTime !== undefined) p['startTime'] = from.startTime;
     return (await this.call('GET', '/api/v3/myTrades', p)) as Row[];
+  }
+
+  /** myTrades since `startTime`, every page (the next from the last trade id + 1: `fromId`). */
+  async myTradesSince(symbol: string, startTime: number): Promise<Row[]> {
+    const limit = this.pageLimit();
+    const out: Row[] = [];
+    let from: { startTime?: number; fromId?: number } = { startTime };
+    for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
+      const rows = await this.myTrades(symbol, from, limit);
+      for (const r of rows) out.push(r);
+      if (rows.length < limit) return out;
+      from = { fromId: maxOf(rows, 'id') + 1 };
+    }
+    throw new HistoryTooLongError(`myTrades ${symbol}`);
+  }
+
+  private pageLimit(): number {
+    return Math.max(1, Math.min(1000, this.opts.pageLimit ?? 1000));
   }
 
   async commission(symbol: string): Promise<BinanceCommission> {
@@ -158,7 +214,7 @@ export class BinanceAccountRest {
     const orders = await this.allOrders(symbol, startTime);
     const cid = new Map(orders.map((o) => [o.orderId, o.clientOrderId]));
     const fills: VenueFill[] = [];
-    for (const row of await this.myTrades(symbol, { startTime })) {
+    for (const row of await this.myTradesSince(symbol, startTime)) {
       const f = fillFromMyTrade(row, cid.get(String(row['orderId'])) ?? '', 'gapfill');
       if (f.ok) fills.push(f.value);
     }

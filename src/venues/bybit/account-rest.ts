@@ -10,7 +10,7 @@
 import { bybitRestHeaders } from './sign.js';
 import { AccountRestError, RestPool, jsonOf } from '../account-rest-http.js';
 import { fillFromBybitExecution, parseBybitExecutionRow } from './private-stream.js';
-import type { AccountRestOptions } from '../binance/account-rest.js';
+import { HistoryTooLongError, MAX_HISTORY_PAGES, type AccountRestOptions } from '../binance/account-rest.js';
 import type { VenueFill } from '../../execution/fill-ledger.js';
 import { fillView, type VenueOrderView, type VenueSnapshot } from '../../execution/reconcile.js';
 
@@ -86,17 +86,20 @@ export class BybitAccountRest {
     return ((r['list'] as Row[] | undefined) ?? []).map((x) => ({ orderId: String(x['orderId']), orderLinkId: String(x['orderLinkId']) }));
   }
 
+  /** Orders since `startTime`, every page (limit 50, then `cursor` = the answer's nextPageCursor until it is empty). */
   async orderHistory(symbol: string, startTime?: number): Promise<VenueOrderView[]> {
-    const r = await this.call('GET', '/v5/order/history', { category: 'spot', symbol, limit: 50, ...(startTime === undefined ? {} : { startTime }) });
-    return ((r['list'] as Row[] | undefined) ?? []).map(bybitOrderView);
+    const out: VenueOrderView[] = [];
+    for (const row of await this.pages('/v5/order/history', { category: 'spot', symbol, ...(startTime === undefined ? {} : { startTime }) }, 50)) {
+      out.push(bybitOrderView(row as Row));
+    }
+    return out;
   }
 
-  /** Executions since `startTime` as fills (spot: fee in feeCurrency). Malformed rows are skipped and counted. */
+  /** Executions since `startTime` as fills (spot: fee in feeCurrency), every page. Malformed rows are skipped and counted. */
   async fillsSince(symbol: string, startTime: number): Promise<{ fills: VenueFill[]; bad: number }> {
-    const r = await this.call('GET', '/v5/execution/list', { category: 'spot', symbol, startTime, limit: 100 });
     const fills: VenueFill[] = [];
     let bad = 0;
-    for (const row of (r['list'] as unknown[] | undefined) ?? []) {
+    for (const row of await this.pages('/v5/execution/list', { category: 'spot', symbol, startTime }, 100)) {
       const p = parseBybitExecutionRow(row);
       if (!p.ok) {
         bad++;
@@ -106,6 +109,20 @@ export class BybitAccountRest {
       if (f !== null) fills.push(f);
     }
     return { fills, bad };
+  }
+
+  /** Every row of a cursor-paged list (`result.list`, `result.nextPageCursor`). */
+  private async pages(path: string, params: Record<string, string | number>, max: number): Promise<unknown[]> {
+    const limit = Math.max(1, Math.min(max, this.opts.pageLimit ?? max));
+    const out: unknown[] = [];
+    let cursor = '';
+    for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
+      const r = await this.call('GET', path, { ...params, limit, ...(cursor === '' ? {} : { cursor }) });
+      for (const row of (r['list'] as unknown[] | undefined) ?? []) out.push(row);
+      cursor = typeof r['nextPageCursor'] === 'string' ? r['nextPageCursor'] : '';
+      if (cursor === '') return out;
+    }
+    throw new HistoryTooLongError(`${path} ${String(params['symbol'])}`);
   }
 
   async feeRate(symbol: string): Promise<{ taker: number; maker: number }> {

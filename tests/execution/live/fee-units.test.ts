@@ -44,11 +44,15 @@ t.test('a quote fee on a buy (not the received asset) is converted, not dropped'
 });
 
 t.test('a Bybit order row whose cumFeeDetail names a coin with no configured price: the fee is not booked as 0', async (t) => {
-  const u = mapBybitOrderRow({ symbol: 'BTCUSDT', orderId: 'o1', orderStatus: 'Filled', cumExecQty: '0.01', cumExecValue: '600', avgPrice: '60000',
-    cumFeeDetail: { MNT: '0.5' } }, 'BUY');
-  t.todo('OPEN: mapBybitOrderRow hands fee-units.ts the row\'s coins with qty 0 and a taker rate of 0, and bybit-client.ts passes no '
-    + 'rateInQuote: a fee in a third coin is "estimated" at 0.01 * 0 * 0 = 0 and booked as 0 (VENUES.md: Bybit spot charges the '
-    + 'received coin, so this needs a venue change to happen; the stream path, which has execQty, estimates it right).', async (tt) => {
-    tt.ok(u.cumFee > 0, `fee booked: ${u.cumFee}`);
-  });
+  const row = { symbol: 'BTCUSDT', orderId: 'o1', orderStatus: 'Filled', cumExecQty: '0.01', cumExecValue: '600', avgPrice: '60000',
+    cumFeeDetail: { MNT: '0.5' } };
+  // Was booked as 0 (the row's coins went to fee-units.ts with qty 0 and a taker rate of 0).
+  const u = mapBybitOrderRow(row, 'BUY', none, 0.001);
+  t.equal(u.feeAsset, ASSET_QUOTE, 'a third coin turns the order\'s fees to quote');
+  t.ok(Math.abs(u.cumFee - 600 * 0.001) < 1e-12, `estimated at the taker rate on the notional: ${u.cumFee}`);
+  t.ok(mapBybitOrderRow(row, 'BUY').cumFee > 0, 'without the account\'s rate: the venue\'s base-tier rate, never 0');
+  const priced = mapBybitOrderRow(row, 'BUY', ratesFrom({ MNT: 0.8 }), 0.001);
+  t.ok(Math.abs(priced.cumFee - 0.4) < 1e-12, 'a configured price converts it exactly');
+  const mixed = mapBybitOrderRow({ ...row, cumFeeDetail: { BTC: '0.000005', MNT: '0.5' } }, 'BUY', none, 0.001);
+  t.ok(Math.abs(mixed.cumFee - (0.000005 * 60_000 + 0.6)) < 1e-9, 'the received coin at the average price, the third one estimated');
 });

@@ -9,25 +9,15 @@ import t from 'tap';
 import fc from 'fast-check';
 import {
   ACTION_NEW, ASSET_BASE, ASSET_QUOTE, H_RECV_NS, H_SYMBOL, H_VENUE, I_ACTION, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY, I_ROLE, I_SIDE, I_TIF,
-  INTENT_WORDS, ROLE_LEG_BUY, SIDE_BUY, ST_FILLED, STATUS_NAMES, TIF_IOC, VENUE_BINANCE,
+  INTENT_WORDS, ROLE_LEG_BUY, SIDE_BUY, ST_FILLED, TIF_IOC, VENUE_BINANCE,
 } from '../../../src/core/records.js';
 import { LiveExecutor } from '../../../src/execution/live/live-executor.js';
 import { PrivateFills } from '../../../src/execution/live/private-fills.js';
 import { executorFee } from '../../../src/execution/live/fee-units.js';
 import { finalUpdate, newClientCounters, type LiveOrder, type OrderUpdate, type UpdateListener, type VenueOrderClient } from '../../../src/execution/live/order-types.js';
 import type { VenueFill, FillSource } from '../../../src/execution/fill-ledger.js';
-import type { ReportSink } from '../../../src/execution/report-sink.js';
+import { FillReportSink as Sink } from './fill-report-sink.js';
 import { parseBinanceUserData } from '../../../src/venues/binance/user-data.js';
-
-interface Report { orderId: number; status: string; lastPx: number; lastQty: number; cumQty: number; fee: number; feeAsset: number }
-
-class Sink implements ReportSink {
-  readonly reports: Report[] = [];
-  report(orderId: number, _p: number, _v: number, _s: number, _side: number, status: number, _price: number, lastPx: number,
-    lastQty: number, cumQty: number, _qty: number, fee: number, feeAsset: number): void {
-    this.reports.push({ orderId, status: STATUS_NAMES[status]!, lastPx, lastQty, cumQty, fee, feeAsset });
-  }
-}
 
 class ScriptedClient implements VenueOrderClient {
   readonly counters = newClientCounters();
