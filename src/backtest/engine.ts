@@ -48,6 +48,7 @@ import { BybitBookSync } from '../venues/bybit/book-sync.js';
 import { MSG_DEPTH_DELTA, MSG_DEPTH_SNAPSHOT, MSG_QUOTE, ParsedFrame } from '../venues/parsed-frame.js';
 import { BacktestBooks } from './book-view.js';
 import type { JournalLineSink } from './journal-writer.js';
+import { isDepthFrame } from './frame-kind.js';
 import { LF_STATE, LF_USABLE, LocalFeedQueue } from './local-feed.js';
 
 export type BookMode = 'top' | 'depth';
@@ -408,6 +409,9 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
   onFrame(venue: number, t: number, buf: Buffer, len: number): void {
     this.pendingEventNs = t;
     this.events++;
+    // top-of-book fills read no depth: a depth frame is not even parsed (it would be dropped
+    // after parsing; a malformed one is then not counted in frameErrors)
+    if (!this.depthMode && isDepthFrame(venue, buf, len)) return;
     if (venue === VENUE_BINANCE) this.binanceFrame(t, buf, len);
     else this.bybitFrame(t, buf, len);
   }
