@@ -416,6 +416,15 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     else this.bybitFrame(t, buf, len);
   }
 
+  /**
+   * A depth frame received at t that a top-of-book run did not decode (the reader's skipFrame):
+   * what onFrame does with a depth frame in that mode.
+   */
+  onSkippedFrame(t: number): void {
+    this.pendingEventNs = t;
+    this.events++;
+  }
+
   /** A REST depth snapshot line (Binance) received at t. */
   onSnapshot(venue: number, symbol: number, t: number, text: string): void {
     this.pendingEventNs = t;

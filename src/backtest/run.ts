@@ -10,12 +10,13 @@ import { baseBalanceOf, type XarbConfig } from '../config/index.js';
 import { buildAccumulator } from '../core/hist-collector.js';
 import { VENUE_COUNT, VENUE_NAMES } from '../core/records.js';
 import { MergedRecording } from '../data/recording-merge.js';
-import { EV_FRAME } from '../data/recording-reader.js';
+import { EV_FRAME, EV_SKIPPED } from '../data/recording-reader.js';
 import { dateStartMs, datesBetween, MS_PER_DAY, pathFor } from '../data/store.js';
 import { formatHlog } from '../report/hlog-writer.js';
 import { simSymbolFilters } from '../sim/instruments.js';
 import type { ArbitrageConfig, VenueBalances, VenueFilters } from '../strategy/config.js';
 import { BacktestEngine, type BookMode } from './engine.js';
+import { isDepthLine } from './frame-kind.js';
 import { BufferedJournal } from './journal-writer.js';
 import { latencyFromConfig, latencyFromHlog, ObservedLatency, type OrderLatency } from './latency.js';
 import { Progress } from './progress.js';
@@ -150,6 +151,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const lat: OrderLatency = o.latencyHlog !== undefined ? latencyFromHlog(o.latencyHlog, seed)
     : session !== undefined ? sessionLatency(session) : latencyFromConfig(cfg.execution, seed);
   const filters = o.filters ?? (simSymbolFilters(symbols) as unknown as VenueFilters);
+  const nSym = symbols.length;
   const balances = strategyBalances(cfg);
   const journal = new BufferedJournal(path.join(runDir, JOURNAL_FILE));
   const feedMs = o.feedLatencyMs ?? (session !== undefined ? 0 : cfg.backtest.feed_latency_ms);
@@ -190,8 +192,14 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
 
   // Series k = venue * symbols.length + symbol (dataFiles order), merged by recorded receive
   // time; the engine adds each venue's extra feed latency on the strategy's side only.
-  const nSym = symbols.length;
   const merged = await MergedRecording.openSeries(series, { originMs: startMs });
+  if ((o.book ?? 'depth') === 'top') {
+    // top-of-book fills read no depth: its frames are not even unescaped (the engine counts them)
+    merged.readers.forEach((r, k) => {
+      const venue = Math.floor(k / nSym);
+      r.skipFrame = (buf, from, end) => isDepthLine(venue, buf, from, end);
+    });
+  }
   const progress = new Progress(`backtest ${o.startDate}..${o.endDate}`, totalNs, o.progress ?? false);
   let lastNs = 0;
   let counter = 0;
@@ -207,6 +215,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       // Merged streams keep local time monotonic even if a file's lines are slightly out of order.
       if (bt < lastNs) bt = lastNs;
       if (r.kind === EV_FRAME) engine.onFrame(venue, bt, r.frame, r.frameLen);
+      else if (r.kind === EV_SKIPPED) engine.onSkippedFrame(bt);
       else engine.onSnapshot(venue, k - venue * nSym, bt, r.snapshotText);
       lastNs = bt;
       if ((++counter & 0xffff) === 0) progress.update(bt, engine.events, engine.roundsOpened);

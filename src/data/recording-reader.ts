@@ -30,6 +30,11 @@ import { LINE_FRAME, LINE_HEADER, LINE_SNAPSHOT, StoreLineDecoder } from './stor
 
 export const EV_FRAME = LINE_FRAME;
 export const EV_SNAPSHOT = LINE_SNAPSHOT;
+/** A frame line the reader's skipFrame filter matched: time only, its frame not decoded. */
+export const EV_SKIPPED = 4;
+
+/** Looks at a frame still escaped in its store line, buf[from, end): true = skip decoding it. */
+export type FrameLineFilter = (buf: Buffer, from: number, end: number) => boolean;
 
 export class RecordingReadError extends StoreError {}
 
@@ -52,6 +57,12 @@ export class RecordingReader {
   url = '';
   /** Index in the series of the file being read. */
   fileIndex = -1;
+  /**
+   * Frame lines this filter matches come out as EV_SKIPPED events (time set, frame not
+   * unescaped: `frame` is then stale): for a consumer that would drop them unread, e.g. a
+   * top-of-book backtest and depth frames. A damaged line it matches is not counted in badLines.
+   */
+  skipFrame: FrameLineFilter | null = null;
 
   // problems and counters
   truncated = false;
@@ -166,6 +177,17 @@ export class RecordingReader {
       if (!d.decodeTime(buf, start)) {
         this.bad(buf, start, nl);
         continue;
+      }
+      if (this.skipFrame !== null && this.anchored) {
+        const f = d.frameAt(buf, start, nl);
+        if (f >= 0 && this.skipFrame(buf, f, nl)) {
+          this.kind = EV_SKIPPED;
+          this.t = d.tSec * 1e9 + d.tNsec;
+          this.ts = this.baseNs + (d.tSec - this.anchorSec) * 1e9 + (d.tNsec - this.anchorNsec);
+          this.url = '';
+          this.eventsRead++;
+          return 1;
+        }
       }
       const kind = d.decodeBody(buf, start, nl);
       if (kind === LINE_FRAME || kind === LINE_SNAPSHOT) {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { isDepthFrame } from '../../src/backtest/frame-kind.js';
+import { isDepthFrame, isDepthLine } from '../../src/backtest/frame-kind.js';
 import { SymbolTable } from '../../src/core/symbols.js';
 import { BinanceFrameParser } from '../../src/venues/binance/frame-parser.js';
 import { BybitFrameParser } from '../../src/venues/bybit/frame-parser.js';
@@ -45,5 +45,14 @@ t.test('top of book, other layouts, short and foreign frames are not called dept
   t.notOk(isDepthFrame(BYB, b('{"topic":"orderbook.x.BTCUSDT"}'), 31), 'no depth number');
   t.notOk(isDepthFrame(BIN, b('{"stream":"btcusdt@depth@100ms"}'), 12), 'len bounds the look, not the buffer');
   t.notOk(isDepthFrame(2, b(frames[1]![1]), frames[1]![1].length), 'unknown venue');
+  t.end();
+});
+
+t.test('isDepthLine gives the same answer on the frame still escaped in its store line', (t) => {
+  for (const [venue, text] of frames) {
+    const line = b(`{"t":1,"f":${JSON.stringify(text)}}`);
+    const from = line.indexOf('"f":"') + 5;
+    t.equal(isDepthLine(venue, line, from, line.length - 1), isDepthFrame(venue, b(text), text.length), text);
+  }
   t.end();
 });
