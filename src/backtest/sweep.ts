@@ -158,11 +158,12 @@ async function sharedEvents(tasks: readonly SweepTask[], maxBytes: number): Prom
 
 export async function runSweep(tasks: readonly SweepTask[], o: SweepOptions = {}): Promise<SweepMetrics[]> {
   const workers = Math.max(1, Math.min(o.workers ?? os.availableParallelism(), tasks.length));
-  const events = await sharedEvents(tasks, o.sharedDataMaxBytes ?? DEFAULT_STORE_MAX_BYTES);
-  if (events !== null) tasks = tasks.map((t) => ({ ...t, events }));
+  // the workers start (load their modules) while this thread reads the data
   const pool = new Piscina({ filename: new URL('./sweep-worker.js', import.meta.url).href, minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
   let done = 0;
   try {
+    const events = await sharedEvents(tasks, o.sharedDataMaxBytes ?? DEFAULT_STORE_MAX_BYTES);
+    if (events !== null) tasks = tasks.map((t) => ({ ...t, events }));
     return await Promise.all(tasks.map(async (t) => {
       const m = (await pool.run(t)) as SweepMetrics;
       done++;
