@@ -12,8 +12,9 @@
  * body as UTF-8). The replay hands the engine exactly what the streaming loop of run.ts
  * hands it, in the same order: same journal (tested: a sweep point equals its backtest).
  *
- * Memory: the whole range is held, about 10x its gzip size; readEventStore declines (returns
- * null: the points stream as before) when the files' gzip size times 12 passes `maxBytes`.
+ * Memory: the whole range is held, about 10x its gzip size, in one shared buffer sized from
+ * that estimate (no copy at the end); readEventStore declines (returns null: the points stream
+ * as before) when the files' gzip size times 12 passes `maxBytes`.
  */
 import { statSync } from 'node:fs';
 import { MergedRecording } from '../data/recording-merge.js';
@@ -53,26 +54,25 @@ export function estimatedBytes(series: readonly (readonly string[])[]): number {
   return gz * INFLATE_RATIO;
 }
 
+/** A byte buffer in shared memory, grown by doubling (rare: sized from the estimate). */
 class Growing {
+  sab: SharedArrayBuffer;
   buf: Buffer;
   n = 0;
   constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(size);
+    this.sab = new SharedArrayBuffer(size);
+    this.buf = Buffer.from(this.sab);
   }
 
   reserve(extra: number): void {
     if (this.n + extra <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.n + extra) size *= 2;
-    const b = Buffer.allocUnsafe(size);
+    const sab = new SharedArrayBuffer(size);
+    const b = Buffer.from(sab);
     this.buf.copy(b, 0, 0, this.n);
+    this.sab = sab;
     this.buf = b;
-  }
-
-  share(): SharedArrayBuffer {
-    const sab = new SharedArrayBuffer(this.n);
-    this.buf.copy(Buffer.from(sab), 0, 0, this.n);
-    return sab;
   }
 }
 
@@ -120,7 +120,7 @@ export async function readEventStore(series: readonly (readonly string[])[], ori
   } finally {
     merged.close();
   }
-  return { meta: meta.share(), bytes: bytes.share(), count, problems: merged.problems() };
+  return { meta: meta.sab, bytes: bytes.sab, count, problems: merged.problems() };
 }
 
 /**
