@@ -14,6 +14,11 @@
  *     run's floor, reading and merging the files without the engine
  *   - a 4-point sweep on 2 workers >= 1.7x faster than on 1 (needs 2 free cores)
  * Each target row carries `target`, `meets_target` and its `x_floor` ratio.
+ *
+ * `--base DIR` (a built checkout of another commit, e.g. `git worktree add ../base 2936ae6`
+ * then `npm run build` there): the engine loop, in-memory and end-to-end cases also run that
+ * tree's engine on the same data and its own default config, alternating base / this, best of
+ * the repetitions for each; rows gain `base_ops_per_s` and `x_base` (this ÷ base, same run).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -56,6 +61,55 @@ function row(name: string, opsPerS: number, extra: Record<string, string | numbe
   return { case: name, p50_ns: NaN, p99_ns: NaN, p999_ns: NaN, max_ns: NaN, ops_per_s: Math.round(opsPerS), mean_ns_per_op: Math.round(ns), ...extra };
 }
 
+/** What the cases need of a tree: this one, or a --base checkout's dist (same API since 2936ae6). */
+interface Tree {
+  BacktestEngine: typeof BacktestEngine;
+  runBacktest: typeof runBacktest;
+  ConstantLatency: typeof ConstantLatency;
+  config: ReturnType<typeof loadConfig>;
+  arbitrageConfig: typeof arbitrageConfig;
+  strategyBalances: typeof strategyBalances;
+}
+
+function configText(root: string, data: string): string {
+  return readFileSync(path.join(root, 'config', 'arbitrage.toml'), 'utf8')
+    .replace(/data_dir = "data"/, `data_dir = ${JSON.stringify(data)}`)
+    .replace(/binance = "binance.toml"/, `binance = ${JSON.stringify(path.join(root, 'config', 'binance.toml'))}`)
+    .replace(/bybit = "bybit.toml"/, `bybit = ${JSON.stringify(path.join(root, 'config', 'bybit.toml'))}`);
+}
+
+async function loadBase(root: string, dir: string, data: string): Promise<Tree> {
+  const abs = path.resolve(root);
+  const imp = (p: string): Promise<Record<string, unknown>> => import(path.join(abs, 'dist', 'src', p));
+  const cfgPath = path.join(dir, 'arbitrage-base.toml');
+  writeFileSync(cfgPath, configText(abs, data));
+  const [cfg, eng, run, lat] = await Promise.all([imp('config/index.js'), imp('backtest/engine.js'), imp('backtest/run.js'), imp('execution/latency-model.js')]);
+  return {
+    BacktestEngine: eng['BacktestEngine'] as typeof BacktestEngine, runBacktest: run['runBacktest'] as typeof runBacktest,
+    ConstantLatency: lat['ConstantLatency'] as typeof ConstantLatency,
+    config: (cfg['loadConfig'] as typeof loadConfig)(cfgPath, { mode: 'dry-run' }),
+    arbitrageConfig: run['arbitrageConfig'] as typeof arbitrageConfig, strategyBalances: run['strategyBalances'] as typeof strategyBalances,
+  };
+}
+
+/** Events/s of `fn` (returns its event count) on each tree, alternating, best of `reps`. */
+async function versus(trees: Tree[], reps: number, fn: (tree: Tree) => Promise<number> | number): Promise<number[]> {
+  const best = trees.map(() => 0);
+  for (let r = 0; r < reps; r++) {
+    for (let i = trees.length - 1; i >= 0; i--) { // base first
+      const t0 = performance.now();
+      const n = await fn(trees[i]!);
+      const rate = n / ((performance.now() - t0) / 1000);
+      if (rate > best[i]!) best[i] = rate;
+    }
+  }
+  return best;
+}
+
+function vsBase(rates: number[]): Record<string, number> {
+  return rates.length < 2 ? {} : { base_ops_per_s: Math.round(rates[1]!), x_base: Number((rates[0]! / rates[1]!).toFixed(3)) };
+}
+
 interface Loaded { venue: number; symbol: number; t: number; kind: number; frame: Buffer; text: string }
 
 /** Every line of the day files, decoded, merged by time (in memory: the bench only). */
@@ -85,7 +139,7 @@ function loadFrames(data: string, date: string): Loaded[] {
   return out;
 }
 
-export async function runBacktestBench(opts: { quick?: boolean }): Promise<BenchRow[]> {
+export async function runBacktestBench(opts: { quick?: boolean; base?: string }): Promise<BenchRow[]> {
   const quick = opts.quick === true;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xarb-bench-bt-'));
   const rows: BenchRow[] = [];
@@ -94,18 +148,18 @@ export async function runBacktestBench(opts: { quick?: boolean }): Promise<Bench
     const rate = quick ? 2 : 20;
     const date = '2024-01-01';
     await synthesize({ dataDir: data, symbols: ['BTCUSDT'], startDate: date, endDate: date, rate, seed: 1 });
-    const cfgText = readFileSync(path.join(ROOT, 'config', 'arbitrage.toml'), 'utf8')
-      .replace(/data_dir = "data"/, `data_dir = ${JSON.stringify(data)}`)
-      .replace(/binance = "binance.toml"/, `binance = ${JSON.stringify(path.join(ROOT, 'config', 'binance.toml'))}`)
-      .replace(/bybit = "bybit.toml"/, `bybit = ${JSON.stringify(path.join(ROOT, 'config', 'bybit.toml'))}`);
+    const cfgText = configText(ROOT, data);
     const cfgPath = path.join(dir, 'arbitrage.toml');
     writeFileSync(cfgPath, cfgText);
     const config = loadConfig(cfgPath, { mode: 'dry-run' });
     const filters = simSymbolFilters(['BTCUSDT']) as unknown as VenueFilters;
-    const newEngine = (book: 'top' | 'depth') => new BacktestEngine({
-      config: arbitrageConfig(config), filters, balances: strategyBalances(config), journal: NULL_JOURNAL, wallStartMs: Date.UTC(2024, 0, 1),
-      entryLatency: new ConstantLatency(1e6), responseLatency: new ConstantLatency(1e6), book,
+    const trees: Tree[] = [{ BacktestEngine, runBacktest, ConstantLatency, config, arbitrageConfig, strategyBalances }];
+    if (opts.base !== undefined) trees.push(await loadBase(opts.base, dir, data));
+    const newEngine = (book: 'top' | 'depth', tr: Tree = trees[0]!) => new tr.BacktestEngine({
+      config: tr.arbitrageConfig(tr.config), filters, balances: tr.strategyBalances(tr.config), journal: NULL_JOURNAL, wallStartMs: Date.UTC(2024, 0, 1),
+      entryLatency: new tr.ConstantLatency(1e6), responseLatency: new tr.ConstantLatency(1e6), book,
     });
+    const reps = quick ? 2 : 3;
 
     // 1. pre-decoded top of book
     const frames = loadFrames(data, date);
@@ -122,12 +176,15 @@ export async function runBacktestBench(opts: { quick?: boolean }): Promise<Bench
     }
     const q = Float64Array.from(quotes);
     const nq = q.length / 6;
-    for (let rep = 0; rep < (quick ? 1 : 3); rep++) {
-      const e = newEngine('top');
-      const t0 = performance.now();
-      for (let i = 0; i < q.length; i += 6) e.onTopOfBook(q[i]!, 0, q[i + 1]!, 0, q[i + 2]!, q[i + 3]!, q[i + 4]!, q[i + 5]!);
-      const secs = (performance.now() - t0) / 1000;
-      if (rep === (quick ? 0 : 2)) rows.push(row('engine loop, pre-decoded top-of-book events', nq / secs, { events: nq, rounds: e.roundsOpened }));
+    {
+      let rounds = 0;
+      const rates = await versus(trees, reps, (tr) => {
+        const e = newEngine('top', tr);
+        for (let i = 0; i < q.length; i += 6) e.onTopOfBook(q[i]!, 0, q[i + 1]!, 0, q[i + 2]!, q[i + 3]!, q[i + 4]!, q[i + 5]!);
+        if (tr === trees[0]) rounds = e.roundsOpened;
+        return nq;
+      });
+      rows.push(row('engine loop, pre-decoded top-of-book events', rates[0]!, { events: nq, rounds, ...vsBase(rates) }));
     }
 
     // 2. frames in memory: parse + book sync + strategy + fills; floor: the parsers alone
@@ -143,16 +200,19 @@ export async function runBacktestBench(opts: { quick?: boolean }): Promise<Bench
       rows.push(row('floor: venue parsers alone over the in-memory frames', parseOnly, { events: frames.length, checksum: sink }));
     }
     for (const book of ['top', 'depth'] as const) {
-      const e = newEngine(book);
-      const t0 = performance.now();
-      for (const f of frames) {
-        if (f.kind === LINE_FRAME) e.onFrame(f.venue, f.t, f.frame, f.frame.length);
-        else e.onSnapshot(f.venue, 0, f.t, f.text);
-      }
-      const secs = (performance.now() - t0) / 1000;
-      const rate = frames.length / secs;
+      let rounds = 0;
+      const rates = await versus(trees, reps, (tr) => {
+        const e = newEngine(book, tr);
+        for (const f of frames) {
+          if (f.kind === LINE_FRAME) e.onFrame(f.venue, f.t, f.frame, f.frame.length);
+          else e.onSnapshot(f.venue, 0, f.t, f.text);
+        }
+        if (tr === trees[0]) rounds = e.roundsOpened;
+        return frames.length;
+      });
+      const rate = rates[0]!;
       rows.push(row(`engine over in-memory frames (${book === 'top' ? 'top of book fills' : '20-level depth fills'})`, rate,
-        { events: frames.length, rounds: e.roundsOpened, x_floor: Number((rate / parseOnly).toFixed(3)), ...(book === 'top' ? target(rate, TARGET_IN_MEMORY_TOP, 'M/s') : {}) }));
+        { events: frames.length, rounds, x_floor: Number((rate / parseOnly).toFixed(3)), ...(book === 'top' ? target(rate, TARGET_IN_MEMORY_TOP, 'M/s') : {}), ...vsBase(rates) }));
     }
 
     // 3. end to end from .jsonl.gz; floor: gunzip, line decode and merge without the engine
@@ -173,29 +233,40 @@ export async function runBacktestBench(opts: { quick?: boolean }): Promise<Bench
       rows.push(row('floor: read + merge the .jsonl.gz files alone', readOnly, { events: n }));
     }
     for (const book of ['top', 'depth'] as const) {
-      const t0 = performance.now();
-      const r = await runBacktest({ config, startDate: date, endDate: date, runsDir: path.join(dir, 'runs'), runId: `e2e-${book}`, book, artifacts: false });
-      const secs = (performance.now() - t0) / 1000;
-      const rate = r.events / secs;
-      rows.push(row(`end to end from .jsonl.gz (${book})`, rate, { events: r.events, seconds: Number(secs.toFixed(2)),
-        x_floor: Number((rate / readOnly).toFixed(3)), ...(book === 'top' ? target(rate, TARGET_E2E_TOP, 'M/s') : {}) }));
+      let events = 0;
+      const rates = await versus(trees, quick ? 1 : 2, async (tr) => {
+        const r = await tr.runBacktest({ config: tr.config, startDate: date, endDate: date, runsDir: path.join(dir, 'runs'), runId: `e2e-${book}-${tr === trees[0] ? 'this' : 'base'}`, book, artifacts: false });
+        if (tr === trees[0]) events = r.events;
+        return r.events;
+      });
+      const rate = rates[0]!;
+      rows.push(row(`end to end from .jsonl.gz (${book})`, rate, { events, seconds: Number((events / rate).toFixed(2)),
+        x_floor: Number((rate / readOnly).toFixed(3)), ...(book === 'top' ? target(rate, TARGET_E2E_TOP, 'M/s') : {}), ...vsBase(rates) }));
     }
 
-    // 4. sweep speed-up
+    // 4. sweep speed-up (and the base's, when given: its own sweep module and worker)
     const points = grid([parseParam('min_spread_bps=2,4', config), parseParam('slippage_tolerance=0.0005,0.001', config)]);
-    const time = async (workers: number): Promise<number> => {
+    const sweeps: { runSweep: typeof runSweep; cfgPath: string; tag: string }[] = [{ runSweep, cfgPath, tag: '' }];
+    if (opts.base !== undefined) {
+      const m = await import(path.join(path.resolve(opts.base), 'dist', 'src', 'backtest', 'sweep.js')) as { runSweep: typeof runSweep };
+      sweeps.push({ runSweep: m.runSweep, cfgPath: path.join(dir, 'arbitrage-base.toml'), tag: 'base' });
+    }
+    const time = async (workers: number, sw: (typeof sweeps)[number]): Promise<number> => {
       const tasks: SweepTask[] = points.map((overrides, i) => ({
-        configPath: cfgPath, overrides, startDate: date, endDate: date, runsDir: path.join(dir, `sweep${workers}`), runId: `p${i}`, book: 'depth',
+        configPath: sw.cfgPath, overrides, startDate: date, endDate: date, runsDir: path.join(dir, `sweep${sw.tag}${workers}`), runId: `p${i}`, book: 'depth',
       }));
       const t0 = performance.now();
-      await runSweep(tasks, { workers });
+      await sw.runSweep(tasks, { workers });
       return (performance.now() - t0) / 1000;
     };
-    const s1 = await time(1);
-    const s2 = await time(2);
+    const secs: number[][] = sweeps.map(() => []);
+    for (const w of [1, 2]) for (let i = sweeps.length - 1; i >= 0; i--) secs[i]!.push(await time(w, sweeps[i]!));
+    const [s1, s2] = secs[0] as [number, number];
+    const base: Record<string, number> = secs.length > 1 ? { base_seconds_1: Number(secs[1]![0]!.toFixed(2)), base_seconds_2: Number(secs[1]![1]!.toFixed(2)),
+      base_speedup: Number((secs[1]![0]! / secs[1]![1]!).toFixed(2)) } : {};
     rows.push(row('sweep 4 points, 1 worker', points.length / s1, { seconds: Number(s1.toFixed(2)) }));
     rows.push(row('sweep 4 points, 2 workers', points.length / s2, { seconds: Number(s2.toFixed(2)), speedup: Number((s1 / s2).toFixed(2)),
-      cores: os.availableParallelism(), load_avg_1m: Number(os.loadavg()[0]!.toFixed(1)), ...target(s1 / s2, TARGET_SWEEP_SPEEDUP, 'x') }));
+      cores: os.availableParallelism(), load_avg_1m: Number(os.loadavg()[0]!.toFixed(1)), ...target(s1 / s2, TARGET_SWEEP_SPEEDUP, 'x'), ...base }));
 
     // 5. peak RSS over N days, in a child process
     const days = quick ? 2 : 7;

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchRow } from './types.js';
 
-type Suite = (opts: { quick?: boolean }) => Promise<BenchRow[]>;
+type Suite = (opts: { quick?: boolean; base?: string }) => Promise<BenchRow[]>;
 
 const SUITES: Record<string, () => Promise<Suite>> = {
   ring: async () => (await import('./ring.js')).runRingBench,
@@ -72,6 +72,9 @@ export function benchHelp(): string {
     '',
     'options:',
     '  --quick     shrink the workloads (smoke runs)',
+    '  --base DIR  backtest: also run a built checkout of another commit (e.g. a git worktree',
+    '              at the base, after npm run build there) on the same data, alternating,',
+    '              and print its events/s and the ratio (x_base) in the same run',
     '  -h, --help  print this help and exit',
     '',
   ].join('\n');
@@ -83,14 +86,22 @@ async function main(): Promise<void> {
     process.stdout.write(benchHelp());
     return;
   }
-  const unknown = args.filter((a) => a.startsWith('-') && a !== '--quick');
-  if (unknown.length > 0) {
-    process.stderr.write(`bench: unknown option ${unknown[0]} (options: --quick, --help)\n`);
+  const bi = args.indexOf('--base');
+  const base = bi >= 0 ? args[bi + 1] : undefined;
+  if (bi >= 0 && (base === undefined || base.startsWith('-'))) {
+    process.stderr.write('bench: option --base needs a directory\n');
     process.exitCode = 2;
     return;
   }
-  const quick = args.includes('--quick');
-  const names = args.filter((a) => !a.startsWith('-'));
+  const rest = bi >= 0 ? [...args.slice(0, bi), ...args.slice(bi + 2)] : args;
+  const unknown = rest.filter((a) => a.startsWith('-') && a !== '--quick');
+  if (unknown.length > 0) {
+    process.stderr.write(`bench: unknown option ${unknown[0]} (options: --quick, --base DIR, --help)\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const quick = rest.includes('--quick');
+  const names = rest.filter((a) => !a.startsWith('-'));
   const chosen = names.length ? names : DEFAULT_SUITES;
   for (const name of chosen) {
     const load = SUITES[name];
@@ -101,7 +112,7 @@ async function main(): Promise<void> {
     }
     const run = await load();
     const t0 = performance.now();
-    const rows = await run({ quick });
+    const rows = await run({ quick, base });
     const secs = ((performance.now() - t0) / 1000).toFixed(1);
     process.stdout.write(`\n== ${name} (${secs} s, node ${process.version}, ${quick ? 'quick' : 'full'})\n${table(rows)}\n`);
     mkdirSync(RESULTS, { recursive: true });

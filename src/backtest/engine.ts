@@ -48,6 +48,7 @@ import { BybitBookSync } from '../venues/bybit/book-sync.js';
 import { MSG_DEPTH_DELTA, MSG_DEPTH_SNAPSHOT, MSG_QUOTE, ParsedFrame } from '../venues/parsed-frame.js';
 import { BacktestBooks } from './book-view.js';
 import type { JournalLineSink } from './journal-writer.js';
+import { isDepthFrame } from './frame-kind.js';
 import { LF_STATE, LF_USABLE, LocalFeedQueue } from './local-feed.js';
 
 export type BookMode = 'top' | 'depth';
@@ -339,6 +340,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     const as = q.peek(6);
     const flags = q.peek(7);
     q.pop();
+    this.strategyInputs++;
     if ((flags & LF_STATE) !== 0) this.strategy.onBookState(venue, s, (flags & LF_USABLE) !== 0, 0, at);
     else this.toStrategy(venue, s, l, at, exchMs, bp, bs, ap, as, (flags & LF_USABLE) !== 0);
   }
@@ -377,7 +379,10 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
 
   private tick(timer: number): void {
     this.nowNs = timer;
-    if (timer >= this.startNs) this.strategy.onTimer(timer);
+    if (timer >= this.startNs && !this.timerIsNoop()) {
+      this.strategy.onTimer(timer);
+      this.inputsAtTimer = this.strategyInputs;
+    }
     if (timer >= this.nextEquityNs) {
       this.writeEquity(timer);
       this.nextEquityNs = (Math.floor(timer / this.equityEveryNs) + 1) * this.equityEveryNs;
@@ -399,6 +404,26 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     this.nextTimerNs = next;
   }
 
+  /**
+   * Calls into the strategy other than onTimer (quotes, book states, reports), counted so an
+   * idle timer tick that would see exactly what the last one saw can be left out.
+   */
+  private strategyInputs = 0;
+  private inputsAtTimer = -1;
+
+  /**
+   * strategy.onTimer would change nothing: nothing reached the strategy since its last tick and
+   * nothing is in flight, so its timeouts and round steps have nothing to look at and its two
+   * drawdown trackers would be fed the same equity and PnL again (both idempotent). Simulated
+   * transfers move with time alone: with them on, every tick runs. In depth mode most ticks
+   * fall between two depth updates that never reach the strategy.
+   */
+  private timerIsNoop(): boolean {
+    if (this.strategyInputs !== this.inputsAtTimer) return false;
+    const st = this.strategy;
+    return st.liveOrders === 0 && this.executor.pending === 0 && st.openRounds() === 0 && !st.transfersEnabled;
+  }
+
   /** The next market event's time, set by the driver before advanceTo (lets idle ticks skip). */
   pendingEventNs = Infinity;
 
@@ -408,8 +433,20 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
   onFrame(venue: number, t: number, buf: Buffer, len: number): void {
     this.pendingEventNs = t;
     this.events++;
+    // top-of-book fills read no depth: a depth frame is not even parsed (it would be dropped
+    // after parsing; a malformed one is then not counted in frameErrors)
+    if (!this.depthMode && isDepthFrame(venue, buf, len)) return;
     if (venue === VENUE_BINANCE) this.binanceFrame(t, buf, len);
     else this.bybitFrame(t, buf, len);
+  }
+
+  /**
+   * A depth frame received at t that a top-of-book run did not decode (the reader's skipFrame):
+   * what onFrame does with a depth frame in that mode.
+   */
+  onSkippedFrame(t: number): void {
+    this.pendingEventNs = t;
+    this.events++;
   }
 
   /** A REST depth snapshot line (Binance) received at t. */
@@ -503,6 +540,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     const l = t + this.feedNs[venue]!;
     const q = this.local[venue]!;
     if (l <= this.nowNs && q.length === 0 && l >= this.startNs) {
+      this.strategyInputs++;
       if ((flags & LF_STATE) !== 0) this.strategy.onBookState(venue, symbol, (flags & LF_USABLE) !== 0, 0, this.nowNs);
       else this.toStrategy(venue, symbol, l, this.nowNs, exchMs, bidPx, bidSz, askPx, askSz, (flags & LF_USABLE) !== 0);
     } else {
@@ -581,6 +619,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     const e = reportEntry(this.symbols.names, ackNs, orderId, pairId, venue, symbol, side, status, price, lastPx, lastQty,
       cumQty, qty, fee, feeAsset, errorCode, role);
     this.journal.append('report', e, ackNs, this.wallOf(ackNs));
+    this.strategyInputs++;
     this.strategy.onReport(orderId, status, lastPx, lastQty, cumQty, fee, feeAsset, errorCode, ackNs);
   }
 

@@ -10,12 +10,14 @@ import { baseBalanceOf, type XarbConfig } from '../config/index.js';
 import { buildAccumulator } from '../core/hist-collector.js';
 import { VENUE_COUNT, VENUE_NAMES } from '../core/records.js';
 import { MergedRecording } from '../data/recording-merge.js';
-import { EV_FRAME } from '../data/recording-reader.js';
+import { EV_FRAME, EV_SKIPPED } from '../data/recording-reader.js';
 import { dateStartMs, datesBetween, MS_PER_DAY, pathFor } from '../data/store.js';
 import { formatHlog } from '../report/hlog-writer.js';
 import { simSymbolFilters } from '../sim/instruments.js';
 import type { ArbitrageConfig, VenueBalances, VenueFilters } from '../strategy/config.js';
 import { BacktestEngine, type BookMode } from './engine.js';
+import { isDepthLine } from './frame-kind.js';
+import { replayEventStore, type EventSink, type EventStore } from './event-store.js';
 import { BufferedJournal } from './journal-writer.js';
 import { latencyFromConfig, latencyFromHlog, ObservedLatency, type OrderLatency } from './latency.js';
 import { Progress } from './progress.js';
@@ -65,6 +67,11 @@ export interface BacktestOptions {
    * levels, the feed's usable gate, a 1 ms timer, no extra feed latency (unless given).
    */
   session?: SessionSetup;
+  /**
+   * The range's events already decoded (a sweep's shared store, event-store.ts: read once for
+   * all points); default: stream the day files. Must hold this run's files and origin.
+   */
+  events?: EventStore;
 }
 
 export interface BacktestResult {
@@ -150,6 +157,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const lat: OrderLatency = o.latencyHlog !== undefined ? latencyFromHlog(o.latencyHlog, seed)
     : session !== undefined ? sessionLatency(session) : latencyFromConfig(cfg.execution, seed);
   const filters = o.filters ?? (simSymbolFilters(symbols) as unknown as VenueFilters);
+  const nSym = symbols.length;
   const balances = strategyBalances(cfg);
   const journal = new BufferedJournal(path.join(runDir, JOURNAL_FILE));
   const feedMs = o.feedLatencyMs ?? (session !== undefined ? 0 : cfg.backtest.feed_latency_ms);
@@ -190,31 +198,60 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
 
   // Series k = venue * symbols.length + symbol (dataFiles order), merged by recorded receive
   // time; the engine adds each venue's extra feed latency on the strategy's side only.
-  const nSym = symbols.length;
-  const merged = await MergedRecording.openSeries(series, { originMs: startMs });
   const progress = new Progress(`backtest ${o.startDate}..${o.endDate}`, totalNs, o.progress ?? false);
   let lastNs = 0;
   let counter = 0;
-  try {
-    for (;;) {
-      let st = merged.nextSync();
-      if (st === 0) st = await merged.next();
-      if (st < 0) break;
-      const r = merged.current!;
-      const k = merged.currentIndex;
-      const venue = Math.floor(k / nSym);
-      let bt = merged.currentTs;
-      // Merged streams keep local time monotonic even if a file's lines are slightly out of order.
-      if (bt < lastNs) bt = lastNs;
-      if (r.kind === EV_FRAME) engine.onFrame(venue, bt, r.frame, r.frameLen);
-      else engine.onSnapshot(venue, k - venue * nSym, bt, r.snapshotText);
-      lastNs = bt;
-      if ((++counter & 0xffff) === 0) progress.update(bt, engine.events, engine.roundsOpened);
+  let dataProblems: string[];
+  if (o.events !== undefined) {
+    // The same hand-over as the streaming loop below, from the shared store.
+    const sink: EventSink = {
+      frame: (k, ts, buf, len) => {
+        const bt = ts < lastNs ? lastNs : ts;
+        engine.onFrame(Math.floor(k / nSym), bt, buf, len);
+        lastNs = bt;
+        if ((++counter & 0xffff) === 0) progress.update(bt, engine.events, engine.roundsOpened);
+      },
+      snapshot: (k, ts, text) => {
+        const bt = ts < lastNs ? lastNs : ts;
+        const venue = Math.floor(k / nSym);
+        engine.onSnapshot(venue, k - venue * nSym, bt, text);
+        lastNs = bt;
+        if ((++counter & 0xffff) === 0) progress.update(bt, engine.events, engine.roundsOpened);
+      },
+    };
+    replayEventStore(o.events, sink);
+    dataProblems = o.events.problems;
+  } else {
+    const merged = await MergedRecording.openSeries(series, { originMs: startMs });
+    if ((o.book ?? 'depth') === 'top') {
+      // top-of-book fills read no depth: its frames are not even unescaped (the engine counts them)
+      merged.readers.forEach((r, k) => {
+        const venue = Math.floor(k / nSym);
+        r.skipFrame = (buf, from, end) => isDepthLine(venue, buf, from, end);
+      });
     }
-  } finally {
-    merged.close();
+    try {
+      for (;;) {
+        let st = merged.nextSync();
+        if (st === 0) st = await merged.next();
+        if (st < 0) break;
+        const r = merged.current!;
+        const k = merged.currentIndex;
+        const venue = Math.floor(k / nSym);
+        let bt = merged.currentTs;
+        // Merged streams keep local time monotonic even if a file's lines are slightly out of order.
+        if (bt < lastNs) bt = lastNs;
+        if (r.kind === EV_FRAME) engine.onFrame(venue, bt, r.frame, r.frameLen);
+        else if (r.kind === EV_SKIPPED) engine.onSkippedFrame(bt);
+        else engine.onSnapshot(venue, k - venue * nSym, bt, r.snapshotText);
+        lastNs = bt;
+        if ((++counter & 0xffff) === 0) progress.update(bt, engine.events, engine.roundsOpened);
+      }
+    } finally {
+      merged.close();
+    }
+    dataProblems = merged.problems();
   }
-  const dataProblems = merged.problems();
   const c = cfg.execution.order_timeout_ms;
   const endEquity = engine.finish(lastNs, Math.max(2 * c, cfg.risk.hedge_timeout_ms * 2) * 1e6 * 6);
   journal.close();

@@ -10,7 +10,7 @@ export default async function runPoint(t: SweepTask): Promise<SweepMetrics> {
   const config = applyOverrides(loadConfig(t.configPath, { mode: 'dry-run' }), t.overrides);
   const r = await runBacktest({
     config, configPath: t.configPath, startDate: t.startDate, endDate: t.endDate, dataDir: t.dataDir, runsDir: t.runsDir,
-    runId: t.runId, book: t.book, latencyHlog: t.latencyHlog, seed: t.seed, progress: false, artifacts: false,
+    runId: t.runId, book: t.book, latencyHlog: t.latencyHlog, seed: t.seed, progress: false, artifacts: false, events: t.events,
   });
   return metricsOf(r.runDir, t.runId, t.overrides, r.events);
 }

@@ -9,8 +9,11 @@
  */
 import os from 'node:os';
 import { Piscina } from 'piscina';
-import type { XarbConfig } from '../config/index.js';
+import { loadConfig, type XarbConfig } from '../config/index.js';
+import { dateStartMs } from '../data/store.js';
 import type { BookMode } from './engine.js';
+import { DEFAULT_STORE_MAX_BYTES, readEventStore, type EventStore } from './event-store.js';
+import { dataFiles } from './run.js';
 
 export class SweepParamError extends Error {
   override readonly name = 'SweepParamError';
@@ -83,6 +86,8 @@ export interface SweepTask {
   book: BookMode;
   latencyHlog?: string;
   seed?: number;
+  /** The range's events, decoded once and shared by every point (set by runSweep). */
+  events?: EventStore;
 }
 
 /** One point's metrics: strategy PnL and its ratios (over capital), plus the total-equity ones. */
@@ -127,15 +132,38 @@ export const DEFAULT_RANK_KEY = 'pnl';
 
 export interface SweepOptions {
   workers?: number;
+  /**
+   * Decode the data once on this thread into shared memory for every point (event-store.ts)
+   * when it fits in this many bytes; 0 = never (each point streams its files). Default 1.5 GiB.
+   */
+  sharedDataMaxBytes?: number;
   onDone?: (m: SweepMetrics, done: number, total: number) => void;
 }
 
 /** Runs every task on a piscina pool; results in task order. */
+/**
+ * The points' common data, read once (null: points differ in data, range or symbols, the
+ * store is off, or the data is too large to hold; then every point streams its files).
+ */
+async function sharedEvents(tasks: readonly SweepTask[], maxBytes: number): Promise<EventStore | null> {
+  const t0 = tasks[0];
+  if (t0 === undefined || maxBytes <= 0) return null;
+  if (tasks.some((t) => t.configPath !== t0.configPath || t.startDate !== t0.startDate || t.endDate !== t0.endDate || t.dataDir !== t0.dataDir)) return null;
+  // overrides are numbers in [strategy], [risk], [execution], [fees]: symbols stay the config's
+  const cfg = loadConfig(t0.configPath, { mode: 'dry-run' });
+  const symbols = cfg.strategy.symbols.map((s) => s.toUpperCase());
+  const series = dataFiles(t0.dataDir ?? cfg.backtest.data_dir, symbols, t0.startDate, t0.endDate, t0.configPath);
+  return readEventStore(series, dateStartMs(t0.startDate), maxBytes);
+}
+
 export async function runSweep(tasks: readonly SweepTask[], o: SweepOptions = {}): Promise<SweepMetrics[]> {
   const workers = Math.max(1, Math.min(o.workers ?? os.availableParallelism(), tasks.length));
+  // the workers start (load their modules) while this thread reads the data
   const pool = new Piscina({ filename: new URL('./sweep-worker.js', import.meta.url).href, minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
   let done = 0;
   try {
+    const events = await sharedEvents(tasks, o.sharedDataMaxBytes ?? DEFAULT_STORE_MAX_BYTES);
+    if (events !== null) tasks = tasks.map((t) => ({ ...t, events }));
     return await Promise.all(tasks.map(async (t) => {
       const m = (await pool.run(t)) as SweepMetrics;
       done++;

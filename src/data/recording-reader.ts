@@ -30,6 +30,11 @@ import { LINE_FRAME, LINE_HEADER, LINE_SNAPSHOT, StoreLineDecoder } from './stor
 
 export const EV_FRAME = LINE_FRAME;
 export const EV_SNAPSHOT = LINE_SNAPSHOT;
+/** A frame line the reader's skipFrame filter matched: time only, its frame not decoded. */
+export const EV_SKIPPED = 4;
+
+/** Looks at a frame still escaped in its store line, buf[from, end): true = skip decoding it. */
+export type FrameLineFilter = (buf: Buffer, from: number, end: number) => boolean;
 
 export class RecordingReadError extends StoreError {}
 
@@ -52,6 +57,12 @@ export class RecordingReader {
   url = '';
   /** Index in the series of the file being read. */
   fileIndex = -1;
+  /**
+   * Frame lines this filter matches come out as EV_SKIPPED events (time set, frame not
+   * unescaped: `frame` is then stale): for a consumer that would drop them unread, e.g. a
+   * top-of-book backtest and depth frames. A damaged line it matches is not counted in badLines.
+   */
+  skipFrame: FrameLineFilter | null = null;
 
   // problems and counters
   truncated = false;
@@ -71,6 +82,13 @@ export class RecordingReader {
   private anchored = false;
   private buf: Buffer = EMPTY;
   private pos = 0;
+  /** buf[0, end) holds decompressed data (buf may be the larger, reused `work`). */
+  private end = 0;
+  /**
+   * Where a line cut by a chunk's end is joined to the next chunk, reused: a new buffer per
+   * chunk (Buffer.concat) doubled the external memory churn, and with it V8's full GCs.
+   */
+  private work: Buffer = EMPTY;
   private ended = false;
   private file: ReadStream | null = null;
   private gunzip: Gunzip | null = null;
@@ -160,12 +178,23 @@ export class RecordingReader {
       const buf = this.buf;
       const start = this.pos;
       const nl = buf.indexOf(10, start);
-      if (nl < 0) return this.ended ? -1 : 0;
+      if (nl < 0 || nl >= this.end) return this.ended ? -1 : 0;
       this.pos = nl + 1;
       if (nl === start) continue;
       if (!d.decodeTime(buf, start)) {
         this.bad(buf, start, nl);
         continue;
+      }
+      if (this.skipFrame !== null && this.anchored) {
+        const f = d.frameAt(buf, start, nl);
+        if (f >= 0 && this.skipFrame(buf, f, nl)) {
+          this.kind = EV_SKIPPED;
+          this.t = d.tSec * 1e9 + d.tNsec;
+          this.ts = this.baseNs + (d.tSec - this.anchorSec) * 1e9 + (d.tNsec - this.anchorNsec);
+          this.url = '';
+          this.eventsRead++;
+          return 1;
+        }
       }
       const kind = d.decodeBody(buf, start, nl);
       if (kind === LINE_FRAME || kind === LINE_SNAPSHOT) {
@@ -197,7 +226,9 @@ export class RecordingReader {
   close(): void {
     this.ended = true;
     this.buf = EMPTY;
+    this.work = EMPTY;
     this.pos = 0;
+    this.end = 0;
     this.pending = 0;
     this.closeFile();
   }
@@ -256,28 +287,55 @@ export class RecordingReader {
         // zlib's "unexpected end of file" (a gzip member cut short), or the file vanished.
         this.truncated = true;
         if (this.problem === null) this.problem = `${this.files[this.fileIndex]}: truncated: ${(err as Error).message}`;
-        if (this.pos < this.buf.length) this.badLines++; // the partial last line is dropped
+        if (this.pos < this.end) this.badLines++; // the partial last line is dropped
         this.buf = EMPTY;
         this.pos = 0;
+        this.end = 0;
         this.closeFile();
         continue;
       }
       if (r.done) {
         this.closeFile();
         // a file that does not end with a newline: its last line stands alone
-        if (this.pos < this.buf.length) {
-          this.buf = Buffer.concat([this.buf.subarray(this.pos), NEWLINE]);
+        if (this.pos < this.end) {
+          this.buf = Buffer.concat([this.buf.subarray(this.pos, this.end), NEWLINE]);
           this.pos = 0;
+          this.end = this.buf.length;
           return;
         }
         continue;
       }
       const chunk = r.value;
       this.bytesRead += chunk.length;
-      this.buf = this.pos < this.buf.length ? Buffer.concat([this.buf.subarray(this.pos), chunk]) : chunk;
-      this.pos = 0;
+      this.append(chunk);
       return;
     }
+  }
+
+  /** The unread rest of buf, then chunk, as buf[0, end). */
+  private append(chunk: Buffer): void {
+    const rest = this.end - this.pos;
+    if (rest <= 0) {
+      this.buf = chunk;
+      this.pos = 0;
+      this.end = chunk.length;
+      return;
+    }
+    const need = rest + chunk.length;
+    let w = this.work;
+    if (w.length < need) {
+      w = Buffer.allocUnsafeSlow(need + (need >> 2));
+      this.buf.copy(w, 0, this.pos, this.end);
+      this.work = w;
+    } else if (this.buf === w) {
+      w.copyWithin(0, this.pos, this.end);
+    } else {
+      this.buf.copy(w, 0, this.pos, this.end);
+    }
+    chunk.copy(w, rest);
+    this.buf = w;
+    this.pos = 0;
+    this.end = need;
   }
 
   private openNext(): boolean {
@@ -294,6 +352,7 @@ export class RecordingReader {
     this.anchored = false; // every file starts with its own header
     this.buf = EMPTY;
     this.pos = 0;
+    this.end = 0;
     return true;
   }
 

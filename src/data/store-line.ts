@@ -73,6 +73,17 @@ export class StoreLineDecoder {
     return kind;
   }
 
+  /**
+   * Where the escaped frame text of a frame line at [start, end) begins (just after `,"f":"`),
+   * or -1 for any other line; decodeTime() must have accepted the line. Nothing is decoded.
+   */
+  frameAt(buf: Buffer, start: number, end: number): number {
+    let p = start + 5;
+    while (p < end && buf[p]! >= 0x30 && buf[p]! <= 0x39) p++;
+    if (buf[p] !== 0x2c || buf[p + 1] !== Q || buf[p + 2] !== 0x66 || buf[p + 3] !== Q || buf[p + 4] !== 0x3a || buf[p + 5] !== Q) return -1;
+    return p + 6 < end ? p + 6 : -1;
+  }
+
   private unescape(buf: Buffer, from: number, end: number, lineStart: number): number {
     if (this.out.length < end - from) this.out = Buffer.allocUnsafe((end - from) * 2);
     const out = this.out;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { EV_FRAME, EV_SNAPSHOT, RecordingReader } from '../../src/data/recording-reader.js';
+import { EV_FRAME, EV_SKIPPED, EV_SNAPSHOT, RecordingReader } from '../../src/data/recording-reader.js';
 import { MergedRecording } from '../../src/data/recording-merge.js';
 import { frameLine, headerLine, snapshotLine } from '../../src/data/store.js';
 
@@ -36,6 +36,36 @@ t.test('every line comes back in order across many decompressed chunks', async (
   t.equal(i, 2000, 'nothing lost');
   t.equal(r.badLines, 0);
   t.equal(r.truncated, false);
+});
+
+t.test('frame lines a skipFrame filter matches come out as skipped events, time set, frame not decoded', async (t) => {
+  const dir = tmp(t);
+  let body = headerLine({ t: 1000, wall_ms: DAY, venue: 'binance', market: 'spot', symbol: 'BTCUSDT', streams: [], source: 'record' });
+  for (let i = 0; i < 600; i++) body += i % 100 === 5 ? snapshotLine(1000 + i, `{"n":${i}}`, 'http://x/depth') : frameLine(1000 + i, `{"n":${i},"skip":${i % 3 === 0}}`);
+  const file = path.join(dir, 's.jsonl.gz');
+  writeFileSync(file, gzipSync(body));
+  const r = await RecordingReader.open(file, 1024);
+  const seen: string[] = [];
+  // the filter sees the still-escaped text after "f":" (quotes as \")
+  r.skipFrame = (buf, from, end) => {
+    seen.push(buf.toString('utf8', from, Math.min(end, from + 6)));
+    return buf.includes('\\"skip\\":true', from) && buf.indexOf('\\"skip\\":true', from) < end;
+  };
+  let i = 0;
+  let skipped = 0;
+  while ((await r.next()) > 0) {
+    // the event open() loaded (i = 0) was decoded before the filter was set
+    const expect = i % 100 === 5 ? EV_SNAPSHOT : i > 0 && i % 3 === 0 ? EV_SKIPPED : EV_FRAME;
+    if (r.kind !== expect) t.fail(`kind of event ${i}: ${r.kind}, expected ${expect}`);
+    if (r.t !== 1000 + i) t.fail(`t of event ${i}`);
+    if (r.kind === EV_FRAME && JSON.parse(r.text).n !== i) t.fail(`event ${i} came back as ${r.text}`);
+    if (r.kind === EV_SKIPPED) skipped++;
+    i++;
+  }
+  t.equal(i, 600, 'every line still an event');
+  t.equal(skipped, 197, 'multiples of 3 but the snapshots at 105 and 405');
+  t.equal(seen[0], '{\\"n\\"', 'escaped text');
+  t.equal(r.badLines, 0);
 });
 
 t.test('frames are handed out as bytes, unescaped', async (t) => {
