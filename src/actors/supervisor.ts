@@ -267,7 +267,10 @@ export class Supervisor {
       return { reason, exitCode: 2, strategy: undefined, actors: {}, rings: {} };
     }
     const done = new Promise<RunResult>((resolve) => { this.resolveDone = resolve; });
-    for (const a of this.actors) this.spawn(a);
+    // The feeds start when the strategy is ready (its JIT warm-up done, reading its rings): a
+    // feed started with it filled its drop-oldest ring during the warm-up, and the first
+    // seconds of a run dropped thousands of quotes (docs/latency.md, Session 4).
+    for (const a of this.actors) if (a.kind !== 'feed') this.spawn(a);
     this.timers.push(setInterval(() => this.housekeeping(), 1000));
     if (this.opts.statusLine) {
       this.timers.push(setInterval(() => this.printStatus(), cfg.monitor.status_interval_ms));
@@ -386,7 +389,10 @@ export class Supervisor {
       case 'ready':
         this.log.debug({ actor: a.name }, 'actor ready');
         // The first quote the strategy can read: journaled in run_end (a session replay starts there).
-        if (a.kind === 'strategy' && this.strategyReadyNs === null) this.strategyReadyNs = m.ns ?? monoNs();
+        if (a.kind === 'strategy' && this.strategyReadyNs === null) {
+          this.strategyReadyNs = m.ns ?? monoNs();
+          if (!this.stopping) for (const f of this.actors) if (f.kind === 'feed' && f.worker === null) this.spawn(f);
+        }
         break;
       case 'halt-entries':
         this.onExecutorHalt(m.rule, m.reason, m.active);

@@ -129,7 +129,12 @@ export class ArbitrageStrategy {
     x.stats.quotes++;
     x.books.set(venue, symbol, bidPx, bidSz, askPx, askSz, usable, exchMs, recvNs);
     if (this.lifecycle.isOpen(symbol)) this.lifecycle.step(symbol, nowNs, false);
-    this.decision.evaluate(symbol, exchMs, recvNs, nowNs);
+    // No doubles as arguments: Decision.evaluate is too large for V8 to inline here, and every
+    // double passed to a call that is not inlined is boxed in a fresh HeapNumber (16 B). The
+    // quote's stamps are in the book table; the time goes through the context's quoteNowNs,
+    // a double field written in place.
+    x.quoteNowNs = nowNs;
+    this.decision.evaluate(symbol, venue);
   }
 
   /** The feed says a book became usable or unusable (gap, crossed, disconnect...). */
