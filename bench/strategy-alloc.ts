@@ -51,6 +51,8 @@ export class StrategyThreadRig {
   private readonly nSym: number;
   private seq = 0;
   private readonly clock = new Float64Array(2);
+  /** The venue whose book `dislocated` lifts (alternate it to trade both ways). */
+  dislocatedVenue = 0;
   /** xorshift32 state: deterministic quotes. */
   private rng = 0x9e3779b9;
 
@@ -110,7 +112,7 @@ export class StrategyThreadRig {
 
   /**
    * Publishes one quote (venue, symbol round-robin) as a feed worker would: the board's top,
-   * then the ring record. `dislocated`: symbol 0's book on venue 0 is 60 bps above the other's.
+   * then the ring record. `dislocated`: symbol 0's book on `dislocatedVenue` is 60 bps above the other's.
    */
   publish(dislocated: boolean): void {
     const q = this.seq++;
@@ -118,7 +120,7 @@ export class StrategyThreadRig {
     const s = (q >> 1) % this.nSym;
     const mid = this.mid[s]! * (1 + (this.next() - 0.5) * 2e-5);
     this.mid[s] = mid;
-    const m = dislocated && s === 0 && v === 0 ? mid * 1.006 : mid;
+    const m = dislocated && s === 0 && v === this.dislocatedVenue ? mid * 1.006 : mid;
     const tick = mid >= 100 ? 0.01 : 0.0001;
     const bid = Math.floor((m * (1 - 5e-5)) / tick) * tick;
     const ask = bid + tick * 2;
