@@ -105,10 +105,11 @@ export class RingOrderSink implements OrderSink {
       this.pendingRing = true;
     }
     this.counters.intents++;
-    // One `decision` sample per decision: quote read → its first intent on the ring. The second
-    // leg's publish and the bookkeeping between the legs are not the decision (tick_to_intent
-    // has every intent).
-    if (this.readNs > 0) {
+    // One `decision` sample per pair a quote decided: quote read → its first leg on the ring.
+    // The second leg's publish and the bookkeeping between the legs are not the decision
+    // (tick_to_intent has both legs); hedges and unwinds carry no tick and are left out, like
+    // every tick_* hop (docs/latency.md).
+    if (this.readNs > 0 && tickRecvNs > 0) {
       this.hist.record(HOP_DECISION, now - this.readNs);
       this.readNs = 0;
     }
