@@ -9,7 +9,7 @@ import { monoNs, wallMs } from '../core/clock.js';
 import {
   ACTION_CANCEL, ACTION_NEW, BS_REASON, FLAG_USABLE, H_EXCH_MS, H_FLAGS, H_KIND, H_MARKET, H_PUB_NS, H_RECV_NS,
   H_SEQ, H_SYMBOL, H_VENUE, I_ACTION, I_DEADLINE_NS, I_DECISION_NS, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY, I_ROLE,
-  I_SIDE, I_TIF, INTENT_WORDS, KIND_BOOK_STATE, KIND_INTENT, KIND_QUOTE, Q_ASK_PX, Q_ASK_SZ, Q_BID_PX, Q_BID_SZ,
+  I_SIDE, I_TIF, INTENT_WORDS, KIND_BOOK_STATE, KIND_INTENT, KIND_QUOTE,
   ROLE_LEG_BUY, ROLE_LEG_SELL, R_CUM_QTY, R_ERROR, R_FEE, R_FEE_ASSET, R_LAST_PX, R_LAST_QTY, R_ORDER_ID, R_STATUS,
 } from '../core/records.js';
 import {
@@ -248,8 +248,7 @@ export class StrategyAgent implements Agent, RecordHandler {
       this.hist.record(HOP_PUBLISH_TO_STRATEGY, now - d[o + H_PUB_NS]!);
       const sink = this.sink;
       if (sink !== null) sink.readNs = now;
-      this.strategy.onQuote(d[o + H_VENUE]!, d[o + H_SYMBOL]!, d[o + Q_BID_PX]!, d[o + Q_BID_SZ]!, d[o + Q_ASK_PX]!,
-        d[o + Q_ASK_SZ]!, (d[o + H_FLAGS]! & FLAG_USABLE) !== 0, d[o + H_EXCH_MS]!, d[o + H_RECV_NS]!, now);
+      this.strategy.onQuoteRecord(d, o, now);
       if (sink !== null) {
         sink.readNs = 0;
         sink.ringIfPending();
