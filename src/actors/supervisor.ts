@@ -82,8 +82,6 @@ export interface RunResult {
 
 const FEED_RESTART_MAX = 50;
 const CLOSE_TIMEOUT_MS = 5000;
-/** Longest the feeds wait for the strategy's start-up (1-3 s on a quiet 2-core host). */
-const FEED_START_WAIT_MS = 4000;
 /** How long run_start may wait for the first equity entry (its start_equity). */
 const START_LINE_WAIT_MS = 60_000;
 
@@ -141,7 +139,6 @@ export class Supervisor {
   private startEquityWritten = false;
   /** monoNs when the strategy thread (after its warm-up) started reading quotes. */
   private strategyReadyNs: number | null = null;
-  private feedsStarted = false;
   /** run_start, held back for its start_equity (src/report/run-start-line.ts). */
   private startLine: RunStartLine | null = null;
   private recorder: SessionRecorder | null = null;
@@ -270,13 +267,7 @@ export class Supervisor {
       return { reason, exitCode: 2, strategy: undefined, actors: {}, rings: {} };
     }
     const done = new Promise<RunResult>((resolve) => { this.resolveDone = resolve; });
-    // The feeds start when the strategy is ready (its JIT warm-up done, reading its rings): a
-    // feed started with it filled its drop-oldest ring during the warm-up, and the first
-    // seconds of a run dropped thousands of quotes (docs/benchmarks.md, Session 4). Bounded:
-    // on a host too loaded for the warm-up to end within FEED_START_WAIT_MS they start anyway
-    // (the drops are then counted and logged as before) rather than delay the books further.
-    for (const a of this.actors) if (a.kind !== 'feed') this.spawn(a);
-    this.timers.push(setTimeout(() => this.startFeeds(), FEED_START_WAIT_MS));
+    for (const a of this.actors) this.spawn(a);
     this.timers.push(setInterval(() => this.housekeeping(), 1000));
     if (this.opts.statusLine) {
       this.timers.push(setInterval(() => this.printStatus(), cfg.monitor.status_interval_ms));
@@ -341,13 +332,6 @@ export class Supervisor {
     return { name, kind, file: new URL(file, import.meta.url), data, control, worker: null, stats: undefined, closed: false, restarts: 0, lastStatsMs: 0 };
   }
 
-  /** Spawns the feed workers, once (the strategy's `ready` or FEED_START_WAIT_MS, whichever first). */
-  private startFeeds(): void {
-    if (this.feedsStarted || this.stopping) return;
-    this.feedsStarted = true;
-    for (const f of this.actors) if (f.kind === 'feed' && f.worker === null) this.spawn(f);
-  }
-
   private spawn(a: Actor): void {
     const w = new Worker(a.file, { workerData: a.data, name: a.name });
     a.worker = w;
@@ -402,10 +386,7 @@ export class Supervisor {
       case 'ready':
         this.log.debug({ actor: a.name }, 'actor ready');
         // The first quote the strategy can read: journaled in run_end (a session replay starts there).
-        if (a.kind === 'strategy' && this.strategyReadyNs === null) {
-          this.strategyReadyNs = m.ns ?? monoNs();
-          this.startFeeds();
-        }
+        if (a.kind === 'strategy' && this.strategyReadyNs === null) this.strategyReadyNs = m.ns ?? monoNs();
         break;
       case 'halt-entries':
         this.onExecutorHalt(m.rule, m.reason, m.active);
