@@ -124,21 +124,34 @@ async function runCase(base: XarbConfig, c: Case, warmupS: number): Promise<Benc
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     // GC counts at the end of the warm-up: start-up (module loading, WASM compile, first heap
-    // growth) costs every worker one major GC, which says nothing about the hot path.
+    // growth, the JIT warm-ups and the full GC after them) costs every worker major GCs, which
+    // say nothing about the hot path. The warm-up counts from the strategy's first stats post
+    // (it posts once its own warm-up is done and the feeds start), not from the start: on a
+    // loaded host the strategy's start-up alone can take longer than warmupS.
     const gcAtWarmup: Record<string, Record<string, number>> = {};
-    const warm = setTimeout(() => {
-      const st = sup.statusObject() as { actors: Record<string, { stats?: Record<string, number> }> };
-      for (const [name, a] of Object.entries(st.actors)) gcAtWarmup[name] = { ...(a.stats ?? {}) };
-    }, warmupS * 1000);
+    const status = () => (sup.statusObject() as { actors: Record<string, { stats?: Record<string, number> }> }).actors;
+    let readySec = NaN;
+    let readyNs = NaN;
+    let warm: NodeJS.Timeout | null = null;
+    const waitReady = setInterval(() => {
+      if (status().strategy?.stats === undefined) return;
+      clearInterval(waitReady);
+      readySec = Date.now() / 1000;
+      readyNs = monoNs();
+      warm = setTimeout(() => {
+        for (const [name, a] of Object.entries(status())) gcAtWarmup[name] = { ...(a.stats ?? {}) };
+      }, warmupS * 1000);
+    }, 50);
     const result: RunResult = await sup.run();
-    clearTimeout(warm);
+    clearInterval(waitReady);
+    if (warm !== null) clearTimeout(warm);
     const s1 = await sim.stats();
     const wall = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     clearInterval(sampler);
     sampler = null;
     const hlog = readFileSync(path.join(runDir, 'latency.hlog'), 'utf8');
-    const from = startSec + warmupS;
+    const from = (Number.isFinite(readySec) ? readySec : startSec) + warmupS;
     const tto = hopStats(hlog, 'tick_to_wire', from);
     const gc = (actor: string, k: string): number => result.actors[actor]?.[k] ?? NaN;
     const row: BenchRow = {
@@ -159,7 +172,8 @@ async function runCase(base: XarbConfig, c: Case, warmupS: number): Promise<Benc
       row[`${h}_p99_ns`] = s.p99;
       row[`${h}_p999_ns`] = s.p999;
     }
-    Object.assign(row, journalBreakdown(readFileSync(path.join(runDir, 'journal.jsonl'), 'utf8'), startNs + warmupS * 1e9));
+    Object.assign(row, journalBreakdown(readFileSync(path.join(runDir, 'journal.jsonl'), 'utf8'), (Number.isFinite(readyNs) ? readyNs : startNs) + warmupS * 1e9));
+    row.strategy_ready_after_s = Math.round((readySec - startSec) * 10) / 10;
     for (const a of ['feed:binance', 'feed:bybit', 'strategy', 'executor']) {
       const short = a.replace('feed:', '');
       row[`gc_major_${short}`] = gc(a, 'gc_major');

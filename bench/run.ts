@@ -25,6 +25,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   wal: async () => (await import('./wal.js' as string)).runWalBench,
   wake: async () => (await import('./wake.js' as string)).runWakeBench,
   'order-path': async () => (await import('./order-path.js' as string)).runOrderPathBench,
+  alloc: async () => (await import('./strategy-alloc.js' as string)).runStrategyAllocBench,
 };
 
 const RESULTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
@@ -55,6 +56,7 @@ const ABOUT: Record<string, string> = {
   e2e: 'the whole bot (real threads) against the simulator in a child process: tick to intent',
   backtest: 'backtest engine throughput (events/s), from decoded events and from frames',
   'order-path': 'the live executor, intents read → both legs on the wire (WS order APIs on loopback): one by one vs staged',
+  alloc: 'bytes the strategy thread allocates per quote (its agent, decision and colocated dry-run executor, on this thread)',
   wake: 'a worker waking on a signal: Atomics.wait vs Atomics.waitAsync vs MessagePort, idle and busy loop',
 };
 const DEFAULT_SUITES = ['clock', 'ring', 'hist', 'parse'];

@@ -2,6 +2,8 @@
  * Latest top of book per (venue, symbol), as the strategy last saw it: one Float64Array,
  * BOOK_WORDS words per entry at index (v * nSym + s) * BOOK_WORDS.
  */
+import { FLAG_USABLE, H_EXCH_MS, H_FLAGS, H_RECV_NS, Q_ASK_PX, Q_ASK_SZ, Q_BID_PX, Q_BID_SZ } from '../core/records.js';
+
 const B_BID_PX = 0;
 const B_BID_SZ = 1;
 const B_ASK_PX = 2;
@@ -31,6 +33,19 @@ export class BookTable {
     w[o + B_RECV_NS] = recvNs;
     w[o + B_EXCH_MS] = exchMs;
     w[o + B_USABLE] = usable ? 1 : 0;
+  }
+
+  /** `set` from a QUOTE record (core/records.ts layout) at word `o` of `d`, flags and all. */
+  setFromRecord(v: number, s: number, d: Float64Array, o: number): void {
+    const b = (v * this.nSym + s) * BOOK_WORDS;
+    const w = this.w;
+    w[b + B_BID_PX] = d[o + Q_BID_PX]!;
+    w[b + B_BID_SZ] = d[o + Q_BID_SZ]!;
+    w[b + B_ASK_PX] = d[o + Q_ASK_PX]!;
+    w[b + B_ASK_SZ] = d[o + Q_ASK_SZ]!;
+    w[b + B_RECV_NS] = d[o + H_RECV_NS]!;
+    w[b + B_EXCH_MS] = d[o + H_EXCH_MS]!;
+    w[b + B_USABLE] = (d[o + H_FLAGS]! & FLAG_USABLE) !== 0 ? 1 : 0;
   }
 
   setUsable(v: number, s: number, usable: boolean): void {

@@ -32,6 +32,8 @@ export class StrategyContext {
   readonly tableReserve: number;
   /** Wall-clock ms minus monotonic ms (NaN = unknown: the feed-lag gate is off). */
   wallOffsetMs = NaN;
+  /** nowNs of the quote being decided (ArbitrageStrategy.onQuote → Decision.evaluate, see there). */
+  quoteNowNs = 0.5; // not 0: a double from the start, so the field never changes representation
   /** flatten() was called: residuals unwind, legs that finish go straight to unwinding. */
   flattening = false;
   nextOrderId = 1;

@@ -11,13 +11,17 @@ import { ceilToStep, floorToStep } from './rounding.js';
 import { BPS_EPSILON, edgeBps, worstCaseEdgeBps } from './spread.js';
 
 export class Decision {
+  /** The chosen direction's raw edge, from evaluate to tryOpen (a double field, written in place). */
+  private edge = 0.5;
+
   constructor(
     private readonly x: StrategyContext,
     private readonly gates: RiskGates,
     private readonly rounds: RoundLifecycle,
   ) {}
 
-  evaluate(s: number, exchMs: number, recvNs: number, nowNs: number): void {
+  /** On a quote of `venue` for symbol `s`, just written into the book table, at `x.quoteNowNs`. */
+  evaluate(s: number, venue: number): void {
     const x = this.x;
     const c = x.config;
     const b = x.books;
@@ -65,6 +69,23 @@ export class Decision {
       st.skipPairOpen++;
       return;
     }
+    // The gates and sizing are a function of their own: V8 inlines small calls (the book
+    // reads, rounding) only within a budget per optimised function, and a call it does not
+    // inline returns its double in a fresh HeapNumber. While a dislocation lasts, every quote
+    // of the symbol comes this far (and is held back by a gate), so this part is per quote too.
+    this.edge = bestEdge;
+    this.tryOpen(s, venue, buyV, sellV);
+  }
+
+  /** A direction clears its required edge: the gates, limit prices and size, then the pair. */
+  private tryOpen(s: number, venue: number, buyV: number, sellV: number): void {
+    const x = this.x;
+    const c = x.config;
+    const b = x.books;
+    const inv = x.inventory;
+    const st = x.stats;
+    const nowNs = x.quoteNowNs;
+    const bestEdge = this.edge;
     if (!this.gates.booksTradable(s, buyV, sellV, nowNs)) return;
     if (!this.gates.breakersAllow(s, buyV, sellV, nowNs)) return;
 
@@ -123,6 +144,7 @@ export class Decision {
       st.skipOrderTable++;
       return;
     }
-    this.rounds.openRound(s, buyV, sellV, qty, buyLimit, sellLimit, bestEdge, exchMs, recvNs, nowNs);
+    // The triggering quote's stamps (tick_to_* latencies start there).
+    this.rounds.openRound(s, buyV, sellV, qty, buyLimit, sellLimit, bestEdge, b.exchMs(venue, s), b.recvNs(venue, s), nowNs);
   }
 }

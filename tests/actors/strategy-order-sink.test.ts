@@ -7,7 +7,7 @@
 import t from 'tap';
 import { Doorbell } from '../../src/core/doorbell.js';
 import { POLICY_BLOCK, RingConsumer, RingProducer, createRing } from '../../src/core/ring.js';
-import { HopRecorders } from '../../src/core/histogram.js';
+import { HOP_DECISION, HOP_TICK_TO_INTENT, HopRecorders } from '../../src/core/histogram.js';
 import { INTENT_WORDS, ROLE_HEDGE, ROLE_LEG_BUY, ROLE_LEG_SELL, SIDE_BUY, SIDE_SELL, TIF_IOC } from '../../src/core/records.js';
 import { RingOrderSink, type StrategyAgentCounters } from '../../src/actors/strategy-agent.js';
 
@@ -26,7 +26,7 @@ function setup(t: { teardown(fn: () => void): void }) {
   bell.prepareToPark();
   const leg = (id: number, pair: number, role: number): boolean =>
     sink.newOrder(id, pair, role === ROLE_LEG_SELL ? 1 : 0, 0, role === ROLE_LEG_SELL ? SIDE_SELL : SIDE_BUY, 60000, 0.01, TIF_IOC, role, 1, 2, 3, 4);
-  return { sink, bell, consumer, events, leg };
+  return { sink, bell, consumer, events, leg, hist };
 }
 
 t.test('a pair: both legs visible, one ring as the second leg is published, then the journal lines', async (t) => {
@@ -59,4 +59,20 @@ t.test('legs of different pairs do not make a pair', async (t) => {
   t.equal(bell.wakeUps(), 0, 'no early ring: pair 9 is still missing a leg');
   sink.ringIfPending();
   t.equal(bell.wakeUps(), 1);
+});
+
+t.test('the decision hop: one value per pair a quote decided, from the quote read to the first leg', async (t) => {
+  const { sink, hist } = setup(t);
+  const decisions = () => hist.recorders[HOP_DECISION]!.count;
+  const hedge = (id: number) => sink.newOrder(id, 12, 0, 0, SIDE_BUY, 60000, 0.01, TIF_IOC, ROLE_HEDGE, 1, 2, 0, 0);
+  sink.readNs = 1; // the quote's read time (StrategyAgent.onRecord)
+  sink.newOrder(6, 11, 0, 0, SIDE_BUY, 60000, 0.01, TIF_IOC, ROLE_LEG_BUY, 1, 2, 3, 4);
+  sink.newOrder(7, 11, 1, 0, SIDE_SELL, 60000, 0.01, TIF_IOC, ROLE_LEG_SELL, 1, 2, 3, 4);
+  t.equal(decisions(), 1, 'the second leg is not a second decision');
+  t.equal(hist.recorders[HOP_TICK_TO_INTENT]!.count, 2, 'tick_to_intent has both legs');
+  sink.ringIfPending();
+  sink.readNs = 1;
+  hedge(8);
+  t.equal(decisions(), 1, 'a hedge on a quote carries no tick: not a decision value');
+  sink.ringIfPending();
 });
