@@ -29,6 +29,7 @@ import { BybitAccountRest } from '../venues/bybit/account-rest.js';
 import { splitSymbolAssets } from '../report/pnl.js';
 import { answerCode } from '../execution/live/venue-rules.js';
 import { OrderWal } from '../execution/order-wal.js';
+import { loadEd25519PrivateKey } from '../execution/live/signer.js';
 import { ratesFrom } from '../execution/live/fee-units.js';
 import type { VenueOrderClient } from '../execution/live/order-types.js';
 import { RingReportSink } from './executor-agent.js';
@@ -90,9 +91,11 @@ for (let v = 0; v < VENUE_COUNT; v++) {
   c.rules = vr;
   rules[v] = vr;
   if (!(await vr.resyncIfDue(transport, w.restUrl, 3000))) log('warn', 'could not read the venue server time; using the local clock until it can', { venue: name });
-  // Balance checks and cancel-all go through the account REST (HMAC-signed only).
-  if (w.keyType !== 'ed25519') {
+  // Balance checks and cancel-all go through the account REST: HMAC-signed, or for a Binance
+  // Ed25519 key with the base64 Ed25519 signature of the query string (Bybit keys are HMAC).
+  if (w.keyType !== 'ed25519' || v === VENUE_BINANCE) {
     const acct = { baseUrl: w.restUrl, apiKey: w.apiKey, secretKey: w.secretKey, recvWindowMs: w.recvWindowMs, venueNowMs: () => Date.now() + c.clockOffsetMs,
+      ...(w.keyType === 'ed25519' ? { ed25519Key: loadEd25519PrivateKey(w.privateKeyPem, `${name} auth.private_key`) } : {}),
       timeoutMs: live.requestTimeoutMs, onAnswer: (p: string, a: { status: number; headers: Record<string, string>; text: string }) =>
         vr.onHttpAnswer(p, a.status, (n) => a.headers[n] ?? null, answerCode(a.text), a.text) };
     const held = (p: string): void => {
@@ -116,7 +119,7 @@ for (let v = 0; v < VENUE_COUNT; v++) {
     const watch = watches[v]!;
     if (vc.fills !== null) vc.fills.onFee = (asset, fee) => watch.onVenueFee(asset, fee);
   } else {
-    log('warn', 'balance checks and cancel-all skipped on this venue (the account REST signs with HMAC; this key is Ed25519)', { venue: name });
+    log('warn', 'balance checks and cancel-all skipped on this venue (Bybit keys sign with HMAC; this key is Ed25519)', { venue: name });
   }
   // The WS order session opens after the clock offset is known (its logon is timestamped).
   const wsReady = await vc.start(5000);

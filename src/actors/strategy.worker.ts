@@ -105,7 +105,25 @@ parentPort!.on('message', (m: SupervisorMessage) => {
   sink!.ringIfPending();
 });
 
+// A crashed run's leftover exposure (live start-up): handed to the strategy once both books of
+// its symbol are usable, so the first hedge/unwind has prices to go by.
+const leftovers = (d.leftovers ?? []).filter((l) => symbols.includes(l.symbol));
+function adoptLeftovers(): void {
+  const now = monoNs();
+  for (let i = leftovers.length - 1; i >= 0; i--) {
+    const l = leftovers[i]!;
+    const s = symbols.indexOf(l.symbol);
+    let ready = true;
+    for (let v = 0; v < VENUE_NAMES.length; v++) if (!strategy.books.hasQuote(v, s) || !strategy.books.usable(v, s)) ready = false;
+    if (!ready || !strategy.adoptLeftover(s, l.netQty, l.avgPx, l.flatten, now)) continue;
+    rt.log('warn', l.flatten ? 'leftover exposure: flattening' : 'leftover exposure: adopted, hedging', { symbol: l.symbol, net_qty: l.netQty, avg_px: l.avgPx });
+    leftovers.splice(i, 1);
+    sink!.ringIfPending();
+  }
+}
+
 function loop(): void {
+  if (leftovers.length > 0) adoptLeftovers();
   const running = runner.runSlice(20);
   equity.poll(monoNs());
   rt.tick(snapshotCounters);

@@ -43,6 +43,8 @@ export interface StrategyWorkerData {
   histogramIntervalMs: number;
   /** `[engine] dry_run_executor = "strategy-thread"`: run the dry-run executor on this thread. */
   colocatedExecutor?: ExecutorWorkerData;
+  /** Live: a crashed run's leftover exposure to adopt (hedge) or flatten, per symbol (live-startup.ts). */
+  leftovers?: Array<{ symbol: string; netQty: number; avgPx: number; flatten: boolean }>;
 }
 
 export interface ExecutorWorkerData {

@@ -207,6 +207,8 @@ export const ARBITRAGE_SCHEMA: ObjectRule = table({
       balance_check_s: num({ min: 0, max: 86_400, default: 30, unit: 's; 0 = off' }),
       balance_tolerance: num({ min: 0, max: 1, default: 0.002, unit: 'fraction of the expected balance' }),
       max_unresolved_orders: int({ min: 1, max: 1000, default: 3, unit: 'orders' }),
+      // Exposure a crashed run left (docs/live.md, "Restarts"): halt (default) | adopt | flatten.
+      leftover_exposure: oneOf(['halt', 'adopt', 'flatten'], 'halt'),
     }),
   }),
   engine: optionalTable({

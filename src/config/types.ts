@@ -96,6 +96,12 @@ export interface LiveRulesConfig {
   balance_tolerance: number;
   /** This many orders of unknown status at once halt new entries. */
   max_unresolved_orders: number;
+  /**
+   * What a crashed run's leftover exposure does at start: `halt` refuses to trade until an
+   * operator acts; `adopt` hands it to the strategy as a residual to hedge; `flatten` closes it
+   * with IOC orders where a book takes it (an unwinding round).
+   */
+  leftover_exposure: 'halt' | 'adopt' | 'flatten';
 }
 
 export interface EngineConfig {
