@@ -23,7 +23,6 @@
  * duplicates and lost fills are 0 and positions agree, 1 otherwise, 2 on a usage error.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,12 +34,8 @@ import { BybitAccountRest } from '../src/venues/bybit/account-rest.js';
 import { loadEd25519PrivateKey } from '../src/execution/live/signer.js';
 import { readOrderWal } from '../src/execution/order-wal.js';
 import { DEFAULT_CLIENT_ID_PATTERN, type VenueSnapshot } from '../src/execution/reconcile.js';
+import { ED_API_KEY, REPO, SYMBOL, XARB, json, lines, startSimProcess, writeLiveConfig } from './sim-process.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const REPO = here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(here, '..', '..') : path.resolve(here, '..');
-const XARB = path.join(REPO, 'bin', 'xarb.js');
-const SYMBOL = 'BTCUSDT';
-const ED_API_KEY = 'xarbSoakEd25519Key000000000000000000000000000000000000000000000';
 
 type Venue = 'binance' | 'bybit';
 /** `ws`: a fault of the WebSocket order API (`POST /__sim_ws_api/fault`: drop = answer lost, swallow = never answered, error = -1007/10016). */
@@ -90,22 +85,6 @@ export interface SoakResult {
   problems: string[];
 }
 
-function lines(child: ChildProcess, onLine: (l: string) => void): void {
-  let buf = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    buf += d.toString();
-    let i;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      onLine(buf.slice(0, i));
-      buf = buf.slice(i + 1);
-    }
-  });
-}
-
-function json(l: string): Record<string, unknown> | null {
-  if (!l.startsWith('{')) return null;
-  try { return JSON.parse(l) as Record<string, unknown>; } catch { return null; }
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -140,48 +119,12 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
     positions: { binance: { venue: 0, xarb: 0, equal: true }, bybit: { venue: 0, xarb: 0, equal: true } }, bot_exit_code: null, ok: false, problems: [],
   };
   try {
-    // 1. Keys and the simulator.
-    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    const privPem = path.join(tmp, 'binance-ed25519.pem');
-    const pubPem = path.join(tmp, 'binance-ed25519.pub.pem');
-    fs.writeFileSync(privPem, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-    fs.writeFileSync(pubPem, publicKey.export({ type: 'spki', format: 'pem' }));
-    const sim = spawn(process.execPath, [XARB, 'sim', '--binance-port', '0', '--bybit-port', '0', '--rate', '300', '--symbols', SYMBOL,
-      '--state', path.join(tmp, 'sim-state.jsonl'), '--ed25519-account', `${ED_API_KEY}=${pubPem}`, '--json'],
-    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(sim);
-    sim.stderr!.resume();
-    const urls = await new Promise<{ binance: { ws: string; rest: string }; bybit: { ws: string; rest: string } }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('xarb sim did not start within 30 s')), 30_000);
-      lines(sim, (l) => {
-        const m = json(l);
-        if (m?.['type'] === 'sim_started') {
-          clearTimeout(timer);
-          resolve(m as never);
-        }
-      });
-      sim.on('exit', (c) => reject(new Error(`xarb sim exited (${c})`)));
-    });
+    // 1. Keys and the simulator; 2. the config set on its URLs (sim-process.ts).
+    const simRun = await startSimProcess(tmp, children);
+    const { urls, privPem } = simRun;
     o.log(`xarb sim: binance ${urls.binance.rest}, bybit ${urls.bybit.rest}`);
-
-    // 2. The config set: the shipped files with every URL on the simulator and the soak's keys.
-    const cfgDir = path.join(tmp, 'config');
-    fs.mkdirSync(cfgDir);
-    const arb = fs.readFileSync(path.join(REPO, 'config', 'arbitrage.toml'), 'utf8')
-      .replace(/^stale_book_ms = .*$/m, 'stale_book_ms = 2000')
-      + '\n[execution.live]\nbalance_check_s = 5\n';
-    fs.writeFileSync(path.join(cfgDir, 'arbitrage.toml'), arb);
     const edBinance = o.binanceKey === 'ed25519';
-    fs.writeFileSync(path.join(cfgDir, 'binance.toml'), [
-      '[connection]', `websocket_url = "${urls.binance.ws}/ws"`, `rest_api_url = "${urls.binance.rest}"`, `ws_api_url = "${urls.binance.ws}/ws-api/v3"`,
-      'market = "spot"', 'recv_window_ms = 1000', 'reconnect_min_ms = 100', 'reconnect_max_ms = 2000', `order_entry = "${o.orderEntry.binance}"`, '[auth]',
-      ...(edBinance
-        ? ['key_type = "ed25519"', `api_key = "${ED_API_KEY}"`, `private_key_path = "${privPem}"`]
-        : [`api_key = "${SIM_KEYS.binance.apiKey}"`, `secret_key = "${SIM_KEYS.binance.secretKey}"`]), ''].join('\n'));
-    fs.writeFileSync(path.join(cfgDir, 'bybit.toml'), [
-      '[connection]', `websocket_url = "${urls.bybit.ws}/v5/public/spot"`, `rest_api_url = "${urls.bybit.rest}"`, `ws_api_url = "${urls.bybit.ws}/v5/trade"`,
-      'market = "spot"', 'recv_window_ms = 1000', 'reconnect_min_ms = 100', 'reconnect_max_ms = 2000', `order_entry = "${o.orderEntry.bybit}"`, '[auth]',
-      `api_key = "${SIM_KEYS.bybit.apiKey}"`, `secret_key = "${SIM_KEYS.bybit.secretKey}"`, ''].join('\n'));
+    const cfgFile = writeLiveConfig(path.join(tmp, 'config'), simRun, { binanceKey: o.binanceKey, orderEntry: o.orderEntry, arbitrageExtra: '[execution.live]\nbalance_check_s = 5\n' });
 
     // The venues' ledger is read with the bot's own keys and signatures.
     const common = { recvWindowMs: 5000, venueNowMs: Date.now, timeoutMs: 5000 };
@@ -195,7 +138,7 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
 
     // 3. The bot, and the schedule while it runs.
     const runs = path.join(tmp, 'runs');
-    const bot = spawn(process.execPath, [XARB, '--mode', 'live', '--venues', 'live', '--confirm-live', '--config', path.join(cfgDir, 'arbitrage.toml'),
+    const bot = spawn(process.execPath, [XARB, '--mode', 'live', '--venues', 'live', '--confirm-live', '--config', cfgFile,
       '--runs-dir', runs, '--run-id', 'soak', '--monitor-port', '0', '--no-status', '--duration', `${o.seconds}s`],
     { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(bot);

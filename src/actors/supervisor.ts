@@ -30,6 +30,7 @@ import type { VenueBalances, VenueFilters } from '../strategy/config.js';
 import type { WorkerMessage, SupervisorMessage } from './messages.js';
 import { liveStartupChecks } from './live-startup.js';
 import { assignBalances } from '../execution/start-balances.js';
+import { LEFTOVER_FILE } from '../execution/earlier-runs.js';
 import type { ExecutorWorkerData, FeedWorkerData, StrategyWorkerData } from './wiring.js';
 import { formatStatusLine } from './status-line.js';
 import { startMonitor, type MonitorHandle } from '../monitor/server.js';
@@ -258,6 +259,14 @@ export class Supervisor {
         const flat = new Set(st.verdict.flatten.map((f) => f.symbol));
         sData.leftovers = [...st.verdict.adopt, ...st.verdict.exposure.filter((e) => flat.has(e.symbol))]
           .map((e) => ({ symbol: e.symbol, netQty: e.netQty, avgPx: e.avgPx, flatten: flat.has(e.symbol) }));
+        // This run answers for the crashed runs' exposure from now on (earlier-runs.ts LEFTOVER_FILE).
+        const taken = [...st.verdict.adopt, ...st.verdict.exposure.filter((e) => flat.has(e.symbol))];
+        if (taken.length > 0) {
+          writeFileSync(path.join(this.opts.runDir, LEFTOVER_FILE), JSON.stringify({
+            taken_over: [...new Set(taken.flatMap((e) => e.runs))], policy: cfg.execution.live?.leftover_exposure ?? 'halt',
+            exposures: taken.map((e) => ({ symbol: e.symbol, net_qty: e.netQty, avg_px: e.avgPx, by_venue: e.byVenue, runs: e.runs })),
+          }) + '\n');
+        }
       }
       if (!st.ok) {
         const reason = `live start-up refused: ${st.reason}`;
