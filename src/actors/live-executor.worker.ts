@@ -24,6 +24,7 @@ import { LiveExecutor } from '../execution/live/live-executor.js';
 import { VenueRules } from '../execution/live/venue-rules.js';
 import { BalanceWatch } from '../execution/live/balance-watch.js';
 import { RunChecks, watchFills } from '../execution/live/run-checks.js';
+import { FilterRefresh } from '../execution/live/filter-refresh.js';
 import { BinanceAccountRest } from '../venues/binance/account-rest.js';
 import { BybitAccountRest } from '../venues/bybit/account-rest.js';
 import { splitSymbolAssets } from '../report/pnl.js';
@@ -151,6 +152,11 @@ const checks = new RunChecks({
   balanceEveryMs: liveRules.balance_check_s * 1000, wallMs: Date.now, log,
   onHalt: (rule, reason, active) => rt.post({ type: 'halt-entries', rule, reason, active }),
 });
+// The venues' filters read again during the run; a change applies to the next order (filter-refresh.ts).
+const filterRefresh = new FilterRefresh({
+  symbols: d.symbols, filters: VENUE_NAMES.map((v) => live.filters[v]), restUrls, rules,
+  everyMs: (liveRules.filter_refresh_s ?? 300) * 1000, wallMs: Date.now, log,
+});
 // Fills from the private streams and their gap-fills reach the strategy through the executor.
 for (const vc of venueClients) if (vc.fills !== null) vc.fills.target = exec;
 // The first block of client ids is reserved (a synced write) now, not by the first order.
@@ -181,6 +187,7 @@ function counters(): Record<string, number> {
     }
   }
   for (const [k, v] of Object.entries(checks.counters)) out[k] = v;
+  for (const [k, v] of Object.entries(filterRefresh.counters)) out[k] = v;
   for (const [k, v] of Object.entries(exec.gate.counters)) out[k] = v;
   return out;
 }
@@ -207,6 +214,7 @@ const intents = agent.intents;
 const loop = new LiveExecutorLoop(agent, new Doorbell(d.bell), d.wait, () => {
   rt.tick(counters);
   checks.tick();
+  filterRefresh.tick();
   if (Atomics.load(control, CONTROL_STOP) !== 0) {
     if (!stopping) {
       stopping = true;

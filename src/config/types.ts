@@ -90,6 +90,8 @@ export interface LiveRulesConfig {
   usage_margin: number;
   /** Clock offset re-measured at least this often (and at once after -1021 / 10002). */
   clock_resync_s: number;
+  /** Symbol filters read again from the venues this often (0 = only at start; filter-refresh.ts). */
+  filter_refresh_s: number;
   /** Venue balances compared with the executor's expectation this often; 0 = never. */
   balance_check_s: number;
   /** Drift beyond this fraction of the expected balance halts new entries. */
