@@ -195,64 +195,7 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
     await bn.close();
     await bb.close();
     const endBase = { binance: snaps.binance.balances.get(baseAsset) ?? 0, bybit: snaps.bybit.balances.get(baseAsset) ?? 0 };
-    const runDir = path.join(runs, 'soak');
-    const wal = readOrderWal(path.join(runDir, 'orders.wal'));
-    const sentKeys = new Map<string, number>();
-    const finalCum = new Map<string, number>();
-    for (const w of wal.orders) {
-      result.orders_sent[w.venue]++;
-      const key = `${w.venue}|${w.clientOrderId}`;
-      sentKeys.set(key, (sentKeys.get(key) ?? 0) + 1);
-      if (w.final !== null) finalCum.set(key, w.final.cumQty);
-      else result.unresolved_at_end++;
-    }
-    // A client id journaled twice is a second send of the same id.
-    for (const c of sentKeys.values()) if (c > 1) result.duplicates += c - 1;
-    const journal = fs.readFileSync(path.join(runDir, 'journal.jsonl'), 'utf8').split('\n').map(json).filter((e) => e !== null);
-    const xarbBase: Record<Venue, number> = { binance: 0, bybit: 0 };
-    for (const e of journal) {
-      if (e['type'] !== 'report' || e['symbol'] !== SYMBOL) continue;
-      const q = Number(e['last_qty']);
-      if (!(q > 0)) continue;
-      // A fee charged in the base asset (a buy's, on these venues) leaves the account too.
-      const fee = e['fee_asset'] === 'base' ? Number(e['fee']) || 0 : 0;
-      xarbBase[e['venue'] as Venue] += (e['side'] === 'buy' ? q : -q) - fee;
-    }
-    for (const v of ['binance', 'bybit'] as const) {
-      const s = snaps[v];
-      const mine = s.history.filter((h) => DEFAULT_CLIENT_ID_PATTERN.test(h.clientOrderId));
-      result.orders_at_venue[v] = mine.length;
-      const seen = new Map<string, number>();
-      for (const h of mine) seen.set(h.clientOrderId, (seen.get(h.clientOrderId) ?? 0) + 1);
-      for (const c of seen.values()) if (c > 1) result.duplicates += c - 1;
-      const fills = s.fills.filter((f) => DEFAULT_CLIENT_ID_PATTERN.test(f.clientOrderId));
-      result.fills_at_venue[v] = fills.length;
-      const byCid = new Map<string, typeof fills>();
-      for (const f of fills) byCid.set(f.clientOrderId, [...(byCid.get(f.clientOrderId) ?? []), f]);
-      for (const [cid, fs_] of byCid) {
-        const covered = finalCum.get(`${v}|${cid}`);
-        if (!sentKeys.has(`${v}|${cid}`)) {
-          result.lost_fills += fs_.length;
-          result.problems.push(`${v} ${cid}: ${fs_.length} venue fill(s) of an order xarb never journaled`);
-          continue;
-        }
-        if (covered === undefined) continue; // unresolved at the end: counted apart, and in positions
-        let acc = 0;
-        for (const f of fs_.sort((a, b) => a.timeMs - b.timeMs)) {
-          acc += f.qty;
-          if (acc > covered + 1e-9) {
-            result.lost_fills++;
-            result.problems.push(`${v} ${cid}: venue fill ${f.tradeId} (${f.qty}) beyond xarb's final cum ${covered}`);
-          }
-        }
-      }
-      const venueBase = Math.round((endBase[v] - startBase[v]) * 1e6) / 1e6;
-      const xb = Math.round(xarbBase[v] * 1e6) / 1e6;
-      // Equal to the satoshi-ish, on the unrounded figures (sums of decimals carry float noise).
-      result.positions[v] = { venue: venueBase, xarb: xb, equal: Math.abs(endBase[v] - startBase[v] - xarbBase[v]) < 1e-9 };
-      if (!result.positions[v].equal) result.problems.push(`${v}: venue base moved ${venueBase}, xarb's fills say ${xb}`);
-    }
-    if (result.duplicates > 0) result.problems.push(`${result.duplicates} duplicate order(s)`);
+    compareLedger(result, path.join(runs, 'soak'), snaps, [SYMBOL], { start: startBase, end: endBase, asset: baseAsset });
     result.ok = result.duplicates === 0 && result.lost_fills === 0 && result.positions.binance.equal && result.positions.bybit.equal && result.bot_exit_code === 0;
     if (o.keep) o.log(`working folder kept: ${tmp}`);
     return result;
@@ -261,6 +204,112 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
     for (const c of children) if (c.exitCode === null) await new Promise((r) => { const t = setTimeout(() => { c.kill('SIGKILL'); r(null); }, 5000); c.once('exit', () => { clearTimeout(t); r(null); }); });
     if (!o.keep) fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+
+/**
+ * The venue's ledger against a run's: its WAL (orders sent, finals) and journal (fills), and
+ * the venues' order history and fills for xarb client ids. Positions: with `balances` (the
+ * simulator, whose accounts only xarb uses) the venue's base balance moves against the
+ * journal's fills net of base fees; without, the venue's xarb fills against the journal's.
+ */
+export function compareLedger(result: SoakResult, runDir: string, snaps: Record<Venue, VenueSnapshot>, symbols: readonly string[],
+  balances: { start: Record<Venue, number>; end: Record<Venue, number>; asset: string } | null): void {
+  const wal = readOrderWal(path.join(runDir, 'orders.wal'));
+  const sentKeys = new Map<string, number>();
+  const finalCum = new Map<string, number>();
+  for (const w of wal.orders) {
+    result.orders_sent[w.venue]++;
+    const key = `${w.venue}|${w.clientOrderId}`;
+    sentKeys.set(key, (sentKeys.get(key) ?? 0) + 1);
+    if (w.final !== null) finalCum.set(key, w.final.cumQty);
+    else result.unresolved_at_end++;
+  }
+  // A client id journaled twice is a second send of the same id.
+  for (const c of sentKeys.values()) if (c > 1) result.duplicates += c - 1;
+  const journal = fs.readFileSync(path.join(runDir, 'journal.jsonl'), 'utf8').split('\n').map(json).filter((e) => e !== null);
+  const xarbBase: Record<Venue, number> = { binance: 0, bybit: 0 };
+  for (const e of journal) {
+    if (e['type'] !== 'report' || !symbols.includes(String(e['symbol']))) continue;
+    const q = Number(e['last_qty']);
+    if (!(q > 0)) continue;
+    // A fee charged in the base asset (a buy's, on these venues) leaves the account too.
+    const fee = balances !== null && e['fee_asset'] === 'base' ? Number(e['fee']) || 0 : 0;
+    xarbBase[e['venue'] as Venue] += (e['side'] === 'buy' ? q : -q) - fee;
+  }
+  for (const v of ['binance', 'bybit'] as const) {
+    const s = snaps[v];
+    const mine = s.history.filter((h) => DEFAULT_CLIENT_ID_PATTERN.test(h.clientOrderId));
+    result.orders_at_venue[v] = mine.length;
+    const seen = new Map<string, number>();
+    for (const h of mine) seen.set(h.clientOrderId, (seen.get(h.clientOrderId) ?? 0) + 1);
+    for (const c of seen.values()) if (c > 1) result.duplicates += c - 1;
+    const fills = s.fills.filter((f) => DEFAULT_CLIENT_ID_PATTERN.test(f.clientOrderId));
+    result.fills_at_venue[v] = fills.length;
+    const byCid = new Map<string, typeof fills>();
+    for (const f of fills) byCid.set(f.clientOrderId, [...(byCid.get(f.clientOrderId) ?? []), f]);
+    for (const [cid, fs_] of byCid) {
+      const covered = finalCum.get(`${v}|${cid}`);
+      if (!sentKeys.has(`${v}|${cid}`)) {
+        result.lost_fills += fs_.length;
+        result.problems.push(`${v} ${cid}: ${fs_.length} venue fill(s) of an order xarb never journaled`);
+        continue;
+      }
+      if (covered === undefined) continue; // unresolved at the end: counted apart, and in positions
+      let acc = 0;
+      for (const f of fs_.sort((a, b) => a.timeMs - b.timeMs)) {
+        acc += f.qty;
+        if (acc > covered + 1e-9) {
+          result.lost_fills++;
+          result.problems.push(`${v} ${cid}: venue fill ${f.tradeId} (${f.qty}) beyond xarb's final cum ${covered}`);
+        }
+      }
+    }
+    const moved = balances !== null ? balances.end[v] - balances.start[v] : fills.reduce((a, f) => a + (f.side === 'buy' ? f.qty : -f.qty), 0);
+    // Equal on the unrounded figures (sums of decimals carry float noise); shown rounded.
+    result.positions[v] = { venue: Math.round(moved * 1e6) / 1e6, xarb: Math.round(xarbBase[v] * 1e6) / 1e6, equal: Math.abs(moved - xarbBase[v]) < 1e-9 };
+    if (!result.positions[v].equal) result.problems.push(`${v}: venue ${balances !== null ? 'base balance moved' : 'fills net'} ${moved}, xarb's fills say ${xarbBase[v]}`);
+  }
+  if (result.duplicates > 0) result.problems.push(`${result.duplicates} duplicate order(s)`);
+}
+
+/**
+ * `--check-run RUN_DIR`: a run that already happened (a testnet soak, a mainnet day) against
+ * the venues it traded on, read with the config's keys: orders, duplicates, lost fills and
+ * positions (xarb fills by client id), as in the soak. No faults were injected by xarb then;
+ * the venues' own are in the run's counters. The look-back starts a minute before the run's
+ * first journal line (Binance serves at most 24 h of trades per query; longer runs are
+ * checked for their last 24 h only, said in the problems).
+ */
+export async function checkRun(runDir: string, configFile: string, testnet: boolean): Promise<SoakResult> {
+  const { loadConfig } = await import('../src/config/index.js');
+  const cfg = loadConfig(configFile, { mode: 'live', testnet });
+  const first = json(fs.readFileSync(path.join(runDir, 'journal.jsonl'), 'utf8').split('\n')[0] ?? '');
+  const startMs = typeof first?.['t'] === 'number' ? first['t'] : Date.now() - 23 * 3600_000;
+  const sinceMs = Math.max(startMs - 60_000, Date.now() - 23.5 * 3600_000);
+  const bnAuth = cfg.venues.binance.auth;
+  const common = { recvWindowMs: 5000, venueNowMs: Date.now, timeoutMs: 10_000 };
+  const bn = new BinanceAccountRest({ baseUrl: cfg.venues.binance.connection.rest_api_url, apiKey: bnAuth.api_key, secretKey: bnAuth.secret_key, ...common,
+    ...(bnAuth.key_type === 'ed25519' ? { ed25519Key: loadEd25519PrivateKey(bnAuth.private_key !== '' ? bnAuth.private_key : fs.readFileSync(bnAuth.private_key_path, 'utf8'), 'binance auth.private_key') } : {}) });
+  const bb = new BybitAccountRest({ baseUrl: cfg.venues.bybit.connection.rest_api_url, apiKey: cfg.venues.bybit.auth.api_key, secretKey: cfg.venues.bybit.auth.secret_key, ...common });
+  const result: SoakResult = {
+    type: 'soak', started: new Date(startMs).toISOString(), seconds: Math.round((Date.now() - startMs) / 1000), binance_key: bnAuth.key_type, bybit_key: 'hmac',
+    order_entry: { binance: cfg.venues.binance.connection.order_entry, bybit: cfg.venues.bybit.connection.order_entry },
+    orders_sent: { binance: 0, bybit: 0 }, orders_at_venue: { binance: 0, bybit: 0 }, fills_at_venue: { binance: 0, bybit: 0 },
+    faults_injected: {}, faults_hit: { binance: {}, bybit: {} }, duplicates: 0, lost_fills: 0, unresolved_at_end: 0,
+    positions: { binance: { venue: 0, xarb: 0, equal: true }, bybit: { venue: 0, xarb: 0, equal: true } }, bot_exit_code: null, ok: false, problems: [],
+  };
+  if (sinceMs > startMs) result.problems.push('the run is older than 23.5 h: only its last 23.5 h are checked');
+  try {
+    const symbols = cfg.strategy.symbols;
+    const snaps = { binance: await bn.snapshot(symbols, sinceMs), bybit: await bb.snapshot(symbols, sinceMs) };
+    compareLedger(result, runDir, snaps, symbols, null);
+  } finally {
+    await bn.close();
+    await bb.close();
+  }
+  result.ok = result.duplicates === 0 && result.lost_fills === 0 && result.positions.binance.equal && result.positions.bybit.equal;
+  return result;
 }
 
 export function soakTable(r: SoakResult): string {
@@ -290,6 +339,7 @@ async function main(): Promise<number> {
     args = parseArgs({ options: {
       minutes: { type: 'string' }, seconds: { type: 'string' }, out: { type: 'string' }, 'binance-key': { type: 'string' }, 'order-entry': { type: 'string' },
       keep: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      'check-run': { type: 'string' }, config: { type: 'string' }, testnet: { type: 'boolean' },
     }, strict: true, allowPositionals: false }).values;
   } catch (e) {
     process.stderr.write(`soak: ${(e as Error).message}\n`);
@@ -300,8 +350,19 @@ async function main(): Promise<number> {
       '  --minutes N      how long the bot trades (default 1)\n  --seconds S      the same in seconds (for short runs)\n' +
       '  --binance-key    the Binance key type (default ed25519; Bybit is HMAC)\n' +
       '  --order-entry    mixed (default: Binance REST, Bybit WebSocket), ws or rest\n  --out FILE       JSON result (default bench/results/soak.json)\n' +
-      '  --keep           keep the working folder (runs, configs, keys)\n');
+      '  --keep           keep the working folder (runs, configs, keys)\n' +
+      'or: npm run soak -- --check-run RUN_DIR [--config FILE] [--testnet] [--out FILE]\n' +
+      '  the same figures for a run that already happened (e.g. a testnet soak): its WAL and journal against the\n' +
+      '  venues\' order history and fills, read with the keys of the config (default config/arbitrage.toml)\n');
     return 0;
+  }
+  if (args['check-run'] !== undefined) {
+    const out = path.resolve(args.out ?? path.join(REPO, 'bench', 'results', 'soak-check.json'));
+    const r = await checkRun(path.resolve(args['check-run']), path.resolve(args.config ?? path.join(REPO, 'config', 'arbitrage.toml')), args.testnet === true);
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, JSON.stringify(r, null, 2) + '\n');
+    process.stdout.write(soakTable(r) + `JSON: ${path.relative(process.cwd(), out)}\n`);
+    return r.ok ? 0 : 1;
   }
   const seconds = args.seconds !== undefined ? Number(args.seconds) : Number(args.minutes ?? '1') * 60;
   if (!Number.isFinite(seconds) || seconds < 10) {

@@ -32,6 +32,8 @@ import { answerCode } from '../execution/live/venue-rules.js';
 import { OrderWal } from '../execution/order-wal.js';
 import { loadEd25519PrivateKey } from '../execution/live/signer.js';
 import { ratesFrom } from '../execution/live/fee-units.js';
+import { boardRates } from '../execution/live/board-rates.js';
+import { QuoteBoard } from '../core/quote-board.js';
 import type { VenueOrderClient } from '../execution/live/order-types.js';
 import { RingReportSink } from './executor-agent.js';
 import { LiveExecutorAgent } from './live-executor-agent.js';
@@ -55,6 +57,8 @@ const accounts: Array<{ close(): Promise<void> }> = [];
 const restUrls: string[] = VENUE_NAMES.map((v) => live.venues[v]?.restUrl ?? '');
 const assets = d.symbols.map((s) => splitSymbolAssets(s));
 
+// A fee in BNB: at the board's BNB<quote> mid when that symbol is traded, else at execution.bnb_price_quote.
+const feeRates = boardRates(new QuoteBoard(d.board), d.symbols, ratesFrom(live.feeAssetPrices ?? {}));
 const clients: (VenueOrderClient | null)[] = new Array<VenueOrderClient | null>(VENUE_COUNT).fill(null);
 const bases: OrderClientBase[] = [];
 const venueClients: VenueClient[] = [];
@@ -69,7 +73,7 @@ for (let v = 0; v < VENUE_COUNT; v++) {
   const opts: OrderClientOptions = {
     baseUrl: w.restUrl, creds: { apiKey: w.apiKey, secretKey: w.secretKey }, recvWindowMs: w.recvWindowMs,
     timeoutMs: live.requestTimeoutMs, takerFeeRate: d.takerFees[v] ?? 0.001, reconcileBudgetMs: live.reconcileBudgetMs,
-    transport, wallMs: Date.now, log, rateInQuote: ratesFrom(live.feeAssetPrices ?? {}),
+    transport, wallMs: Date.now, log, rateInQuote: feeRates,
   };
   let vc: VenueClient;
   try {
