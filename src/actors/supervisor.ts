@@ -256,11 +256,11 @@ export class Supervisor {
       // Live trades on the venues' balances (the workers' data and run_start hold this object).
       if (st.ok && st.balances !== null) assignBalances(balances, st.balances);
       if (st.ok && st.verdict !== null) {
+        // A crashed run's exposure to adopt or flatten: the strategy thread takes it over.
         const flat = new Set(st.verdict.flatten.map((f) => f.symbol));
-        sData.leftovers = [...st.verdict.adopt, ...st.verdict.exposure.filter((e) => flat.has(e.symbol))]
-          .map((e) => ({ symbol: e.symbol, netQty: e.netQty, avgPx: e.avgPx, flatten: flat.has(e.symbol) }));
-        // This run answers for the crashed runs' exposure from now on (earlier-runs.ts LEFTOVER_FILE).
         const taken = [...st.verdict.adopt, ...st.verdict.exposure.filter((e) => flat.has(e.symbol))];
+        sData.leftovers = taken.map((e) => ({ symbol: e.symbol, netQty: e.netQty, avgPx: e.avgPx, flatten: flat.has(e.symbol) }));
+        // This run answers for the crashed runs' exposure from now on (earlier-runs.ts LEFTOVER_FILE).
         if (taken.length > 0) {
           writeFileSync(path.join(this.opts.runDir, LEFTOVER_FILE), JSON.stringify({
             taken_over: [...new Set(taken.flatMap((e) => e.runs))], policy: cfg.execution.live?.leftover_exposure ?? 'halt',
