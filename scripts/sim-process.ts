@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SIM_KEYS } from '../src/sim/order-entry-keys.js';
+import type { VenueFillView, VenueOrderView, VenueSnapshot } from '../src/execution/reconcile.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO = here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(here, '..', '..') : path.resolve(here, '..');
@@ -91,4 +92,36 @@ export function writeLiveConfig(dir: string, sim: Pick<SimProcess, 'urls' | 'pri
     'market = "spot"', 'recv_window_ms = 1000', 'reconnect_min_ms = 100', 'reconnect_max_ms = 2000', `order_entry = "${o.orderEntry.bybit}"`, '[auth]',
     `api_key = "${SIM_KEYS.bybit.apiKey}"`, `secret_key = "${SIM_KEYS.bybit.secretKey}"`, ''].join('\n'));
   return path.join(dir, 'arbitrage.toml');
+}
+
+/**
+ * The simulator's own ledger of one account, from its state file (every order with its
+ * trades, as the simulator recorded them): complete, where the venues' REST history pages
+ * (Bybit's order history gives 50 rows, its execution list 100). Balances are not in it:
+ * the caller takes them from the account endpoint.
+ */
+export function ledgerFromStateFile(file: string, venue: 'binance' | 'bybit', apiKey: string): Pick<VenueSnapshot, 'history' | 'fills'> {
+  const orders = new Map<string, VenueOrderView>();
+  const fills = new Map<string, VenueFillView>();
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    const m = json(line);
+    if (m?.['k'] !== 'order' || m['v'] !== venue) continue;
+    const o = m['o'] as Record<string, unknown>;
+    if (o['apiKey'] !== apiKey) continue;
+    const side = o['isBuy'] === true ? 'buy' : 'sell';
+    const cid = String(o['clientOrderId']);
+    const trades = (m['trades'] as Array<Record<string, unknown>> | undefined) ?? [];
+    for (const tr of trades) {
+      fills.set(String(tr['tradeId']), {
+        venue, symbol: String(o['symbol']), tradeId: String(tr['tradeId']), orderId: String(o['orderId']), clientOrderId: cid, side,
+        qty: Number(tr['qty']), price: Number(tr['price']), timeMs: Number(tr['time']),
+      });
+    }
+    const cum = [...fills.values()].filter((f) => f.orderId === String(o['orderId'])).reduce((a, f) => a + f.qty, 0);
+    orders.set(String(o['orderId']), {
+      venue, symbol: String(o['symbol']), orderId: String(o['orderId']), clientOrderId: cid, side, price: Number(o['priceText']),
+      qty: Number(o['qtyText']), cumQty: cum, status: String(o['status']), open: false, timeMs: Number(o['createdMs']),
+    });
+  }
+  return { history: [...orders.values()], fills: [...fills.values()] };
 }

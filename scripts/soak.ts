@@ -11,7 +11,8 @@
  *    turn, the order-entry faults: 5xx (matched anyway), -1007 timeout, lost answer, slow
  *    answer, delayed visibility, private-stream disconnect, rate-limit storm with Retry-After,
  *    403 (Binance; a Bybit 403 means a 10-minute back-off, longer than a short soak).
- * 4. After the bot's orderly stop: the venues' order history and fills for xarb's client ids
+ * 4. After the bot's orderly stop: the venues' orders and fills for xarb's client ids (the
+ *    simulator's own ledger, its state file: complete, where REST history pages) and balances
  *    (account REST, signed like the bot's) against the bot's write-ahead order journal and the
  *    fills in its journal:
  *    - orders sent (WAL), orders at the venues, duplicates (one client id placed twice),
@@ -34,7 +35,7 @@ import { BybitAccountRest } from '../src/venues/bybit/account-rest.js';
 import { loadEd25519PrivateKey } from '../src/execution/live/signer.js';
 import { readOrderWal } from '../src/execution/order-wal.js';
 import { DEFAULT_CLIENT_ID_PATTERN, type VenueSnapshot } from '../src/execution/reconcile.js';
-import { ED_API_KEY, REPO, SYMBOL, XARB, json, lines, startSimProcess, writeLiveConfig } from './sim-process.js';
+import { ED_API_KEY, REPO, SYMBOL, XARB, json, ledgerFromStateFile, lines, startSimProcess, writeLiveConfig } from './sim-process.js';
 
 
 type Venue = 'binance' | 'bybit';
@@ -134,7 +135,6 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
     const bb = new BybitAccountRest({ baseUrl: urls.bybit.rest, ...SIM_KEYS.bybit, ...common });
     const baseAsset = 'BTC';
     const startBase = { binance: (await bn.account()).balances.get(baseAsset) ?? 0, bybit: (await bb.walletBalance()).get(baseAsset) ?? 0 };
-    const sinceMs = Date.now() - 1000;
 
     // 3. The bot, and the schedule while it runs.
     const runs = path.join(tmp, 'runs');
@@ -191,7 +191,12 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
     }
 
     // 4. Venue against xarb.
-    const snaps: Record<Venue, VenueSnapshot> = { binance: await bn.snapshot([SYMBOL], sinceMs), bybit: await bb.snapshot([SYMBOL], sinceMs) };
+    // Orders and fills from the simulator's own ledger (its state file: complete, where the REST
+    // history pages); balances from the account endpoints, signed like the bot's requests.
+    const snaps: Record<Venue, VenueSnapshot> = {
+      binance: { venue: 'binance', balances: (await bn.account()).balances, openOrders: [], ...ledgerFromStateFile(simRun.stateFile, 'binance', edBinance ? ED_API_KEY : SIM_KEYS.binance.apiKey) },
+      bybit: { venue: 'bybit', balances: await bb.walletBalance(), openOrders: [], ...ledgerFromStateFile(simRun.stateFile, 'bybit', SIM_KEYS.bybit.apiKey) },
+    };
     await bn.close();
     await bb.close();
     const endBase = { binance: snaps.binance.balances.get(baseAsset) ?? 0, bybit: snaps.bybit.balances.get(baseAsset) ?? 0 };
