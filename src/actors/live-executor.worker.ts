@@ -24,12 +24,16 @@ import { LiveExecutor } from '../execution/live/live-executor.js';
 import { VenueRules } from '../execution/live/venue-rules.js';
 import { BalanceWatch } from '../execution/live/balance-watch.js';
 import { RunChecks, watchFills } from '../execution/live/run-checks.js';
+import { FilterRefresh } from '../execution/live/filter-refresh.js';
 import { BinanceAccountRest } from '../venues/binance/account-rest.js';
 import { BybitAccountRest } from '../venues/bybit/account-rest.js';
 import { splitSymbolAssets } from '../report/pnl.js';
 import { answerCode } from '../execution/live/venue-rules.js';
 import { OrderWal } from '../execution/order-wal.js';
+import { loadEd25519PrivateKey } from '../execution/live/signer.js';
 import { ratesFrom } from '../execution/live/fee-units.js';
+import { boardRates } from '../execution/live/board-rates.js';
+import { QuoteBoard } from '../core/quote-board.js';
 import type { VenueOrderClient } from '../execution/live/order-types.js';
 import { newExecutorCounters, RingReportSink } from './executor-agent.js';
 import { LiveExecutorAgent } from './live-executor-agent.js';
@@ -53,6 +57,8 @@ const accounts: Array<{ close(): Promise<void> }> = [];
 const restUrls: string[] = VENUE_NAMES.map((v) => live.venues[v]?.restUrl ?? '');
 const assets = d.symbols.map((s) => splitSymbolAssets(s));
 
+// A fee in BNB: at the board's BNB<quote> mid when that symbol is traded, else at execution.bnb_price_quote.
+const feeRates = boardRates(new QuoteBoard(d.board), d.symbols, ratesFrom(live.feeAssetPrices ?? {}));
 const clients: (VenueOrderClient | null)[] = new Array<VenueOrderClient | null>(VENUE_COUNT).fill(null);
 const bases: OrderClientBase[] = [];
 const venueClients: VenueClient[] = [];
@@ -67,7 +73,7 @@ for (let v = 0; v < VENUE_COUNT; v++) {
   const opts: OrderClientOptions = {
     baseUrl: w.restUrl, creds: { apiKey: w.apiKey, secretKey: w.secretKey }, recvWindowMs: w.recvWindowMs,
     timeoutMs: live.requestTimeoutMs, takerFeeRate: d.takerFees[v] ?? 0.001, reconcileBudgetMs: live.reconcileBudgetMs,
-    transport, wallMs: Date.now, log, rateInQuote: ratesFrom(live.feeAssetPrices ?? {}),
+    transport, wallMs: Date.now, log, rateInQuote: feeRates,
   };
   let vc: VenueClient;
   try {
@@ -90,9 +96,11 @@ for (let v = 0; v < VENUE_COUNT; v++) {
   c.rules = vr;
   rules[v] = vr;
   if (!(await vr.resyncIfDue(transport, w.restUrl, 3000))) log('warn', 'could not read the venue server time; using the local clock until it can', { venue: name });
-  // Balance checks and cancel-all go through the account REST (HMAC-signed only).
-  if (w.keyType !== 'ed25519') {
+  // Balance checks and cancel-all go through the account REST: HMAC-signed, or for a Binance
+  // Ed25519 key with the base64 Ed25519 signature of the query string (Bybit keys are HMAC).
+  if (w.keyType !== 'ed25519' || v === VENUE_BINANCE) {
     const acct = { baseUrl: w.restUrl, apiKey: w.apiKey, secretKey: w.secretKey, recvWindowMs: w.recvWindowMs, venueNowMs: () => Date.now() + c.clockOffsetMs,
+      ...(w.keyType === 'ed25519' ? { ed25519Key: loadEd25519PrivateKey(w.privateKeyPem, `${name} auth.private_key`) } : {}),
       timeoutMs: live.requestTimeoutMs, onAnswer: (p: string, a: { status: number; headers: Record<string, string>; text: string }) =>
         vr.onHttpAnswer(p, a.status, (n) => a.headers[n] ?? null, answerCode(a.text), a.text) };
     const held = (p: string): void => {
@@ -116,7 +124,7 @@ for (let v = 0; v < VENUE_COUNT; v++) {
     const watch = watches[v]!;
     if (vc.fills !== null) vc.fills.onFee = (asset, fee) => watch.onVenueFee(asset, fee);
   } else {
-    log('warn', 'balance checks and cancel-all skipped on this venue (the account REST signs with HMAC; this key is Ed25519)', { venue: name });
+    log('warn', 'balance checks and cancel-all skipped on this venue (Bybit keys sign with HMAC; this key is Ed25519)', { venue: name });
   }
   // The WS order session opens after the clock offset is known (its logon is timestamped).
   const wsReady = await vc.start(5000);
@@ -147,6 +155,11 @@ const checks = new RunChecks({
   exec, rules, watches, cancelAll: cancels, symbols: d.symbols, transport, restUrls, requestTimeoutMs: live.requestTimeoutMs,
   balanceEveryMs: liveRules.balance_check_s * 1000, wallMs: Date.now, log,
   onHalt: (rule, reason, active) => rt.post({ type: 'halt-entries', rule, reason, active }),
+});
+// The venues' filters read again during the run; a change applies to the next order (filter-refresh.ts).
+const filterRefresh = new FilterRefresh({
+  symbols: d.symbols, filters: VENUE_NAMES.map((v) => live.filters[v]), restUrls, rules,
+  everyMs: (liveRules.filter_refresh_s ?? 300) * 1000, wallMs: Date.now, log,
 });
 // Fills from the private streams and their gap-fills reach the strategy through the executor.
 for (const vc of venueClients) {
@@ -188,6 +201,7 @@ function counters(): Record<string, number> {
     }
   }
   for (const [k, v] of Object.entries(checks.counters)) out[k] = v;
+  for (const [k, v] of Object.entries(filterRefresh.counters)) out[k] = v;
   for (const [k, v] of Object.entries(exec.gate.counters)) out[k] = v;
   return out;
 }
@@ -214,6 +228,7 @@ const intents = agent.intents;
 const loop = new LiveExecutorLoop(agent, new Doorbell(d.bell), d.wait, () => {
   rt.tick(counters);
   checks.tick();
+  filterRefresh.tick();
   if (Atomics.load(control, CONTROL_STOP) !== 0) {
     if (!stopping) {
       stopping = true;

@@ -10,9 +10,13 @@
  *    leftover exposure), xarb orders still open are cancelled, and trading is refused when
  *    the verdict says `canTrade = false`.
  *
- * Exposure policy: `halt` (a crashed run's unhedged leg stops the start until an operator
- * looks; flatten/adopt are not wired yet). A venue reached with an Ed25519 key is skipped
- * with a warning: the account REST signs with HMAC only.
+ * 4. the strategy's starting balances: the venues' balances after reconciliation and the
+ *    cancels (start-balances.ts); `[execution.initial_balances]` is only compared with them.
+ *
+ * Leftover exposure (`execution.live.leftover_exposure`): `halt` (default) refuses the start;
+ * `adopt` and `flatten` return the exposures for the strategy (a hedging round, or an
+ * unwinding one: supervisor → strategy worker). A Binance Ed25519 key signs the account REST
+ * with Ed25519 (base64 signature of the query string), like its orders.
  */
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -23,6 +27,10 @@ import { BybitAccountRest } from '../venues/bybit/account-rest.js';
 import { checkFeeRates, checkKeyPermissions, type FeeRates, type KeyPermissions } from '../execution/start-checks.js';
 import { DEFAULT_CLIENT_ID_PATTERN, reconcileAtStart, type EarlierRun, type ReconcileVerdict, type VenueSnapshot } from '../execution/reconcile.js';
 import { readEarlierRuns } from '../execution/earlier-runs.js';
+import { startBalancesFromVenues } from '../execution/start-balances.js';
+import { loadEd25519PrivateKey } from '../execution/live/signer.js';
+import type { VenueBalances } from '../strategy/config.js';
+import { readFileSync } from 'node:fs';
 
 export interface LiveStartupOptions {
   cfg: XarbConfig;
@@ -36,6 +44,8 @@ export interface LiveStartupOptions {
   /** Look-back of the venues' order history and fills (ms; Binance allows ≤ 24 h per query). */
   lookbackMs?: number;
   nowMs?: () => number;
+  /** The config's `[execution.initial_balances]` as strategy balances: compared with the venues'. */
+  configuredBalances?: VenueBalances;
 }
 
 export interface LiveStartupResult {
@@ -43,6 +53,8 @@ export interface LiveStartupResult {
   /** One line: why trading is refused ('' when ok). */
   reason: string;
   verdict: ReconcileVerdict | null;
+  /** The venues' balances for the strategy (null when the checks failed or no balances were given to compare). */
+  balances: VenueBalances | null;
 }
 
 const LOOKBACK_MS = 23 * 3600_000;
@@ -55,16 +67,24 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
     const a = cfg.venues[v].auth;
     return { baseUrl: c.rest_api_url, apiKey: a.api_key, secretKey: a.secret_key, recvWindowMs: c.recv_window_ms, venueNowMs: now, timeoutMs: 5000 };
   };
-  const bnUsable = cfg.venues.binance.auth.key_type !== 'ed25519';
-  const bn = bnUsable ? new BinanceAccountRest(rest('binance')) : null;
-  const bb = cfg.venues.bybit.auth.key_type !== 'ed25519' ? new BybitAccountRest(rest('bybit')) : null;
-  if (bn === null) log.warn({ venue: 'binance' }, 'live start-up: account checks skipped (the account REST signs with HMAC; this key is Ed25519)');
-  if (bb === null) log.warn({ venue: 'bybit' }, 'live start-up: account checks skipped (the account REST signs with HMAC; this key is Ed25519)');
+  const bnAuth = cfg.venues.binance.auth;
+  let bn: BinanceAccountRest;
+  try {
+    bn = new BinanceAccountRest(bnAuth.key_type !== 'ed25519' ? rest('binance') : {
+      ...rest('binance'), ed25519Key: loadEd25519PrivateKey(bnAuth.private_key !== '' ? bnAuth.private_key : readFileSync(bnAuth.private_key_path, 'utf8'), 'binance auth.private_key'),
+    });
+  } catch (e) {
+    return { ok: false, reason: `binance key unusable: ${(e as Error).message}`, verdict: null, balances: null };
+  }
+  // Bybit keys are HMAC (config check refuses Ed25519 there: Bybit signs with HMAC or RSA).
+  const bb: BybitAccountRest | null = cfg.venues.bybit.auth.key_type !== 'ed25519' ? new BybitAccountRest(rest('bybit')) : null;
+  if (bb === null) log.warn({ venue: 'bybit' }, 'live start-up: account checks skipped (Bybit keys sign with HMAC; this key is Ed25519)');
+  const policy = cfg.execution.live?.leftover_exposure ?? 'halt';
   try {
     // 1. Permissions.
     const keys: KeyPermissions[] = [];
     const fees: FeeRates[] = [];
-    if (bn !== null) {
+    {
       const acct = await bn.account();
       keys.push({ venue: 'binance', canTrade: acct.canTrade, canWithdraw: acct.canWithdraw });
     }
@@ -74,10 +94,10 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
     }
     const perm = checkKeyPermissions(keys);
     for (const w of perm.warnings) log.warn({ check: 'key_permissions' }, w);
-    if (perm.errors.length > 0) return { ok: false, reason: perm.errors.join('; '), verdict: null };
+    if (perm.errors.length > 0) return { ok: false, reason: perm.errors.join('; '), verdict: null, balances: null };
     // 2. Fee rates (the first symbol's; warnings only).
     const sym = o.symbols[0]!;
-    if (bn !== null) {
+    {
       const c = await bn.commission(sym);
       fees.push({ venue: 'binance', taker: c.taker, maker: c.maker });
     }
@@ -93,7 +113,7 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
     // 3. Reconciliation.
     const since = now() - (o.lookbackMs ?? LOOKBACK_MS);
     const snaps: VenueSnapshot[] = [];
-    if (bn !== null) snaps.push(await bn.snapshot(o.symbols, since));
+    snaps.push(await bn.snapshot(o.symbols, since));
     if (bb !== null) snaps.push(await bb.snapshot(o.symbols, since));
     let runs: EarlierRun[] = [];
     if (o.freshVenues) {
@@ -104,7 +124,7 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
       for (const [run, bad] of er.badLines) log.warn({ run, bad_lines: bad }, 'live start-up: unreadable lines in an earlier run\'s orders.wal');
     }
     const verdict = reconcileAtStart(snaps, runs, {
-      exposurePolicy: 'halt',
+      exposurePolicy: policy,
       dustQty: (s) => Math.max(o.filters['binance']?.[s]?.stepSize ?? 0, o.filters['bybit']?.[s]?.stepSize ?? 0),
       balanceTolerance: () => 0,
     });
@@ -124,23 +144,41 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
       done.add(key);
       const foreign = snaps.find((s) => s.venue === c.venue)?.openOrders.filter((x) => x.symbol === c.symbol && !DEFAULT_CLIENT_ID_PATTERN.test(x.clientOrderId)) ?? [];
       if (foreign.length > 0) {
-        return { ok: false, reason: `xarb orders are open on ${c.venue} ${c.symbol} beside ${foreign.length} other open order(s): cancel them by hand`, verdict };
+        return { ok: false, reason: `xarb orders are open on ${c.venue} ${c.symbol} beside ${foreign.length} other open order(s): cancel them by hand`, verdict, balances: null };
       }
       try {
-        if (c.venue === 'binance' && bn !== null) await bn.cancelAll(c.symbol);
+        if (c.venue === 'binance') await bn.cancelAll(c.symbol);
         else if (c.venue === 'bybit' && bb !== null) await bb.cancelAll(c.symbol);
         log.warn({ venue: c.venue, symbol: c.symbol, orders: verdict.cancel.filter((x) => x.venue === c.venue && x.symbol === c.symbol).map((x) => x.clientOrderId) },
           'live start-up: cancelled xarb orders left open');
       } catch (e) {
-        return { ok: false, reason: `could not cancel the open xarb orders on ${c.venue} ${c.symbol}: ${(e as Error).message}`, verdict };
+        return { ok: false, reason: `could not cancel the open xarb orders on ${c.venue} ${c.symbol}: ${(e as Error).message}`, verdict, balances: null };
       }
     }
-    if (!verdict.canTrade) return { ok: false, reason: `reconciliation: ${verdict.reasons.join('; ')}`, verdict };
-    return { ok: true, reason: '', verdict };
+    if (!verdict.canTrade) return { ok: false, reason: `reconciliation: ${verdict.reasons.join('; ')}`, verdict, balances: null };
+    for (const e of [...verdict.adopt, ...verdict.flatten.map((f) => verdict.exposure.find((x) => x.symbol === f.symbol)!)]) {
+      log.warn({ symbol: e.symbol, net_qty: e.netQty, avg_px: e.avgPx, by_venue: e.byVenue, runs: e.runs, policy },
+        policy === 'adopt' ? 'live start-up: leftover exposure adopted: the strategy hedges it' : 'live start-up: leftover exposure: the strategy flattens it with IOC orders');
+    }
+    // 4. Starting balances: the venues' word, read again after the cancels (locked funds freed).
+    let balances: VenueBalances | null = null;
+    if (o.configuredBalances !== undefined) {
+      const after: VenueSnapshot[] = [];
+      after.push({ venue: 'binance', balances: (await bn.account()).balances, openOrders: [], history: [], fills: [] });
+      if (bb !== null) after.push({ venue: 'bybit', balances: await bb.walletBalance(), openOrders: [], history: [], fills: [] });
+      const sb = startBalancesFromVenues(after, o.symbols, o.configuredBalances);
+      balances = sb.balances;
+      log.info({ balances, from_config: sb.fromConfig }, 'live start-up: starting balances from the venues\' accounts');
+      if (sb.differences.length > 0) {
+        log.warn({ differences: sb.differences.map((d) => ({ venue: d.venue, asset: d.asset, config: d.config, venue_amount: d.venueAmount })) },
+          'live start-up: the venues hold other amounts than [execution.initial_balances] (those are for dry-run; live trades on the venues\' balances)');
+      }
+    }
+    return { ok: true, reason: '', verdict, balances };
   } catch (e) {
-    return { ok: false, reason: `the venues' account could not be read: ${(e as Error).message}`, verdict: null };
+    return { ok: false, reason: `the venues' account could not be read: ${(e as Error).message}`, verdict: null, balances: null };
   } finally {
-    await bn?.close();
+    await bn.close();
     await bb?.close();
   }
 }

@@ -43,6 +43,8 @@ export interface StrategyWorkerData {
   histogramIntervalMs: number;
   /** `[engine] dry_run_executor = "strategy-thread"`: run the dry-run executor on this thread. */
   colocatedExecutor?: ExecutorWorkerData;
+  /** Live: a crashed run's leftover exposure to adopt (hedge) or flatten, per symbol (live-startup.ts). */
+  leftovers?: Array<{ symbol: string; netQty: number; avgPx: number; flatten: boolean }>;
 }
 
 export interface ExecutorWorkerData {
@@ -99,5 +101,7 @@ export interface LiveExecutorWiring {
   /** `[execution.live]`: usage margin, clock resync, balance checks, unresolved-order halt (defaults when absent). */
   rules?: {
     usage_margin: number; clock_resync_s: number; balance_check_s: number; balance_tolerance: number; max_unresolved_orders: number;
+    /** Symbol filters read again this often (s; 0 = only at start; absent = 300). */
+    filter_refresh_s?: number;
   };
 }

@@ -4,9 +4,11 @@
  *   xarb sim [--host 127.0.0.1] [--binance-port 9001] [--bybit-port 9002] [--rate 2000]
  *            [--seed 1] [--symbols BTCUSDT,ETHUSDT] [--ping-interval 20s] [--dislocation-every 10s]
  *            [--state FILE]   (accounts, orders and trades kept across restarts of the simulator)
+ *            [--ed25519-account APIKEY=PUBKEY.pem]   (a Binance account that signs with Ed25519)
  * Piped or --json: a `sim_started` JSON line (the URLs) and a `sim_stopped` one on stdout (output.ts).
  */
 import { parseArgs, opt, parseDuration, printHelp, UsageError, usageFailure, type CommandSpec } from './args.js';
+import { readFileSync } from 'node:fs';
 import { startSimulator } from '../sim/index.js';
 import { emit, JSON_OPTION, outputModeOf, type OutputMode } from './output.js';
 
@@ -26,6 +28,7 @@ export const SIM_SPEC: CommandSpec = {
     { name: 'dislocation-every', type: 'string', value: '10s', default: 'the generator\'s', help: 'mean time between price dislocations' },
     { name: 'bybit-push', type: 'string', value: 'per-update|venue', default: 'per-update', help: 'Bybit push cadence: every update, or the venue\'s batching' },
     { name: 'state', type: 'string', value: 'FILE', help: 'accounts, orders and trades replayed from and appended to FILE (kept across restarts of the simulator)' },
+    { name: 'ed25519-account', type: 'string', value: 'APIKEY=PUBKEY.pem', help: 'a Binance account whose requests are signed with the Ed25519 key whose public half (PEM) is in the file' },
     JSON_OPTION,
   ],
   maxPositionals: 0,
@@ -52,6 +55,19 @@ export async function run(argv: string[]): Promise<number> {
     const ping = opt(args, 'ping-interval');
     const disl = opt(args, 'dislocation-every');
     const stateFile = opt(args, 'state');
+    const ed = opt(args, 'ed25519-account');
+    let edAccount: { venue: 'binance'; apiKey: string; secretKey: string; publicKeyPem: string } | undefined;
+    if (ed !== undefined) {
+      const eq = ed.indexOf('=');
+      if (eq <= 0) throw new UsageError('--ed25519-account takes APIKEY=PUBKEY.pem');
+      let pem: string;
+      try {
+        pem = readFileSync(ed.slice(eq + 1), 'utf8');
+      } catch (e) {
+        throw new UsageError(`--ed25519-account: cannot read ${ed.slice(eq + 1)}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+      }
+      edAccount = { venue: 'binance', apiKey: ed.slice(0, eq), secretKey: '', publicKeyPem: pem };
+    }
     sim = await startSimulator({
       host: opt(args, 'host') ?? '127.0.0.1',
       binancePort: intOpt(opt(args, 'binance-port'), 'binance-port', 9001),
@@ -64,6 +80,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(ping === undefined ? {} : { pingIntervalMs: parseDuration(ping) }),
       ...(disl === undefined ? {} : { dislocationEveryMs: parseDuration(disl) }),
       ...(stateFile === undefined ? {} : { stateFile }),
+      ...(edAccount === undefined ? {} : { orderEntry: { accounts: [edAccount] } }),
     });
   } catch (err) {
     if (err instanceof UsageError) return usageFailure(SIM_SPEC, err);

@@ -204,9 +204,13 @@ export const ARBITRAGE_SCHEMA: ObjectRule = table({
     live: optionalTable({
       usage_margin: num({ min: 0, max: 0.9, default: 0.2, unit: 'fraction of each venue limit left unused' }),
       clock_resync_s: num({ min: 1, max: 3600, default: 60, unit: 's' }),
+      // Symbol filters (tick, step, minimums) read again this often; 0 = only at start.
+      filter_refresh_s: num({ min: 0, max: 86_400, default: 300, unit: 's; 0 = only at start' }),
       balance_check_s: num({ min: 0, max: 86_400, default: 30, unit: 's; 0 = off' }),
       balance_tolerance: num({ min: 0, max: 1, default: 0.002, unit: 'fraction of the expected balance' }),
       max_unresolved_orders: int({ min: 1, max: 1000, default: 3, unit: 'orders' }),
+      // Exposure a crashed run left (docs/live.md, "Restarts"): halt (default) | adopt | flatten.
+      leftover_exposure: oneOf(['halt', 'adopt', 'flatten'], 'halt'),
     }),
   }),
   engine: optionalTable({

@@ -90,12 +90,20 @@ export interface LiveRulesConfig {
   usage_margin: number;
   /** Clock offset re-measured at least this often (and at once after -1021 / 10002). */
   clock_resync_s: number;
+  /** Symbol filters read again from the venues this often (0 = only at start; filter-refresh.ts). */
+  filter_refresh_s: number;
   /** Venue balances compared with the executor's expectation this often; 0 = never. */
   balance_check_s: number;
   /** Drift beyond this fraction of the expected balance halts new entries. */
   balance_tolerance: number;
   /** This many orders of unknown status at once halt new entries. */
   max_unresolved_orders: number;
+  /**
+   * What a crashed run's leftover exposure does at start: `halt` refuses to trade until an
+   * operator acts; `adopt` hands it to the strategy as a residual to hedge; `flatten` closes it
+   * with IOC orders where a book takes it (an unwinding round).
+   */
+  leftover_exposure: 'halt' | 'adopt' | 'flatten';
 }
 
 export interface EngineConfig {

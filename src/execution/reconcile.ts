@@ -108,6 +108,8 @@ export interface Exposure {
   /** Per venue, what the crashed runs' fills left there. */
   byVenue: Partial<Record<Venue, number>>;
   runs: string[];
+  /** Average price of the fills that made it (0 when the venue gave none): the residual's entry price when adopted. */
+  avgPx: number;
 }
 
 export interface FlattenOrder {
@@ -216,6 +218,8 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
 
   // Exposure of crashed runs: their orders' filled quantities (venue's word), netted per symbol.
   const bySymbol = new Map<string, Exposure>();
+  const pxSums = new Map<string, number>();
+  const qtySums = new Map<string, number>();
   for (const run of runs) {
     if (run.ended) continue;
     for (const o of run.orders) {
@@ -225,7 +229,12 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       const qty = venueFills !== undefined ? venueFills.reduce((a, f) => a + f.qty, 0) : h !== undefined ? h.cumQty : o.final?.cumQty ?? 0;
       if (qty === 0) continue;
       let e = bySymbol.get(o.symbol);
-      if (e === undefined) bySymbol.set(o.symbol, (e = { symbol: o.symbol, netQty: 0, byVenue: {}, runs: [] }));
+      if (e === undefined) bySymbol.set(o.symbol, (e = { symbol: o.symbol, netQty: 0, byVenue: {}, runs: [], avgPx: 0 }));
+      const notional = venueFills !== undefined ? venueFills.reduce((a, f) => a + f.qty * f.price, 0) : qty * o.price;
+      const side = o.side === 'buy' ? 1 : -1;
+      // Running average of the side that makes the exposure (the net's sign decides at the end).
+      pxSums.set(o.symbol + '|' + side, (pxSums.get(o.symbol + '|' + side) ?? 0) + notional);
+      qtySums.set(o.symbol + '|' + side, (qtySums.get(o.symbol + '|' + side) ?? 0) + qty);
       const signed = o.side === 'buy' ? qty : -qty;
       e.netQty += signed;
       e.byVenue[o.venue] = (e.byVenue[o.venue] ?? 0) + signed;
@@ -233,6 +242,8 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
     }
   }
   for (const e of bySymbol.values()) {
+    const k = e.symbol + '|' + Math.sign(e.netQty);
+    e.avgPx = (qtySums.get(k) ?? 0) > 0 ? pxSums.get(k)! / qtySums.get(k)! : 0;
     if (Math.abs(e.netQty) <= opts.dustQty(e.symbol)) continue;
     v.exposure.push(e);
     const what = `${e.symbol} ${e.netQty > 0 ? 'long' : 'short'} ${Math.abs(e.netQty)} left by crashed run(s) ${e.runs.join(', ')}`;

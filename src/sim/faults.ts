@@ -20,6 +20,10 @@
  * - balance_drift: add `amount` of `asset` to every account of the venue (or `apiKey`'s).
  * - clock_skew: the server clock (timestamp checks and server-time endpoints, both venues: one
  *   clock) runs `amount` ms off the wall clock from now on (0 puts it back).
+ * - min_notional: the venue's minimum order value for `symbol` becomes `amount` (quote) from now
+ *   on, in its filters (exchangeInfo / instruments-info) and its order checks (-1013 NOTIONAL /
+ *   170140): a filter change a running bot must pick up. (Tick and step shape the simulated
+ *   book, so they stay as listed.)
  */
 import type { VenueAccountState } from './venue-account.js';
 import type { SimVenue } from './instruments.js';
@@ -27,7 +31,7 @@ import type { SimVenue } from './instruments.js';
 export const FAULT_KINDS = ['disconnect', 'stall', 'skip_seq', 'malformed', 'duplicate', 'dislocate',
   // order entry and account (order-faults.ts, account-ledger.ts, private-stream-hub.ts)
   'order_5xx', 'order_timeout', 'order_lost', 'order_slow', 'order_invisible', 'private_disconnect', 'rate_storm', 'forbidden',
-  'balance_drift', 'clock_skew'] as const;
+  'balance_drift', 'clock_skew', 'min_notional'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export const MALFORMED_VARIANTS = ['truncated', 'wrong_type', 'nan'] as const;
 export type MalformedVariant = (typeof MALFORMED_VARIANTS)[number];
@@ -73,6 +77,8 @@ export interface Dislocator {
   dislocate(symbol: string, venue: SimVenue, bps: number, durationMs: number): void;
   symbolIndex(symbol: string): number;
   readonly symbols: readonly string[];
+  /** min_notional: the venue's minimum order value of a symbol from now on. */
+  setMinNotional?(symbol: string, venue: SimVenue, amount: number): void;
 }
 
 /** Checks an untrusted fault description (e.g. an HTTP body) and returns a typed one. */
@@ -120,6 +126,9 @@ export function parseFaultSpec(input: unknown): FaultSpec {
     if (spec.bps === undefined) throw new FaultSpecError('dislocate needs bps');
   }
   if (spec.kind === 'stall' && spec.durationMs === undefined) throw new FaultSpecError('stall needs durationMs');
+  if (spec.kind === 'min_notional' && (spec.symbol === undefined || spec.amount === undefined || !(spec.amount >= 0))) {
+    throw new FaultSpecError('min_notional needs a symbol and amount ≥ 0 (quote)');
+  }
   return spec;
 }
 
@@ -181,6 +190,10 @@ export class FaultInjector {
       case 'clock_skew':
         if (this.clock === null) throw new FaultSpecError('clock_skew needs the simulator\'s clock');
         this.clock.skewMs = spec.amount!;
+        break;
+      case 'min_notional':
+        if (this.market.setMinNotional === undefined) throw new FaultSpecError('min_notional needs the market generator');
+        this.market.setMinNotional(spec.symbol!, spec.venue, spec.amount!);
         break;
       default:
         this.injectAccountFault(spec);

@@ -158,6 +158,16 @@ export class MarketGenerator {
    * Forces a dislocation now: `venue`'s quote for `symbol` shifts by `bps` (signed) for
    * `durationMs` of simulated time, then reverts.
    */
+  /**
+   * The min_notional fault: a symbol's minimum order value on one venue from now on. The spec
+   * is replaced by a copy (the instrument table is shared by every simulator in the process).
+   */
+  setMinNotional(symbol: string, venue: SimVenue, amount: number): void {
+    const i = this.symbolIndex(symbol);
+    const s = this.specs[i]!;
+    (this.specs as InstrumentSpec[])[i] = { ...s, [venue]: { ...s[venue], minNotional: amount } };
+  }
+
   dislocate(symbol: string, venue: SimVenue, bps: number, durationMs: number): void {
     const s = this.symbolIndex(symbol);
     if (s < 0) throw new GeneratorConfigError(`unknown symbol ${symbol}`);

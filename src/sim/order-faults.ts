@@ -43,6 +43,8 @@ export interface OrderFaultCounters {
   armed: number;
   applied: number;
   refusedRequests: number;
+  /** Orders an armed fault hit, by kind, and requests refused by storm (429), ban (418) and 403. */
+  byKind: Record<string, number>;
 }
 
 export class OrderFaults {
@@ -52,7 +54,7 @@ export class OrderFaults {
   private stormTolerance = 3;
   private bannedUntil = 0;
   private forbiddenUntil = 0;
-  readonly counters: OrderFaultCounters = { armed: 0, applied: 0, refusedRequests: 0 };
+  readonly counters: OrderFaultCounters = { armed: 0, applied: 0, refusedRequests: 0, byKind: {} };
 
   constructor(readonly venue: SimVenue) {}
 
@@ -74,14 +76,21 @@ export class OrderFaults {
   /** The fault this order placement suffers, if one is armed. */
   takeOrderFault(): ArmedOrderFault | null {
     const f = this.queue.shift() ?? null;
-    if (f !== null) this.counters.applied++;
+    if (f !== null) {
+      this.counters.applied++;
+      this.counters.byKind[f.kind] = (this.counters.byKind[f.kind] ?? 0) + 1;
+    }
     return f;
   }
 
   /** Whether a request (any signed endpoint) is refused before it is looked at. */
   gate(nowMs: number): GateRefusal | null {
     const r = this.gateInner(nowMs);
-    if (r !== null) this.counters.refusedRequests++;
+    if (r !== null) {
+      this.counters.refusedRequests++;
+      const k = r.http.startsWith('403') ? 'forbidden_403' : r.http.startsWith('418') ? 'ban_418' : 'rate_storm_429';
+      this.counters.byKind[k] = (this.counters.byKind[k] ?? 0) + 1;
+    }
     return r;
   }
 

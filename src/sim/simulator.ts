@@ -20,6 +20,7 @@ import { MarketGenerator, type GeneratorOptions } from './market-generator.js';
 import { UpdateBatch } from './update-batch.js';
 import { attachStateFile, type StateReplay } from './sim-state-file.js';
 import type { SimVenue } from './instruments.js';
+import type { OrderFaultCounters } from './order-faults.js';
 import { registerOrderEntry, serverMs, type OrderEntryHandle, type OrderEntryOptions } from './order-entry.js';
 
 export interface SimOptions {
@@ -65,6 +66,10 @@ export interface SimStats {
   connections: Record<SimVenue, number>;
   /** Simulated ms of update events dropped because the loop fell behind. */
   droppedBacklogMs: number;
+  /** Order-entry faults per venue (order-faults.ts counters): armed, applied, refused requests, by kind. */
+  orderFaults?: Record<SimVenue, OrderFaultCounters>;
+  /** WebSocket order API faults (ws-api-faults.ts) that hit an order request, per venue and kind. */
+  wsApiFaults?: Record<SimVenue, Record<string, number>>;
 }
 
 export interface SimHandle {
@@ -207,6 +212,8 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
       messages: { binance: binance.messagesSent + binanceFutures.messagesSent, bybit: bybit.messagesSent },
       connections: { binance: binance.connections + binanceFutures.connections, bybit: bybit.connections },
       droppedBacklogMs: dropped,
+      orderFaults: { binance: orderEntry.venues.binance.faults.counters, bybit: orderEntry.venues.bybit.faults.counters },
+      wsApiFaults: { binance: orderEntry.wsApi.binance.applied, bybit: orderEntry.wsApi.bybit.applied },
     };
   }
 

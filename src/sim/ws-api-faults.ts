@@ -20,6 +20,8 @@ export class WsApiFaults {
   swallow = 0;
   error = 0;
   refuseUntil = 0;
+  /** Order requests each fault hit (for the soak's figures). */
+  readonly applied: Record<'drop' | 'swallow' | 'error', number> = { drop: 0, swallow: 0, error: 0 };
   /** Closes every open WS API connection of the venue (set by the API module). */
   closeAll: () => void = () => undefined;
 
@@ -51,14 +53,17 @@ export class WsApiFaults {
   next(): 'answer' | 'drop' | 'swallow' | 'error' {
     if (this.error > 0) {
       this.error--;
+      this.applied.error++;
       return 'error';
     }
     if (this.drop > 0) {
       this.drop--;
+      this.applied.drop++;
       return 'drop';
     }
     if (this.swallow > 0) {
       this.swallow--;
+      this.applied.swallow++;
       return 'swallow';
     }
     return 'answer';

@@ -245,6 +245,11 @@ export class ArbitrageStrategy {
     }
   }
 
+  /** A crashed run's leftover exposure, handed over at live start-up (RoundLifecycle.adoptLeftover). */
+  adoptLeftover(symbol: number, signedQty: number, px: number, flatten: boolean, nowNs: number): boolean {
+    return this.lifecycle.adoptLeftover(symbol, signedQty, px, flatten, nowNs);
+  }
+
   /** Shutdown: stop new rounds and unwind every open residual aggressively. */
   flatten(nowNs: number): void {
     const x = this.x;

@@ -85,6 +85,34 @@ export class RoundLifecycle {
     return r;
   }
 
+  /**
+   * A crashed run's leftover exposure (live start-up, execution.live.leftover_exposure):
+   * `signedQty` base (> 0 long) bought/sold at `px`, as a round of its own on the symbol. It
+   * is hedged like any residual (`adopt`), or unwound at once with the unwind's wider price
+   * tolerance (`flatten`); new rounds on the symbol wait until it is closed. False when a
+   * round is already open on the symbol (the caller retries).
+   */
+  adoptLeftover(s: number, signedQty: number, px: number, flatten: boolean, nowNs: number): boolean {
+    const r = this.rounds[s]!;
+    if (r.active || signedQty === 0) return false;
+    r.open(this.x.nextPairId++, 0, 0, 0, 0, 0, 0, nowNs, 0, 0);
+    const q = Math.abs(signedQty);
+    if (signedQty > 0) {
+      r.hedgeBuyQty = q;
+      r.hedgeBuyQuote = q * px;
+    } else {
+      r.hedgeSellQty = q;
+      r.hedgeSellQuote = q * px;
+    }
+    r.firstFillNs = nowNs;
+    r.phase = RS_HEDGING;
+    r.hedgeStartNs = nowNs;
+    this.emitState(r, 'idle', 'hedging', 'leftover exposure of a crashed run adopted', nowNs);
+    if (flatten) this.transition(r, RS_UNWINDING, 'leftover exposure of a crashed run: flatten', nowNs);
+    this.advance(r, nowNs, false);
+    return true;
+  }
+
   // ---- order events (from order-flow.ts) ------------------------------------------------------
 
   /** The round an order belongs to (open rounds keep every order until it is final). */

@@ -51,6 +51,7 @@ t.test('a crashed run with one leg filled: exposure, flattened on the venue hold
   const snaps = [snap('binance', { history: [hist(a)], fills: [fillOf(a)] }), snap('bybit', { history: [hist(b, { cumQty: 0, status: 'Cancelled' })] })];
   const v = reconcileAtStart(snaps, [run], opts());
   t.same(v.exposure.map((e) => [e.symbol, e.netQty]), [['BTCUSDT', 0.5]]);
+  t.equal(v.exposure[0]!.avgPx, a.price, 'the entry price of the leftover is the filled leg\'s');
   t.same(v.flatten, [{ venue: 'binance', symbol: 'BTCUSDT', side: 'sell', qty: 0.5 }]);
   t.equal(v.canTrade, true);
   const adopt = reconcileAtStart(snaps, [run], opts({ exposurePolicy: 'adopt' }));
@@ -114,5 +115,5 @@ t.test('an order at the venue inside a crashed run\'s reserved ids but without i
 });
 
 t.test('flatten picks the venue where the position sits', async (t) => {
-  t.same(flattenOrder({ symbol: 'ETHUSDT', netQty: -2, byVenue: { binance: 1, bybit: -3 }, runs: ['r'] }), { venue: 'bybit', symbol: 'ETHUSDT', side: 'buy', qty: 2 });
+  t.same(flattenOrder({ symbol: 'ETHUSDT', netQty: -2, byVenue: { binance: 1, bybit: -3 }, runs: ['r'], avgPx: 0 }), { venue: 'bybit', symbol: 'ETHUSDT', side: 'buy', qty: 2 });
 });
