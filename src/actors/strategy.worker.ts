@@ -15,6 +15,8 @@ import { RingOrderSink, StrategyAgent } from './strategy-agent.js';
 import { WorkerRuntime, flatCounters } from './worker-runtime.js';
 import { monoNs } from '../core/clock.js';
 import { VENUE_NAMES } from '../core/records.js';
+import { TR_ARRIVE, TraceBatcher, type RecordTraceMessage } from '../data/strategy-trace.js';
+import { DEFAULT_BATCH_EVERY_MS } from '../data/frame-batch.js';
 
 const d = workerData as StrategyWorkerData;
 /** Paper/live: an equity entry (and the spreads) every 2 s of the run, and after each closed round. */
@@ -61,6 +63,13 @@ agent.sink = sink;
 // The dry-run executor may share this thread (one wake-up less per order on a 2-core host).
 const colocated = d.colocatedExecutor !== undefined ? createDryRunExecutorActor(d.colocatedExecutor, rt) : null;
 if (colocated !== null) colocated.agent.onIdle = () => rt.flushJournal();
+// --record: what this thread read and when, for a replay of the session (data/strategy-trace.ts).
+const trace = d.record === true
+  ? new TraceBatcher((buf, records) => parentPort!.postMessage({ type: 'record-trace', buf, records } satisfies RecordTraceMessage, [buf]))
+  : null;
+agent.trace = trace;
+if (trace !== null && colocated !== null) colocated.exec.onArrive = (orderId, nowNs) => trace.add(TR_ARRIVE, 0, orderId, nowNs);
+let nextTraceFlushNs = 0;
 const runner = new AgentRunner(colocated === null ? agent : new CompositeAgent([agent, colocated.agent]), d.wait, new Doorbell(d.bell), d.control);
 
 function snapshotCounters(): Record<string, number> {
@@ -87,7 +96,11 @@ function snapshotCounters(): Record<string, number> {
 
 const OPERATOR_RESUMABLE: readonly HaltKind[] = ['max_drawdown', 'unwind_failed', 'balance_drift'];
 
-parentPort!.on('message', (m: SupervisorMessage) => {
+parentPort!.on('message', (m: SupervisorMessage | { type: 'record-buffer'; buf: ArrayBuffer }) => {
+  if (m.type === 'record-buffer') {
+    trace?.recycle(m.buf);
+    return;
+  }
   const now = monoNs();
   if (m.type === 'halt') {
     if (m.kind === 'balance_drift') strategy.haltBalanceDrift(m.reason, now);
@@ -107,7 +120,12 @@ parentPort!.on('message', (m: SupervisorMessage) => {
 
 function loop(): void {
   const running = runner.runSlice(20);
-  equity.poll(monoNs());
+  const sliceEnd = monoNs();
+  equity.poll(sliceEnd);
+  if (trace !== null && (sliceEnd >= nextTraceFlushNs || !running)) {
+    nextTraceFlushNs = sliceEnd + DEFAULT_BATCH_EVERY_MS * 1e6;
+    trace.flush();
+  }
   rt.tick(snapshotCounters);
   if (running) setImmediate(loop);
   else {

@@ -43,6 +43,8 @@ export interface StrategyWorkerData {
   histogramIntervalMs: number;
   /** `[engine] dry_run_executor = "strategy-thread"`: run the dry-run executor on this thread. */
   colocatedExecutor?: ExecutorWorkerData;
+  /** `--record`: send what the strategy read, and when, to the supervisor (data/strategy-trace.ts). */
+  record?: boolean;
 }
 
 export interface ExecutorWorkerData {

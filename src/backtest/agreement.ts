@@ -199,6 +199,11 @@ export interface AgreementReport {
   replay: string;
   /** Config keys that differ between the session and the replay (each can change a decision). */
   config_differences: string[];
+  /**
+   * The session's strategy trace as the replay used it (session-trace-replay.ts: reads matched,
+   * orders timed by the session), null when replayed without one; set by runAgreement.
+   */
+  replay_trace?: Record<string, unknown> | null;
   by_direction: DirectionCount[];
   /** The first few of each kind of disagreement, for a look at why. */
   missed: RoundBrief[];
@@ -444,6 +449,8 @@ export interface AgreementRunOptions {
   /** How the backtest replayed the session ('session' or 'backtest'), reported. */
   replay?: string;
   configDifferences?: string[];
+  /** The session's strategy trace as the replay used it (null: replayed without one). */
+  replayTrace?: Record<string, unknown> | null;
 }
 
 /** Checked before a backtest starts, so a wrong --compare path fails fast. */
@@ -470,6 +477,7 @@ export function runAgreement(o: AgreementRunOptions): { report: AgreementReport;
   const report = compareJournals(o.sessionJournal, path.join(o.backtestRunDir, 'journal.jsonl'),
     { toleranceMs, qtyTolerance: o.qtyTolerance, toleranceSource: source }, { replay: o.replay, configDifferences: o.configDifferences });
   const file = path.join(o.backtestRunDir, AGREEMENT_FILE);
+  report.replay_trace = o.replayTrace ?? null;
   writeFileSync(file, JSON.stringify({ session_journal: path.resolve(o.sessionJournal), ...report }, null, 2) + '\n');
   return { report, file };
 }

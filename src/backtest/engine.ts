@@ -117,6 +117,24 @@ export interface EngineOptions {
    * when an order arrives) — for replaying a paper session.
    */
   memoryObservesUpdates?: boolean;
+  /**
+   * A recorded session's strategy trace (session-trace-replay.ts): each update reaches the
+   * strategy when the session's strategy read it (never if it did not), and orders are timed
+   * as the session's were. Default none.
+   */
+  sessionReads?: SessionReadClock | null;
+}
+
+/** When the session's strategy read an update, and the hook that times its orders (session-trace-replay.ts). */
+export interface SessionReadClock {
+  /** Simulated ns the session read the update of `venue` received at `recvNs` (state: a book-state record); NaN: never. */
+  readNs(venue: number, state: boolean, recvNs: number): number;
+  /** An order decided at `decisionNs` is about to be submitted (its latency draws follow). */
+  onSubmit(orderId: number, decisionNs: number): void;
+  /** When the strategy reads a report due at `ackNs` (the session's read of that report of that order, never earlier). */
+  reportNs(orderId: number, status: number, ackNs: number): number;
+  /** The session's next strategy timer after `ns` (simulated ns); NaN past its last (the replay's own grid then). */
+  timerAfter(ns: number): number;
 }
 
 /** Tags passed to onLatency. */
@@ -150,6 +168,8 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
   crossedQuotes = 0;
   /** Updates dropped from a full feed ring before the strategy started (feedRingSlots). */
   ringDropped = 0;
+  /** Session replay with a trace: updates the session's strategy never read (not delivered). */
+  unreadUpdates = 0;
 
   private readonly nSym: number;
   private journal: JournalLineSink;
@@ -177,6 +197,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
   private readonly startNs: number;
   private readonly ringSlots: number;
   private readonly observeUpdates: boolean;
+  private readonly reads: SessionReadClock | null;
 
   constructor(o: EngineOptions) {
     const symbols = o.config.strategy.symbols.map((s) => s.toUpperCase());
@@ -197,6 +218,11 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     this.startNs = o.strategyStartNs ?? 0;
     this.ringSlots = o.feedRingSlots ?? Infinity;
     this.observeUpdates = o.memoryObservesUpdates ?? true;
+    this.reads = o.sessionReads ?? null;
+    if (this.reads !== null) {
+      const first = this.reads.timerAfter(-Infinity);
+      if (first === first) this.nextTimerNs = first;
+    }
     this.strategy = new ArbitrageStrategy(o.config, o.filters, o.balances, this, this, { simulateTransfers: true });
     // Simulated ns 0 is wallStartMs: the feed-lag gate (max_feed_lag_ms) compares a replayed
     // book's exchange time with the replay's local time, as live compares it with the wall clock.
@@ -338,9 +364,10 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     const ap = q.peek(5);
     const as = q.peek(6);
     const flags = q.peek(7);
+    const recv = q.peek(8);
     q.pop();
     if ((flags & LF_STATE) !== 0) this.strategy.onBookState(venue, s, (flags & LF_USABLE) !== 0, 0, at);
-    else this.toStrategy(venue, s, l, at, exchMs, bp, bs, ap, as, (flags & LF_USABLE) !== 0);
+    else this.toStrategy(venue, s, recv < l ? recv : l, at, exchMs, bp, bs, ap, as, (flags & LF_USABLE) !== 0);
   }
 
   /** Updates on their way to the strategy (local FIFOs). */
@@ -383,6 +410,12 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
       this.nextEquityNs = (Math.floor(timer / this.equityEveryNs) + 1) * this.equityEveryNs;
     }
     let next = timer + this.timerStepNs;
+    if (this.reads !== null) {
+      // a recorded session: its strategy's timer ran when its thread read the clock
+      const s = this.reads.timerAfter(timer);
+      this.nextTimerNs = s === s ? s : next;
+      return;
+    }
     // Idle (nothing in flight): one tick per quiet gap is enough; jump to the last grid
     // point before the next thing that can happen.
     if (this.strategy.liveOrders === 0 && this.strategy.openRounds() === 0 && this.executor.pending === 0) {
@@ -500,8 +533,19 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
 
   /** An update towards the strategy, received at t: it sees it at t + the venue's feed latency. */
   private toLocal(venue: number, symbol: number, t: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number, flags: number): void {
-    const l = t + this.feedNs[venue]!;
+    let l = t + this.feedNs[venue]!;
     const q = this.local[venue]!;
+    if (this.reads !== null) {
+      // a recorded session: the strategy saw it when the session's strategy read it, or never
+      const r = this.reads.readNs(venue, (flags & LF_STATE) !== 0, t);
+      if (r !== r) {
+        this.unreadUpdates++;
+        return;
+      }
+      if (r > l) l = r;
+      q.push(l, symbol, exchMs, bidPx, bidSz, askPx, askSz, flags, t);
+      return;
+    }
     if (l <= this.nowNs && q.length === 0 && l >= this.startNs) {
       if ((flags & LF_STATE) !== 0) this.strategy.onBookState(venue, symbol, (flags & LF_USABLE) !== 0, 0, this.nowNs);
       else this.toStrategy(venue, symbol, l, this.nowNs, exchMs, bidPx, bidSz, askPx, askSz, (flags & LF_USABLE) !== 0);
@@ -560,6 +604,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
 
   newOrder(orderId: number, pairId: number, venue: number, symbol: number, side: number, price: number, qty: number,
     tif: number, role: number, decisionNs: number, deadlineNs: number, tickRecvNs: number, _tickExchMs: number): boolean {
+    if (this.reads !== null) this.reads.onSubmit(orderId, decisionNs);
     const ok = this.executor.submit(orderId, pairId, venue, symbol, side, price, qty, tif, role, decisionNs, deadlineNs, tickRecvNs, this.nowNs);
     if (ok) {
       const e = intentEntry(this.symbols.names, orderId, pairId, venue, symbol, side, price, qty, role, decisionNs, tickRecvNs);
@@ -581,7 +626,9 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     const e = reportEntry(this.symbols.names, ackNs, orderId, pairId, venue, symbol, side, status, price, lastPx, lastQty,
       cumQty, qty, fee, feeAsset, errorCode, role);
     this.journal.append('report', e, ackNs, this.wallOf(ackNs));
-    this.strategy.onReport(orderId, status, lastPx, lastQty, cumQty, fee, feeAsset, errorCode, ackNs);
+    // a recorded session's strategy read each report of an order at its own time (µs apart)
+    const readNs = this.reads !== null ? this.reads.reportNs(orderId, status, ackNs) : ackNs;
+    this.strategy.onReport(orderId, status, lastPx, lastQty, cumQty, fee, feeAsset, errorCode, readNs);
   }
 
   // ---- strategy events ----------------------------------------------------------------------

@@ -19,7 +19,7 @@ import { BacktestEngine, type BookMode } from './engine.js';
 import { BufferedJournal } from './journal-writer.js';
 import { latencyFromConfig, latencyFromHlog, ObservedLatency, type OrderLatency } from './latency.js';
 import { Progress } from './progress.js';
-import { SESSION_TIMER_STEP_MS, sessionLatency, type SessionSetup } from './session-replay.js';
+import { SESSION_TIMER_STEP_MS, sessionLatency, sessionTrace, type SessionSetup } from './session-replay.js';
 
 export const JOURNAL_FILE = 'journal.jsonl';
 export const HLOG_FILE = 'latency.hlog';
@@ -78,6 +78,8 @@ export interface BacktestResult {
   frameErrors: number;
   /** Damage met in the data files (truncated file, unreadable lines), one line per series; empty when clean. */
   dataProblems: string[];
+  /** A session replay with the session's strategy trace: its file and how it was used (agreement.json `replay_trace`). */
+  sessionTrace?: Record<string, unknown>;
 }
 
 export function strategyBalances(cfg: XarbConfig): VenueBalances {
@@ -149,6 +151,8 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const session = o.session;
   const lat: OrderLatency = o.latencyHlog !== undefined ? latencyFromHlog(o.latencyHlog, seed)
     : session !== undefined ? sessionLatency(session) : latencyFromConfig(cfg.execution, seed);
+  // a --record'ed session's strategy trace: reads and order timing as the session had them (session-trace-replay.ts)
+  const trace = session !== undefined && o.latencyHlog === undefined ? sessionTrace(session, dataDir, startMs, lat) : null;
   const filters = o.filters ?? (simSymbolFilters(symbols) as unknown as VenueFilters);
   const balances = strategyBalances(cfg);
   const journal = new BufferedJournal(path.join(runDir, JOURNAL_FILE));
@@ -158,8 +162,9 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   for (let v = 0; v < VENUE_COUNT; v++) offsets[v] = (feedMs + (o.venueOffsetMs?.[VENUE_NAMES[v]!] ?? 0)) * 1e6;
   const engine = new BacktestEngine({
     config: arbitrageConfig(cfg), filters, balances, journal, wallStartMs: startMs, book: o.book ?? 'depth',
-    entryLatency: new ObservedLatency(lat.entry, (ns) => rec(1, ns)),
-    responseLatency: new ObservedLatency(lat.response, (ns) => rec(2, ns)),
+    entryLatency: new ObservedLatency(trace?.replay.entry ?? lat.entry, (ns) => rec(1, ns)),
+    responseLatency: new ObservedLatency(trace?.replay.response ?? lat.response, (ns) => rec(2, ns)),
+    sessionReads: trace?.replay ?? null,
     equityEveryNs: (o.equityEveryMs ?? 60_000) * 1e6, timerStepNs: timerStepMs * 1e6,
     depthLevels: session?.depthLevels, feedRingSlots: session?.feedRingSlots, memoryObservesUpdates: session === undefined,
     strategyStartNs: session?.strategyReadyWallMs != null ? Math.max(0, (session.strategyReadyWallMs - startMs) * 1e6) : undefined,
@@ -183,6 +188,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
         session_replay: {
           journal: session.journal, seed: session.seed, seed_source: session.seedSource, depth_levels: session.depthLevels,
           strategy_ready_ms: session.strategyReadyWallMs, feed_ring_slots: session.feedRingSlots,
+          strategy_trace: trace?.file ?? null,
         },
       } : {}),
     },
@@ -232,5 +238,6 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   return {
     runId, runDir, events: engine.events, quotes: engine.quotes, journalLines: journal.lines, endEquity,
     latencySource: lat.source, frameErrors: engine.frameErrors, dataProblems,
+    ...(trace !== null ? { sessionTrace: { file: trace.file, ...trace.replay.counters, updates_never_read: engine.unreadUpdates } } : {}),
   };
 }

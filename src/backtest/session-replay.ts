@@ -24,7 +24,11 @@
  * received (scheduler delay, measured per round by the agreement report), and its executor
  * polled when its thread ran.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { readStrategyTrace, TRACE_FILE } from '../data/strategy-trace.js';
+import { VENUE_COUNT } from '../core/records.js';
+import { SessionTraceReplay } from './session-trace-replay.js';
 import { dryRunExecutorLatency, type LatencyModelConfig, type LatencyModelName } from '../execution/latency-model.js';
 import type { OrderLatency } from './latency.js';
 
@@ -138,4 +142,29 @@ export function sessionLatency(s: SessionSetup): OrderLatency {
   const m = dryRunExecutorLatency(s.entry, s.response, s.seed);
   const d = (c: LatencyModelConfig): string => `${c.model} ${c.mean_ms} ms` + (c.model === 'constant' ? '' : ` (std ${c.std_ms} ms)`);
   return { ...m, source: `the session's dry-run executor: entry ${d(s.entry)}, response ${d(s.response)}, seed ${s.seed} (${s.seedSource})` };
+}
+
+/** The session journal's intents: order id and decision ns (the session's monoNs). */
+export function sessionIntents(file: string): Array<{ orderId: number; ns: number }> {
+  const out: Array<{ orderId: number; ns: number }> = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.includes('"intent"')) continue;
+    try {
+      const e = JSON.parse(line) as Obj;
+      if (e['type'] === 'intent' && typeof e['order_id'] === 'number' && typeof e['ns'] === 'number') out.push({ orderId: e['order_id'], ns: e['ns'] });
+    } catch { /* a torn line */ }
+  }
+  return out;
+}
+
+/**
+ * The session's strategy trace (`<data dir>/strategy-trace.bin`, written by --record) on the
+ * replay's clock, or null when the recording has none (older recordings, `xarb record`): then
+ * the replay delivers each update at its receive time (the strategy thread's delay unknown).
+ */
+export function sessionTrace(s: SessionSetup, dataDir: string, startMs: number, lat: OrderLatency): { replay: SessionTraceReplay; file: string } | null {
+  const file = path.join(dataDir, TRACE_FILE);
+  if (!existsSync(file)) return null;
+  const trace = readStrategyTrace(file);
+  return { replay: new SessionTraceReplay(trace, startMs, VENUE_COUNT, sessionIntents(s.journal), lat.entry, lat.response), file };
 }

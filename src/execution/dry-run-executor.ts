@@ -109,6 +109,8 @@ export class DryRunExecutor {
   lateCancels = 0;
   unknownCancels = 0;
   reportsDelivered = 0;
+  /** Called with (order id, poll time) when an order's arrival is handled (a recorded session's trace: data/strategy-trace.ts). */
+  onArrive: ((orderId: number, nowNs: number) => void) | null = null;
 
   private readonly venues: number;
   private readonly symbols: number;
@@ -286,7 +288,10 @@ export class DryRunExecutor {
       const slot = this.evSlot[ev]!;
       const live = this.tracker.inUse[slot] === 1 && this.tracker.orderId[slot] === this.evOrderId[ev];
       if (live) {
-        if (kind === EV_ARRIVE) this.arrive(slot, t, book);
+        if (kind === EV_ARRIVE) {
+          this.arrive(slot, t, book);
+          if (this.onArrive !== null) this.onArrive(this.evOrderId[ev]!, nowNs);
+        }
         else if (kind === EV_REPORT) this.deliver(ev, slot, t, out);
         else if (kind === EV_DEADLINE) this.deadline(slot, t, out);
       }
