@@ -68,7 +68,7 @@ const trace = d.record === true
   ? new TraceBatcher((buf, records) => parentPort!.postMessage({ type: 'record-trace', buf, records } satisfies RecordTraceMessage, [buf]))
   : null;
 agent.trace = trace;
-if (trace !== null && colocated !== null) colocated.exec.onArrive = (orderId, nowNs) => trace.add(TR_ARRIVE, 0, orderId, nowNs);
+if (trace !== null && colocated !== null) colocated.exec.onArrive = (orderId, nowNs, bookRecvNs) => trace.add(TR_ARRIVE, bookRecvNs, orderId, nowNs);
 let nextTraceFlushNs = 0;
 const runner = new AgentRunner(colocated === null ? agent : new CompositeAgent([agent, colocated.agent]), d.wait, new Doorbell(d.bell), d.control);
 

@@ -123,6 +123,8 @@ export interface EngineOptions {
    * as the session's were. Default none.
    */
   sessionReads?: SessionReadClock | null;
+  /** The executor's arrival hook (DryRunExecutor.onArrive): a session replay compares the book each order met. */
+  onArrive?: (orderId: number, nowNs: number, bookRecvNs: number) => void;
 }
 
 /** When the session's strategy read an update, and the hook that times its orders (session-trace-replay.ts). */
@@ -130,9 +132,12 @@ export interface SessionReadClock {
   /** Simulated ns the session read the update of `venue` received at `recvNs` (state: a book-state record); NaN: never. */
   readNs(venue: number, state: boolean, recvNs: number): number;
   /** An order decided at `decisionNs` is about to be submitted (its latency draws follow). */
-  onSubmit(orderId: number, decisionNs: number): void;
-  /** When the strategy reads a report due at `ackNs` (the session's read of that report of that order, never earlier). */
-  reportNs(orderId: number, status: number, ackNs: number): number;
+  onSubmit(orderId: number, decisionNs: number, venue: number, side: number): void;
+  /**
+   * When the strategy reads a report due at `ackNs` (the session's read of that report of that
+   * order, never earlier); the report's fill is compared with the session's.
+   */
+  reportNs(orderId: number, status: number, lastPx: number, lastQty: number, ackNs: number): number;
   /** The session's next strategy timer after `ns` (simulated ns); NaN past its last (the replay's own grid then). */
   timerAfter(ns: number): number;
 }
@@ -268,6 +273,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
       q.notBeforeNs = this.startNs;
       this.local.push(q);
     }
+    if (o.onArrive !== undefined) this.executor.onArrive = o.onArrive;
     this.executor.fills.decayNs = o.liquidityDecayNs ?? this.executor.fills.decayNs;
     this.executor.fills.impact = o.marketImpact ?? 0;
     this.memScratch = new Float64Array(D_LEVELS + D_LEVEL_WORDS * (levels + 1));
@@ -604,11 +610,13 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
 
   newOrder(orderId: number, pairId: number, venue: number, symbol: number, side: number, price: number, qty: number,
     tif: number, role: number, decisionNs: number, deadlineNs: number, tickRecvNs: number, _tickExchMs: number): boolean {
-    if (this.reads !== null) this.reads.onSubmit(orderId, decisionNs);
+    if (this.reads !== null) this.reads.onSubmit(orderId, decisionNs, venue, side);
     const ok = this.executor.submit(orderId, pairId, venue, symbol, side, price, qty, tif, role, decisionNs, deadlineNs, tickRecvNs, this.nowNs);
     if (ok) {
       const e = intentEntry(this.symbols.names, orderId, pairId, venue, symbol, side, price, qty, role, decisionNs, tickRecvNs);
-      this.journal.append('intent', e, this.nowNs, this.wallOf(this.nowNs));
+      // stamped with its decision time, as the paper journal stamps it (equal to now but for a
+      // session replay, where a report read a few µs after its due time decides)
+      this.journal.append('intent', e, decisionNs, this.wallOf(decisionNs));
     }
     return ok;
   }
@@ -627,7 +635,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
       cumQty, qty, fee, feeAsset, errorCode, role);
     this.journal.append('report', e, ackNs, this.wallOf(ackNs));
     // a recorded session's strategy read each report of an order at its own time (µs apart)
-    const readNs = this.reads !== null ? this.reads.reportNs(orderId, status, ackNs) : ackNs;
+    const readNs = this.reads !== null ? this.reads.reportNs(orderId, status, lastPx, lastQty, ackNs) : ackNs;
     this.strategy.onReport(orderId, status, lastPx, lastQty, cumQty, fee, feeAsset, errorCode, readNs);
   }
 

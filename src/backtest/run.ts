@@ -20,6 +20,7 @@ import { BufferedJournal } from './journal-writer.js';
 import { latencyFromConfig, latencyFromHlog, ObservedLatency, type OrderLatency } from './latency.js';
 import { Progress } from './progress.js';
 import { SESSION_TIMER_STEP_MS, sessionLatency, sessionTrace, type SessionSetup } from './session-replay.js';
+import type { SessionTraceReplay } from './session-trace-replay.js';
 
 export const JOURNAL_FILE = 'journal.jsonl';
 export const HLOG_FILE = 'latency.hlog';
@@ -132,6 +133,18 @@ function defaultRunId(o: BacktestOptions, seed: number): string {
 
 const TAGS = ['sent_to_ack', 'order_entry', 'order_response'] as const;
 
+/** How the replay used the session's strategy trace, for agreement.json (`replay_trace`); divergences on the wall clock. */
+function traceSummary(file: string, r: SessionTraceReplay, unread: number, startMs: number): Record<string, unknown> {
+  const wall = (ns: number): number | null => (ns === ns ? Math.round((startMs + ns / 1e6) * 1000) / 1000 : null);
+  return {
+    file, ...r.counters, updates_never_read: unread,
+    divergences: r.divergences.map((d) => ({
+      t_ms: wall(d.ns), order_id: d.orderId, session_order_id: d.sessionOrderId, kind: d.kind,
+      ...(d.kind === 'board' ? { session_book_recv_ms: wall(d.sessionNs), replay_book_recv_ms: wall(d.replayNs) } : { detail: d.detail }),
+    })),
+  };
+}
+
 export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const cfg = o.config;
   const symbols = cfg.strategy.symbols.map((s) => s.toUpperCase());
@@ -165,6 +178,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     entryLatency: new ObservedLatency(trace?.replay.entry ?? lat.entry, (ns) => rec(1, ns)),
     responseLatency: new ObservedLatency(trace?.replay.response ?? lat.response, (ns) => rec(2, ns)),
     sessionReads: trace?.replay ?? null,
+    onArrive: trace !== null ? (id, now, recv) => trace.replay.onArrive(id, now, recv) : undefined,
     equityEveryNs: (o.equityEveryMs ?? 60_000) * 1e6, timerStepNs: timerStepMs * 1e6,
     depthLevels: session?.depthLevels, feedRingSlots: session?.feedRingSlots, memoryObservesUpdates: session === undefined,
     strategyStartNs: session?.strategyReadyWallMs != null ? Math.max(0, (session.strategyReadyWallMs - startMs) * 1e6) : undefined,
@@ -238,6 +252,6 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   return {
     runId, runDir, events: engine.events, quotes: engine.quotes, journalLines: journal.lines, endEquity,
     latencySource: lat.source, frameErrors: engine.frameErrors, dataProblems,
-    ...(trace !== null ? { sessionTrace: { file: trace.file, ...trace.replay.counters, updates_never_read: engine.unreadUpdates } } : {}),
+    ...(trace !== null ? { sessionTrace: traceSummary(trace.file, trace.replay, engine.unreadUpdates, startMs) } : {}),
   };
 }

@@ -26,6 +26,26 @@ import type { SessionReadClock } from './engine.js';
 
 /** A read matches an update received within this of the record's receive time (header float rounding). */
 export const MATCH_NS = 1000;
+/** A report as compared between the session and the replay: status, filled qty and price (9 significant digits). */
+export function reportKey(status: number, lastQty: number, lastPx: number): string {
+  return `${status} ${Number(lastQty.toPrecision(9))} ${Number(lastPx.toPrecision(9))}`;
+}
+
+export interface Divergence {
+  /** Replay sim ns. */
+  ns: number;
+  orderId: number;
+  sessionOrderId: number;
+  kind: 'board' | 'fill';
+  /** board: receive time (sim ns) of the book the session's / the replay's order met. */
+  sessionNs: number;
+  replayNs: number;
+  detail: string;
+}
+
+/** A trace without the board's receive time in its arrivals: nothing to compare. */
+const UNKNOWN_BOOK = -Infinity;
+
 /** Reports of one order read further apart than this are not taken as one drain (the replay keeps the due time). */
 export const MAX_REPORT_SPREAD_NS = 1e6;
 /** An order is the session's own when the replay decides it within this of the session's decision. */
@@ -65,26 +85,45 @@ export class SessionTraceReplay implements SessionReadClock {
   readonly response: LatencyModel;
   private readonly venues: Reads[] = [];
   private readonly arrive = new Map<number, number>();
+  /** Session order id -> receive time (sim ns) of the board entry its arrival met (NaN: none). */
+  private readonly arriveBook = new Map<number, number>();
+  /** Session order id -> its reports as "status qty px" (the session journal's). */
+  private readonly sessionReports: ReadonlyMap<number, readonly string[]>;
+  /** Replay orders whose fill already parted from the session's (one divergence each). */
+  private readonly fillParted = new Set<number>();
+  /**
+   * Where the replay first parted from the session, order by order, with the evidence: the
+   * root of each difference the agreement report then lists (a cascade counts at its root).
+   *   board  the session's executor met a board entry received at another time than the
+   *          replay's book at the same moment: the feed thread wrote the board late (host)
+   *   fill   same board entry, different fill: the fill model or its memory parted
+   */
+  readonly divergences: Divergence[] = [];
   private readonly reportRead = new Map<number, number>();
   /** order id * 16 + status -> the session's read of that report. */
   private readonly statusRead = new Map<number, number>();
-  private readonly decision = new Map<number, number>();
+  /** The session's intents by decision time (sim ns, ascending): order id, venue, side. */
+  private readonly intents: Array<{ ns: number; orderId: number; venue: number; side: number; used: boolean }> = [];
+  /** Replay order id -> the session's order id it was matched to. */
+  private readonly sessionId = new Map<number, number>();
   /** Scheduled arrival (sim ns) -> order ids timed by the session, waiting for their response draw. */
   private readonly pendingResponse = new Map<number, number[]>();
+  /** The session's order id of the order being submitted (-1: none). */
   private orderId = -1;
   /** The session's strategy timer runs, simulated ns, ascending. */
   private readonly timers: Float64Array;
   private nTimers = 0;
   private timerCursor = 0;
-  private readonly timedIds = new Set<number>();
   private timed = false;
 
   /**
    * `intents`: the session journal's intents (order id, decision ns on the session's monoNs).
    * `entry`/`response`: the session's latency models, for orders the session did not time.
    */
-  constructor(trace: StrategyTrace, startMs: number, venueCount: number, intents: ReadonlyArray<{ orderId: number; ns: number }>,
-    entry: LatencyModel, response: LatencyModel) {
+  constructor(trace: StrategyTrace, startMs: number, venueCount: number,
+    intents: ReadonlyArray<{ orderId: number; ns: number; venue: number; side: number }>,
+    entry: LatencyModel, response: LatencyModel, reports: ReadonlyMap<number, readonly string[]> = new Map()) {
+    this.sessionReports = reports;
     this.timers = new Float64Array(trace.count);
     const base = (trace.anchorWallMs - startMs) * 1e6;
     const sim = (mono: number): number => base + (mono - trace.anchorMonoNs);
@@ -107,14 +146,18 @@ export class SessionTraceReplay implements SessionReadClock {
       } else if (kind === TR_TIMER) {
         this.timers[this.nTimers++] = ns;
       } else if (kind === TR_ARRIVE) {
-        if (!this.arrive.has(key)) this.arrive.set(key, ns);
+        if (!this.arrive.has(key)) {
+          this.arrive.set(key, ns);
+          this.arriveBook.set(key, a === a ? (a === 0 ? UNKNOWN_BOOK : sim(a)) : NaN);
+        }
       } else if (kind === TR_REPORT) {
         if (!this.reportRead.has(key)) this.reportRead.set(key, ns);
         const k = key * 16 + a;
         if (!this.statusRead.has(k)) this.statusRead.set(k, ns);
       }
     }
-    for (const it of intents) if (!this.decision.has(it.orderId)) this.decision.set(it.orderId, sim(it.ns));
+    for (const it of intents) this.intents.push({ ns: sim(it.ns), orderId: it.orderId, venue: it.venue, side: it.side, used: false });
+    this.intents.sort((x, y) => x.ns - y.ns);
     const self = this;
     this.entry = {
       sampleNs(nowNs: number): number {
@@ -157,18 +200,63 @@ export class SessionTraceReplay implements SessionReadClock {
     return c < this.nTimers ? this.timers[c]! : NaN;
   }
 
-  onSubmit(orderId: number, decisionNs: number): void {
-    const d = this.decision.get(orderId);
-    this.orderId = orderId;
-    this.timed = d !== undefined && Math.abs(d - decisionNs) <= SAME_DECISION_NS && this.arrive.has(orderId);
-    if (this.timed) this.timedIds.add(orderId);
+  /**
+   * The session order the replay's order is: decided at the same time (within SAME_DECISION_NS)
+   * on the same venue and side (order ids alone part after the first difference); -1 if none.
+   */
+  private sessionOrder(decisionNs: number, venue: number, side: number): number {
+    const list = this.intents;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.ns < decisionNs - SAME_DECISION_NS) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < list.length && list[i]!.ns <= decisionNs + SAME_DECISION_NS; i++) {
+      const it = list[i]!;
+      if (!it.used && it.venue === venue && it.side === side) {
+        it.used = true;
+        return it.orderId;
+      }
+    }
+    return -1;
+  }
+
+  onSubmit(orderId: number, decisionNs: number, venue: number, side: number): void {
+    const sid = this.sessionOrder(decisionNs, venue, side);
+    this.timed = sid >= 0 && this.arrive.has(sid);
+    this.orderId = sid;
+    if (this.timed) this.sessionId.set(orderId, sid);
     if (this.timed) this.counters.ordersTimed++;
     else this.counters.ordersModelled++;
   }
 
-  reportNs(orderId: number, status: number, ackNs: number): number {
-    if (!this.timedIds.has(orderId)) return ackNs;
-    const r = this.statusRead.get(orderId * 16 + status);
+  /** The replay's executor handled an arrival at `nowNs`, meeting a book received at `bookRecvNs` (NaN: none). */
+  onArrive(orderId: number, nowNs: number, bookRecvNs: number): void {
+    const sid = this.sessionId.get(orderId);
+    if (sid === undefined) return;
+    const s = this.arriveBook.get(sid);
+    if (s === undefined || s === UNKNOWN_BOOK) return;
+    const same = s !== s ? bookRecvNs !== bookRecvNs : Math.abs(s - bookRecvNs) <= MATCH_NS;
+    if (!same) {
+      this.fillParted.add(orderId); // its fill parts too, if at all, because of the board: counted once, here
+      this.divergences.push({ ns: nowNs, orderId, sessionOrderId: sid, kind: 'board', sessionNs: s, replayNs: bookRecvNs, detail: '' });
+    }
+  }
+
+  reportNs(orderId: number, status: number, lastPx: number, lastQty: number, ackNs: number): number {
+    const sid = this.sessionId.get(orderId);
+    if (sid === undefined) return ackNs;
+    if (!this.fillParted.has(orderId)) {
+      const list = this.sessionReports.get(sid);
+      if (list !== undefined && !list.includes(reportKey(status, lastQty, lastPx))) {
+        this.fillParted.add(orderId);
+        this.divergences.push({ ns: ackNs, orderId, sessionOrderId: sid, kind: 'fill', sessionNs: NaN, replayNs: NaN,
+          detail: `replay ${reportKey(status, lastQty, lastPx)}; session ${list.join(', ')}` });
+      }
+    }
+    const r = this.statusRead.get(sid * 16 + status);
     // the same report read a few µs later than the order's first (never before it is due)
     return r !== undefined && r > ackNs && r - ackNs < MAX_REPORT_SPREAD_NS ? r : ackNs;
   }

@@ -15,8 +15,8 @@
  *   TR_QUOTE   a = venue, key = the record's receive ns (H_RECV_NS): a top of book read
  *   TR_STATE   a = venue, key = the record's receive ns: a book-state record read
  *   TR_REPORT  a = status, key = order id: an execution report read by the strategy
- *   TR_ARRIVE  a = 0, key = order id: the dry-run executor handled the order's arrival (filled
- *              it against the board as it stood then)
+ *   TR_ARRIVE  a = receive ns of the board entry it met (NaN: none), key = order id: the dry-run
+ *              executor handled the order's arrival (filled it against the board as it stood then)
  *   TR_TIMER   a = 0, key = 0: the strategy's timer ran (order and hedge timeouts, stop-loss)
  * File: a header record (TR_MAGIC, TR_VERSION, anchor monoNs, anchor wall ms: the journal's
  * run_start and the recording's headers share that anchor), then records in the order they

@@ -109,8 +109,11 @@ export class DryRunExecutor {
   lateCancels = 0;
   unknownCancels = 0;
   reportsDelivered = 0;
-  /** Called with (order id, poll time) when an order's arrival is handled (a recorded session's trace: data/strategy-trace.ts). */
-  onArrive: ((orderId: number, nowNs: number) => void) | null = null;
+  /**
+   * Called with (order id, poll time, receive ns of the book it met; NaN if it met none) when an
+   * order's arrival is handled: a recorded session's trace (data/strategy-trace.ts) and its replay.
+   */
+  onArrive: ((orderId: number, nowNs: number, bookRecvNs: number) => void) | null = null;
 
   private readonly venues: number;
   private readonly symbols: number;
@@ -289,8 +292,12 @@ export class DryRunExecutor {
       const live = this.tracker.inUse[slot] === 1 && this.tracker.orderId[slot] === this.evOrderId[ev];
       if (live) {
         if (kind === EV_ARRIVE) {
-          this.arrive(slot, t, book);
-          if (this.onArrive !== null) this.onArrive(this.evOrderId[ev]!, nowNs);
+          if (this.onArrive === null) this.arrive(slot, t, book);
+          else {
+            this.book[H_RECV_NS] = NaN;
+            this.arrive(slot, t, book);
+            this.onArrive(this.evOrderId[ev]!, nowNs, this.book[H_RECV_NS]!);
+          }
         }
         else if (kind === EV_REPORT) this.deliver(ev, slot, t, out);
         else if (kind === EV_DEADLINE) this.deadline(slot, t, out);
