@@ -343,10 +343,14 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
       const l0 = q0.headNs();
       const l1 = q1.headNs();
       const loc = l0 <= l1 ? l0 : l1;
-      if (due <= timer && due <= loc) {
+      const rep = this.heldHeadNs; // reports a replayed session's strategy read later (Infinity: none)
+      if (due <= timer && due <= loc && due <= rep) {
         if (due > t) break;
         this.nowNs = due;
         ex.poll(due, this.books, this);
+      } else if (rep <= loc && rep <= timer) {
+        if (rep > t) break;
+        this.releaseReport();
       } else if (loc <= timer) {
         if (loc > t) break;
         this.deliver(l0 <= l1 ? 0 : 1, loc);
@@ -634,9 +638,32 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     const e = reportEntry(this.symbols.names, ackNs, orderId, pairId, venue, symbol, side, status, price, lastPx, lastQty,
       cumQty, qty, fee, feeAsset, errorCode, role);
     this.journal.append('report', e, ackNs, this.wallOf(ackNs));
-    // a recorded session's strategy read each report of an order at its own time (µs apart)
+    // a recorded session's strategy read each report of an order at its own time: held till then
     const readNs = this.reads !== null ? this.reads.reportNs(orderId, status, lastPx, lastQty, ackNs) : ackNs;
-    this.strategy.onReport(orderId, status, lastPx, lastQty, cumQty, fee, feeAsset, errorCode, readNs);
+    if (readNs > ackNs) this.holdReport(readNs, orderId, status, lastPx, lastQty, cumQty, fee, feeAsset, errorCode);
+    else this.strategy.onReport(orderId, status, lastPx, lastQty, cumQty, fee, feeAsset, errorCode, ackNs);
+  }
+
+  /** Reports held for a replayed session's read times: 9 numbers each (read ns, then onReport's arguments), in read order. */
+  private held: number[] = [];
+  private heldHeadNs = Infinity;
+
+  private holdReport(at: number, orderId: number, status: number, lastPx: number, lastQty: number, cumQty: number, fee: number,
+    feeAsset: number, errorCode: number): void {
+    const h = this.held;
+    let i = h.length;
+    while (i > 0 && h[i - 9]! > at) i -= 9; // the session read them in ring order: almost always appended
+    h.splice(i, 0, at, orderId, status, lastPx, lastQty, cumQty, fee, feeAsset, errorCode);
+    this.heldHeadNs = h[0]!;
+  }
+
+  private releaseReport(): void {
+    const h = this.held;
+    const at = h[0]!;
+    this.nowNs = at;
+    const [, orderId, status, lastPx, lastQty, cumQty, fee, feeAsset, errorCode] = h.splice(0, 9) as [number, number, number, number, number, number, number, number, number];
+    this.heldHeadNs = h.length > 0 ? h[0]! : Infinity;
+    this.strategy.onReport(orderId, status, lastPx, lastQty, cumQty, fee, feeAsset, errorCode, at);
   }
 
   // ---- strategy events ----------------------------------------------------------------------
@@ -691,7 +718,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     const endNs = lastEventNs + graceNs;
     let t = lastEventNs;
     // settle what is in flight, one timer step at a time, stopping early once idle
-    while (t < endNs && (this.executor.pending > 0 || this.strategy.liveOrders > 0 || this.strategy.openRounds() > 0 || this.inFlightQuotes > 0)) {
+    while (t < endNs && (this.executor.pending > 0 || this.strategy.liveOrders > 0 || this.strategy.openRounds() > 0 || this.inFlightQuotes > 0 || this.held.length > 0)) {
       t += this.timerStepNs;
       this.advanceTo(t);
     }

@@ -46,8 +46,6 @@ export interface Divergence {
 /** A trace without the board's receive time in its arrivals: nothing to compare. */
 const UNKNOWN_BOOK = -Infinity;
 
-/** Reports of one order read further apart than this are not taken as one drain (the replay keeps the due time). */
-export const MAX_REPORT_SPREAD_NS = 1e6;
 /** An order is the session's own when the replay decides it within this of the session's decision. */
 export const SAME_DECISION_NS = 1000;
 
@@ -228,8 +226,6 @@ export class SessionTraceReplay implements SessionReadClock {
     this.timed = sid >= 0 && this.arrive.has(sid);
     this.orderId = sid;
     if (this.timed) this.sessionId.set(orderId, sid);
-    if (this.timed) this.counters.ordersTimed++;
-    else this.counters.ordersModelled++;
   }
 
   /** The replay's executor handled an arrival at `nowNs`, meeting a book received at `bookRecvNs` (NaN: none). */
@@ -257,12 +253,17 @@ export class SessionTraceReplay implements SessionReadClock {
       }
     }
     const r = this.statusRead.get(sid * 16 + status);
-    // the same report read a few µs later than the order's first (never before it is due)
-    return r !== undefined && r > ackNs && r - ackNs < MAX_REPORT_SPREAD_NS ? r : ackNs;
+    // the same report read later than the order's first (the engine holds it till then)
+    return r !== undefined && r > ackNs ? r : ackNs;
   }
 
+  /** An order's entry draw (made only for an order the executor schedules: refused and invalid ones draw none). */
   private entryNs(nowNs: number, model: LatencyModel): number {
-    if (!this.timed) return model.sampleNs(nowNs);
+    if (!this.timed) {
+      this.counters.ordersModelled++;
+      return model.sampleNs(nowNs);
+    }
+    this.counters.ordersTimed++;
     const a = this.arrive.get(this.orderId)!;
     const e = a > nowNs ? a - nowNs : 0;
     const key = nowNs + e;

@@ -13,7 +13,6 @@
  */
 import t from 'tap';
 import { rmSync } from 'node:fs';
-import path from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
 import { createQuoteBoard, QuoteBoard } from '../../src/core/quote-board.js';
 import { createRing, POLICY_DROP_OLDEST, RingConsumer, RingProducer, type RecordHandler } from '../../src/core/ring.js';
@@ -24,8 +23,6 @@ import {
 import { HopRecorders } from '../../src/core/histogram.js';
 import { SymbolTable } from '../../src/core/symbols.js';
 import { FeedHandler, type FeedActions } from '../../src/actors/feed-handler.js';
-import { MergedRecording } from '../../src/data/recording-merge.js';
-import { EV_FRAME } from '../../src/data/recording-reader.js';
 import { dateStartMs } from '../../src/data/store.js';
 import { QuoteBoardBookView } from '../../src/execution/book-view.js';
 import { DryRunExecutor } from '../../src/execution/dry-run-executor.js';
@@ -42,53 +39,17 @@ import { BybitFrameParser } from '../../src/venues/bybit/frame-parser.js';
 import { BybitBookSync } from '../../src/venues/bybit/book-sync.js';
 import { ParsedFrame } from '../../src/venues/parsed-frame.js';
 import { BacktestEngine } from '../../src/backtest/engine.js';
-import { arbitrageConfig, dataFiles, strategyBalances } from '../../src/backtest/run.js';
+import { arbitrageConfig, strategyBalances } from '../../src/backtest/run.js';
 import { SESSION_TIMER_STEP_MS } from '../../src/backtest/session-replay.js';
-import { synthesize } from '../../src/backtest/synth.js';
 import { tempDir } from './helpers.js';
+import { DATE, EVENTS, recordedEvents, type Ev } from './recorded-events.js';
 
-const DATE = '2026-03-02';
-/** Events replayed (the first hours of the synthetic day). */
-const EVENTS = 40_000;
 const SEED = 7;
 // Random draws, so the executor's seeds matter.
 const ENTRY: LatencyModelConfig = { model: 'normal', mean_ms: 3, std_ms: 2 };
 const RESPONSE: LatencyModelConfig = { model: 'lognormal', mean_ms: 2, std_ms: 1 };
 const LEVELS = 10;
 const STEP_NS = SESSION_TIMER_STEP_MS * 1e6;
-
-interface Ev { venue: number; symbol: number; t: number; frame: Buffer | null; text: string }
-
-async function recordedEvents(dir: string, symbols: string[]): Promise<Ev[]> {
-  const data = path.join(dir, 'data');
-  await synthesize({ dataDir: data, symbols, startDate: DATE, endDate: DATE, rate: 0.5, seed: 11, dislocationEveryMs: 4000, fairStepMs: 200 });
-  const merged = await MergedRecording.openSeries(dataFiles(data, symbols, DATE, DATE), { originMs: dateStartMs(DATE) });
-  const out: Ev[] = [];
-  let lcg = 12345;
-  try {
-    while (out.length < EVENTS) {
-      let st = merged.nextSync();
-      if (st === 0) st = await merged.next();
-      if (st < 0) break;
-      const r = merged.current!;
-      const k = merged.currentIndex;
-      const venue = Math.floor(k / symbols.length);
-      // A recorded receive time is the exchange time plus the feed's lag (here 0-40 ms, seeded),
-      // in arrival order: a replay that filled at exchange time would part from the paper executor.
-      lcg = (lcg * 1103515245 + 12345) >>> 0;
-      const lagNs = (lcg % 40_000) * 1000;
-      const prev = out.length > 0 ? out[out.length - 1]!.t : 0;
-      const recv = merged.currentTs + lagNs;
-      out.push({
-        venue, symbol: k - venue * symbols.length, t: recv > prev ? recv : prev,
-        frame: r.kind === EV_FRAME ? Buffer.from(r.frame.subarray(0, r.frameLen)) : null, text: r.kind === EV_FRAME ? '' : r.snapshotText,
-      });
-    }
-  } finally {
-    merged.close();
-  }
-  return out;
-}
 
 interface Decisions {
   opened: string[];
