@@ -14,34 +14,24 @@
 import t from 'tap';
 import { rmSync } from 'node:fs';
 import { loadConfig } from '../../src/config/index.js';
-import { createQuoteBoard, QuoteBoard } from '../../src/core/quote-board.js';
-import { createRing, POLICY_DROP_OLDEST, RingConsumer, RingProducer, type RecordHandler } from '../../src/core/ring.js';
+import type { RecordHandler } from '../../src/core/ring.js';
 import {
   FLAG_USABLE, H_EXCH_MS, H_FLAGS, H_KIND, H_RECV_NS, H_SYMBOL, H_VENUE, KIND_BOOK_STATE, KIND_QUOTE, Q_ASK_PX, Q_ASK_SZ,
-  Q_BID_PX, Q_BID_SZ, QUOTE_WORDS, BS_REASON, VENUE_BINANCE, VENUE_BYBIT, VENUE_COUNT, VENUE_NAMES,
+  Q_BID_PX, Q_BID_SZ, BS_REASON, VENUE_BINANCE, VENUE_COUNT,
 } from '../../src/core/records.js';
-import { HopRecorders } from '../../src/core/histogram.js';
-import { SymbolTable } from '../../src/core/symbols.js';
-import { FeedHandler, type FeedActions } from '../../src/actors/feed-handler.js';
 import { dateStartMs } from '../../src/data/store.js';
-import { QuoteBoardBookView } from '../../src/execution/book-view.js';
-import { DryRunExecutor } from '../../src/execution/dry-run-executor.js';
 import { dryRunExecutorLatency, type LatencyModelConfig } from '../../src/execution/latency-model.js';
 import type { ReportSink } from '../../src/execution/report-sink.js';
 import { simSymbolFilters } from '../../src/sim/instruments.js';
 import { ArbitrageStrategy } from '../../src/strategy/arbitrage.js';
 import type { VenueFilters } from '../../src/strategy/config.js';
 import type { StrategyEvent } from '../../src/strategy/events.js';
-import { BinanceFrameParser } from '../../src/venues/binance/frame-parser.js';
-import { BINANCE_SPOT, BinanceBookSync } from '../../src/venues/binance/book-sync.js';
 import { parseBinanceDepthSnapshot } from '../../src/venues/binance/rest.js';
-import { BybitFrameParser } from '../../src/venues/bybit/frame-parser.js';
-import { BybitBookSync } from '../../src/venues/bybit/book-sync.js';
-import { ParsedFrame } from '../../src/venues/parsed-frame.js';
 import { BacktestEngine } from '../../src/backtest/engine.js';
 import { arbitrageConfig, strategyBalances } from '../../src/backtest/run.js';
 import { SESSION_TIMER_STEP_MS } from '../../src/backtest/session-replay.js';
 import { tempDir } from './helpers.js';
+import { paperComponents } from './paper-components.js';
 import { DATE, EVENTS, recordedEvents, type Ev } from './recorded-events.js';
 
 const SEED = 7;
@@ -65,31 +55,9 @@ function roundLine(e: StrategyEvent): string | null {
 /** The paper pipeline's components, one thread, every frame read the moment it arrived. */
 function paperPipeline(events: readonly Ev[], symbols: string[], filters: VenueFilters): Decisions {
   const cfg = loadConfig('config/arbitrage.toml', { mode: 'dry-run' });
-  const table = new SymbolTable(symbols);
   const out: Decisions = { opened: [], reports: [], positions: [] };
-  const board = new QuoteBoard(createQuoteBoard({ venues: VENUE_COUNT, symbols: symbols.length, levels: LEVELS }));
-  const hist = new HopRecorders('test', 0, 'js');
-  const noActions: FeedActions = { resync() {}, reconnect() {}, badFrame() {} };
-  const rings: RingConsumer[] = [];
-  const handlers: FeedHandler[] = [];
-  const binSync = symbols.map(() => new BinanceBookSync(BINANCE_SPOT, { bookCapacity: 1024 }));
-  for (const venue of [VENUE_BINANCE, VENUE_BYBIT]) {
-    const sab = createRing(4096, QUOTE_WORDS, POLICY_DROP_OLDEST);
-    rings.push(new RingConsumer(sab));
-    const parser = venue === VENUE_BINANCE ? new BinanceFrameParser(table, 0, new ParsedFrame()) : new BybitFrameParser(table, 0, new ParsedFrame());
-    const books = venue === VENUE_BINANCE ? binSync : symbols.map(() => new BybitBookSync({ bookCapacity: 1024 }));
-    const h = new FeedHandler(venue, 0, parser, books, new RingProducer(sab), board, hist, noActions, true);
-    h.setConnected(true, 0);
-    handlers.push(h);
-  }
-  const lat = dryRunExecutorLatency(ENTRY, RESPONSE, SEED);
   const balances = strategyBalances(cfg);
-  const exec = new DryRunExecutor({
-    venues: VENUE_COUNT, symbols: symbols.length, depthLevels: board.levels, entryLatency: lat.entry, responseLatency: lat.response,
-    takerFeeRate: [cfg.fees.binance_taker_bps / 1e4, cfg.fees.bybit_taker_bps / 1e4],
-    balances: VENUE_NAMES.map((v) => ({ base: symbols.map((s) => balances[v]!.base[s] ?? 0), quote: balances[v]!.quote })),
-  });
-  const view = new QuoteBoardBookView(board);
+  const { hist, rings, handlers, binSync, exec, view } = paperComponents(cfg, symbols, balances, LEVELS, ENTRY, RESPONSE, SEED);
   let now = 0;
   const strategy: ArbitrageStrategy = new ArbitrageStrategy(arbitrageConfig(cfg), filters, balances, {
     newOrder: (orderId, pairId, venue, symbol, side, price, qty, tif, role, decisionNs, deadlineNs, tickRecvNs) =>
