@@ -226,6 +226,11 @@ export interface AgreementReport {
  *   direction    a round of the other direction within the tolerance (the spread sign differs)
  *   not_seen     none of those: one side traded an edge the other never saw (data, fill or
  *                inventory state, risk rules)
+ * Replayed with the session's strategy trace (MatchMeta.divergences given), the session's
+ * decision lag is replayed and no longer an excuse: host_lag is then a `board` divergence (the
+ * session's executor met a board its feed thread had not yet written, measured per order) at
+ * most HOST_LAG_REACH_MS before the round, and
+ *   fill         a `fill` divergence there: the same board gave another fill (the fill model)
  */
 export type DisagreementCause = 'quantity' | 'host_lag' | 'fill' | 'timing' | 'direction' | 'not_seen';
 
