@@ -17,6 +17,7 @@ import {
 } from '../core/histogram.js';
 import type { ArbitrageStrategy } from '../strategy/arbitrage.js';
 import type { OrderSink } from '../strategy/events.js';
+import { TR_QUOTE, TR_REPORT, TR_STATE, TR_TIMER, type TraceBatcher } from '../data/strategy-trace.js';
 
 /**
  * How often (in idle duty cycles) the agent reads the clock for strategy timers. Every clock
@@ -186,6 +187,8 @@ export class StrategyAgent implements Agent, RecordHandler {
   sink: RingOrderSink | null = null;
   /** Called when a cycle found no work (the worker flushes its journal queue there). */
   onIdle: (() => void) | null = null;
+  /** `--record`: what this thread read and when (data/strategy-trace.ts); null otherwise. */
+  trace: TraceBatcher | null = null;
 
   constructor(
     feeds: RingConsumer[],
@@ -202,8 +205,10 @@ export class StrategyAgent implements Agent, RecordHandler {
     this.reportHandler = {
       onRecord(d: Float64Array, o: number): void {
         counters.reports++;
+        const now = monoNs();
+        if (self.trace !== null) self.trace.add(TR_REPORT, d[o + R_STATUS]!, d[o + R_ORDER_ID]!, now);
         strat.onReport(d[o + R_ORDER_ID]!, d[o + R_STATUS]!, d[o + R_LAST_PX]!, d[o + R_LAST_QTY]!, d[o + R_CUM_QTY]!,
-          d[o + R_FEE]!, d[o + R_FEE_ASSET]!, d[o + R_ERROR]!, monoNs());
+          d[o + R_FEE]!, d[o + R_FEE_ASSET]!, d[o + R_ERROR]!, now);
         self.sink?.ringIfPending();
       },
     };
@@ -230,6 +235,7 @@ export class StrategyAgent implements Agent, RecordHandler {
       this.lastReadNs = 0;
       if (now >= this.nextTimerNs) {
         this.nextTimerNs = now + TIMER_PERIOD_NS;
+        if (this.trace !== null) this.trace.add(TR_TIMER, 0, 0, now);
         this.strategy.onTimer(now);
         this.sink?.ringIfPending();
       }
@@ -243,6 +249,7 @@ export class StrategyAgent implements Agent, RecordHandler {
     const now = monoNs();
     this.lastReadNs = now;
     const kind = d[o + H_KIND];
+    if (this.trace !== null) this.trace.add(kind === KIND_QUOTE ? TR_QUOTE : TR_STATE, d[o + H_VENUE]!, d[o + H_RECV_NS]!, now);
     if (kind === KIND_QUOTE) {
       this.counters.quotes++;
       this.hist.record(HOP_PUBLISH_TO_STRATEGY, now - d[o + H_PUB_NS]!);

@@ -6,12 +6,28 @@ import { WorkerRuntime } from './worker-runtime.js';
 import { buildStrategyThread } from './strategy-thread.js';
 import { monoNs } from '../core/clock.js';
 import { VENUE_NAMES } from '../core/records.js';
+import { TR_ARRIVE, TraceBatcher, type RecordTraceMessage } from '../data/strategy-trace.js';
+import { DEFAULT_BATCH_EVERY_MS } from '../data/frame-batch.js';
 
 const d = workerData as StrategyWorkerData;
 const rt = await WorkerRuntime.create(d.actor, d.histogramIntervalMs);
 const th = buildStrategyThread(d, rt);
 
-parentPort!.on('message', (m: SupervisorMessage) => th.onMessage(m));
+// --record: what this thread read and when, for a replay of the session (data/strategy-trace.ts).
+const trace = d.record === true
+  ? new TraceBatcher((buf, records) => parentPort!.postMessage({ type: 'record-trace', buf, records } satisfies RecordTraceMessage, [buf]))
+  : null;
+th.agent.trace = trace;
+if (trace !== null && th.colocated !== null) th.colocated.exec.onArrive = (orderId, nowNs, bookRecvNs) => trace.add(TR_ARRIVE, bookRecvNs, orderId, nowNs);
+let nextTraceFlushNs = 0;
+
+parentPort!.on('message', (m: SupervisorMessage | { type: 'record-buffer'; buf: ArrayBuffer }) => {
+  if (m.type === 'record-buffer') {
+    trace?.recycle(m.buf);
+    return;
+  }
+  th.onMessage(m);
+});
 
 // A crashed run's leftover exposure (live start-up): handed to the strategy once both books of
 // its symbol are usable, so the first hedge/unwind has prices to go by.
@@ -34,7 +50,15 @@ function adoptLeftovers(): void {
 
 function loop(): void {
   if (leftovers.length > 0) adoptLeftovers();
-  if (th.slice(20)) setImmediate(loop);
+  const running = th.slice(20);
+  if (trace !== null) {
+    const sliceEnd = monoNs();
+    if (sliceEnd >= nextTraceFlushNs || !running) {
+      nextTraceFlushNs = sliceEnd + DEFAULT_BATCH_EVERY_MS * 1e6;
+      trace.flush();
+    }
+  }
+  if (running) setImmediate(loop);
   else {
     th.sink.ringIfPending();
     rt.close(th.snapshotCounters());

@@ -37,6 +37,7 @@ import { startMonitor, type MonitorHandle } from '../monitor/server.js';
 import { MonitorHub, type ControlAction, type ControlResult } from '../monitor/hub.js';
 import { monoNs } from '../core/clock.js';
 import { SessionRecorder } from '../data/session-recorder.js';
+import { TRACE_FILE, TraceWriter, type RecordTraceMessage } from '../data/strategy-trace.js';
 import type { RecordFramesMessage, RecordSnapshotMessage } from '../data/frame-batch.js';
 
 export interface SupervisorOptions {
@@ -144,6 +145,8 @@ export class Supervisor {
   /** run_start, held back for its start_equity (src/report/run-start-line.ts). */
   private startLine: RunStartLine | null = null;
   private recorder: SessionRecorder | null = null;
+  /** --record: what the strategy thread read, and when (data/strategy-trace.ts). */
+  private trace: TraceWriter | null = null;
   /** The journal could not be written (ENOSPC, EIO, ...): entries halted, the run is stopping. */
   private journalFailure: JournalWriteFailure | null = null;
   private hlogFailed = false;
@@ -192,6 +195,8 @@ export class Supervisor {
         dataDir: this.opts.recordDir, anchor, symbols: this.symbols, venues: [VENUE_BINANCE, VENUE_BYBIT], market: MARKET_SPOT,
         markets: { [VENUE_BINANCE]: this.venueMarket('binance'), [VENUE_BYBIT]: this.venueMarket('bybit') },
       });
+      mkdirSync(this.opts.recordDir, { recursive: true });
+      this.trace = new TraceWriter(path.join(this.opts.recordDir, TRACE_FILE), anchor.monoNs, anchor.wallMs);
     }
 
     const feedRings: SharedArrayBuffer[] = [];
@@ -218,6 +223,7 @@ export class Supervisor {
       executorBell: executorBell.sab, control: sControl.sab, wait,
       config: { strategy: cfg.strategy, risk: cfg.risk, execution: cfg.execution, fees: cfg.fees },
       filters: this.opts.filters, balances, histogramIntervalMs: eng.histogram_interval_ms,
+      record: this.trace !== null,
     };
     const eControl = new AgentControl();
     const eData: ExecutorWorkerData = {
@@ -416,6 +422,12 @@ export class Supervisor {
     if (m.type === 'record-frames') {
       const r = m as RecordFramesMessage;
       this.recorder?.onFrames((a.data as FeedWorkerData).venue, r.buf, r.used);
+      a.worker?.postMessage({ type: 'record-buffer', buf: r.buf }, [r.buf]);
+      return true;
+    }
+    if (m.type === 'record-trace') {
+      const r = m as RecordTraceMessage;
+      this.trace?.write(r.buf, r.records);
       a.worker?.postMessage({ type: 'record-buffer', buf: r.buf }, [r.buf]);
       return true;
     }
@@ -622,6 +634,7 @@ export class Supervisor {
         a.worker = null;
       }
     }
+    this.trace?.close();
     if (this.recorder !== null) {
       await this.recorder.close();
       this.log.info({ dir: this.opts.recordDir, ...this.recorder.counters }, 'recording closed');

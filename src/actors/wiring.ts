@@ -45,6 +45,8 @@ export interface StrategyWorkerData {
   colocatedExecutor?: ExecutorWorkerData;
   /** Live: a crashed run's leftover exposure to adopt (hedge) or flatten, per symbol (live-startup.ts). */
   leftovers?: Array<{ symbol: string; netQty: number; avgPx: number; flatten: boolean }>;
+  /** `--record`: send what the strategy read, and when, to the supervisor (data/strategy-trace.ts). */
+  record?: boolean;
 }
 
 export interface ExecutorWorkerData {

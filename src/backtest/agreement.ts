@@ -197,8 +197,15 @@ export interface AgreementReport {
   session_rounds_lagging: number;
   /** 'session' (replayed as the session ran: session-replay.ts) or 'backtest' (the backtest's own model). */
   replay: string;
+  /** What counted as reproduced (docs/backtest.md, "What counts as reproduced"). */
+  criterion: string;
   /** Config keys that differ between the session and the replay (each can change a decision). */
   config_differences: string[];
+  /**
+   * The session's strategy trace as the replay used it (session-trace-replay.ts: reads matched,
+   * orders timed by the session), null when replayed without one; set by runAgreement.
+   */
+  replay_trace?: Record<string, unknown> | null;
   by_direction: DirectionCount[];
   /** The first few of each kind of disagreement, for a look at why. */
   missed: RoundBrief[];
@@ -219,8 +226,32 @@ export interface AgreementReport {
  *   direction    a round of the other direction within the tolerance (the spread sign differs)
  *   not_seen     none of those: one side traded an edge the other never saw (data, fill or
  *                inventory state, risk rules)
+ * Replayed with the session's strategy trace (MatchMeta.divergences given), the session's
+ * decision lag is replayed and no longer an excuse: host_lag is then a `board` divergence (the
+ * session's executor met a board its feed thread had not yet written, measured per order) at
+ * most HOST_LAG_REACH_MS before the round, and
+ *   fill         a `fill` divergence there: the same board gave another fill (the fill model)
  */
-export type DisagreementCause = 'quantity' | 'host_lag' | 'timing' | 'direction' | 'not_seen';
+export type DisagreementCause = 'quantity' | 'host_lag' | 'fill' | 'timing' | 'direction' | 'not_seen';
+
+/** Where a replay with the session's trace first parted from it (session-trace-replay.ts), on the wall clock. */
+export interface ReplayDivergence {
+  ms: number;
+  kind: 'board' | 'fill';
+}
+
+export interface MatchMeta {
+  replay?: string;
+  configDifferences?: string[];
+  /**
+   * Given when the replay ran with the session's strategy trace: matching is strict (the same
+   * quote at the same decision time, the same qty) and causes come from these divergences.
+   */
+  divergences?: ReplayDivergence[];
+}
+
+/** Quantities must agree this closely (relative) in a strict match unless --compare-qty-tolerance says otherwise. */
+export const STRICT_QTY_TOLERANCE = 1e-9;
 
 function lagOf(r: OpenedRound): number {
   return r.ms - r.triggerMs;
@@ -232,8 +263,15 @@ function lagIn(session: readonly OpenedRound[], from: number, to: number): boole
   return false;
 }
 
+/** The latest divergence at or before `ms` within HOST_LAG_REACH_MS, or null. */
+function divergenceBefore(ms: number, divergences: readonly ReplayDivergence[]): ReplayDivergence | null {
+  let best: ReplayDivergence | null = null;
+  for (const d of divergences) if (d.ms <= ms && d.ms >= ms - HOST_LAG_REACH_MS && (best === null || d.ms > best.ms)) best = d;
+  return best;
+}
+
 function causeOf(r: OpenedRound, other: readonly OpenedRound[], tol: number, qtyTol: number | undefined,
-  session: readonly OpenedRound[], isSession: boolean): DisagreementCause {
+  session: readonly OpenedRound[], isSession: boolean, divergences?: readonly ReplayDivergence[]): DisagreementCause {
   let sameNear = Infinity;
   let qtyOff = false;
   let otherDir = false;
@@ -246,17 +284,22 @@ function causeOf(r: OpenedRound, other: readonly OpenedRound[], tol: number, qty
     } else if (d <= tol) otherDir = true;
   }
   if (qtyOff) return 'quantity';
-  if (isSession ? lagOf(r) > HOST_LAG_MS || lagIn(session, r.ms - HOST_LAG_REACH_MS, r.ms) : lagIn(session, r.ms - HOST_LAG_REACH_MS, r.ms + HOST_LAG_REACH_MS)) return 'host_lag';
+  if (divergences !== undefined) {
+    // Replayed with the session's trace: its decision lag is replayed, not an excuse; only a
+    // measured divergence before the round explains it (board: host, fill: the fill model).
+    const d = divergenceBefore(r.ms, divergences);
+    if (d !== null) return d.kind === 'board' ? 'host_lag' : 'fill';
+  } else if (isSession ? lagOf(r) > HOST_LAG_MS || lagIn(session, r.ms - HOST_LAG_REACH_MS, r.ms) : lagIn(session, r.ms - HOST_LAG_REACH_MS, r.ms + HOST_LAG_REACH_MS)) return 'host_lag';
   if (sameNear <= 10 * Math.max(tol, 1)) return 'timing';
   if (otherDir) return 'direction';
   return 'not_seen';
 }
 
 function countCauses(list: readonly OpenedRound[], other: readonly OpenedRound[], tol: number, qtyTol: number | undefined,
-  session: readonly OpenedRound[], isSession: boolean): Record<string, number> {
+  session: readonly OpenedRound[], isSession: boolean, divergences?: readonly ReplayDivergence[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const r of list) {
-    const c = causeOf(r, other, tol, qtyTol, session, isSession);
+    const c = causeOf(r, other, tol, qtyTol, session, isSession, divergences);
     out[c] = (out[c] ?? 0) + 1;
   }
   return out;
@@ -309,7 +352,10 @@ function brief(r: OpenedRound): RoundBrief {
  * rounds outside `window` (when given) are set aside first.
  */
 export function matchRounds(session: readonly OpenedRound[], backtest: readonly OpenedRound[], opts: MatchOptions,
-  window?: SessionWindow, meta: { replay?: string; configDifferences?: string[] } = {}): { report: AgreementReport; matches: RoundMatch[] } {
+  window?: SessionWindow, meta: MatchMeta = {}): { report: AgreementReport; matches: RoundMatch[] } {
+  const strict = meta.divergences !== undefined;
+  const qtyTol = opts.qtyTolerance ?? (strict ? STRICT_QTY_TOLERANCE : undefined);
+  opts = { ...opts, qtyTolerance: qtyTol };
   const tol = opts.toleranceMs;
   if (!(tol >= 0)) throw new AgreementError(`tolerance must be a number of ms >= 0, got ${tol}`);
   const inWindow = window === undefined ? backtest : backtest.filter((r) => r.ms >= window.startMs && r.ms <= window.endMs);
@@ -334,7 +380,8 @@ export function matchRounds(session: readonly OpenedRound[], backtest: readonly 
       if (Number.isNaN(s.triggerMs)) continue;
       for (let j = 0; j < bs.length; j++) {
         const b = bs[j]!;
-        if (used[j] === 0 && Math.abs(b.triggerMs - s.triggerMs) <= TRIGGER_TOLERANCE_MS && qtyAgrees(s.qty, b.qty, opts.qtyTolerance)) {
+        if (used[j] === 0 && Math.abs(b.triggerMs - s.triggerMs) <= TRIGGER_TOLERANCE_MS && qtyAgrees(s.qty, b.qty, opts.qtyTolerance)
+          && (!strict || Math.abs(b.ms - s.ms) <= TRIGGER_TOLERANCE_MS)) {
           used[j] = 1;
           done[i] = 1;
           matched++;
@@ -348,6 +395,10 @@ export function matchRounds(session: readonly OpenedRound[], backtest: readonly 
     for (let i = 0; i < ss.length; i++) {
       const s = ss[i]!;
       if (done[i] === 1) continue;
+      if (strict) {
+        missed.push(s); // replayed with the session's trace: the same quote at the same time, or not reproduced
+        continue;
+      }
       // Session rounds ascend, so a backtest round too early for this one is too early for all later ones.
       while (lo < bs.length && bs[lo]!.ms < s.ms - tol) lo++;
       let hit = -1;
@@ -389,13 +440,16 @@ export function matchRounds(session: readonly OpenedRound[], backtest: readonly 
     session_decision_lag_ms: offsetStats(session.filter((r) => !Number.isNaN(r.triggerMs)).map(lagOf)),
     session_rounds_lagging: session.filter((r) => lagOf(r) > HOST_LAG_MS).length,
     replay: meta.replay ?? 'backtest',
+    criterion: strict
+      ? `strict (replayed with the session's strategy trace): same symbol and direction, decided on the same quote (receive time within ${TRIGGER_TOLERANCE_MS} ms) at the same time (within ${TRIGGER_TOLERANCE_MS} ms), qty within ${Number((qtyTol! * 100).toPrecision(3))} %`
+      : `same symbol and direction: decided on the same quote, else decision times within ${tol} ms` + (qtyTol !== undefined ? `, qty within ${qtyTol * 100} %` : ''),
     config_differences: meta.configDifferences ?? [],
     by_direction: byDirection,
     missed: missed.slice(0, LIST_LIMIT).map(brief),
     extra: extra.slice(0, LIST_LIMIT).map(brief),
     causes: {
-      missed: countCauses(missed, inWindow, tol, opts.qtyTolerance, session, true),
-      extra: countCauses(extra, session, tol, opts.qtyTolerance, session, false),
+      missed: countCauses(missed, inWindow, tol, opts.qtyTolerance, session, true, meta.divergences),
+      extra: countCauses(extra, session, tol, opts.qtyTolerance, session, false, meta.divergences),
     },
   };
   return { report, matches };
@@ -423,7 +477,7 @@ export function toleranceFromHlog(text: string, name = 'latency.hlog'): { tolera
 
 /** Reads both journals and scores them. */
 export function compareJournals(sessionJournal: string, backtestJournal: string, opts: MatchOptions,
-  meta: { replay?: string; configDifferences?: string[] } = {}): AgreementReport {
+  meta: MatchMeta = {}): AgreementReport {
   const s = readJournal(sessionJournal);
   const b = readJournal(backtestJournal);
   const session = openedRounds(s.entries as Entry[], sessionJournal);
@@ -444,6 +498,8 @@ export interface AgreementRunOptions {
   /** How the backtest replayed the session ('session' or 'backtest'), reported. */
   replay?: string;
   configDifferences?: string[];
+  /** The session's strategy trace as the replay used it (null: replayed without one). */
+  replayTrace?: Record<string, unknown> | null;
 }
 
 /** Checked before a backtest starts, so a wrong --compare path fails fast. */
@@ -467,9 +523,15 @@ export function runAgreement(o: AgreementRunOptions): { report: AgreementReport;
       source = `default (no ${hlog})`;
     }
   }
+  const trace = o.replayTrace ?? null;
+  const all = trace !== null && Array.isArray(trace['divergences']) ? (trace['divergences'] as Array<{ t_ms: number; kind: 'board' | 'fill' }>) : null;
   const report = compareJournals(o.sessionJournal, path.join(o.backtestRunDir, 'journal.jsonl'),
-    { toleranceMs, qtyTolerance: o.qtyTolerance, toleranceSource: source }, { replay: o.replay, configDifferences: o.configDifferences });
+    { toleranceMs, qtyTolerance: o.qtyTolerance, toleranceSource: source },
+    { replay: o.replay, configDifferences: o.configDifferences, divergences: all?.map((d) => ({ ms: d.t_ms, kind: d.kind })) });
   const file = path.join(o.backtestRunDir, AGREEMENT_FILE);
+  report.replay_trace = trace === null ? null : {
+    ...trace, divergence_count: all?.length ?? 0, divergences: all?.slice(0, LIST_LIMIT) ?? [],
+  };
   writeFileSync(file, JSON.stringify({ session_journal: path.resolve(o.sessionJournal), ...report }, null, 2) + '\n');
   return { report, file };
 }
@@ -485,8 +547,20 @@ export function formatAgreement(r: AgreementReport): string {
     `  matched              ${r.matched}  share of session rounds: ${pctText}  (${r.matched_same_trigger} decided on the same quote)`,
     `  missed by backtest   ${r.missed_session_rounds}`,
     `  extra in backtest    ${r.extra_backtest_rounds}`,
-    `  tolerance            ${r.tolerance_ms} ms (${r.tolerance_source})` + (r.qty_tolerance !== null ? `, qty ±${r.qty_tolerance * 100} %` : ''),
+    `  reproduced means     ${r.criterion}`,
   ];
+  const tr = r.replay_trace;
+  if (tr !== null && tr !== undefined) {
+    const divs = (tr['divergences'] as Array<{ kind: string; t_ms: number; order_id: number }> | undefined) ?? [];
+    const byKind: Record<string, number> = {};
+    for (const d of divs) byKind[d.kind] = (byKind[d.kind] ?? 0) + 1;
+    lines.push(`  session trace        ${tr['readsMatched']} of ${tr['reads']} strategy reads replayed at their read time, ` +
+      `${tr['updates_never_read']} updates never read; orders timed by the session ${tr['ordersTimed']}, on the latency model ${tr['ordersModelled']}`);
+    lines.push(`  divergences          ${tr['divergence_count']}` + (divs.length > 0
+      ? ` (${Object.entries(byKind).map(([k, v]) => `${k} ${v}`).join(', ')} in the first ${divs.length}; first: ${divs[0]!.kind} at order ${divs[0]!.order_id}, ${divs[0]!.t_ms} ms)` : ''));
+  } else {
+    lines.push(`  tolerance            ${r.tolerance_ms} ms (${r.tolerance_source})` + (r.qty_tolerance !== null ? `, qty ±${r.qty_tolerance * 100} %` : ''));
+  }
   const causes = (c: Record<string, number>): string => Object.entries(c).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || '-';
   lines.push(`  missed, by cause     ${causes(r.causes.missed)}`);
   lines.push(`  extra, by cause      ${causes(r.causes.extra)}`);

@@ -118,6 +118,29 @@ export interface EngineOptions {
    * when an order arrives) — for replaying a paper session.
    */
   memoryObservesUpdates?: boolean;
+  /**
+   * A recorded session's strategy trace (session-trace-replay.ts): each update reaches the
+   * strategy when the session's strategy read it (never if it did not), and orders are timed
+   * as the session's were. Default none.
+   */
+  sessionReads?: SessionReadClock | null;
+  /** The executor's arrival hook (DryRunExecutor.onArrive): a session replay compares the book each order met. */
+  onArrive?: (orderId: number, nowNs: number, bookRecvNs: number) => void;
+}
+
+/** When the session's strategy read an update, and the hook that times its orders (session-trace-replay.ts). */
+export interface SessionReadClock {
+  /** Simulated ns the session read the update of `venue` received at `recvNs` (state: a book-state record); NaN: never. */
+  readNs(venue: number, state: boolean, recvNs: number): number;
+  /** An order decided at `decisionNs` is about to be submitted (its latency draws follow). */
+  onSubmit(orderId: number, decisionNs: number, venue: number, side: number): void;
+  /**
+   * When the strategy reads a report due at `ackNs` (the session's read of that report of that
+   * order, never earlier); the report's fill is compared with the session's.
+   */
+  reportNs(orderId: number, status: number, lastPx: number, lastQty: number, ackNs: number): number;
+  /** The session's next strategy timer after `ns` (simulated ns); NaN past its last (the replay's own grid then). */
+  timerAfter(ns: number): number;
 }
 
 /** Tags passed to onLatency. */
@@ -151,6 +174,8 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
   crossedQuotes = 0;
   /** Updates dropped from a full feed ring before the strategy started (feedRingSlots). */
   ringDropped = 0;
+  /** Session replay with a trace: updates the session's strategy never read (not delivered). */
+  unreadUpdates = 0;
 
   private readonly nSym: number;
   private journal: JournalLineSink;
@@ -178,6 +203,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
   private readonly startNs: number;
   private readonly ringSlots: number;
   private readonly observeUpdates: boolean;
+  private readonly reads: SessionReadClock | null;
 
   constructor(o: EngineOptions) {
     const symbols = o.config.strategy.symbols.map((s) => s.toUpperCase());
@@ -198,6 +224,11 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     this.startNs = o.strategyStartNs ?? 0;
     this.ringSlots = o.feedRingSlots ?? Infinity;
     this.observeUpdates = o.memoryObservesUpdates ?? true;
+    this.reads = o.sessionReads ?? null;
+    if (this.reads !== null) {
+      const first = this.reads.timerAfter(-Infinity);
+      if (first === first) this.nextTimerNs = first;
+    }
     this.strategy = new ArbitrageStrategy(o.config, o.filters, o.balances, this, this, { simulateTransfers: true });
     // Simulated ns 0 is wallStartMs: the feed-lag gate (max_feed_lag_ms) compares a replayed
     // book's exchange time with the replay's local time, as live compares it with the wall clock.
@@ -243,6 +274,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
       q.notBeforeNs = this.startNs;
       this.local.push(q);
     }
+    if (o.onArrive !== undefined) this.executor.onArrive = o.onArrive;
     this.executor.fills.decayNs = o.liquidityDecayNs ?? this.executor.fills.decayNs;
     this.executor.fills.impact = o.marketImpact ?? 0;
     this.memScratch = new Float64Array(D_LEVELS + D_LEVEL_WORDS * (levels + 1));
@@ -312,10 +344,14 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
       const l0 = q0.headNs();
       const l1 = q1.headNs();
       const loc = l0 <= l1 ? l0 : l1;
-      if (due <= timer && due <= loc) {
+      const rep = this.heldHeadNs; // reports a replayed session's strategy read later (Infinity: none)
+      if (due <= timer && due <= loc && due <= rep) {
         if (due > t) break;
         this.nowNs = due;
         ex.poll(due, this.books, this);
+      } else if (rep <= loc && rep <= timer) {
+        if (rep > t) break;
+        this.releaseReport();
       } else if (loc <= timer) {
         if (loc > t) break;
         this.deliver(l0 <= l1 ? 0 : 1, loc);
@@ -339,10 +375,11 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     const ap = q.peek(5);
     const as = q.peek(6);
     const flags = q.peek(7);
+    const recv = q.peek(8);
     q.pop();
     this.strategyInputs++;
     if ((flags & LF_STATE) !== 0) this.strategy.onBookState(venue, s, (flags & LF_USABLE) !== 0, 0, at);
-    else this.toStrategy(venue, s, l, at, exchMs, bp, bs, ap, as, (flags & LF_USABLE) !== 0);
+    else this.toStrategy(venue, s, recv < l ? recv : l, at, exchMs, bp, bs, ap, as, (flags & LF_USABLE) !== 0);
   }
 
   /** Updates on their way to the strategy (local FIFOs). */
@@ -388,6 +425,12 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
       this.nextEquityNs = (Math.floor(timer / this.equityEveryNs) + 1) * this.equityEveryNs;
     }
     let next = timer + this.timerStepNs;
+    if (this.reads !== null) {
+      // a recorded session: its strategy's timer ran when its thread read the clock
+      const s = this.reads.timerAfter(timer);
+      this.nextTimerNs = s === s ? s : next;
+      return;
+    }
     // Idle (nothing in flight): one tick per quiet gap is enough; jump to the last grid
     // point before the next thing that can happen.
     if (this.strategy.liveOrders === 0 && this.strategy.openRounds() === 0 && this.executor.pending === 0) {
@@ -537,8 +580,19 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
 
   /** An update towards the strategy, received at t: it sees it at t + the venue's feed latency. */
   private toLocal(venue: number, symbol: number, t: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number, flags: number): void {
-    const l = t + this.feedNs[venue]!;
+    let l = t + this.feedNs[venue]!;
     const q = this.local[venue]!;
+    if (this.reads !== null) {
+      // a recorded session: the strategy saw it when the session's strategy read it, or never
+      const r = this.reads.readNs(venue, (flags & LF_STATE) !== 0, t);
+      if (r !== r) {
+        this.unreadUpdates++;
+        return;
+      }
+      if (r > l) l = r;
+      q.push(l, symbol, exchMs, bidPx, bidSz, askPx, askSz, flags, t);
+      return;
+    }
     if (l <= this.nowNs && q.length === 0 && l >= this.startNs) {
       this.strategyInputs++;
       if ((flags & LF_STATE) !== 0) this.strategy.onBookState(venue, symbol, (flags & LF_USABLE) !== 0, 0, this.nowNs);
@@ -598,10 +652,13 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
 
   newOrder(orderId: number, pairId: number, venue: number, symbol: number, side: number, price: number, qty: number,
     tif: number, role: number, decisionNs: number, deadlineNs: number, tickRecvNs: number, _tickExchMs: number): boolean {
+    if (this.reads !== null) this.reads.onSubmit(orderId, decisionNs, venue, side);
     const ok = this.executor.submit(orderId, pairId, venue, symbol, side, price, qty, tif, role, decisionNs, deadlineNs, tickRecvNs, this.nowNs);
     if (ok) {
       const e = intentEntry(this.symbols.names, orderId, pairId, venue, symbol, side, price, qty, role, decisionNs, tickRecvNs);
-      this.journal.append('intent', e, this.nowNs, this.wallOf(this.nowNs));
+      // stamped with its decision time, as the paper journal stamps it (equal to now but for a
+      // session replay, where a report read a few µs after its due time decides)
+      this.journal.append('intent', e, decisionNs, this.wallOf(decisionNs));
     }
     return ok;
   }
@@ -619,8 +676,36 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     const e = reportEntry(this.symbols.names, ackNs, orderId, pairId, venue, symbol, side, status, price, lastPx, lastQty,
       cumQty, qty, fee, feeAsset, errorCode, role);
     this.journal.append('report', e, ackNs, this.wallOf(ackNs));
+    // a recorded session's strategy read each report of an order at its own time: held till then
+    const readNs = this.reads !== null ? this.reads.reportNs(orderId, status, lastPx, lastQty, ackNs) : ackNs;
+    if (readNs > ackNs) this.holdReport(readNs, orderId, status, lastPx, lastQty, cumQty, fee, feeAsset, errorCode);
+    else {
+      this.strategyInputs++;
+      this.strategy.onReport(orderId, status, lastPx, lastQty, cumQty, fee, feeAsset, errorCode, ackNs);
+    }
+  }
+
+  /** Reports held for a replayed session's read times: 9 numbers each (read ns, then onReport's arguments), in read order. */
+  private held: number[] = [];
+  private heldHeadNs = Infinity;
+
+  private holdReport(at: number, orderId: number, status: number, lastPx: number, lastQty: number, cumQty: number, fee: number,
+    feeAsset: number, errorCode: number): void {
+    const h = this.held;
+    let i = h.length;
+    while (i > 0 && h[i - 9]! > at) i -= 9; // the session read them in ring order: almost always appended
+    h.splice(i, 0, at, orderId, status, lastPx, lastQty, cumQty, fee, feeAsset, errorCode);
+    this.heldHeadNs = h[0]!;
+  }
+
+  private releaseReport(): void {
+    const h = this.held;
+    const at = h[0]!;
+    this.nowNs = at;
+    const [, orderId, status, lastPx, lastQty, cumQty, fee, feeAsset, errorCode] = h.splice(0, 9) as [number, number, number, number, number, number, number, number, number];
+    this.heldHeadNs = h.length > 0 ? h[0]! : Infinity;
     this.strategyInputs++;
-    this.strategy.onReport(orderId, status, lastPx, lastQty, cumQty, fee, feeAsset, errorCode, ackNs);
+    this.strategy.onReport(orderId, status, lastPx, lastQty, cumQty, fee, feeAsset, errorCode, at);
   }
 
   // ---- strategy events ----------------------------------------------------------------------
@@ -675,7 +760,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     const endNs = lastEventNs + graceNs;
     let t = lastEventNs;
     // settle what is in flight, one timer step at a time, stopping early once idle
-    while (t < endNs && (this.executor.pending > 0 || this.strategy.liveOrders > 0 || this.strategy.openRounds() > 0 || this.inFlightQuotes > 0)) {
+    while (t < endNs && (this.executor.pending > 0 || this.strategy.liveOrders > 0 || this.strategy.openRounds() > 0 || this.inFlightQuotes > 0 || this.held.length > 0)) {
       t += this.timerStepNs;
       this.advanceTo(t);
     }

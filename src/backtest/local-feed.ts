@@ -7,7 +7,7 @@
  *
  * Typed-array ring, grown by doubling when full (rare: it holds one feed latency of updates).
  */
-const W = 8; // words per entry: localNs, symbol, exchMs, bidPx, bidSz, askPx, askSz, flags
+const W = 9; // words per entry: localNs, symbol, exchMs, bidPx, bidSz, askPx, askSz, flags, recvNs
 
 /** flags: the book was usable (the feed's FLAG_USABLE) when the update was sent. */
 export const LF_USABLE = 1;
@@ -44,7 +44,8 @@ export class LocalFeedQueue {
     return t > this.notBeforeNs ? t : this.notBeforeNs;
   }
 
-  push(localNs: number, symbol: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number, flags: number): void {
+  /** `recvNs`: the receive time the strategy is told (default the local time; a session replay delivers at the session's read time). */
+  push(localNs: number, symbol: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number, flags: number, recvNs = localNs): void {
     if (localNs < this.lastNs) {
       localNs = this.lastNs;
       this.reordered++;
@@ -61,10 +62,11 @@ export class LocalFeedQueue {
     b[o + 5] = askPx;
     b[o + 6] = askSz;
     b[o + 7] = flags;
+    b[o + 8] = recvNs < localNs ? recvNs : localNs;
     this.size++;
   }
 
-  /** Word `k` of the head entry (0 localNs, 1 symbol, 2 exchMs, 3 bidPx, 4 bidSz, 5 askPx, 6 askSz, 7 flags). */
+  /** Word `k` of the head entry (0 localNs, 1 symbol, 2 exchMs, 3 bidPx, 4 bidSz, 5 askPx, 6 askSz, 7 flags, 8 recvNs). */
   peek(k: number): number {
     return this.buf[this.head * W + k]!;
   }

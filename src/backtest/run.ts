@@ -21,7 +21,8 @@ import { replayEventStore, type EventSink, type EventStore } from './event-store
 import { BufferedJournal } from './journal-writer.js';
 import { latencyFromConfig, latencyFromHlog, ObservedLatency, type OrderLatency } from './latency.js';
 import { Progress } from './progress.js';
-import { SESSION_TIMER_STEP_MS, sessionLatency, type SessionSetup } from './session-replay.js';
+import { SESSION_TIMER_STEP_MS, sessionLatency, sessionTrace, type SessionSetup } from './session-replay.js';
+import type { SessionTraceReplay } from './session-trace-replay.js';
 
 export const JOURNAL_FILE = 'journal.jsonl';
 export const HLOG_FILE = 'latency.hlog';
@@ -85,6 +86,8 @@ export interface BacktestResult {
   frameErrors: number;
   /** Damage met in the data files (truncated file, unreadable lines), one line per series; empty when clean. */
   dataProblems: string[];
+  /** A session replay with the session's strategy trace: its file and how it was used (agreement.json `replay_trace`). */
+  sessionTrace?: Record<string, unknown>;
 }
 
 export function strategyBalances(cfg: XarbConfig): VenueBalances {
@@ -137,6 +140,18 @@ function defaultRunId(o: BacktestOptions, seed: number): string {
 
 const TAGS = ['sent_to_ack', 'order_entry', 'order_response'] as const;
 
+/** How the replay used the session's strategy trace, for agreement.json (`replay_trace`); divergences on the wall clock. */
+function traceSummary(file: string, r: SessionTraceReplay, unread: number, startMs: number): Record<string, unknown> {
+  const wall = (ns: number): number | null => (ns === ns ? Math.round((startMs + ns / 1e6) * 1000) / 1000 : null);
+  return {
+    file, ...r.counters, updates_never_read: unread,
+    divergences: r.divergences.map((d) => ({
+      t_ms: wall(d.ns), order_id: d.orderId, session_order_id: d.sessionOrderId, kind: d.kind,
+      ...(d.kind === 'board' ? { session_book_recv_ms: wall(d.sessionNs), replay_book_recv_ms: wall(d.replayNs) } : { detail: d.detail }),
+    })),
+  };
+}
+
 export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const cfg = o.config;
   const symbols = cfg.strategy.symbols.map((s) => s.toUpperCase());
@@ -156,6 +171,8 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const session = o.session;
   const lat: OrderLatency = o.latencyHlog !== undefined ? latencyFromHlog(o.latencyHlog, seed)
     : session !== undefined ? sessionLatency(session) : latencyFromConfig(cfg.execution, seed);
+  // a --record'ed session's strategy trace: reads and order timing as the session had them (session-trace-replay.ts)
+  const trace = session !== undefined && o.latencyHlog === undefined ? sessionTrace(session, dataDir, startMs, lat) : null;
   const filters = o.filters ?? (simSymbolFilters(symbols) as unknown as VenueFilters);
   const nSym = symbols.length;
   const balances = strategyBalances(cfg);
@@ -166,8 +183,10 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   for (let v = 0; v < VENUE_COUNT; v++) offsets[v] = (feedMs + (o.venueOffsetMs?.[VENUE_NAMES[v]!] ?? 0)) * 1e6;
   const engine = new BacktestEngine({
     config: arbitrageConfig(cfg), filters, balances, journal, wallStartMs: startMs, book: o.book ?? 'depth',
-    entryLatency: new ObservedLatency(lat.entry, (ns) => rec(1, ns)),
-    responseLatency: new ObservedLatency(lat.response, (ns) => rec(2, ns)),
+    entryLatency: new ObservedLatency(trace?.replay.entry ?? lat.entry, (ns) => rec(1, ns)),
+    responseLatency: new ObservedLatency(trace?.replay.response ?? lat.response, (ns) => rec(2, ns)),
+    sessionReads: trace?.replay ?? null,
+    onArrive: trace !== null ? (id, now, recv) => trace.replay.onArrive(id, now, recv) : undefined,
     equityEveryNs: (o.equityEveryMs ?? 60_000) * 1e6, timerStepNs: timerStepMs * 1e6,
     depthLevels: session?.depthLevels, feedRingSlots: session?.feedRingSlots, memoryObservesUpdates: session === undefined,
     strategyStartNs: session?.strategyReadyWallMs != null ? Math.max(0, (session.strategyReadyWallMs - startMs) * 1e6) : undefined,
@@ -191,6 +210,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
         session_replay: {
           journal: session.journal, seed: session.seed, seed_source: session.seedSource, depth_levels: session.depthLevels,
           strategy_ready_ms: session.strategyReadyWallMs, feed_ring_slots: session.feedRingSlots,
+          strategy_trace: trace?.file ?? null,
         },
       } : {}),
     },
@@ -269,5 +289,6 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   return {
     runId, runDir, events: engine.events, quotes: engine.quotes, journalLines: journal.lines, endEquity,
     latencySource: lat.source, frameErrors: engine.frameErrors, dataProblems,
+    ...(trace !== null ? { sessionTrace: traceSummary(trace.file, trace.replay, engine.unreadUpdates, startMs) } : {}),
   };
 }

@@ -24,7 +24,11 @@
  * received (scheduler delay, measured per round by the agreement report), and its executor
  * polled when its thread ran.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { readStrategyTrace, TRACE_FILE } from '../data/strategy-trace.js';
+import { SIDE_BUY, SIDE_SELL, STATUS_NAMES, VENUE_COUNT, VENUE_NAMES } from '../core/records.js';
+import { reportKey, SessionTraceReplay } from './session-trace-replay.js';
 import { dryRunExecutorLatency, type LatencyModelConfig, type LatencyModelName } from '../execution/latency-model.js';
 import type { OrderLatency } from './latency.js';
 
@@ -138,4 +142,48 @@ export function sessionLatency(s: SessionSetup): OrderLatency {
   const m = dryRunExecutorLatency(s.entry, s.response, s.seed);
   const d = (c: LatencyModelConfig): string => `${c.model} ${c.mean_ms} ms` + (c.model === 'constant' ? '' : ` (std ${c.std_ms} ms)`);
   return { ...m, source: `the session's dry-run executor: entry ${d(s.entry)}, response ${d(s.response)}, seed ${s.seed} (${s.seedSource})` };
+}
+
+export interface SessionOrders {
+  /** Order id, decision ns (the session's monoNs), venue id, side (SIDE_*). */
+  intents: Array<{ orderId: number; ns: number; venue: number; side: number }>;
+  /** Order id -> its reports as reportKey (status, qty, price). */
+  reports: Map<number, string[]>;
+}
+
+/** The session journal's orders: its intents and their reports. */
+export function sessionOrders(file: string): SessionOrders {
+  const out: SessionOrders['intents'] = [];
+  const reports = new Map<number, string[]>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const isReport = line.includes('"report"');
+    if (!isReport && !line.includes('"intent"')) continue;
+    try {
+      const e = JSON.parse(line) as Obj;
+      if (isReport && e['type'] === 'report' && typeof e['order_id'] === 'number') {
+        const k = reportKey(STATUS_NAMES.indexOf(String(e['status'])), Number(e['last_qty'] ?? 0), Number(e['last_px'] ?? 0));
+        const list = reports.get(e['order_id']);
+        if (list === undefined) reports.set(e['order_id'], [k]);
+        else list.push(k);
+        continue;
+      }
+      if (e['type'] === 'intent' && typeof e['order_id'] === 'number' && typeof e['ns'] === 'number') {
+        out.push({ orderId: e['order_id'], ns: e['ns'], venue: VENUE_NAMES.indexOf(String(e['venue'])), side: e['side'] === 'buy' ? SIDE_BUY : SIDE_SELL });
+      }
+    } catch { /* a torn line */ }
+  }
+  return { intents: out, reports };
+}
+
+/**
+ * The session's strategy trace (`<data dir>/strategy-trace.bin`, written by --record) on the
+ * replay's clock, or null when the recording has none (older recordings, `xarb record`): then
+ * the replay delivers each update at its receive time (the strategy thread's delay unknown).
+ */
+export function sessionTrace(s: SessionSetup, dataDir: string, startMs: number, lat: OrderLatency): { replay: SessionTraceReplay; file: string } | null {
+  const file = path.join(dataDir, TRACE_FILE);
+  if (!existsSync(file)) return null;
+  const trace = readStrategyTrace(file);
+  const orders = sessionOrders(s.journal);
+  return { replay: new SessionTraceReplay(trace, startMs, VENUE_COUNT, orders.intents, lat.entry, lat.response, orders.reports), file };
 }

@@ -81,7 +81,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
     if (compare !== undefined) {
       const a = runAgreement({ sessionJournal: compare, backtestRunDir: r.runDir, latencyHlog: opt(args, 'latency-hlog'),
         toleranceMs: num('compare-tolerance-ms'), qtyTolerance: num('compare-qty-tolerance'),
-        replay: session !== undefined ? 'session' : 'backtest',
+        replay: session !== undefined ? 'session' : 'backtest', replayTrace: r.sessionTrace ?? null,
         configDifferences: session !== undefined ? configDifferences(session.config, { strategy: config.strategy, risk: config.risk, execution: config.execution, fees: config.fees }) : [] });
       text += `\n${formatAgreement(a.report)}agreement: ${path.relative(process.cwd(), a.file)}\n`;
       agreement = { file: a.file, report: a.report };

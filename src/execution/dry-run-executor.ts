@@ -109,6 +109,11 @@ export class DryRunExecutor {
   lateCancels = 0;
   unknownCancels = 0;
   reportsDelivered = 0;
+  /**
+   * Called with (order id, poll time, receive ns of the book it met; NaN if it met none) when an
+   * order's arrival is handled: a recorded session's trace (data/strategy-trace.ts) and its replay.
+   */
+  onArrive: ((orderId: number, nowNs: number, bookRecvNs: number) => void) | null = null;
 
   private readonly venues: number;
   private readonly symbols: number;
@@ -286,7 +291,14 @@ export class DryRunExecutor {
       const slot = this.evSlot[ev]!;
       const live = this.tracker.inUse[slot] === 1 && this.tracker.orderId[slot] === this.evOrderId[ev];
       if (live) {
-        if (kind === EV_ARRIVE) this.arrive(slot, t, book);
+        if (kind === EV_ARRIVE) {
+          if (this.onArrive === null) this.arrive(slot, t, book);
+          else {
+            this.book[H_RECV_NS] = NaN;
+            this.arrive(slot, t, book);
+            this.onArrive(this.evOrderId[ev]!, nowNs, this.book[H_RECV_NS]!);
+          }
+        }
         else if (kind === EV_REPORT) this.deliver(ev, slot, t, out);
         else if (kind === EV_DEADLINE) this.deadline(slot, t, out);
       }

@@ -192,3 +192,37 @@ t.test('runAgreement reads both journals and writes agreement.json into the back
   t.equal(report.tolerance_ms, DEFAULT_TOLERANCE_MS, 'no latency.hlog beside the session journal: the default tolerance');
   t.throws(() => runAgreement({ sessionJournal: path.join(dir, 'nope.jsonl'), backtestRunDir: btDir }), AgreementError);
 });
+
+t.test('replayed with the session\'s trace, a round is reproduced only on the same quote, at the same time, with the same qty', async (t) => {
+  const s = [round(1000, 'binance', 'bybit', 0.01, 'BTCUSDT', 1, 990), round(2000, 'binance', 'bybit', 0.01, 'BTCUSDT', 2, 1990),
+    round(3000, 'binance', 'bybit', 0.01, 'BTCUSDT', 3, 2990)];
+  const b = [
+    round(1000, 'binance', 'bybit', 0.01, 'BTCUSDT', 1, 990), // the same decision
+    round(2000.5, 'binance', 'bybit', 0.01, 'BTCUSDT', 2, 1990), // the same quote, decided 0.5 ms later: another decision
+    round(3000, 'binance', 'bybit', 0.0101, 'BTCUSDT', 3, 2990), // the same quote and time, another size
+  ];
+  const lax = matchRounds(s, b, { toleranceMs: 5 }).report;
+  t.equal(lax.matched, 3, 'without a trace: the same quote or within the time tolerance');
+  const strict = matchRounds(s, b, { toleranceMs: 5 }, undefined, { replay: 'session', divergences: [] }).report;
+  t.equal(strict.matched, 1, 'with a trace: only the identical decision');
+  t.equal(strict.missed_session_rounds, 2);
+  t.equal(strict.extra_backtest_rounds, 2);
+  t.match(strict.criterion, /^strict/);
+  t.same(strict.causes.missed, { timing: 1, quantity: 1 }, 'no divergence to blame: timing and quantity, never host_lag');
+});
+
+t.test('replayed with the session\'s trace, causes come from measured divergences, not from the session\'s decision lag', async (t) => {
+  // the session decided 200 ms after its quote (a lagging thread): replayed from the trace, that is no excuse
+  const lagging = round(5000, 'binance', 'bybit', 0.01, 'BTCUSDT', 1, 4800);
+  const noDiv = matchRounds([lagging], [], { toleranceMs: 5 }, undefined, { divergences: [] }).report;
+  t.same(noDiv.causes.missed, { not_seen: 1 }, 'a lagging decision alone is not host_lag when the trace replays it');
+  const withoutTrace = matchRounds([lagging], [], { toleranceMs: 5 }).report;
+  t.same(withoutTrace.causes.missed, { host_lag: 1 }, 'without a trace the lag is the likely cause');
+  const board = matchRounds([lagging], [round(7000)], { toleranceMs: 5 }, undefined, { divergences: [{ ms: 4500, kind: 'board' }] }).report;
+  t.same(board.causes.missed, { host_lag: 1 }, 'after the session met a board its feed thread had not written yet: host_lag');
+  t.same(board.causes.extra, { not_seen: 1 }, 'a round more than HOST_LAG_REACH_MS after it is not put down to it');
+  const fill = matchRounds([lagging], [], { toleranceMs: 5 }, undefined, { divergences: [{ ms: 4500, kind: 'fill' }] }).report;
+  t.same(fill.causes.missed, { fill: 1 }, 'after the same board gave another fill: the fill model');
+  const later = matchRounds([lagging], [], { toleranceMs: 5 }, undefined, { divergences: [{ ms: 5001, kind: 'board' }] }).report;
+  t.same(later.causes.missed, { not_seen: 1 }, 'a divergence after the round does not explain it');
+});

@@ -13,82 +13,33 @@
  */
 import t from 'tap';
 import { rmSync } from 'node:fs';
-import path from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
-import { createQuoteBoard, QuoteBoard } from '../../src/core/quote-board.js';
-import { createRing, POLICY_DROP_OLDEST, RingConsumer, RingProducer, type RecordHandler } from '../../src/core/ring.js';
+import type { RecordHandler } from '../../src/core/ring.js';
 import {
   FLAG_USABLE, H_EXCH_MS, H_FLAGS, H_KIND, H_RECV_NS, H_SYMBOL, H_VENUE, KIND_BOOK_STATE, KIND_QUOTE, Q_ASK_PX, Q_ASK_SZ,
-  Q_BID_PX, Q_BID_SZ, QUOTE_WORDS, BS_REASON, VENUE_BINANCE, VENUE_BYBIT, VENUE_COUNT, VENUE_NAMES,
+  Q_BID_PX, Q_BID_SZ, BS_REASON, VENUE_BINANCE, VENUE_COUNT,
 } from '../../src/core/records.js';
-import { HopRecorders } from '../../src/core/histogram.js';
-import { SymbolTable } from '../../src/core/symbols.js';
-import { FeedHandler, type FeedActions } from '../../src/actors/feed-handler.js';
-import { MergedRecording } from '../../src/data/recording-merge.js';
-import { EV_FRAME } from '../../src/data/recording-reader.js';
 import { dateStartMs } from '../../src/data/store.js';
-import { QuoteBoardBookView } from '../../src/execution/book-view.js';
-import { DryRunExecutor } from '../../src/execution/dry-run-executor.js';
 import { dryRunExecutorLatency, type LatencyModelConfig } from '../../src/execution/latency-model.js';
 import type { ReportSink } from '../../src/execution/report-sink.js';
 import { simSymbolFilters } from '../../src/sim/instruments.js';
 import { ArbitrageStrategy } from '../../src/strategy/arbitrage.js';
 import type { VenueFilters } from '../../src/strategy/config.js';
 import type { StrategyEvent } from '../../src/strategy/events.js';
-import { BinanceFrameParser } from '../../src/venues/binance/frame-parser.js';
-import { BINANCE_SPOT, BinanceBookSync } from '../../src/venues/binance/book-sync.js';
 import { parseBinanceDepthSnapshot } from '../../src/venues/binance/rest.js';
-import { BybitFrameParser } from '../../src/venues/bybit/frame-parser.js';
-import { BybitBookSync } from '../../src/venues/bybit/book-sync.js';
-import { ParsedFrame } from '../../src/venues/parsed-frame.js';
 import { BacktestEngine } from '../../src/backtest/engine.js';
-import { arbitrageConfig, dataFiles, strategyBalances } from '../../src/backtest/run.js';
+import { arbitrageConfig, strategyBalances } from '../../src/backtest/run.js';
 import { SESSION_TIMER_STEP_MS } from '../../src/backtest/session-replay.js';
-import { synthesize } from '../../src/backtest/synth.js';
 import { tempDir } from './helpers.js';
+import { paperComponents } from './paper-components.js';
+import { DATE, EVENTS, recordedEvents, type Ev } from './recorded-events.js';
 
-const DATE = '2026-03-02';
-/** Events replayed (the first hours of the synthetic day). */
-const EVENTS = 40_000;
 const SEED = 7;
 // Random draws, so the executor's seeds matter.
 const ENTRY: LatencyModelConfig = { model: 'normal', mean_ms: 3, std_ms: 2 };
 const RESPONSE: LatencyModelConfig = { model: 'lognormal', mean_ms: 2, std_ms: 1 };
 const LEVELS = 10;
 const STEP_NS = SESSION_TIMER_STEP_MS * 1e6;
-
-interface Ev { venue: number; symbol: number; t: number; frame: Buffer | null; text: string }
-
-async function recordedEvents(dir: string, symbols: string[]): Promise<Ev[]> {
-  const data = path.join(dir, 'data');
-  await synthesize({ dataDir: data, symbols, startDate: DATE, endDate: DATE, rate: 0.5, seed: 11, dislocationEveryMs: 4000, fairStepMs: 200 });
-  const merged = await MergedRecording.openSeries(dataFiles(data, symbols, DATE, DATE), { originMs: dateStartMs(DATE) });
-  const out: Ev[] = [];
-  let lcg = 12345;
-  try {
-    while (out.length < EVENTS) {
-      let st = merged.nextSync();
-      if (st === 0) st = await merged.next();
-      if (st < 0) break;
-      const r = merged.current!;
-      const k = merged.currentIndex;
-      const venue = Math.floor(k / symbols.length);
-      // A recorded receive time is the exchange time plus the feed's lag (here 0-40 ms, seeded),
-      // in arrival order: a replay that filled at exchange time would part from the paper executor.
-      lcg = (lcg * 1103515245 + 12345) >>> 0;
-      const lagNs = (lcg % 40_000) * 1000;
-      const prev = out.length > 0 ? out[out.length - 1]!.t : 0;
-      const recv = merged.currentTs + lagNs;
-      out.push({
-        venue, symbol: k - venue * symbols.length, t: recv > prev ? recv : prev,
-        frame: r.kind === EV_FRAME ? Buffer.from(r.frame.subarray(0, r.frameLen)) : null, text: r.kind === EV_FRAME ? '' : r.snapshotText,
-      });
-    }
-  } finally {
-    merged.close();
-  }
-  return out;
-}
 
 interface Decisions {
   opened: string[];
@@ -104,31 +55,9 @@ function roundLine(e: StrategyEvent): string | null {
 /** The paper pipeline's components, one thread, every frame read the moment it arrived. */
 function paperPipeline(events: readonly Ev[], symbols: string[], filters: VenueFilters): Decisions {
   const cfg = loadConfig('config/arbitrage.toml', { mode: 'dry-run' });
-  const table = new SymbolTable(symbols);
   const out: Decisions = { opened: [], reports: [], positions: [] };
-  const board = new QuoteBoard(createQuoteBoard({ venues: VENUE_COUNT, symbols: symbols.length, levels: LEVELS }));
-  const hist = new HopRecorders('test', 0, 'js');
-  const noActions: FeedActions = { resync() {}, reconnect() {}, badFrame() {} };
-  const rings: RingConsumer[] = [];
-  const handlers: FeedHandler[] = [];
-  const binSync = symbols.map(() => new BinanceBookSync(BINANCE_SPOT, { bookCapacity: 1024 }));
-  for (const venue of [VENUE_BINANCE, VENUE_BYBIT]) {
-    const sab = createRing(4096, QUOTE_WORDS, POLICY_DROP_OLDEST);
-    rings.push(new RingConsumer(sab));
-    const parser = venue === VENUE_BINANCE ? new BinanceFrameParser(table, 0, new ParsedFrame()) : new BybitFrameParser(table, 0, new ParsedFrame());
-    const books = venue === VENUE_BINANCE ? binSync : symbols.map(() => new BybitBookSync({ bookCapacity: 1024 }));
-    const h = new FeedHandler(venue, 0, parser, books, new RingProducer(sab), board, hist, noActions, true);
-    h.setConnected(true, 0);
-    handlers.push(h);
-  }
-  const lat = dryRunExecutorLatency(ENTRY, RESPONSE, SEED);
   const balances = strategyBalances(cfg);
-  const exec = new DryRunExecutor({
-    venues: VENUE_COUNT, symbols: symbols.length, depthLevels: board.levels, entryLatency: lat.entry, responseLatency: lat.response,
-    takerFeeRate: [cfg.fees.binance_taker_bps / 1e4, cfg.fees.bybit_taker_bps / 1e4],
-    balances: VENUE_NAMES.map((v) => ({ base: symbols.map((s) => balances[v]!.base[s] ?? 0), quote: balances[v]!.quote })),
-  });
-  const view = new QuoteBoardBookView(board);
+  const { hist, rings, handlers, binSync, exec, view } = paperComponents(cfg, symbols, balances, LEVELS, ENTRY, RESPONSE, SEED);
   let now = 0;
   const strategy: ArbitrageStrategy = new ArbitrageStrategy(arbitrageConfig(cfg), filters, balances, {
     newOrder: (orderId, pairId, venue, symbol, side, price, qty, tif, role, decisionNs, deadlineNs, tickRecvNs) =>
