@@ -173,6 +173,7 @@ export const ARBITRAGE_SCHEMA: ObjectRule = table({
     rebalance_transfer_delay_ms: num({ min: 0, max: 604_800_000, default: 600_000, unit: 'ms' }),
     rebalance_transfer_fee_base: num({ min: 0, default: 0, unit: 'base units' }),
     rebalance_transfer_fee_quote: num({ min: 0, default: 0, unit: 'quote units' }),
+    taken_level_decay_ms: num({ min: 1, max: 3_600_000, default: 1000, unit: 'ms' }),
   }),
   risk: table({
     max_drawdown: num({ positive: true, max: 1, unit: 'fraction of starting equity' }),

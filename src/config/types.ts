@@ -35,6 +35,8 @@ export interface StrategyConfig {
   rebalance_transfer_fee_base: number;
   /** Simulated transfer fee of the quote asset, in quote. */
   rebalance_transfer_fee_quote: number;
+  /** ms a touch level the strategy took stays remembered without a new take (default 1000). */
+  taken_level_decay_ms: number;
 }
 
 export interface RiskConfig {

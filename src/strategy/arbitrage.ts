@@ -34,6 +34,7 @@ import { RoundLifecycle } from './round-lifecycle.js';
 import type { PnlTotals, StrategyStats } from './stats.js';
 import type { BookTable } from './book-table.js';
 import { Transfers } from './transfers.js';
+import type { TakenLevels } from './taken-levels.js';
 
 export { MAX_HEDGE_ATTEMPTS, MAX_UNWIND_ATTEMPTS, MAX_VENUE_REJECTS, UNWIND_TOLERANCE_FACTOR } from './round-lifecycle.js';
 
@@ -76,6 +77,8 @@ export class ArbitrageStrategy {
   get pnl(): PnlTotals { return this.x.pnl; }
   get positions(): Positions { return this.x.positions; }
   get books(): BookTable { return this.x.books; }
+  /** The touch levels the strategy's pairs took and the market has not cleared yet. */
+  get takenLevels(): TakenLevels { return this.decision.taken; }
   get pnlDrawdown(): PnlDrawdown { return this.gates.pnlDrawdown; }
   get isHalted(): boolean { return this.x.halts.halted; }
   /** Every halt in force with its reason ('' when trading). */
@@ -128,6 +131,7 @@ export class ArbitrageStrategy {
     }
     x.stats.quotes++;
     x.books.set(venue, symbol, bidPx, bidSz, askPx, askSz, usable, exchMs, recvNs);
+    this.decision.taken.observe(venue, symbol, bidPx, bidSz, askPx, askSz, nowNs);
     if (this.lifecycle.isOpen(symbol)) this.lifecycle.step(symbol, nowNs, false);
     this.decision.evaluate(symbol, exchMs, recvNs, nowNs);
   }
