@@ -2,6 +2,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { AgentRunner, CompositeAgent } from '../core/agent.js';
 import { createDryRunExecutorActor } from './dry-run-executor-setup.js';
+import { createLiveExecutorActor } from './live-executor-setup.js';
+import { LiveExecutorLoop } from './live-executor-loop.js';
+import { CONTROL_HEARTBEAT, CONTROL_STOP } from '../core/agent.js';
 import { Doorbell } from '../core/doorbell.js';
 import { RingConsumer, RingProducer } from '../core/ring.js';
 import { ArbitrageStrategy } from '../strategy/arbitrage.js';
@@ -49,7 +52,9 @@ const strategy = new ArbitrageStrategy(d.config, d.filters, d.balances, {
 }, { simulateTransfers: d.colocatedExecutor !== undefined });
 // equity + spread entries, the same writer as the backtest's (docs/report.md)
 const equity = new EquitySampler(strategy, symbols, EQUITY_EVERY_NS, (e) => rt.journal(e));
-const agent = new StrategyAgent(d.feedRings.map((r) => new RingConsumer(r)), new RingConsumer(d.reportRing), strategy, rt.hist);
+const feedConsumers = d.feedRings.map((r) => new RingConsumer(r));
+const reportConsumer = new RingConsumer(d.reportRing);
+const agent = new StrategyAgent(feedConsumers, reportConsumer, strategy, rt.hist);
 sink = new RingOrderSink(intentRing, rt.hist, agent.counters,
   (orderId, pairId, venue, symbol, side, price, qty, role, decisionNs, tickRecvNs) => {
     equity.first(decisionNs);
@@ -61,6 +66,22 @@ agent.sink = sink;
 // The dry-run executor may share this thread (one wake-up less per order on a 2-core host).
 const colocated = d.colocatedExecutor !== undefined ? createDryRunExecutorActor(d.colocatedExecutor, rt) : null;
 if (colocated !== null) colocated.agent.onIdle = () => rt.flushJournal();
+// The live executor may share this thread too (`[engine] live_executor`): built before the loop
+// starts (venue sessions opened, logged on and warmed), then driven by an event-loop-driven
+// loop, because its answers arrive on this thread's sockets.
+// Meanwhile (sessions take a while to open) the strategy keeps reading its rings, so the feed
+// rings do not overflow; intents it decides wait in the intent ring as they would for an
+// executor thread still starting.
+let hosted: Awaited<ReturnType<typeof createLiveExecutorActor>> | null = null;
+if (d.colocatedLiveExecutor !== undefined) {
+  agent.onStart();
+  const pump = setInterval(() => { agent.doWork(); sink!.ringIfPending(); rt.flushJournal(); }, 1);
+  try {
+    hosted = await createLiveExecutorActor(d.colocatedLiveExecutor, rt);
+  } finally {
+    clearInterval(pump);
+  }
+}
 const runner = new AgentRunner(colocated === null ? agent : new CompositeAgent([agent, colocated.agent]), d.wait, new Doorbell(d.bell), d.control);
 
 function snapshotCounters(): Record<string, number> {
@@ -69,9 +90,11 @@ function snapshotCounters(): Record<string, number> {
     realized_pnl: p.realized, round_pnl: p.roundPnl, legging_pnl: p.leggingPnl, fees: p.fees,
     equity: strategy.equity(), drawdown: strategy.drawdown, halted: strategy.isHalted ? 1 : 0,
     flattening: strategy.isFlattening ? 1 : 0, open_rounds: strategy.openRounds(), live_orders: strategy.liveOrders,
-    parks: runner.parks,
+    parks: hosted !== null ? hostedLoop!.parks : runner.parks,
   });
   if (colocated !== null) for (const [k, v] of Object.entries(colocated.counters())) out[`executor_${k}`] = v;
+  // The hosted live executor reports under its own actor name (the supervisor keeps its entry).
+  if (hosted !== null) rt.post({ type: 'stats', actor: 'executor', counters: hosted.counters(() => ({ wake_ups: hostedLoop!.wakeUps })) });
   // Positions for the monitor (dashboard, /status, gauges): quote_<venue>, base_<venue>_<symbol>, exposure_<symbol>.
   for (let v = 0; v < VENUE_NAMES.length; v++) {
     out[`quote_${VENUE_NAMES[v]}`] = strategy.positions.quote(v);
@@ -101,6 +124,8 @@ parentPort!.on('message', (m: SupervisorMessage) => {
     if (m.reason !== undefined && m.reason.trim() !== '') strategy.resumeHalts(m.reason, OPERATOR_RESUMABLE, now);
   }
   else if (m.type === 'flatten') strategy.flatten(now);
+  else if (m.type === 'executor') hosted?.onMessage(m.m);
+  else if (m.type === 'stop') hostedLoop?.poke();
   // Orders these decided (unwinds) wake the executor now, and their journal lines follow.
   sink!.ringIfPending();
 });
@@ -116,5 +141,51 @@ function loop(): void {
     parentPort!.close();
   }
 }
+const control = new Int32Array(d.control);
+let hostedLoop: LiveExecutorLoop | null = null;
+let stopping = false;
+
+/** The live executor hosted here: one duty cycle runs the strategy, then the executor. */
+function startHosted(live: NonNullable<typeof hosted>): void {
+  // A decision's intents go to the venues as soon as they are all published (the pair's second
+  // leg), not after the rest of the strategy's duty cycle.
+  sink!.afterRing = () => { live.agent.doWork(); };
+  const feeds = feedConsumers;
+  const pair = {
+    doWork: (): number => agent.doWork() + live.agent.doWork(),
+    hasLiveOrders: (): boolean => live.agent.hasLiveOrders() || strategy.liveOrders > 0 || strategy.openRounds() > 0,
+  };
+  const pending = (): boolean => {
+    if (reportConsumer.available() > 0 || live.agent.intents.available() > 0 || Atomics.load(control, CONTROL_STOP) !== 0) return true;
+    for (let i = 0; i < feeds.length; i++) if (feeds[i]!.available() > 0) return true;
+    return false;
+  };
+  hostedLoop = new LiveExecutorLoop(pair, new Doorbell(d.bell), d.wait, () => {
+    Atomics.add(control, CONTROL_HEARTBEAT, 1);
+    equity.poll(monoNs());
+    rt.tick(snapshotCounters);
+    live.tick();
+    if (Atomics.load(control, CONTROL_STOP) !== 0) {
+      if (!stopping) {
+        stopping = true;
+        void closeHosted(live);
+      }
+      return false;
+    }
+    return true;
+  }, pending);
+  hostedLoop.start();
+}
+
+async function closeHosted(live: NonNullable<typeof hosted>): Promise<void> {
+  agent.onClose();
+  sink!.ringIfPending();
+  await live.drain();
+  rt.close(snapshotCounters());
+  await live.closeIo();
+  parentPort!.close();
+}
+
 rt.post({ type: 'ready', actor: d.actor, ns: monoNs() });
-loop();
+if (hosted !== null) startHosted(hosted);
+else loop();

@@ -43,6 +43,8 @@ export interface StrategyWorkerData {
   histogramIntervalMs: number;
   /** `[engine] dry_run_executor = "strategy-thread"`: run the dry-run executor on this thread. */
   colocatedExecutor?: ExecutorWorkerData;
+  /** `[engine] live_executor` resolved to "strategy-thread": run the live executor on this thread. */
+  colocatedLiveExecutor?: ExecutorWorkerData;
 }
 
 export interface ExecutorWorkerData {

@@ -215,6 +215,7 @@ export const ARBITRAGE_SCHEMA: ObjectRule = table({
     spin_polls: int({ min: 0, max: 100_000_000, default: 2000, unit: 'polls' }),
     park_timeout_ms: num({ min: 0, max: 60_000, default: 10, unit: 'ms' }),
     dry_run_executor: oneOf(['strategy-thread', 'own-thread'], 'strategy-thread'),
+    live_executor: oneOf(['auto', 'strategy-thread', 'own-thread'], 'auto'),
     feed_ring_slots: powerOfTwo(4096),
     order_ring_slots: powerOfTwo(1024),
     depth_levels: int({ min: 1, max: 50, default: 10, unit: 'levels' }),

@@ -105,6 +105,8 @@ export interface EngineConfig {
   spin_polls: number;
   /** Dry-run only: run the fill simulator on the strategy's thread, or on a thread of its own. */
   dry_run_executor: 'strategy-thread' | 'own-thread';
+  /** Live mode: where the live executor runs; auto = the strategy's thread when the host has fewer cores than the bot has threads. */
+  live_executor: 'auto' | 'strategy-thread' | 'own-thread';
   park_timeout_ms: number;
   feed_ring_slots: number;
   order_ring_slots: number;
