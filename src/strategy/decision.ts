@@ -54,6 +54,8 @@ export class Decision {
       }
     }
     if (buyV < 0 || bestMargin < -BPS_EPSILON) {
+      // No direction clears its required edge: the dislocation is over, every direction free.
+      this.taken.spreadClosed(s);
       if (bestRaw >= c.minSpreadBps - BPS_EPSILON) {
         // An opportunity by the plain rule that the rebalancing skew holds back.
         x.stats.opportunities++;
@@ -116,6 +118,10 @@ export class Decision {
     // What the touch still offers us: a level our last pair took counts only what is left of it
     // until the venue's book shows the take, the level trades through, or the memory decays.
     const taken = this.taken;
+    if (!taken.directionFree(s, buyV, sellV, nowNs)) {
+      st.skipTakenLevel++;
+      return;
+    }
     const askSz = taken.available(buyV, s, TAKEN_ASK, ask, b.askSz(buyV, s), nowNs);
     const bidSz = taken.available(sellV, s, TAKEN_BID, bid, b.bidSz(sellV, s), nowNs);
     if (askSz <= 0 || bidSz <= 0) {
@@ -145,5 +151,6 @@ export class Decision {
     const legs = st.ordersSent - sent;
     if (legs >= 1) taken.take(buyV, s, TAKEN_ASK, ask, b.askSz(buyV, s), qty, nowNs);
     if (legs >= 2) taken.take(sellV, s, TAKEN_BID, bid, b.bidSz(sellV, s), qty, nowNs);
+    if (legs >= 1) taken.spendDirection(s, buyV, sellV, nowNs);
   }
 }

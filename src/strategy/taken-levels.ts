@@ -21,6 +21,13 @@
  * A better touch (a lower ask than the entry's price) is a different level: offered in full,
  * the entry kept for when the touch comes back.
  *
+ * Per direction (buy venue → sell venue, per symbol), one pair per dislocation: a direction
+ * that sent a pair stays spent until the spread closes (no direction of the symbol clears its
+ * required edge any more) or `decayNs` passes. Needed because a level's memory alone is
+ * cleared by any tick of the touch or any shrink of its size (a book that jitters while it
+ * stays dislocated looks like fresh liquidity at every tick), and a dislocation that persists
+ * with our fills not in the feed is most likely the same liquidity.
+ *
  * Pure: time comes in as an argument; typed arrays sized at construction; nothing allocates
  * per quote.
  */
@@ -37,10 +44,15 @@ export class TakenLevels {
   private readonly shown: Float64Array;
   private readonly taken: Float64Array;
   private readonly atNs: Float64Array;
+  /** Per (symbol, buy venue, sell venue): 1 while the direction is spent, and since when. */
+  private readonly dirSpent: Uint8Array;
+  private readonly dirAtNs: Float64Array;
+  private readonly venues: number;
   /** Entries cleared by the market, by reason (for stats and tests). */
   clearedBySize = 0;
   clearedByTradeThrough = 0;
   clearedByDecay = 0;
+  clearedBySpread = 0;
 
   constructor(
     private readonly nSym: number,
@@ -50,6 +62,9 @@ export class TakenLevels {
   ) {
     if (!(decayNs > 0)) throw new RangeError(`taken-level decay must be > 0 ns, got ${decayNs}`);
     const n = venues * nSym * 2;
+    this.venues = venues;
+    this.dirSpent = new Uint8Array(nSym * venues * venues);
+    this.dirAtNs = new Float64Array(nSym * venues * venues);
     this.px = new Float64Array(n);
     this.shown = new Float64Array(n);
     this.taken = new Float64Array(n);
@@ -118,6 +133,35 @@ export class TakenLevels {
     return left > 0 ? left : 0;
   }
 
+  /** A pair went out buying on `buyV` and selling on `sellV`: that direction is spent. */
+  spendDirection(symbol: number, buyV: number, sellV: number, nowNs: number): void {
+    const k = (symbol * this.venues + buyV) * this.venues + sellV;
+    this.dirSpent[k] = 1;
+    this.dirAtNs[k] = nowNs;
+  }
+
+  /** False while the direction is spent (cleared here once `decayNs` has passed). */
+  directionFree(symbol: number, buyV: number, sellV: number, nowNs: number): boolean {
+    const k = (symbol * this.venues + buyV) * this.venues + sellV;
+    if (this.dirSpent[k] === 0) return true;
+    if (nowNs - this.dirAtNs[k]! < this.decayNs) return false;
+    this.dirSpent[k] = 0;
+    this.clearedByDecay++;
+    return true;
+  }
+
+  /** The symbol's spread closed (no direction clears its required edge): every direction is free again. */
+  spreadClosed(symbol: number): void {
+    const v2 = this.venues * this.venues;
+    const base = symbol * v2;
+    for (let i = 0; i < v2; i++) {
+      if (this.dirSpent[base + i] !== 0) {
+        this.dirSpent[base + i] = 0;
+        this.clearedBySpread++;
+      }
+    }
+  }
+
   /** Quantity remembered as taken at that side's entry (0 = none), and its price. */
   takenAt(venue: number, symbol: number, side: number): number {
     return this.taken[this.key(venue, symbol, side)]!;
@@ -130,5 +174,6 @@ export class TakenLevels {
   /** Forgets everything (a new run). */
   clear(): void {
     this.taken.fill(0);
+    this.dirSpent.fill(0);
   }
 }

@@ -91,14 +91,20 @@ t.test('the strategy: the same dislocated touch after a closed round fires no se
   t.equal(r.sink.orders[2]!.qty, 0.2);
 });
 
-t.test('the strategy: the venue\'s book showing the take, or the decay, frees the level', async (t) => {
-  const bySize = rig((cfg) => { cfg.strategy.taken_level_decay_ms = 1000; });
-  openPair(bySize, 0);
-  fillPair(bySize, 2);
-  // Bybit's bid shows the take (0.3 − 0.3 = 0 left, displayed 0), then is refilled to 0.3.
-  bySize.quote(BYBIT, 30100, 0, 30110, 0.4, 5);
-  bySize.quote(BYBIT, 30100, 0.3, 30110, 0.4, 6);
-  t.equal(bySize.sink.orders.length, 4);
+t.test('the strategy: one pair per dislocation; the spread closing or the decay frees the direction', async (t) => {
+  const r = rig((cfg) => { cfg.strategy.taken_level_decay_ms = 1000; });
+  openPair(r, 0);
+  fillPair(r, 2);
+  // Bybit's bid shows the take (the level's memory is cleared) and is refilled, one tick
+  // higher, still dislocated: the same dislocation, no second pair.
+  r.quote(BYBIT, 30100, 0, 30110, 0.4, 5);
+  r.quote(BYBIT, 30100.1, 0.3, 30110, 0.4, 6);
+  t.equal(r.sink.orders.length, 2, 'the direction stays spent while the spread stays open');
+  t.equal(r.strat.takenLevels.takenAt(BYBIT, 0, TAKEN_BID), 0, 'the level itself was cleared by its size');
+  // The spread closes (both venues flat), then a new dislocation: a new pair.
+  r.quote(BYBIT, 30000, 1, 30010, 1, 10);
+  openPair(r, 20);
+  t.equal(r.sink.orders.length, 4, 'a new dislocation: one new pair');
 
   const byDecay = rig((cfg) => { cfg.strategy.taken_level_decay_ms = 50; });
   openPair(byDecay, 0);
@@ -110,9 +116,9 @@ t.test('the strategy: the venue\'s book showing the take, or the decay, frees th
 });
 
 t.test('property: a venue that never removes liquidity gets one pair per dislocation', async (t) => {
-  // Dislocations of random length and spacing, with the venues re-sending the same touch many
-  // times inside each; the rounds close at once (fills answered in the next ms). Each one is
-  // answered by exactly one pair, whatever the repeats.
+  // Dislocations of random length and spacing, with the venues re-sending the touch many times
+  // inside each, jittered by a tick and with sizes that shrink and grow; the rounds close at
+  // once (fills answered in the next ms). Each one is answered by exactly one pair.
   fc.assert(fc.property(
     fc.array(fc.record({ repeats: fc.integer({ min: 1, max: 30 }), gapMs: fc.integer({ min: 5, max: 3000 }) }), { minLength: 1, maxLength: 8 }),
     (ds) => {
@@ -126,6 +132,11 @@ t.test('property: a venue that never removes liquidity gets one pair per disloca
       for (const d of ds) {
         const before = r.sink.orders.length;
         for (let i = 0; i < d.repeats; i++) {
+          // The venues' touches jitter inside the dislocation (price by a tick, size at random).
+          const j = (i * 7 + d.gapMs) % 3;
+          r.quote(BINANCE, 29990, 0.5, 30000 + j * 0.01, 0.2 + j * 0.2, ms);
+          r.quote(BYBIT, 30100 - j * 0.1, 0.1 + j * 0.15, 30110, 0.4, ms);
+          if (r.sink.orders.length > before && r.strat.openRounds() > 0) fillPair(r, ms + 1);
           openPair(r, ms);
           if (r.sink.orders.length > before && r.strat.openRounds() > 0) fillPair(r, ms + 1);
           ms += 2;
@@ -161,4 +172,20 @@ t.test('property: what a level offers is never negative nor more than it display
     },
   ), { numRuns: 200, seed: 9 });
   t.pass();
+});
+
+t.test('TakenLevels: a spent direction is free again when the spread closes or after the decay', async (t) => {
+  const m = new TakenLevels(2, 2, DECAY);
+  m.spendDirection(0, BINANCE, BYBIT, 0);
+  t.notOk(m.directionFree(0, BINANCE, BYBIT, 1));
+  t.ok(m.directionFree(0, BYBIT, BINANCE, 1), 'the other direction is not spent');
+  t.ok(m.directionFree(1, BINANCE, BYBIT, 1), 'nor the other symbol');
+  m.spreadClosed(1);
+  t.notOk(m.directionFree(0, BINANCE, BYBIT, 2), 'another symbol\'s spread closing frees nothing here');
+  m.spreadClosed(0);
+  t.ok(m.directionFree(0, BINANCE, BYBIT, 3));
+  t.equal(m.clearedBySpread, 1);
+  m.spendDirection(0, BINANCE, BYBIT, 10);
+  t.notOk(m.directionFree(0, BINANCE, BYBIT, 10 + DECAY - 1));
+  t.ok(m.directionFree(0, BINANCE, BYBIT, 10 + DECAY));
 });
