@@ -21,6 +21,7 @@ import { buildVenueClient, type VenueClient } from '../execution/live/venue-clie
 import type { OrderClientBase, OrderClientOptions } from '../execution/live/client-base.js';
 import { PoolTransport } from '../execution/live/pool-transport.js';
 import { LiveExecutor } from '../execution/live/live-executor.js';
+import { warmUpLiveExecutor } from '../execution/live/warmup-live.js';
 import { VenueRules } from '../execution/live/venue-rules.js';
 import { BalanceWatch } from '../execution/live/balance-watch.js';
 import { RunChecks, watchFills } from '../execution/live/run-checks.js';
@@ -167,6 +168,9 @@ export async function createLiveExecutorActor(d: ExecutorWorkerData, rt: WorkerR
   for (const vc of venueClients) if (vc.fills !== null) vc.fills.target = exec;
   // The first block of client ids is reserved (a synced write) now, not by the first order.
   exec.reserveAhead();
+  // The order path optimized before the first real intent (warmup-live.ts).
+  const warmed = await warmUpLiveExecutor(d.symbols, VENUE_NAMES.map((v) => live.filters[v]), 3000, monoNs);
+  log('debug', 'live executor order path warmed', { orders: warmed });
   const agent = new LiveExecutorAgent(new RingConsumer(d.intentRing), exec, rt.hist);
   agent.onIdle = () => rt.flushJournal();
   log('info', 'live executor ready', { run_tag: runTag, venues: VENUE_NAMES.filter((_, v) => clients[v] !== null) });
