@@ -62,4 +62,6 @@ export type WorkerMessage = WorkerLog | WorkerStats | WorkerHist | WorkerJournal
 /** Supervisor → worker. The stop flag also lives in the actor's control SAB (agent.ts). */
 /** `reason` of flatten/resume: the operator's words (POST /resume, `xarb ctl`), journaled by the supervisor. */
 export type SupervisorMessage = { type: 'stop' } | { type: 'flatten'; reason?: string } | { type: 'halt'; reason: string; kind?: 'balance_drift' } | { type: 'resume'; reason?: string }
-  | { type: 'cancel-all'; reason: string };
+  | { type: 'cancel-all'; reason: string }
+  /** For the live executor hosted on the strategy's thread (`[engine] live_executor`). */
+  | { type: 'executor'; m: SupervisorMessage };

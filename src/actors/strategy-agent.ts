@@ -54,6 +54,12 @@ export class RingOrderSink implements OrderSink {
   private journalN = 0;
   /** Pair id of the last intent published when it was a leg not yet followed by its pair's other leg; -1 otherwise. */
   private legPairId = -1;
+  /**
+   * Called right after the executor's doorbell is rung (the intents of a decision are all
+   * published): with the live executor on this thread, it sends them there and then, before
+   * the decision's journal lines and the strategy's own bookkeeping. null = none.
+   */
+  afterRing: (() => void) | null = null;
   constructor(
     private readonly ring: RingProducer,
     private readonly hist: HopRecorders,
@@ -101,6 +107,7 @@ export class RingOrderSink implements OrderSink {
       this.legPairId = -1;
       this.pendingRing = false;
       r.ringConsumer();
+      if (this.afterRing !== null) this.afterRing();
     } else {
       this.legPairId = role === ROLE_LEG_BUY || role === ROLE_LEG_SELL ? pairId : -1;
       this.pendingRing = true;
@@ -168,6 +175,7 @@ export class RingOrderSink implements OrderSink {
     if (this.pendingRing) {
       this.pendingRing = false;
       this.ring.ringConsumer();
+      if (this.afterRing !== null) this.afterRing();
     }
     if (this.journalN > 0) this.flushJournal();
   }

@@ -33,6 +33,13 @@ export interface StrategyThread {
   readonly sink: RingOrderSink;
   readonly runner: AgentRunner;
   readonly colocated: DryRunExecutorActor | null;
+  /** The rings this thread reads (the hosted live executor's loop looks at them before parking). */
+  readonly feeds: RingConsumer[];
+  readonly reports: RingConsumer;
+  /** Parks of whatever loop drives the thread (the runner's, or the hosted live executor's). */
+  parks: () => number;
+  /** Called with each counters snapshot (the hosted live executor posts its own stats there). */
+  onSnapshot: (() => void) | null;
   /** The counters posted to the supervisor once a second (and at close). */
   snapshotCounters(): Record<string, number>;
   /** A message from the supervisor (halt, resume, flatten). */
@@ -75,7 +82,9 @@ export function buildStrategyThread(d: StrategyWorkerData, rt: WorkerRuntime, op
   }, { simulateTransfers: d.colocatedExecutor !== undefined });
   // equity + spread entries, the same writer as the backtest's (docs/report.md)
   const equity = new EquitySampler(strategy, symbols, EQUITY_EVERY_NS, (e) => rt.journal(e));
-  const agent = new StrategyAgent(d.feedRings.map((r) => new RingConsumer(r)), new RingConsumer(d.reportRing), strategy, rt.hist);
+  const feeds = d.feedRings.map((r) => new RingConsumer(r));
+  const reports = new RingConsumer(d.reportRing);
+  const agent = new StrategyAgent(feeds, reports, strategy, rt.hist);
   sink = new RingOrderSink(intentRing, rt.hist, agent.counters,
     (orderId, pairId, venue, symbol, side, price, qty, role, decisionNs, tickRecvNs) => {
       equity.first(decisionNs);
@@ -98,8 +107,9 @@ export function buildStrategyThread(d: StrategyWorkerData, rt: WorkerRuntime, op
       realized_pnl: p.realized, round_pnl: p.roundPnl, legging_pnl: p.leggingPnl, fees: p.fees,
       equity: strategy.equity(), drawdown: strategy.drawdown, halted: strategy.isHalted ? 1 : 0,
       flattening: strategy.isFlattening ? 1 : 0, open_rounds: strategy.openRounds(), live_orders: strategy.liveOrders,
-      parks: runner.parks,
+      parks: th.parks(),
     });
+    if (th.onSnapshot !== null) th.onSnapshot();
     if (colocated !== null) for (const [k, v] of Object.entries(colocated.counters())) out[`executor_${k}`] = v;
     // Positions for the monitor (dashboard, /status, gauges): quote_<venue>, base_<venue>_<symbol>, exposure_<symbol>.
     for (let v = 0; v < VENUE_NAMES.length; v++) {
@@ -143,5 +153,9 @@ export function buildStrategyThread(d: StrategyWorkerData, rt: WorkerRuntime, op
     return running;
   }
 
-  return { strategy, agent, sink, runner, colocated, snapshotCounters, onMessage, slice, betweenSlices };
+  const th: StrategyThread = {
+    strategy, agent, sink, runner, colocated, feeds, reports, parks: () => runner.parks, onSnapshot: null,
+    snapshotCounters, onMessage, slice, betweenSlices,
+  };
+  return th;
 }

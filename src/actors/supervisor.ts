@@ -5,6 +5,7 @@
  * monitor, prints the status line, and shuts everything down in order:
  * stop new entries → resolve open orders → stop threads → flush journal and histograms → report.
  */
+import { resolveLiveExecutor } from './executor-placement.js';
 import { Worker } from 'node:worker_threads';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -73,6 +74,8 @@ interface Actor {
   closed: boolean;
   restarts: number;
   lastStatsMs: number;
+  /** Runs inside another actor's thread (the live executor on the strategy's): never spawned. */
+  hostedBy?: Actor['kind'];
 }
 
 export interface RunResult {
@@ -176,7 +179,10 @@ export class Supervisor {
     const cfg = this.cfg;
     const eng = cfg.engine;
     // Spinning threads: the strategy, and the executor when it has a thread of its own.
-    const spinners = cfg.mode === 'live' || eng.dry_run_executor === 'own-thread' ? 2 : 1;
+    const placement = cfg.mode === 'live' ? resolveLiveExecutor(eng.live_executor ?? 'auto') : null;
+    if (placement !== null) this.log.info({ live_executor: placement.thread, configured: eng.live_executor ?? 'auto', why: placement.why }, 'live executor placement');
+    const liveOnStrategy = placement?.thread === 'strategy-thread';
+    const spinners = (cfg.mode === 'live' && !liveOnStrategy) || (cfg.mode !== 'live' && eng.dry_run_executor === 'own-thread') ? 2 : 1;
     const resolved = resolveWaitStrategy(eng.wait_strategy, spinners, availableParallelism(), this.opts.simOnHost === true ? 1 : 0);
     this.log.info({ wait_strategy: resolved.name, configured: eng.wait_strategy, cores: availableParallelism(), spinning_threads: spinners, why: resolved.why }, 'wait strategy');
     const wait: WaitStrategyConfig = { name: resolved.name, spinPolls: eng.spin_polls, parkTimeoutMs: eng.park_timeout_ms };
@@ -241,6 +247,11 @@ export class Supervisor {
     if (cfg.mode !== 'live' && eng.dry_run_executor === 'strategy-thread') {
       // The strategy thread runs the dry-run executor too: its doorbell is the strategy's.
       sData.colocatedExecutor = { ...eData, actor: 'strategy', bell: strategyBell.sab };
+    } else if (liveOnStrategy) {
+      // The strategy thread runs the live executor: an intent is read in the duty cycle that
+      // decided it (executor-placement.ts). The executor keeps its actor entry (stats, messages).
+      sData.colocatedLiveExecutor = { ...eData, bell: strategyBell.sab };
+      this.actors.unshift({ ...this.actor('executor', 'executor', './live-executor.worker.js', eData, eControl), hostedBy: 'strategy' });
     } else {
       this.actors.unshift(this.actor('executor', 'executor', cfg.mode === 'live' ? './live-executor.worker.js' : './executor.worker.js', eData, eControl));
     }
@@ -290,7 +301,7 @@ export class Supervisor {
       return { reason, exitCode: 2, strategy: undefined, actors: {}, rings: {} };
     }
     const done = new Promise<RunResult>((resolve) => { this.resolveDone = resolve; });
-    for (const a of this.actors) this.spawn(a);
+    for (const a of this.actors) if (a.hostedBy === undefined) this.spawn(a);
     this.timers.push(setInterval(() => this.housekeeping(), 1000));
     if (this.opts.statusLine) {
       this.timers.push(setInterval(() => this.printStatus(), cfg.monitor.status_interval_ms));
@@ -307,7 +318,7 @@ export class Supervisor {
       journal: (type, fields) => this.journal.append(type, fields), control: (action, reason) => this.control(action, reason),
       startedMs: this.startedMs,
       source: {
-        actors: () => this.actors.map((a) => ({ name: a.name, kind: a.kind, alive: a.worker !== null, restarts: a.restarts, stats: a.stats })),
+        actors: () => this.actors.map((a) => ({ name: a.name, kind: a.kind, alive: this.alive(a), restarts: a.restarts, stats: a.stats })),
         rings: () => Object.fromEntries(Object.entries(this.rings).map(([k, v]) => [k, ringStats(v)])),
         latencyErrors: () => this.collector.countersByTag(),
         stopping: () => this.stopping,
@@ -394,11 +405,14 @@ export class Supervisor {
           this.hub?.onJournal(type, fields);
         }
         break;
-      case 'stats':
-        a.stats = m.counters;
-        a.lastStatsMs = Date.now();
-        if (a.kind === 'strategy') this.onStrategyStats(m.counters);
+      case 'stats': {
+        // A hosted actor's stats come from its host's thread, under its own name.
+        const target = m.actor !== a.name ? this.actors.find((x) => x.name === m.actor && x.hostedBy === a.kind) ?? a : a;
+        target.stats = m.counters;
+        target.lastStatsMs = Date.now();
+        if (target.kind === 'strategy') this.onStrategyStats(m.counters);
         break;
+      }
       case 'hist':
         this.collector.add(m.snapshot as HistogramSnapshot);
         break;
@@ -456,7 +470,18 @@ export class Supervisor {
   }
 
   private send(kind: Actor['kind'], m: SupervisorMessage): void {
-    for (const a of this.actors) if (a.kind === kind) a.worker?.postMessage(m);
+    for (const a of this.actors) {
+      if (a.kind !== kind) continue;
+      // A hosted actor's messages go to its host's thread, wrapped (both take 'resume').
+      if (a.hostedBy !== undefined) this.send(a.hostedBy, { type: 'executor', m });
+      else a.worker?.postMessage(m);
+    }
+  }
+
+  /** A hosted actor lives while its host's thread does. */
+  private alive(a: Actor): boolean {
+    if (a.hostedBy === undefined) return a.worker !== null;
+    return this.actors.some((h) => h.kind === a.hostedBy && h.hostedBy === undefined && h.worker !== null);
   }
 
   private housekeeping(): void {
@@ -582,7 +607,7 @@ export class Supervisor {
   statusObject(): unknown {
     return {
       run_id: this.opts.runId, mode: this.cfg.mode, uptime_ms: Date.now() - this.startedMs, stopping: this.stopping,
-      actors: Object.fromEntries(this.actors.map((a) => [a.name, { alive: a.worker !== null, restarts: a.restarts, stats: a.stats }])),
+      actors: Object.fromEntries(this.actors.map((a) => [a.name, { alive: this.alive(a), restarts: a.restarts, stats: a.stats }])),
       journal: { lines: this.journal.lines, write_errors: this.journal.writeErrors, dropped_lines: this.journal.droppedLines, failure: this.journalFailure?.code ?? null },
       rings: Object.fromEntries(Object.entries(this.rings).map(([k, v]) => [k, ringStats(v)])),
     };

@@ -47,6 +47,8 @@ export interface StrategyWorkerData {
   leftovers?: Array<{ symbol: string; netQty: number; avgPx: number; flatten: boolean }>;
   /** `--record`: send what the strategy read, and when, to the supervisor (data/strategy-trace.ts). */
   record?: boolean;
+  /** `[engine] live_executor` resolved to "strategy-thread": run the live executor on this thread. */
+  colocatedLiveExecutor?: ExecutorWorkerData;
 }
 
 export interface ExecutorWorkerData {

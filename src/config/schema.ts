@@ -173,6 +173,7 @@ export const ARBITRAGE_SCHEMA: ObjectRule = table({
     rebalance_transfer_delay_ms: num({ min: 0, max: 604_800_000, default: 600_000, unit: 'ms' }),
     rebalance_transfer_fee_base: num({ min: 0, default: 0, unit: 'base units' }),
     rebalance_transfer_fee_quote: num({ min: 0, default: 0, unit: 'quote units' }),
+    taken_level_decay_ms: num({ min: 1, max: 3_600_000, default: 1000, unit: 'ms' }),
   }),
   risk: table({
     max_drawdown: num({ positive: true, max: 1, unit: 'fraction of starting equity' }),
@@ -218,6 +219,7 @@ export const ARBITRAGE_SCHEMA: ObjectRule = table({
     spin_polls: int({ min: 0, max: 100_000_000, default: 2000, unit: 'polls' }),
     park_timeout_ms: num({ min: 0, max: 60_000, default: 10, unit: 'ms' }),
     dry_run_executor: oneOf(['strategy-thread', 'own-thread'], 'strategy-thread'),
+    live_executor: oneOf(['auto', 'strategy-thread', 'own-thread'], 'auto'),
     feed_ring_slots: powerOfTwo(4096),
     order_ring_slots: powerOfTwo(1024),
     depth_levels: int({ min: 1, max: 50, default: 10, unit: 'levels' }),

@@ -35,6 +35,8 @@ export interface StrategyConfig {
   rebalance_transfer_fee_base: number;
   /** Simulated transfer fee of the quote asset, in quote. */
   rebalance_transfer_fee_quote: number;
+  /** ms a touch level the strategy took stays remembered without a new take (default 1000). */
+  taken_level_decay_ms: number;
 }
 
 export interface RiskConfig {
@@ -111,6 +113,8 @@ export interface EngineConfig {
   spin_polls: number;
   /** Dry-run only: run the fill simulator on the strategy's thread, or on a thread of its own. */
   dry_run_executor: 'strategy-thread' | 'own-thread';
+  /** Live mode: where the live executor runs; auto = the strategy's thread when the host has fewer cores than the bot has threads. */
+  live_executor: 'auto' | 'strategy-thread' | 'own-thread';
   park_timeout_ms: number;
   feed_ring_slots: number;
   order_ring_slots: number;

@@ -34,6 +34,7 @@ import { RoundLifecycle } from './round-lifecycle.js';
 import type { PnlTotals, StrategyStats } from './stats.js';
 import type { BookTable } from './book-table.js';
 import { Transfers } from './transfers.js';
+import type { TakenLevels } from './taken-levels.js';
 
 export { MAX_HEDGE_ATTEMPTS, MAX_UNWIND_ATTEMPTS, MAX_VENUE_REJECTS, UNWIND_TOLERANCE_FACTOR } from './round-lifecycle.js';
 
@@ -76,6 +77,8 @@ export class ArbitrageStrategy {
   get pnl(): PnlTotals { return this.x.pnl; }
   get positions(): Positions { return this.x.positions; }
   get books(): BookTable { return this.x.books; }
+  /** The touch levels the strategy's pairs took and the market has not cleared yet. */
+  get takenLevels(): TakenLevels { return this.decision.taken; }
   get pnlDrawdown(): PnlDrawdown { return this.gates.pnlDrawdown; }
   get isHalted(): boolean { return this.x.halts.halted; }
   /** Every halt in force with its reason ('' when trading). */
@@ -160,6 +163,13 @@ export class ArbitrageStrategy {
    */
   private quoted(venue: number, symbol: number): void {
     const x = this.x;
+    // The levels our pairs took, cleared as this touch shows (only when there is one to clear:
+    // its doubles would be boxed per quote otherwise).
+    const taken = this.decision.taken;
+    if (taken.holds(venue, symbol)) {
+      const b = x.books;
+      taken.observe(venue, symbol, b.bidPx(venue, symbol), b.bidSz(venue, symbol), b.askPx(venue, symbol), b.askSz(venue, symbol), x.quoteNowNs);
+    }
     if (this.lifecycle.isOpen(symbol)) this.lifecycle.step(symbol, x.quoteNowNs, false);
     this.decision.evaluate(symbol, venue);
   }

@@ -8,6 +8,7 @@
  */
 import { VENUE_COUNT, VENUE_NAMES } from '../core/records.js';
 import { decimalScale } from './rounding.js';
+import { DEFAULT_TAKEN_DECAY_MS } from './taken-levels.js';
 
 export interface StrategySettings {
   symbols: string[];
@@ -32,6 +33,8 @@ export interface StrategySettings {
   rebalance_transfer_fee_base?: number;
   /** Fee of one simulated transfer of the quote asset, in quote. Default 0. */
   rebalance_transfer_fee_quote?: number;
+  /** How long a touch level we took stays remembered without a new take (taken-levels.ts). Default 1000. */
+  taken_level_decay_ms?: number;
 }
 
 export interface RiskSettings {
@@ -113,6 +116,8 @@ export class CompiledConfig {
   readonly transferDelayNs: number;
   readonly transferFeeBase: number;
   readonly transferFeeQuote: number;
+  /** Lifetime of a taken-level entry (taken-levels.ts), ns. */
+  readonly takenDecayNs: number;
   readonly maxFeedLagMs: number;
   readonly breakerRejects: number;
   readonly breakerCooldownNs: number;
@@ -156,6 +161,7 @@ export class CompiledConfig {
     this.transferDelayNs = opt(st, 'strategy', 'rebalance_transfer_delay_ms', 600_000, 0, 7 * 86_400_000) * NS_PER_MS;
     this.transferFeeBase = opt(st, 'strategy', 'rebalance_transfer_fee_base', 0, 0, 1e12);
     this.transferFeeQuote = opt(st, 'strategy', 'rebalance_transfer_fee_quote', 0, 0, 1e12);
+    this.takenDecayNs = opt(st, 'strategy', 'taken_level_decay_ms', DEFAULT_TAKEN_DECAY_MS, 1, 3_600_000) * NS_PER_MS;
     this.maxDrawdown = num(rk, 'risk', 'max_drawdown', 0, 1);
     this.stopLossBps = pos(rk, 'risk', 'stop_loss_bps');
     this.positionLimit = pos(rk, 'risk', 'position_limit');

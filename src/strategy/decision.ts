@@ -9,16 +9,21 @@ import type { RiskGates } from './risk-gates.js';
 import type { RoundLifecycle } from './round-lifecycle.js';
 import { ceilToStep, floorToStep } from './rounding.js';
 import { BPS_EPSILON, edgeBps, worstCaseEdgeBps } from './spread.js';
+import { TAKEN_ASK, TAKEN_BID, TakenLevels } from './taken-levels.js';
 
 export class Decision {
   /** The chosen direction's raw edge, from evaluate to tryOpen (a double field, written in place). */
   private edge = 0.5;
+  /** The touch levels our pairs took, so a pair never fires twice at one consumed level. */
+  readonly taken: TakenLevels;
 
   constructor(
     private readonly x: StrategyContext,
     private readonly gates: RiskGates,
     private readonly rounds: RoundLifecycle,
-  ) {}
+  ) {
+    this.taken = new TakenLevels(x.nSym, VENUE_COUNT, x.config.takenDecayNs);
+  }
 
   /** On a quote of `venue` for symbol `s`, just written into the book table, at `x.quoteNowNs`. */
   evaluate(s: number, venue: number): void {
@@ -52,6 +57,8 @@ export class Decision {
       }
     }
     if (buyV < 0 || bestMargin < -BPS_EPSILON) {
+      // No direction clears its required edge: the dislocation is over, every direction free.
+      this.taken.spreadClosed(s);
       if (bestRaw >= c.minSpreadBps - BPS_EPSILON) {
         // An opportunity by the plain rule that the rebalancing skew holds back.
         x.stats.opportunities++;
@@ -128,7 +135,20 @@ export class Decision {
       st.skipNoInventory++;
       return;
     }
-    let qty = Math.min(b.askSz(buyV, s), b.bidSz(sellV, s), c.maxPositionSize, c.maxNotionalPerTrade / Math.max(buyLimit, sellLimit), inventory, room);
+    // What the touch still offers us: a level our last pair took counts only what is left of it
+    // until the venue's book shows the take, the level trades through, or the memory decays.
+    const taken = this.taken;
+    if (!taken.directionFree(s, buyV, sellV, nowNs)) {
+      st.skipTakenLevel++;
+      return;
+    }
+    const askSz = taken.available(buyV, s, TAKEN_ASK, ask, b.askSz(buyV, s), nowNs);
+    const bidSz = taken.available(sellV, s, TAKEN_BID, bid, b.bidSz(sellV, s), nowNs);
+    if (askSz <= 0 || bidSz <= 0) {
+      st.skipTakenLevel++;
+      return;
+    }
+    let qty = Math.min(askSz, bidSz, c.maxPositionSize, c.maxNotionalPerTrade / Math.max(buyLimit, sellLimit), inventory, room);
     qty = floorToStep(qty, step, scale);
     if (qty <= 0 || qty < c.minQty[bi]! || qty < c.minQty[si]!) {
       st.skipMinQty++;
@@ -144,7 +164,14 @@ export class Decision {
       st.skipOrderTable++;
       return;
     }
+    const sent = st.ordersSent;
     // The triggering quote's stamps (tick_to_* latencies start there).
     this.rounds.openRound(s, buyV, sellV, qty, buyLimit, sellLimit, bestEdge, b.exchMs(venue, s), b.recvNs(venue, s), nowNs);
+    // The legs that went out (buy first, then sell) took their touch levels: remembered until
+    // the market says otherwise.
+    const legs = st.ordersSent - sent;
+    if (legs >= 1) taken.take(buyV, s, TAKEN_ASK, ask, b.askSz(buyV, s), qty, nowNs);
+    if (legs >= 2) taken.take(sellV, s, TAKEN_BID, bid, b.bidSz(sellV, s), qty, nowNs);
+    if (legs >= 1) taken.spendDirection(s, buyV, sellV, nowNs);
   }
 }

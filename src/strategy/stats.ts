@@ -23,6 +23,7 @@ export class StrategyStats {
   skipBreakEven = 0;
   skipOrderTable = 0;
   skipBreaker = 0; // a venue's circuit breaker is open
+  skipTakenLevel = 0; // the touch is a level we already took and the market has not cleared (taken-levels.ts)
   sinkFull = 0;
   leggedRounds = 0;
   dustResiduals = 0;

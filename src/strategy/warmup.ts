@@ -47,6 +47,8 @@ export function warmUpStrategy(cfg: ArbitrageConfig, filters: VenueFilters, roun
   for (const v of VENUE_NAMES) balances[v] = { quote: 1e15, base: Object.fromEntries(symbols.map((s) => [s, 1e9])) };
   const wcfg: ArbitrageConfig = {
     ...cfg,
+    // The same dislocated touch every round: the taken-level memory must not hold it back here.
+    strategy: { ...cfg.strategy, taken_level_decay_ms: 1 },
     risk: { ...cfg.risk, max_orders_per_second: 1e9, max_drawdown: 1, position_limit: 1e12, max_notional_per_trade: 1e15 },
   };
   const sink = new CollectingSink();

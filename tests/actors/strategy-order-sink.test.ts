@@ -76,3 +76,17 @@ t.test('the decision hop: one value per pair a quote decided, from the quote rea
   t.equal(decisions(), 1, 'a hedge on a quote carries no tick: not a decision value');
   sink.ringIfPending();
 });
+
+t.test('afterRing (the live executor on this thread) runs once per ring, with the pair visible, before the journal lines', async (t) => {
+  const { sink, consumer, events, leg } = setup(t);
+  sink.afterRing = () => { events.push(`executor reads ${consumer.available()}`); };
+  leg(11, 12, ROLE_LEG_BUY);
+  t.same(events, [], 'not between the legs');
+  leg(12, 12, ROLE_LEG_SELL);
+  t.same(events, ['executor reads 2', 'journal 11 (rings 1, visible 2)', 'journal 12 (rings 1, visible 2)']);
+  sink.ringIfPending();
+  t.equal(events.length, 3, 'nothing pending: no second call');
+  leg(13, 14, ROLE_HEDGE);
+  sink.ringIfPending();
+  t.same(events.slice(3), ['executor reads 3', 'journal 13 (rings 2, visible 3)'], 'a lone intent: at the end of the decision');
+});

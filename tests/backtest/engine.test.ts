@@ -10,7 +10,9 @@ const BYB = 1;
 
 function config(): ArbitrageConfig {
   return {
-    strategy: { symbols: ['BTCUSDT'], min_spread_bps: 5, max_position_size: 1, rebalance_threshold: 0.01 },
+    // taken_level_decay_ms 1: the strategy tries again at once, so these cases test the fill
+    // model's own liquidity memory (the strategy's is tests/strategy/taken-levels.test.ts).
+    strategy: { symbols: ['BTCUSDT'], min_spread_bps: 5, max_position_size: 1, rebalance_threshold: 0.01, taken_level_decay_ms: 1 },
     risk: {
       max_drawdown: 0.5, stop_loss_bps: 500, position_limit: 10, max_orders_per_second: 100, price_band_bps: 1000,
       max_notional_per_trade: 1e9, stale_book_ms: 10_000, hedge_timeout_ms: 1000,

@@ -64,7 +64,7 @@ t.test('--version and -V print the version from package.json', async (t) => {
 t.test('npm run bench -- --help lists the suites and runs none', async (t) => {
   const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'bench', 'run.js'), '--help'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 30_000 });
   t.equal(r.status, 0, r.stderr);
-  for (const s of ['ring', 'clock', 'hist', 'parse', 'feed', 'e2e', 'backtest']) t.match(r.stdout, new RegExp(`\\n  ${s}\\s+\\S`), `suite ${s}`);
+  for (const s of ['ring', 'clock', 'hist', 'parse', 'feed', 'e2e', 'backtest', 'sign', 'peer', 'wal', 'wake', 'order-path']) t.match(r.stdout, new RegExp(`\\n  ${s}\\s+\\S`), `suite ${s}`);
   t.notMatch(r.stdout, /== /, 'no suite ran');
   const bad = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'bench', 'run.js'), '--quik'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 30_000 });
   t.equal(bad.status, 2);

@@ -51,6 +51,7 @@ t.test('keys left out take their documented defaults', async (t) => {
     wait_strategy: 'auto',
     spin_polls: 2000,
     dry_run_executor: 'strategy-thread',
+    live_executor: 'auto',
     park_timeout_ms: 10,
     feed_ring_slots: 4096,
     order_ring_slots: 1024,

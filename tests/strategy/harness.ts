@@ -72,7 +72,9 @@ export class RecordingEvents implements StrategyEvents {
 
 export function baseConfig(): ArbitrageConfig {
   return {
-    strategy: { symbols: ['BTCUSDT'], min_spread_bps: 10, max_position_size: 1, rebalance_threshold: 0.1 },
+    // taken_level_decay_ms 1: these venues' feeds show our fills at once, so a scripted quote
+    // repeated a ms later is fresh liquidity; tests/strategy/taken-levels.test.ts sets the default.
+    strategy: { symbols: ['BTCUSDT'], min_spread_bps: 10, max_position_size: 1, rebalance_threshold: 0.1, taken_level_decay_ms: 1 },
     risk: {
       max_drawdown: 0.05,
       stop_loss_bps: 50,
