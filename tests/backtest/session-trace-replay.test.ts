@@ -63,6 +63,18 @@ interface Session {
   arrivals: Map<number, { ns: number; venue: number }>;
 }
 
+/**
+ * The shipped config, with the taken-level memory at 1 ms: the recorded venue never shows our
+ * fills, so with the default (1 s) a dislocation gets one pair and no order of this short
+ * recording has a venue frame between its decision and its arrival, which the host-lag case
+ * below needs. The replay's fidelity does not depend on it (both sides use the same config).
+ */
+function sessionConfig(): ReturnType<typeof loadConfig> {
+  const cfg = loadConfig('config/arbitrage.toml', { mode: 'dry-run' });
+  cfg.strategy.taken_level_decay_ms = 1;
+  return cfg;
+}
+
 /** A host lag the replay cannot see: frame `index` reaches the board (and the rings) only at `applyNs`. */
 interface BoardLag { index: number; applyNs: number }
 
@@ -71,7 +83,7 @@ function roundLine(e: StrategyEvent): string | null {
 }
 
 function paperSession(events: readonly Ev[], symbols: string[], filters: VenueFilters, lag: BoardLag | null): Session {
-  const cfg = loadConfig('config/arbitrage.toml', { mode: 'dry-run' });
+  const cfg = sessionConfig();
   const balances = strategyBalances(cfg);
   const { hist, rings, handlers, binSync, exec, view } = paperComponents(cfg, symbols, balances, LEVELS, ENTRY, RESPONSE, SEED);
   const trace: number[] = [];
@@ -217,7 +229,7 @@ interface Replayed {
 
 /** The backtest engine with the session-replay settings and the session's trace (run.ts with --compare). */
 function replaySession(events: readonly Ev[], symbols: string[], filters: VenueFilters, s: Session): Replayed {
-  const cfg = loadConfig('config/arbitrage.toml', { mode: 'dry-run' });
+  const cfg = sessionConfig();
   const lat = dryRunExecutorLatency(ENTRY, RESPONSE, SEED);
   const startMs = dateStartMs(DATE);
   const replay = new SessionTraceReplay(s.trace, startMs, VENUE_COUNT, s.intents, lat.entry, lat.response, s.reports);
