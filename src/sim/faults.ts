@@ -15,6 +15,9 @@
  *   all, or their answer `durationMs` late (order-faults.ts).
  * - order_invisible: the next `count` orders stay out of the query endpoints for durationMs.
  * - private_disconnect: close every private-stream subscription (user data, Bybit private).
+ * - private_mute: for durationMs the private streams stay open but carry nothing (the events of
+ *   that time are lost to them, as in a venue-side stream outage): only queries and gap-fills
+ *   can tell the client what happened.
  * - rate_storm: 429 + Retry-After for durationMs (Binance: 418 ban after `count`, default 3,
  *   requests ignoring it); forbidden: 403 for durationMs.
  * - balance_drift: add `amount` of `asset` to every account of the venue (or `apiKey`'s).
@@ -30,7 +33,7 @@ import type { SimVenue } from './instruments.js';
 
 export const FAULT_KINDS = ['disconnect', 'stall', 'skip_seq', 'malformed', 'duplicate', 'dislocate',
   // order entry and account (order-faults.ts, account-ledger.ts, private-stream-hub.ts)
-  'order_5xx', 'order_timeout', 'order_lost', 'order_slow', 'order_invisible', 'private_disconnect', 'rate_storm', 'forbidden',
+  'order_5xx', 'order_timeout', 'order_lost', 'order_slow', 'order_invisible', 'private_disconnect', 'private_mute', 'rate_storm', 'forbidden',
   'balance_drift', 'clock_skew', 'min_notional'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export const MALFORMED_VARIANTS = ['truncated', 'wrong_type', 'nan'] as const;
@@ -119,7 +122,7 @@ export function parseFaultSpec(input: unknown): FaultSpec {
   }
   if (spec.kind === 'balance_drift' && (spec.asset === undefined || spec.amount === undefined)) throw new FaultSpecError('balance_drift needs asset and amount');
   if (spec.kind === 'clock_skew' && spec.amount === undefined) throw new FaultSpecError('clock_skew needs amount (ms)');
-  if ((spec.kind === 'order_slow' || spec.kind === 'order_invisible' || spec.kind === 'rate_storm' || spec.kind === 'forbidden') &&
+  if ((spec.kind === 'order_slow' || spec.kind === 'order_invisible' || spec.kind === 'rate_storm' || spec.kind === 'forbidden' || spec.kind === 'private_mute') &&
     spec.durationMs === undefined) throw new FaultSpecError(`${spec.kind} needs durationMs`);
   if (spec.kind === 'dislocate') {
     if (spec.symbol === undefined) throw new FaultSpecError('dislocate needs a symbol');
@@ -218,6 +221,9 @@ export class FaultInjector {
         break;
       case 'private_disconnect':
         acct.hub.closeAll();
+        break;
+      case 'private_mute':
+        acct.hub.mute(server + (spec.durationMs ?? 0), this.serverNow);
         break;
       case 'rate_storm':
         acct.faults.rateStorm(server, spec.durationMs ?? 0, Math.floor(spec.count ?? 3));

@@ -3,7 +3,8 @@
  * The WebSocket sessions (Binance WS API `userDataStream.subscribe[.signature]`, Bybit
  * `/v5/private` after `auth`) register a subscriber here; the ledger's events are turned into
  * the venue's payloads (user-data-binance.ts, private-bybit.ts) and handed to every subscriber
- * of the account. A `private_disconnect` fault closes them all (closeAll).
+ * of the account. A `private_disconnect` fault closes them all (closeAll); a `private_mute`
+ * fault keeps them open and drops what they would have carried for a while (mute).
  */
 export interface PrivateSubscriber {
   /** Subscription id (Binance's `subscriptionId`; a counter per hub). */
@@ -21,6 +22,10 @@ export class PrivateStreamHub {
   private nextId = 0;
   /** Payloads handed to subscribers so far. */
   sent = 0;
+  /** Payloads a private_mute fault dropped. */
+  muted = 0;
+  private mutedUntilMs = 0;
+  private muteNow: () => number = () => 0;
 
   subscribe(apiKey: string, topics: ReadonlySet<string> | null, send: (text: string) => void, close: () => void): PrivateSubscriber {
     const sub: PrivateSubscriber = { id: this.nextId++, apiKey, topics, send, close };
@@ -41,6 +46,13 @@ export class PrivateStreamHub {
 
   /** Sends `make(subscriber)` to every subscriber of `apiKey` wanting `topic`. */
   publish(apiKey: string, topic: string, make: (sub: PrivateSubscriber) => string): number {
+    if (this.mutedUntilMs > 0) {
+      if (this.muteNow() < this.mutedUntilMs) {
+        this.muted += this.subscribers(apiKey, topic).length;
+        return 0;
+      }
+      this.mutedUntilMs = 0;
+    }
     let n = 0;
     for (const s of this.subscribers(apiKey, topic)) {
       s.send(make(s));
@@ -52,6 +64,12 @@ export class PrivateStreamHub {
 
   get size(): number {
     return this.subs.size;
+  }
+
+  /** The private_mute fault: until `untilMs` (by `now`, server ms) nothing is sent. */
+  mute(untilMs: number, now: () => number): void {
+    this.mutedUntilMs = untilMs;
+    this.muteNow = now;
   }
 
   /** The private_disconnect fault: every subscriber is dropped and its socket closed. */

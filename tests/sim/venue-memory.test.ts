@@ -12,6 +12,7 @@ import path from 'node:path';
 import { startSimulator, type SimHandle } from '../../src/sim/index.js';
 import { SIM_KEYS } from '../../src/sim/order-entry-keys.js';
 import { binance, bybitGet, bybitPost, fault } from './signed-rest.js';
+import { PrivateStreamHub } from '../../src/sim/private-stream-hub.js';
 
 const BNB_KEY = { apiKey: 'bnbPayerKey', secretKey: 'bnbPayerSecret' };
 const WITHDRAW_KEY = { apiKey: 'withdrawKey', secretKey: 'withdrawSecret' };
@@ -255,4 +256,19 @@ t.test('a state file keeps orders, trades and balances across a restart of the s
   } finally {
     await b.stop();
   }
+});
+
+t.test('private_mute: the private streams stay open and carry nothing for a while, then carry again', async (t) => {
+  const hub = new PrivateStreamHub();
+  const got: string[] = [];
+  hub.subscribe('k', null, (text) => got.push(text), () => undefined);
+  let now = 1000;
+  hub.mute(1500, () => now);
+  t.equal(hub.publish('k', 'order', () => 'during'), 0, 'nothing sent while muted');
+  t.equal(hub.muted, 1, 'the dropped payload counted');
+  now = 1500;
+  t.equal(hub.publish('k', 'order', () => 'after'), 1);
+  t.same(got, ['after'], 'the muted event is lost to the stream, the next one arrives');
+  t.equal(hub.size, 1, 'the subscription stayed open');
+  t.equal((await fault(sim.bybitUrl.rest, { kind: 'private_mute', venue: 'bybit' })).status, 400, 'private_mute needs durationMs');
 });
