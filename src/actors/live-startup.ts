@@ -31,6 +31,9 @@ import { startBalancesFromVenues } from '../execution/start-balances.js';
 import { loadEd25519PrivateKey } from '../execution/live/signer.js';
 import type { VenueBalances } from '../strategy/config.js';
 import { readFileSync } from 'node:fs';
+import { VENUE_BINANCE, VENUE_BYBIT } from '../core/records.js';
+import { PoolTransport } from '../execution/live/pool-transport.js';
+import { measureClockOffset } from '../execution/live/server-time.js';
 
 export interface LiveStartupOptions {
   cfg: XarbConfig;
@@ -62,10 +65,14 @@ const LOOKBACK_MS = 23 * 3600_000;
 export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStartupResult> {
   const { cfg, log } = o;
   const now = o.nowMs ?? Date.now;
+  // The signed reads are stamped with the venue's clock, as the orders are: a host clock off by
+  // more than the (small) recvWindow would otherwise have every start-up read refused (-1021 /
+  // 10002). Measured once here (the executor keeps re-measuring during the run).
+  const offsets = o.nowMs === undefined ? await venueClockOffsets(cfg, log) : { binance: 0, bybit: 0 };
   const rest = (v: 'binance' | 'bybit') => {
     const c = cfg.venues[v].connection;
     const a = cfg.venues[v].auth;
-    return { baseUrl: c.rest_api_url, apiKey: a.api_key, secretKey: a.secret_key, recvWindowMs: c.recv_window_ms, venueNowMs: now, timeoutMs: 5000 };
+    return { baseUrl: c.rest_api_url, apiKey: a.api_key, secretKey: a.secret_key, recvWindowMs: c.recv_window_ms, venueNowMs: () => now() + offsets[v], timeoutMs: 5000 };
   };
   const bnAuth = cfg.venues.binance.auth;
   let bn: BinanceAccountRest;
@@ -181,4 +188,23 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
     await bn.close();
     await bb?.close();
   }
+}
+
+/** Each venue's server time minus the local clock (ms); 0, with a warning, when it cannot be read. */
+async function venueClockOffsets(cfg: XarbConfig, log: Logger): Promise<{ binance: number; bybit: number }> {
+  const out = { binance: 0, bybit: 0 };
+  const t = new PoolTransport();
+  try {
+    for (const [v, id] of [['binance', VENUE_BINANCE], ['bybit', VENUE_BYBIT]] as const) {
+      try {
+        out[v] = await measureClockOffset(t, id, cfg.venues[v].connection.rest_api_url, Date.now, 3000);
+        log.info({ venue: v, offset_ms: out[v] }, 'live start-up: venue clock offset measured');
+      } catch (e) {
+        log.warn({ venue: v, err: (e as Error).message }, 'live start-up: could not read the venue server time; the start-up reads use the local clock');
+      }
+    }
+  } finally {
+    await t.close();
+  }
+  return out;
 }

@@ -54,3 +54,26 @@ t.test('Ed25519 on Binance: the start-up reads pass, and the balances are the ve
   t.ok((diff!['differences'] as Array<{ venue: string; asset: string }>).some((d) => d.venue === 'binance' && d.asset === 'USDT'));
   t.notOk(JSON.stringify(lines).includes('PRIVATE KEY'), 'no key material logged');
 });
+
+t.test('a host clock 5 s off the venues: the start-up reads are stamped with the measured venue clock, not refused', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xarb-startup-skew-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const sim = await startSimulator({ seed: 4, symbols: ['BTCUSDT'], ratePerVenue: 100, dislocationEveryMs: 0 });
+  t.teardown(() => sim.stop());
+  // The simulator's clock (both venues) runs 5 s ahead of this host's: a read stamped with the
+  // local clock is outside any recvWindow (-1021 / 10002).
+  const skew = await fetch(`${sim.binanceUrl.rest}/__sim/fault`, { method: 'POST', body: JSON.stringify({ kind: 'clock_skew', venue: 'binance', amount: 5000 }) });
+  t.equal(skew.status, 200);
+  const env = { BINANCE_API_KEY: SIM_KEYS.binance.apiKey, BINANCE_SECRET_KEY: SIM_KEYS.binance.secretKey, BYBIT_API_KEY: SIM_KEYS.bybit.apiKey, BYBIT_SECRET_KEY: SIM_KEYS.bybit.secretKey };
+  const cfg = applySimProfile(loadConfig(configSet(t, {}), { mode: 'live', env }), '127.0.0.1', sim.ports);
+  t.ok(cfg.venues.binance.connection.recv_window_ms < 5000, 'the recvWindow is smaller than the skew');
+  const lines: Array<Record<string, unknown>> = [];
+  const log = pino({ level: 'debug' }, { write: (s: string) => { lines.push(JSON.parse(s) as Record<string, unknown>); } });
+  const filters = { binance: { BTCUSDT: { tickSize: 0.01, stepSize: 0.00001, minQty: 0.00001, minNotional: 5 } }, bybit: { BTCUSDT: { tickSize: 0.01, stepSize: 0.000001, minQty: 0.000001, minNotional: 5 } } };
+  const r = await liveStartupChecks({ cfg, symbols: ['BTCUSDT'], filters: filters as never, runDir: path.join(dir, 'runs', 'now'), runId: 'now', log, freshVenues: true });
+  t.equal(r.reason, '');
+  t.equal(r.ok, true, 'permissions, commission and reconciliation read on the venues\' clock');
+  const measured = lines.filter((l) => l['msg'] === 'live start-up: venue clock offset measured');
+  t.same(measured.map((l) => l['venue']), ['binance', 'bybit']);
+  for (const l of measured) t.ok(Math.abs((l['offset_ms'] as number) - 5000) < 1000, `${String(l['venue'])} offset ~5000 ms (${String(l['offset_ms'])})`);
+});
