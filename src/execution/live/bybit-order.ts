@@ -143,6 +143,13 @@ export function mapBybitOrderRow(row: BybitOrderRow, side: 'BUY' | 'SELL', rateI
     feeAsset = fee.feeAsset;
   }
   const venueOrderId = row.orderId ?? '';
+  // A final that carries fills must say how much and at what price: a Filled row without a
+  // quantity, or any row with filled quantity but no price, is a bad row (counted by the caller,
+  // settling nothing), never a fill of 0 or at price 0 (the executions topic still reports them).
+  const noQty = row.cumExecQty === undefined || row.cumExecQty === null || String(row.cumExecQty) === '';
+  if ((status === 'Filled' && (noQty || !(cumQty > 0))) || (cumQty > 0 && !(avgPx > 0))) {
+    return finalUpdate(ST_REJECTED, 0, 0, 0, ASSET_QUOTE, ERR_LIVE_BAD_RESPONSE, 'order row with filled quantity but no quantity or price', venueOrderId, status);
+  }
   if (!Number.isFinite(cumQty) || !Number.isFinite(avgPx) || !Number.isFinite(cumFee) || status === '') {
     return finalUpdate(ST_REJECTED, 0, 0, 0, ASSET_QUOTE, ERR_LIVE_BAD_RESPONSE, 'order row without status or quantities', venueOrderId, status);
   }
