@@ -1,5 +1,4 @@
 import t from 'tap';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
@@ -7,9 +6,8 @@ import { dateStartMs } from '../../src/data/store.js';
 import { readEventStore } from '../../src/backtest/event-store.js';
 import { dataFiles, JOURNAL_FILE, runBacktest } from '../../src/backtest/run.js';
 import { synthesize } from '../../src/backtest/synth.js';
-import { SMALL_RATE, tempDir, writeConfig } from './helpers.js';
+import { fileSha256, SMALL_RATE, tempDir, writeConfig } from './helpers.js';
 
-const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const dir = tempDir();
 const data = path.join(dir, 'data');
 const cfgPath = writeConfig(dir, data);
@@ -35,7 +33,7 @@ t.test('a backtest replayed from the shared store writes the journal of the stre
     t.equal(body(shared.runDir), body(streamed.runDir), `${book}: same journal`);
     t.same(shared.dataProblems, streamed.dataProblems);
   }
-  t.not(sha(path.join(dir, 'runs', 's-top', JOURNAL_FILE)), sha(path.join(dir, 'runs', 's-depth', JOURNAL_FILE)), 'the book mode matters');
+  t.not(fileSha256(path.join(dir, 'runs', 's-top', JOURNAL_FILE)), fileSha256(path.join(dir, 'runs', 's-depth', JOURNAL_FILE)), 'the book mode matters');
 });
 
 t.test('data estimated above the ceiling is not stored: the points stream their files', async (t) => {

@@ -1,9 +1,15 @@
 /** Shared fixtures for the backtest tests: a small config file and synthetic data in a temp dir. */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, XARB_BIN } from '../helpers/paths.js';
+
+/** SHA-256 of a file's bytes (hex): journals compared byte for byte. */
+export function fileSha256(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
 
 export function tempDir(prefix = 'xarb-bt-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));

@@ -1,5 +1,4 @@
 import t from 'tap';
-import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -10,9 +9,8 @@ import { runSweep, grid, parseParam, type SweepTask } from '../../src/backtest/s
 import { metricsOf } from '../../src/backtest/sweep-worker.js';
 import { applyOverrides } from '../../src/backtest/sweep.js';
 import { XARB_BIN } from '../helpers/paths.js';
-import { SMALL_RATE, tempDir, writeConfig } from './helpers.js';
+import { fileSha256, SMALL_RATE, tempDir, writeConfig } from './helpers.js';
 
-const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 const dir = tempDir();
 const data = path.join(dir, 'data');
@@ -29,7 +27,7 @@ t.test('synth: same arguments give the same bytes', async (t) => {
   t.equal(r.files.length, 2, 'one file per venue');
   for (const venue of ['binance', 'bybit']) {
     const rel = path.join(venue, 'spot', 'BTCUSDT', `${DATE}.jsonl.gz`);
-    t.equal(sha(path.join(other, rel)), sha(path.join(data, rel)), `${venue} identical`);
+    t.equal(fileSha256(path.join(other, rel)), fileSha256(path.join(data, rel)), `${venue} identical`);
   }
 });
 
@@ -41,7 +39,7 @@ t.test('determinism: two runs of the same data and config write the same journal
   t.ok(a.events > 1000, 'events replayed');
   const ja = path.join(a.runDir, JOURNAL_FILE);
   t.ok(readFileSync(ja, 'utf8').includes('"type":"round_closed"'), 'the strategy traded');
-  t.equal(sha(ja), sha(path.join(b.runDir, JOURNAL_FILE)), 'journal hashes equal');
+  t.equal(fileSha256(ja), fileSha256(path.join(b.runDir, JOURNAL_FILE)), 'journal hashes equal');
   t.ok(existsSync(path.join(a.runDir, 'latency.hlog')), 'latency.hlog written');
 });
 
