@@ -61,9 +61,11 @@ t.test('dashboard against a running bot', { timeout: 380_000, skip: existsSync(C
   const a = await page.evaluate(readPage);
   const t0 = Date.now();
   // Live data: the series keep growing while the page is open, with real spreads from both books.
-  const b = await waitFor('spreads from both venues on the chart', async () => {
+  // The strategy thread reports its positions and equity once its warm-up is over, which on a
+  // loaded 2-core host can be 15 s after the feeds' spreads are on the chart: wait for both.
+  const b = await waitFor('spreads from both venues, positions and equity on the charts', async () => {
     const d = await page.evaluate(readPage);
-    return d.finiteSpreads >= 8 && d.frames >= a.frames + 8 ? d : undefined;
+    return d.finiteSpreads >= 8 && d.frames >= a.frames + 8 && d.posPoints > 0 && d.equityPoints > 0 ? d : undefined;
   }, 120_000);
   const elapsed = Date.now() - t0;
   t.ok(b.points > a.points, `the series grew (${a.points} -> ${b.points} points)`);
