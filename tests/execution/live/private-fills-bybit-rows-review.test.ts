@@ -12,7 +12,8 @@
  * LiveExecutor.onUpdate (live-executor.ts ~647-657), which emits REJECTED with no fill and
  * frees the slot: the quantity the venue counts is lost for the strategy (invariant 1).
  * Cases 1 and 2 are fixed (bybit-order.ts: such rows are bad rows, counted, settling nothing);
- * the others are marked todo; run with REVIEW_STRICT=1 to see them fail.
+ * case 3 too (live-executor.ts: a final applies the venue's cumulative fill first, whatever its
+ * status), and (d) (a final without a fee word waits for the executions' fees).
  */
 import t from 'tap';
 import { ACTION_NEW, H_RECV_NS, H_SYMBOL, H_VENUE, I_ACTION, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY, I_ROLE, I_SIDE, I_TIF, INTENT_WORDS,
@@ -21,8 +22,6 @@ import { LiveExecutor } from '../../../src/execution/live/live-executor.js';
 import { PrivateFills } from '../../../src/execution/live/private-fills.js';
 import { FillReportSink as Sink } from './fill-report-sink.js';
 import { LookingClient } from './looking-client.js';
-
-const TODO = process.env.REVIEW_STRICT ? false : 'review finding: Bybit order rows without their numbers are trusted (bybit-order.ts mapBybitOrderRow)';
 
 function setup() {
   const sink = new Sink();
@@ -71,7 +70,7 @@ t.test('a Filled row with a quantity but no price or value never reports a fill 
   t.equal(fills.counters.stream_bad, 1, 'a priceless final is counted as bad (the execution rows or the order query give the price)');
 });
 
-t.test('a Rejected row that counts filled quantity never drops that quantity', { todo: TODO }, async (t) => {
+t.test('a Rejected row that counts filled quantity never drops that quantity', async (t) => {
   const { sink, fills, intent, exe } = setup();
   intent(3, 0.02);
   fills.onBybitOrder({ category: 'spot', symbol: 'BTCUSDT', orderId: 'b3', orderLinkId: 'xrev-3', side: 'Buy', orderStatus: 'Rejected',
@@ -83,7 +82,7 @@ t.test('a Rejected row that counts filled quantity never drops that quantity', {
 // (d) invariant 6: a Filled row with neither cumFeeDetail nor cumExecFee (or an empty
 // cumFeeDetail {}) settles with fee 0, uncounted; the execution rows that carry the real
 // execFee then come "untracked", so the order's fee is booked as 0 (bybit-order.ts:127-144).
-t.test('a Filled row without fee fields never books the order\'s fee as 0', { todo: TODO }, async (t) => {
+t.test('a Filled row without fee fields never books the order\'s fee as 0', async (t) => {
   const { sink, fills, intent, exe } = setup();
   intent(4, 0.02);
   fills.onBybitOrder({ category: 'spot', symbol: 'BTCUSDT', orderId: 'b4', orderLinkId: 'xrev-4', side: 'Buy', orderStatus: 'Filled',
