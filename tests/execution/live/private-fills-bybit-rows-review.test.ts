@@ -16,12 +16,12 @@
  * status), and (d) (a final without a fee word waits for the executions' fees).
  */
 import t from 'tap';
-import { ACTION_NEW, H_RECV_NS, H_SYMBOL, H_VENUE, I_ACTION, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY, I_ROLE, I_SIDE, I_TIF, INTENT_WORDS,
-  ROLE_LEG_BUY, SIDE_BUY, TIF_IOC, VENUE_BYBIT } from '../../../src/core/records.js';
+import { VENUE_BYBIT } from '../../../src/core/records.js';
 import { LiveExecutor } from '../../../src/execution/live/live-executor.js';
 import { PrivateFills } from '../../../src/execution/live/private-fills.js';
 import { FillReportSink as Sink } from './fill-report-sink.js';
 import { LookingClient } from './looking-client.js';
+import { legIntents } from './leg-intent.js';
 
 function setup() {
   const sink = new Sink();
@@ -34,13 +34,7 @@ function setup() {
   const fills = new PrivateFills({ venue: VENUE_BYBIT, name: 'bybit', symbols: ['BTCUSDT'], rateInQuote: () => undefined, takerFeeRate: 0.001,
     gapFill: null, wallMs: () => 5_000, log: () => undefined });
   fills.target = exec;
-  const rec = new Float64Array(INTENT_WORDS);
-  const intent = (id: number, qty: number): void => {
-    rec.fill(0);
-    rec[H_VENUE] = VENUE_BYBIT; rec[H_SYMBOL] = 0; rec[I_ACTION] = ACTION_NEW; rec[I_ORDER_ID] = id; rec[I_PAIR_ID] = id;
-    rec[I_SIDE] = SIDE_BUY; rec[I_PRICE] = 60_000; rec[I_QTY] = qty; rec[I_TIF] = TIF_IOC; rec[I_ROLE] = ROLE_LEG_BUY; rec[H_RECV_NS] = 1;
-    exec.onIntent(rec, 0, 1);
-  };
+  const intent = legIntents(exec, VENUE_BYBIT);
   const exe = (id: number, execId: string, qty: string, px: string): Record<string, unknown> => ({ category: 'spot', symbol: 'BTCUSDT',
     orderId: `b${id}`, orderLinkId: `xrev-${id}`, side: 'Buy', execType: 'Trade', execId, execQty: qty, execPrice: px,
     execValue: String(Number(qty) * Number(px)), execFee: '0.00001', feeCurrency: 'BTC', execTime: '1700000000000', isMaker: false });

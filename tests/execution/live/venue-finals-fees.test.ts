@@ -13,10 +13,7 @@
  */
 import t from 'tap';
 import fc from 'fast-check';
-import {
-  ACTION_NEW, ASSET_BASE, ASSET_QUOTE, H_RECV_NS, H_SYMBOL, H_VENUE, I_ACTION, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY, I_ROLE, I_SIDE, I_TIF, INTENT_WORDS,
-  ROLE_LEG_BUY, SIDE_BUY, ST_REJECTED, TIF_IOC, VENUE_BYBIT,
-} from '../../../src/core/records.js';
+import { ASSET_BASE, ASSET_QUOTE, ST_REJECTED, VENUE_BYBIT } from '../../../src/core/records.js';
 import { LiveExecutor } from '../../../src/execution/live/live-executor.js';
 import { PrivateFills } from '../../../src/execution/live/private-fills.js';
 import { mapBybitOrderRow } from '../../../src/execution/live/bybit-order.js';
@@ -25,6 +22,7 @@ import type { VenueFill } from '../../../src/execution/fill-ledger.js';
 import { fillFromBybitExecution, parseBybitExecutionRow } from '../../../src/venues/bybit/private-stream.js';
 import { FillReportSink as Sink } from './fill-report-sink.js';
 import { LookingClient } from './looking-client.js';
+import { legIntents } from './leg-intent.js';
 
 const MS = 1e6;
 const TAKER = 0.001;
@@ -46,13 +44,7 @@ function setup(restFills: () => VenueFill[] = () => []) {
   fills.target = exec;
   fills.journal = (e) => lines.push(e);
   exec.feeSources[VENUE_BYBIT] = fills;
-  const rec = new Float64Array(INTENT_WORDS);
-  const intent = (id: number, qty: number): void => {
-    rec.fill(0);
-    rec[H_VENUE] = VENUE_BYBIT; rec[H_SYMBOL] = 0; rec[I_ACTION] = ACTION_NEW; rec[I_ORDER_ID] = id; rec[I_PAIR_ID] = id;
-    rec[I_SIDE] = SIDE_BUY; rec[I_PRICE] = 60_000; rec[I_QTY] = qty; rec[I_TIF] = TIF_IOC; rec[I_ROLE] = ROLE_LEG_BUY; rec[H_RECV_NS] = 1;
-    exec.onIntent(rec, 0, 1);
-  };
+  const intent = legIntents(exec, VENUE_BYBIT);
   const advance = (ms: number): void => { now += ms * MS; exec.expireDue(now); };
   return { sink, client, exec, fills, intent, lines, logs, advance, queries: () => queries };
 }
