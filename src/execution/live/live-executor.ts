@@ -256,7 +256,7 @@ export class LiveExecutor {
     this.stopped = true;
   }
 
-  /** Orders whose client task has not finished. */
+  /** Orders whose client task has not finished, and finals held for their fees. */
   get inFlight(): number {
     return this.counters.in_flight;
   }
@@ -820,6 +820,8 @@ export class LiveExecutor {
     this.heldState[slot] = HELD_WAIT;
     this.heldCount++;
     this.counters.finals_fee_held++;
+    // In flight until its fees come: a shutdown waits for it (bounded) like for an answer.
+    this.counters.in_flight++;
     const sent = this.slotOrders[slot];
     if (sent != null) sent.settled = true;
     this.opts.log('info', 'order final states no fee: held until its executions bring it', { venue: VENUE_NAMES[this.tracker.venue[slot]!],
@@ -831,6 +833,8 @@ export class LiveExecutor {
     this.heldFinals[slot] = null;
     this.heldOrders[slot] = null;
     this.heldCount--;
+    this.counters.in_flight--;
+    this.wakeIdle();
   }
 
   /** Settles a held final with these fees (the ledger's, or the estimate). */
@@ -854,7 +858,8 @@ export class LiveExecutor {
       const u = this.heldFinals[slot];
       if (u == null) continue;
       const state = this.heldState[slot]!;
-      if (state === HELD_WAIT && nowNs - this.heldSinceNs[slot]! >= waitNs) {
+      // Stopping: no more waiting for the stream; the query and the verdict come at once.
+      if (state === HELD_WAIT && (this.stopped || nowNs - this.heldSinceNs[slot]! >= waitNs)) {
         const src = this.feeSources[tr.venue[slot]!] ?? null;
         if (src === null) {
           this.heldState[slot] = HELD_ASKED;
@@ -945,6 +950,10 @@ export class LiveExecutor {
       this.unresolvedIds.delete(order.orderId);
     }
     this.counters.unresolved_now = this.unresolvedIds.size;
+    this.wakeIdle();
+  }
+
+  private wakeIdle(): void {
     if (this.counters.in_flight === 0 && this.idleWaiters.length > 0) {
       const w = this.idleWaiters;
       this.idleWaiters = [];

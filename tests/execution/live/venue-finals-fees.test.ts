@@ -154,6 +154,28 @@ t.test('no execution anywhere, not even the REST: settled at the taker-rate esti
   t.equal(exec.tracker.slotOf(4), -1);
 });
 
+t.test('a shutdown does not wait out the fee wait: the held final is in flight, asked for at once, settled, and the executor goes idle', async (t) => {
+  const { sink, client, exec, intent, fills, advance, queries } = setup();
+  intent(12, 0.02);
+  fills.onBybitOrder(orderRow(12, 'Filled', 0.02, 60_000, {}));
+  // Its look stops (told the order is settled) and ends.
+  client.tasks[0]!.done();
+  await new Promise((r) => setImmediate(r));
+  t.equal(exec.inFlight, 1, 'held: in flight');
+  let idle = false;
+  void exec.whenIdle().then(() => { idle = true; });
+  exec.stop();
+  advance(1);
+  await new Promise((r) => setImmediate(r));
+  t.equal(queries(), 1, 'asked at once');
+  advance(1);
+  await new Promise((r) => setImmediate(r));
+  t.equal(sink.of(12).at(-1)!.status, 'filled', 'settled (at the flagged estimate: nothing came)');
+  t.equal(exec.counters.fees_missing, 1);
+  t.equal(exec.inFlight, 0);
+  t.equal(idle, true);
+});
+
 t.test('a zero-fee account: executions with execFee "0" are the venue\'s real 0', async (t) => {
   const { sink, exec, fills, intent, advance } = setup();
   intent(5, 0.02);
