@@ -12,8 +12,13 @@
  * with updates (cumulative quantities and fees); this class turns them into per-fill reports.
  * Before sending: the venue's documented order-rate budget (local sliding window), the
  * venue's Retry-After back-off, the symbol's filters (price snapped to the tick, quantity
- * floored to the step, as decimal strings). Time comes in as arguments or through the
- * injected clocks.
+ * floored to the step, as decimal strings; a filter that cannot form the order refuses it with
+ * its twin, ERR_LIVE_BAD_FILTER). Time comes in as arguments or through the injected clocks.
+ *
+ * A final of any kind applies the venue's cumulative fill before its status (a rejection that
+ * counts fills is a fill, then a cancellation with the code). A final that counts fills but
+ * states no fee is held until the order's executions bring the fees (checkHeldFees bounds it).
+ * Every final of the order path is journaled as a `venue_order` line (docs/report.md).
  */
 import {
   ACTION_CANCEL, ASSET_QUOTE, H_RECV_NS, H_SYMBOL, H_VENUE, I_ACTION, I_DEADLINE_NS, I_DECISION_NS, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY,
