@@ -902,9 +902,12 @@ export class LiveExecutor {
       }
     }
     this.counters.fees_missing++;
-    this.opts.log('error', 'order fee unknown: none of its executions came (stream, then the executions query); booked at the taker-rate estimate', {
-      venue: VENUE_NAMES[tr.venue[slot]!], client_order_id: this.clientOrderId(tr.orderId[slot]!), cum_qty: u.cumQty, ledger_qty: have,
-      fee_booked: fee, fee_asset: asset === ASSET_QUOTE ? 'quote' : 'base', estimated: src !== null });
+    const fields = { venue: VENUE_NAMES[tr.venue[slot]!], client_order_id: this.clientOrderId(tr.orderId[slot]!), cum_qty: u.cumQty, ledger_qty: have,
+      fee_booked: fee, fee_asset: asset === ASSET_QUOTE ? 'quote' : 'base', estimated: src !== null };
+    const msg = 'order fee unknown: none of its executions came (stream, then the executions query); booked at the taker-rate estimate';
+    this.opts.log('error', msg, fields);
+    // In the run's journal too: `xarb report` lists it with the run's warnings.
+    this.opts.journal?.({ type: 'warning', topic: 'fee_missing', message: `${fields.venue} ${fields.client_order_id}: ${msg}`, ...fields });
     this.releaseHeld(slot, fee, asset);
   }
 

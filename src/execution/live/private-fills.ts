@@ -304,8 +304,9 @@ export class PrivateFills implements VenueFeeSource {
       const fee = executorFee(this.feeFills.get(FillLedger.orderKey(this.o.name, v.venueOrderId)) ?? [], side, splitSymbol(v.symbol),
         this.o.rateInQuote, this.o.takerFeeRate);
       const avg = Number.isFinite(v.cumQuote) && v.cumQuote > 0 ? v.cumQuote / v.cumQty : t!.cumQuote / t!.cumQty;
-      u = finalUpdate(v.status === 'FILLED' || v.status === 'Filled' ? ST_FILLED : ST_CANCELED, v.cumQty, avg, fee.cumFee, fee.feeAsset, 0, '',
-        v.venueOrderId, v.status);
+      // A rejection that counts fills keeps its code: the executor applies the fill first.
+      u = finalUpdate(v.status === 'FILLED' || v.status === 'Filled' ? ST_FILLED : rejected ? ST_REJECTED : ST_CANCELED, v.cumQty, avg, fee.cumFee,
+        fee.feeAsset, rejected ? ERR_LIVE_VENUE_REJECTED : 0, rejected ? v.rejectReason : '', v.venueOrderId, v.status);
     }
     this.settle(v.clientOrderId, u, source);
     return true;

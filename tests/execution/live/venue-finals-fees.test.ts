@@ -138,7 +138,7 @@ t.test('no execution comes: after feeWaitMs they are asked of the REST, which se
 });
 
 t.test('no execution anywhere, not even the REST: settled at the taker-rate estimate, flagged, never a silent 0', async (t) => {
-  const { sink, exec, intent, fills, advance, logs, queries } = setup();
+  const { sink, exec, intent, fills, advance, logs, lines, queries } = setup();
   intent(4, 0.02);
   fills.onBybitOrder(orderRow(4, 'Filled', 0.02, 60_000, {}));
   advance(3001);
@@ -151,6 +151,7 @@ t.test('no execution anywhere, not even the REST: settled at the taker-rate esti
   t.ok(near(sum(r), 0.02 * TAKER), `fee ${sum(r)}: the estimate`);
   t.equal(exec.counters.fees_missing, 1);
   t.ok(logs.some((l) => l.startsWith('error order fee unknown')), 'an error line');
+  t.match(lines.filter((l) => l['type'] === 'warning'), [{ topic: 'fee_missing', client_order_id: 'xfee-4', estimated: true }], 'a journal warning the report lists');
   t.equal(exec.tracker.slotOf(4), -1);
 });
 
