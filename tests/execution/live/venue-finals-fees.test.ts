@@ -15,6 +15,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import { ASSET_BASE, ASSET_QUOTE, ST_REJECTED, VENUE_BYBIT } from '../../../src/core/records.js';
 import { LiveExecutor } from '../../../src/execution/live/live-executor.js';
+import { ERR_LIVE_VENUE_REJECTED } from '../../../src/execution/live/live-errors.js';
 import { PrivateFills } from '../../../src/execution/live/private-fills.js';
 import { mapBybitOrderRow } from '../../../src/execution/live/bybit-order.js';
 import { finalUpdate, type OrderUpdate } from '../../../src/execution/live/order-types.js';
@@ -216,6 +217,26 @@ t.test('a Rejected row with filled quantity and no fee word: the fill waits for 
   t.ok(near(qtyOf(r), 0.01));
   t.ok(near(sum(r), 0.00001));
   t.equal(exec.counters.rejected_with_fill, 1);
+});
+
+t.test('gap-fill: a listed Rejected order that counts fills settles with the fill first, then the rest canceled with the code', async (t) => {
+  const sink = new Sink();
+  const client = new LookingClient(VENUE_BYBIT);
+  const exec = new LiveExecutor({ symbols: ['BTCUSDT'], clients: [null, client], runTag: 'xfee', log: () => undefined, sink,
+    filters: [undefined, { BTCUSDT: { tickSize: 0.01, stepSize: 0.00001 } }], limiters: [null, null], monoNs: () => 1, wallMs: () => 5_000 });
+  const row = exe(13, 'e1', 0.01, 60_000, '0.00001');
+  const fills = new PrivateFills({ venue: VENUE_BYBIT, name: 'bybit', symbols: ['BTCUSDT'], rateInQuote: () => undefined, takerFeeRate: TAKER,
+    gapFill: async () => ({ fills: [restFill(row)], orders: [{ venue: 'bybit', symbol: 'BTCUSDT', orderId: 'b13', clientOrderId: 'xfee-13', side: 'buy',
+      price: 60_000, qty: 0.02, cumQty: 0.01, status: 'Rejected', open: false, timeMs: 1 }] }), wallMs: () => 5_000, log: () => undefined });
+  fills.target = exec;
+  legIntents(exec, VENUE_BYBIT)(13, 0.02);
+  await fills.gapFill(0);
+  const r = sink.of(13);
+  t.same(r.map((x) => x.status), ['acked', 'partial', 'canceled']);
+  t.ok(near(qtyOf(r), 0.01));
+  t.ok(near(sum(r), 0.00001));
+  t.equal(r.at(-1)!.error, ERR_LIVE_VENUE_REJECTED, 'the cancellation keeps the rejection\'s code');
+  t.equal(exec.tracker.slotOf(13), -1);
 });
 
 t.test('journal: each final of the order path is one venue_order line with its source; a late one says it settled nothing', async (t) => {
