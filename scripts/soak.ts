@@ -80,6 +80,10 @@ export interface SoakResult {
   duplicates: number;
   lost_fills: number;
   unresolved_at_end: number;
+  /** Orders with a settling `venue_order` journal line (the venue's final word, any source). */
+  venue_finals: Record<Venue, number>;
+  /** Orders settled twice by the venue's word, or whose WAL final quantity is not the one the venue stated. */
+  finals_disagree: number;
   positions: Record<Venue, { venue: number; xarb: number; equal: boolean }>;
   bot_exit_code: number | null;
   ok: boolean;
@@ -117,7 +121,7 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
     type: 'soak', started: new Date().toISOString(), seconds: o.seconds, binance_key: o.binanceKey, bybit_key: 'hmac', order_entry: o.orderEntry,
     orders_sent: { binance: 0, bybit: 0 }, orders_at_venue: { binance: 0, bybit: 0 }, fills_at_venue: { binance: 0, bybit: 0 },
     faults_injected: {}, faults_hit: { binance: {}, bybit: {} }, duplicates: 0, lost_fills: 0, unresolved_at_end: 0,
-    positions: { binance: { venue: 0, xarb: 0, equal: true }, bybit: { venue: 0, xarb: 0, equal: true } }, bot_exit_code: null, ok: false, problems: [],
+    venue_finals: { binance: 0, bybit: 0 }, finals_disagree: 0, positions: { binance: { venue: 0, xarb: 0, equal: true }, bybit: { venue: 0, xarb: 0, equal: true } }, bot_exit_code: null, ok: false, problems: [],
   };
   try {
     // 1. Keys and the simulator; 2. the config set on its URLs (sim-process.ts).
@@ -201,7 +205,8 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
     await bb.close();
     const endBase = { binance: snaps.binance.balances.get(baseAsset) ?? 0, bybit: snaps.bybit.balances.get(baseAsset) ?? 0 };
     compareLedger(result, path.join(runs, 'soak'), snaps, [SYMBOL], { start: startBase, end: endBase, asset: baseAsset });
-    result.ok = result.duplicates === 0 && result.lost_fills === 0 && result.positions.binance.equal && result.positions.bybit.equal && result.bot_exit_code === 0;
+    result.ok = result.duplicates === 0 && result.lost_fills === 0 && result.finals_disagree === 0 && result.positions.binance.equal && result.positions.bybit.equal &&
+      result.bot_exit_code === 0;
     if (o.keep) o.log(`working folder kept: ${tmp}`);
     return result;
   } finally {
@@ -233,6 +238,26 @@ export function compareLedger(result: SoakResult, runDir: string, snaps: Record<
   // A client id journaled twice is a second send of the same id.
   for (const c of sentKeys.values()) if (c > 1) result.duplicates += c - 1;
   const journal = fs.readFileSync(path.join(runDir, 'journal.jsonl'), 'utf8').split('\n').map(json).filter((e) => e !== null);
+  // The venue's final word per order, whichever path brought it (docs/report.md `venue_order`):
+  // one settling line per order, stating the quantity the WAL's final line holds.
+  const venueFinal = new Map<string, number>();
+  for (const e of journal) {
+    if (e['type'] !== 'venue_order' || e['settled'] !== true) continue;
+    const key = `${String(e['venue'])}|${String(e['client_order_id'])}`;
+    const cum = Number(e['cum_qty']);
+    if (venueFinal.has(key)) {
+      result.finals_disagree++;
+      result.problems.push(`${key}: settled twice by the venue's word`);
+      continue;
+    }
+    venueFinal.set(key, cum);
+    if (e['venue'] === 'binance' || e['venue'] === 'bybit') result.venue_finals[e['venue']]++;
+    const wal_ = finalCum.get(key);
+    if (wal_ !== undefined && !(Math.abs(wal_ - cum) <= 1e-9 * Math.max(1, cum))) {
+      result.finals_disagree++;
+      result.problems.push(`${key}: the venue stated ${cum} filled (${String(e['source'])}), xarb's final says ${wal_}`);
+    }
+  }
   const xarbBase: Record<Venue, number> = { binance: 0, bybit: 0 };
   for (const e of journal) {
     if (e['type'] !== 'report' || !symbols.includes(String(e['symbol']))) continue;
@@ -302,7 +327,7 @@ export async function checkRun(runDir: string, configFile: string, testnet: bool
     order_entry: { binance: cfg.venues.binance.connection.order_entry, bybit: cfg.venues.bybit.connection.order_entry },
     orders_sent: { binance: 0, bybit: 0 }, orders_at_venue: { binance: 0, bybit: 0 }, fills_at_venue: { binance: 0, bybit: 0 },
     faults_injected: {}, faults_hit: { binance: {}, bybit: {} }, duplicates: 0, lost_fills: 0, unresolved_at_end: 0,
-    positions: { binance: { venue: 0, xarb: 0, equal: true }, bybit: { venue: 0, xarb: 0, equal: true } }, bot_exit_code: null, ok: false, problems: [],
+    venue_finals: { binance: 0, bybit: 0 }, finals_disagree: 0, positions: { binance: { venue: 0, xarb: 0, equal: true }, bybit: { venue: 0, xarb: 0, equal: true } }, bot_exit_code: null, ok: false, problems: [],
   };
   if (sinceMs > startMs) result.problems.push('the run is older than 23.5 h: only its last 23.5 h are checked');
   try {
@@ -313,7 +338,7 @@ export async function checkRun(runDir: string, configFile: string, testnet: bool
     await bn.close();
     await bb.close();
   }
-  result.ok = result.duplicates === 0 && result.lost_fills === 0 && result.positions.binance.equal && result.positions.bybit.equal;
+  result.ok = result.duplicates === 0 && result.lost_fills === 0 && result.finals_disagree === 0 && result.positions.binance.equal && result.positions.bybit.equal;
   return result;
 }
 
@@ -334,6 +359,8 @@ export function soakTable(r: SoakResult): string {
   s += row('duplicates (one client id twice)', r.duplicates);
   s += row('lost fills (venue fill not in xarb)', r.lost_fills);
   s += row('orders unresolved at the end', r.unresolved_at_end);
+  s += row('orders settled by a venue final (journal)', r.venue_finals.binance, r.venue_finals.bybit);
+  s += row('finals disagreeing (venue vs xarb WAL)', r.finals_disagree);
   s += `result: ${r.ok ? 'OK' : 'FAILED'}${r.problems.length > 0 ? '\n  ' + r.problems.slice(0, 10).join('\n  ') : ''}\n`;
   return s;
 }

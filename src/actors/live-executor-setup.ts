@@ -166,6 +166,8 @@ export async function createLiveExecutorActor(d: ExecutorWorkerData, rt: WorkerR
   const exec = new LiveExecutor({
     symbols: d.symbols, clients, filters: VENUE_NAMES.map((v) => live.filters[v]), limiters: [null, null], rules,
     maxUnresolved: liveRules.max_unresolved_orders, sink: watchFills(sink, watches), runTag, wal, monoNs, wallMs: Date.now, log,
+    // The order path's finals (answer, query) as `venue_order` lines; the streams' are written by their PrivateFills.
+    journal: (e) => rt.journal({ ns: monoNs(), ...e }),
   });
   const checks = new RunChecks({
     exec, rules, watches, cancelAll: cancels, symbols: d.symbols, transport, restUrls, requestTimeoutMs: live.requestTimeoutMs,
@@ -181,6 +183,8 @@ export async function createLiveExecutorActor(d: ExecutorWorkerData, rt: WorkerR
   for (const vc of venueClients) {
     if (vc.fills === null) continue;
     vc.fills.target = exec;
+    // A final that states no fee (Bybit) waits for the executions this venue's ledger brings.
+    exec.feeSources[vc.rest.venue] = vc.fills;
     // Each fill (first copy, with its source) and each stream final in the run's journal.
     vc.fills.journal = (e) => rt.journal({ ns: monoNs(), ...e });
   }

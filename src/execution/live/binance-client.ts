@@ -165,14 +165,14 @@ export class BinanceOrderClient extends OrderClientBase implements VenueOrderCli
         }
         u.observe({ kind: 'history', found: true, atLocalMs: at });
         const { update } = mapBinanceOrder(row, order.side, this.opts.takerFeeRate, this.rateInQuote);
-        if (update.kind === UPD_FINAL) return void listener(order, await this.exactFees(order, update.venueOrderId, update));
+        if (update.kind === UPD_FINAL) return void listener(order, asQuery(await this.exactFees(order, update.venueOrderId, update)));
         continue;
       }
       if (kind === BN_OK) {
         u.observe({ kind: 'query', found: true, atLocalMs: at });
         const { update } = mapBinanceOrder(body, order.side, this.opts.takerFeeRate, this.rateInQuote);
         if (update.kind === UPD_FINAL) {
-          listener(order, await this.exactFees(order, update.venueOrderId, update));
+          listener(order, asQuery(await this.exactFees(order, update.venueOrderId, update)));
           return;
         }
         continue;
@@ -188,6 +188,12 @@ export class BinanceOrderClient extends OrderClientBase implements VenueOrderCli
   private notPlaced(order: LiveOrder, listener: UpdateListener, u: { reason: string }): void {
     this.counters.not_placed++;
     this.opts.log('warn', 'binance order not placed', { client_order_id: order.clientOrderId, why: u.reason });
-    listener(order, finalUpdate(ST_REJECTED, 0, 0, 0, ASSET_QUOTE, NO_SUCH_ORDER, 'not placed: ' + u.reason, '', ''));
+    listener(order, asQuery(finalUpdate(ST_REJECTED, 0, 0, 0, ASSET_QUOTE, NO_SUCH_ORDER, 'not placed: ' + u.reason, '', '')));
   }
+}
+
+/** A final the order's look brought (journal `venue_order` source `query`). */
+function asQuery(u: OrderUpdate): OrderUpdate {
+  u.source = 'query';
+  return u;
 }

@@ -108,14 +108,23 @@ export class BybitOrderClient extends OrderClientBase implements VenueOrderClien
         if (!acked && u.observe({ kind: history ? 'history' : 'query', found: false, atLocalMs: at }) === 'not_placed') {
           this.counters.not_placed++;
           this.opts.log('warn', 'bybit order not placed', { client_order_id: order.clientOrderId, why: u.reason });
-          listener(order, finalUpdate(ST_REJECTED, 0, 0, 0, ASSET_QUOTE, ERR_LIVE_TRANSPORT, 'not placed: ' + u.reason, '', ''));
+          const nf = finalUpdate(ST_REJECTED, 0, 0, 0, ASSET_QUOTE, ERR_LIVE_TRANSPORT, 'not placed: ' + u.reason, '', '');
+          nf.source = 'query';
+          listener(order, nf);
           return;
         }
         continue;
       }
       u.observe({ kind: history ? 'history' : 'query', found: true, atLocalMs: at });
       const update = mapBybitOrderRow(row, order.side, this.opts.rateInQuote, this.opts.takerFeeRate);
+      if (update.kind === UPD_FINAL && update.errorCode === ERR_LIVE_BAD_RESPONSE) {
+        // A row that cannot be read is no final: the order is not rejected for it (asked again).
+        this.counters.bad_responses++;
+        this.opts.log('warn', 'bybit order query: unreadable order row, asking again', { client_order_id: order.clientOrderId, err: update.message });
+        continue;
+      }
       if (update.kind === UPD_FINAL) {
+        update.source = 'query';
         listener(order, update);
         return;
       }

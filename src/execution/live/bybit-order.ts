@@ -115,7 +115,9 @@ export function bybitOrderRow(body: unknown): BybitOrderRow | null {
  * CANCELED with what filled; Rejected → REJECTED; New / PartiallyFilled / Untriggered → ack.
  * Spot fees: `cumFeeDetail` (coin → fee), normally the received coin (base on a buy, quote on
  * a sell); another coin converts the order's fees to quote (fee-units.ts, at the average
- * price or `rateInQuote`). Rows without it (linear) read `cumExecFee`, in the settle coin.
+ * price or `rateInQuote`). Rows without it (linear) read `cumExecFee`, in the settle coin. A
+ * final with filled quantity and no fee word (an empty `cumFeeDetail`, or neither field) is
+ * marked `feeMissing`: its fee comes from the order's executions (live-executor.ts).
  */
 export function mapBybitOrderRow(row: BybitOrderRow, side: 'BUY' | 'SELL', rateInQuote: RateInQuote = () => undefined,
   takerFeeRate = BYBIT_SPOT_TAKER_DEFAULT): OrderUpdate {
@@ -127,7 +129,11 @@ export function mapBybitOrderRow(row: BybitOrderRow, side: 'BUY' | 'SELL', rateI
   let cumFee = Math.abs(Number(row.cumExecFee ?? 0));
   let feeAsset = side === 'BUY' ? ASSET_BASE : ASSET_QUOTE;
   const detail = row.cumFeeDetail;
-  if (typeof detail === 'object' && detail !== null && !Array.isArray(detail)) {
+  const hasDetail = typeof detail === 'object' && detail !== null && !Array.isArray(detail);
+  // No fee word at all: an empty cumFeeDetail (spot: cumExecFee is deprecated there, so it does
+  // not count beside one), or neither field. Not a fee of 0: the executions carry it (execFee).
+  const feeMissing = hasDetail ? Object.keys(detail).length === 0 : (row.cumExecFee === undefined || row.cumExecFee === null || String(row.cumExecFee) === '');
+  if (hasDetail) {
     // The row has no per-fill split: the order is one fill at its average price. A coin that is
     // neither base nor quote (and has no rate) is estimated at the taker rate on the order's
     // notional, shared among such coins, so it is never booked as 0.
@@ -153,16 +159,23 @@ export function mapBybitOrderRow(row: BybitOrderRow, side: 'BUY' | 'SELL', rateI
   if (!Number.isFinite(cumQty) || !Number.isFinite(avgPx) || !Number.isFinite(cumFee) || status === '') {
     return finalUpdate(ST_REJECTED, 0, 0, 0, ASSET_QUOTE, ERR_LIVE_BAD_RESPONSE, 'order row without status or quantities', venueOrderId, status);
   }
+  let u: OrderUpdate;
   switch (status) {
     case 'Filled':
-      return finalUpdate(ST_FILLED, cumQty, avgPx, cumFee, feeAsset, 0, '', venueOrderId, status);
+      u = finalUpdate(ST_FILLED, cumQty, avgPx, cumFee, feeAsset, 0, '', venueOrderId, status);
+      break;
     case 'PartiallyFilledCanceled':
     case 'Cancelled':
     case 'Deactivated':
-      return finalUpdate(ST_CANCELED, cumQty, cumQty > 0 ? avgPx : 0, cumFee, feeAsset, 0, '', venueOrderId, status);
+      u = finalUpdate(ST_CANCELED, cumQty, cumQty > 0 ? avgPx : 0, cumFee, feeAsset, 0, '', venueOrderId, status);
+      break;
     case 'Rejected':
-      return finalUpdate(ST_REJECTED, cumQty, avgPx, cumFee, feeAsset, ERR_LIVE_VENUE_REJECTED, row.rejectReason ?? 'rejected', venueOrderId, status);
+      // It may still count filled quantity (the executor applies it before the rejection).
+      u = finalUpdate(ST_REJECTED, cumQty, cumQty > 0 ? avgPx : 0, cumFee, feeAsset, ERR_LIVE_VENUE_REJECTED, row.rejectReason ?? 'rejected', venueOrderId, status);
+      break;
     default:
       return { kind: UPD_ACK, status: ST_ACKED, cumQty, avgPx, cumFee, feeAsset, errorCode: 0, message: '', venueOrderId, venueStatus: status };
   }
+  if (feeMissing && cumQty > 0) u.feeMissing = true;
+  return u;
 }

@@ -12,6 +12,7 @@
 import { mapBybitOrderRow } from './bybit-order.js';
 import type { OrderUpdate } from './order-types.js';
 import { UPD_FINAL } from './order-types.js';
+import { ERR_LIVE_BAD_RESPONSE } from './live-errors.js';
 import { bybitWsAuthMessage } from '../../venues/bybit/sign.js';
 import { WsSession, type WsSessionOptions } from './ws-session.js';
 import type { Credentials } from './order-types.js';
@@ -138,7 +139,9 @@ export class BybitPrivateStream extends WsSession {
     const link = typeof r.orderLinkId === 'string' ? r.orderLinkId : '';
     if (link === '') return;
     const u = mapBybitOrderRow(r, r.side === 'Buy' ? 'BUY' : 'SELL', this.fees.rateInQuote, this.fees.takerFeeRate);
-    if (u.kind !== UPD_FINAL) return;
+    // An unreadable row settles nothing (counted by private-fills.ts); the waiter falls back to the query.
+    if (u.kind !== UPD_FINAL || u.errorCode === ERR_LIVE_BAD_RESPONSE) return;
+    u.source = 'stream';
     const w = this.waiters.get(link);
     if (w !== undefined) {
       clearTimeout(w.timer);

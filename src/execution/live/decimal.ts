@@ -10,14 +10,37 @@ export class DecimalFormatError extends Error {
 
 /** Decimals needed to write `step` exactly: 0.01 → 2, 0.00001 → 5, 1 → 0. */
 export function decimalsOf(step: number): number {
+  const d = stepDecimals(step);
+  if (d >= 0) return d;
   if (!(step > 0) || !Number.isFinite(step)) throw new DecimalFormatError(`a tick or step must be a positive number, got ${step}`);
+  throw new DecimalFormatError(`tick or step ${step} needs more than 12 decimals`);
+}
+
+/** decimalsOf without the throw: -1 for a tick or step that is not a positive number of at most 12 decimals. */
+export function stepDecimals(step: number): number {
+  if (!(step > 0) || !Number.isFinite(step)) return -1;
   let p = 1;
   for (let d = 0; d <= 12; d++) {
     const x = step * p;
-    if (Math.abs(x - Math.round(x)) <= 1e-9 * Math.max(1, x)) return d;
+    // At least one whole unit: a step below 10^-12 is not "0 decimals" (1e-13 rounds to 0).
+    if (Math.round(x) >= 1 && Math.abs(x - Math.round(x)) <= 1e-9 * Math.max(1, x)) return d;
     p *= 10;
   }
-  throw new DecimalFormatError(`tick or step ${step} needs more than 12 decimals`);
+  return -1;
+}
+
+/**
+ * Why `value` cannot be written on `step` by formatNearestStep / formatFloorToStep (a bad
+ * step, a value that is not a finite number ≥ 0, or one whose unit count exceeds 2^53), or
+ * null when it can: the pre-send check that keeps an order from throwing while it is formed.
+ */
+export function stepFormatProblem(value: number, step: number): string | null {
+  const d = stepDecimals(step);
+  if (d < 0) return `tick or step ${step} is not a positive number of at most 12 decimals`;
+  if (!Number.isFinite(value) || value < 0) return `${value} is not a finite number ≥ 0`;
+  // Both formatters round to at most the next step: one step of headroom.
+  if ((value + step) * 10 ** d > Number.MAX_SAFE_INTEGER) return `${value} with ${d} decimals is too large to write exactly`;
+  return null;
 }
 
 /**

@@ -6,6 +6,10 @@
  * pre-send checks and the order formatting read on every order (pre-send.ts, live-executor.ts):
  * the next order obeys it. Each change is one warning line with the old and new values.
  *
+ * A read whose filters cannot form an order (a tick or step of 0, negative, not a number, or of
+ * more than 12 decimals; a negative minimum) is refused: the last good filters stay, counted
+ * `filter_refresh_invalid` with an error line.
+ *
  * Off the order path: called from the executor's housekeeping; a read waits for the venue's
  * query budget (venue-rules.ts) and is skipped, not queued, while the budget or a back-off
  * says no. A failed read keeps the filters as they were (counted, logged once per failure).
@@ -16,6 +20,7 @@ import { venueAdapter } from '../../venues/registry.js';
 import type { LiveLog } from './client-base.js';
 import type { LiveSymbolFilter } from './live-executor.js';
 import type { VenueRules } from './venue-rules.js';
+import { stepDecimals } from './decimal.js';
 
 export interface FilterRefreshOptions {
   symbols: readonly string[];
@@ -38,12 +43,23 @@ async function defaultGet(url: string): Promise<{ status: number; text: string }
   return { status: r.status, text: await r.text() };
 }
 
+/** Why a filter cannot form orders (a tick or step not a positive number of ≤ 12 decimals, a minimum not a finite number ≥ 0), or null. */
+export function filterProblem(f: LiveSymbolFilter): string | null {
+  if (stepDecimals(f.tickSize) < 0) return `tickSize ${f.tickSize} is not a positive number of at most 12 decimals`;
+  if (stepDecimals(f.stepSize) < 0) return `stepSize ${f.stepSize} is not a positive number of at most 12 decimals`;
+  for (const [k, v] of [['minQty', f.minQty], ['minNotional', f.minNotional]] as const) {
+    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) return `${k} ${v} is not a finite number ≥ 0`;
+  }
+  return null;
+}
+
 function same(a: LiveSymbolFilter, b: LiveSymbolFilter): boolean {
   return a.tickSize === b.tickSize && a.stepSize === b.stepSize && (a.minQty ?? 0) === (b.minQty ?? 0) && (a.minNotional ?? 0) === (b.minNotional ?? 0);
 }
 
 export class FilterRefresh {
-  readonly counters = { filter_refreshes: 0, filter_changes: 0, filter_refresh_failed: 0, filter_refresh_held: 0 };
+  /** filter_refresh_invalid: answers whose filters could not form an order (kept out; the last good ones stay). */
+  readonly counters = { filter_refreshes: 0, filter_changes: 0, filter_refresh_failed: 0, filter_refresh_held: 0, filter_refresh_invalid: 0 };
   private nextMs: number;
   private running = false;
 
@@ -91,6 +107,14 @@ export class FilterRefresh {
         }
         this.counters.filter_refreshes++;
         const prev = table[symbol];
+        const bad = filterProblem(next);
+        if (bad !== null) {
+          // A tick of 0 (Binance's "rule disabled"), a garbled step: every order would fail to
+          // form. The last good filters stay; the venue's answer is logged.
+          this.counters.filter_refresh_invalid++;
+          this.o.log('error', 'symbol filters read again are unusable: the previous ones stay', { venue, symbol, err: bad, answered: next, kept: prev ?? null });
+          continue;
+        }
         if (prev === undefined) {
           table[symbol] = next; // a symbol the start-up could not read: filled, not a change
           continue;

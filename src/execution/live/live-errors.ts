@@ -31,6 +31,12 @@ export const ERR_LIVE_ENTRIES_HALTED = -9110;
 /** Refused locally: the quantity or notional is below the symbol's minimum (LOT_SIZE minQty, NOTIONAL). */
 export const ERR_LIVE_BELOW_MIN = -9111;
 
+/**
+ * Refused locally: the symbol's filters cannot form the order (a tick or step that is not a
+ * positive number of at most 12 decimals, or a price or quantity too large to write exactly).
+ */
+export const ERR_LIVE_BAD_FILTER = -9112;
+
 /** Key and signature errors that halt entries on a venue (issue #8). */
 export const BINANCE_KEY_ERRORS: ReadonlySet<number> = new Set([-1022, -2014, -2015]);
 export const BYBIT_KEY_ERRORS: ReadonlySet<number> = new Set([10003, 10004]);
@@ -47,6 +53,7 @@ export const LIVE_ERROR_NAMES: Readonly<Record<number, string>> = {
   [ERR_LIVE_PAIR_REFUSED]: 'refused with its twin leg',
   [ERR_LIVE_ENTRIES_HALTED]: 'entries halted by the executor',
   [ERR_LIVE_BELOW_MIN]: 'below the symbol minimum',
+  [ERR_LIVE_BAD_FILTER]: 'symbol filter cannot form the order',
 };
 
 /** A live-mode setup problem (credentials, URLs, filters): found at start, before any order. */

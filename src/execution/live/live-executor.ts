@@ -12,13 +12,18 @@
  * with updates (cumulative quantities and fees); this class turns them into per-fill reports.
  * Before sending: the venue's documented order-rate budget (local sliding window), the
  * venue's Retry-After back-off, the symbol's filters (price snapped to the tick, quantity
- * floored to the step, as decimal strings). Time comes in as arguments or through the
- * injected clocks.
+ * floored to the step, as decimal strings; a filter that cannot form the order refuses it with
+ * its twin, ERR_LIVE_BAD_FILTER). Time comes in as arguments or through the injected clocks.
+ *
+ * A final of any kind applies the venue's cumulative fill before its status (a rejection that
+ * counts fills is a fill, then a cancellation with the code). A final that counts fills but
+ * states no fee is held until the order's executions bring the fees (checkHeldFees bounds it).
+ * Every final of the order path is journaled as a `venue_order` line (docs/report.md).
  */
 import {
   ACTION_CANCEL, ASSET_QUOTE, H_RECV_NS, H_SYMBOL, H_VENUE, I_ACTION, I_DEADLINE_NS, I_DECISION_NS, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY,
   I_ROLE, I_SIDE, I_TIF, INTENT_WORDS, ROLE_LEG_BUY, ROLE_LEG_SELL, SIDE_BUY, ST_ACKED, ST_CANCELED, ST_EXPIRED, ST_FILLED, ST_PARTIAL, ST_REJECTED,
-  ST_SENT, VENUE_NAMES,
+  ST_SENT, STATUS_NAMES, VENUE_NAMES,
 } from '../../core/records.js';
 import { ERR_LOCAL_CAPACITY, ERR_LOCAL_INVALID, ERR_LOCAL_TIMEOUT } from '../error-codes.js';
 import { OrderTracker } from '../order-tracker.js';
@@ -27,7 +32,7 @@ import { statusName } from '../order-state.js';
 import type { LiveLog } from './client-base.js';
 import { formatFloorToStep, formatNearestStep } from './decimal.js';
 import {
-  ERR_LIVE_BACKOFF, ERR_LIVE_BELOW_MIN, ERR_LIVE_ENTRIES_HALTED, ERR_LIVE_KEY_REJECTED, ERR_LIVE_NOT_CONFIGURED, ERR_LIVE_PAIR_REFUSED, ERR_LIVE_RATE_LIMITED,
+  ERR_LIVE_BACKOFF, ERR_LIVE_BAD_FILTER, ERR_LIVE_BELOW_MIN, ERR_LIVE_ENTRIES_HALTED, ERR_LIVE_KEY_REJECTED, ERR_LIVE_NOT_CONFIGURED, ERR_LIVE_PAIR_REFUSED, ERR_LIVE_RATE_LIMITED,
   ERR_LIVE_UNRESOLVED,
 } from './live-errors.js';
 import { PreSendGate } from './pre-send.js';
@@ -41,6 +46,18 @@ import { wireBatch } from './wire-batch.js';
 const VIEW_NONE = 0;
 const VIEW_PATH = 1;
 const VIEW_LEDGER = 2;
+
+/** A final held for its fees (checkHeldFees): waiting for the executions, asking the REST, asked. */
+const HELD_WAIT = 0;
+const HELD_ASKING = 1;
+const HELD_ASKED = 2;
+/** The executions query for a held final looks back this far (the order was sent moments before). */
+const FEE_LOOKBACK_MS = 60_000;
+
+/** Whether a cumulative quantity `have` covers `want` (decimal sums carry float noise). */
+function covers(have: number, want: number): boolean {
+  return have >= want - 1e-9 * Math.max(1, want);
+}
 
 /** Client ids are reserved in the WAL in blocks of this many (one synced line per block). */
 export const WAL_ID_BLOCK = 1024;
@@ -78,9 +95,33 @@ export interface LiveExecutorOptions {
   rules?: readonly (VenueRules | null)[];
   /** This many orders of unknown status at once halt new entries (default 3). */
   maxUnresolved?: number;
+  /**
+   * The run's journal: one `venue_order` line per final the order path brings (answer or
+   * query; the private stream's and the gap-fill's are written by private-fills.ts), with
+   * whether it settled the order (docs/report.md). null/absent = not journaled.
+   */
+  journal?: ((entry: { type: string } & Record<string, unknown>) => void) | null;
+  /**
+   * How long a final that states no fee (OrderUpdate.feeMissing) waits for the order's
+   * executions before they are asked of the venue's REST (VenueFeeSource.queryFills); default
+   * 3000 ms. After that query, an order still without them is settled at the taker-rate
+   * estimate and flagged (`fees_missing`, an error line), never at a silent 0.
+   */
+  feeWaitMs?: number;
   monoNs: () => number;
   wallMs: () => number;
   log: LiveLog;
+}
+
+/**
+ * Where a venue's fees come from when an order's final states none (private-fills.ts): its
+ * executions, read again from the venue's REST, and the account's taker rate as the last resort.
+ */
+export interface VenueFeeSource {
+  /** Reads the venue's executions of `symbol` since `sinceMs` into the ledger (new ones reach onVenueFills). Never rejects. */
+  queryFills(symbol: string, sinceMs: number): Promise<void>;
+  /** The fee of `qty` at `px` at the account's taker rate, in the executor's unit (base on a buy, quote on a sell). */
+  takerFee(side: 'BUY' | 'SELL', qty: number, px: number): { fee: number; feeAsset: number };
 }
 
 export interface LiveExecutorCounters {
@@ -100,6 +141,8 @@ export interface LiveExecutorCounters {
   refused_halted: number;
   /** Refused: below the symbol's minimum quantity or notional. */
   refused_min: number;
+  /** Refused: the symbol's filter cannot form the order (ERR_LIVE_BAD_FILTER). */
+  refused_filter: number;
   /** Orders of unknown status now (looked at again until the venue settles them). */
   unresolved_now: number;
   acked: number;
@@ -121,6 +164,14 @@ export interface LiveExecutorCounters {
   fill_steps_held: number;
   /** Orders settled by a final from the private stream (or gap-fill) rather than their own answer or look. */
   stream_finals: number;
+  /** Finals with filled quantity but no fee word, held until the order's executions bring its fees. */
+  finals_fee_held: number;
+  /** Held finals whose executions were asked of the venue's REST after feeWaitMs. */
+  fee_queries: number;
+  /** Held finals settled without their executions even after the query: fee estimated at the taker rate (logged as an error). */
+  fees_missing: number;
+  /** Finals that counted filled quantity and still said rejected (Bybit Rejected with cumExecQty > 0): fill applied, then canceled with the code. */
+  rejected_with_fill: number;
   cancels_ignored: number;
   reports: number;
   in_flight: number;
@@ -129,11 +180,11 @@ export interface LiveExecutorCounters {
 export class LiveExecutor {
   readonly tracker: OrderTracker;
   readonly counters: LiveExecutorCounters = {
-    intents: 0, sent: 0, refused_local: 0, refused_rate_limit: 0, refused_backoff: 0, refused_config: 0, refused_key: 0, refused_wal: 0, refused_pair: 0, refused_halted: 0, refused_min: 0, unresolved_now: 0, acked: 0, filled: 0,
-    partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, relooks: 0, late_updates: 0, stream_fills: 0, fill_steps_held: 0, stream_finals: 0, cancels_ignored: 0, reports: 0,
-    in_flight: 0,
+    intents: 0, sent: 0, refused_local: 0, refused_rate_limit: 0, refused_backoff: 0, refused_config: 0, refused_key: 0, refused_wal: 0, refused_pair: 0, refused_halted: 0, refused_min: 0, refused_filter: 0, unresolved_now: 0, acked: 0, filled: 0,
+    partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, relooks: 0, late_updates: 0, stream_fills: 0, fill_steps_held: 0, stream_finals: 0,
+    finals_fee_held: 0, fee_queries: 0, fees_missing: 0, rejected_with_fill: 0, cancels_ignored: 0, reports: 0, in_flight: 0,
   };
-  private readonly onUpdateBound = (o: LiveOrder, u: OrderUpdate): void => this.onUpdate(o, u);
+  private readonly onUpdateBound = (o: LiveOrder, u: OrderUpdate): void => this.onPathUpdate(o, u);
   private readonly onExpireBound = (slot: number): void => this.onExpire(slot);
   private idleWaiters: Array<() => void> = [];
   private expireNowNs = 0;
@@ -159,12 +210,33 @@ export class LiveExecutor {
   /** admit()'s side results: the admitted order's tracker slot and venue. */
   private admittedSlot = -1;
   private admittedVenue = -1;
+  /** Per venue id: where fees come from when a final states none (set by the wiring; null = nowhere). */
+  readonly feeSources: (VenueFeeSource | null)[];
+  /** Per tracker slot: the ledger's last cumulative (onVenueFills): quantity, fee, fee unit. */
+  private readonly ledgerQty: Float64Array;
+  private readonly ledgerFee: Float64Array;
+  private readonly ledgerFeeAsset: Uint8Array;
+  /** Per tracker slot: a final held for its fees (feeMissing), its order, since when (mono ns), its query state (HELD_*). */
+  private readonly heldFinals: (OrderUpdate | null)[];
+  private readonly heldOrders: (LiveOrder | null)[];
+  private readonly heldSinceNs: Float64Array;
+  private readonly heldState: Uint8Array;
+  private heldCount = 0;
 
   constructor(private readonly opts: LiveExecutorOptions) {
     if (!/^[A-Za-z0-9]{1,20}$/.test(opts.runTag)) throw new RangeError(`runTag must be 1-20 letters or digits, got "${opts.runTag}"`);
     this.tracker = new OrderTracker(opts.maxOrders ?? 1024);
     this.slotOrders = new Array<LiveOrder | null>(this.tracker.capacity).fill(null);
     this.progressView = new Uint8Array(this.tracker.capacity);
+    const cap = this.tracker.capacity;
+    this.feeSources = new Array<VenueFeeSource | null>(opts.clients.length).fill(null);
+    this.ledgerQty = new Float64Array(cap);
+    this.ledgerFee = new Float64Array(cap);
+    this.ledgerFeeAsset = new Uint8Array(cap);
+    this.heldFinals = new Array<OrderUpdate | null>(cap).fill(null);
+    this.heldOrders = new Array<LiveOrder | null>(cap).fill(null);
+    this.heldSinceNs = new Float64Array(cap);
+    this.heldState = new Uint8Array(cap);
     const rules = opts.rules;
     this.gate = new PreSendGate({ symbols: opts.symbols, clients: opts.clients, filters: opts.filters, limiters: opts.limiters,
       ...(rules !== undefined ? { rules } : {}), entriesHalted: () => this.entriesHaltReason() });
@@ -189,7 +261,7 @@ export class LiveExecutor {
     this.stopped = true;
   }
 
-  /** Orders whose client task has not finished. */
+  /** Orders whose client task has not finished, and finals held for their fees. */
   get inFlight(): number {
     return this.counters.in_flight;
   }
@@ -368,7 +440,7 @@ export class LiveExecutor {
     if (orderId > this.highestOrderId) this.highestOrderId = orderId;
     return {
       orderId, clientOrderId: this.clientOrderId(orderId), symbol: name, side: side === SIDE_BUY ? 'BUY' : 'SELL',
-      price: formatNearestStep(price, filter.tickSize), qty: qtyText, settled: false,
+      price: formatNearestStep(price, filter.tickSize), qty: qtyText, settled: false, venue,
     };
   }
 
@@ -378,6 +450,8 @@ export class LiveExecutor {
     tr.transition(slot, ST_SENT, nowNs);
     this.slotOrders[slot] = order;
     this.progressView[slot] = VIEW_NONE;
+    this.ledgerQty[slot] = 0;
+    this.ledgerFee[slot] = 0;
     this.counters.sent++;
     this.counters.in_flight++;
     const done = placeOrder(this.opts.clients[venue]!, order, this.onUpdateBound);
@@ -400,6 +474,18 @@ export class LiveExecutor {
     const orderId = this.liveOrderId(venue, clientOrderId);
     if (orderId < 0) return false;
     this.counters.stream_fills++;
+    const slot = this.tracker.slotOf(orderId);
+    if (cumQty > this.ledgerQty[slot]!) {
+      this.ledgerQty[slot] = cumQty;
+      this.ledgerFee[slot] = cumFee;
+      this.ledgerFeeAsset[slot] = feeAsset;
+    }
+    const held = this.heldFinals[slot];
+    if (held != null && covers(cumQty, held.cumQty)) {
+      // The executions a held final waited for: it settles now with their fees.
+      this.releaseHeld(slot, cumFee, feeAsset);
+      return true;
+    }
     this.ledgerStep = true;
     this.onUpdate({ orderId, clientOrderId, symbol: '', side: 'BUY', price: '', qty: '' },
       { kind: UPD_ACK, status: ST_ACKED, cumQty, avgPx, cumFee, feeAsset, errorCode: 0, message: '', venueOrderId: '', venueStatus: 'stream' });
@@ -421,12 +507,12 @@ export class LiveExecutor {
     const slot = this.tracker.slotOf(orderId);
     const sent = this.slotOrders[slot];
     this.counters.stream_finals++;
-    this.onUpdate(sent !== null && sent !== undefined && sent.orderId === orderId ? sent : { orderId, clientOrderId, symbol: '', side: 'BUY', price: '', qty: '' }, u);
+    const settled = this.onUpdate(sent !== null && sent !== undefined && sent.orderId === orderId ? sent : { orderId, clientOrderId, symbol: '', side: 'BUY', price: '', qty: '' }, u);
     if (this.unresolvedIds.delete(orderId)) {
       this.opts.log('info', 'order of unknown status settled by the private stream', { venue: VENUE_NAMES[venue], client_order_id: clientOrderId });
     }
     this.counters.unresolved_now = this.unresolvedIds.size;
-    return true;
+    return settled;
   }
 
   /** Whether `clientOrderId` is a live order of this run on `venue` (private-fills.ts FillTarget). */
@@ -465,6 +551,7 @@ export class LiveExecutor {
   /** Expires orders past their deadline (EXPIRED, ERR_LOCAL_TIMEOUT). Call every cycle. */
   expireDue(nowNs: number): number {
     this.expireNowNs = nowNs;
+    if (this.heldCount > 0) this.checkHeldFees(nowNs);
     return this.tracker.expireDue(nowNs, this.onExpireBound);
   }
 
@@ -523,6 +610,10 @@ export class LiveExecutor {
       case ERR_LIVE_PAIR_REFUSED: c.refused_pair++; break;
       case ERR_LIVE_ENTRIES_HALTED: c.refused_halted++; break;
       case ERR_LIVE_BELOW_MIN: c.refused_min++; break;
+      case ERR_LIVE_BAD_FILTER:
+        c.refused_filter++;
+        this.opts.log('error', 'order refused: the symbol filter cannot form it', { why: this.gate.lastReason });
+        break;
       default: c.refused_local++;
     }
   }
@@ -618,16 +709,40 @@ export class LiveExecutor {
     return restated;
   }
 
-  private onUpdate(order: LiveOrder, u: OrderUpdate): void {
+  /**
+   * An update from the order path (the client's answer or look). A final is journaled as a
+   * `venue_order` line with its source and whether it settled the order; a copy of a private
+   * stream row (Bybit's trade WS waits on the `order` topic) only when it settled it, since
+   * private-fills.ts journals the row itself when it reads it first.
+   */
+  private onPathUpdate(order: LiveOrder, u: OrderUpdate): void {
+    const settled = this.onUpdate(order, u);
+    if (u.kind === UPD_FINAL && (settled || u.source !== 'stream')) this.journalFinal(order, u, settled);
+  }
+
+  private journalFinal(order: LiveOrder, u: OrderUpdate, settled: boolean): void {
+    const j = this.opts.journal;
+    if (j == null) return;
+    const venue = order.venue ?? -1;
+    j({ type: 'venue_order', venue: VENUE_NAMES[venue] ?? '', client_order_id: order.clientOrderId, venue_order_id: u.venueOrderId,
+      status: u.venueStatus !== '' ? u.venueStatus : STATUS_NAMES[u.status]!.toUpperCase(), cum_qty: u.cumQty, avg_px: u.avgPx,
+      source: u.source ?? 'answer', settled, ...(u.errorCode !== 0 ? { code: u.errorCode } : {}), ...(u.feeMissing === true ? { fee_missing: true } : {}) });
+  }
+
+  /**
+   * Applies one update to its order. For a final, returns whether it settled the order (or is
+   * held as its settling final until its fees come); false for a late copy or an ack.
+   */
+  private onUpdate(order: LiveOrder, u: OrderUpdate): boolean {
     const now = this.opts.monoNs();
     const tr = this.tracker;
     const slot = tr.slotOf(order.orderId);
     if (slot < 0) {
       this.counters.late_updates++;
-      return;
+      return false;
     }
     // The fee unit is switched by applyFill (bookedFee) once a fee is booked.
-    if (tr.fees[slot] === 0) tr.feeAsset[slot] = u.feeAsset;
+    if (tr.fees[slot] === 0 && u.feeMissing !== true) tr.feeAsset[slot] = u.feeAsset;
     const st = tr.status[slot]!;
     if (u.kind === UPD_ACK) {
       if (st === ST_SENT) {
@@ -641,11 +756,18 @@ export class LiveExecutor {
         this.counters.partially_filled++;
         this.emit(slot, ST_PARTIAL, this.fillOut[0]!, q, this.fillOut[1]!, 0, now);
       }
-      return;
+      return false;
     }
-    // Final.
+    // Final. One that counts fills but states no fee takes the executions' (the ledger's).
+    if (u.feeMissing === true && u.cumQty > 0) {
+      if (!covers(this.ledgerQty[slot]!, u.cumQty)) return this.holdForFees(slot, order, u, now);
+      u = { ...u, cumFee: this.ledgerFee[slot]!, feeAsset: this.ledgerFeeAsset[slot]!, feeMissing: false };
+      if (tr.fees[slot] === 0) tr.feeAsset[slot] = u.feeAsset;
+    }
+    if (this.heldFinals[slot] != null) this.dropHeld(slot); // a final with its fees supersedes a held one
+    const filled = u.cumQty > 1e-12 || tr.cumQty[slot]! > 0;
     if (u.status === ST_REJECTED) {
-      if (st === ST_SENT || st === ST_EXPIRED) {
+      if (!filled && (st === ST_SENT || st === ST_EXPIRED)) {
         tr.transition(slot, ST_REJECTED, now);
         tr.errorCode[slot] = u.errorCode;
         this.counters.rejected++;
@@ -653,10 +775,16 @@ export class LiveExecutor {
         this.emit(slot, ST_REJECTED, 0, 0, 0, u.errorCode, now);
         this.walFinal(slot, order.clientOrderId, 'REJECTED');
         this.releaseFinal(slot);
-        return;
+        return true;
       }
-      // Rejected after an ack (Bybit orderStatus Rejected): the table has no ACKED → REJECTED;
-      // it is a cancellation of whatever did not fill, with the code kept.
+      // Rejected after an ack (Bybit orderStatus Rejected), or with filled quantity: the table
+      // has no ACKED → REJECTED, and a fill the venue counts is never dropped. It is the
+      // cancellation of whatever did not fill, after the fill, with the code kept.
+      if (filled) {
+        this.counters.rejected_with_fill++;
+        this.opts.log('warn', 'order rejected with filled quantity: the fill is applied, the rest canceled', { venue: VENUE_NAMES[tr.venue[slot]!],
+          client_order_id: order.clientOrderId, cum_qty: u.cumQty, code: u.errorCode, msg: u.message });
+      }
     }
     if (st === ST_SENT) {
       tr.transition(slot, ST_ACKED, now);
@@ -681,10 +809,111 @@ export class LiveExecutor {
     }
     this.walFinal(slot, order.clientOrderId, u.status === ST_FILLED ? 'FILLED' : 'CANCELED');
     this.releaseFinal(slot);
+    return true;
+  }
+
+  /**
+   * A final that counts fills but states no fee, before the ledger has the order's executions:
+   * held (nothing reported yet) until they come (onVenueFills), and bounded (checkHeldFees).
+   * The order's client stops looking: its final is known. A second such copy is late.
+   */
+  private holdForFees(slot: number, order: LiveOrder, u: OrderUpdate, nowNs: number): boolean {
+    if (this.heldFinals[slot] != null) return false;
+    this.heldFinals[slot] = u;
+    this.heldOrders[slot] = order;
+    this.heldSinceNs[slot] = nowNs;
+    this.heldState[slot] = HELD_WAIT;
+    this.heldCount++;
+    this.counters.finals_fee_held++;
+    // In flight until its fees come: a shutdown waits for it (bounded) like for an answer.
+    this.counters.in_flight++;
+    const sent = this.slotOrders[slot];
+    if (sent != null) sent.settled = true;
+    this.opts.log('info', 'order final states no fee: held until its executions bring it', { venue: VENUE_NAMES[this.tracker.venue[slot]!],
+      client_order_id: order.clientOrderId, status: u.venueStatus, cum_qty: u.cumQty });
+    return true;
+  }
+
+  private dropHeld(slot: number): void {
+    this.heldFinals[slot] = null;
+    this.heldOrders[slot] = null;
+    this.heldCount--;
+    this.counters.in_flight--;
+    this.wakeIdle();
+  }
+
+  /** Settles a held final with these fees (the ledger's, or the estimate). */
+  private releaseHeld(slot: number, cumFee: number, feeAsset: number): void {
+    const u = this.heldFinals[slot]!;
+    const order = this.heldOrders[slot]!;
+    this.dropHeld(slot);
+    this.onUpdate(order, { ...u, cumFee, feeAsset, feeMissing: false });
+  }
+
+  /**
+   * Held finals past the wait: their executions are asked of the venue's REST once (new ones
+   * settle them through onVenueFills); one still held after that answer is settled with the
+   * ledger's fees for what it has and the taker-rate estimate for the rest, flagged
+   * (`fees_missing`, an error line): never a silent 0.
+   */
+  private checkHeldFees(nowNs: number): void {
+    const waitNs = (this.opts.feeWaitMs ?? 3000) * 1e6;
+    const tr = this.tracker;
+    for (let slot = 0; slot < this.heldFinals.length; slot++) {
+      const u = this.heldFinals[slot];
+      if (u == null) continue;
+      const state = this.heldState[slot]!;
+      // Stopping: no more waiting for the stream; the query and the verdict come at once.
+      if (state === HELD_WAIT && (this.stopped || nowNs - this.heldSinceNs[slot]! >= waitNs)) {
+        const src = this.feeSources[tr.venue[slot]!] ?? null;
+        if (src === null) {
+          this.heldState[slot] = HELD_ASKED;
+        } else {
+          this.heldState[slot] = HELD_ASKING;
+          this.counters.fee_queries++;
+          const orderId = tr.orderId[slot]!;
+          const symbol = this.opts.symbols[tr.symbol[slot]!]!;
+          this.opts.log('warn', 'order final states no fee and its executions have not come: asking the venue for them', {
+            venue: VENUE_NAMES[tr.venue[slot]!], client_order_id: this.clientOrderId(orderId), symbol });
+          void src.queryFills(symbol, this.opts.wallMs() - FEE_LOOKBACK_MS).finally(() => {
+            if (tr.slotOf(orderId) === slot && this.heldFinals[slot] != null) this.heldState[slot] = HELD_ASKED;
+          });
+        }
+      }
+      if (this.heldState[slot] === HELD_ASKED) this.settleWithoutFees(slot, u);
+    }
+  }
+
+  private settleWithoutFees(slot: number, u: OrderUpdate): void {
+    const tr = this.tracker;
+    const have = this.ledgerQty[slot]!;
+    let fee = have > 0 ? this.ledgerFee[slot]! : 0;
+    let asset = have > 0 ? this.ledgerFeeAsset[slot]! : u.feeAsset;
+    const src = this.feeSources[tr.venue[slot]!] ?? null;
+    const rest = u.cumQty - have;
+    if (src !== null && rest > 0) {
+      const e = src.takerFee(tr.side[slot] === SIDE_BUY ? 'BUY' : 'SELL', rest, u.avgPx);
+      if (have === 0 || e.feeAsset === asset) {
+        fee += e.fee;
+        asset = e.feeAsset;
+      } else {
+        // The ledger's fees turned quote (a third asset): the estimate in base joins them at the average price.
+        fee += asset === ASSET_QUOTE ? e.fee * u.avgPx : u.avgPx > 0 ? e.fee / u.avgPx : 0;
+      }
+    }
+    this.counters.fees_missing++;
+    const fields = { venue: VENUE_NAMES[tr.venue[slot]!], client_order_id: this.clientOrderId(tr.orderId[slot]!), cum_qty: u.cumQty, ledger_qty: have,
+      fee_booked: fee, fee_asset: asset === ASSET_QUOTE ? 'quote' : 'base', estimated: src !== null };
+    const msg = 'order fee unknown: none of its executions came (stream, then the executions query); booked at the taker-rate estimate';
+    this.opts.log('error', msg, fields);
+    // In the run's journal too: `xarb report` lists it with the run's warnings.
+    this.opts.journal?.({ type: 'warning', topic: 'fee_missing', message: `${fields.venue} ${fields.client_order_id}: ${msg}`, ...fields });
+    this.releaseHeld(slot, fee, asset);
   }
 
   /** Frees a slot on the venue's final word; the order's client, if still looking, stops. */
   private releaseFinal(slot: number): void {
+    if (this.heldFinals[slot] != null) this.dropHeld(slot);
     const sent = this.slotOrders[slot];
     if (sent != null) {
       sent.settled = true;
@@ -697,7 +926,7 @@ export class LiveExecutor {
     this.counters.in_flight--;
     const tr = this.tracker;
     const slot = tr.slotOf(order.orderId);
-    if (slot >= 0) {
+    if (slot >= 0 && this.heldFinals[slot] == null) {
       // The client's look ended without a final answer: the venue status stays unknown.
       this.counters.unresolved++;
       const st = tr.status[slot]!;
@@ -725,10 +954,14 @@ export class LiveExecutor {
         this.unresolvedIds.delete(order.orderId);
       }
     } else {
-      // Settled by the venue's word (or never unknown).
+      // Settled by the venue's word (or never unknown), or its final is held for its fees.
       this.unresolvedIds.delete(order.orderId);
     }
     this.counters.unresolved_now = this.unresolvedIds.size;
+    this.wakeIdle();
+  }
+
+  private wakeIdle(): void {
     if (this.counters.in_flight === 0 && this.idleWaiters.length > 0) {
       const w = this.idleWaiters;
       this.idleWaiters = [];

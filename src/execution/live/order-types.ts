@@ -28,6 +28,8 @@ export interface LiveOrder {
    * stream, a gap-fill): a client still looking at it stops (its answer would be a late copy).
    */
   settled?: boolean;
+  /** The venue id the executor sent it to (journal lines of answers that come after its slot was freed). */
+  venue?: number;
 }
 
 /** The venue accepted the order; it is not final yet (Bybit's async ack, Binance NEW). */
@@ -53,7 +55,22 @@ export interface OrderUpdate {
   venueOrderId: string;
   /** The venue's status word, for logs ("FILLED", "PartiallyFilledCanceled"). */
   venueStatus: string;
+  /**
+   * A final with filled quantity whose row states no fee (Bybit `cumFeeDetail` empty or absent
+   * and no `cumExecFee`): its fee must come from the order's executions, never be read as 0
+   * (live-executor.ts holds such a final until the ledger has them). Absent = false.
+   */
+  feeMissing?: boolean;
+  /**
+   * Which venue word brought a final (journal `venue_order` line): the order's own answer, its
+   * query (order query, order history, trades), the private stream, or the reconnect gap-fill.
+   * Absent = the answer.
+   */
+  source?: FinalSource;
 }
+
+/** Where a venue final came from (docs/report.md `venue_order`). */
+export type FinalSource = 'answer' | 'query' | 'stream' | 'gapfill';
 
 export type UpdateListener = (order: LiveOrder, update: OrderUpdate) => void;
 

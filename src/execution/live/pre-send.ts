@@ -1,7 +1,8 @@
 /**
  * The live executor's own pre-send checks, applied to an arbitrage pair as a whole (both legs
  * or neither, pair-check.ts): a refusal of one leg (its venue backing off, the rate budget
- * spent, no client or filter, quantity floored to zero or below the venue's minimum, its key
+ * spent, no client or filter, a filter that cannot form the order (ERR_LIVE_BAD_FILTER),
+ * quantity floored to zero or below the venue's minimum, its key
  * refused, entries halted by the executor) refuses its twin too, so the executor never legs a
  * position itself.
  *
@@ -17,9 +18,9 @@
 import { ROLE_LEG_BUY, ROLE_LEG_SELL, SIDE_BUY, SIDE_SELL, VENUE_COUNT, VENUE_NAMES } from '../../core/records.js';
 import { ERR_LOCAL_INVALID } from '../error-codes.js';
 import { checkPair, type LegCheck, type PairLeg } from '../pair-check.js';
-import { floorToStep } from './decimal.js';
+import { floorToStep, stepFormatProblem } from './decimal.js';
 import {
-  ERR_LIVE_BACKOFF, ERR_LIVE_BELOW_MIN, ERR_LIVE_ENTRIES_HALTED, ERR_LIVE_KEY_REJECTED, ERR_LIVE_NOT_CONFIGURED, ERR_LIVE_PAIR_REFUSED,
+  ERR_LIVE_BACKOFF, ERR_LIVE_BAD_FILTER, ERR_LIVE_BELOW_MIN, ERR_LIVE_ENTRIES_HALTED, ERR_LIVE_KEY_REJECTED, ERR_LIVE_NOT_CONFIGURED, ERR_LIVE_PAIR_REFUSED,
   ERR_LIVE_RATE_LIMITED,
 } from './live-errors.js';
 import type { VenueOrderClient } from './order-types.js';
@@ -48,7 +49,10 @@ export interface PreSendOptions {
 const MEMO_MAX = 256;
 
 /** The check that refused, in the order the checks run (each maps to one code). */
-const CODES = [ERR_LIVE_NOT_CONFIGURED, ERR_LOCAL_INVALID, ERR_LIVE_BELOW_MIN, ERR_LIVE_KEY_REJECTED, ERR_LIVE_ENTRIES_HALTED, ERR_LIVE_BACKOFF, ERR_LIVE_RATE_LIMITED] as const;
+const CODES = [ERR_LIVE_NOT_CONFIGURED, ERR_LIVE_BAD_FILTER, ERR_LOCAL_INVALID, ERR_LIVE_BELOW_MIN, ERR_LIVE_KEY_REJECTED, ERR_LIVE_ENTRIES_HALTED, ERR_LIVE_BACKOFF,
+  ERR_LIVE_RATE_LIMITED] as const;
+/** The checks of the leg itself (CODES up to the key check): run again for a pair's second leg. */
+const OWN_CHECKS = 5;
 
 export class PreSendGate {
   /** pairId → the twin's expected role and the code it gets on arrival (0 = the pair goes, budget already spent). */
@@ -64,6 +68,13 @@ export class PreSendGate {
     const venueOf = (l: PairLeg): number => VENUE_NAMES.indexOf(l.venue);
     this.checks = [
       (l) => (this.client(venueOf(l)) === null || this.filter(venueOf(l), l.symbol) === undefined ? `${l.venue} not configured for ${l.symbol}` : null),
+      (l) => {
+        // A filter that cannot form the order (a refreshed tick of 0, a garbled step) refuses it
+        // here, with its twin, instead of throwing while the order is formed.
+        const f = this.filter(venueOf(l), l.symbol)!;
+        const p = stepFormatProblem(l.price, f.tickSize) ?? stepFormatProblem(l.qty, f.stepSize);
+        return p === null ? null : `${l.venue} ${l.symbol}: the filter cannot form the order (${p})`;
+      },
       (l) => {
         const f = this.filter(venueOf(l), l.symbol)!;
         return floorToStep(l.qty, f.stepSize) > 0 ? null : `${l.venue} ${l.symbol}: quantity ${l.qty} floors to 0 at step ${f.stepSize}`;
@@ -131,7 +142,7 @@ export class PreSendGate {
         return memo.code;
       }
       // Budget and back-off were checked and spent for both; only the leg's own checks remain.
-      for (let c = 0; c < 4; c++) {
+      for (let c = 0; c < OWN_CHECKS; c++) {
         const r = this.checks[c]!(leg, 0);
         if (r !== null) {
           this.counters.pair_split++;

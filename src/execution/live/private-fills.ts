@@ -36,6 +36,7 @@ import { ASSET_BASE, ASSET_QUOTE, ST_CANCELED, ST_FILLED, ST_REJECTED } from '..
 import { mapBybitOrderRow } from './bybit-order.js';
 import { ERR_LIVE_BAD_RESPONSE, ERR_LIVE_VENUE_REJECTED } from './live-errors.js';
 import { finalUpdate, UPD_FINAL, type OrderUpdate } from './order-types.js';
+import type { VenueFeeSource } from './live-executor.js';
 
 /** The executor side: a cumulative view of one of its orders, by client order id. */
 export interface FillTarget {
@@ -129,6 +130,8 @@ export interface PrivateFillsCounters {
   finals_late: number;
   /** Binance finals held until the ledger has every fill they count (exact fees). */
   finals_held: number;
+  /** Executions queries for an order whose final stated no fee (LiveExecutor VenueFeeSource.queryFills). */
+  fee_queries: number;
 }
 
 const GAP_TRIES = 3;
@@ -139,13 +142,13 @@ const VENUE_FINAL: ReadonlySet<string> = new Set([...BINANCE_FINAL, 'Filled', 'C
 const MAX_HELD_FINALS = 4096;
 const MAX_FEE_ORDERS = 100_000;
 
-export class PrivateFills {
+export class PrivateFills implements VenueFeeSource {
   readonly ledger = new FillLedger();
   readonly balances = new Map<string, VenueBalance>();
   readonly counters: PrivateFillsCounters = {
     stream_events: 0, stream_bad: 0, stream_ups: 0, stream_downs: 0, fills_answer: 0, fills_query: 0, fills_stream: 0, fills_gapfill: 0, fills_duplicate: 0,
     fills_invalid: 0, fills_to_executor: 0, fills_untracked: 0, fees_converted: 0, fees_estimated: 0, gapfills: 0, gapfill_errors: 0,
-    gapfill_skipped: 0, balance_updates: 0, balance_deltas: 0, finals: 0, finals_settled: 0, finals_late: 0, finals_held: 0,
+    gapfill_skipped: 0, balance_updates: 0, balance_deltas: 0, finals: 0, finals_settled: 0, finals_late: 0, finals_held: 0, fee_queries: 0,
   };
   /** Set once the executor exists (it is built after the venue clients). */
   target: FillTarget | null = null;
@@ -301,21 +304,23 @@ export class PrivateFills {
       const fee = executorFee(this.feeFills.get(FillLedger.orderKey(this.o.name, v.venueOrderId)) ?? [], side, splitSymbol(v.symbol),
         this.o.rateInQuote, this.o.takerFeeRate);
       const avg = Number.isFinite(v.cumQuote) && v.cumQuote > 0 ? v.cumQuote / v.cumQty : t!.cumQuote / t!.cumQty;
-      u = finalUpdate(v.status === 'FILLED' || v.status === 'Filled' ? ST_FILLED : ST_CANCELED, v.cumQty, avg, fee.cumFee, fee.feeAsset, 0, '',
-        v.venueOrderId, v.status);
+      // A rejection that counts fills keeps its code: the executor applies the fill first.
+      u = finalUpdate(v.status === 'FILLED' || v.status === 'Filled' ? ST_FILLED : rejected ? ST_REJECTED : ST_CANCELED, v.cumQty, avg, fee.cumFee,
+        fee.feeAsset, rejected ? ERR_LIVE_VENUE_REJECTED : 0, rejected ? v.rejectReason : '', v.venueOrderId, v.status);
     }
     this.settle(v.clientOrderId, u, source);
     return true;
   }
 
   private settle(clientOrderId: string, u: OrderUpdate, source: 'stream' | 'gapfill' = 'stream'): void {
+    u.source = source;
     const target = this.target;
     const settled = target !== null && clientOrderId !== '' && target.onVenueFinal(this.o.venue, clientOrderId, u);
     if (settled) this.counters.finals_settled++;
     else this.counters.finals_late++;
     if (this.journal !== null) {
       this.journal({ type: 'venue_order', venue: this.o.name, client_order_id: clientOrderId, venue_order_id: u.venueOrderId,
-        status: u.venueStatus, cum_qty: u.cumQty, avg_px: u.avgPx, source, settled });
+        status: u.venueStatus, cum_qty: u.cumQty, avg_px: u.avgPx, source, settled, ...(u.feeMissing === true ? { fee_missing: true } : {}) });
     }
   }
 
@@ -388,31 +393,54 @@ export class PrivateFills {
     }
     this.counters.gapfills++;
     let applied = 0;
-    for (const symbol of this.o.symbols) {
-      for (let attempt = 1; attempt <= GAP_TRIES && !this.closed; attempt++) {
-        try {
-          const got = await src(symbol, Math.floor(sinceMs));
-          const r = Array.isArray(got) ? { fills: got } : got;
-          const before = this.counters.fills_gapfill;
-          for (const f of r.fills) this.fill(f);
-          applied += this.counters.fills_gapfill - before;
-          // Finals the stream missed: an order of this run still live here is settled by its
-          // listed final state once the ledger holds its fills (a no-op for settled ones).
-          for (const o of r.orders ?? []) {
-            if (o.open || !VENUE_FINAL.has(o.status) || this.target === null || !this.target.isLive(this.o.venue, o.clientOrderId)) continue;
-            this.counters.finals++;
-            if (!this.ledgerFinal({ venueOrderId: o.orderId, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, status: o.status,
-              cumQty: o.cumQty, cumQuote: NaN, rejectReason: '' }, 'gapfill')) this.counters.finals_held++;
-          }
-          break;
-        } catch (e) {
-          this.counters.gapfill_errors++;
-          this.o.log(attempt === GAP_TRIES ? 'error' : 'warn', `${this.o.name} gap-fill failed`, { symbol, attempt, err: (e as Error).message });
-          if (attempt < GAP_TRIES) await this.sleep(500 * attempt);
+    for (const symbol of this.o.symbols) applied += await this.gapFillSymbol(src, symbol, sinceMs);
+    this.o.log(applied > 0 ? 'warn' : 'info', `${this.o.name} private stream gap-fill done`, { since_ms: Math.floor(sinceMs), fills_applied: applied });
+  }
+
+  /**
+   * VenueFeeSource: an order's final stated no fee and its executions have not come: the
+   * venue's REST executions of `symbol` since `sinceMs` (Bybit /v5/execution/list, Binance
+   * myTrades) through the ledger, like a gap-fill; new ones reach the executor. Never rejects.
+   */
+  async queryFills(symbol: string, sinceMs: number): Promise<void> {
+    const src = this.o.gapFill;
+    this.counters.fee_queries++;
+    if (src === null) {
+      this.o.log('warn', `${this.o.name}: no REST executions query possible with this key`, { symbol });
+      return;
+    }
+    await this.gapFillSymbol(src, symbol, sinceMs);
+  }
+
+  /** VenueFeeSource: `qty` at `px` charged at the account's taker rate, in the received asset. */
+  takerFee(side: 'BUY' | 'SELL', qty: number, px: number): { fee: number; feeAsset: number } {
+    return side === 'BUY' ? { fee: qty * this.o.takerFeeRate, feeAsset: ASSET_BASE } : { fee: qty * px * this.o.takerFeeRate, feeAsset: ASSET_QUOTE };
+  }
+
+  /** One symbol's REST history since `sinceMs` (3 tries): its fills, and the finals it lists. Returns the fills newly applied. */
+  private async gapFillSymbol(src: GapFillSource, symbol: string, sinceMs: number): Promise<number> {
+    for (let attempt = 1; attempt <= GAP_TRIES && !this.closed; attempt++) {
+      try {
+        const got = await src(symbol, Math.floor(sinceMs));
+        const r = Array.isArray(got) ? { fills: got } : got;
+        const before = this.counters.fills_gapfill;
+        for (const f of r.fills) this.fill(f);
+        // Finals the stream missed: an order of this run still live here is settled by its
+        // listed final state once the ledger holds its fills (a no-op for settled ones).
+        for (const o of r.orders ?? []) {
+          if (o.open || !VENUE_FINAL.has(o.status) || this.target === null || !this.target.isLive(this.o.venue, o.clientOrderId)) continue;
+          this.counters.finals++;
+          if (!this.ledgerFinal({ venueOrderId: o.orderId, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, status: o.status,
+            cumQty: o.cumQty, cumQuote: NaN, rejectReason: '' }, 'gapfill')) this.counters.finals_held++;
         }
+        return this.counters.fills_gapfill - before;
+      } catch (e) {
+        this.counters.gapfill_errors++;
+        this.o.log(attempt === GAP_TRIES ? 'error' : 'warn', `${this.o.name} gap-fill failed`, { symbol, attempt, err: (e as Error).message });
+        if (attempt < GAP_TRIES) await this.sleep(500 * attempt);
       }
     }
-    this.o.log(applied > 0 ? 'warn' : 'info', `${this.o.name} private stream gap-fill done`, { since_ms: Math.floor(sinceMs), fills_applied: applied });
+    return 0;
   }
 
   /** Flat stats: counters, then the balance view as `bal_<ASSET>` (free) and `bal_<ASSET>_locked`. */

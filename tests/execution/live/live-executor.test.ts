@@ -76,7 +76,7 @@ const settle = () => new Promise((r) => setImmediate(r));
 t.test('an order goes out with snapped decimal strings and a run-unique client id', async (t) => {
   const { bn, intent, exec } = setup();
   intent(1);
-  t.same(bn.placed[0], { orderId: 1, clientOrderId: 'xtest-1', symbol: 'BTCUSDT', side: 'BUY', price: '60000.1', qty: '0.3', settled: false });
+  t.same(bn.placed[0], { orderId: 1, clientOrderId: 'xtest-1', symbol: 'BTCUSDT', side: 'BUY', price: '60000.1', qty: '0.3', settled: false, venue: 0 });
   t.equal(exec.inFlight, 1);
 });
 

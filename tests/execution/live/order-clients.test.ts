@@ -166,3 +166,22 @@ t.test('Bybit: an unanswered create the venue never saw: rejected only after the
   const hist = seen.find(([p]) => p === '/v5/order/history');
   t.ok(hist !== undefined && hist[1] >= sentAt + 5000, 'the order history was asked, after timestamp + recvWindow');
 });
+
+t.test('Bybit: an unreadable order row is no final (asked again); the final is a query-sourced one, its missing fee marked', async (t) => {
+  const logs: string[] = [];
+  const tr = new FakeTransport([
+    () => answer(200, { retCode: 0, retMsg: 'OK', result: { orderId: '123', orderLinkId: 'xt-1' }, retExtInfo: {}, time: 1 }),
+    // Filled with no quantity: not a rejection of a filled order.
+    () => answer(200, { retCode: 0, retMsg: 'OK', result: { list: [{ orderId: '123', orderLinkId: 'xt-1', orderStatus: 'Filled', avgPrice: '60000' }] } }),
+    () => answer(200, { retCode: 0, retMsg: 'OK', result: { list: [{ orderId: '123', orderLinkId: 'xt-1', orderStatus: 'Filled', cumExecQty: '0.1',
+      cumExecValue: '6000', avgPrice: '60000', cumFeeDetail: {} }] } }),
+  ]);
+  const c = new BybitOrderClient(opts(tr, logs));
+  const got = await run(c);
+  t.same(got.map((u) => u.status), [ST_ACKED, ST_FILLED], 'the unreadable row is skipped, not a REJECTED');
+  t.equal(got[1]!.cumQty, 0.1);
+  t.equal(got[1]!.source, 'query');
+  t.equal(got[1]!.feeMissing, true, 'no fee word: the executions must give it');
+  t.equal(c.counters.bad_responses, 1);
+  t.ok(logs.some((l) => l.startsWith('warn bybit order query: unreadable order row')));
+});
