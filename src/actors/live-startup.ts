@@ -6,9 +6,13 @@
  *    that cannot trade refuses the start; one that can withdraw is a loud warning;
  * 2. fee rates (`commission()`, `feeRate()`) → `checkFeeRates` against `[fees]`: warnings;
  * 3. `reconcileAtStart` over both venues' `snapshot()` and the earlier runs of the runs folder
- *    (`readEarlierRuns`): its verdict is logged (orders of crashed runs matched by client id,
- *    leftover exposure), xarb orders still open are cancelled, and trading is refused when
- *    the verdict says `canTrade = false`.
+ *    (`readEarlierRuns`; with `--resume`, the resumed run's own journal too): in-flight orders
+ *    of earlier runs with no trace in the snapshots are asked of the venue by client id
+ *    (start-lookups.ts); those never placed are settled in their run's WAL; the verdict is
+ *    logged (orders of crashed runs matched by client id, leftover exposure), xarb orders
+ *    still open are cancelled, and trading is refused when the verdict says `canTrade = false`.
+ *    The venues' balances are compared with what the latest live run's journal says they
+ *    should be (expected-balances.ts; `execution.live.start_balance_check`: warn / halt / off).
  *
  * 4. the strategy's starting balances: the venues' balances after reconciliation and the
  *    cancels (start-balances.ts); `[execution.initial_balances]` is only compared with them.
@@ -25,12 +29,15 @@ import type { VenueFilters } from '../strategy/config.js';
 import { BinanceAccountRest } from '../venues/binance/account-rest.js';
 import { BybitAccountRest } from '../venues/bybit/account-rest.js';
 import { checkFeeRates, checkKeyPermissions, type FeeRates, type KeyPermissions } from '../execution/start-checks.js';
-import { DEFAULT_CLIENT_ID_PATTERN, reconcileAtStart, type EarlierRun, type ReconcileVerdict, type VenueSnapshot } from '../execution/reconcile.js';
-import { readEarlierRuns } from '../execution/earlier-runs.js';
+import { DEFAULT_CLIENT_ID_PATTERN, balanceDrift, reconcileAtStart, type EarlierRun, type ReconcileVerdict, type VenueSnapshot } from '../execution/reconcile.js';
+import { readEarlierRuns, settleInEarlierWals } from '../execution/earlier-runs.js';
+import { lookUpInFlight, ordersToLookUp, startAcceptDeadlineMs } from '../execution/start-lookups.js';
+import { expectedBalancesFromJournal, type ExpectedBalances } from '../execution/expected-balances.js';
+import { readJournal } from '../report/journal.js';
 import { startBalancesFromVenues } from '../execution/start-balances.js';
 import { loadEd25519PrivateKey } from '../execution/live/signer.js';
 import type { VenueBalances } from '../strategy/config.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { VENUE_BINANCE, VENUE_BYBIT } from '../core/records.js';
 import { PoolTransport } from '../execution/live/pool-transport.js';
 import { measureClockOffset } from '../execution/live/server-time.js';
@@ -49,6 +56,10 @@ export interface LiveStartupOptions {
   nowMs?: () => number;
   /** The config's `[execution.initial_balances]` as strategy balances: compared with the venues'. */
   configuredBalances?: VenueBalances;
+  /** `--resume`: the run starting now continues `runDir`; its journal ended in order before (or crashed). */
+  resumed?: { previous: 'ended' | 'crashed' };
+  /** Sleeps (tests pass a fake); default setTimeout. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface LiveStartupResult {
@@ -58,9 +69,41 @@ export interface LiveStartupResult {
   verdict: ReconcileVerdict | null;
   /** The venues' balances for the strategy (null when the checks failed or no balances were given to compare). */
   balances: VenueBalances | null;
+  /** Per earlier run: its WAL orders when read (a taker's leftover.json records them: earlier-runs.ts writeLeftover). */
+  walOrders: Record<string, number>;
 }
 
 const LOOKBACK_MS = 23 * 3600_000;
+/** Longest wait for a young in-flight order's recvWindow to close before asking the venue again. */
+const START_LOOKUP_WAIT_MS = 15_000;
+
+/**
+ * What the latest live run (by its journal's last start line) says the venues should hold
+ * (expected-balances.ts); null when there is none. The resumed run's own journal is one of
+ * the candidates; a new run's (empty) one is not.
+ */
+export function latestExpectedBalances(runsDir: string, currentRunId: string, resumed: boolean): ExpectedBalances | null {
+  let best: ExpectedBalances | null = null;
+  let names: string[];
+  try {
+    names = readdirSync(runsDir);
+  } catch {
+    return null;
+  }
+  for (const name of names) {
+    if (name === currentRunId && !resumed) continue;
+    const file = path.join(runsDir, name, 'journal.jsonl');
+    if (!existsSync(file)) continue;
+    let e: ExpectedBalances | null;
+    try {
+      e = expectedBalancesFromJournal(readJournal(file).entries);
+    } catch {
+      continue;
+    }
+    if (e !== null && (best === null || e.sinceMs > best.sinceMs)) best = e;
+  }
+  return best;
+}
 
 export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStartupResult> {
   const { cfg, log } = o;
@@ -81,12 +124,13 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
       ...rest('binance'), ed25519Key: loadEd25519PrivateKey(bnAuth.private_key !== '' ? bnAuth.private_key : readFileSync(bnAuth.private_key_path, 'utf8'), 'binance auth.private_key'),
     });
   } catch (e) {
-    return { ok: false, reason: `binance key unusable: ${(e as Error).message}`, verdict: null, balances: null };
+    return { ok: false, reason: `binance key unusable: ${(e as Error).message}`, verdict: null, balances: null, walOrders: {} };
   }
   // Bybit keys are HMAC (config check refuses Ed25519 there: Bybit signs with HMAC or RSA).
   const bb: BybitAccountRest | null = cfg.venues.bybit.auth.key_type !== 'ed25519' ? new BybitAccountRest(rest('bybit')) : null;
   if (bb === null) log.warn({ venue: 'bybit' }, 'live start-up: account checks skipped (Bybit keys sign with HMAC; this key is Ed25519)');
   const policy = cfg.execution.live?.leftover_exposure ?? 'halt';
+  const policyBalances = cfg.execution.live?.start_balance_check ?? 'warn';
   try {
     // 1. Permissions.
     const keys: KeyPermissions[] = [];
@@ -101,7 +145,7 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
     }
     const perm = checkKeyPermissions(keys);
     for (const w of perm.warnings) log.warn({ check: 'key_permissions' }, w);
-    if (perm.errors.length > 0) return { ok: false, reason: perm.errors.join('; '), verdict: null, balances: null };
+    if (perm.errors.length > 0) return { ok: false, reason: perm.errors.join('; '), verdict: null, balances: null, walOrders: {} };
     // 2. Fee rates (the first symbol's; warnings only).
     const sym = o.symbols[0]!;
     {
@@ -123,22 +167,74 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
     snaps.push(await bn.snapshot(o.symbols, since));
     if (bb !== null) snaps.push(await bb.snapshot(o.symbols, since));
     let runs: EarlierRun[] = [];
+    let expected: ExpectedBalances | null = null;
     if (o.freshVenues) {
       log.info({}, 'live start-up: the venues are a simulator started by this process; earlier runs are not matched against it');
     } else {
-      const er = readEarlierRuns(path.dirname(o.runDir), o.runId);
+      const runsDir = path.dirname(o.runDir);
+      const er = readEarlierRuns(runsDir, o.runId, o.resumed !== undefined ? { ended: o.resumed.previous === 'ended' } : null);
       runs = er.runs;
       for (const [run, bad] of er.badLines) log.warn({ run, bad_lines: bad }, 'live start-up: unreadable lines in an earlier run\'s orders.wal');
+      if (o.resumed !== undefined) {
+        const self = runs.find((r) => r.resuming === true);
+        log.info({ run: o.runId, previous: o.resumed.previous, orders: self?.orders.length ?? 0, in_flight: self?.orders.filter((x) => x.final === null).length ?? 0 },
+          'live start-up: the resumed run\'s own journal is reconciled like an earlier run\'s');
+      }
+      if (policyBalances !== 'off') expected = latestExpectedBalances(runsDir, o.runId, o.resumed !== undefined);
     }
+    // In-flight orders with no trace in the look-back window: asked of the venue by client id.
+    const recvWindow = (v: 'binance' | 'bybit'): number => cfg.venues[v].connection.recv_window_ms;
+    const deadline = (x: Parameters<typeof startAcceptDeadlineMs>[0]): number => startAcceptDeadlineMs(x, recvWindow);
+    const toAsk = ordersToLookUp(snaps, runs).filter((x) => x.venue === 'binance' || bb !== null);
+    const looked = await lookUpInFlight(toAsk, (x) => (x.venue === 'binance' ? bn.orderByClientId(x.symbol, x.clientOrderId) : bb!.orderByLinkId(x.symbol, x.clientOrderId)), {
+      nowMs: now, deadlineMs: deadline, sleep: o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))), maxWaitMs: START_LOOKUP_WAIT_MS,
+    });
+    if (toAsk.length > 0) {
+      log.info({ asked: toAsk.length - looked.skipped, found: [...looked.answers.values()].filter((x) => x !== null).length,
+        not_found: [...looked.answers.values()].filter((x) => x === null).length, failed: looked.failed, skipped: looked.skipped },
+      'live start-up: in-flight orders of earlier runs asked of the venues by client id');
+    }
+    // Balances the journals expect (the latest live run's start + its fills): halt policy → the verdict.
+    const tol = cfg.execution.live?.balance_tolerance ?? 0.002;
+    const tolerance = (exp: Map<string, number> | undefined) => (asset: string) => Math.max(1e-8, tol * Math.abs(exp?.get(asset) ?? 0));
+    const expectedFor = (v: 'binance' | 'bybit') => expected?.balances[v];
     const verdict = reconcileAtStart(snaps, runs, {
       exposurePolicy: policy,
       dustQty: (s) => Math.max(o.filters['binance']?.[s]?.stepSize ?? 0, o.filters['bybit']?.[s]?.stepSize ?? 0),
       balanceTolerance: () => 0,
+      lookups: looked.answers, nowMs: looked.atMs, acceptDeadlineMs: deadline,
     });
+    if (expected !== null) {
+      const drifts = snaps.flatMap((sn) => {
+        const exp = expectedFor(sn.venue);
+        return exp === undefined ? [] : balanceDrift(sn.venue, exp, sn.balances, tolerance(exp));
+      });
+      const fields = { since: new Date(expected.sinceMs).toISOString(), from: expected.from, fills: expected.fills, tolerance: tol,
+        drift: drifts.map((d) => ({ venue: d.venue, asset: d.asset, expected: d.expected, venue_amount: d.actual, diff: d.actual - d.expected })) };
+      if (drifts.length === 0) log.info(fields, 'live start-up: the venues\' balances agree with the journals');
+      else {
+        log.warn(fields, `live start-up: the venues' balances differ from what the journals say (${policyBalances === 'halt' ? 'refusing the start' : 'warning only'}; execution.live.start_balance_check)`);
+        if (policyBalances === 'halt') {
+          verdict.canTrade = false;
+          verdict.drift.push(...drifts);
+          for (const d of drifts) verdict.reasons.push(`${d.venue} ${d.asset}: venue holds ${d.actual}, the journals say ${d.expected} (latest live run's start + ${expected.fills} fill(s))`);
+        }
+      }
+    }
+    if (verdict.notPlaced.length > 0) {
+      const failed = settleInEarlierWals(path.dirname(o.runDir), verdict.notPlaced.map((u) => ({ runId: u.runId, order: u.order, status: 'NOT_PLACED' })));
+      for (const f of failed) log.warn({ err: f }, 'live start-up: could not journal a never-placed order in its run\'s orders.wal (asked again next start)');
+    }
+    // Found final at the venue with nothing filled: settled in its run's WAL too (no exposure either way).
+    const unfilled = verdict.resolved.filter((r) => r.cumQty === 0 && looked.answers.get(r.order.venue + '|' + r.order.clientOrderId) != null);
+    if (unfilled.length > 0 && !o.freshVenues) settleInEarlierWals(path.dirname(o.runDir), unfilled.map((r) => ({ runId: r.runId, order: r.order, status: r.status })));
+    const walOrders: Record<string, number> = Object.fromEntries(runs.map((r) => [r.runId, r.orders.length]));
     log.info({
       can_trade: verdict.canTrade, earlier_runs: runs.length, crashed_runs: runs.filter((r) => !r.ended).map((r) => r.runId),
       resolved: verdict.resolved.map((r) => ({ run: r.runId, venue: r.order.venue, client_order_id: r.order.clientOrderId, status: r.status, cum_qty: r.cumQty })),
       unresolved: verdict.unresolved.map((r) => ({ run: r.runId, venue: r.order.venue, client_order_id: r.order.clientOrderId })),
+      not_placed: verdict.notPlaced.map((r) => ({ run: r.runId, venue: r.order.venue, client_order_id: r.order.clientOrderId })),
+      resumed_run: runs.find((r) => r.resuming === true)?.runId ?? null,
       orphans: verdict.orphans.length, exposure: verdict.exposure, cancel: verdict.cancel.length, reasons: verdict.reasons,
     }, 'live start-up: reconciliation verdict');
     // Cancel xarb orders still open. The venues cancel per symbol (Binance DELETE openOrders,
@@ -151,7 +247,7 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
       done.add(key);
       const foreign = snaps.find((s) => s.venue === c.venue)?.openOrders.filter((x) => x.symbol === c.symbol && !DEFAULT_CLIENT_ID_PATTERN.test(x.clientOrderId)) ?? [];
       if (foreign.length > 0) {
-        return { ok: false, reason: `xarb orders are open on ${c.venue} ${c.symbol} beside ${foreign.length} other open order(s): cancel them by hand`, verdict, balances: null };
+        return { ok: false, reason: `xarb orders are open on ${c.venue} ${c.symbol} beside ${foreign.length} other open order(s): cancel them by hand`, verdict, balances: null, walOrders };
       }
       try {
         if (c.venue === 'binance') await bn.cancelAll(c.symbol);
@@ -159,10 +255,10 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
         log.warn({ venue: c.venue, symbol: c.symbol, orders: verdict.cancel.filter((x) => x.venue === c.venue && x.symbol === c.symbol).map((x) => x.clientOrderId) },
           'live start-up: cancelled xarb orders left open');
       } catch (e) {
-        return { ok: false, reason: `could not cancel the open xarb orders on ${c.venue} ${c.symbol}: ${(e as Error).message}`, verdict, balances: null };
+        return { ok: false, reason: `could not cancel the open xarb orders on ${c.venue} ${c.symbol}: ${(e as Error).message}`, verdict, balances: null, walOrders };
       }
     }
-    if (!verdict.canTrade) return { ok: false, reason: `reconciliation: ${verdict.reasons.join('; ')}`, verdict, balances: null };
+    if (!verdict.canTrade) return { ok: false, reason: `reconciliation: ${verdict.reasons.join('; ')}`, verdict, balances: null, walOrders };
     for (const e of [...verdict.adopt, ...verdict.flatten.map((f) => verdict.exposure.find((x) => x.symbol === f.symbol)!)]) {
       log.warn({ symbol: e.symbol, net_qty: e.netQty, avg_px: e.avgPx, by_venue: e.byVenue, runs: e.runs, policy },
         policy === 'adopt' ? 'live start-up: leftover exposure adopted: the strategy hedges it' : 'live start-up: leftover exposure: the strategy flattens it with IOC orders');
@@ -175,15 +271,15 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
       if (bb !== null) after.push({ venue: 'bybit', balances: await bb.walletBalance(), openOrders: [], history: [], fills: [] });
       const sb = startBalancesFromVenues(after, o.symbols, o.configuredBalances);
       balances = sb.balances;
-      log.info({ balances, from_config: sb.fromConfig }, 'live start-up: starting balances from the venues\' accounts');
+      log.info({ balances, from_config: sb.fromConfig, ...(sb.notes.length > 0 ? { shared_assets: sb.notes } : {}) }, 'live start-up: starting balances from the venues\' accounts');
       if (sb.differences.length > 0) {
         log.warn({ differences: sb.differences.map((d) => ({ venue: d.venue, asset: d.asset, config: d.config, venue_amount: d.venueAmount })) },
           'live start-up: the venues hold other amounts than [execution.initial_balances] (those are for dry-run; live trades on the venues\' balances)');
       }
     }
-    return { ok: true, reason: '', verdict, balances };
+    return { ok: true, reason: '', verdict, balances, walOrders };
   } catch (e) {
-    return { ok: false, reason: `the venues' account could not be read: ${(e as Error).message}`, verdict: null, balances: null };
+    return { ok: false, reason: `the venues' account could not be read: ${(e as Error).message}`, verdict: null, balances: null, walOrders: {} };
   } finally {
     await bn.close();
     await bb?.close();

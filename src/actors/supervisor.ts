@@ -31,7 +31,7 @@ import type { VenueBalances, VenueFilters } from '../strategy/config.js';
 import type { WorkerMessage, SupervisorMessage } from './messages.js';
 import { liveStartupChecks } from './live-startup.js';
 import { assignBalances } from '../execution/start-balances.js';
-import { LEFTOVER_FILE } from '../execution/earlier-runs.js';
+import { writeLeftover } from '../execution/earlier-runs.js';
 import type { ExecutorWorkerData, FeedWorkerData, StrategyWorkerData } from './wiring.js';
 import { formatStatusLine } from './status-line.js';
 import { startMonitor, type MonitorHandle } from '../monitor/server.js';
@@ -269,7 +269,8 @@ export class Supervisor {
     // Live: the venues' word on the keys, the fees and what earlier runs left, before any thread.
     if (cfg.mode === 'live') {
       const st = await liveStartupChecks({ cfg, symbols: this.symbols, filters: this.opts.filters, runDir: this.opts.runDir, runId: this.opts.runId,
-        log: this.log, freshVenues: this.opts.freshVenues === true, configuredBalances: toStrategyBalances(cfg) });
+        log: this.log, freshVenues: this.opts.freshVenues === true, configuredBalances: toStrategyBalances(cfg),
+        ...(this.opts.resumed !== undefined ? { resumed: this.opts.resumed } : {}) });
       // Live trades on the venues' balances (the workers' data and run_start hold this object).
       if (st.ok && st.balances !== null) assignBalances(balances, st.balances);
       if (st.ok && st.verdict !== null) {
@@ -278,12 +279,7 @@ export class Supervisor {
         const taken = [...st.verdict.adopt, ...st.verdict.exposure.filter((e) => flat.has(e.symbol))];
         sData.leftovers = taken.map((e) => ({ symbol: e.symbol, netQty: e.netQty, avgPx: e.avgPx, flatten: flat.has(e.symbol) }));
         // This run answers for the crashed runs' exposure from now on (earlier-runs.ts LEFTOVER_FILE).
-        if (taken.length > 0) {
-          writeFileSync(path.join(this.opts.runDir, LEFTOVER_FILE), JSON.stringify({
-            taken_over: [...new Set(taken.flatMap((e) => e.runs))], policy: cfg.execution.live?.leftover_exposure ?? 'halt',
-            exposures: taken.map((e) => ({ symbol: e.symbol, net_qty: e.netQty, avg_px: e.avgPx, by_venue: e.byVenue, runs: e.runs })),
-          }) + '\n');
-        }
+        if (taken.length > 0) writeLeftover(this.opts.runDir, taken, cfg.execution.live?.leftover_exposure ?? 'halt', st.walOrders);
       }
       if (!st.ok) {
         const reason = `live start-up refused: ${st.reason}`;

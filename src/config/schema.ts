@@ -212,6 +212,8 @@ export const ARBITRAGE_SCHEMA: ObjectRule = table({
       max_unresolved_orders: int({ min: 1, max: 1000, default: 3, unit: 'orders' }),
       // Exposure a crashed run left (docs/live.md, "Restarts"): halt (default) | adopt | flatten.
       leftover_exposure: oneOf(['halt', 'adopt', 'flatten'], 'halt'),
+      // At start, the venues' balances against the latest live run's journal (docs/live.md, "Restarts").
+      start_balance_check: oneOf(['warn', 'halt', 'off'], 'warn'),
     }),
   }),
   engine: optionalTable({

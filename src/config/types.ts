@@ -106,6 +106,12 @@ export interface LiveRulesConfig {
    * with IOC orders where a book takes it (an unwinding round).
    */
   leftover_exposure: 'halt' | 'adopt' | 'flatten';
+  /**
+   * At start, the venues' balances against what the latest live run's journal says they should
+   * hold (its starting balances + its fills), beyond `balance_tolerance`: `warn` logs the
+   * difference, `halt` refuses the start, `off` skips the check.
+   */
+  start_balance_check: 'warn' | 'halt' | 'off';
 }
 
 export interface EngineConfig {

@@ -9,13 +9,22 @@
  * stopped cleanly: its exposure is then the taker's business, closed or in the taker's own
  * orders. While the taker itself has no `run_end`, both runs' orders count, so the netting
  * stays right whichever crashed last.
+ *
+ * `--resume RUN` continues a run in its own directory: that run's journal is the start-up's
+ * business too (its orders, fills, open rounds and in-flight WAL lines are what the crashed
+ * segment left), so it is read like an earlier run, marked `resuming`, with the ended state of
+ * its journal before this segment (`resumed.ended`: the new segment's `run_resumed` line may
+ * already be there). Its orders are in one WAL, read once: each counts once.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { readOrderWal, WAL_FILE } from './order-wal.js';
-import type { EarlierRun } from './reconcile.js';
+import { OrderWal, readOrderWal, WAL_FILE } from './order-wal.js';
+import type { EarlierRun, Exposure, JournaledOrder } from './reconcile.js';
 
-/** Written by a run that took over crashed runs' exposure: `{"taken_over": [run ids], "exposures": [...]}`. */
+/**
+ * Written by a run that took over crashed runs' exposure:
+ * `{"taken_over": [run ids], "taken_over_orders": {run id: WAL orders then}, "exposures": [...]}`.
+ */
 export const LEFTOVER_FILE = 'leftover.json';
 
 export interface EarlierRunsResult {
@@ -48,8 +57,13 @@ export function journalEnded(file: string): boolean {
   return false;
 }
 
-/** Reads every run under `runsDir` except `exceptRunId` (the run starting now). */
-export function readEarlierRuns(runsDir: string, exceptRunId: string | null = null): EarlierRunsResult {
+/**
+ * Reads every run under `runsDir`. `currentRunId` (the run starting now) is skipped, unless
+ * `resumed` says it is an existing run being continued (`--resume`): then it is read too,
+ * marked `resuming`, and `resumed.ended` says whether its journal ended in order before this
+ * segment (run-dir.ts resumeRun's status).
+ */
+export function readEarlierRuns(runsDir: string, currentRunId: string | null = null, resumed: { ended: boolean } | null = null): EarlierRunsResult {
   const out: EarlierRunsResult = { runs: [], badLines: new Map() };
   let names: string[];
   try {
@@ -58,25 +72,95 @@ export function readEarlierRuns(runsDir: string, exceptRunId: string | null = nu
     return out;
   }
   for (const name of names.sort()) {
-    if (name === exceptRunId) continue;
+    const self = name === currentRunId;
+    if (self && resumed === null) continue;
     const dir = path.join(runsDir, name);
     const wal = path.join(dir, WAL_FILE);
     const journal = path.join(dir, 'journal.jsonl');
     if (!fs.existsSync(wal) && !fs.existsSync(journal)) continue;
     const r = readOrderWal(wal);
     if (r.badLines > 0) out.badLines.set(name, r.badLines);
-    out.runs.push({ runId: name, ended: journalEnded(journal), orders: r.orders, reserved: r.reserved });
+    out.runs.push({ runId: name, ended: self ? resumed!.ended : journalEnded(journal), orders: r.orders, reserved: r.reserved, ...(self ? { resuming: true } : {}) });
   }
   for (const run of [...out.runs]) {
     if (!run.ended) continue;
-    let taken: unknown;
+    let left: { taken_over?: unknown; taken_over_orders?: unknown };
     try {
-      taken = (JSON.parse(fs.readFileSync(path.join(runsDir, run.runId, LEFTOVER_FILE), 'utf8')) as { taken_over?: unknown }).taken_over;
+      left = JSON.parse(fs.readFileSync(path.join(runsDir, run.runId, LEFTOVER_FILE), 'utf8')) as typeof left;
     } catch {
       continue;
     }
+    const taken = left.taken_over;
     if (!Array.isArray(taken)) continue;
-    for (const other of out.runs) if (taken.includes(other.runId)) other.ended = true;
+    const counts = (left.taken_over_orders !== null && typeof left.taken_over_orders === 'object' ? left.taken_over_orders : {}) as Record<string, unknown>;
+    for (const other of out.runs) {
+      if (!taken.includes(other.runId)) continue;
+      // The orders the taker answered for: those journaled when it took over (all of them in a
+      // leftover.json without counts). Orders after that (the run was resumed since) are the
+      // run's own business again.
+      const n = typeof counts[other.runId] === 'number' ? Math.min(counts[other.runId] as number, other.orders.length) : other.orders.length;
+      for (let i = 0; i < n; i++) other.orders[i]!.takenBy = run.runId;
+      if (n === other.orders.length && other.resuming !== true) other.ended = true;
+    }
   }
   return out;
+}
+
+/**
+ * Records that the run in `runDir` took over `exposures` (LEFTOVER_FILE), keeping the runs it
+ * took over before: a resumed run writes into its own directory, and dropping the earlier
+ * segment's list would hand those runs' exposure to the next start a second time.
+ */
+export function writeLeftover(runDir: string, exposures: readonly Exposure[], policy: string, walOrders: Readonly<Record<string, number>>): void {
+  const file = path.join(runDir, LEFTOVER_FILE);
+  let before: { taken_over?: unknown; taken_over_orders?: unknown; exposures?: unknown } = {};
+  try {
+    before = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof before;
+  } catch {
+    // none yet (or unreadable: rewritten whole)
+  }
+  const prevTaken = Array.isArray(before.taken_over) ? before.taken_over.filter((x): x is string => typeof x === 'string') : [];
+  const prevCounts = (before.taken_over_orders !== null && typeof before.taken_over_orders === 'object' ? before.taken_over_orders : {}) as Record<string, number>;
+  const prevExp = Array.isArray(before.exposures) ? before.exposures : [];
+  const taken = [...new Set([...prevTaken, ...exposures.flatMap((e) => e.runs)])];
+  const counts: Record<string, number> = { ...prevCounts };
+  for (const r of new Set(exposures.flatMap((e) => e.runs))) counts[r] = Math.max(counts[r] ?? 0, walOrders[r] ?? 0);
+  fs.writeFileSync(file, JSON.stringify({
+    taken_over: taken, taken_over_orders: counts, policy,
+    exposures: [...prevExp, ...exposures.map((e) => ({ symbol: e.symbol, net_qty: e.netQty, avg_px: e.avgPx, by_venue: e.byVenue, runs: e.runs }))],
+  }) + '\n');
+}
+
+/**
+ * Settles in-flight orders of earlier runs in their own WALs once the venue's word is final
+ * and carries no exposure: never placed (no trace after timestamp + recvWindow), or found
+ * final with nothing filled. The next start need not ask again. An order found with fills is
+ * left in flight there: its fills stay that run's exposure until a taker's leftover.json
+ * answers for them. Returns the lines that could not be written (the run's folder read-only):
+ * harmless, the next start asks the venue again.
+ */
+export function settleInEarlierWals(runsDir: string, settled: ReadonlyArray<{ runId: string; order: JournaledOrder; status: string }>): string[] {
+  const failed: string[] = [];
+  const byRun = new Map<string, Array<{ order: JournaledOrder; status: string }>>();
+  for (const s of settled) {
+    const list = byRun.get(s.runId);
+    if (list === undefined) byRun.set(s.runId, [s]);
+    else list.push(s);
+  }
+  for (const [runId, list] of byRun) {
+    let wal: OrderWal | null = null;
+    try {
+      wal = new OrderWal(path.join(runsDir, runId));
+      for (const s of list) wal.final(s.order.venue, s.order.clientOrderId, s.status, 0);
+    } catch (e) {
+      failed.push(`${runId}: ${(e as Error).message}`);
+    } finally {
+      try {
+        wal?.close();
+      } catch {
+        // closing a read-only handle cannot lose a line
+      }
+    }
+  }
+  return failed;
 }

@@ -7,6 +7,12 @@
  *   {"k":"reserve","tag":"x1a2b3c4d","from":1,"to":1024}
  *   {"k":"send","cid":"x1a2b3c4d-17","v":"binance","s":"BTCUSDT","side":"buy","p":60001.2,"q":0.01,"ts":1764630000123}
  *   {"k":"final","cid":"x1a2b3c4d-17","v":"binance","st":"FILLED","cum":0.01}
+ *   {"k":"final","cid":"x1a2b3c4d-18","v":"bybit","st":"UNRESOLVED","cum":0}
+ *
+ * An `UNRESOLVED` final is what a run writes when it stops with an order still unknown (its
+ * slot freed without the venue's word): the reader keeps the order in flight, so the next
+ * start asks the venue about it, and `cum` says how much of it the run had applied (only
+ * fills beyond that are exposure nobody answered for: reconcile.ts).
  *
  * Durability, and what it costs. A plain write() is in the kernel's page cache when it
  * returns: it survives the process being killed (kill -9, a crash of Node), not a crash of
@@ -30,6 +36,8 @@ import type { JournaledOrder, Venue } from './reconcile.js';
 export { inReservedBlock } from './reconcile.js';
 
 export const WAL_FILE = 'orders.wal';
+/** Final status of an order a run stopped with, still unknown: not final for the reader. */
+export const WAL_UNRESOLVED = 'UNRESOLVED';
 
 /** What is journaled before the send: the order as reconciliation will read it, with the request's `timestamp` (venue-aligned ms). */
 export type WalSend = Omit<JournaledOrder, 'sentMs' | 'final'> & { timestampMs: number };
@@ -158,6 +166,7 @@ export function readOrderWal(file: string): WalReadResult {
     } else if (r['k'] === 'final') {
       const o = byId.get(key);
       if (o === undefined) out.strayFinals++;
+      else if (r['st'] === WAL_UNRESOLVED) o.knownAtStop = Number(r['cum']) || 0;
       else o.final = { status: String(r['st']), cumQty: Number(r['cum']) };
     } else out.badLines++;
   }

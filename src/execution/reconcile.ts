@@ -8,9 +8,14 @@
  * order journals of earlier runs:
  *
  * - an xarb order still open at the venue → cancel it (IOC arbitrage never rests on purpose);
- * - an order an earlier run sent but never saw resolved (in flight at a crash) → resolved
- *   from the venue's fills / history, or still unknown (then trading waits: unknown-order.ts);
- * - fills of crashed runs (no `run_end`) are netted per symbol across venues: a pair whose
+ * - an order an earlier run sent but never saw resolved (in flight at a crash, or still
+ *   unknown when a run stopped) → resolved from the venue's fills / history, or from the
+ *   venue's answer to a query by its client id (`lookups`, asked by live-startup.ts): found →
+ *   its fills count; not found once its `timestamp + recvWindow` has passed (the venue can no
+ *   longer accept it, unknown-order.ts) → never placed (`notPlaced`); otherwise unknown, and
+ *   trading waits;
+ * - fills of crashed runs (no `run_end`), and of orders a cleanly stopped run left unresolved,
+ *   are netted per symbol across venues: a pair whose
  *   two legs filled nets to zero; what is left is exposure, which by config is flattened
  *   (an IOC order the other way on the venue holding it), adopted as a residual for the
  *   strategy to hedge, or halts start-up;
@@ -76,6 +81,13 @@ export interface JournaledOrder {
   sentMs: number;
   /** The run saw a final answer (filled/canceled/rejected/expired) with this cumulative qty; null = in flight. */
   final: { status: string; cumQty: number } | null;
+  /**
+   * The run stopped cleanly with this order still unknown, having applied this much of it
+   * (its `UNRESOLVED` WAL line, order-wal.ts): only what the venue filled beyond it is new.
+   */
+  knownAtStop?: number;
+  /** A later run took over this order's exposure (its leftover.json, earlier-runs.ts): settled, not counted again. */
+  takenBy?: string;
 }
 
 export interface EarlierRun {
@@ -85,6 +97,8 @@ export interface EarlierRun {
   orders: JournaledOrder[];
   /** Client-id blocks the run reserved durably (order-wal.ts): an id in one may exist at a venue without a send line. */
   reserved?: ReadonlyArray<{ tag: string; from: number; to: number }>;
+  /** The run being continued now (`--resume`): its own crashed segment's journal. */
+  resuming?: boolean;
 }
 
 export type ExposurePolicy = 'flatten' | 'adopt' | 'halt';
@@ -99,6 +113,16 @@ export interface ReconcileOptions {
   expectedBalances?: Partial<Record<Venue, Map<string, number>>>;
   /** Allowed |venue − expected| per asset, absolute. */
   balanceTolerance: (asset: string) => number;
+  /**
+   * The venues' answers to a query by client id (Binance GET /api/v3/order origClientOrderId,
+   * Bybit /v5/order/realtime then /v5/order/history by orderLinkId) for in-flight orders of
+   * earlier runs with no trace in the snapshots: key `venue|clientOrderId`, null = no such order.
+   */
+  lookups?: ReadonlyMap<string, VenueOrderView | null>;
+  /** Local wall ms when the lookups were answered (with acceptDeadlineMs: "not placed"). */
+  nowMs?: number;
+  /** Local wall ms after which the venue can no longer accept a journaled order (timestamp + recvWindow + skew). */
+  acceptDeadlineMs?: (o: JournaledOrder) => number;
 }
 
 export interface Exposure {
@@ -136,6 +160,8 @@ export interface ReconcileVerdict {
   resolved: Array<{ order: JournaledOrder; runId: string; cumQty: number; status: string }>;
   /** In-flight orders of earlier runs with no trace at the venue yet (unknown-order.ts decides). */
   unresolved: Array<{ order: JournaledOrder; runId: string }>;
+  /** In-flight orders of earlier runs the venue has no trace of after they could no longer be accepted: never placed. */
+  notPlaced: Array<{ order: JournaledOrder; runId: string }>;
   /** xarb-shaped orders/fills in no journal. */
   orphans: Array<VenueOrderView | VenueFillView>;
   exposure: Exposure[];
@@ -155,7 +181,7 @@ export const DEFAULT_CLIENT_ID_PATTERN = /^x[0-9a-f]{8}-\d+$/;
 /** The start-up decision. */
 export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: readonly EarlierRun[], opts: ReconcileOptions): ReconcileVerdict {
   const pattern = opts.clientIdPattern ?? DEFAULT_CLIENT_ID_PATTERN;
-  const v: ReconcileVerdict = { canTrade: true, reasons: [], cancel: [], resolved: [], unresolved: [], orphans: [], exposure: [], flatten: [], adopt: [], drift: [] };
+  const v: ReconcileVerdict = { canTrade: true, reasons: [], cancel: [], resolved: [], unresolved: [], notPlaced: [], orphans: [], exposure: [], flatten: [], adopt: [], drift: [] };
   // An xarb order at a venue inside a run's reserved id block but without its send line (the
   // line was lost in a machine crash) belongs to that run: it joins the run's orders.
   runs = runs.map((run) => {
@@ -202,35 +228,49 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
     }
     for (const o of [...s.history, ...s.openOrders]) historyByCid.set(s.venue + '|' + o.clientOrderId, o);
   }
+  const lookups = opts.lookups ?? new Map<string, VenueOrderView | null>();
   for (const run of runs) {
     for (const o of run.orders) {
-      if (o.final !== null) continue;
+      // A taker run's reconciliation settled it when it took the run's exposure over.
+      if (o.final !== null || o.takenBy !== undefined) continue;
       const k = o.venue + '|' + o.clientOrderId;
-      const h = historyByCid.get(k);
+      let h = historyByCid.get(k);
       const fills = fillsByCid.get(k) ?? [];
+      const look = lookups.get(k);
+      if (h === undefined && fills.length === 0 && look != null) {
+        // Outside the snapshot's window (or its lists), the query by client id found it.
+        h = look;
+        historyByCid.set(k, look);
+        if (look.open && !v.cancel.some((c) => c.venue === look.venue && c.clientOrderId === look.clientOrderId)) v.cancel.push(look);
+      }
       if (h !== undefined && !h.open) v.resolved.push({ order: o, runId: run.runId, cumQty: h.cumQty, status: h.status });
       else if (h === undefined && fills.length > 0) {
         v.resolved.push({ order: o, runId: run.runId, cumQty: fills.reduce((a, f) => a + f.qty, 0), status: 'FILLED (from fills)' });
+      } else if (h === undefined && look === null && opts.nowMs !== undefined && opts.acceptDeadlineMs !== undefined && opts.nowMs >= opts.acceptDeadlineMs(o)) {
+        v.notPlaced.push({ order: o, runId: run.runId });
       } else if (h === undefined) v.unresolved.push({ order: o, runId: run.runId });
       // an open one is in v.cancel already; its fills so far count below
     }
   }
 
-  // Exposure of crashed runs: their orders' filled quantities (venue's word), netted per symbol.
+  // Exposure: the filled quantities (venue's word) of crashed runs' orders, and of orders a
+  // cleanly stopped run left unresolved (nobody hedged what they filled), netted per symbol.
   const bySymbol = new Map<string, Exposure>();
   const pxSums = new Map<string, number>();
   const qtySums = new Map<string, number>();
   for (const run of runs) {
-    if (run.ended) continue;
     for (const o of run.orders) {
+      if (o.takenBy !== undefined || (run.ended && o.final !== null)) continue;
       const k = o.venue + '|' + o.clientOrderId;
       const venueFills = fillsByCid.get(k);
       const h = historyByCid.get(k);
-      const qty = venueFills !== undefined ? venueFills.reduce((a, f) => a + f.qty, 0) : h !== undefined ? h.cumQty : o.final?.cumQty ?? 0;
-      if (qty === 0) continue;
+      const venueQty = venueFills !== undefined ? venueFills.reduce((a, f) => a + f.qty, 0) : h !== undefined ? h.cumQty : o.final?.cumQty ?? 0;
+      // A clean stop answered for what it had applied of an unknown order; the rest is new.
+      const qty = run.ended ? Math.max(0, venueQty - (o.knownAtStop ?? 0)) : venueQty;
+      if (!(qty > 0)) continue;
       let e = bySymbol.get(o.symbol);
       if (e === undefined) bySymbol.set(o.symbol, (e = { symbol: o.symbol, netQty: 0, byVenue: {}, runs: [], avgPx: 0 }));
-      const notional = venueFills !== undefined ? venueFills.reduce((a, f) => a + f.qty * f.price, 0) : qty * o.price;
+      const notional = venueFills !== undefined ? venueFills.reduce((a, f) => a + f.qty * f.price, 0) * (qty / venueQty) : qty * o.price;
       const side = o.side === 'buy' ? 1 : -1;
       // Running average of the side that makes the exposure (the net's sign decides at the end).
       pxSums.set(o.symbol + '|' + side, (pxSums.get(o.symbol + '|' + side) ?? 0) + notional);
@@ -246,7 +286,7 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
     e.avgPx = (qtySums.get(k) ?? 0) > 0 ? pxSums.get(k)! / qtySums.get(k)! : 0;
     if (Math.abs(e.netQty) <= opts.dustQty(e.symbol)) continue;
     v.exposure.push(e);
-    const what = `${e.symbol} ${e.netQty > 0 ? 'long' : 'short'} ${Math.abs(e.netQty)} left by crashed run(s) ${e.runs.join(', ')}`;
+    const what = `${e.symbol} ${e.netQty > 0 ? 'long' : 'short'} ${Math.abs(e.netQty)} left by ${runsLabel(runs, e.runs)}`;
     switch (opts.exposurePolicy) {
       case 'flatten':
         v.flatten.push(flattenOrder(e));
@@ -271,7 +311,11 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
   if (v.unresolved.length > 0) {
     v.canTrade = false;
     v.reasons.push(`${v.unresolved.length} order(s) sent by earlier runs have no trace at the venue yet: ` +
-      v.unresolved.slice(0, 5).map((u) => `${u.order.venue} ${u.order.clientOrderId}`).join(', '));
+      v.unresolved.slice(0, 5).map((u) => `${u.order.venue} ${u.order.clientOrderId} (${u.runId}; ${unresolvedWhy(u.order, lookups, opts)})`).join(', '));
+  }
+  if (v.notPlaced.length > 0) {
+    v.reasons.push(`${v.notPlaced.length} order(s) of earlier runs never placed (no such order at the venue, and past timestamp + recvWindow): ` +
+      v.notPlaced.slice(0, 5).map((u) => `${u.order.venue} ${u.order.clientOrderId} (${u.runId})`).join(', '));
   }
   if (v.cancel.length > 0) v.reasons.push(`${v.cancel.length} xarb order(s) still open: cancel before trading`);
 
@@ -285,6 +329,26 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
     for (const d of v.drift) v.reasons.push(`${d.venue} ${d.asset}: venue says ${d.actual}, expected ${d.expected}`);
   }
   return v;
+}
+
+/** "crashed run(s) a, b" / "the resumed run's crashed segment" / "run c's unresolved orders at its clean stop", for the reasons. */
+function runsLabel(runs: readonly EarlierRun[], ids: readonly string[]): string {
+  const parts: string[] = [];
+  const crashed = ids.filter((id) => runs.some((r) => r.runId === id && !r.ended && r.resuming !== true));
+  if (crashed.length > 0) parts.push(`crashed run(s) ${crashed.join(', ')}`);
+  for (const id of ids) {
+    const r = runs.find((x) => x.runId === id);
+    if (r?.resuming === true) parts.push(`run ${id} itself (the run being resumed${r.ended ? ': orders left unresolved at its stop' : ': its crashed segment'})`);
+    else if (r?.ended === true) parts.push(`run ${id}'s orders left unresolved at its clean stop`);
+  }
+  return parts.join(' and ');
+}
+
+function unresolvedWhy(o: JournaledOrder, lookups: ReadonlyMap<string, VenueOrderView | null>, opts: ReconcileOptions): string {
+  const look = lookups.get(o.venue + '|' + o.clientOrderId);
+  if (look === undefined) return 'not asked of the venue';
+  if (opts.acceptDeadlineMs === undefined) return 'no such order at the venue';
+  return `no such order at the venue, but it may still be accepted until ${new Date(Math.ceil(opts.acceptDeadlineMs(o))).toISOString()}`;
 }
 
 /** Whether `cid` (`<tag>-<n>`) lies in one of the reserved blocks. */

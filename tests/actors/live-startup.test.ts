@@ -14,7 +14,7 @@ import { applySimProfile, loadConfig } from '../../src/config/index.js';
 import { startSimulator, type SimHandle } from '../../src/sim/index.js';
 import { SIM_KEYS } from '../../src/sim/order-entry-keys.js';
 import { liveStartupChecks } from '../../src/actors/live-startup.js';
-import { OrderWal } from '../../src/execution/order-wal.js';
+import { OrderWal, readOrderWal } from '../../src/execution/order-wal.js';
 
 let sim: SimHandle;
 t.before(async () => {
@@ -48,7 +48,7 @@ t.test('a fresh simulator: the checks pass and the verdict is logged', async (t)
   t.notOk(JSON.stringify(lines).includes(SIM_KEYS.binance.secretKey), 'no secret logged');
 });
 
-t.test('a crashed earlier run with an order the venues never saw: start refused with the reason', async (t) => {
+t.test('a crashed earlier run with an order the venues never saw: asked by client id, never placed once its recvWindow has passed, journaled so', async (t) => {
   const { cfg, runs, lines, log, filters } = setup();
   t.teardown(() => fs.rmSync(runs, { recursive: true, force: true }));
   const old = path.join(runs, 'crashed');
@@ -58,14 +58,37 @@ t.test('a crashed earlier run with an order the venues never saw: start refused 
   wal.close();
   fs.writeFileSync(path.join(old, 'journal.jsonl'), '{"type":"run_start","mode":"live"}\n');
   const r = await liveStartupChecks({ cfg, symbols: ['BTCUSDT'], filters, runDir: path.join(runs, 'now'), runId: 'now', log, freshVenues: false });
-  t.equal(r.ok, false);
-  t.match(r.reason, /^reconciliation: /);
-  t.match(r.reason, /xdeadbeef-1/, 'the reason names the order');
+  t.equal(r.reason, '');
+  t.equal(r.ok, true, 'the start is allowed: the order can no longer be placed and the venue has none');
   const v = lines.find((l) => l['msg'] === 'live start-up: reconciliation verdict')!;
   t.same(v['crashed_runs'], ['crashed']);
-  t.same(v['unresolved'], [{ run: 'crashed', venue: 'binance', client_order_id: 'xdeadbeef-1' }]);
+  t.same(v['unresolved'], []);
+  t.same(v['not_placed'], [{ run: 'crashed', venue: 'binance', client_order_id: 'xdeadbeef-1' }]);
+  t.match(String(v['reasons']), /never placed.*xdeadbeef-1/);
+  const asked = lines.find((l) => l['msg'] === 'live start-up: in-flight orders of earlier runs asked of the venues by client id')!;
+  t.equal(asked['asked'], 1);
+  t.equal(asked['not_found'], 1);
+  const again = readOrderWal(path.join(old, 'orders.wal'));
+  t.same(again.orders[0]!.final, { status: 'NOT_PLACED', cumQty: 0 }, 'settled in the crashed run\'s own WAL: the next start need not ask');
 
   // The same runs folder with a simulator this process just started: earlier runs are not asked of it.
   const fresh = await liveStartupChecks({ cfg, symbols: ['BTCUSDT'], filters, runDir: path.join(runs, 'now'), runId: 'now', log, freshVenues: true });
   t.equal(fresh.ok, true);
+});
+
+t.test('an order the venue could still accept for long (stamped in the future), not found: unresolved, the start refused with the reason', async (t) => {
+  const { cfg, runs, lines, log, filters } = setup();
+  t.teardown(() => fs.rmSync(runs, { recursive: true, force: true }));
+  const old = path.join(runs, 'crashed');
+  const wal = new OrderWal(old);
+  wal.send({ clientOrderId: 'xdeadbeef-2', venue: 'bybit', symbol: 'BTCUSDT', side: 'sell', price: 60000, qty: 0.001, timestampMs: Date.now() + 3_600_000 });
+  wal.close();
+  fs.writeFileSync(path.join(old, 'journal.jsonl'), '{"type":"run_start","mode":"live"}\n');
+  const r = await liveStartupChecks({ cfg, symbols: ['BTCUSDT'], filters, runDir: path.join(runs, 'now'), runId: 'now', log, freshVenues: false });
+  t.equal(r.ok, false);
+  t.match(r.reason, /^reconciliation: /);
+  t.match(r.reason, /bybit xdeadbeef-2 \(crashed; no such order at the venue, but it may still be accepted until /, 'the reason names the order and why');
+  const v = lines.find((l) => l['msg'] === 'live start-up: reconciliation verdict')!;
+  t.same(v['unresolved'], [{ run: 'crashed', venue: 'bybit', client_order_id: 'xdeadbeef-2' }]);
+  t.equal(readOrderWal(path.join(old, 'orders.wal')).orders[0]!.final, null, 'left in flight');
 });

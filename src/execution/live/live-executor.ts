@@ -39,7 +39,7 @@ import { PreSendGate } from './pre-send.js';
 import type { VenueRules } from './venue-rules.js';
 import { UPD_ACK, UPD_FINAL, type LiveOrder, type OrderUpdate, type VenueOrderClient } from './order-types.js';
 import type { OrderRateLimiter } from './rate-limiter.js';
-import type { OrderWal } from '../order-wal.js';
+import { WAL_UNRESOLVED, type OrderWal } from '../order-wal.js';
 import { wireBatch } from './wire-batch.js';
 
 /** applyFill: which view an order's progress came from. */
@@ -950,6 +950,9 @@ export class LiveExecutor {
           this.opts.log('error', 'order look failed', { venue: VENUE_NAMES[client.venue], client_order_id: order.clientOrderId, err: (e as Error).message });
         }).finally(() => this.onSettled(order));
       } else {
+        // Stopping (or no way to look): the slot goes without the venue's word. The WAL says
+        // so, with what was applied, so the next start asks the venue (order-wal.ts UNRESOLVED).
+        this.walFinal(slot, order.clientOrderId, WAL_UNRESOLVED);
         tr.release(slot);
         this.unresolvedIds.delete(order.orderId);
       }

@@ -95,6 +95,19 @@ export class BybitAccountRest {
     return out;
   }
 
+  /**
+   * One order by its orderLinkId, open or closed: `/v5/order/realtime` (open and recent
+   * orders), then `/v5/order/history` (closed ones); null when neither knows it.
+   */
+  async orderByLinkId(symbol: string, orderLinkId: string): Promise<VenueOrderView | null> {
+    for (const path of ['/v5/order/realtime', '/v5/order/history']) {
+      const r = await this.call('GET', path, { category: 'spot', symbol, orderLinkId, ...(path === '/v5/order/realtime' ? { openOnly: 0 } : {}) });
+      const row = ((r['list'] as Row[] | undefined) ?? []).find((x) => x['orderLinkId'] === orderLinkId);
+      if (row !== undefined) return bybitOrderView(row);
+    }
+    return null;
+  }
+
   /** Executions since `startTime` as fills (spot: fee in feeCurrency), every page. Malformed rows are skipped and counted. */
   async fillsSince(symbol: string, startTime: number): Promise<{ fills: VenueFill[]; bad: number }> {
     const fills: VenueFill[] = [];
