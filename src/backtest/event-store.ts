@@ -154,6 +154,11 @@ export async function readEventStore(series: readonly (readonly string[])[], ori
   return { meta: meta.sab, bytes: bytes.sab, count, problems: merged.problems() };
 }
 
+/** Merge key of the store's first event (NaN when it holds none). */
+export function firstEventTs(store: EventStore): number {
+  return store.count > 0 ? new Float64Array(store.meta, 0, M_WORDS)[M_TS]! : NaN;
+}
+
 /** A scratch buffer of its own ArrayBuffer (offset 0, so its Int32Array view covers it from byte 0). */
 function scratchOf(size: number): { buf: Buffer; words: Int32Array } {
   const buf = Buffer.allocUnsafeSlow(align4(size));
