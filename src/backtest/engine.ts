@@ -753,9 +753,9 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
 
   /**
    * After the last event: lets orders in flight finish (up to `graceNs` of simulated time),
-   * writes a final equity mark and run_end. Returns the end equity.
+   * writes a final equity mark and run_end (with `extra` fields, e.g. run.ts's report period). Returns the end equity.
    */
-  finish(lastEventNs: number, graceNs: number, reason = 'end of data'): number {
+  finish(lastEventNs: number, graceNs: number, reason = 'end of data', extra: Record<string, unknown> = {}): number {
     this.pendingEventNs = Infinity;
     const endNs = lastEventNs + graceNs;
     let t = lastEventNs;
@@ -768,7 +768,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
     this.writeEquity(this.nowNs);
     this.writeFeedWarnings();
     const eq = this.strategy.equity();
-    this.journal.append('run_end', { reason, end_equity: Number.isNaN(eq) ? null : eq }, this.nowNs, this.wallOf(this.nowNs));
+    this.journal.append('run_end', { reason, end_equity: Number.isNaN(eq) ? null : eq, ...extra }, this.nowNs, this.wallOf(this.nowNs));
     return eq;
   }
 }

@@ -17,7 +17,7 @@ import { simSymbolFilters } from '../sim/instruments.js';
 import type { ArbitrageConfig, VenueBalances, VenueFilters } from '../strategy/config.js';
 import { BacktestEngine, type BookMode } from './engine.js';
 import { isDepthLine } from './frame-kind.js';
-import { replayEventStore, type EventSink, type EventStore } from './event-store.js';
+import { firstEventTs, replayEventStore, type EventSink, type EventStore } from './event-store.js';
 import { BufferedJournal } from './journal-writer.js';
 import { latencyFromConfig, latencyFromHlog, ObservedLatency, type OrderLatency } from './latency.js';
 import { Progress } from './progress.js';
@@ -140,6 +140,30 @@ function defaultRunId(o: BacktestOptions, seed: number): string {
 
 const TAGS = ['sent_to_ack', 'order_entry', 'order_response'] as const;
 
+/** run_end.period: the span the report measures the run over (docs/report.md, "Period"). */
+export interface ReportPeriod {
+  from_ns: number;
+  to_ns: number;
+  /** 'data': first replayed event → last; 'session': the --compare'd session's run_start → run_end. */
+  basis: 'data' | 'session';
+}
+
+/**
+ * The report period of a backtest, on its ns timeline (ns 0 = 00:00 UTC of the start date):
+ * the data actually replayed, not the calendar days asked for (a 25 s recording is 25 s, not
+ * 6 h of empty morning); a session replay's is the session's own span.
+ */
+export function reportPeriod(firstTs: number, lastNs: number, startMs: number, session?: SessionSetup): ReportPeriod {
+  const from = Number.isFinite(firstTs) ? Math.max(0, firstTs) : 0;
+  const to = Math.max(from, lastNs);
+  if (session?.startWallMs != null) {
+    const sFrom = Math.max(0, (session.startWallMs - startMs) * 1e6);
+    const sTo = session.endWallMs != null ? Math.max(sFrom, (session.endWallMs - startMs) * 1e6) : Math.max(sFrom, to);
+    return { from_ns: sFrom, to_ns: sTo, basis: 'session' };
+  }
+  return { from_ns: from, to_ns: to, basis: 'data' };
+}
+
 /** How the replay used the session's strategy trace, for agreement.json (`replay_trace`); divergences on the wall clock. */
 function traceSummary(file: string, r: SessionTraceReplay, unread: number, startMs: number): Record<string, unknown> {
   const wall = (ns: number): number | null => (ns === ns ? Math.round((startMs + ns / 1e6) * 1000) / 1000 : null);
@@ -222,7 +246,10 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   let lastNs = 0;
   let counter = 0;
   let dataProblems: string[];
+  // merge key of the first event (the loops clamp keys to >= 0, so does reportPeriod)
+  let firstTs = NaN;
   if (o.events !== undefined) {
+    firstTs = firstEventTs(o.events);
     // The same hand-over as the streaming loop below, from the shared store.
     const sink: EventSink = {
       frame: (k, ts, buf, len) => {
@@ -243,6 +270,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     dataProblems = o.events.problems;
   } else {
     const merged = await MergedRecording.openSeries(series, { originMs: startMs });
+    firstTs = merged.peekTs();
     if ((o.book ?? 'depth') === 'top') {
       // top-of-book fills read no depth: its frames are not even unescaped (the engine counts them)
       merged.readers.forEach((r, k) => {
@@ -273,7 +301,8 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     dataProblems = merged.problems();
   }
   const c = cfg.execution.order_timeout_ms;
-  const endEquity = engine.finish(lastNs, Math.max(2 * c, cfg.risk.hedge_timeout_ms * 2) * 1e6 * 6);
+  const endEquity = engine.finish(lastNs, Math.max(2 * c, cfg.risk.hedge_timeout_ms * 2) * 1e6 * 6, undefined,
+    { period: reportPeriod(firstTs, lastNs, startMs, session) });
   journal.close();
   progress.done(engine.events);
 

@@ -54,6 +54,9 @@ export interface SessionSetup {
   strategyReadyWallMs: number | null;
   /** [engine] feed_ring_slots of the session. */
   feedRingSlots: number;
+  /** Wall ms of the session's run_start and run_end (null when it did not end cleanly): the replay's report period. */
+  startWallMs: number | null;
+  endWallMs: number | null;
 }
 
 type Obj = Record<string, unknown>;
@@ -118,6 +121,8 @@ export function sessionSetup(file: string, defaultSeed: number): SessionSetup {
     config,
     strategyReadyWallMs: ready,
     feedRingSlots: typeof slots === 'number' && slots >= 1 ? slots : 4096,
+    startWallMs: typeof t0 === 'number' ? t0 : null,
+    endWallMs: typeof end?.['t'] === 'number' ? end['t'] : null,
   };
 }
 

@@ -7,13 +7,14 @@
  *   --param slippage_tolerance=0.0005,0.001 a list
  * A key is looked up in [strategy], [risk], [execution], [fees] (or give section.key).
  */
+import { fork } from 'node:child_process';
 import os from 'node:os';
 import { Piscina } from 'piscina';
-import { loadConfig, type XarbConfig } from '../config/index.js';
-import { dateStartMs } from '../data/store.js';
+import { ConfigError, loadConfig, type ConfigProblem, type XarbConfig } from '../config/index.js';
+import { dateStartMs, StoreError } from '../data/store.js';
 import type { BookMode } from './engine.js';
 import { DEFAULT_STORE_MAX_BYTES, readEventStore, type EventStore } from './event-store.js';
-import { dataFiles } from './run.js';
+import { dataFiles, MissingDataError } from './run.js';
 
 export class SweepParamError extends Error {
   override readonly name = 'SweepParamError';
@@ -138,9 +139,13 @@ export interface SweepOptions {
    */
   sharedDataMaxBytes?: number;
   onDone?: (m: SweepMetrics, done: number, total: number) => void;
+  /**
+   * Run the pool in this process, with its V8 flags, instead of in a child process started
+   * with SWEEP_V8_FLAGS (default false; see runSweep).
+   */
+  inProcess?: boolean;
 }
 
-/** Runs every task on a piscina pool; results in task order. */
 /**
  * The points' common data, read once (null: points differ in data, range or symbols, the
  * store is off, or the data is too large to hold; then every point streams its files).
@@ -156,7 +161,68 @@ async function sharedEvents(tasks: readonly SweepTask[], maxBytes: number): Prom
   return readEventStore(series, dateStartMs(t0.startDate), maxBytes);
 }
 
-export async function runSweep(tasks: readonly SweepTask[], o: SweepOptions = {}): Promise<SweepMetrics[]> {
+/**
+ * V8 flags of the process that hosts a sweep (sweep-host.ts). A point is one isolate running
+ * flat out on its thread; with V8's default helper threads (concurrent marking, parallel
+ * scavenges, concurrent compilation) it also kept ~0.3 of another core busy, and ~20 % more
+ * process CPU in all: free on an idle core with one worker, but with as many workers as
+ * cores those threads took the other workers' cores. With the flags the same work runs on
+ * each worker's own thread (the flags are process-wide, hence the child process).
+ */
+export const SWEEP_V8_FLAGS: readonly string[] = ['--single-threaded'];
+
+/** What crosses from the sweep host to runSweep (child_process IPC, advanced serialization). */
+export type HostMessage =
+  | { type: 'done'; metrics: SweepMetrics; done: number; total: number }
+  | { type: 'result'; results: SweepMetrics[] }
+  | { type: 'error'; error: { name: string; message: string; stack?: string; missing?: string[]; problems?: ConfigProblem[] } };
+
+/** The error a host reported, as the class the callers catch (sweep-cmd.ts). */
+function revive(e: Extract<HostMessage, { type: 'error' }>['error']): Error {
+  let out: Error;
+  if (e.name === 'MissingDataError') out = new MissingDataError(e.missing ?? [], e.message);
+  else if (e.name === 'ConfigError') out = new ConfigError(e.problems ?? []);
+  else if (e.name === 'SweepParamError') out = new SweepParamError(e.message);
+  else if (e.name === 'StoreError') out = new StoreError(e.message);
+  else {
+    out = new Error(e.message);
+    out.name = e.name;
+  }
+  if (e.stack !== undefined) out.stack = e.stack;
+  return out;
+}
+
+/**
+ * Runs every task (one backtest each) on `workers` threads (default one per core); results
+ * in task order. By default in a child process with SWEEP_V8_FLAGS (sweep-host.ts), whatever
+ * the number of workers, so 1 and N workers run the same work with the same flags.
+ */
+export function runSweep(tasks: readonly SweepTask[], o: SweepOptions = {}): Promise<SweepMetrics[]> {
+  if (o.inProcess === true) return runSweepInProcess(tasks, o);
+  return new Promise((resolve, reject) => {
+    const child = fork(new URL('./sweep-host.js', import.meta.url), [], {
+      execArgv: [...process.execArgv, ...SWEEP_V8_FLAGS], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let settled = false;
+    const settle = (err: Error | null, results?: SweepMetrics[]): void => {
+      if (settled) return;
+      settled = true;
+      if (err !== null) reject(err);
+      else resolve(results!);
+    };
+    child.on('message', (msg: HostMessage) => {
+      if (msg.type === 'done') o.onDone?.(msg.metrics, msg.done, msg.total);
+      else if (msg.type === 'result') settle(null, msg.results);
+      else if (msg.type === 'error') settle(revive(msg.error));
+    });
+    child.on('error', (err) => settle(err));
+    child.on('exit', (code, signal) => settle(new Error(`sweep host process ended (${signal ?? `exit code ${code}`}) before its results`)));
+    child.send({ tasks, workers: o.workers, sharedDataMaxBytes: o.sharedDataMaxBytes });
+  });
+}
+
+/** runSweep on a piscina pool of this process. */
+export async function runSweepInProcess(tasks: readonly SweepTask[], o: SweepOptions = {}): Promise<SweepMetrics[]> {
   const workers = Math.max(1, Math.min(o.workers ?? os.availableParallelism(), tasks.length));
   // the workers start (load their modules) while this thread reads the data
   const pool = new Piscina({ filename: new URL('./sweep-worker.js', import.meta.url).href, minThreads: workers, maxThreads: workers, idleTimeout: 1000 });

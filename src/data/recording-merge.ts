@@ -63,6 +63,24 @@ export class MergedRecording {
     return m;
   }
 
+  /**
+   * Merge key of the event the next nextSync() will hand out, without consuming it; NaN when
+   * there is none or a reader needs a refill (right after openSeries every reader is loaded).
+   */
+  peekTs(): number {
+    if (this.currentIndex >= 0) return NaN;
+    let best = NaN;
+    for (let i = 0; i < this.readers.length; i++) {
+      const s = this.state[i]!;
+      if (s === 0) return NaN;
+      if (s === 1) {
+        const ts = this.readers[i]!.ts + this.offsets[i]!;
+        if (!(ts >= best)) best = ts;
+      }
+    }
+    return best;
+  }
+
   /** Epoch ms of a merged `ts`. */
   wallOfTs(ts: number): number {
     return this.originMs + ts / 1e6;

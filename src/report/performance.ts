@@ -137,6 +137,8 @@ export interface Performance {
   /** From run_start to run_end (or the last entry when there is no run_end), in `ns` time. */
   durationNs: number;
   durationSource: string;
+  /** The measured span on the journal's ns timeline (durationNs = toNs − fromNs); `wall*` its wall clock, when run_start maps it. */
+  period: { fromNs: number; toNs: number; fromWallMs: number | null; toWallMs: number | null };
   /** run_end's reason; null when the journal has no run_end (crash, or still running). */
   endReason: string | null;
 
@@ -260,6 +262,34 @@ export function equitySeries(entries: readonly JournalEntry[]): EquityPoint[] {
   return pts.map((p, i) => ({ p, i })).sort((a, b) => a.p.ns - b.p.ns || a.i - b.i).map((x) => x.p);
 }
 
+/** How a run_end.period was chosen (its `basis`), as the report states it. */
+const PERIOD_BASIS: Record<string, string> = {
+  data: 'replayed data: first event → last event (run_end.period)',
+  session: 'the replayed session: its run_start → run_end (run_end.period)',
+};
+
+/** run_end.period ({ from_ns, to_ns, basis }, written by the backtest), or null. */
+function periodOf(end: JournalEntry | null): { fromNs: number; toNs: number; basis: string } | null {
+  const p = end?.period as { from_ns?: unknown; to_ns?: unknown; basis?: unknown } | undefined;
+  if (p === null || typeof p !== 'object') return null;
+  const fromNs = num(p.from_ns);
+  const toNs = num(p.to_ns);
+  if (Number.isNaN(fromNs) || Number.isNaN(toNs) || toNs < fromNs) return null;
+  return { fromNs, toNs, basis: typeof p.basis === 'string' ? p.basis : 'unknown' };
+}
+
+/**
+ * The series seen over [fromNs, toNs]: one point at fromNs worth the last value at or before it
+ * (the first value when the series starts later), the points inside, and the later ones moved
+ * to toNs (orders settling after the last event still count, at its time).
+ */
+export function clipSeries(series: readonly EquityPoint[], fromNs: number, toNs: number): EquityPoint[] {
+  if (series.length === 0) return [];
+  const out: EquityPoint[] = [{ ns: fromNs, equity: equityAt(series, fromNs) }];
+  for (const p of series) if (p.ns > fromNs) out.push({ ns: Math.min(p.ns, toNs), equity: p.equity });
+  return out;
+}
+
 /** Equity at the last point at or before `ns` (the first point before the series starts). */
 export function equityAt(series: readonly EquityPoint[], ns: number): number {
   let lo = 0;
@@ -333,13 +363,17 @@ export function computePerformance(journal: readonly JournalEntry[], hlogText?: 
     if (Number.isFinite(e.ns)) { firstNs = Math.min(firstNs, e.ns); lastNs = Math.max(lastNs, e.ns); }
     if (Number.isFinite(e.t)) lastWall = lastWall === null ? e.t : Math.max(lastWall, e.t);
   }
-  const fromNs = start !== null && Number.isFinite(start.ns) ? start.ns : firstNs;
-  const toNs = end !== null && Number.isFinite(end.ns) ? end.ns : lastNs;
+  const period = periodOf(end);
+  const fromNs = period !== null ? period.fromNs : start !== null && Number.isFinite(start.ns) ? start.ns : firstNs;
+  const toNs = period !== null ? period.toNs : end !== null && Number.isFinite(end.ns) ? end.ns : lastNs;
   const durationNs = Number.isFinite(fromNs) && Number.isFinite(toNs) ? Math.max(0, toNs - fromNs) : 0;
-  const durationSource = `${start !== null ? 'run_start' : 'first entry'} → ${end !== null ? 'run_end' : 'last entry'} (journal ns)`;
+  const wallOfNs = (ns: number): number | null => (start !== null && Number.isFinite(start.t) && Number.isFinite(start.ns) && Number.isFinite(ns)
+    ? start.t + (ns - start.ns) / 1e6 : null);
+  const durationSource = period !== null ? PERIOD_BASIS[period.basis] ?? `run_end.period (${period.basis})`
+    : `${start !== null ? 'run_start' : 'first entry'} → ${end !== null ? 'run_end' : 'last entry'} (journal ns)`;
 
-  // Equity and returns.
-  const series = equitySeries(entries);
+  // Equity and returns (over the period when the run states one).
+  const series = period !== null ? clipSeries(equitySeries(entries), fromNs, toNs) : equitySeries(entries);
   // The live bot only knows its equity once both venues have priced every symbol, so its
   // run_start may lack start_equity: the first equity mark stands in for it.
   let startEquity = start !== null ? num(start.start_equity) : NaN;
@@ -450,8 +484,9 @@ export function computePerformance(journal: readonly JournalEntry[], hlogText?: 
   }
   rounds.unfilled = sp.unfilledRounds;
   const capital = Number.isNaN(startEquity) || !(startEquity > 0) ? null : startEquity;
+  const stratSeries = capital === null ? [] : strategySeries(capital, sp.rounds, fromNs, toNs);
   const stratRatios = ratiosOf('strategy PnL over capital committed (start equity)',
-    capital === null ? [] : strategySeries(capital, sp.rounds, fromNs, toNs), capital,
+    period !== null ? clipSeries(stratSeries, fromNs, toNs) : stratSeries, capital,
     capital === null ? null : capital + sp.strategyPnl, durationNs);
   const total = Number.isNaN(startEquity) || Number.isNaN(endEquity) ? null : endEquity - startEquity;
   const lastMarks = [...entries].reverse().find((e) => e.type === 'equity' && e.marks !== undefined);
@@ -490,6 +525,7 @@ export function computePerformance(journal: readonly JournalEntry[], hlogText?: 
     endWallMs: end !== null && Number.isFinite(end.t) ? end.t : lastWall,
     durationNs,
     durationSource,
+    period: { fromNs, toNs, fromWallMs: wallOfNs(fromNs), toWallMs: wallOfNs(toNs) },
     endReason: end !== null ? str(end.reason) : null,
     startEquity: Number.isNaN(startEquity) ? null : startEquity,
     endEquity: Number.isNaN(endEquity) ? null : endEquity,

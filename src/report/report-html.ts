@@ -164,7 +164,7 @@ function equityChart(perf: Performance, entries: readonly JournalEntry[], t0: nu
   if (series.length === 0) return null;
   const q = quoteAssetOf(perf.symbols);
   const sp = strategyPnlOf(entries);
-  const strat = perf.startEquity === null ? [] : strategySeries(perf.startEquity, sp.rounds, t0, t0 + perf.durationNs);
+  const strat = perf.startEquity === null ? [] : strategySeries(perf.startEquity, sp.rounds, perf.period.fromNs, perf.period.toNs);
   const markers: ChartMarker[] = [];
   for (const r of sp.rounds) {
     if (r.pairId === '(none)') continue;
@@ -317,7 +317,7 @@ export function renderReportHtml(perf: Performance, journal: readonly JournalEnt
   b.push(`<h1>${escapeXml(title)}</h1>`);
   b.push(`<p>mode ${escapeXml(perf.mode ?? '?')} · symbols ${escapeXml(perf.symbols.join(', ') || '-')} · venues ${escapeXml(perf.venues.join(', ') || '-')}` +
     ` · started ${escapeXml(perf.startWallMs !== null ? new Date(perf.startWallMs).toISOString() : 'unknown')}` +
-    ` · duration ${escapeXml(formatDuration(perf.durationNs))} · ended: ${escapeXml(perf.endReason ?? 'no run_end')}</p>`);
+    ` · duration ${escapeXml(formatDuration(perf.durationNs))} (${escapeXml(perf.durationSource)}) · ended: ${escapeXml(perf.endReason ?? 'no run_end')}</p>`);
   for (const w of perf.warnings) b.push(`<p class="warn">warning: ${escapeXml(w)}</p>`);
 
   b.push(`<h2>Strategy PnL (${escapeXml(quoteAssetOf(perf.symbols))})</h2>`);

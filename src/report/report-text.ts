@@ -114,6 +114,8 @@ export function formatReportText(p: Performance): string {
   out.push(`run ${p.runId ?? '(unknown)'}  mode ${p.mode ?? '?'}  started ${when}`);
   if (p.symbols.length > 0 || p.venues.length > 0) out.push(`symbols ${p.symbols.join(',') || '-'}  venues ${p.venues.join(',') || '-'}`);
   out.push(`duration ${formatDuration(p.durationNs)} (${p.durationSource}); ended: ${p.endReason ?? 'no run_end'}`);
+  const iso = (ms: number | null): string => (ms === null || !Number.isFinite(ms) ? '?' : new Date(ms).toISOString());
+  if (p.period.fromWallMs !== null) out.push(`period ${iso(p.period.fromWallMs)} → ${iso(p.period.toWallMs)}`);
   for (const w of p.warnings) out.push(`warning: ${w}`);
 
   const q = quoteAssetOf(p.symbols);

@@ -1,5 +1,9 @@
 import t from 'tap';
-import { rankBy, RANK_KEYS, SweepParamError, sweepTable, type SweepMetrics } from '../../src/backtest/sweep.js';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { MissingDataError } from '../../src/backtest/run.js';
+import { rankBy, RANK_KEYS, runSweep, SWEEP_V8_FLAGS, SweepParamError, sweepTable, type SweepMetrics, type SweepTask } from '../../src/backtest/sweep.js';
+import { tempDir, writeConfig } from './helpers.js';
 
 function point(runId: string, strategyPnl: number, sharpe: number | null, maxDrawdown: number | null, equitySharpe: number | null): SweepMetrics {
   return {
@@ -27,4 +31,18 @@ t.test('the table: strategy pnl with separators, n/a for undefined', async (t) =
   t.match(text, /228\.42/);
   t.match(text, /-1,000\.00/);
   t.match(text, /n\/a/);
+});
+
+t.test('a sweep runs in a child process with SWEEP_V8_FLAGS; its errors come back as the classes callers catch', async (t) => {
+  t.ok(SWEEP_V8_FLAGS.includes('--single-threaded'), 'V8 helper threads off in the sweep process');
+  const dir = tempDir();
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const cfgPath = writeConfig(dir, path.join(dir, 'no-data'));
+  const task: SweepTask = { configPath: cfgPath, overrides: [], startDate: '2024-01-01', endDate: '2024-01-01', runsDir: path.join(dir, 'runs'), runId: 'p1', book: 'depth' };
+  const err = await runSweep([task], { workers: 1 }).then(() => null, (e: unknown) => e);
+  t.ok(err instanceof MissingDataError, 'MissingDataError from the host process');
+  t.equal((err as MissingDataError).missing.length, 2, 'with the missing files (one per venue)');
+  t.match((err as Error).message, /xarb data synth/);
+  const here = await runSweep([task], { workers: 1, inProcess: true }).then(() => null, (e: unknown) => e);
+  t.equal((here as Error).message, (err as Error).message, 'the same error in process');
 });
