@@ -58,7 +58,7 @@ t.test('not asked, or not found while the venue could still accept it: unresolve
   t.match(unasked.reasons.join('\n'), /bybit xabcdef01-7 \(live-A; not asked of the venue\)/);
   const young = reconcileAtStart([empty('bybit')], er.runs, { ...base, lookups: new Map([[K, null]]), nowMs: 1_500, acceptDeadlineMs: deadline });
   t.equal(young.canTrade, false);
-  t.match(young.reasons.join('\n'), /no such order at the venue, but it may still be accepted until 1970-01-01T00:00:02\.100Z/);
+  t.match(young.reasons.join('\n'), /no such order at the venue, but it may still be accepted until 1970-01-01T00:00:03\.100Z/);
 });
 
 t.test('found by client id with a fill beyond what the clean stop knew: that much is exposure of run A', async (t) => {
