@@ -171,6 +171,12 @@ async function sharedEvents(tasks: readonly SweepTask[], maxBytes: number): Prom
  */
 export const SWEEP_V8_FLAGS: readonly string[] = ['--single-threaded'];
 
+/** The flags a sweep host gets: SWEEP_V8_FLAGS, or XARB_SWEEP_V8_FLAGS when set (space-separated; "" = none), to compare. */
+export function sweepV8Flags(env: NodeJS.ProcessEnv = process.env): string[] {
+  const v = env['XARB_SWEEP_V8_FLAGS'];
+  return v === undefined ? [...SWEEP_V8_FLAGS] : v.split(/\s+/).filter((f) => f !== '');
+}
+
 /** What crosses from the sweep host to runSweep (child_process IPC, advanced serialization). */
 export type HostMessage =
   | { type: 'done'; metrics: SweepMetrics; done: number; total: number }
@@ -201,7 +207,7 @@ export function runSweep(tasks: readonly SweepTask[], o: SweepOptions = {}): Pro
   if (o.inProcess === true) return runSweepInProcess(tasks, o);
   return new Promise((resolve, reject) => {
     const child = fork(new URL('./sweep-host.js', import.meta.url), [], {
-      execArgv: [...process.execArgv, ...SWEEP_V8_FLAGS], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [...process.execArgv, ...sweepV8Flags()], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let settled = false;
     const settle = (err: Error | null, results?: SweepMetrics[]): void => {
