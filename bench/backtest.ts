@@ -31,7 +31,7 @@ import { BacktestEngine } from '../src/backtest/engine.js';
 import { arbitrageConfig, dataFiles, runBacktest, strategyBalances } from '../src/backtest/run.js';
 import { MergedRecording } from '../src/data/recording-merge.js';
 import { synthesize } from '../src/backtest/synth.js';
-import { runSweep, grid, parseParam, SWEEP_V8_FLAGS, type SweepTask } from '../src/backtest/sweep.js';
+import { runSweep, grid, parseParam, sweepV8Flags, type SweepTask } from '../src/backtest/sweep.js';
 import { LINE_FRAME, LINE_SNAPSHOT, StoreLineDecoder } from '../src/data/store-line.js';
 import type { JournalLineSink } from '../src/backtest/journal-writer.js';
 import { ConstantLatency } from '../src/execution/latency-model.js';
@@ -266,7 +266,7 @@ export async function runBacktestBench(opts: { quick?: boolean; base?: string })
       base_speedup: Number((secs[1]![0]! / secs[1]![1]!).toFixed(2)) } : {};
     rows.push(row('sweep 4 points, 1 worker', points.length / s1, { seconds: Number(s1.toFixed(2)) }));
     rows.push(row('sweep 4 points, 2 workers', points.length / s2, { seconds: Number(s2.toFixed(2)), speedup: Number((s1 / s2).toFixed(2)),
-      cores: os.availableParallelism(), v8_flags: SWEEP_V8_FLAGS.join(' '), load_avg_1m: Number(os.loadavg()[0]!.toFixed(1)), ...target(s1 / s2, TARGET_SWEEP_SPEEDUP, 'x'), ...base }));
+      cores: os.availableParallelism(), v8_flags: sweepV8Flags().join(' ') || '(none)', load_avg_1m: Number(os.loadavg()[0]!.toFixed(1)), ...target(s1 / s2, TARGET_SWEEP_SPEEDUP, 'x'), ...base }));
 
     // 5. peak RSS over N days, in a child process
     const days = quick ? 2 : 7;

@@ -171,6 +171,28 @@ async function sharedEvents(tasks: readonly SweepTask[], maxBytes: number): Prom
  */
 export const SWEEP_V8_FLAGS: readonly string[] = ['--single-threaded'];
 
+/** The flags a sweep host gets: SWEEP_V8_FLAGS, or XARB_SWEEP_V8_FLAGS when set (space-separated; "" = none), to compare. */
+export function sweepV8Flags(env: NodeJS.ProcessEnv = process.env): string[] {
+  const v = env['XARB_SWEEP_V8_FLAGS'];
+  return v === undefined ? [...SWEEP_V8_FLAGS] : v.split(/\s+/).filter((f) => f !== '');
+}
+
+/**
+ * This process's node options for the host, without the ones that name code to run instead of
+ * a module (`-e`/`--eval`, `-p`/`--print` and their argument, `--input-type`): a sweep started
+ * from `node -e` would otherwise run that script again in its host.
+ */
+export function hostExecArgv(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const a = execArgv[i]!;
+    if (a === '-e' || a === '--eval' || a === '-p' || a === '--print' || a === '-pe') { i++; continue; }
+    if (a.startsWith('--eval=') || a.startsWith('--print=') || a.startsWith('--input-type')) continue;
+    out.push(a);
+  }
+  return out;
+}
+
 /** What crosses from the sweep host to runSweep (child_process IPC, advanced serialization). */
 export type HostMessage =
   | { type: 'done'; metrics: SweepMetrics; done: number; total: number }
@@ -201,7 +223,7 @@ export function runSweep(tasks: readonly SweepTask[], o: SweepOptions = {}): Pro
   if (o.inProcess === true) return runSweepInProcess(tasks, o);
   return new Promise((resolve, reject) => {
     const child = fork(new URL('./sweep-host.js', import.meta.url), [], {
-      execArgv: [...process.execArgv, ...SWEEP_V8_FLAGS], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [...hostExecArgv(process.execArgv), ...sweepV8Flags()], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let settled = false;
     const settle = (err: Error | null, results?: SweepMetrics[]): void => {

@@ -2,7 +2,7 @@ import t from 'tap';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { MissingDataError } from '../../src/backtest/run.js';
-import { rankBy, RANK_KEYS, runSweep, SWEEP_V8_FLAGS, SweepParamError, sweepTable, type SweepMetrics, type SweepTask } from '../../src/backtest/sweep.js';
+import { hostExecArgv, rankBy, RANK_KEYS, runSweep, SWEEP_V8_FLAGS, sweepV8Flags, SweepParamError, sweepTable, type SweepMetrics, type SweepTask } from '../../src/backtest/sweep.js';
 import { tempDir, writeConfig } from './helpers.js';
 
 function point(runId: string, strategyPnl: number, sharpe: number | null, maxDrawdown: number | null, equitySharpe: number | null): SweepMetrics {
@@ -35,6 +35,11 @@ t.test('the table: strategy pnl with separators, n/a for undefined', async (t) =
 
 t.test('a sweep runs in a child process with SWEEP_V8_FLAGS; its errors come back as the classes callers catch', async (t) => {
   t.ok(SWEEP_V8_FLAGS.includes('--single-threaded'), 'V8 helper threads off in the sweep process');
+  t.same(sweepV8Flags({}), SWEEP_V8_FLAGS);
+  t.same(hostExecArgv(['--input-type=module', '-e', 'run()', '--max-old-space-size=512', '--enable-source-maps']), ['--max-old-space-size=512', '--enable-source-maps'],
+    'a sweep started from node -e does not run that script again in its host');
+  t.same(sweepV8Flags({ XARB_SWEEP_V8_FLAGS: '' }), [], 'XARB_SWEEP_V8_FLAGS="" runs the host without flags (to compare)');
+  t.same(sweepV8Flags({ XARB_SWEEP_V8_FLAGS: ' --single-threaded-gc  --max-semi-space-size=32 ' }), ['--single-threaded-gc', '--max-semi-space-size=32']);
   const dir = tempDir();
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const cfgPath = writeConfig(dir, path.join(dir, 'no-data'));
