@@ -28,7 +28,8 @@
  * date's 00:00 UTC); the journal's `t` is the matching simulated wall time.
  */
 import {
-  D_LEVEL_WORDS, D_LEVELS, SIDE_BUY, ST_ACKED, VENUE_BINANCE, VENUE_BYBIT, VENUE_COUNT, VENUE_NAMES,
+  D_LEVEL_WORDS, D_LEVELS, FLAG_USABLE, H_EXCH_MS, H_RECV_NS, H_FLAGS, H_SYMBOL, H_VENUE, Q_ASK_PX, Q_ASK_SZ, Q_BID_PX, Q_BID_SZ, QUOTE_WORDS,
+  SIDE_BUY, ST_ACKED, VENUE_BINANCE, VENUE_BYBIT, VENUE_COUNT, VENUE_NAMES,
 } from '../core/records.js';
 import { SymbolTable } from '../core/symbols.js';
 import { DryRunExecutor } from '../execution/dry-run-executor.js';
@@ -195,6 +196,12 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
   private readonly feedNs: Float64Array;
   private readonly local: LocalFeedQueue[];
   private readonly memScratch: Float64Array;
+  /**
+   * A QUOTE record (core/records.ts layout) the strategy reads each quote from
+   * (onQuoteRecord): onQuote's eight doubles as arguments would each be boxed in a fresh
+   * HeapNumber whenever V8 does not inline it into the engine's event path.
+   */
+  private readonly quoteRec = new Float64Array(QUOTE_WORDS);
   private readonly receiveClock: boolean;
   private readonly depthAlways: boolean;
   /** Per (venue, symbol): depth data seen; usability last sent towards the strategy (1/0). */
@@ -580,6 +587,20 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
 
   /** An update towards the strategy, received at t: it sees it at t + the venue's feed latency. */
   private toLocal(venue: number, symbol: number, t: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number, flags: number): void {
+    // The common case first, small enough for V8 to inline into the event's path: seen at once
+    // (no feed latency, nothing queued ahead of it). The rest is queued by toLocalQueued.
+    const l = t + this.feedNs[venue]!;
+    if (this.reads === null && l <= this.nowNs && this.local[venue]!.length === 0 && l >= this.startNs) {
+      this.strategyInputs++;
+      if ((flags & LF_STATE) !== 0) this.strategy.onBookState(venue, symbol, (flags & LF_USABLE) !== 0, 0, this.nowNs);
+      else this.toStrategy(venue, symbol, l, this.nowNs, exchMs, bidPx, bidSz, askPx, askSz, (flags & LF_USABLE) !== 0);
+      return;
+    }
+    this.toLocalQueued(venue, symbol, t, exchMs, bidPx, bidSz, askPx, askSz, flags);
+  }
+
+  /** toLocal when the update waits in the venue's local FIFO (or follows a recorded session's reads). */
+  private toLocalQueued(venue: number, symbol: number, t: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number, flags: number): void {
     let l = t + this.feedNs[venue]!;
     const q = this.local[venue]!;
     if (this.reads !== null) {
@@ -593,17 +614,12 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
       q.push(l, symbol, exchMs, bidPx, bidSz, askPx, askSz, flags, t);
       return;
     }
-    if (l <= this.nowNs && q.length === 0 && l >= this.startNs) {
-      this.strategyInputs++;
-      if ((flags & LF_STATE) !== 0) this.strategy.onBookState(venue, symbol, (flags & LF_USABLE) !== 0, 0, this.nowNs);
-      else this.toStrategy(venue, symbol, l, this.nowNs, exchMs, bidPx, bidSz, askPx, askSz, (flags & LF_USABLE) !== 0);
-    } else {
-      if (l < this.startNs && q.length >= this.ringSlots) {
-        q.pop(); // the ring drops its oldest record
-        this.ringDropped++;
-      }
-      q.push(l, symbol, exchMs, bidPx, bidSz, askPx, askSz, flags);
+    // not yet seen (toLocal delivered it otherwise): queued
+    if (l < this.startNs && q.length >= this.ringSlots) {
+      q.pop(); // the ring drops its oldest record
+      this.ringDropped++;
     }
+    q.push(l, symbol, exchMs, bidPx, bidSz, askPx, askSz, flags);
   }
 
   /** The venue-side book of (venue, symbol) changed: the liquidity memory looks at it. */
@@ -641,7 +657,17 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
 
   /** The strategy's (local) view of a top of book received (locally) at l, seen at now >= l. */
   private toStrategy(venue: number, symbol: number, l: number, now: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number, usable: boolean): void {
-    this.strategy.onQuote(venue, symbol, bidPx, bidSz, askPx, askSz, usable, exchMs, l, now);
+    const r = this.quoteRec;
+    r[H_VENUE] = venue;
+    r[H_SYMBOL] = symbol;
+    r[Q_BID_PX] = bidPx;
+    r[Q_BID_SZ] = bidSz;
+    r[Q_ASK_PX] = askPx;
+    r[Q_ASK_SZ] = askSz;
+    r[H_EXCH_MS] = exchMs;
+    r[H_RECV_NS] = l;
+    r[H_FLAGS] = usable ? FLAG_USABLE : 0;
+    this.strategy.onQuoteRecord(r, 0, now);
     if (this.pendingStart !== null) {
       const eq = this.strategy.equity();
       if (!Number.isNaN(eq)) this.flushStart(eq);

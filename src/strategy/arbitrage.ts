@@ -199,13 +199,29 @@ export class ArbitrageStrategy {
 
   // ---- time ----------------------------------------------------------------------------------
 
-  /** Timeouts and periodic checks. Call it often (e.g. every few ms, or per backtest event). */
+  /**
+   * Timeouts and periodic checks. Call it often (e.g. every few ms, or per backtest event).
+   *
+   * Per call (the backtest calls it about once per event): each part that has nothing to do is
+   * skipped by a cheap test here rather than by an early return inside it, so V8 never inlines
+   * the large bodies of the idle parts into this function and keeps its inlining budget for the
+   * equity and PnL marks, whose doubles would otherwise be boxed per call (a HeapNumber each).
+   */
   onTimer(nowNs: number): void {
-    this.flow.onTimer(nowNs);
-    this.transfers.step(nowNs);
-    for (let s = 0; s < this.x.nSym; s++) if (this.lifecycle.isOpen(s)) this.lifecycle.step(s, nowNs, true);
-    this.drawdown.update(this.equity());
-    this.gates.checkDrawdown(this.lifecycle.strategyPnl(), nowNs);
+    const x = this.x;
+    if (x.orders.liveCount !== 0) this.flow.onTimer(nowNs);
+    if (this.transfers.enabled) this.transfers.step(nowNs);
+    const rounds = this.lifecycle.rounds;
+    let open = 0;
+    for (let s = 0; s < x.nSym; s++) {
+      if (!rounds[s]!.active) continue;
+      open++;
+      this.lifecycle.step(s, nowNs, true);
+    }
+    this.drawdown.update(x.positions.equity(x.books));
+    // With no round open the strategy PnL is the realized PnL; unchanged since the last check
+    // (and below the limit), checking it again changes nothing.
+    if (open !== 0 || !this.gates.drawdownSettled(x.pnl.realized)) this.gates.checkDrawdown(this.lifecycle.strategyPnl(), nowNs);
   }
 
   // ---- operator controls -----------------------------------------------------------------------

@@ -173,6 +173,16 @@ export class RiskGates {
     }
   }
 
+  /**
+   * checkDrawdown(pnl) would change nothing: the start is known, `pnl` is the PnL it last saw
+   * (so the peak, the drawdown and its maximum stay as they are) and that drawdown is below
+   * max_drawdown (no halt to enter).
+   */
+  drawdownSettled(pnl: number): boolean {
+    const d = this.pnlDrawdown;
+    return d.startEquity > 0 && pnl === d.lastPnl && (d.peakPnl - pnl) / d.startEquity < this.x.config.maxDrawdown;
+  }
+
   private latchOn(rule: number, s: number): boolean {
     const i = rule * this.x.nSym + s;
     if (this.latch[i] === 1) return false;

@@ -47,6 +47,8 @@ export class TakenLevels {
   /** Per (symbol, buy venue, sell venue): 1 while the direction is spent, and since when. */
   private readonly dirSpent: Uint8Array;
   private readonly dirAtNs: Float64Array;
+  /** Spent directions per symbol: spreadClosed, called on almost every quote, has nothing to clear at 0. */
+  private readonly spentDirs: Int32Array;
   private readonly venues: number;
   /** Entries cleared by the market, by reason (for stats and tests). */
   clearedBySize = 0;
@@ -65,6 +67,7 @@ export class TakenLevels {
     this.venues = venues;
     this.dirSpent = new Uint8Array(nSym * venues * venues);
     this.dirAtNs = new Float64Array(nSym * venues * venues);
+    this.spentDirs = new Int32Array(nSym);
     this.px = new Float64Array(n);
     this.shown = new Float64Array(n);
     this.taken = new Float64Array(n);
@@ -142,6 +145,7 @@ export class TakenLevels {
   /** A pair went out buying on `buyV` and selling on `sellV`: that direction is spent. */
   spendDirection(symbol: number, buyV: number, sellV: number, nowNs: number): void {
     const k = (symbol * this.venues + buyV) * this.venues + sellV;
+    if (this.dirSpent[k] === 0) this.spentDirs[symbol]!++;
     this.dirSpent[k] = 1;
     this.dirAtNs[k] = nowNs;
   }
@@ -152,12 +156,15 @@ export class TakenLevels {
     if (this.dirSpent[k] === 0) return true;
     if (nowNs - this.dirAtNs[k]! < this.decayNs) return false;
     this.dirSpent[k] = 0;
+    this.spentDirs[symbol]!--;
     this.clearedByDecay++;
     return true;
   }
 
   /** The symbol's spread closed (no direction clears its required edge): every direction is free again. */
   spreadClosed(symbol: number): void {
+    if (this.spentDirs[symbol] === 0) return;
+    this.spentDirs[symbol] = 0;
     const v2 = this.venues * this.venues;
     const base = symbol * v2;
     for (let i = 0; i < v2; i++) {
@@ -181,5 +188,6 @@ export class TakenLevels {
   clear(): void {
     this.taken.fill(0);
     this.dirSpent.fill(0);
+    this.spentDirs.fill(0);
   }
 }
