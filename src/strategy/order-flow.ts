@@ -41,6 +41,8 @@ export class OrderFlow {
   /** Start of the current one-second request window, and the requests sent in it. */
   private askWindowNs = -1e18;
   private asksInWindow = 0;
+  /** Where the next round of requests starts when the budget ran out (no slot starves another). */
+  private askCursor = 0;
 
   constructor(
     private readonly x: StrategyContext,
@@ -247,6 +249,7 @@ export class OrderFlow {
     const c = x.config;
     const o = x.orders;
     if (o.liveCount === 0) return;
+    let askDue = false;
     for (let k = 0; k < o.capacity; k++) {
       const st = o.state[k];
       if (st === OS_LIVE) {
@@ -266,13 +269,32 @@ export class OrderFlow {
         }
       } else if (st === OS_UNKNOWN) {
         const unknownFor = nowNs - o.unknownNs[k]!;
-        if (unknownFor >= c.reconcileAfterNs && nowNs >= o.verdictAskNs[k]!) this.askVerdict(k, nowNs);
+        if (unknownFor >= c.reconcileAfterNs && nowNs >= o.verdictAskNs[k]!) askDue = true;
         if (o.escalated[k] === 0 && unknownFor >= UNRESOLVED_ALERT_TIMEOUTS * c.orderTimeoutNs) {
           this.escalate(k, nowNs, `no verdict after ${o.verdictAsks[k]} reconciliation requests`);
         }
       }
     }
+    if (askDue && x.sink.requestVerdict !== undefined) this.askDue(nowNs);
     this.liftUnresolvedIfClear(nowNs);
+  }
+
+  /**
+   * Reconciliation requests for every unknown order that is due, from where the last budget
+   * ran out (round robin, so no order waits behind others that keep being due).
+   */
+  private askDue(nowNs: number): void {
+    const o = this.x.orders;
+    const after = this.x.config.reconcileAfterNs;
+    const cap = o.capacity;
+    for (let i = 0; i < cap; i++) {
+      const k = (this.askCursor + i) % cap;
+      if (o.state[k] !== OS_UNKNOWN || nowNs - o.unknownNs[k]! < after || nowNs < o.verdictAskNs[k]!) continue;
+      if (!this.askVerdict(k, nowNs)) {
+        this.askCursor = k;
+        return;
+      }
+    }
   }
 
   /** unresolved_order for order k: an alert, and entries halted until every such order is settled. */
@@ -289,26 +311,27 @@ export class OrderFlow {
    * A reconciliation request for unknown order k, within the per-second budget; the next one
    * for it waits order_timeout_ms × 2^(requests so far), at most VERDICT_RETRY_MAX_NS.
    */
-  private askVerdict(k: number, nowNs: number): void {
+  private askVerdict(k: number, nowNs: number): boolean {
     const x = this.x;
     const sink = x.sink;
-    if (sink.requestVerdict === undefined) return;
+    if (sink.requestVerdict === undefined) return false;
     if (nowNs - this.askWindowNs >= 1e9) {
       this.askWindowNs = nowNs;
       this.asksInWindow = 0;
     }
-    if (this.asksInWindow >= VERDICT_ASKS_PER_SECOND) return; // the next window takes it
+    if (this.asksInWindow >= VERDICT_ASKS_PER_SECOND) return false; // the next window takes it
     const o = x.orders;
     const n = o.verdictAsks[k]!;
     const timeout = x.config.orderTimeoutNs;
     o.verdictAskNs[k] = nowNs + Math.min(timeout * 2 ** Math.min(n, 20), Math.max(VERDICT_RETRY_MAX_NS, timeout));
     if (!sink.requestVerdict(o.id[k]!, o.venue[k]!, o.symbol[k]!, o.side[k]!, o.price[k]!, o.qty[k]!, nowNs)) {
       x.stats.verdictRequestsRefused++;
-      return;
+      return true;
     }
     this.asksInWindow++;
     if (n < 65535) o.verdictAsks[k] = n + 1;
     x.stats.verdictRequests++;
+    return true;
   }
 
   private liftUnresolvedIfClear(nowNs: number): void {
