@@ -44,8 +44,8 @@ export interface StrategyAgentCounters {
   intentRingFull: number;
   unknownRecords: number;
   /** Reconciliation requests written, and verdicts read (strategy/order-flow.ts). */
-  verdictRequests?: number;
-  verdicts?: number;
+  verdictIntents?: number;
+  verdictRecords?: number;
 }
 
 /** Writes the strategy's orders as INTENT records; the hot path of a decision. */
@@ -163,7 +163,7 @@ export class RingOrderSink implements OrderSink {
    */
   requestVerdict(orderId: number, venue: number, symbol: number, side: number, price: number, qty: number, nowNs: number): boolean {
     if (!this.controlIntent(ACTION_RECONCILE, orderId, venue, symbol, side, price, qty, nowNs, 0)) return false;
-    this.counters.verdictRequests = (this.counters.verdictRequests ?? 0) + 1;
+    this.counters.verdictIntents = (this.counters.verdictIntents ?? 0) + 1;
     return true;
   }
 
@@ -208,7 +208,7 @@ export class RingOrderSink implements OrderSink {
 
 export class StrategyAgent implements Agent, RecordHandler {
   readonly counters: StrategyAgentCounters = {
-    quotes: 0, bookStates: 0, reports: 0, intents: 0, cancels: 0, intentRingFull: 0, unknownRecords: 0, verdictRequests: 0, verdicts: 0,
+    quotes: 0, bookStates: 0, reports: 0, intents: 0, cancels: 0, intentRingFull: 0, unknownRecords: 0, verdictIntents: 0, verdictRecords: 0,
   };
   private readonly feeds: RingConsumer[];
   private readonly reports: RingConsumer;
@@ -240,7 +240,7 @@ export class StrategyAgent implements Agent, RecordHandler {
         const now = monoNs();
         if (d[o + H_KIND] === KIND_VERDICT) {
           // The answer to a reconciliation request (rare: never on the per-quote path).
-          counters.verdicts = (counters.verdicts ?? 0) + 1;
+          counters.verdictRecords = (counters.verdictRecords ?? 0) + 1;
           strat.onVerdict(d[o + V_ORDER_ID]!, d[o + V_VERDICT]!, d[o + V_STATUS]!, d[o + V_CUM_QTY]!, d[o + V_CUM_QUOTE]!,
             d[o + V_CUM_FEE]!, d[o + V_FEE_ASSET]!, now);
           self.sink?.ringIfPending();

@@ -192,7 +192,7 @@ t.test('paper path over the real rings: every report of one leg lost; the strate
     if (strategy.stats.verdicts > 0 && strategy.liveOrders === 0 && exec.pending === 0) break;
   }
   t.ok(lost >= 2, `${lost} reports of order 1 lost`);
-  t.ok((agent.counters.verdictRequests ?? 0) >= 1, 'the strategy asked over the intent ring');
+  t.ok((agent.counters.verdictIntents ?? 0) >= 1, 'the strategy asked over the intent ring');
   t.ok((counters.verdicts ?? 0) >= 1, 'the executor answered over the report ring');
   t.ok(strategy.stats.verdicts >= 1, 'the verdict was applied');
   t.equal(strategy.unknownOrders, 0, 'nothing unknown');
