@@ -11,7 +11,7 @@ import { DryRunExecutor, type DryRunExecutorOptions } from '../execution/dry-run
 import { warmUpDryRunExecutor } from '../execution/warmup.js';
 import { QuoteBoardBookView } from '../execution/book-view.js';
 import { dryRunExecutorLatency, type LatencyModelName } from '../execution/latency-model.js';
-import { reportEntry } from '../report/journal-entries.js';
+import { reportEntry, verdictEntry } from '../report/journal-entries.js';
 import { DryRunExecutorAgent, RingReportSink, newExecutorCounters } from './executor-agent.js';
 import { flatCounters, type WorkerRuntime } from './worker-runtime.js';
 import type { ExecutorWorkerData } from './wiring.js';
@@ -50,6 +50,10 @@ export function createDryRunExecutorActor(d: ExecutorWorkerData, rt: WorkerRunti
   const sink = new RingReportSink(new RingProducer(d.reportRing, new Doorbell(d.strategyBell)), rt.hist, counters,
     (orderId, pairId, venue, symbol, side, status, price, lastPx, lastQty, cumQty, qty, fee, feeAsset, errorCode, role, ackNs) =>
       rt.journal(reportEntry(d.symbols, ackNs, orderId, pairId, venue, symbol, side, status, price, lastPx, lastQty, cumQty, qty, fee, feeAsset, errorCode, role)));
+  // Reconciliation verdicts go out on the report ring too (behind the reports), and to the journal.
+  exec.verdictSink = sink;
+  sink.onVerdict = (orderId, venue, symbol, kind, status, cumQty, cumQuote, cumFee, feeAsset, nowNs) =>
+    rt.journal(verdictEntry(d.symbols, nowNs, orderId, venue, symbol, kind, status, cumQty, cumQuote, cumFee, feeAsset));
   const agent = new DryRunExecutorAgent(new RingConsumer(d.intentRing), exec, new QuoteBoardBookView(board), sink, rt.hist, counters);
   return {
     agent,
@@ -57,7 +61,7 @@ export function createDryRunExecutorActor(d: ExecutorWorkerData, rt: WorkerRunti
     counters: () => flatCounters(agent.counters, {
       submitted: exec.submitted, refused_exec: exec.refused, rejected: exec.rejected, filled: exec.filled,
       partially_filled: exec.partiallyFilled, canceled: exec.canceled, expired: exec.expired, pending_events: exec.pending,
-      reports_delivered: exec.reportsDelivered,
+      reports_delivered: exec.reportsDelivered, verdicts_final: exec.verdictsFinal, verdicts_no_record: exec.verdictsNoRecord,
     }),
   };
 }

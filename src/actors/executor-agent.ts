@@ -17,6 +17,7 @@ import {
 import type { DryRunExecutor } from '../execution/dry-run-executor.js';
 import type { BookView } from '../execution/book-view.js';
 import { writeReportRecord, type ReportSink } from '../execution/report-sink.js';
+import { writeVerdictRecord, type VerdictSink } from '../execution/verdict-sink.js';
 
 const REPORT_OFFER_TIMEOUT_NS = 5_000_000;
 /** Idle polls between clock reads while orders are in flight. */
@@ -32,6 +33,8 @@ export interface ExecutorCounters {
   reportsRedelivered?: number;
   /** Reports lost because the backlog was full too (the strategy's unknown-order path then applies). */
   reportsLost?: number;
+  /** Reconciliation verdicts published (or backlogged) on the report ring. */
+  verdicts?: number;
 }
 
 /** Reports a full ring can leave waiting in the sink (each REPORT_WORDS numbers, preallocated). */
@@ -46,9 +49,13 @@ export type ReportListener = (orderId: number, pairId: number, venue: number, sy
  * for (the strategy is behind) is not dropped: it waits in a preallocated backlog and is
  * offered again, before any newer report (the strategy sees each order's reports in order), by
  * the next report or `flush()` (the executor's idle cycle). Only a full backlog loses a report
- * (`reportsLost`); the strategy then holds the order as unknown until its unresolved-order halt.
+ * (`reportsLost`); the strategy then holds the order as unknown and asks for a reconciliation
+ * verdict, which goes out here too (VerdictSink: a KIND_VERDICT record, behind the reports).
  */
-export class RingReportSink implements ReportSink {
+export class RingReportSink implements ReportSink, VerdictSink {
+  /** Each verdict, for the journal (set by the worker); null = none. */
+  onVerdict: ((orderId: number, venue: number, symbol: number, kind: number, status: number, cumQty: number, cumQuote: number,
+    cumFee: number, feeAsset: number, nowNs: number) => void) | null = null;
   private readonly scratch = new Float64Array(REPORT_WORDS);
   private readonly backlog = new Float64Array(REPORT_BACKLOG * REPORT_WORDS);
   private head = 0;
@@ -102,10 +109,22 @@ export class RingReportSink implements ReportSink {
     else this.defer(rec);
     this.listener(orderId, pairId, venue, symbol, side, status, price, lastPx, lastQty, cumQty, qty, fee, feeAsset, errorCode, role, ackNs);
   }
+
+  verdict(orderId: number, venue: number, symbol: number, kind: number, status: number, cumQty: number, cumQuote: number,
+    cumFee: number, feeAsset: number, nowNs: number): void {
+    const rec = this.scratch;
+    rec.fill(0);
+    writeVerdictRecord(rec, 0, orderId, venue, symbol, kind, status, cumQty, cumQuote, cumFee, feeAsset, nowNs, monoNs());
+    this.counters.verdicts = (this.counters.verdicts ?? 0) + 1;
+    if (this.count > 0) this.flush();
+    if (this.count === 0 && this.ring.offer(rec, 0, REPORT_OFFER_TIMEOUT_NS)) this.counters.reports++;
+    else this.defer(rec);
+    if (this.onVerdict !== null) this.onVerdict(orderId, venue, symbol, kind, status, cumQty, cumQuote, cumFee, feeAsset, nowNs);
+  }
 }
 
 export function newExecutorCounters(): ExecutorCounters {
-  return { intents: 0, refused: 0, reports: 0, reportRingFull: 0, reportsRedelivered: 0, reportsLost: 0 };
+  return { intents: 0, refused: 0, reports: 0, reportRingFull: 0, reportsRedelivered: 0, reportsLost: 0, verdicts: 0 };
 }
 
 export class DryRunExecutorAgent implements Agent, RecordHandler {

@@ -16,7 +16,7 @@ import { Doorbell } from '../core/doorbell.js';
 import { RingConsumer, RingProducer } from '../core/ring.js';
 import { monoNs } from '../core/clock.js';
 import { VENUE_BINANCE, VENUE_BYBIT, VENUE_COUNT, VENUE_NAMES } from '../core/records.js';
-import { reportEntry } from '../report/journal-entries.js';
+import { reportEntry, verdictEntry } from '../report/journal-entries.js';
 import { buildVenueClient, type VenueClient } from '../execution/live/venue-client.js';
 import type { OrderClientBase, OrderClientOptions } from '../execution/live/client-base.js';
 import { PoolTransport } from '../execution/live/pool-transport.js';
@@ -165,10 +165,12 @@ export async function createLiveExecutorActor(d: ExecutorWorkerData, rt: WorkerR
   // usage_margin below the venues' limits and take the venues' own counts from their answers.
   const exec = new LiveExecutor({
     symbols: d.symbols, clients, filters: VENUE_NAMES.map((v) => live.filters[v]), limiters: [null, null], rules,
-    maxUnresolved: liveRules.max_unresolved_orders, sink: watchFills(sink, watches), runTag, wal, monoNs, wallMs: Date.now, log,
+    maxUnresolved: liveRules.max_unresolved_orders, sink: watchFills(sink, watches), verdicts: sink, runTag, wal, monoNs, wallMs: Date.now, log,
     // The order path's finals (answer, query) as `venue_order` lines; the streams' are written by their PrivateFills.
     journal: (e) => rt.journal({ ns: monoNs(), ...e }),
   });
+  sink.onVerdict = (orderId, venue, symbol, kind, status, cumQty, cumQuote, cumFee, feeAsset, nowNs) =>
+    rt.journal(verdictEntry(d.symbols, nowNs, orderId, venue, symbol, kind, status, cumQty, cumQuote, cumFee, feeAsset));
   const checks = new RunChecks({
     exec, rules, watches, cancelAll: cancels, symbols: d.symbols, transport, restUrls, requestTimeoutMs: live.requestTimeoutMs,
     balanceEveryMs: liveRules.balance_check_s * 1000, wallMs: Date.now, log,

@@ -7,10 +7,11 @@ import type { Agent } from '../core/agent.js';
 import { RingConsumer, RingProducer, type RecordHandler } from '../core/ring.js';
 import { monoNs, wallMs } from '../core/clock.js';
 import {
-  ACTION_CANCEL, ACTION_NEW, BS_REASON, FLAG_USABLE, H_EXCH_MS, H_FLAGS, H_KIND, H_MARKET, H_PUB_NS, H_RECV_NS,
+  ACTION_CANCEL, ACTION_NEW, ACTION_RECONCILE, BS_REASON, FLAG_USABLE, H_EXCH_MS, H_FLAGS, H_KIND, H_MARKET, H_PUB_NS, H_RECV_NS,
   H_SEQ, H_SYMBOL, H_VENUE, I_ACTION, I_DEADLINE_NS, I_DECISION_NS, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY, I_ROLE,
   I_SIDE, I_TIF, INTENT_WORDS, KIND_BOOK_STATE, KIND_INTENT, KIND_QUOTE,
-  ROLE_LEG_BUY, ROLE_LEG_SELL, R_CUM_QTY, R_ERROR, R_FEE, R_FEE_ASSET, R_LAST_PX, R_LAST_QTY, R_ORDER_ID, R_STATUS,
+  KIND_VERDICT, ROLE_LEG_BUY, ROLE_LEG_SELL, R_CUM_QTY, R_ERROR, R_FEE, R_FEE_ASSET, R_LAST_PX, R_LAST_QTY, R_ORDER_ID, R_STATUS,
+  V_CUM_FEE, V_CUM_QTY, V_CUM_QUOTE, V_FEE_ASSET, V_ORDER_ID, V_STATUS, V_VERDICT,
 } from '../core/records.js';
 import {
   HOP_DECISION, HOP_PUBLISH_TO_STRATEGY, HOP_TICK_TO_INTENT, type HopRecorders,
@@ -42,6 +43,9 @@ export interface StrategyAgentCounters {
   cancels: number;
   intentRingFull: number;
   unknownRecords: number;
+  /** Reconciliation requests written, and verdicts read (strategy/order-flow.ts). */
+  verdictIntents?: number;
+  verdictRecords?: number;
 }
 
 /** Writes the strategy's orders as INTENT records; the hot path of a decision. */
@@ -148,10 +152,28 @@ export class RingOrderSink implements OrderSink {
   }
 
   cancelOrder(orderId: number, venue: number, symbol: number, nowNs: number): void {
+    if (this.controlIntent(ACTION_CANCEL, orderId, venue, symbol, 0, 0, 0, nowNs, INTENT_OFFER_TIMEOUT_NS)) this.counters.cancels++;
+  }
+
+  /**
+   * A reconciliation request (ACTION_RECONCILE) for an order of unknown status: the order id,
+   * venue and symbol, and the order's side, price and quantity (what the executor needs to
+   * find it at the venue by its client id). Off the per-quote path: from the strategy's timer;
+   * a full ring refuses it at once (the strategy asks again later).
+   */
+  requestVerdict(orderId: number, venue: number, symbol: number, side: number, price: number, qty: number, nowNs: number): boolean {
+    if (!this.controlIntent(ACTION_RECONCILE, orderId, venue, symbol, side, price, qty, nowNs, 0)) return false;
+    this.counters.verdictIntents = (this.counters.verdictIntents ?? 0) + 1;
+    return true;
+  }
+
+  /** An intent about an order already sent (cancel, reconciliation request); false when the ring had no room. */
+  private controlIntent(action: number, orderId: number, venue: number, symbol: number, side: number, price: number, qty: number,
+    nowNs: number, timeoutNs: number): boolean {
     const r = this.ring;
-    if (!r.claim(INTENT_OFFER_TIMEOUT_NS)) {
+    if (!r.claim(timeoutNs)) {
       this.counters.intentRingFull++;
-      return;
+      return false;
     }
     const d = r.data;
     const o = r.offset;
@@ -160,13 +182,16 @@ export class RingOrderSink implements OrderSink {
     d[o + H_VENUE] = venue;
     d[o + H_SYMBOL] = symbol;
     d[o + I_ORDER_ID] = orderId;
-    d[o + I_ACTION] = ACTION_CANCEL;
+    d[o + I_ACTION] = action;
+    d[o + I_SIDE] = side;
+    d[o + I_PRICE] = price;
+    d[o + I_QTY] = qty;
     d[o + I_DECISION_NS] = nowNs;
     d[o + H_PUB_NS] = monoNs();
     r.publishQuiet();
     this.pendingRing = true;
     this.legPairId = -1;
-    this.counters.cancels++;
+    return true;
   }
 
   /** Wakes the executor if this decision published anything. */
@@ -183,7 +208,7 @@ export class RingOrderSink implements OrderSink {
 
 export class StrategyAgent implements Agent, RecordHandler {
   readonly counters: StrategyAgentCounters = {
-    quotes: 0, bookStates: 0, reports: 0, intents: 0, cancels: 0, intentRingFull: 0, unknownRecords: 0,
+    quotes: 0, bookStates: 0, reports: 0, intents: 0, cancels: 0, intentRingFull: 0, unknownRecords: 0, verdictIntents: 0, verdictRecords: 0,
   };
   private readonly feeds: RingConsumer[];
   private readonly reports: RingConsumer;
@@ -212,8 +237,16 @@ export class StrategyAgent implements Agent, RecordHandler {
     const self = this;
     this.reportHandler = {
       onRecord(d: Float64Array, o: number): void {
-        counters.reports++;
         const now = monoNs();
+        if (d[o + H_KIND] === KIND_VERDICT) {
+          // The answer to a reconciliation request (rare: never on the per-quote path).
+          counters.verdictRecords = (counters.verdictRecords ?? 0) + 1;
+          strat.onVerdict(d[o + V_ORDER_ID]!, d[o + V_VERDICT]!, d[o + V_STATUS]!, d[o + V_CUM_QTY]!, d[o + V_CUM_QUOTE]!,
+            d[o + V_CUM_FEE]!, d[o + V_FEE_ASSET]!, now);
+          self.sink?.ringIfPending();
+          return;
+        }
+        counters.reports++;
         if (self.trace !== null) self.trace.add(TR_REPORT, d[o + R_STATUS]!, d[o + R_ORDER_ID]!, now);
         strat.onReport(d[o + R_ORDER_ID]!, d[o + R_STATUS]!, d[o + R_LAST_PX]!, d[o + R_LAST_QTY]!, d[o + R_CUM_QTY]!,
           d[o + R_FEE]!, d[o + R_FEE_ASSET]!, d[o + R_ERROR]!, now);

@@ -65,6 +65,7 @@ export function buildStrategyThread(d: StrategyWorkerData, rt: WorkerRuntime, op
   const strategy = new ArbitrageStrategy(d.config, d.filters, d.balances, {
     newOrder: (...a) => sink!.newOrder(...a),
     cancelOrder: (...a) => sink!.cancelOrder(...a),
+    requestVerdict: (...a) => sink!.requestVerdict(...a),
   }, {
     onEvent: (e) => {
       equity.first(e.nowNs);

@@ -36,8 +36,9 @@ import { DryRunExecutor } from '../execution/dry-run-executor.js';
 import type { LatencyModel } from '../execution/latency-model.js';
 import type { StartingBalance } from '../execution/dry-run-balances.js';
 import type { ReportSink } from '../execution/report-sink.js';
+import type { VerdictSink } from '../execution/verdict-sink.js';
 import { equityEntry, spreadEntries } from '../report/equity-entries.js';
-import { intentEntry, reportEntry, strategyEventEntry } from '../report/journal-entries.js';
+import { intentEntry, reportEntry, strategyEventEntry, verdictEntry } from '../report/journal-entries.js';
 import { ArbitrageStrategy } from '../strategy/arbitrage.js';
 import type { ArbitrageConfig, VenueBalances, VenueFilters } from '../strategy/config.js';
 import type { OrderSink, StrategyEvent, StrategyEvents } from '../strategy/events.js';
@@ -151,7 +152,7 @@ export class EngineError extends Error {
   override readonly name = 'EngineError';
 }
 
-export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
+export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, VerdictSink {
   readonly strategy: ArbitrageStrategy;
   readonly executor: DryRunExecutor;
   readonly books: BacktestBooks;
@@ -255,6 +256,8 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
       venues: VENUE_COUNT, symbols: this.nSym, depthLevels: levels, entryLatency: o.entryLatency,
       responseLatency: o.responseLatency, takerFeeRate: Array.from(c.takerFee), fillRatio: o.fillRatio ?? 1, balances: start,
     });
+    // Reconciliation verdicts come back here (the same path as paper and live: strategy → request → executor → verdict).
+    this.executor.verdictSink = this;
     for (let v = 0; v < VENUE_COUNT; v++) {
       for (let s = 0; s < this.nSym; s++) {
         const i = v * this.nSym + s;
@@ -691,6 +694,19 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink {
 
   cancelOrder(orderId: number, _venue: number, _symbol: number, nowNs: number): void {
     this.executor.cancel(orderId, nowNs);
+  }
+
+  requestVerdict(orderId: number, venue: number, symbol: number, _side: number, _price: number, _qty: number, nowNs: number): boolean {
+    return this.executor.requestVerdict(orderId, venue, symbol, nowNs);
+  }
+
+  /** The executor's verdict (delivered by its poll, one query round trip after the request). */
+  verdict(orderId: number, venue: number, symbol: number, kind: number, status: number, cumQty: number, cumQuote: number,
+    cumFee: number, feeAsset: number, nowNs: number): void {
+    const e = verdictEntry(this.symbols.names, nowNs, orderId, venue, symbol, kind, status, cumQty, cumQuote, cumFee, feeAsset);
+    this.journal.append('verdict', e, nowNs, this.wallOf(nowNs));
+    this.strategyInputs++;
+    this.strategy.onVerdict(orderId, kind, status, cumQty, cumQuote, cumFee, feeAsset, nowNs);
   }
 
   // ---- the executor's report sink -------------------------------------------------------------

@@ -188,6 +188,8 @@ export const ARBITRAGE_SCHEMA: ObjectRule = table({
     max_feed_lag_ms: int({ min: 1, max: MS_MAX, default: 500, unit: 'ms' }),
     breaker_rejects: int({ min: 1, max: 1_000_000, default: 5, unit: 'rejects' }),
     breaker_cooldown_ms: int({ min: 0, max: MS_MAX, default: 60_000, unit: 'ms' }),
+    // An order of unknown status this long is put to the executor for a verdict (0 = 3 × order_timeout_ms).
+    reconcile_after_ms: int({ min: 0, max: MS_MAX, default: 0, unit: 'ms; 0 = 3 × execution.order_timeout_ms' }),
   }),
   execution: table({
     order_timeout_ms: int({ min: 1, max: MS_MAX, unit: 'ms' }),

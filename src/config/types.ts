@@ -61,6 +61,8 @@ export interface RiskConfig {
   breaker_rejects: number;
   /** A breaker opened by rejects lets one pair try again after this long. */
   breaker_cooldown_ms: number;
+  /** An order of unknown status this long gets a reconciliation request (0 = 3 × order_timeout_ms). */
+  reconcile_after_ms: number;
 }
 
 export interface VenueBalance {

@@ -25,6 +25,7 @@ export const KIND_TRADE = 3;
 export const KIND_BOOK_STATE = 4; // a book became usable / unusable (gap, crossed, stale, reconnect)
 export const KIND_INTENT = 10;
 export const KIND_REPORT = 11;
+export const KIND_VERDICT = 12; // reconciliation verdict on the report ring (V_* fields below)
 
 // ---- venue and market ids -----------------------------------------------------------------
 export const VENUE_BINANCE = 0;
@@ -113,6 +114,8 @@ export const TIF_GTC = 2;
 export const TIF_FOK = 3;
 export const ACTION_NEW = 1;
 export const ACTION_CANCEL = 2;
+/** Reconciliation request: "what became of order I_ORDER_ID?" (answered by a KIND_VERDICT record). */
+export const ACTION_RECONCILE = 3;
 export const ROLE_LEG_BUY = 1; // the buying leg of an arbitrage pair
 export const ROLE_LEG_SELL = 2; // the selling leg
 export const ROLE_HEDGE = 3; // residual hedge after legging
@@ -152,6 +155,21 @@ export const R_SENT_NS = 21; // order left the executor (intent -> sent)
 export const R_ACK_NS = 22; // venue answer received (sent -> ack)
 export const R_QTY = 23; // original order quantity
 export const REPORT_WORDS = 24;
+
+// ---- reconciliation verdict: executor -> strategy, on the report ring ----------------------------
+// The answer to an ACTION_RECONCILE intent (header KIND = KIND_VERDICT, VENUE and SYMBOL of the
+// order). V_VERDICT says what the executor knows: VERDICT_FINAL (the venue's final word, with
+// the order's cumulative quantity, quote amount and fee as the venue states them) or
+// VERDICT_NO_RECORD (the executor has no record of the order: the strategy keeps it unknown).
+export const V_ORDER_ID = 9;
+export const V_VERDICT = 10;
+export const V_STATUS = 11; // ST_FILLED | ST_CANCELED | ST_REJECTED (VERDICT_FINAL)
+export const V_CUM_QTY = 12;
+export const V_CUM_QUOTE = 13;
+export const V_CUM_FEE = 14; // in V_FEE_ASSET units
+export const V_FEE_ASSET = 15;
+export const VERDICT_FINAL = 1;
+export const VERDICT_NO_RECORD = 2;
 
 export const ASSET_BASE = 0;
 export const ASSET_QUOTE = 1;

@@ -25,15 +25,23 @@
  * (the backtest polls at each market event's time before applying it; the worker polls every
  * duty cycle, and can sleep until nextDueNs()).
  *
+ * requestVerdict(orderId, venue, symbol, now) is a reconciliation request (records.ts
+ * ACTION_RECONCILE): answered one query round trip (entry + response latency) later through
+ * `verdictSink` with the order's final as this simulated venue decided it (kept per slot from
+ * its arrival, and in a memory of settled orders after its slot is freed: settled-orders.ts),
+ * or "no record" for an order it never saw or has forgotten. An order that has not reached the
+ * venue yet gets no answer (the strategy asks again). The verdict settles the order here too:
+ * its slot is freed and any report still scheduled for it is dropped.
+ *
  * cancel(orderId, now) withdraws an order that has not reached the venue yet (arrival > now):
  * it never touches the book and is reported CANCELED at arrival + response latency. This is
  * an optimistic model (a real cancel would travel behind its order); for an IOC order that has
  * already arrived it does nothing (counted in lateCancels).
  */
 import {
-  ACTION_CANCEL, FLAG_USABLE, H_FLAGS, H_RECV_NS, H_SYMBOL, H_VENUE, I_ACTION, I_DEADLINE_NS, I_DECISION_NS, I_ORDER_ID,
+  ACTION_CANCEL, ACTION_RECONCILE, FLAG_USABLE, H_FLAGS, H_RECV_NS, H_SYMBOL, H_VENUE, I_ACTION, I_DEADLINE_NS, I_DECISION_NS, I_ORDER_ID,
   I_PAIR_ID, I_PRICE, I_QTY, I_ROLE, I_SIDE, I_TIF, SIDE_BUY, SIDE_SELL, ST_ACKED, ST_CANCELED, ST_EXPIRED, ST_FILLED,
-  ST_PARTIAL, ST_REJECTED, ST_SENT, TIF_FOK, depthWords,
+  ST_PARTIAL, ST_REJECTED, ST_SENT, TIF_FOK, VERDICT_FINAL, VERDICT_NO_RECORD, depthWords,
 } from '../core/records.js';
 import type { BookView } from './book-view.js';
 import { DryRunBalances, type StartingBalance } from './dry-run-balances.js';
@@ -47,6 +55,8 @@ import { canExpire, isFinalStatus } from './order-state.js';
 import { OrderTracker } from './order-tracker.js';
 import { Prng } from '../core/prng.js';
 import type { ReportSink } from './report-sink.js';
+import { SettledOrders } from './settled-orders.js';
+import type { VerdictSink } from './verdict-sink.js';
 
 export interface DryRunFaults {
   /** Probability that an arriving order is rejected (ERR_DRY_INJECTED or rejectCode). */
@@ -90,6 +100,7 @@ export class DryRunConfigError extends Error {
 const EV_ARRIVE = 1;
 const EV_REPORT = 2;
 const EV_DEADLINE = 3;
+const EV_VERDICT = 4;
 
 export class DryRunExecutor {
   readonly tracker: OrderTracker;
@@ -109,6 +120,13 @@ export class DryRunExecutor {
   lateCancels = 0;
   unknownCancels = 0;
   reportsDelivered = 0;
+  /** Reconciliation verdicts answered: the venue's final, and "no record of that order". */
+  verdictsFinal = 0;
+  verdictsNoRecord = 0;
+  /** Where verdicts go (the executor agent's report ring, the backtest engine); null = nowhere. */
+  verdictSink: VerdictSink | null = null;
+  /** Orders settled here, by their final: what a verdict for a freed slot is answered from. */
+  readonly settled = new SettledOrders();
   /**
    * Called with (order id, poll time, receive ns of the book it met; NaN if it met none) when an
    * order's arrival is handled: a recorded session's trace (data/strategy-trace.ts) and its replay.
@@ -143,6 +161,14 @@ export class DryRunExecutor {
   // per order slot, venue side
   private readonly arrivalNs: Float64Array;
   private readonly cancelPending: Uint8Array;
+  /** The venue's decision per slot, at arrival: final status (0 = not decided yet), cumulative fill. */
+  private readonly decidedStatus: Float64Array;
+  private readonly decidedQty: Float64Array;
+  private readonly decidedQuote: Float64Array;
+  private readonly decidedFee: Float64Array;
+  private readonly decidedFeeAsset: Float64Array;
+  private readonly evVenue: Int32Array;
+  private readonly evSymbol: Int32Array;
 
   private readonly book: Float64Array;
   private readonly fill = new FillResult();
@@ -184,6 +210,13 @@ export class DryRunExecutor {
     this.evError = new Float64Array(maxEvents);
     this.arrivalNs = new Float64Array(maxOrders);
     this.cancelPending = new Uint8Array(maxOrders);
+    this.decidedStatus = new Float64Array(maxOrders);
+    this.decidedQty = new Float64Array(maxOrders);
+    this.decidedQuote = new Float64Array(maxOrders);
+    this.decidedFee = new Float64Array(maxOrders);
+    this.decidedFeeAsset = new Float64Array(maxOrders);
+    this.evVenue = new Int32Array(maxEvents);
+    this.evSymbol = new Int32Array(maxEvents);
     this.book = new Float64Array(depthWords(opts.depthLevels ?? 20));
   }
 
@@ -213,12 +246,14 @@ export class DryRunExecutor {
     }
     this.submitted++;
     this.cancelPending[slot] = 0;
+    this.decidedStatus[slot] = 0;
     const valid = (side === SIDE_BUY || side === SIDE_SELL) && price > 0 && qty > 0 && Number.isFinite(price)
       && Number.isFinite(qty) && venue >= 0 && venue < this.venues && symbol >= 0 && symbol < this.symbols
       && Number.isInteger(venue) && Number.isInteger(symbol);
     if (!valid) {
       // stays NEW; the REJECTED report moves it NEW -> REJECTED (refused locally, never sent)
       this.arrivalNs[slot] = nowNs;
+      this.decide(slot, ST_REJECTED, 0, 0, 0, 0);
       if (!this.scheduleReport(slot, nowNs, ST_REJECTED, 0, 0, 0, 0, 0, ERR_LOCAL_INVALID)) {
         tr.release(slot);
         this.submitted--;
@@ -269,9 +304,28 @@ export class DryRunExecutor {
     return false;
   }
 
-  /** Handles an intent record (records.ts I_* layout) at `off`: new order or cancel. */
+  /**
+   * A reconciliation request: the verdict on `orderId` is answered through verdictSink one query
+   * round trip later (see the header). False when it could not be scheduled (event queue full):
+   * the strategy asks again.
+   */
+  requestVerdict(orderId: number, venue: number, symbol: number, nowNs: number): boolean {
+    const due = nowNs + this.entryLatency.sampleNs(nowNs) + this.responseLatency.sampleNs(nowNs);
+    const ev = this.queue.push(due);
+    if (ev < 0) return false;
+    this.evKind[ev] = EV_VERDICT;
+    this.evSlot[ev] = -1;
+    this.evOrderId[ev] = orderId;
+    this.evVenue[ev] = venue;
+    this.evSymbol[ev] = symbol;
+    return true;
+  }
+
+  /** Handles an intent record (records.ts I_* layout) at `off`: new order, cancel or reconciliation request. */
   onIntent(rec: Float64Array, off: number, nowNs: number): boolean {
-    if (rec[off + I_ACTION] === ACTION_CANCEL) return this.cancel(rec[off + I_ORDER_ID]!, nowNs);
+    const action = rec[off + I_ACTION];
+    if (action === ACTION_CANCEL) return this.cancel(rec[off + I_ORDER_ID]!, nowNs);
+    if (action === ACTION_RECONCILE) return this.requestVerdict(rec[off + I_ORDER_ID]!, rec[off + H_VENUE]!, rec[off + H_SYMBOL]!, nowNs);
     return this.submit(rec[off + I_ORDER_ID]!, rec[off + I_PAIR_ID]!, rec[off + H_VENUE]!, rec[off + H_SYMBOL]!,
       rec[off + I_SIDE]!, rec[off + I_PRICE]!, rec[off + I_QTY]!, rec[off + I_TIF]!, rec[off + I_ROLE]!,
       rec[off + I_DECISION_NS]!, rec[off + I_DEADLINE_NS]!, rec[off + H_RECV_NS]!, nowNs);
@@ -289,6 +343,12 @@ export class DryRunExecutor {
       const t = q.dueOf(ev);
       const kind = this.evKind[ev]!;
       const slot = this.evSlot[ev]!;
+      if (kind === EV_VERDICT) {
+        this.answerVerdict(this.evOrderId[ev]!, this.evVenue[ev]!, this.evSymbol[ev]!, t);
+        q.release(ev);
+        n++;
+        continue;
+      }
       const live = this.tracker.inUse[slot] === 1 && this.tracker.orderId[slot] === this.evOrderId[ev];
       if (live) {
         if (kind === EV_ARRIVE) {
@@ -315,6 +375,7 @@ export class DryRunExecutor {
     const replyNs = t + this.responseLatency.sampleNs(t) + this.extraResponseNs;
     if (this.cancelPending[slot] === 1) {
       this.withdrawn++;
+      this.decide(slot, ST_CANCELED, 0, 0, 0, 0);
       this.scheduleReport(slot, replyNs, ST_CANCELED, 0, 0, 0, 0, 0, 0);
       return;
     }
@@ -328,6 +389,7 @@ export class DryRunExecutor {
     const feeAsset = feeAssetFor(side, rule);
 
     if (this.rejectProbability > 0 && this.faultRng.next() < this.rejectProbability) {
+      this.decide(slot, ST_REJECTED, 0, 0, 0, feeAsset);
       this.scheduleReport(slot, replyNs, ST_REJECTED, 0, 0, 0, 0, feeAsset, this.rejectCode);
       return;
     }
@@ -335,15 +397,19 @@ export class DryRunExecutor {
     const levels = bookView.readLevels(venue, symbol, book);
     if (levels <= 0 || (book[H_FLAGS]! & FLAG_USABLE) === 0
       || (this.maxBookAgeNs > 0 && t - book[H_RECV_NS]! > this.maxBookAgeNs)) {
+      this.decide(slot, ST_REJECTED, 0, 0, 0, feeAsset);
       this.scheduleReport(slot, replyNs, ST_REJECTED, 0, 0, 0, 0, feeAsset, ERR_DRY_NO_BOOK);
       return;
     }
     if (!this.balances.canPlace(venue, symbol, side, px, qty, rate, feeAsset)) {
+      this.decide(slot, ST_REJECTED, 0, 0, 0, feeAsset);
       this.scheduleReport(slot, replyNs, ST_REJECTED, 0, 0, 0, 0, feeAsset, insufficientBalanceCode(venue));
       return;
     }
     const f = this.fills.fill(venue, symbol, side, px, qty, book, levels, rate, rule, tr.tif[slot] === TIF_FOK, this.fill);
     if (f.filledQty > 0) this.balances.applyFill(venue, symbol, side, f.filledQty, f.notional, f.fee, f.feeAsset);
+    // What a verdict states: the fill as its reports book it (lastPx = the average price).
+    this.decide(slot, f.filledQty >= qty ? ST_FILLED : ST_CANCELED, f.filledQty, f.avgPx * f.filledQty, f.fee, feeAsset);
 
     this.scheduleReport(slot, replyNs, ST_ACKED, 0, 0, 0, 0, feeAsset, 0);
     if (f.filledQty >= qty) {
@@ -354,6 +420,49 @@ export class DryRunExecutor {
     } else {
       this.scheduleReport(slot, replyNs, ST_CANCELED, 0, 0, 0, 0, feeAsset, 0);
     }
+  }
+
+  /** The venue's final word on the order in `slot`, kept for a verdict. */
+  private decide(slot: number, status: number, cumQty: number, cumQuote: number, fee: number, feeAsset: number): void {
+    this.decidedStatus[slot] = status;
+    this.decidedQty[slot] = cumQty;
+    this.decidedQuote[slot] = cumQuote;
+    this.decidedFee[slot] = fee;
+    this.decidedFeeAsset[slot] = feeAsset;
+  }
+
+  /** Moves a decided order to the settled memory and frees its slot (its final is out, or a verdict stated it). */
+  private settle(slot: number): void {
+    const tr = this.tracker;
+    this.settled.add(tr.orderId[slot]!, tr.venue[slot]!, this.decidedStatus[slot]!, this.decidedQty[slot]!, this.decidedQuote[slot]!,
+      this.decidedFee[slot]!, this.decidedFeeAsset[slot]!);
+    tr.release(slot);
+  }
+
+  /** A verdict on `orderId` (see requestVerdict). */
+  private answerVerdict(orderId: number, venue: number, symbol: number, t: number): void {
+    const out = this.verdictSink;
+    const slot = this.tracker.slotOf(orderId);
+    if (slot >= 0) {
+      // Not at the venue yet: nothing final to state; the strategy asks again.
+      if (this.decidedStatus[slot] === 0) return;
+      const tr = this.tracker;
+      tr.transition(slot, this.decidedStatus[slot]!, t);
+      this.verdictsFinal++;
+      if (out !== null) out.verdict(orderId, venue, symbol, VERDICT_FINAL, this.decidedStatus[slot]!, this.decidedQty[slot]!,
+        this.decidedQuote[slot]!, this.decidedFee[slot]!, this.decidedFeeAsset[slot]!, t);
+      this.settle(slot);
+      return;
+    }
+    const i = this.settled.find(orderId);
+    if (i >= 0) {
+      const m = this.settled;
+      this.verdictsFinal++;
+      if (out !== null) out.verdict(orderId, venue, symbol, VERDICT_FINAL, m.status[i]!, m.cumQty[i]!, m.cumQuote[i]!, m.cumFee[i]!, m.feeAsset[i]!, t);
+      return;
+    }
+    this.verdictsNoRecord++;
+    if (out !== null) out.verdict(orderId, venue, symbol, VERDICT_NO_RECORD, 0, 0, 0, 0, 0, t);
   }
 
   private scheduleReport(slot: number, dueNs: number, status: number, lastPx: number, lastQty: number, cumQty: number,
@@ -397,7 +506,7 @@ export class DryRunExecutor {
     out.report(tr.orderId[slot]!, tr.pairId[slot]!, tr.venue[slot]!, tr.symbol[slot]!, tr.side[slot]!, status,
       tr.price[slot]!, lastPx, lastQty, this.evCumQty[ev]!, tr.qty[slot]!, fee, feeAsset, error, tr.role[slot]!,
       tr.sentNs[slot]!, t, tr.tickRecvNs[slot]!);
-    if (isFinalStatus(status)) tr.release(slot);
+    if (isFinalStatus(status)) this.settle(slot);
   }
 
   private deadline(slot: number, t: number, out: ReportSink): void {

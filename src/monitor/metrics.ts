@@ -79,6 +79,8 @@ const STRATEGY_COUNTERS: ReadonlyArray<[string, string, string]> = [
   ['duplicateFills', 'xarb_duplicate_fill_reports_total', 'Fill reports whose cumulative quantity added nothing (duplicated or reordered).'],
   ['unknownReports', 'xarb_unknown_reports_total', 'Reports for orders the strategy does not hold.'],
   ['verdicts', 'xarb_order_verdicts_total', 'Reconciliation verdicts applied to orders of unknown status.'],
+  ['verdictRequests', 'xarb_order_verdict_requests_total', 'Reconciliation requests sent for orders of unknown status.'],
+  ['verdictsNoRecord', 'xarb_order_verdicts_no_record_total', 'Verdicts saying the executor has no record of the order (kept unknown, unresolved_order raised).'],
   ['roundsAbandoned', 'xarb_rounds_abandoned_total', 'Rounds abandoned to the operator.'],
   ['forcedExpiries', 'xarb_order_forced_expiries_total', 'Orders moved to unknown by the strategy\'s own deadline.'],
   ['unresolvedOrderAlerts', 'xarb_unresolved_order_alerts_total', 'Orders unknown for too long (unresolved_order halts).'],

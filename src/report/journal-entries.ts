@@ -6,7 +6,7 @@
  */
 import type { StrategyEvent } from '../strategy/events.js';
 import {
-  ASSET_BASE, ROLE_HEDGE, ROLE_LEG_BUY, ROLE_LEG_SELL, ROLE_UNWIND, SIDE_BUY, STATUS_NAMES, VENUE_NAMES,
+  ASSET_BASE, ROLE_HEDGE, ROLE_LEG_BUY, ROLE_LEG_SELL, ROLE_UNWIND, SIDE_BUY, STATUS_NAMES, VENUE_NAMES, VERDICT_FINAL,
 } from '../core/records.js';
 
 export type JournalEntry = Record<string, unknown> & { type: string };
@@ -46,6 +46,15 @@ export function reportEntry(symbols: readonly string[], ns: number, orderId: num
 }
 
 /** Maps a strategy event to its journal entry (risk breaches become `risk`). */
+/** A reconciliation verdict (records.ts KIND_VERDICT) as the executor gave it. */
+export function verdictEntry(symbols: readonly string[], ns: number, orderId: number, venue: number, symbol: number, kind: number,
+  status: number, cumQty: number, cumQuote: number, cumFee: number, feeAsset: number): JournalEntry {
+  return {
+    type: 'verdict', ns, order_id: orderId, venue: venueName(venue), symbol: symbols[symbol], verdict: kind === VERDICT_FINAL ? 'final' : 'no_record',
+    status: STATUS_NAMES[status] ?? status, cum_qty: cumQty, cum_quote: cumQuote, cum_fee: cumFee, fee_asset: feeAsset === ASSET_BASE ? 'base' : 'quote',
+  };
+}
+
 export function strategyEventEntry(symbols: readonly string[], e: StrategyEvent): JournalEntry {
   const sym = (id: number) => (id >= 0 ? symbols[id] : undefined);
   switch (e.type) {

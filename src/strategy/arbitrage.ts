@@ -197,6 +197,15 @@ export class ArbitrageStrategy {
     return this.flow.reconcile(orderId, status, cumQty, cumQuote, cumFee, feeAsset, nowNs);
   }
 
+  /**
+   * The executor's answer to a reconciliation request (records.ts KIND_VERDICT, V_* fields):
+   * VERDICT_FINAL is applied as reconcileOrder (once), VERDICT_NO_RECORD keeps the order
+   * unknown and raises unresolved_order. Returns true when it changed something.
+   */
+  onVerdict(orderId: number, kind: number, status: number, cumQty: number, cumQuote: number, cumFee: number, feeAsset: number, nowNs: number): boolean {
+    return this.flow.onVerdict(orderId, kind, status, cumQty, cumQuote, cumFee, feeAsset, nowNs);
+  }
+
   // ---- time ----------------------------------------------------------------------------------
 
   /**

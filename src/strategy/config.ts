@@ -55,6 +55,11 @@ export interface RiskSettings {
   breaker_rejects?: number;
   /** How long a breaker opened by rejects stays open before one pair may try again. Default 60000. */
   breaker_cooldown_ms?: number;
+  /**
+   * An order of unknown status this long is put to the executor for a reconciliation verdict
+   * (order-flow.ts). 0 (default) = 3 × execution.order_timeout_ms.
+   */
+  reconcile_after_ms?: number;
 }
 
 export interface ExecutionSettings {
@@ -121,6 +126,8 @@ export class CompiledConfig {
   readonly maxFeedLagMs: number;
   readonly breakerRejects: number;
   readonly breakerCooldownNs: number;
+  /** An order unknown this long is asked about (reconciliation request), ns. */
+  readonly reconcileAfterNs: number;
   readonly maxDrawdown: number;
   readonly stopLossBps: number;
   readonly positionLimit: number;
@@ -175,6 +182,8 @@ export class CompiledConfig {
     this.breakerCooldownNs = opt(rk, 'risk', 'breaker_cooldown_ms', 60_000, 0, 86_400_000) * NS_PER_MS;
     this.orderTimeoutNs = pos(ex, 'execution', 'order_timeout_ms') * NS_PER_MS;
     this.slippage = num(ex, 'execution', 'slippage_tolerance', 0, 0.1);
+    const reconcileMs = opt(rk, 'risk', 'reconcile_after_ms', 0, 0, 86_400_000);
+    this.reconcileAfterNs = reconcileMs > 0 ? reconcileMs * NS_PER_MS : 3 * this.orderTimeoutNs;
 
     this.takerFee = new Float64Array(VENUE_COUNT);
     this.makerFee = new Float64Array(VENUE_COUNT);

@@ -30,6 +30,13 @@ export interface OrderSink {
     tickExchMs: number,
   ): boolean;
   cancelOrder(orderId: number, venue: number, symbol: number, nowNs: number): void;
+  /**
+   * Asks the executor what became of an order the strategy holds as unknown (a reconciliation
+   * request: records.ts ACTION_RECONCILE). The answer comes later through
+   * ArbitrageStrategy.onVerdict. Returns false when the request could not be sent (asked again
+   * later). Absent: the sink cannot ask (the order waits for its late report or the alert).
+   */
+  requestVerdict?(orderId: number, venue: number, symbol: number, side: number, price: number, qty: number, nowNs: number): boolean;
 }
 
 /** Names of the risk rules; every breach carries one, and has a counter in RiskCounters. */

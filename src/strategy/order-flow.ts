@@ -8,9 +8,16 @@
  * - Fills are booked at their own price and fee; by cumulative quantity a duplicated report
  *   adds nothing, and a reordered or late one fills the gap it left (order-table.ts).
  * - Rejects feed the venue's circuit breaker and the hedge back-off (venue-breaker.ts).
+ * - An order UNKNOWN for risk.reconcile_after_ms is put to the executor (OrderSink
+ *   requestVerdict, records.ts ACTION_RECONCILE), again with back-off until it is settled, at
+ *   most VERDICT_ASKS_PER_SECOND requests a second in all. The executor's verdict (onVerdict)
+ *   is the venue's final word: applied once (reconcile), the slot freed, a report after it
+ *   ignored. "No record" (an executor that restarted or forgot the order) frees nothing: the
+ *   order stays UNKNOWN and unresolved_order is raised at once.
  */
 import {
   ROLE_HEDGE, ROLE_UNWIND, ST_ACKED, ST_CANCELED, ST_EXPIRED, ST_FILLED, ST_PARTIAL, ST_REJECTED, VENUE_NAMES,
+  VERDICT_FINAL, VERDICT_NO_RECORD,
 } from '../core/records.js';
 import type { StrategyContext } from './context.js';
 import { HALT_UNRESOLVED_ORDER } from './halts.js';
@@ -21,12 +28,22 @@ import { BREAKER_CLOSED, BREAKER_OPEN_REJECTS, REJECT_KIND_NAMES, rejectKind } f
 
 /** An order unknown for this many order_timeout_ms raises unresolved_order (halts entries). */
 export const UNRESOLVED_ALERT_TIMEOUTS = 10;
+/** Reconciliation requests sent at most this many per second, all orders together. */
+export const VERDICT_ASKS_PER_SECOND = 20;
+/** A request is repeated after order_timeout_ms, doubling each time, up to this (ns). */
+export const VERDICT_RETRY_MAX_NS = 60e9;
 
 function isFinal(status: number): boolean {
   return status === ST_FILLED || status === ST_CANCELED || status === ST_REJECTED;
 }
 
 export class OrderFlow {
+  /** Start of the current one-second request window, and the requests sent in it. */
+  private askWindowNs = -1e18;
+  private asksInWindow = 0;
+  /** Where the next round of requests starts when the budget ran out (no slot starves another). */
+  private askCursor = 0;
+
   constructor(
     private readonly x: StrategyContext,
     private readonly rounds: RoundLifecycle,
@@ -109,6 +126,32 @@ export class OrderFlow {
     this.gates.checkDrawdown(this.rounds.strategyPnl(), nowNs);
     this.liftUnresolvedIfClear(nowNs);
     this.rounds.step(s, nowNs, false);
+    return true;
+  }
+
+  /**
+   * The executor's answer to a reconciliation request (records.ts KIND_VERDICT). FINAL: the
+   * venue's final word, applied by reconcile() (once: the slot is freed, anything later about
+   * the order is ignored). NO_RECORD: the executor does not know the order (restarted, or it
+   * forgot it): nothing is guessed; the order stays unknown and unresolved_order is raised now.
+   * Returns true when the verdict changed something.
+   */
+  onVerdict(orderId: number, kind: number, status: number, cumQty: number, cumQuote: number, cumFee: number, feeAsset: number, nowNs: number): boolean {
+    const x = this.x;
+    if (kind === VERDICT_FINAL) {
+      if (this.reconcile(orderId, status, cumQty, cumQuote, cumFee, feeAsset, nowNs)) return true;
+      x.stats.staleVerdicts++;
+      return false;
+    }
+    const o = x.orders;
+    const k = o.find(orderId);
+    if (kind !== VERDICT_NO_RECORD || k < 0 || o.state[k] !== OS_UNKNOWN) {
+      x.stats.staleVerdicts++;
+      return false;
+    }
+    x.stats.verdictsNoRecord++;
+    if (o.escalated[k] !== 0) return false;
+    this.escalate(k, nowNs, 'the executor has no record of it (restarted or forgot it): check it at the venue');
     return true;
   }
 
@@ -206,6 +249,7 @@ export class OrderFlow {
     const c = x.config;
     const o = x.orders;
     if (o.liveCount === 0) return;
+    let askDue = false;
     for (let k = 0; k < o.capacity; k++) {
       const st = o.state[k];
       if (st === OS_LIVE) {
@@ -223,14 +267,71 @@ export class OrderFlow {
           this.toUnknown(k, nowNs);
           this.rounds.step(o.symbol[k]!, nowNs, true);
         }
-      } else if (st === OS_UNKNOWN && o.escalated[k] === 0 && nowNs - o.unknownNs[k]! >= UNRESOLVED_ALERT_TIMEOUTS * c.orderTimeoutNs) {
-        o.escalated[k] = 1;
-        x.riskCounters.unresolvedOrderAlerts++;
-        x.breach('unresolved_order', 'halt', o.symbol[k]!, nowNs, `order ${o.id[k]} on ${VENUE_NAMES[o.venue[k]!]} (${c.symbols[o.symbol[k]!]}) unknown for ${(nowNs - o.unknownNs[k]!) / 1e6} ms: reconcile it (the venue's order query); entries halted until it is resolved`);
-        x.enterHalt(HALT_UNRESOLVED_ORDER, 'unresolved_order', nowNs);
+      } else if (st === OS_UNKNOWN) {
+        const unknownFor = nowNs - o.unknownNs[k]!;
+        if (unknownFor >= c.reconcileAfterNs && nowNs >= o.verdictAskNs[k]!) askDue = true;
+        if (o.escalated[k] === 0 && unknownFor >= UNRESOLVED_ALERT_TIMEOUTS * c.orderTimeoutNs) {
+          this.escalate(k, nowNs, `no verdict after ${o.verdictAsks[k]} reconciliation requests`);
+        }
       }
     }
+    if (askDue && x.sink.requestVerdict !== undefined) this.askDue(nowNs);
     this.liftUnresolvedIfClear(nowNs);
+  }
+
+  /**
+   * Reconciliation requests for every unknown order that is due, from where the last budget
+   * ran out (round robin, so no order waits behind others that keep being due).
+   */
+  private askDue(nowNs: number): void {
+    const o = this.x.orders;
+    const after = this.x.config.reconcileAfterNs;
+    const cap = o.capacity;
+    for (let i = 0; i < cap; i++) {
+      const k = (this.askCursor + i) % cap;
+      if (o.state[k] !== OS_UNKNOWN || nowNs - o.unknownNs[k]! < after || nowNs < o.verdictAskNs[k]!) continue;
+      if (!this.askVerdict(k, nowNs)) {
+        this.askCursor = k;
+        return;
+      }
+    }
+  }
+
+  /** unresolved_order for order k: an alert, and entries halted until every such order is settled. */
+  private escalate(k: number, nowNs: number, why: string): void {
+    const x = this.x;
+    const o = x.orders;
+    o.escalated[k] = 1;
+    x.riskCounters.unresolvedOrderAlerts++;
+    x.breach('unresolved_order', 'halt', o.symbol[k]!, nowNs, `order ${o.id[k]} on ${VENUE_NAMES[o.venue[k]!]} (${x.config.symbols[o.symbol[k]!]}) unknown for ${(nowNs - o.unknownNs[k]!) / 1e6} ms, ${why}; entries halted until it is resolved`);
+    x.enterHalt(HALT_UNRESOLVED_ORDER, 'unresolved_order', nowNs);
+  }
+
+  /**
+   * A reconciliation request for unknown order k, within the per-second budget; the next one
+   * for it waits order_timeout_ms × 2^(requests so far), at most VERDICT_RETRY_MAX_NS.
+   */
+  private askVerdict(k: number, nowNs: number): boolean {
+    const x = this.x;
+    const sink = x.sink;
+    if (sink.requestVerdict === undefined) return false;
+    if (nowNs - this.askWindowNs >= 1e9) {
+      this.askWindowNs = nowNs;
+      this.asksInWindow = 0;
+    }
+    if (this.asksInWindow >= VERDICT_ASKS_PER_SECOND) return false; // the next window takes it
+    const o = x.orders;
+    const n = o.verdictAsks[k]!;
+    const timeout = x.config.orderTimeoutNs;
+    o.verdictAskNs[k] = nowNs + Math.min(timeout * 2 ** Math.min(n, 20), Math.max(VERDICT_RETRY_MAX_NS, timeout));
+    if (!sink.requestVerdict(o.id[k]!, o.venue[k]!, o.symbol[k]!, o.side[k]!, o.price[k]!, o.qty[k]!, nowNs)) {
+      x.stats.verdictRequestsRefused++;
+      return true;
+    }
+    this.asksInWindow++;
+    if (n < 65535) o.verdictAsks[k] = n + 1;
+    x.stats.verdictRequests++;
+    return true;
   }
 
   private liftUnresolvedIfClear(nowNs: number): void {

@@ -7,6 +7,8 @@
  *                  │
  *                  └─ local deadline (executor EXPIRED, or our cancel unanswered) ──▶ UNKNOWN
  *                                    UNKNOWN ──final venue answer or reconciliation verdict──▶ free
+ *                                       │ unknown for risk.reconcile_after_ms: a reconciliation
+ *                                       └─ request to the executor, repeated with back-off
  *
  * Only the venue (or a reconciliation verdict) frees a slot: an UNKNOWN order may still fill,
  * so it keeps its slot, its reservation and its place in its round. Slots come from a free
@@ -64,6 +66,9 @@ export class OrderTable {
   readonly finalCum: Float64Array;
   /** 1 once an unresolved-order alert was raised for it. */
   readonly escalated: Uint8Array;
+  /** Reconciliation requests sent for it, and when the next may go (order-flow.ts). */
+  readonly verdictAsks: Uint16Array;
+  readonly verdictAskNs: Float64Array;
   /** Quote (buy) or base (sell) still reserved for the unfilled rest. */
   readonly reserved: Float64Array;
   readonly state: Uint8Array;
@@ -93,6 +98,8 @@ export class OrderTable {
     this.cancelNs = new Float64Array(capacity);
     this.unknownNs = new Float64Array(capacity);
     this.escalated = new Uint8Array(capacity);
+    this.verdictAsks = new Uint16Array(capacity);
+    this.verdictAskNs = new Float64Array(capacity);
     this.finalCum = new Float64Array(capacity);
     this.reserved = new Float64Array(capacity);
     this.state = new Uint8Array(capacity);
@@ -127,6 +134,8 @@ export class OrderTable {
     this.cancelNs[k] = 0;
     this.unknownNs[k] = 0;
     this.escalated[k] = 0;
+    this.verdictAsks[k] = 0;
+    this.verdictAskNs[k] = 0;
     this.finalCum[k] = -1;
     this.reserved[k] = reserved;
     this.state[k] = OS_LIVE;

@@ -33,6 +33,10 @@ export class StrategyStats {
   lateFills = 0; // fills on orders whose status had become unknown
   duplicateFills = 0; // reports whose cumQty added nothing (a duplicate or reordered report)
   verdicts = 0; // reconciliation verdicts applied
+  verdictRequests = 0; // reconciliation requests sent for orders of unknown status
+  verdictRequestsRefused = 0; // requests the sink could not send (asked again later)
+  verdictsNoRecord = 0; // "no record of that order" answers (the order stays unknown, alerted)
+  staleVerdicts = 0; // verdicts for an order already settled (or not unknown): ignored
   fillGaps = 0; // final answers reporting more fill than booked (a fill report missing or behind)
   fillMismatches = 0; // final answers reporting less fill than the fill reports did (held for a verdict)
   roundsAbandoned = 0;

@@ -239,3 +239,31 @@ t.test('simulated transfer: the executor\'s balances follow the strategy\'s, and
   edge(4100);
   t.equal(rounds(), 3, 'the drained direction trades again');
 });
+
+t.test('reconciliation in the backtest: the strategy asks about an order of unknown status, the dry-run executor answers, the verdict is journaled', async (t) => {
+  // Answers take 100 ms, the order timeout is 5 ms: the legs are unknown to the strategy at
+  // 7 ms (the executor's EXPIRED) and asked about from 1 ms later (reconcile_after_ms), again
+  // every 5, 10, 20... ms; each verdict takes a query round trip (entry + response), so the late
+  // reports settle the orders first and every verdict is stale.
+  const cfg = config();
+  cfg.execution.order_timeout_ms = 5;
+  cfg.risk.reconcile_after_ms = 1;
+  const { e, entries } = engine(1, 100, cfg);
+  e.onTopOfBook(BYB, 0, 1 * MS, 0, 101, 0.5, 101.1, 2);
+  e.onTopOfBook(BIN, 0, 2 * MS, 0, 100, 2, 100.1, 1);
+  e.onTopOfBook(BYB, 0, 3000 * MS, 0, 100, 0.5, 100.1, 2);
+  // An order the executor never saw: "no record".
+  t.ok(e.requestVerdict(999, BIN, 0, 0, 0, 0, 3000 * MS));
+  e.finish(3000 * MS, 10_000 * MS);
+  const en = entries();
+  const verdicts = en.filter((x) => x.type === 'verdict');
+  t.ok(e.strategy.stats.verdictRequests >= 2, `${e.strategy.stats.verdictRequests} requests (both legs)`);
+  const legs = verdicts.filter((x) => x.order_id === 1 || x.order_id === 2);
+  t.ok(legs.length >= 2, 'both legs answered');
+  t.ok(legs.every((x) => x.verdict === 'final' && x.status === 'filled' && x.cum_qty === 0.5), 'with the venue\'s final: filled 0.5');
+  const finals = verdicts.filter((x) => x.verdict === 'final').length;
+  t.equal(e.strategy.stats.staleVerdicts, finals + 1, 'the late reports had settled every order first: each verdict (and the no-record for an order the strategy never held) changed nothing');
+  t.equal(e.strategy.stats.verdicts, 0);
+  t.same(verdicts.filter((x) => x.order_id === 999).map((x) => x.verdict), ['no_record']);
+  for (let v = 0; v < 2; v++) t.equal(e.strategy.positions.quote(v), e.executor.balances.quoteOf(v), `venue ${v}: positions equal the executor's`);
+});

@@ -1,8 +1,10 @@
 /**
  * Property-based tests of the order and round lifecycle: the real ArbitrageStrategy against a
  * model venue pair that misbehaves (model-venues.ts), over random quote paths, for thousands
- * of generated scenarios. After quiescence (no more opportunities, every report delivered or
- * reconciled):
+ * of generated scenarios. Reports are lost for good (`pLost`): only the strategy's own
+ * reconciliation request (order unknown for risk.reconcile_after_ms, then the executor's
+ * verdict) recovers them, with no oracle and no halt needed. After quiescence (no more
+ * opportunities, every report delivered or reconciled):
  *
  *   1. the strategy's positions equal the venues' balances, exactly;
  *   2. net exposure (less base paid as fees) is back within one step, or the strategy is halted
@@ -142,6 +144,41 @@ if (process.env.XARB_PROPERTY_DEBUG === undefined) t.test('without reconciliatio
     { numRuns: 200, seed: 34 },
   );
   t.pass('held');
+});
+
+if (process.env.XARB_PROPERTY_DEBUG === undefined) t.test('lost reports are settled by the strategy\'s own reconciliation request: positions match with no halt needed', async (t) => {
+  let asked = 0;
+  fc.assert(
+    fc.property(faultsArb, pathArb, (f, p) => {
+      // No auth break and no filter rejects: nothing else may halt, so any halt is the lost reports'.
+      const m = run({ ...f, pLost: 0.3, authBroken: -1, pFilterReject: 0 }, p);
+      const st = m.strat;
+      asked += m.verdictRequests;
+      const why = check(m, lastMid(m));
+      if (why !== null) throw new Error(why);
+      if (st.unknownOrders !== 0) throw new Error(`${st.unknownOrders} orders still unknown`);
+      if (st.haltKinds().includes('unresolved_order')) throw new Error('unresolved_order still in force: the verdicts should have settled every lost report');
+      if (m.verdictsFinal > m.verdictRequests) throw new Error('more verdicts than requests');
+    }),
+    { numRuns: 300, seed: 78 },
+  );
+  t.ok(asked > 0, `the strategy asked for ${asked} verdicts`);
+});
+
+if (process.env.XARB_PROPERTY_DEBUG === undefined) t.test('an executor with no record of an order: the order stays unknown, entries halt with unresolved_order, nothing is freed on a guess', async (t) => {
+  let noRecord = 0;
+  fc.assert(
+    fc.property(faultsArb, pathArb, (f, p) => {
+      const m = run({ ...f, pLost: 0.3, pForget: 1 }, p);
+      const st = m.strat;
+      noRecord += m.verdictsNoRecord;
+      if (m.verdictsFinal !== 0) throw new Error('a forgetful executor gave a final verdict');
+      if (st.unknownOrders > 0 && !st.haltKinds().includes('unresolved_order')) throw new Error(`${st.unknownOrders} unknown orders without an unresolved_order halt`);
+      if (st.stats.verdicts !== 0) throw new Error(`${st.stats.verdicts} verdicts applied, none was given`);
+    }),
+    { numRuns: 150, seed: 90 },
+  );
+  t.ok(noRecord > 0, `${noRecord} "no record" answers met`);
 });
 
 function lastMid(m: ModelVenues): number {

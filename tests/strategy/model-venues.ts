@@ -3,15 +3,18 @@
  * with real balances, random latencies, and an executor in front of them that misbehaves the
  * ways real ones do: reports lost, duplicated, late (after the order's deadline), reordered;
  * rejects for balance (checked against the venue's own balances), filters and auth (a broken
- * key); partial, full and empty IOC fills. Lost reports are recovered by a reconciliation
- * verdict some time after the order's deadline, as the live side's order query would.
+ * key); partial, full and empty IOC fills. Lost reports are recovered only by the strategy's
+ * own reconciliation request (OrderSink.requestVerdict): the model executor answers it, one
+ * latency later, with the venue's final word (nothing while the venue has not settled the
+ * order: the strategy asks again), or "no record" for an order it forgot (`pForget`: an
+ * executor restart), which must keep the order unknown and halt entries.
  *
  * All amounts are dyadic (integer prices, quantities in 1/64ths, fee rate 1/1024), so the
  * venue's balances and the strategy's positions can be compared exactly.
  */
 import {
   ASSET_BASE, ASSET_QUOTE, ROLE_LEG_BUY, ROLE_LEG_SELL, SIDE_BUY, ST_ACKED, ST_CANCELED, ST_EXPIRED, ST_FILLED,
-  ST_PARTIAL, ST_REJECTED,
+  ST_PARTIAL, ST_REJECTED, VERDICT_FINAL, VERDICT_NO_RECORD,
 } from '../../src/core/records.js';
 import { Prng } from '../../src/core/prng.js';
 import { ArbitrageStrategy } from '../../src/strategy/arbitrage.js';
@@ -40,8 +43,10 @@ export interface VenueFaults {
   authBroken: number;
   authBreakStep: number;
   maxLatencyMs: number;
-  /** Reconcile orders with lost reports (the live side's order query). */
+  /** The executor answers reconciliation requests (false: requestVerdict refuses, as a sink that cannot ask). */
   reconcile: boolean;
+  /** Per order: the executor forgets it (answers "no record"). Default 0. */
+  pForget?: number;
 }
 
 interface ModelOrder {
@@ -58,6 +63,7 @@ interface ModelOrder {
   final: number; // final status once the venue settled it, 0 before
   finalDelivered: boolean;
   lost: boolean;
+  forgotten: boolean;
   deadlineNs: number;
 }
 
@@ -95,6 +101,10 @@ export class ModelVenues extends Scheduled implements OrderSink, StrategyEvents 
   readonly rng: Prng;
   step = 0;
   sent = 0;
+  /** Reconciliation requests received, verdicts given (final / no record). */
+  verdictRequests = 0;
+  verdictsFinal = 0;
+  verdictsNoRecord = 0;
   /** Base paid as fees (spot buys pay in the base they receive): inventory drift, not a residual. */
   baseFees = 0;
   // what the strategy said about its breakers (from its events)
@@ -136,7 +146,7 @@ export class ModelVenues extends Scheduled implements OrderSink, StrategyEvents 
     this.sent++;
     const o: ModelOrder = {
       id: orderId, venue, side, role, price, qty, cum: 0, cumQuote: 0, cumFee: 0, feeAsset: side === SIDE_BUY ? ASSET_BASE : ASSET_QUOTE,
-      final: 0, finalDelivered: false, lost: false, deadlineNs,
+      final: 0, finalDelivered: false, lost: false, forgotten: (this.f.pForget ?? 0) > 0 && this.rng.next() < this.f.pForget!, deadlineNs,
     };
     this.orders.set(orderId, o);
     this.at(this.now + this.latency(), () => this.arrive(o));
@@ -149,6 +159,23 @@ export class ModelVenues extends Scheduled implements OrderSink, StrategyEvents 
 
   cancelOrder(): void {
     // IOC orders are settled on arrival: nothing to cancel (as on the venues).
+  }
+
+  requestVerdict(orderId: number): boolean {
+    if (!this.f.reconcile) return false;
+    this.verdictRequests++;
+    const o = this.orders.get(orderId);
+    this.at(this.now + this.latency(), () => {
+      if (o === undefined || o.forgotten) {
+        this.verdictsNoRecord++;
+        this.strat.onVerdict(orderId, VERDICT_NO_RECORD, 0, 0, 0, 0, 0, this.now);
+        return;
+      }
+      if (o.final === 0) return; // not settled at the venue yet: no answer, the strategy asks again
+      this.verdictsFinal++;
+      this.strat.onVerdict(o.id, VERDICT_FINAL, o.final, o.cum, o.cumQuote, o.cumFee, o.feeAsset, this.now);
+    });
+    return true;
   }
 
   // ---- venue side ----------------------------------------------------------------------------
@@ -200,8 +227,8 @@ export class ModelVenues extends Scheduled implements OrderSink, StrategyEvents 
   private report(o: ModelOrder, status: number, lastPx: number, lastQty: number, cum: number, fee: number, due: number, code = 0): void {
     const r = this.rng;
     if (r.next() < this.f.pLost) {
+      // Lost for good (a report backlog that overflowed): only the strategy's request recovers it.
       o.lost = true;
-      if (this.f.reconcile) this.at(o.deadlineNs + 3000 * MS, () => this.verdict(o));
       return;
     }
     const final = status === ST_FILLED || status === ST_CANCELED || status === ST_REJECTED;
@@ -212,11 +239,6 @@ export class ModelVenues extends Scheduled implements OrderSink, StrategyEvents 
     };
     this.at(when, deliver);
     if (r.next() < this.f.pDup) this.at(when + r.int(50) * MS, deliver);
-  }
-
-  private verdict(o: ModelOrder): void {
-    if (o.final === 0) return;
-    this.strat.reconcileOrder(o.id, o.final, o.cum, o.cumQuote, o.cumFee, o.feeAsset, this.now);
   }
 
   // ---- time ------------------------------------------------------------------------------------

@@ -8,6 +8,14 @@
  *   EXPIRED (ERR_LOCAL_TIMEOUT) when the intent's deadline passes first; the late venue
  *   answer still settles the order.
  *
+ * A reconciliation request (ACTION_RECONCILE intent) is answered through `verdicts` with the
+ * venue's final word only: from the memory of settled orders (settled-orders.ts) when the
+ * order is final here; when it is still open here its client is already asking the venue by
+ * client id (place, then resolve: query and history within the query budget, "not placed"
+ * only after timestamp + recvWindow, unknown-order.ts), and the verdict goes out with that
+ * final; with no record at all (a restarted executor, or an order forgotten unresolved) the
+ * answer is "no record", never a guess.
+ *
  * Orders go out concurrently: each is one async task in its venue client, which calls back
  * with updates (cumulative quantities and fees); this class turns them into per-fill reports.
  * Before sending: the venue's documented order-rate budget (local sliding window), the
@@ -21,13 +29,15 @@
  * Every final of the order path is journaled as a `venue_order` line (docs/report.md).
  */
 import {
-  ACTION_CANCEL, ASSET_QUOTE, H_RECV_NS, H_SYMBOL, H_VENUE, I_ACTION, I_DEADLINE_NS, I_DECISION_NS, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY,
+  ACTION_CANCEL, ACTION_RECONCILE, ASSET_QUOTE, H_RECV_NS, H_SYMBOL, H_VENUE, I_ACTION, I_DEADLINE_NS, I_DECISION_NS, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY,
   I_ROLE, I_SIDE, I_TIF, INTENT_WORDS, ROLE_LEG_BUY, ROLE_LEG_SELL, SIDE_BUY, ST_ACKED, ST_CANCELED, ST_EXPIRED, ST_FILLED, ST_PARTIAL, ST_REJECTED,
-  ST_SENT, STATUS_NAMES, VENUE_NAMES,
+  ST_SENT, STATUS_NAMES, VENUE_NAMES, VERDICT_FINAL, VERDICT_NO_RECORD,
 } from '../../core/records.js';
 import { ERR_LOCAL_CAPACITY, ERR_LOCAL_INVALID, ERR_LOCAL_TIMEOUT } from '../error-codes.js';
 import { OrderTracker } from '../order-tracker.js';
 import type { ReportSink } from '../report-sink.js';
+import { SettledOrders } from '../settled-orders.js';
+import type { VerdictSink } from '../verdict-sink.js';
 import { statusName } from '../order-state.js';
 import type { LiveLog } from './client-base.js';
 import { formatFloorToStep, formatNearestStep } from './decimal.js';
@@ -82,6 +92,8 @@ export interface LiveExecutorOptions {
   /** Local order-rate limiter per venue id (null = none). */
   limiters: readonly (OrderRateLimiter | null)[];
   sink: ReportSink;
+  /** Where reconciliation verdicts go (the report ring); absent = requests are counted and dropped. */
+  verdicts?: VerdictSink | null;
   /** Prefix of client order ids: unique per run, ≤ 20 chars of [A-Za-z0-9]. */
   runTag: string;
   maxOrders?: number;
@@ -175,6 +187,10 @@ export interface LiveExecutorCounters {
   cancels_ignored: number;
   reports: number;
   in_flight: number;
+  /** Reconciliation requests, and the verdicts answered: the venue's final, or "no record". */
+  verdict_requests: number;
+  verdicts_final: number;
+  verdicts_no_record: number;
 }
 
 export class LiveExecutor {
@@ -183,7 +199,12 @@ export class LiveExecutor {
     intents: 0, sent: 0, refused_local: 0, refused_rate_limit: 0, refused_backoff: 0, refused_config: 0, refused_key: 0, refused_wal: 0, refused_pair: 0, refused_halted: 0, refused_min: 0, refused_filter: 0, unresolved_now: 0, acked: 0, filled: 0,
     partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, relooks: 0, late_updates: 0, stream_fills: 0, fill_steps_held: 0, stream_finals: 0,
     finals_fee_held: 0, fee_queries: 0, fees_missing: 0, rejected_with_fill: 0, cancels_ignored: 0, reports: 0, in_flight: 0,
+    verdict_requests: 0, verdicts_final: 0, verdicts_no_record: 0,
   };
+  /** Orders settled here (the venue's final), kept after their slot is freed for verdicts. */
+  readonly settled = new SettledOrders();
+  /** Orders a verdict was asked for while still open here: answered with their final. */
+  private readonly verdictWanted = new Set<number>();
   private readonly onUpdateBound = (o: LiveOrder, u: OrderUpdate): void => this.onPathUpdate(o, u);
   private readonly onExpireBound = (slot: number): void => this.onExpire(slot);
   private idleWaiters: Array<() => void> = [];
@@ -402,6 +423,10 @@ export class LiveExecutor {
    */
   private admit(rec: Float64Array, off: number, nowNs: number, wall: number): LiveOrder | null {
     this.counters.intents++;
+    if (rec[off + I_ACTION] === ACTION_RECONCILE) {
+      this.requestVerdict(rec[off + I_ORDER_ID]!, rec[off + H_VENUE]!, rec[off + H_SYMBOL]!);
+      return null;
+    }
     if (rec[off + I_ACTION] === ACTION_CANCEL) {
       // Every order is IOC: settled by the venue on arrival, nothing rests to cancel.
       this.counters.cancels_ignored++;
@@ -423,6 +448,7 @@ export class LiveExecutor {
       this.opts.sink.report(orderId, rec[off + I_PAIR_ID]!, venue, symbol, side, ST_REJECTED, price, 0, 0, 0, qty, 0, 0,
         ERR_LOCAL_CAPACITY, rec[off + I_ROLE]!, nowNs, nowNs, rec[off + H_RECV_NS]!);
       this.counters.reports++;
+      if (this.tracker.slotOf(orderId) < 0) this.settled.add(orderId, venue, ST_REJECTED, 0, 0, 0, 0);
       return null;
     }
     // Every pre-send check, for the pair as a whole (pre-send.ts): budget spent only when it goes.
@@ -548,6 +574,34 @@ export class LiveExecutor {
     }
   }
 
+  /**
+   * A reconciliation request for `orderId` (see the header): answered now from the settled
+   * memory, or "no record"; an order still open here is answered when its final comes.
+   */
+  requestVerdict(orderId: number, venue: number, symbol: number): void {
+    this.counters.verdict_requests++;
+    if (this.tracker.slotOf(orderId) >= 0) {
+      // Its client (place, or the look at an unknown order) is asking the venue already.
+      this.verdictWanted.add(orderId);
+      return;
+    }
+    const m = this.settled;
+    const i = m.find(orderId);
+    if (i >= 0) {
+      this.sendVerdict(orderId, m.venue[i]!, symbol, VERDICT_FINAL, m.status[i]!, m.cumQty[i]!, m.cumQuote[i]!, m.cumFee[i]!, m.feeAsset[i]!);
+      return;
+    }
+    this.sendVerdict(orderId, venue, symbol, VERDICT_NO_RECORD, 0, 0, 0, 0, 0);
+  }
+
+  private sendVerdict(orderId: number, venue: number, symbol: number, kind: number, status: number, cumQty: number, cumQuote: number,
+    cumFee: number, feeAsset: number): void {
+    if (kind === VERDICT_FINAL) this.counters.verdicts_final++;
+    else this.counters.verdicts_no_record++;
+    const out = this.opts.verdicts;
+    if (out != null) out.verdict(orderId, venue, symbol, kind, status, cumQty, cumQuote, cumFee, feeAsset, this.opts.monoNs());
+  }
+
   /** Expires orders past their deadline (EXPIRED, ERR_LOCAL_TIMEOUT). Call every cycle. */
   expireDue(nowNs: number): number {
     this.expireNowNs = nowNs;
@@ -624,7 +678,20 @@ export class LiveExecutor {
     tr.errorCode[slot] = code;
     this.counters.rejected++;
     this.emit(slot, ST_REJECTED, 0, 0, 0, code, nowNs);
+    this.remember(slot);
     tr.release(slot);
+  }
+
+  /** A final order into the settled memory (and its verdict, if one was asked for while it was open). */
+  private remember(slot: number): void {
+    const tr = this.tracker;
+    const orderId = tr.orderId[slot]!;
+    const cumQty = tr.cumQty[slot]!;
+    const cumQuote = tr.avgPx[slot]! * cumQty;
+    this.settled.add(orderId, tr.venue[slot]!, tr.status[slot]!, cumQty, cumQuote, tr.fees[slot]!, tr.feeAsset[slot]!);
+    if (this.verdictWanted.size > 0 && this.verdictWanted.delete(orderId)) {
+      this.sendVerdict(orderId, tr.venue[slot]!, tr.symbol[slot]!, VERDICT_FINAL, tr.status[slot]!, cumQty, cumQuote, tr.fees[slot]!, tr.feeAsset[slot]!);
+    }
   }
 
   private emit(slot: number, status: number, lastPx: number, lastQty: number, fee: number, error: number, nowNs: number): void {
@@ -919,6 +986,7 @@ export class LiveExecutor {
       sent.settled = true;
       this.slotOrders[slot] = null;
     }
+    this.remember(slot);
     this.tracker.release(slot);
   }
 
@@ -953,6 +1021,10 @@ export class LiveExecutor {
         // Stopping (or no way to look): the slot goes without the venue's word. The WAL says
         // so, with what was applied, so the next start asks the venue (order-wal.ts UNRESOLVED).
         this.walFinal(slot, order.clientOrderId, WAL_UNRESOLVED);
+        // Forgotten unresolved (shutdown, or no way to look): a verdict asked for it says "no record".
+        if (this.verdictWanted.delete(order.orderId)) {
+          this.sendVerdict(order.orderId, tr.venue[slot]!, tr.symbol[slot]!, VERDICT_NO_RECORD, 0, 0, 0, 0, 0);
+        }
         tr.release(slot);
         this.unresolvedIds.delete(order.orderId);
       }
