@@ -156,6 +156,11 @@ export class LiveExecutor {
   private readonly stepVenues = new Int32Array(MAX_STEP_INTENTS);
   /** The order handed to its client, by tracker slot (a final from elsewhere marks it settled). */
   private readonly slotOrders: (LiveOrder | null)[];
+  /** Send lines before the sends (every send synced) rather than right after them (order-wal.ts). */
+  private readonly linesFirst: boolean;
+  /** Inside a step whose send lines are not written yet: finals wait in deferredFinals. */
+  private deferFinals = false;
+  private deferredFinals = '';
   /** admit()'s side results: the admitted order's tracker slot and venue. */
   private admittedSlot = -1;
   private admittedVenue = -1;
@@ -163,6 +168,7 @@ export class LiveExecutor {
   constructor(private readonly opts: LiveExecutorOptions) {
     if (!/^[A-Za-z0-9]{1,20}$/.test(opts.runTag)) throw new RangeError(`runTag must be 1-20 letters or digits, got "${opts.runTag}"`);
     this.tracker = new OrderTracker(opts.maxOrders ?? 1024);
+    this.linesFirst = opts.wal != null && opts.wal.syncsEachSend;
     this.slotOrders = new Array<LiveOrder | null>(this.tracker.capacity).fill(null);
     this.progressView = new Uint8Array(this.tracker.capacity);
     const rules = opts.rules;
@@ -217,25 +223,39 @@ export class LiveExecutor {
     const venue = this.admittedVenue;
     this.stepOrders[0] = order;
     this.stepVenues[0] = venue;
-    const journaled = this.opts.wal == null || this.journalSends(1, this.opts.wallMs());
-    this.stepOrders[0] = null;
+    const wal = this.opts.wal;
+    const wall = this.opts.wallMs();
+    const linesAfter = wal != null && !this.linesFirst;
+    const journaled = wal == null || (linesAfter ? this.reserveIds(1) : this.journalSends(1, wall));
     if (!journaled) {
       // Not journaled = not sent: an order the journal does not know must never reach a venue.
+      this.stepOrders[0] = null;
       this.counters.refused_wal++;
       this.refuse(slot, ERR_LOCAL_INVALID, nowNs);
       return 0;
     }
-    return this.dispatch(order, slot, venue, nowNs);
+    if (!linesAfter) {
+      this.stepOrders[0] = null;
+      return this.dispatch(order, slot, venue, nowNs);
+    }
+    this.deferFinals = true;
+    const wire = this.dispatch(order, slot, venue, nowNs);
+    this.journalSent(1, wall);
+    this.stepOrders[0] = null;
+    return wire;
   }
 
   /**
    * The intents read together in one step (the legs of a pair: the strategy publishes them at
    * once), `n` records of INTENT_WORDS from offset 0 of `rec`, in three passes: every intent
-   * checked and its order formed; their journal lines written in one write (one syscall, not
-   * one per leg; none is sent if it fails); then each request built, signed and handed to its
-   * client with the WebSocket writes held (wire-batch.ts) and made back to back at the end, so
-   * the legs leave together. `wires[i]`: intent i's wire time (0 = not sent). REST sends (the
-   * fallback) go out in the last pass, after the journal write, as they are made.
+   * checked and its order formed (and its client id found in a durably reserved block: none is
+   * sent otherwise); then each request built, signed and handed to its client with the
+   * WebSocket writes held (wire-batch.ts) and made back to back at the end, so the legs leave
+   * together; then their journal lines written in one write (one syscall, not one per leg),
+   * off the path to the wire (order-wal.ts: the reserved block keeps a crash from losing a
+   * sent id). With every send synced (`OrderWal.syncsEachSend`) the lines go first instead.
+   * `wires[i]`: intent i's wire time (0 = not sent). REST sends (the fallback) go out in the
+   * last pass as they are made.
    */
   onIntents(rec: Float64Array, n: number, nowNs: number, wires: Float64Array): void {
     const orders = this.stepOrders;
@@ -255,7 +275,9 @@ export class LiveExecutor {
     if (admitted === 0) return;
     admitted -= this.withdrawSplitPairs(rec, n, nowNs);
     if (admitted === 0) return;
-    if (this.opts.wal != null && !this.journalSends(n, wall)) {
+    const wal = this.opts.wal;
+    const linesAfter = wal != null && !this.linesFirst;
+    if (wal != null && !(linesAfter ? this.reserveIds(n) : this.journalSends(n, wall))) {
       for (let i = 0; i < n; i++) {
         if (orders[i] === null) continue;
         this.counters.refused_wal++;
@@ -267,6 +289,7 @@ export class LiveExecutor {
     const held = this.heldIndex;
     const batch = wireBatch;
     batch.hold();
+    this.deferFinals = linesAfter;
     try {
       for (let i = 0; i < n; i++) {
         const order = orders[i];
@@ -279,6 +302,8 @@ export class LiveExecutor {
     } finally {
       // Never leave the thread's sessions holding their writes, whatever happened above.
       batch.release(this.opts.monoNs, this.batchWires);
+      // The frames are on the wire: now their send lines (never throws).
+      if (linesAfter) this.journalSent(n, wall);
     }
     const tr = this.tracker;
     for (let i = 0; i < n; i++) {
@@ -471,40 +496,85 @@ export class LiveExecutor {
   // ---- internals --------------------------------------------------------------------------------
 
   /**
-   * Journals the step's formed orders (stepOrders[0..n), nulls skipped) in the WAL, reserving
-   * their id blocks first when needed: their send lines in one write. False when it failed
-   * (then none of them may be sent).
+   * Every send synced: journals the step's formed orders (stepOrders[0..n), nulls skipped)
+   * before they are sent, reserving their id blocks first when needed: their send lines in one
+   * write. False when it failed (then none of them may be sent).
    */
   private journalSends(n: number, wallMs: number): boolean {
+    if (!this.reserveIds(n)) return false;
+    try {
+      this.opts.wal!.sendLines(this.stepSendLines(n, wallMs));
+      return true;
+    } catch (e) {
+      this.opts.log('error', 'order journal write failed: order not sent', { err: (e as Error).message });
+      return false;
+    }
+  }
+
+  /** The send lines of the step's formed orders (stepOrders[0..n), nulls skipped). */
+  private stepSendLines(n: number, wallMs: number): string {
     const wal = this.opts.wal!;
     const orders = this.stepOrders;
     let lines = '';
-    let cid = '';
-    try {
-      for (let i = 0; i < n; i++) {
-        const order = orders[i];
-        if (order == null) continue;
-        cid = order.clientOrderId;
-        if (order.orderId > this.walReservedTo) {
-          // Order ids grow: reserve the block holding this one (synced: survives a machine crash).
-          const from = Math.floor((order.orderId - 1) / WAL_ID_BLOCK) * WAL_ID_BLOCK + 1;
-          wal.reserve(this.opts.runTag, from, from + WAL_ID_BLOCK - 1);
-          this.walReservedTo = from + WAL_ID_BLOCK - 1;
-        }
-        lines += wal.sendLine({ clientOrderId: cid, venue: VENUE_NAMES[this.stepVenues[i]!] as 'binance' | 'bybit', symbol: order.symbol,
-          side: order.side === 'BUY' ? 'buy' : 'sell', price: Number(order.price), qty: Number(order.qty), timestampMs: wallMs });
+    for (let i = 0; i < n; i++) {
+      const order = orders[i];
+      if (order == null) continue;
+      lines += wal.sendLine({ clientOrderId: order.clientOrderId, venue: VENUE_NAMES[this.stepVenues[i]!] as 'binance' | 'bybit', symbol: order.symbol,
+        side: order.side === 'BUY' ? 'buy' : 'sell', price: Number(order.price), qty: Number(order.qty), timestampMs: wallMs });
+    }
+    return lines;
+  }
+
+  /**
+   * Makes sure every formed order of the step (stepOrders[0..n)) has its client id in a
+   * durably reserved block (normally reserved ahead: nothing to do). False when a reserve
+   * failed: then none of them may be sent.
+   */
+  private reserveIds(n: number): boolean {
+    const orders = this.stepOrders;
+    for (let i = 0; i < n; i++) {
+      const order = orders[i];
+      if (order == null || order.orderId <= this.walReservedTo) continue;
+      try {
+        // Order ids grow: reserve the block holding this one (synced: survives a machine crash).
+        const from = Math.floor((order.orderId - 1) / WAL_ID_BLOCK) * WAL_ID_BLOCK + 1;
+        this.opts.wal!.reserve(this.opts.runTag, from, from + WAL_ID_BLOCK - 1);
+        this.walReservedTo = from + WAL_ID_BLOCK - 1;
+      } catch (e) {
+        this.opts.log('error', 'order journal write failed: order not sent', { client_order_id: order.clientOrderId, err: (e as Error).message });
+        return false;
       }
-      wal.sendLines(lines);
-      return true;
+    }
+    return true;
+  }
+
+  /**
+   * After the step's sends: the send lines of its orders (stepOrders[0..n), nulls skipped) and
+   * any final that came in the meantime, in one write. A failed write cannot unsend them: their
+   * ids are in a reserved block (a restart finds them at the venues), and new entries halt,
+   * since the journal no longer records what leaves.
+   */
+  private journalSent(n: number, wallMs: number): void {
+    this.deferFinals = false;
+    const finals = this.deferredFinals;
+    this.deferredFinals = '';
+    try {
+      this.opts.wal!.sendLines(this.stepSendLines(n, wallMs), finals);
     } catch (e) {
-      this.opts.log('error', 'order journal write failed: order not sent', { client_order_id: cid, err: (e as Error).message });
-      return false;
+      const why = `order journal write failed after a send: ${(e as Error).message}`;
+      this.opts.log('error', `${why}; the sent ids are in a reserved block, new entries halted`, { err: (e as Error).message });
+      if (this.haltedWhy === null) this.haltedWhy = why;
     }
   }
 
   private walFinal(slot: number, clientOrderId: string, status: string): void {
     const wal = this.opts.wal;
     if (wal == null) return;
+    if (this.deferFinals) {
+      // A final inside the step that sent the order: after its send line (journalSent).
+      this.deferredFinals += wal.finalLine(VENUE_NAMES[this.tracker.venue[slot]!] as 'binance' | 'bybit', clientOrderId, status, this.tracker.cumQty[slot]!);
+      return;
+    }
     try {
       wal.final(VENUE_NAMES[this.tracker.venue[slot]!] as 'binance' | 'bybit', clientOrderId, status, this.tracker.cumQty[slot]!);
     } catch (e) {
