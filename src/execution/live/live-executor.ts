@@ -154,6 +154,8 @@ export class LiveExecutor {
   private readonly stepOrders: (LiveOrder | null)[] = new Array<LiveOrder | null>(MAX_STEP_INTENTS).fill(null);
   private readonly stepSlots = new Int32Array(MAX_STEP_INTENTS);
   private readonly stepVenues = new Int32Array(MAX_STEP_INTENTS);
+  /** The settlement promise of each order dispatched in the step (watchSettled). */
+  private readonly stepDone: (Promise<void> | null)[] = new Array<Promise<void> | null>(MAX_STEP_INTENTS).fill(null);
   /** The order handed to its client, by tracker slot (a final from elsewhere marks it settled). */
   private readonly slotOrders: (LiveOrder | null)[];
   /** Send lines before the sends (every send synced) rather than right after them (order-wal.ts). */
@@ -234,14 +236,11 @@ export class LiveExecutor {
       this.refuse(slot, ERR_LOCAL_INVALID, nowNs);
       return 0;
     }
-    if (!linesAfter) {
-      this.stepOrders[0] = null;
-      return this.dispatch(order, slot, venue, nowNs);
-    }
-    this.deferFinals = true;
-    const wire = this.dispatch(order, slot, venue, nowNs);
-    this.journalSent(1, wall);
+    this.deferFinals = linesAfter;
+    const wire = this.dispatch(order, slot, venue, nowNs, 0);
+    if (linesAfter) this.journalSent(1, wall);
     this.stepOrders[0] = null;
+    this.watchSettled(order, venue, 0);
     return wire;
   }
 
@@ -296,7 +295,7 @@ export class LiveExecutor {
         held[i] = -1;
         if (order == null) continue;
         const before = batch.count;
-        wires[i] = this.dispatch(order, slots[i]!, venues[i]!, nowNs);
+        wires[i] = this.dispatch(order, slots[i]!, venues[i]!, nowNs, i);
         if (wires[i]! > 0 && batch.count > before) held[i] = before;
       }
     } finally {
@@ -304,6 +303,8 @@ export class LiveExecutor {
       batch.release(this.opts.monoNs, this.batchWires);
       // The frames are on the wire: now their send lines (never throws).
       if (linesAfter) this.journalSent(n, wall);
+      // And the bookkeeping of their settlement.
+      for (let i = 0; i < n; i++) if (this.stepDone[i] !== null) this.watchSettled(orders[i]!, venues[i]!, i);
     }
     const tr = this.tracker;
     for (let i = 0; i < n; i++) {
@@ -397,22 +398,35 @@ export class LiveExecutor {
     };
   }
 
-  /** Hands a journaled order to its client; returns the wire time (see onIntent). */
-  private dispatch(order: LiveOrder, slot: number, venue: number, nowNs: number): number {
+  /**
+   * Hands an order whose id is journaled to its client; returns the wire time (see onIntent).
+   * Its settlement promise is left in stepDone[k] for watchSettled.
+   */
+  private dispatch(order: LiveOrder, slot: number, venue: number, nowNs: number, k: number): number {
     const tr = this.tracker;
     tr.transition(slot, ST_SENT, nowNs);
     this.slotOrders[slot] = order;
     this.progressView[slot] = VIEW_NONE;
     this.counters.sent++;
     this.counters.in_flight++;
-    const done = placeOrder(this.opts.clients[venue]!, order, this.onUpdateBound);
+    this.stepDone[k] = placeOrder(this.opts.clients[venue]!, order, this.onUpdateBound);
     const wire = this.opts.monoNs();
     // The client may have settled the order synchronously (a send that failed at once).
     if (tr.slotOf(order.orderId) === slot && tr.status[slot] === ST_SENT) tr.sentNs[slot] = wire;
+    return wire;
+  }
+
+  /**
+   * Follows the settlement of the order dispatched as stepDone[k] (in the same synchronous step
+   * as its dispatch, so a rejection is always handled; in onIntents after the frames are written:
+   * its promise chain is not on the path to the wire).
+   */
+  private watchSettled(order: LiveOrder, venue: number, k: number): void {
+    const done = this.stepDone[k]!;
+    this.stepDone[k] = null;
     void done.catch((e: unknown) => {
       this.opts.log('error', 'order client failed', { venue: VENUE_NAMES[venue], client_order_id: order.clientOrderId, err: (e as Error).message });
     }).finally(() => this.onSettled(order));
-    return wire;
   }
 
   /**
