@@ -11,10 +11,10 @@
  * rate limits). Each pair is handed to the executor in one of two ways, alternating pair by
  * pair so both see the same machine:
  *
- * - one by one: onIntent per leg, each built, journaled and written before the next is read
+ * - one by one: onIntent per leg, each built, written and journaled before the next is read
  *   (the executor before this bench; the baseline);
- * - staged: both legs read, checked, journaled (one write) and their requests built and signed,
- *   then written back to back (`LiveExecutor.onIntents`).
+ * - staged: both legs read and checked, their requests built and signed, then written back to
+ *   back, then journaled in one write (`LiveExecutor.onIntents`).
  *
  * IOC orders priced 2 % through the touch the wrong way, so the venue cancels them unfilled.
  */

@@ -1,8 +1,10 @@
 /**
- * Write-ahead order journal: `<run dir>/orders.wal`. Before an order's request leaves, its
- * client id, venue, symbol, side, price, quantity and the request timestamp are appended, so
- * an order sent just before a crash exists in xarb's records as well as at the venue. When
- * the order's final state is known a `final` line follows.
+ * Write-ahead order journal: `<run dir>/orders.wal`. Every client id is journaled before its
+ * request leaves: durably, in a reserved id block (below). Each order's `send` line (client
+ * id, venue, symbol, side, price, quantity, request timestamp) is appended in the same
+ * synchronous step as its request: right after the step's frames are on the wire by default,
+ * before them when every send is synced. When the order's final state is known a `final`
+ * line follows.
  *
  *   {"k":"reserve","tag":"x1a2b3c4d","from":1,"to":1024}
  *   {"k":"send","cid":"x1a2b3c4d-17","v":"binance","s":"BTCUSDT","side":"buy","p":60001.2,"q":0.01,"ts":1764630000123}
@@ -22,8 +24,12 @@
  * from blocks reserved by a synced `reserve` line (`reserve()`, once per 1024 orders), and
  * each `send` line is a plain write (`syncEachSend: false`, the default). After a machine
  * crash reconciliation knows every id that may exist at the venues (the reserved blocks)
- * even if the last send lines were lost, and asks the venues about them by client id.
- * `syncEachSend: true` syncs every send as well, for whoever prefers that trade-off.
+ * even if the last send lines were lost, and asks the venues about them by client id. The
+ * same holds for a process killed in the few µs between a step's socket writes and its send
+ * lines, which is why the executor writes the lines after the frames (LiveExecutor.onIntents:
+ * the journal write is off the order's path) and never sends an id outside a reserved block.
+ * `syncEachSend: true` syncs every send as well, written before the send, for whoever prefers
+ * that trade-off.
  *
  * The reader gives the orders with their final state (null = in flight at the end of the
  * file: the restart must find them at the venue) and the reserved blocks. A line cut short
@@ -73,13 +79,19 @@ export class OrderWal {
       `"p":${o.price},"q":${o.qty},"ts":${o.timestampMs}}\n`;
   }
 
+  /** Whether every send line is synced (then the executor writes it before the send, not after). */
+  get syncsEachSend(): boolean {
+    return this.syncEachSend;
+  }
+
   /**
-   * Appends several `send` lines in one write: the legs of a pair cost one syscall, not one
+   * Appends several `send` lines in one write (and `finals`, `final` lines that must follow
+   * them, in the same write): the legs of a pair cost one syscall, not one
    * each (~20–80 µs apiece on the development VM's disk: `npm run bench -- order-path`).
    */
-  sendLines(lines: string): void {
-    if (lines === '') return;
-    fs.writeSync(this.fd, lines);
+  sendLines(lines: string, finals = ''): void {
+    if (lines === '' && finals === '') return;
+    fs.writeSync(this.fd, finals === '' ? lines : lines + finals);
     if (this.syncEachSend) fs.fdatasyncSync(this.fd);
     let n = 0;
     for (let i = lines.indexOf('\n'); i >= 0; i = lines.indexOf('\n', i + 1)) n++;
@@ -97,7 +109,12 @@ export class OrderWal {
 
   /** The order's final state (filled / canceled / rejected / expired, with its cumulative quantity). */
   final(venue: Venue, clientOrderId: string, status: string, cumQty: number): void {
-    fs.writeSync(this.fd, `{"k":"final","cid":${JSON.stringify(clientOrderId)},"v":"${venue}","st":${JSON.stringify(status)},"cum":${cumQty}}\n`);
+    fs.writeSync(this.fd, this.finalLine(venue, clientOrderId, status, cumQty));
+  }
+
+  /** The `final` line (newline included), for a final that must wait for its send line (sendLines). */
+  finalLine(venue: Venue, clientOrderId: string, status: string, cumQty: number): string {
+    return `{"k":"final","cid":${JSON.stringify(clientOrderId)},"v":"${venue}","st":${JSON.stringify(status)},"cum":${cumQty}}\n`;
   }
 
   close(): void {

@@ -226,8 +226,15 @@ export class LiveExecutor {
   private readonly stepOrders: (LiveOrder | null)[] = new Array<LiveOrder | null>(MAX_STEP_INTENTS).fill(null);
   private readonly stepSlots = new Int32Array(MAX_STEP_INTENTS);
   private readonly stepVenues = new Int32Array(MAX_STEP_INTENTS);
+  /** The settlement promise of each order dispatched in the step (watchSettled). */
+  private readonly stepDone: (Promise<void> | null)[] = new Array<Promise<void> | null>(MAX_STEP_INTENTS).fill(null);
   /** The order handed to its client, by tracker slot (a final from elsewhere marks it settled). */
   private readonly slotOrders: (LiveOrder | null)[];
+  /** Send lines before the sends (every send synced) rather than right after them (order-wal.ts). */
+  private readonly linesFirst: boolean;
+  /** Inside a step whose send lines are not written yet: finals wait in deferredFinals. */
+  private deferFinals = false;
+  private deferredFinals = '';
   /** admit()'s side results: the admitted order's tracker slot and venue. */
   private admittedSlot = -1;
   private admittedVenue = -1;
@@ -247,6 +254,7 @@ export class LiveExecutor {
   constructor(private readonly opts: LiveExecutorOptions) {
     if (!/^[A-Za-z0-9]{1,20}$/.test(opts.runTag)) throw new RangeError(`runTag must be 1-20 letters or digits, got "${opts.runTag}"`);
     this.tracker = new OrderTracker(opts.maxOrders ?? 1024);
+    this.linesFirst = opts.wal != null && opts.wal.syncsEachSend;
     this.slotOrders = new Array<LiveOrder | null>(this.tracker.capacity).fill(null);
     this.progressView = new Uint8Array(this.tracker.capacity);
     const cap = this.tracker.capacity;
@@ -310,25 +318,36 @@ export class LiveExecutor {
     const venue = this.admittedVenue;
     this.stepOrders[0] = order;
     this.stepVenues[0] = venue;
-    const journaled = this.opts.wal == null || this.journalSends(1, this.opts.wallMs());
-    this.stepOrders[0] = null;
+    const wal = this.opts.wal;
+    const wall = this.opts.wallMs();
+    const linesAfter = wal != null && !this.linesFirst;
+    const journaled = wal == null || (linesAfter ? this.reserveIds(1) : this.journalSends(1, wall));
     if (!journaled) {
       // Not journaled = not sent: an order the journal does not know must never reach a venue.
+      this.stepOrders[0] = null;
       this.counters.refused_wal++;
       this.refuse(slot, ERR_LOCAL_INVALID, nowNs);
       return 0;
     }
-    return this.dispatch(order, slot, venue, nowNs);
+    this.deferFinals = linesAfter;
+    const wire = this.dispatch(order, slot, venue, nowNs, 0);
+    if (linesAfter) this.journalSent(1, wall);
+    this.stepOrders[0] = null;
+    this.watchSettled(order, venue, 0);
+    return wire;
   }
 
   /**
    * The intents read together in one step (the legs of a pair: the strategy publishes them at
    * once), `n` records of INTENT_WORDS from offset 0 of `rec`, in three passes: every intent
-   * checked and its order formed; their journal lines written in one write (one syscall, not
-   * one per leg; none is sent if it fails); then each request built, signed and handed to its
-   * client with the WebSocket writes held (wire-batch.ts) and made back to back at the end, so
-   * the legs leave together. `wires[i]`: intent i's wire time (0 = not sent). REST sends (the
-   * fallback) go out in the last pass, after the journal write, as they are made.
+   * checked and its order formed (and its client id found in a durably reserved block: none is
+   * sent otherwise); then each request built, signed and handed to its client with the
+   * WebSocket writes held (wire-batch.ts) and made back to back at the end, so the legs leave
+   * together; then their journal lines written in one write (one syscall, not one per leg),
+   * off the path to the wire (order-wal.ts: the reserved block keeps a crash from losing a
+   * sent id). With every send synced (`OrderWal.syncsEachSend`) the lines go first instead.
+   * `wires[i]`: intent i's wire time (0 = not sent). REST sends (the fallback) go out in the
+   * last pass as they are made.
    */
   onIntents(rec: Float64Array, n: number, nowNs: number, wires: Float64Array): void {
     const orders = this.stepOrders;
@@ -348,7 +367,9 @@ export class LiveExecutor {
     if (admitted === 0) return;
     admitted -= this.withdrawSplitPairs(rec, n, nowNs);
     if (admitted === 0) return;
-    if (this.opts.wal != null && !this.journalSends(n, wall)) {
+    const wal = this.opts.wal;
+    const linesAfter = wal != null && !this.linesFirst;
+    if (wal != null && !(linesAfter ? this.reserveIds(n) : this.journalSends(n, wall))) {
       for (let i = 0; i < n; i++) {
         if (orders[i] === null) continue;
         this.counters.refused_wal++;
@@ -360,18 +381,23 @@ export class LiveExecutor {
     const held = this.heldIndex;
     const batch = wireBatch;
     batch.hold();
+    this.deferFinals = linesAfter;
     try {
       for (let i = 0; i < n; i++) {
         const order = orders[i];
         held[i] = -1;
         if (order == null) continue;
         const before = batch.count;
-        wires[i] = this.dispatch(order, slots[i]!, venues[i]!, nowNs);
+        wires[i] = this.dispatch(order, slots[i]!, venues[i]!, nowNs, i);
         if (wires[i]! > 0 && batch.count > before) held[i] = before;
       }
     } finally {
       // Never leave the thread's sessions holding their writes, whatever happened above.
       batch.release(this.opts.monoNs, this.batchWires);
+      // The frames are on the wire: now their send lines (never throws).
+      if (linesAfter) this.journalSent(n, wall);
+      // And the bookkeeping of their settlement.
+      for (let i = 0; i < n; i++) if (this.stepDone[i] !== null) this.watchSettled(orders[i]!, venues[i]!, i);
     }
     const tr = this.tracker;
     for (let i = 0; i < n; i++) {
@@ -470,8 +496,11 @@ export class LiveExecutor {
     };
   }
 
-  /** Hands a journaled order to its client; returns the wire time (see onIntent). */
-  private dispatch(order: LiveOrder, slot: number, venue: number, nowNs: number): number {
+  /**
+   * Hands an order whose id is journaled to its client; returns the wire time (see onIntent).
+   * Its settlement promise is left in stepDone[k] for watchSettled.
+   */
+  private dispatch(order: LiveOrder, slot: number, venue: number, nowNs: number, k: number): number {
     const tr = this.tracker;
     tr.transition(slot, ST_SENT, nowNs);
     this.slotOrders[slot] = order;
@@ -480,14 +509,24 @@ export class LiveExecutor {
     this.ledgerFee[slot] = 0;
     this.counters.sent++;
     this.counters.in_flight++;
-    const done = placeOrder(this.opts.clients[venue]!, order, this.onUpdateBound);
+    this.stepDone[k] = placeOrder(this.opts.clients[venue]!, order, this.onUpdateBound);
     const wire = this.opts.monoNs();
     // The client may have settled the order synchronously (a send that failed at once).
     if (tr.slotOf(order.orderId) === slot && tr.status[slot] === ST_SENT) tr.sentNs[slot] = wire;
+    return wire;
+  }
+
+  /**
+   * Follows the settlement of the order dispatched as stepDone[k] (in the same synchronous step
+   * as its dispatch, so a rejection is always handled; in onIntents after the frames are written:
+   * its promise chain is not on the path to the wire).
+   */
+  private watchSettled(order: LiveOrder, venue: number, k: number): void {
+    const done = this.stepDone[k]!;
+    this.stepDone[k] = null;
     void done.catch((e: unknown) => {
       this.opts.log('error', 'order client failed', { venue: VENUE_NAMES[venue], client_order_id: order.clientOrderId, err: (e as Error).message });
     }).finally(() => this.onSettled(order));
-    return wire;
   }
 
   /**
@@ -612,40 +651,85 @@ export class LiveExecutor {
   // ---- internals --------------------------------------------------------------------------------
 
   /**
-   * Journals the step's formed orders (stepOrders[0..n), nulls skipped) in the WAL, reserving
-   * their id blocks first when needed: their send lines in one write. False when it failed
-   * (then none of them may be sent).
+   * Every send synced: journals the step's formed orders (stepOrders[0..n), nulls skipped)
+   * before they are sent, reserving their id blocks first when needed: their send lines in one
+   * write. False when it failed (then none of them may be sent).
    */
   private journalSends(n: number, wallMs: number): boolean {
+    if (!this.reserveIds(n)) return false;
+    try {
+      this.opts.wal!.sendLines(this.stepSendLines(n, wallMs));
+      return true;
+    } catch (e) {
+      this.opts.log('error', 'order journal write failed: order not sent', { err: (e as Error).message });
+      return false;
+    }
+  }
+
+  /** The send lines of the step's formed orders (stepOrders[0..n), nulls skipped). */
+  private stepSendLines(n: number, wallMs: number): string {
     const wal = this.opts.wal!;
     const orders = this.stepOrders;
     let lines = '';
-    let cid = '';
-    try {
-      for (let i = 0; i < n; i++) {
-        const order = orders[i];
-        if (order == null) continue;
-        cid = order.clientOrderId;
-        if (order.orderId > this.walReservedTo) {
-          // Order ids grow: reserve the block holding this one (synced: survives a machine crash).
-          const from = Math.floor((order.orderId - 1) / WAL_ID_BLOCK) * WAL_ID_BLOCK + 1;
-          wal.reserve(this.opts.runTag, from, from + WAL_ID_BLOCK - 1);
-          this.walReservedTo = from + WAL_ID_BLOCK - 1;
-        }
-        lines += wal.sendLine({ clientOrderId: cid, venue: VENUE_NAMES[this.stepVenues[i]!] as 'binance' | 'bybit', symbol: order.symbol,
-          side: order.side === 'BUY' ? 'buy' : 'sell', price: Number(order.price), qty: Number(order.qty), timestampMs: wallMs });
+    for (let i = 0; i < n; i++) {
+      const order = orders[i];
+      if (order == null) continue;
+      lines += wal.sendLine({ clientOrderId: order.clientOrderId, venue: VENUE_NAMES[this.stepVenues[i]!] as 'binance' | 'bybit', symbol: order.symbol,
+        side: order.side === 'BUY' ? 'buy' : 'sell', price: Number(order.price), qty: Number(order.qty), timestampMs: wallMs });
+    }
+    return lines;
+  }
+
+  /**
+   * Makes sure every formed order of the step (stepOrders[0..n)) has its client id in a
+   * durably reserved block (normally reserved ahead: nothing to do). False when a reserve
+   * failed: then none of them may be sent.
+   */
+  private reserveIds(n: number): boolean {
+    const orders = this.stepOrders;
+    for (let i = 0; i < n; i++) {
+      const order = orders[i];
+      if (order == null || order.orderId <= this.walReservedTo) continue;
+      try {
+        // Order ids grow: reserve the block holding this one (synced: survives a machine crash).
+        const from = Math.floor((order.orderId - 1) / WAL_ID_BLOCK) * WAL_ID_BLOCK + 1;
+        this.opts.wal!.reserve(this.opts.runTag, from, from + WAL_ID_BLOCK - 1);
+        this.walReservedTo = from + WAL_ID_BLOCK - 1;
+      } catch (e) {
+        this.opts.log('error', 'order journal write failed: order not sent', { client_order_id: order.clientOrderId, err: (e as Error).message });
+        return false;
       }
-      wal.sendLines(lines);
-      return true;
+    }
+    return true;
+  }
+
+  /**
+   * After the step's sends: the send lines of its orders (stepOrders[0..n), nulls skipped) and
+   * any final that came in the meantime, in one write. A failed write cannot unsend them: their
+   * ids are in a reserved block (a restart finds them at the venues), and new entries halt,
+   * since the journal no longer records what leaves.
+   */
+  private journalSent(n: number, wallMs: number): void {
+    this.deferFinals = false;
+    const finals = this.deferredFinals;
+    this.deferredFinals = '';
+    try {
+      this.opts.wal!.sendLines(this.stepSendLines(n, wallMs), finals);
     } catch (e) {
-      this.opts.log('error', 'order journal write failed: order not sent', { client_order_id: cid, err: (e as Error).message });
-      return false;
+      const why = `order journal write failed after a send: ${(e as Error).message}`;
+      this.opts.log('error', `${why}; the sent ids are in a reserved block, new entries halted`, { err: (e as Error).message });
+      if (this.haltedWhy === null) this.haltedWhy = why;
     }
   }
 
   private walFinal(slot: number, clientOrderId: string, status: string): void {
     const wal = this.opts.wal;
     if (wal == null) return;
+    if (this.deferFinals) {
+      // A final inside the step that sent the order: after its send line (journalSent).
+      this.deferredFinals += wal.finalLine(VENUE_NAMES[this.tracker.venue[slot]!] as 'binance' | 'bybit', clientOrderId, status, this.tracker.cumQty[slot]!);
+      return;
+    }
     try {
       wal.final(VENUE_NAMES[this.tracker.venue[slot]!] as 'binance' | 'bybit', clientOrderId, status, this.tracker.cumQty[slot]!);
     } catch (e) {

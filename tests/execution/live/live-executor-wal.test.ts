@@ -1,8 +1,9 @@
 /**
- * The live executor's write-ahead order journal: an order's send line is on disk before the
- * order reaches the venue client (the WS and REST paths both start in `place`), client ids
- * come from a reserved block, the final answer appends the order's end, and an order the
- * journal cannot record is refused and never sent.
+ * The live executor's write-ahead order journal: an order's client id is in a durably reserved
+ * block before the order reaches the venue client (the WS and REST paths both start in
+ * `place`), its send line follows in the same step, right after the request is written (every
+ * send synced: before it), the final answer appends the order's end, and an order whose id the
+ * journal cannot reserve is refused and never sent.
  */
 import t from 'tap';
 import fs from 'node:fs';
@@ -40,6 +41,7 @@ class PeekingClient implements VenueOrderClient {
 function setup(wal: OrderWal | null, walPath: string) {
   const sink = new Sink();
   const bn = new PeekingClient(VENUE_BINANCE, walPath);
+  const walAfter: string[] = [];
   const exec = new LiveExecutor({
     symbols: ['BTCUSDT'], clients: [bn, null], sink, runTag: 'xwal', log: () => undefined, wal,
     filters: [{ BTCUSDT: { tickSize: 0.01, stepSize: 0.00001 } }, undefined], limiters: [null, null],
@@ -51,20 +53,23 @@ function setup(wal: OrderWal | null, walPath: string) {
     rec[H_VENUE] = VENUE_BINANCE; rec[H_SYMBOL] = 0; rec[I_ACTION] = ACTION_NEW; rec[I_ORDER_ID] = id; rec[I_PAIR_ID] = 1;
     rec[I_SIDE] = SIDE_BUY; rec[I_PRICE] = 60000.1; rec[I_QTY] = 0.3; rec[I_TIF] = TIF_IOC; rec[I_ROLE] = ROLE_LEG_BUY; rec[H_RECV_NS] = 1;
     exec.onIntent(rec, 0, 1);
+    walAfter.push(fs.existsSync(walPath) ? fs.readFileSync(walPath, 'utf8') : '');
   };
-  return { sink, bn, exec, intent };
+  return { sink, bn, exec, intent, walAfter };
 }
 
-t.test('the send line is on disk before the order reaches the client; the final answer closes it', async (t) => {
+t.test('the id is reserved before the order reaches the client, its send line follows in the same step; the final answer closes it', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xarb-wal-exec-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const wal = new OrderWal(dir);
-  const { bn, intent, sink } = setup(wal, wal.path);
+  const { bn, intent, sink, walAfter } = setup(wal, wal.path);
   intent(1);
   intent(2);
   t.match(bn.walAtPlace[0]!, /"k":"reserve","tag":"xwal","from":1,"to":1024/, 'the id block is reserved before the first send');
-  t.match(bn.walAtPlace[0]!, /"k":"send","cid":"xwal-1","v":"binance","s":"BTCUSDT","side":"buy","p":60000.1,"q":0.3,"ts":1764630000123/);
-  t.match(bn.walAtPlace[1]!, /"cid":"xwal-2"/, 'each order journaled before its own send');
+  t.notMatch(bn.walAtPlace[0]!, /"k":"send"/, 'the send line is not on the path to the wire');
+  t.match(walAfter[0]!, /"k":"send","cid":"xwal-1","v":"binance","s":"BTCUSDT","side":"buy","p":60000.1,"q":0.3,"ts":1764630000123/,
+    'written before the step returns');
+  t.match(walAfter[1]!, /"cid":"xwal-2"/, 'each order journaled in its own step');
   t.equal((bn.walAtPlace[1]!.match(/"k":"reserve"/g) ?? []).length, 1, 'one reserve line per block');
   const p = bn.placed[0]!;
   p.listener(p.order, finalUpdate(ST_FILLED, 0.3, 60000, 0.0003, ASSET_BASE, 0, '', '28', 'FILLED'));
@@ -88,7 +93,17 @@ t.test('an order whose id lies past the reserved block reserves the next block',
   t.same(readOrderWal(wal.path).reserved, [{ tag: 'xwal', from: 1, to: 1024 }, { tag: 'xwal', from: 1025, to: 2048 }]);
 });
 
-t.test('an order the journal cannot record is refused, never sent', async (t) => {
+t.test('every send synced: the send line is on disk before the order reaches the client', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xarb-wal-exec-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const wal = new OrderWal(dir, true);
+  const { bn, intent } = setup(wal, wal.path);
+  intent(1);
+  wal.close();
+  t.match(bn.walAtPlace[0]!, /"k":"send","cid":"xwal-1"/);
+});
+
+t.test('an order whose id the journal cannot reserve is refused, never sent', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xarb-wal-exec-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const wal = new OrderWal(dir);
