@@ -251,6 +251,10 @@ export async function createLiveExecutorActor(d: ExecutorWorkerData, rt: WorkerR
       await Promise.race([exec.whenIdle(), new Promise((r) => { timer = setTimeout(r, STOP_DRAIN_MS); })]);
       clearTimeout(timer);
       if (exec.inFlight > 0) log('warn', 'live executor closing with orders still in flight', { in_flight: exec.inFlight });
+      // Whatever is still held (in flight, or a final waiting for its fees) is journaled as
+      // unresolved with what was reported of it: the next start asks the venue for the rest.
+      const unresolved = exec.closeUnresolved();
+      if (unresolved > 0) log('warn', 'orders journaled as unresolved at close', { orders: unresolved });
     },
     async closeIo() {
       wal?.close();

@@ -193,10 +193,16 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
         const k = s.venue + '|' + o.clientOrderId;
         if (have.has(k) || !inReservedBlock(run.reserved, o.clientOrderId)) continue;
         have.add(k);
-        extra.push({ clientOrderId: o.clientOrderId, venue: s.venue, symbol: o.symbol, side: o.side, price: o.price, qty: o.qty, sentMs: o.timeMs, final: null });
+        // An ended run (stopped cleanly, or taken over by a later start that counted it) has
+        // answered for its exposure: its unjournaled orders are known, never counted again.
+        extra.push({ clientOrderId: o.clientOrderId, venue: s.venue, symbol: o.symbol, side: o.side, price: o.price, qty: o.qty, sentMs: o.timeMs, final: null,
+          ...(run.ended ? { takenBy: run.runId } : {}) });
       }
     }
-    if (extra.length > 0) v.reasons.push(`${run.runId}: ${extra.length} order(s) found at the venues in its reserved ids without a send line (machine crash)`);
+    if (extra.length > 0) {
+      v.reasons.push(`${run.runId}: ${extra.length} order(s) found at the venues in its reserved ids without a send line (machine crash)` +
+        (run.ended ? '; the run ended (or was taken over), so they are known and not counted again' : ''));
+    }
     return extra.length === 0 ? run : { ...run, orders: [...run.orders, ...extra] };
   });
   const journaled = new Map<string, { order: JournaledOrder; run: EarlierRun }>();

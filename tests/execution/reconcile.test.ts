@@ -114,6 +114,19 @@ t.test('an order at the venue inside a crashed run\'s reserved ids but without i
   t.equal(v.canTrade, true);
 });
 
+t.test('review F1 (session 5): an ended run\'s order found through its reserved ids is known but never counted again', async (t) => {
+  // Start 1 took over a crashed run and counted this order (found only through the reserved
+  // block); at the next start the run reads as ended: counting it again would flatten twice.
+  const lost = jo(5, { side: 'buy', qty: 0.2 });
+  const run: EarlierRun = { runId: 'r9', ended: true, orders: [], reserved: [{ tag: 'xdeadbeef', from: 1, to: 1024 }] };
+  const v = reconcileAtStart([snap('binance', { history: [hist(lost)], fills: [fillOf(lost)] })], [run], opts({ exposurePolicy: 'adopt' }));
+  t.same(v.orphans, [], 'not an orphan: its id was reserved by r9');
+  t.same(v.exposure, [], 'not counted again');
+  t.same(v.unresolved, [], 'not in flight');
+  t.match(v.reasons.join('\n'), /r9: 1 order\(s\) found .* not counted again/);
+  t.equal(v.canTrade, true);
+});
+
 t.test('flatten picks the venue where the position sits', async (t) => {
   t.same(flattenOrder({ symbol: 'ETHUSDT', netQty: -2, byVenue: { binance: 1, bybit: -3 }, runs: ['r'], avgPx: 0 }), { venue: 'bybit', symbol: 'ETHUSDT', side: 'buy', qty: 2 });
 });

@@ -290,6 +290,25 @@ export class LiveExecutor {
     this.stopped = true;
   }
 
+  /**
+   * The process is closing with orders still in flight (the drain timed out, or finals held for
+   * their fees): each gets its WAL `UNRESOLVED` line with the quantity reported so far, so the
+   * next start asks the venue and counts only what filled beyond that (review F2, session 5).
+   * Call before the WAL closes. Returns how many lines were written.
+   */
+  closeUnresolved(): number {
+    const tr = this.tracker;
+    let n = 0;
+    for (let slot = 0; slot < tr.capacity; slot++) {
+      if (tr.inUse[slot] !== 1) continue;
+      const order = this.slotOrders[slot] ?? this.heldOrders[slot] ?? null;
+      if (order === null) continue;
+      this.walFinal(slot, order.clientOrderId, WAL_UNRESOLVED);
+      n++;
+    }
+    return n;
+  }
+
   /** Orders whose client task has not finished, and finals held for their fees. */
   get inFlight(): number {
     return this.counters.in_flight;

@@ -39,3 +39,24 @@ t.test('a stopping executor releases an unknown order with an UNRESOLVED WAL lin
   t.equal(r.orders[0]!.final, null, 'in flight for the next start');
   t.equal(r.orders[0]!.knownAtStop, 0);
 });
+
+t.test('review F2 (session 5): an order still in flight when the process closes gets its UNRESOLVED line before the WAL closes', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xarb-stop-wal-'));
+  const wal = new OrderWal(dir);
+  t.teardown(() => { wal.close(); fs.rmSync(dir, { recursive: true, force: true }); });
+  const c = new LookingClient(VENUE_BINANCE);
+  const exec = new LiveExecutor({
+    symbols: ['BTCUSDT'], clients: [c, null], sink: { report: () => undefined }, runTag: 'xclose', log: () => undefined, wal,
+    filters: [{ BTCUSDT: { tickSize: 0.01, stepSize: 0.00001 } }, undefined], limiters: [null, null], monoNs: () => 1, wallMs: () => 1,
+  });
+  const rec = new Float64Array(INTENT_WORDS);
+  rec[H_VENUE] = VENUE_BINANCE; rec[H_SYMBOL] = 0; rec[I_ACTION] = ACTION_NEW; rec[I_ORDER_ID] = 9; rec[I_PAIR_ID] = 1;
+  rec[I_SIDE] = SIDE_BUY; rec[I_PRICE] = 60000; rec[I_QTY] = 0.1; rec[I_TIF] = TIF_IOC; rec[I_ROLE] = ROLE_LEG_BUY; rec[H_RECV_NS] = 1;
+  exec.onIntent(rec, 0, 1);
+  exec.stop();
+  // the drain timed out: the client's task never ended
+  t.equal(exec.closeUnresolved(), 1, 'one order still held');
+  const r = readOrderWal(path.join(dir, 'orders.wal'));
+  t.equal(r.orders[0]!.final, null, 'in flight for the next start');
+  t.equal(r.orders[0]!.knownAtStop, 0, 'nothing of it was reported');
+});
