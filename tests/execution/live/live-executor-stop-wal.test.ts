@@ -4,7 +4,7 @@
  * the next start asks the venue about it by client id and counts only fills beyond that
  * (review finding F6: the line was missing, and the send line alone blocked later starts).
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,20 +16,26 @@ import { LiveExecutor } from '../../../src/execution/live/live-executor.js';
 import { OrderWal, readOrderWal } from '../../../src/execution/order-wal.js';
 import { LookingClient } from './looking-client.js';
 
-t.test('a stopping executor releases an unknown order with an UNRESOLVED WAL line; the reader keeps it in flight', async (t) => {
+/** A stopping executor with one buy order out on Binance whose look has not ended, its WAL in a temp dir. */
+function stoppingWithOneOrder(t: Test, runTag: string, orderId: number): { dir: string; c: LookingClient; exec: LiveExecutor } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xarb-stop-wal-'));
   const wal = new OrderWal(dir);
   t.teardown(() => { wal.close(); fs.rmSync(dir, { recursive: true, force: true }); });
   const c = new LookingClient(VENUE_BINANCE);
   const exec = new LiveExecutor({
-    symbols: ['BTCUSDT'], clients: [c, null], sink: { report: () => undefined }, runTag: 'xstop', log: () => undefined, wal,
+    symbols: ['BTCUSDT'], clients: [c, null], sink: { report: () => undefined }, runTag, log: () => undefined, wal,
     filters: [{ BTCUSDT: { tickSize: 0.01, stepSize: 0.00001 } }, undefined], limiters: [null, null], monoNs: () => 1, wallMs: () => 1,
   });
   const rec = new Float64Array(INTENT_WORDS);
-  rec[H_VENUE] = VENUE_BINANCE; rec[H_SYMBOL] = 0; rec[I_ACTION] = ACTION_NEW; rec[I_ORDER_ID] = 7; rec[I_PAIR_ID] = 1;
+  rec[H_VENUE] = VENUE_BINANCE; rec[H_SYMBOL] = 0; rec[I_ACTION] = ACTION_NEW; rec[I_ORDER_ID] = orderId; rec[I_PAIR_ID] = 1;
   rec[I_SIDE] = SIDE_BUY; rec[I_PRICE] = 60000; rec[I_QTY] = 0.1; rec[I_TIF] = TIF_IOC; rec[I_ROLE] = ROLE_LEG_BUY; rec[H_RECV_NS] = 1;
   exec.onIntent(rec, 0, 1);
   exec.stop();
+  return { dir, c, exec };
+}
+
+t.test('a stopping executor releases an unknown order with an UNRESOLVED WAL line; the reader keeps it in flight', async (t) => {
+  const { dir, c, exec } = stoppingWithOneOrder(t, 'xstop', 7);
   c.tasks[0]!.done(); // the look ends with no final answer while stopping
   await new Promise((r) => setImmediate(r));
   t.equal(exec.tracker.liveCount, 0, 'released');
@@ -41,19 +47,7 @@ t.test('a stopping executor releases an unknown order with an UNRESOLVED WAL lin
 });
 
 t.test('review F2 (session 5): an order still in flight when the process closes gets its UNRESOLVED line before the WAL closes', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xarb-stop-wal-'));
-  const wal = new OrderWal(dir);
-  t.teardown(() => { wal.close(); fs.rmSync(dir, { recursive: true, force: true }); });
-  const c = new LookingClient(VENUE_BINANCE);
-  const exec = new LiveExecutor({
-    symbols: ['BTCUSDT'], clients: [c, null], sink: { report: () => undefined }, runTag: 'xclose', log: () => undefined, wal,
-    filters: [{ BTCUSDT: { tickSize: 0.01, stepSize: 0.00001 } }, undefined], limiters: [null, null], monoNs: () => 1, wallMs: () => 1,
-  });
-  const rec = new Float64Array(INTENT_WORDS);
-  rec[H_VENUE] = VENUE_BINANCE; rec[H_SYMBOL] = 0; rec[I_ACTION] = ACTION_NEW; rec[I_ORDER_ID] = 9; rec[I_PAIR_ID] = 1;
-  rec[I_SIDE] = SIDE_BUY; rec[I_PRICE] = 60000; rec[I_QTY] = 0.1; rec[I_TIF] = TIF_IOC; rec[I_ROLE] = ROLE_LEG_BUY; rec[H_RECV_NS] = 1;
-  exec.onIntent(rec, 0, 1);
-  exec.stop();
+  const { dir, exec } = stoppingWithOneOrder(t, 'xclose', 9);
   // the drain timed out: the client's task never ended
   t.equal(exec.closeUnresolved(), 1, 'one order still held');
   const r = readOrderWal(path.join(dir, 'orders.wal'));
