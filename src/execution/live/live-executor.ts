@@ -61,8 +61,14 @@ const VIEW_LEDGER = 2;
 const HELD_WAIT = 0;
 const HELD_ASKING = 1;
 const HELD_ASKED = 2;
-/** The executions query for a held final looks back this far (the order was sent moments before). */
-const FEE_LOOKBACK_MS = 60_000;
+/**
+ * The executions query for a held final covers the order's life: from its send (wall clock)
+ * less this margin (the venue stamps its trades by its own clock, which may run behind ours)
+ * to the query's time plus the margin.
+ */
+export const FEE_QUERY_MARGIN_MS = 5_000;
+/** And never more than this (under Binance's 24 h per myTrades query): bounded however long the order lived. */
+export const FEE_QUERY_MAX_SPAN_MS = 23 * 3600_000;
 
 /** Whether a cumulative quantity `have` covers `want` (decimal sums carry float noise). */
 function covers(have: number, want: number): boolean {
@@ -130,8 +136,8 @@ export interface LiveExecutorOptions {
  * executions, read again from the venue's REST, and the account's taker rate as the last resort.
  */
 export interface VenueFeeSource {
-  /** Reads the venue's executions of `symbol` since `sinceMs` into the ledger (new ones reach onVenueFills). Never rejects. */
-  queryFills(symbol: string, sinceMs: number): Promise<void>;
+  /** Reads the venue's executions of `symbol` in [sinceMs, untilMs] (wall ms) into the ledger (new ones reach onVenueFills). Never rejects. */
+  queryFills(symbol: string, sinceMs: number, untilMs: number): Promise<void>;
   /** The fee of `qty` at `px` at the account's taker rate, in the executor's unit (base on a buy, quote on a sell). */
   takerFee(side: 'BUY' | 'SELL', qty: number, px: number): { fee: number; feeAsset: number };
 }
@@ -244,6 +250,8 @@ export class LiveExecutor {
   private readonly ledgerQty: Float64Array;
   private readonly ledgerFee: Float64Array;
   private readonly ledgerFeeAsset: Uint8Array;
+  /** Per tracker slot: the wall time (ms) the order was handed to its client (the fee query's anchor). */
+  private readonly sentWallMs: Float64Array;
   /** Per tracker slot: a final held for its fees (feeMissing), its order, since when (mono ns), its query state (HELD_*). */
   private readonly heldFinals: (OrderUpdate | null)[];
   private readonly heldOrders: (LiveOrder | null)[];
@@ -262,6 +270,7 @@ export class LiveExecutor {
     this.ledgerQty = new Float64Array(cap);
     this.ledgerFee = new Float64Array(cap);
     this.ledgerFeeAsset = new Uint8Array(cap);
+    this.sentWallMs = new Float64Array(cap);
     this.heldFinals = new Array<OrderUpdate | null>(cap).fill(null);
     this.heldOrders = new Array<LiveOrder | null>(cap).fill(null);
     this.heldSinceNs = new Float64Array(cap);
@@ -349,7 +358,7 @@ export class LiveExecutor {
       return 0;
     }
     this.deferFinals = linesAfter;
-    const wire = this.dispatch(order, slot, venue, nowNs, 0);
+    const wire = this.dispatch(order, slot, venue, nowNs, wall, 0);
     if (linesAfter) this.journalSent(1, wall);
     this.stepOrders[0] = null;
     this.watchSettled(order, venue, 0);
@@ -407,7 +416,7 @@ export class LiveExecutor {
         held[i] = -1;
         if (order == null) continue;
         const before = batch.count;
-        wires[i] = this.dispatch(order, slots[i]!, venues[i]!, nowNs, i);
+        wires[i] = this.dispatch(order, slots[i]!, venues[i]!, nowNs, wall, i);
         if (wires[i]! > 0 && batch.count > before) held[i] = before;
       }
     } finally {
@@ -519,9 +528,10 @@ export class LiveExecutor {
    * Hands an order whose id is journaled to its client; returns the wire time (see onIntent).
    * Its settlement promise is left in stepDone[k] for watchSettled.
    */
-  private dispatch(order: LiveOrder, slot: number, venue: number, nowNs: number, k: number): number {
+  private dispatch(order: LiveOrder, slot: number, venue: number, nowNs: number, wallMs: number, k: number): number {
     const tr = this.tracker;
     tr.transition(slot, ST_SENT, nowNs);
+    this.sentWallMs[slot] = wallMs;
     this.slotOrders[slot] = order;
     this.progressView[slot] = VIEW_NONE;
     this.ledgerQty[slot] = 0;
@@ -1043,9 +1053,12 @@ export class LiveExecutor {
           this.counters.fee_queries++;
           const orderId = tr.orderId[slot]!;
           const symbol = this.opts.symbols[tr.symbol[slot]!]!;
+          // The order's life, whenever its final came and however long it was held (review F3).
+          const since = this.sentWallMs[slot]! - FEE_QUERY_MARGIN_MS;
+          const until = Math.min(this.opts.wallMs() + FEE_QUERY_MARGIN_MS, since + FEE_QUERY_MAX_SPAN_MS);
           this.opts.log('warn', 'order final states no fee and its executions have not come: asking the venue for them', {
-            venue: VENUE_NAMES[tr.venue[slot]!], client_order_id: this.clientOrderId(orderId), symbol });
-          void src.queryFills(symbol, this.opts.wallMs() - FEE_LOOKBACK_MS).finally(() => {
+            venue: VENUE_NAMES[tr.venue[slot]!], client_order_id: this.clientOrderId(orderId), symbol, since_ms: since, until_ms: until });
+          void src.queryFills(symbol, since, until).finally(() => {
             if (tr.slotOf(orderId) === slot && this.heldFinals[slot] != null) this.heldState[slot] = HELD_ASKED;
           });
         }
