@@ -153,13 +153,19 @@ t.test('a verdict is applied once; a second verdict and a late report after it c
   t.ok(Math.abs(net) < 1e-5, `flat: net exposure ${net}`);
 });
 
-t.test('review F4: a verdict\'s fee in quote (a BNB commission, converted) counts the fee booked in base at the order\'s price, not as quote', async (t) => {
+/** A pair whose sell is filled and whose buy (order 1) reported 0.1 at 30000 with `fee`, then nothing: asked about by 5100 ms. */
+function partialThenUnknown(fee: number, feeAsset: number): { s: ArbitrageStrategy; sink: AskingSink } {
   const { s, sink } = setup();
   pair(s);
   s.onReport(2, ST_FILLED, 30100, 0.3, 0.3, 0, ASSET_QUOTE, 0, 2 * MS);
-  // Order 1's first 0.1 came with a fee of 0.0001 BTC; its other reports were lost.
-  s.onReport(1, ST_PARTIAL, 30000, 0.1, 0.1, 0.0001, ASSET_BASE, 0, 3 * MS);
+  s.onReport(1, ST_PARTIAL, 30000, 0.1, 0.1, fee, feeAsset, 0, 3 * MS);
   drive(s, sink, 4, 5100);
+  return { s, sink };
+}
+
+t.test('review F4: a verdict\'s fee in quote (a BNB commission, converted) counts the fee booked in base at the order\'s price, not as quote', async (t) => {
+  // Order 1's first 0.1 came with a fee of 0.0001 BTC; its other reports were lost.
+  const { s, sink } = partialThenUnknown(0.0001, ASSET_BASE);
   t.ok(sink.asks.some((a) => a.orderId === 1), 'asked about');
   // The rest (0.2 at 30000) paid its commission in BNB: the executor turned the order's fees to
   // quote (fee-units.ts): 0.0001 BTC at 30000 = 3 USDT, and 0.2 × 30000 × 0.00075 = 4.5 USDT of BNB.
@@ -171,11 +177,7 @@ t.test('review F4: a verdict\'s fee in quote (a BNB commission, converted) count
 });
 
 t.test('review F4: a verdict\'s fee in base after fees booked in quote counts them at the order\'s price', async (t) => {
-  const { s, sink } = setup();
-  pair(s);
-  s.onReport(2, ST_FILLED, 30100, 0.3, 0.3, 0, ASSET_QUOTE, 0, 2 * MS);
-  s.onReport(1, ST_PARTIAL, 30000, 0.1, 0.1, 3, ASSET_QUOTE, 0, 3 * MS);
-  drive(s, sink, 4, 5100);
+  const { s } = partialThenUnknown(3, ASSET_QUOTE);
   const b0 = s.positions.base(BINANCE, BTC);
   const q0 = s.positions.quote(BINANCE);
   t.ok(s.onVerdict(1, VERDICT_FINAL, ST_FILLED, 0.3, 9000, 0.0003, ASSET_BASE, 5200 * MS), 'applied');
