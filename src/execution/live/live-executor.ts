@@ -191,6 +191,8 @@ export interface LiveExecutorCounters {
   /** Finals that counted filled quantity and still said rejected (Bybit Rejected with cumExecQty > 0): fill applied, then canceled with the code. */
   rejected_with_fill: number;
   cancels_ignored: number;
+  /** Venue updates that came after closeUnresolved(): not applied, not WAL-journaled (the UNRESOLVED line stands). */
+  after_close: number;
   reports: number;
   in_flight: number;
   /** Reconciliation requests, and the verdicts answered: the venue's final, or "no record". */
@@ -204,7 +206,7 @@ export class LiveExecutor {
   readonly counters: LiveExecutorCounters = {
     intents: 0, sent: 0, refused_local: 0, refused_rate_limit: 0, refused_backoff: 0, refused_config: 0, refused_key: 0, refused_wal: 0, refused_pair: 0, refused_halted: 0, refused_min: 0, refused_filter: 0, unresolved_now: 0, acked: 0, filled: 0,
     partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, relooks: 0, late_updates: 0, stream_fills: 0, fill_steps_held: 0, stream_finals: 0,
-    finals_fee_held: 0, fee_queries: 0, fees_missing: 0, rejected_with_fill: 0, cancels_ignored: 0, reports: 0, in_flight: 0,
+    finals_fee_held: 0, fee_queries: 0, fees_missing: 0, rejected_with_fill: 0, cancels_ignored: 0, after_close: 0, reports: 0, in_flight: 0,
     verdict_requests: 0, verdicts_final: 0, verdicts_no_record: 0,
   };
   /** Orders settled here (the venue's final), kept after their slot is freed for verdicts. */
@@ -299,11 +301,22 @@ export class LiveExecutor {
     this.stopped = true;
   }
 
+  /** closeUnresolved() ran: the WAL has its last word on every order; nothing more is applied. */
+  private closed = false;
+
   /**
    * The process is closing with orders still in flight (the drain timed out, or finals held for
    * their fees): each gets its WAL `UNRESOLVED` line with the quantity reported so far, so the
    * next start asks the venue and counts only what filled beyond that (review F2, session 5).
    * Call before the WAL closes. Returns how many lines were written.
+   *
+   * From then on the executor is closed (close race, session 6): a venue final or fill that
+   * still arrives (between this call and the WAL's close, or after it) is not applied, not
+   * reported and not written to the WAL, so the WAL never says UNRESOLVED and then a final the
+   * strategy may never have read. It is logged, counted (`after_close`) and journaled as a
+   * `venue_order` line with `after_close: true` (the order path's; the stream's rows are
+   * private-fills.ts's), and the next start's reconciliation counts from the venue whatever
+   * filled beyond the UNRESOLVED line's quantity.
    */
   closeUnresolved(): number {
     const tr = this.tracker;
@@ -315,7 +328,16 @@ export class LiveExecutor {
       this.walFinal(slot, order.clientOrderId, WAL_UNRESOLVED);
       n++;
     }
+    this.closed = true;
     return n;
+  }
+
+  /** An update after closeUnresolved(): counted and logged, nothing applied (see there). */
+  private afterClose(order: LiveOrder, u: OrderUpdate): void {
+    this.counters.after_close++;
+    if (u.kind !== UPD_FINAL) return;
+    this.opts.log('warn', 'order final after the order journal was closed: not applied; its WAL line stays UNRESOLVED and the next start asks the venue', {
+      venue: VENUE_NAMES[order.venue ?? -1], client_order_id: order.clientOrderId, status: u.venueStatus, cum_qty: u.cumQty });
   }
 
   /** Orders whose client task has not finished, and finals held for their fees. */
@@ -567,6 +589,10 @@ export class LiveExecutor {
   onVenueFills(venue: number, clientOrderId: string, cumQty: number, avgPx: number, cumFee: number, feeAsset: number): boolean {
     const orderId = this.liveOrderId(venue, clientOrderId);
     if (orderId < 0) return false;
+    if (this.closed) {
+      this.counters.after_close++;
+      return false;
+    }
     this.counters.stream_fills++;
     const slot = this.tracker.slotOf(orderId);
     if (cumQty > this.ledgerQty[slot]!) {
@@ -598,6 +624,10 @@ export class LiveExecutor {
   onVenueFinal(venue: number, clientOrderId: string, u: OrderUpdate): boolean {
     const orderId = this.liveOrderId(venue, clientOrderId);
     if (orderId < 0) return false;
+    if (this.closed) {
+      this.afterClose({ orderId, clientOrderId, symbol: '', side: 'BUY', price: '', qty: '', venue }, u);
+      return false;
+    }
     const slot = this.tracker.slotOf(orderId);
     const sent = this.slotOrders[slot];
     this.counters.stream_finals++;
@@ -753,7 +783,8 @@ export class LiveExecutor {
 
   private walFinal(slot: number, clientOrderId: string, status: string): void {
     const wal = this.opts.wal;
-    if (wal == null) return;
+    // Closed: each order's last WAL word is written (closeUnresolved); no line may follow it.
+    if (wal == null || this.closed) return;
     if (this.deferFinals) {
       // A final inside the step that sent the order: after its send line (journalSent).
       this.deferredFinals += wal.finalLine(VENUE_NAMES[this.tracker.venue[slot]!] as 'binance' | 'bybit', clientOrderId, status, this.tracker.cumQty[slot]!);
@@ -896,17 +927,23 @@ export class LiveExecutor {
    * private-fills.ts journals the row itself when it reads it first.
    */
   private onPathUpdate(order: LiveOrder, u: OrderUpdate): void {
+    if (this.closed) {
+      this.afterClose(order, u);
+      if (u.kind === UPD_FINAL && u.source !== 'stream') this.journalFinal(order, u, false, true);
+      return;
+    }
     const settled = this.onUpdate(order, u);
     if (u.kind === UPD_FINAL && (settled || u.source !== 'stream')) this.journalFinal(order, u, settled);
   }
 
-  private journalFinal(order: LiveOrder, u: OrderUpdate, settled: boolean): void {
+  private journalFinal(order: LiveOrder, u: OrderUpdate, settled: boolean, afterClose = false): void {
     const j = this.opts.journal;
     if (j == null) return;
     const venue = order.venue ?? -1;
     j({ type: 'venue_order', venue: VENUE_NAMES[venue] ?? '', client_order_id: order.clientOrderId, venue_order_id: u.venueOrderId,
       status: u.venueStatus !== '' ? u.venueStatus : STATUS_NAMES[u.status]!.toUpperCase(), cum_qty: u.cumQty, avg_px: u.avgPx,
-      source: u.source ?? 'answer', settled, ...(u.errorCode !== 0 ? { code: u.errorCode } : {}), ...(u.feeMissing === true ? { fee_missing: true } : {}) });
+      source: u.source ?? 'answer', settled, ...(u.errorCode !== 0 ? { code: u.errorCode } : {}), ...(u.feeMissing === true ? { fee_missing: true } : {}),
+      ...(afterClose ? { after_close: true } : {}) });
   }
 
   /**
@@ -914,6 +951,11 @@ export class LiveExecutor {
    * held as its settling final until its fees come); false for a late copy or an ack.
    */
   private onUpdate(order: LiveOrder, u: OrderUpdate): boolean {
+    if (this.closed) {
+      // (a held final released after the close: its WAL line is UNRESOLVED already)
+      this.afterClose(order, u);
+      return false;
+    }
     const now = this.opts.monoNs();
     const tr = this.tracker;
     const slot = tr.slotOf(order.orderId);
