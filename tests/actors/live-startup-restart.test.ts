@@ -205,3 +205,27 @@ t.test('start balances against the journals: agreement is logged; a difference w
     t.match(r.reason, /binance BTC: venue holds [\d.]+, the journals say [\d.]+ \(latest live run's start \+ 2 fill\(s\)\)/);
   }
 });
+
+t.test('halt policy, then the leftover closed by hand at the venue: the next start sees the closing trade and goes on, nothing traded', async (t) => {
+  const { cfg, runs, log, msg } = setup(t, { leftover_exposure: 'halt' });
+  const dir = path.join(runs, 'crashed');
+  crashedJournal(dir, 'crashed');
+  const wal = new OrderWal(dir);
+  wal.send({ clientOrderId: 'xc1c1c1c1-1', venue: 'binance', symbol: 'BTCUSDT', side: 'buy', price: 60_000, qty: 0.02, timestampMs: Date.now() });
+  const bought = await binanceBuy('xc1c1c1c1-1', '0.02');
+  wal.close();
+  const first = await liveStartupChecks({ cfg, symbols: ['BTCUSDT'], filters, runDir: path.join(runs, 'try1'), runId: 'try1', log, freshVenues: false });
+  t.equal(first.ok, false, 'halted');
+  t.match(first.reason, /BTCUSDT long 0.02 left by crashed run\(s\) crashed: halting/);
+  // The operator sells it from the venue's web page (a client id that is not xarb's).
+  await new Promise((r) => setTimeout(r, 5));
+  const s = await binance(sim.binanceUrl.rest, 'POST', '/api/v3/order', { symbol: 'BTCUSDT', side: 'SELL', type: 'LIMIT', timeInForce: 'IOC',
+    quantity: String(bought), price: touch(0, false), newClientOrderId: 'web_manual_close' }, SIM_KEYS.binance);
+  t.equal(s.body.status, 'FILLED');
+  const second = await liveStartupChecks({ cfg, symbols: ['BTCUSDT'], filters, runDir: path.join(runs, 'try2'), runId: 'try2', log, freshVenues: false });
+  t.equal(second.reason, '');
+  t.equal(second.ok, true, 'the halt does not apply: nothing left');
+  t.same(second.verdict!.exposure, []);
+  t.same(second.verdict!.closed.map((e) => [e.symbol, e.closedByHand, e.runs]), [['BTCUSDT', bought, ['crashed']]]);
+  t.ok(msg(/leftover exposure closed by hand at the venue/), 'a warning says so');
+});
