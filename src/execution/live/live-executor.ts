@@ -25,7 +25,7 @@
  *
  * A final of any kind applies the venue's cumulative fill before its status (a rejection that
  * counts fills is a fill, then a cancellation with the code). A final that counts fills but
- * states no fee is held until the order's executions bring the fees (checkHeldFees bounds it).
+ * states no fee is held until the order's executions bring the fees (held-finals.ts bounds it).
  * Every final of the order path is journaled as a `venue_order` line (docs/report.md).
  */
 import {
@@ -51,24 +51,12 @@ import { UPD_ACK, UPD_FINAL, type LiveOrder, type OrderUpdate, type VenueOrderCl
 import type { OrderRateLimiter } from './rate-limiter.js';
 import { WAL_UNRESOLVED, type OrderWal } from '../order-wal.js';
 import { wireBatch } from './wire-batch.js';
+import { HeldFinals, type VenueFeeSource } from './held-finals.js';
 
 /** applyFill: which view an order's progress came from. */
 const VIEW_NONE = 0;
 const VIEW_PATH = 1;
 const VIEW_LEDGER = 2;
-
-/** A final held for its fees (checkHeldFees): waiting for the executions, asking the REST, asked. */
-const HELD_WAIT = 0;
-const HELD_ASKING = 1;
-const HELD_ASKED = 2;
-/**
- * The executions query for a held final covers the order's life: from its send (wall clock)
- * less this margin (the venue stamps its trades by its own clock, which may run behind ours)
- * to the query's time plus the margin.
- */
-export const FEE_QUERY_MARGIN_MS = 5_000;
-/** And never more than this (under Binance's 24 h per myTrades query): bounded however long the order lived. */
-export const FEE_QUERY_MAX_SPAN_MS = 23 * 3600_000;
 
 /** Whether a cumulative quantity `have` covers `want` (decimal sums carry float noise). */
 function covers(have: number, want: number): boolean {
@@ -129,17 +117,6 @@ export interface LiveExecutorOptions {
   monoNs: () => number;
   wallMs: () => number;
   log: LiveLog;
-}
-
-/**
- * Where a venue's fees come from when an order's final states none (private-fills.ts): its
- * executions, read again from the venue's REST, and the account's taker rate as the last resort.
- */
-export interface VenueFeeSource {
-  /** Reads the venue's executions of `symbol` in [sinceMs, untilMs] (wall ms) into the ledger (new ones reach onVenueFills). Never rejects. */
-  queryFills(symbol: string, sinceMs: number, untilMs: number): Promise<void>;
-  /** The fee of `qty` at `px` at the account's taker rate, in the executor's unit (base on a buy, quote on a sell). */
-  takerFee(side: 'BUY' | 'SELL', qty: number, px: number): { fee: number; feeAsset: number };
 }
 
 export interface LiveExecutorCounters {
@@ -254,12 +231,8 @@ export class LiveExecutor {
   private readonly ledgerFeeAsset: Uint8Array;
   /** Per tracker slot: the wall time (ms) the order was handed to its client (the fee query's anchor). */
   private readonly sentWallMs: Float64Array;
-  /** Per tracker slot: a final held for its fees (feeMissing), its order, since when (mono ns), its query state (HELD_*). */
-  private readonly heldFinals: (OrderUpdate | null)[];
-  private readonly heldOrders: (LiveOrder | null)[];
-  private readonly heldSinceNs: Float64Array;
-  private readonly heldState: Uint8Array;
-  private heldCount = 0;
+  /** Finals held for their fees (feeMissing), per tracker slot (held-finals.ts). */
+  private readonly held: HeldFinals;
 
   constructor(private readonly opts: LiveExecutorOptions) {
     if (!/^[A-Za-z0-9]{1,20}$/.test(opts.runTag)) throw new RangeError(`runTag must be 1-20 letters or digits, got "${opts.runTag}"`);
@@ -273,10 +246,12 @@ export class LiveExecutor {
     this.ledgerFee = new Float64Array(cap);
     this.ledgerFeeAsset = new Uint8Array(cap);
     this.sentWallMs = new Float64Array(cap);
-    this.heldFinals = new Array<OrderUpdate | null>(cap).fill(null);
-    this.heldOrders = new Array<LiveOrder | null>(cap).fill(null);
-    this.heldSinceNs = new Float64Array(cap);
-    this.heldState = new Uint8Array(cap);
+    this.held = new HeldFinals({
+      tracker: this.tracker, symbols: opts.symbols, feeSources: this.feeSources, counters: this.counters,
+      ledger: { qty: this.ledgerQty, fee: this.ledgerFee, feeAsset: this.ledgerFeeAsset }, wallMs: opts.wallMs, log: opts.log,
+      ...(opts.feeWaitMs !== undefined ? { feeWaitMs: opts.feeWaitMs } : {}), ...(opts.journal != null ? { journal: opts.journal } : {}),
+      clientOrderId: (id) => this.clientOrderId(id), settle: (order, u) => { this.onUpdate(order, u); }, onDrop: () => this.wakeIdle(),
+    });
     const rules = opts.rules;
     this.gate = new PreSendGate({ symbols: opts.symbols, clients: opts.clients, filters: opts.filters, limiters: opts.limiters,
       ...(rules !== undefined ? { rules } : {}), entriesHalted: () => this.entriesHaltReason() });
@@ -323,7 +298,7 @@ export class LiveExecutor {
     let n = 0;
     for (let slot = 0; slot < tr.capacity; slot++) {
       if (tr.inUse[slot] !== 1) continue;
-      const order = this.slotOrders[slot] ?? this.heldOrders[slot] ?? null;
+      const order = this.slotOrders[slot] ?? this.held.order(slot);
       if (order === null) continue;
       this.walFinal(slot, order.clientOrderId, WAL_UNRESOLVED);
       n++;
@@ -600,10 +575,9 @@ export class LiveExecutor {
       this.ledgerFee[slot] = cumFee;
       this.ledgerFeeAsset[slot] = feeAsset;
     }
-    const held = this.heldFinals[slot];
-    if (held != null && covers(cumQty, held.cumQty)) {
+    if (this.held.has(slot) && covers(cumQty, this.held.cumQty(slot))) {
       // The executions a held final waited for: it settles now with their fees.
-      this.releaseHeld(slot, cumFee, feeAsset);
+      this.held.release(slot, cumFee, feeAsset);
       return true;
     }
     this.ledgerStep = true;
@@ -703,7 +677,7 @@ export class LiveExecutor {
   /** Expires orders past their deadline (EXPIRED, ERR_LOCAL_TIMEOUT). Call every cycle. */
   expireDue(nowNs: number): number {
     this.expireNowNs = nowNs;
-    if (this.heldCount > 0) this.checkHeldFees(nowNs);
+    if (this.held.count > 0) this.held.check(nowNs, this.stopped);
     return this.tracker.expireDue(nowNs, this.onExpireBound);
   }
 
@@ -986,7 +960,7 @@ export class LiveExecutor {
       u = { ...u, cumFee: this.ledgerFee[slot]!, feeAsset: this.ledgerFeeAsset[slot]!, feeMissing: false };
       if (tr.fees[slot] === 0) tr.feeAsset[slot] = u.feeAsset;
     }
-    if (this.heldFinals[slot] != null) this.dropHeld(slot); // a final with its fees supersedes a held one
+    if (this.held.has(slot)) this.held.drop(slot); // a final with its fees supersedes a held one
     const filled = u.cumQty > 1e-12 || tr.cumQty[slot]! > 0;
     if (u.status === ST_REJECTED) {
       if (!filled && (st === ST_SENT || st === ST_EXPIRED)) {
@@ -1036,109 +1010,19 @@ export class LiveExecutor {
 
   /**
    * A final that counts fills but states no fee, before the ledger has the order's executions:
-   * held (nothing reported yet) until they come (onVenueFills), and bounded (checkHeldFees).
+   * held (nothing reported yet) until they come (onVenueFills), and bounded (held-finals.ts).
    * The order's client stops looking: its final is known. A second such copy is late.
    */
   private holdForFees(slot: number, order: LiveOrder, u: OrderUpdate, nowNs: number): boolean {
-    if (this.heldFinals[slot] != null) return false;
-    this.heldFinals[slot] = u;
-    this.heldOrders[slot] = order;
-    this.heldSinceNs[slot] = nowNs;
-    this.heldState[slot] = HELD_WAIT;
-    this.heldCount++;
-    this.counters.finals_fee_held++;
-    // In flight until its fees come: a shutdown waits for it (bounded) like for an answer.
-    this.counters.in_flight++;
+    if (!this.held.hold(slot, order, u, nowNs, this.sentWallMs[slot]!)) return false;
     const sent = this.slotOrders[slot];
     if (sent != null) sent.settled = true;
-    this.opts.log('info', 'order final states no fee: held until its executions bring it', { venue: VENUE_NAMES[this.tracker.venue[slot]!],
-      client_order_id: order.clientOrderId, status: u.venueStatus, cum_qty: u.cumQty });
     return true;
-  }
-
-  private dropHeld(slot: number): void {
-    this.heldFinals[slot] = null;
-    this.heldOrders[slot] = null;
-    this.heldCount--;
-    this.counters.in_flight--;
-    this.wakeIdle();
-  }
-
-  /** Settles a held final with these fees (the ledger's, or the estimate). */
-  private releaseHeld(slot: number, cumFee: number, feeAsset: number): void {
-    const u = this.heldFinals[slot]!;
-    const order = this.heldOrders[slot]!;
-    this.dropHeld(slot);
-    this.onUpdate(order, { ...u, cumFee, feeAsset, feeMissing: false });
-  }
-
-  /**
-   * Held finals past the wait: their executions are asked of the venue's REST once (new ones
-   * settle them through onVenueFills); one still held after that answer is settled with the
-   * ledger's fees for what it has and the taker-rate estimate for the rest, flagged
-   * (`fees_missing`, an error line): never a silent 0.
-   */
-  private checkHeldFees(nowNs: number): void {
-    const waitNs = (this.opts.feeWaitMs ?? 3000) * 1e6;
-    const tr = this.tracker;
-    for (let slot = 0; slot < this.heldFinals.length; slot++) {
-      const u = this.heldFinals[slot];
-      if (u == null) continue;
-      const state = this.heldState[slot]!;
-      // Stopping: no more waiting for the stream; the query and the verdict come at once.
-      if (state === HELD_WAIT && (this.stopped || nowNs - this.heldSinceNs[slot]! >= waitNs)) {
-        const src = this.feeSources[tr.venue[slot]!] ?? null;
-        if (src === null) {
-          this.heldState[slot] = HELD_ASKED;
-        } else {
-          this.heldState[slot] = HELD_ASKING;
-          this.counters.fee_queries++;
-          const orderId = tr.orderId[slot]!;
-          const symbol = this.opts.symbols[tr.symbol[slot]!]!;
-          // The order's life, whenever its final came and however long it was held (review F3).
-          const since = this.sentWallMs[slot]! - FEE_QUERY_MARGIN_MS;
-          const until = Math.min(this.opts.wallMs() + FEE_QUERY_MARGIN_MS, since + FEE_QUERY_MAX_SPAN_MS);
-          this.opts.log('warn', 'order final states no fee and its executions have not come: asking the venue for them', {
-            venue: VENUE_NAMES[tr.venue[slot]!], client_order_id: this.clientOrderId(orderId), symbol, since_ms: since, until_ms: until });
-          void src.queryFills(symbol, since, until).finally(() => {
-            if (tr.slotOf(orderId) === slot && this.heldFinals[slot] != null) this.heldState[slot] = HELD_ASKED;
-          });
-        }
-      }
-      if (this.heldState[slot] === HELD_ASKED) this.settleWithoutFees(slot, u);
-    }
-  }
-
-  private settleWithoutFees(slot: number, u: OrderUpdate): void {
-    const tr = this.tracker;
-    const have = this.ledgerQty[slot]!;
-    let fee = have > 0 ? this.ledgerFee[slot]! : 0;
-    let asset = have > 0 ? this.ledgerFeeAsset[slot]! : u.feeAsset;
-    const src = this.feeSources[tr.venue[slot]!] ?? null;
-    const rest = u.cumQty - have;
-    if (src !== null && rest > 0) {
-      const e = src.takerFee(tr.side[slot] === SIDE_BUY ? 'BUY' : 'SELL', rest, u.avgPx);
-      if (have === 0 || e.feeAsset === asset) {
-        fee += e.fee;
-        asset = e.feeAsset;
-      } else {
-        // The ledger's fees turned quote (a third asset): the estimate in base joins them at the average price.
-        fee += asset === ASSET_QUOTE ? e.fee * u.avgPx : u.avgPx > 0 ? e.fee / u.avgPx : 0;
-      }
-    }
-    this.counters.fees_missing++;
-    const fields = { venue: VENUE_NAMES[tr.venue[slot]!], client_order_id: this.clientOrderId(tr.orderId[slot]!), cum_qty: u.cumQty, ledger_qty: have,
-      fee_booked: fee, fee_asset: asset === ASSET_QUOTE ? 'quote' : 'base', estimated: src !== null };
-    const msg = 'order fee unknown: none of its executions came (stream, then the executions query); booked at the taker-rate estimate';
-    this.opts.log('error', msg, fields);
-    // In the run's journal too: `xarb report` lists it with the run's warnings.
-    this.opts.journal?.({ type: 'warning', topic: 'fee_missing', message: `${fields.venue} ${fields.client_order_id}: ${msg}`, ...fields });
-    this.releaseHeld(slot, fee, asset);
   }
 
   /** Frees a slot on the venue's final word; the order's client, if still looking, stops. */
   private releaseFinal(slot: number): void {
-    if (this.heldFinals[slot] != null) this.dropHeld(slot);
+    if (this.held.has(slot)) this.held.drop(slot);
     const sent = this.slotOrders[slot];
     if (sent != null) {
       sent.settled = true;
@@ -1152,7 +1036,7 @@ export class LiveExecutor {
     this.counters.in_flight--;
     const tr = this.tracker;
     const slot = tr.slotOf(order.orderId);
-    if (slot >= 0 && this.heldFinals[slot] == null) {
+    if (slot >= 0 && !this.held.has(slot)) {
       // The client's look ended without a final answer: the venue status stays unknown.
       this.counters.unresolved++;
       const st = tr.status[slot]!;

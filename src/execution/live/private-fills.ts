@@ -36,7 +36,7 @@ import { ASSET_BASE, ASSET_QUOTE, ST_CANCELED, ST_FILLED, ST_REJECTED } from '..
 import { mapBybitOrderRow } from './bybit-order.js';
 import { ERR_LIVE_BAD_RESPONSE, ERR_LIVE_VENUE_REJECTED } from './live-errors.js';
 import { finalUpdate, UPD_FINAL, type OrderUpdate } from './order-types.js';
-import type { VenueFeeSource } from './live-executor.js';
+import type { VenueFeeSource } from './held-finals.js';
 
 /** The executor side: a cumulative view of one of its orders, by client order id. */
 export interface FillTarget {
@@ -130,7 +130,7 @@ export interface PrivateFillsCounters {
   finals_late: number;
   /** Binance finals held until the ledger has every fill they count (exact fees). */
   finals_held: number;
-  /** Executions queries for an order whose final stated no fee (LiveExecutor VenueFeeSource.queryFills). */
+  /** Executions queries for an order whose final stated no fee (held-finals.ts VenueFeeSource.queryFills). */
   fee_queries: number;
 }
 

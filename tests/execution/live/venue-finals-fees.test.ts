@@ -14,7 +14,8 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { ASSET_BASE, ASSET_QUOTE, ST_REJECTED, VENUE_BYBIT } from '../../../src/core/records.js';
-import { FEE_QUERY_MARGIN_MS, FEE_QUERY_MAX_SPAN_MS, LiveExecutor } from '../../../src/execution/live/live-executor.js';
+import { LiveExecutor } from '../../../src/execution/live/live-executor.js';
+import { FEE_QUERY_MARGIN_MS, FEE_QUERY_MAX_SPAN_MS } from '../../../src/execution/live/held-finals.js';
 import { ERR_LIVE_VENUE_REJECTED } from '../../../src/execution/live/live-errors.js';
 import { PrivateFills } from '../../../src/execution/live/private-fills.js';
 import { mapBybitOrderRow } from '../../../src/execution/live/bybit-order.js';
