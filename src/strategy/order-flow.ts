@@ -89,8 +89,12 @@ export class OrderFlow {
       o.finalCum[k] = Infinity;
       this.toUnknown(k, nowNs);
     } else if (isFinal(status) || (o.finalCum[k]! >= 0 && o.filled[k]! >= o.finalCum[k]! - 1e-12)) {
+      const escalated = o.escalated[k] === 1;
       this.rounds.onFinal(s, o.pairId[k]!, orderId);
       x.release(k, nowNs);
+      // The venue's late final settled an order that had halted entries: lift the halt if it
+      // was the last (the timer does not look once no order is held).
+      if (escalated) this.liftUnresolvedIfClear(nowNs);
     } else if (status === ST_EXPIRED) {
       this.toUnknown(k, nowNs);
     }
@@ -120,6 +124,14 @@ export class OrderFlow {
       // taken back at the price and fee it was booked with, so positions follow the verdict.
       const px = (o.filledQuote[k]! - cumQuote) / -delta;
       this.applyFill(k, px, delta, cumFee - o.feeBooked[k]!, feeAsset, nowNs);
+    }
+    // The verdict is also the venue's answer to the order, for its circuit breaker (a lost
+    // report must not leave a half-open try out for good).
+    const v = o.venue[k]!;
+    const residualOrder = o.role[k] === ROLE_HEDGE || o.role[k] === ROLE_UNWIND;
+    if (status === ST_REJECTED) this.onReject(k, v, 0, residualOrder, nowNs);
+    else if (x.health.onAccept(v, residualOrder)) {
+      x.events.onEvent({ type: 'breaker', nowNs, venue: v, open: false, code: 0, detail: `${VENUE_NAMES[v]} accepted an order (reconciliation verdict): circuit breaker closed` });
     }
     this.rounds.onFinal(s, o.pairId[k]!, orderId);
     x.release(k, nowNs);

@@ -1,21 +1,15 @@
 /**
- * Review finding (session 6): a reject-opened venue breaker lets one pair try after
- * breaker_cooldown_ms (half-open, VenueHealth.halfOpenTry) "until the venue answers it; an
- * accepted order closes it, a reject starts a new cool-down" (docs/strategy.md, Venue circuit
- * breaker). Two answers leave the try flag set for good, so the venue never gets another
- * entry (the breaker never closes, no cool-down restarts) until an operator resets breakers:
- *
- *   1. the try is rejected with a code of kind 'rate' (a venue rate limit such as Binance
- *      -1003, or the live executor's -9109 "refused with its twin leg" / -9110 "entries
- *      halted"): VenueHealth.onReject returns before clearing halfOpenTry;
- *   2. the try's answer comes as a reconciliation verdict (its report lost): OrderFlow.reconcile
- *      never tells VenueHealth anything.
- *
- * EXPECTED TO FAIL on the code reviewed (wt-review at 05e48b2).
+ * A reject-opened venue breaker lets one pair try after breaker_cooldown_ms (half-open) until
+ * the venue answers it (docs/strategy.md, Venue circuit breaker). Every answer ends the try:
+ * an accept closes the breaker, a reject starts a new cool-down, a rate-kind refusal (the
+ * venue's rate limit, or the executor refusing the leg with its twin) starts a new cool-down
+ * without counting, and a reconciliation verdict counts as the venue's answer. Review finding
+ * F2 (session 6): the last two left the try flag set for good, so the venue never got another
+ * entry.
  */
 import t from 'tap';
 import { ASSET_BASE, ASSET_QUOTE, ROLE_LEG_BUY, ROLE_LEG_SELL, ST_CANCELED, ST_REJECTED } from '../../src/core/records.js';
-import { BINANCE, BYBIT, MS, rig, type Rig } from '../strategy/harness.js';
+import { BINANCE, BYBIT, MS, rig, type Rig } from './harness.js';
 
 function opened(): Rig {
   const r = rig((c) => { c.risk.breaker_rejects = 2; c.risk.breaker_cooldown_ms = 1000; });

@@ -1,17 +1,13 @@
 /**
- * Review finding (session 6): the `unresolved_order` halt is documented to lift itself "when
- * no escalated order is left" (docs/strategy.md, Halts). It is lifted only from
- * OrderFlow.reconcile() and OrderFlow.onTimer(), and ArbitrageStrategy.onTimer() calls the
- * latter only while an order is still held (liveCount !== 0). When the escalated order is
- * settled by the venue's own late final report (onReport, the normal way a late answer comes)
- * and it was the last order held, nothing ever lifts the halt: the bot stays halted for good
- * with every order resolved. A silent freeze of entries.
- *
- * EXPECTED TO FAIL on the code reviewed (wt-review at 05e48b2).
+ * unresolved_order lifts itself once no escalated order is left (docs/strategy.md, Halts),
+ * whichever way the last one is settled: the venue's late final report (onReport) as well as a
+ * reconciliation verdict. Review finding F1 (session 6): only reconcile() and the timer lifted
+ * it, and the timer stops looking once no order is held, so a late final left entries halted
+ * for good with every order resolved.
  */
 import t, { type Test } from 'tap';
 import { ST_CANCELED, VERDICT_NO_RECORD } from '../../src/core/records.js';
-import { BINANCE, BYBIT, openPair, rig, type Rig } from '../strategy/harness.js';
+import { BINANCE, BYBIT, openPair, rig, type Rig } from './harness.js';
 
 /** Both legs unanswered until they are UNKNOWN and escalated (10 × order_timeout_ms). */
 function escalated(t: Test, r: Rig): void {
