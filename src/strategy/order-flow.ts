@@ -61,6 +61,16 @@ export class OrderFlow {
       return;
     }
     const s = o.symbol[k]!;
+    if (!(lastQty >= 0 && cumQty >= 0 && fee === fee && cumQty < Infinity && lastQty < Infinity) || (lastQty > 0 && !(lastPx > 0 && lastPx < Infinity))) {
+      // A malformed report (a fill without a usable price, a NaN or negative quantity): booking
+      // it would poison positions (NaN) or book a free fill. Nothing of it is applied; the
+      // order's status is unknown until reconciliation asks the venue, whose verdict books the
+      // fill at its real price.
+      x.stats.badReports++;
+      this.toUnknown(k, nowNs);
+      this.rounds.step(s, nowNs, false);
+      return;
+    }
     if (lastQty > 0) this.bookReport(k, lastPx, lastQty, cumQty, fee, feeAsset, nowNs);
     const v = o.venue[k]!;
     const residualOrder = o.role[k] === ROLE_HEDGE || o.role[k] === ROLE_UNWIND;
@@ -113,6 +123,11 @@ export class OrderFlow {
     const o = x.orders;
     const k = o.find(orderId);
     if (k < 0 || !isFinal(status)) return false;
+    if (!(cumQty >= 0 && cumQty < Infinity && cumQuote >= 0 && cumQuote < Infinity && cumFee === cumFee) || (cumQty > FILL_EPS && !(cumQuote > 0))) {
+      // A verdict without usable amounts settles nothing: the order stays unknown (asked again).
+      x.stats.badReports++;
+      return false;
+    }
     x.stats.verdicts++;
     const s = o.symbol[k]!;
     const delta = cumQty - o.filled[k]!;
