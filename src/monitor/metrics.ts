@@ -76,6 +76,7 @@ const STRATEGY_COUNTERS: ReadonlyArray<[string, string, string]> = [
   // Order lifecycle (order-flow.ts): what the strategy did with reports that disagreed.
   ['fillMismatches', 'xarb_fill_mismatches_total', 'Final answers reporting less fill than the fill reports did (order held unknown for a verdict).'],
   ['fillGaps', 'xarb_fill_gaps_total', 'Final answers reporting more fill than was booked (a fill report missing or behind).'],
+  ['badReports', 'xarb_bad_reports_total', 'Order reports or verdicts with a fill but no usable price, or a NaN or negative amount: not applied, the order held unknown for a verdict.'],
   ['duplicateFills', 'xarb_duplicate_fill_reports_total', 'Fill reports whose cumulative quantity added nothing (duplicated or reordered).'],
   ['unknownReports', 'xarb_unknown_reports_total', 'Reports for orders the strategy does not hold.'],
   ['verdicts', 'xarb_order_verdicts_total', 'Reconciliation verdicts applied to orders of unknown status.'],

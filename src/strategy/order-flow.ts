@@ -61,6 +61,16 @@ export class OrderFlow {
       return;
     }
     const s = o.symbol[k]!;
+    if (!(lastQty >= 0 && cumQty >= 0 && fee === fee && cumQty < Infinity && lastQty < Infinity) || (lastQty > 0 && !(lastPx > 0 && lastPx < Infinity))) {
+      // A malformed report (a fill without a usable price, a NaN or negative quantity): booking
+      // it would poison positions (NaN) or book a free fill. Nothing of it is applied; the
+      // order's status is unknown until reconciliation asks the venue, whose verdict books the
+      // fill at its real price.
+      x.stats.badReports++;
+      this.toUnknown(k, nowNs);
+      this.rounds.step(s, nowNs, false);
+      return;
+    }
     if (lastQty > 0) this.bookReport(k, lastPx, lastQty, cumQty, fee, feeAsset, nowNs);
     const v = o.venue[k]!;
     const residualOrder = o.role[k] === ROLE_HEDGE || o.role[k] === ROLE_UNWIND;
@@ -89,8 +99,12 @@ export class OrderFlow {
       o.finalCum[k] = Infinity;
       this.toUnknown(k, nowNs);
     } else if (isFinal(status) || (o.finalCum[k]! >= 0 && o.filled[k]! >= o.finalCum[k]! - 1e-12)) {
+      const escalated = o.escalated[k] === 1;
       this.rounds.onFinal(s, o.pairId[k]!, orderId);
       x.release(k, nowNs);
+      // The venue's late final settled an order that had halted entries: lift the halt if it
+      // was the last (the timer does not look once no order is held).
+      if (escalated) this.liftUnresolvedIfClear(nowNs);
     } else if (status === ST_EXPIRED) {
       this.toUnknown(k, nowNs);
     }
@@ -109,6 +123,11 @@ export class OrderFlow {
     const o = x.orders;
     const k = o.find(orderId);
     if (k < 0 || !isFinal(status)) return false;
+    if (!(cumQty >= 0 && cumQty < Infinity && cumQuote >= 0 && cumQuote < Infinity && cumFee === cumFee) || (cumQty > FILL_EPS && !(cumQuote > 0))) {
+      // A verdict without usable amounts settles nothing: the order stays unknown (asked again).
+      x.stats.badReports++;
+      return false;
+    }
     x.stats.verdicts++;
     const s = o.symbol[k]!;
     const delta = cumQty - o.filled[k]!;
@@ -122,6 +141,14 @@ export class OrderFlow {
       // taken back at the price and fee it was booked with, so positions follow the verdict.
       const px = (o.filledQuote[k]! - cumQuote) / -delta;
       this.applyFill(k, px, delta, feeNew, feeAsset, nowNs);
+    }
+    // The verdict is also the venue's answer to the order, for its circuit breaker (a lost
+    // report must not leave a half-open try out for good).
+    const v = o.venue[k]!;
+    const residualOrder = o.role[k] === ROLE_HEDGE || o.role[k] === ROLE_UNWIND;
+    if (status === ST_REJECTED) this.onReject(k, v, 0, residualOrder, nowNs);
+    else if (x.health.onAccept(v, residualOrder)) {
+      x.events.onEvent({ type: 'breaker', nowNs, venue: v, open: false, code: 0, detail: `${VENUE_NAMES[v]} accepted an order (reconciliation verdict): circuit breaker closed` });
     }
     this.rounds.onFinal(s, o.pairId[k]!, orderId);
     x.release(k, nowNs);

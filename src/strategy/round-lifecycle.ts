@@ -93,6 +93,11 @@ export class RoundLifecycle {
    * round is already open on the symbol (the caller retries).
    */
   adoptLeftover(s: number, signedQty: number, px: number, flatten: boolean, nowNs: number): boolean {
+    return this.adoptExposure(s, signedQty, px, flatten, 'leftover exposure of a crashed run adopted', nowNs);
+  }
+
+  /** `signedQty` base held at `px` becomes the residual of a round of its own (see adoptLeftover). */
+  private adoptExposure(s: number, signedQty: number, px: number, flatten: boolean, why: string, nowNs: number): boolean {
     const r = this.rounds[s]!;
     if (r.active || signedQty === 0) return false;
     r.open(this.x.nextPairId++, 0, 0, 0, 0, 0, 0, nowNs, 0, 0);
@@ -107,8 +112,8 @@ export class RoundLifecycle {
     r.firstFillNs = nowNs;
     r.phase = RS_HEDGING;
     r.hedgeStartNs = nowNs;
-    this.emitState(r, 'idle', 'hedging', 'leftover exposure of a crashed run adopted', nowNs);
-    if (flatten) this.transition(r, RS_UNWINDING, 'leftover exposure of a crashed run: flatten', nowNs);
+    this.emitState(r, 'idle', 'hedging', why, nowNs);
+    if (flatten) this.transition(r, RS_UNWINDING, `${why}: flatten`, nowNs);
     this.advance(r, nowNs, false);
     return true;
   }
@@ -475,6 +480,24 @@ export class RoundLifecycle {
       holdingNs: nowNs - r.openNs,
       openResidual: Math.abs(openResidual) > 1e-12 ? openResidual : 0,
     });
+    if (Math.abs(openResidual) > 1e-12) this.hedgeAccumulatedDust(r.symbol, nowNs);
+  }
+
+  /**
+   * Each round judges only its own residual: dust left by many rounds can add up to a
+   * tradable exposure. When a round closes with dust, the symbol's net exposure across venues
+   * (fees paid in base aside, as the position limit counts it) is checked; once tradable it
+   * becomes the residual of a round of its own, hedged (then unwound, then abandoned with a
+   * halt) like any other, priced at the current exit price (its entry prices stayed with the
+   * rounds that left it, so its PnL from there counts as legging).
+   */
+  private hedgeAccumulatedDust(s: number, nowNs: number): void {
+    const x = this.x;
+    const net = x.positions.netExposure(s) + x.positions.baseFeesPaid(s);
+    const mark = this.markOf(s, net);
+    if (mark === 0 || this.isDust(s, Math.abs(net), mark)) return;
+    x.stats.dustAdopted++;
+    this.adoptExposure(s, net, mark, x.flattening, `dust of earlier rounds adds up to ${net} base, tradable`, nowNs);
   }
 
   // ---- protection --------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ export class StrategyStats {
   sinkFull = 0;
   leggedRounds = 0;
   dustResiduals = 0;
+  dustAdopted = 0; // rounds opened to hedge the dust of earlier rounds once it added up to a tradable amount
   hedgesSent = 0;
   unwindsSent = 0;
   hedgeWaits = 0; // residual open but no usable book / balance to hedge on yet
@@ -39,6 +40,7 @@ export class StrategyStats {
   staleVerdicts = 0; // verdicts for an order already settled (or not unknown): ignored
   fillGaps = 0; // final answers reporting more fill than booked (a fill report missing or behind)
   fillMismatches = 0; // final answers reporting less fill than the fill reports did (held for a verdict)
+  badReports = 0; // reports or verdicts with a fill but no usable price, or a NaN/negative amount: not applied (unknown until a verdict)
   roundsAbandoned = 0;
   roundsClosed = 0;
   roundsWon = 0;

@@ -89,7 +89,16 @@ export class VenueHealth {
       const wait = Math.min(HEDGE_BACKOFF_BASE_NS * 2 ** (n - 1), HEDGE_BACKOFF_MAX_NS);
       this.hedgeBackoffUntil[v] = nowNs + wait;
     }
-    if (kind === REJ_RATE) return BREAKER_CLOSED; // our own pace, not the venue's health
+    if (kind === REJ_RATE) {
+      // Our own pace (or the venue's rate limit), not the venue's health: no count. But when it
+      // answered the half-open try (an entry to a reject-open venue is only ever that try), the
+      // try is over without a verdict on the venue: a new cool-down, then another try.
+      if (!residualOrder && this.breaker[v] === BREAKER_OPEN_REJECTS && this.halfOpenTry[v] === 1) {
+        this.halfOpenTry[v] = 0;
+        this.openedNs[v] = nowNs;
+      }
+      return BREAKER_CLOSED;
+    }
     const n = ++this.consecutiveRejects[v]!;
     const was = this.breaker[v]!;
     if (kind === REJ_AUTH && was !== BREAKER_OPEN_AUTH) {

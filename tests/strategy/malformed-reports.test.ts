@@ -1,0 +1,39 @@
+/**
+ * A report with a fill but no usable price (NaN, 0), or a NaN or negative amount, is not
+ * booked: it would poison positions (NaN, and every later order sized from them) or book a free
+ * fill that no verdict could correct. The order becomes UNKNOWN instead, and the venue's
+ * verdict books the fill at its real price (counter badReports). Review finding F3 (session 6).
+ */
+import t from 'tap';
+import { ASSET_BASE, ASSET_QUOTE, ST_FILLED } from '../../src/core/records.js';
+import { BINANCE, BTC, MS, openPair, rig } from './harness.js';
+
+t.test('a fill report priced NaN poisons positions and every later order goes out with qty NaN', async (t) => {
+  const r = rig();
+  openPair(r, 0);
+  r.report(1, ST_FILLED, NaN, 0.3, 0.3, 0.0003, ASSET_BASE, 2);
+  r.report(2, ST_FILLED, 30096.9, 0.3, 0.3, 9, ASSET_QUOTE, 3);
+  for (let i = 0; i < 3; i++) {
+    const before = r.sink.orders.length;
+    openPair(r, 10 + i * 10);
+    for (const o of r.sink.orders.slice(before)) r.report(o.orderId, ST_FILLED, o.price, o.qty, o.qty, 0, ASSET_QUOTE, 12 + i * 10);
+  }
+  const bad = r.sink.orders.filter((o) => !(Number.isFinite(o.qty) && o.qty > 0 && Number.isFinite(o.price) && o.price > 0));
+  t.equal(bad.length, 0, `no order with a non-finite quantity or price (${bad.length} sent: ${bad.map((o) => `${o.orderId}: ${o.qty} @ ${o.price}`).join(', ')})`);
+  t.ok(Number.isFinite(r.strat.positions.quote(BINANCE)) || r.strat.isHalted, `Binance quote ${r.strat.positions.quote(BINANCE)}: finite, or the strategy halted with a reason ('${r.strat.haltReason}')`);
+  t.ok(Number.isFinite(r.strat.strategyPnl()) || r.strat.isHalted, `strategy PnL ${r.strat.strategyPnl()} (max_drawdown watches it)`);
+});
+
+t.test('a fill report priced 0 books a free buy; the venue\'s verdict can no longer correct it', async (t) => {
+  const r = rig();
+  openPair(r, 0);
+  // The venue bought 0.3 BTC at 30003 on Binance (fee in base); the report says lastPx 0.
+  r.report(1, ST_FILLED, 0, 0.3, 0.3, 0.0003, ASSET_BASE, 2);
+  r.report(2, ST_FILLED, 30096.9, 0.3, 0.3, 9, ASSET_QUOTE, 3);
+  // The venue's word on order 1, as a reconciliation verdict would state it.
+  r.strat.reconcileOrder(1, ST_FILLED, 0.3, 0.3 * 30003, 0.0003, ASSET_BASE, 10 * MS);
+  const venueQuote = 100_000 - 0.3 * 30003;
+  t.equal(r.strat.positions.base(BINANCE, BTC), 1.2997, 'base as the venue has it');
+  t.ok(Math.abs(r.strat.positions.quote(BINANCE) - venueQuote) < 1e-6, `Binance quote: strategy ${r.strat.positions.quote(BINANCE)} vs venue ${venueQuote}`);
+  t.ok(r.strat.pnl.realized < 100, `realized PnL ${r.strat.pnl.realized} (the pair earned ≈ 20 USDT before fees, not 9000)`);
+});
