@@ -17,7 +17,8 @@
  * 4. the strategy's starting balances: the venues' balances after reconciliation and the
  *    cancels (start-balances.ts); `[execution.initial_balances]` is only compared with them.
  *
- * Leftover exposure (`execution.live.leftover_exposure`): `halt` (default) refuses the start;
+ * Leftover exposure (`execution.live.leftover_exposure`; reconcile.ts: a crashed run's, xarb fills in
+ * no journal, less what the operator closed by hand): `halt` (default) refuses the start;
  * `adopt` and `flatten` return the exposures for the strategy (a hedging round, or an
  * unwinding one: supervisor → strategy worker). A Binance Ed25519 key signs the account REST
  * with Ed25519 (base64 signature of the query string), like its orders.
@@ -167,6 +168,7 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
     snaps.push(await bn.snapshot(o.symbols, since));
     if (bb !== null) snaps.push(await bb.snapshot(o.symbols, since));
     let runs: EarlierRun[] = [];
+    let takenFills = new Set<string>();
     let expected: ExpectedBalances | null = null;
     if (o.freshVenues) {
       log.info({}, 'live start-up: the venues are a simulator started by this process; earlier runs are not matched against it');
@@ -174,6 +176,7 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
       const runsDir = path.dirname(o.runDir);
       const er = readEarlierRuns(runsDir, o.runId, o.resumed !== undefined ? { ended: o.resumed.previous === 'ended' } : null);
       runs = er.runs;
+      takenFills = er.takenFills;
       for (const [run, bad] of er.badLines) log.warn({ run, bad_lines: bad }, 'live start-up: unreadable lines in an earlier run\'s orders.wal');
       if (o.resumed !== undefined) {
         const self = runs.find((r) => r.resuming === true);
@@ -202,7 +205,7 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
       exposurePolicy: policy,
       dustQty: (s) => Math.max(o.filters['binance']?.[s]?.stepSize ?? 0, o.filters['bybit']?.[s]?.stepSize ?? 0),
       balanceTolerance: () => 0,
-      lookups: looked.answers, nowMs: looked.atMs, acceptDeadlineMs: deadline,
+      lookups: looked.answers, nowMs: looked.atMs, acceptDeadlineMs: deadline, takenFills,
     });
     if (expected !== null) {
       const drifts = snaps.flatMap((sn) => {
@@ -235,7 +238,8 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
       unresolved: verdict.unresolved.map((r) => ({ run: r.runId, venue: r.order.venue, client_order_id: r.order.clientOrderId })),
       not_placed: verdict.notPlaced.map((r) => ({ run: r.runId, venue: r.order.venue, client_order_id: r.order.clientOrderId })),
       resumed_run: runs.find((r) => r.resuming === true)?.runId ?? null,
-      orphans: verdict.orphans.length, exposure: verdict.exposure, cancel: verdict.cancel.length, reasons: verdict.reasons,
+      orphans: verdict.orphans.length, orphan_fills: verdict.orphanFills, exposure: verdict.exposure, closed_by_hand: verdict.closed,
+      cancel: verdict.cancel.length, reasons: verdict.reasons,
     }, 'live start-up: reconciliation verdict');
     // Cancel xarb orders still open. The venues cancel per symbol (Binance DELETE openOrders,
     // Bybit cancel-all), so a symbol that also holds someone else's open order is not touched:
@@ -259,6 +263,10 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
       }
     }
     if (!verdict.canTrade) return { ok: false, reason: `reconciliation: ${verdict.reasons.join('; ')}`, verdict, balances: null, walOrders };
+    for (const e of verdict.closed) {
+      log.warn({ symbol: e.symbol, closed_by_hand: e.closedByHand, runs: e.runs },
+        'live start-up: leftover exposure closed by hand at the venue (fills not xarb\'s after it): not traded; this run records it as taken over');
+    }
     for (const e of [...verdict.adopt, ...verdict.flatten.map((f) => verdict.exposure.find((x) => x.symbol === f.symbol)!)]) {
       log.warn({ symbol: e.symbol, net_qty: e.netQty, avg_px: e.avgPx, by_venue: e.byVenue, runs: e.runs, policy },
         policy === 'adopt' ? 'live start-up: leftover exposure adopted: the strategy hedges it' : 'live start-up: leftover exposure: the strategy flattens it with IOC orders');

@@ -18,7 +18,7 @@ import {
 } from '../core/histogram.js';
 import type { ArbitrageStrategy } from '../strategy/arbitrage.js';
 import type { OrderSink } from '../strategy/events.js';
-import { TR_QUOTE, TR_REPORT, TR_STATE, TR_TIMER, type TraceBatcher } from '../data/strategy-trace.js';
+import { TR_QUOTE, TR_REPORT, TR_STATE, TR_TIMER, TR_VERDICT, type TraceBatcher } from '../data/strategy-trace.js';
 
 /**
  * How often (in idle duty cycles) the agent reads the clock for strategy timers. Every clock
@@ -241,6 +241,7 @@ export class StrategyAgent implements Agent, RecordHandler {
         if (d[o + H_KIND] === KIND_VERDICT) {
           // The answer to a reconciliation request (rare: never on the per-quote path).
           counters.verdictRecords = (counters.verdictRecords ?? 0) + 1;
+          if (self.trace !== null) self.trace.add(TR_VERDICT, d[o + V_VERDICT]! * 16 + d[o + V_STATUS]!, d[o + V_ORDER_ID]!, now);
           strat.onVerdict(d[o + V_ORDER_ID]!, d[o + V_VERDICT]!, d[o + V_STATUS]!, d[o + V_CUM_QTY]!, d[o + V_CUM_QUOTE]!,
             d[o + V_CUM_FEE]!, d[o + V_FEE_ASSET]!, now);
           self.sink?.ringIfPending();

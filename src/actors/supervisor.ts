@@ -279,7 +279,10 @@ export class Supervisor {
         const taken = [...st.verdict.adopt, ...st.verdict.exposure.filter((e) => flat.has(e.symbol))];
         sData.leftovers = taken.map((e) => ({ symbol: e.symbol, netQty: e.netQty, avgPx: e.avgPx, flatten: flat.has(e.symbol) }));
         // This run answers for the crashed runs' exposure from now on (earlier-runs.ts LEFTOVER_FILE).
-        if (taken.length > 0) writeLeftover(this.opts.runDir, taken, cfg.execution.live?.leftover_exposure ?? 'halt', st.walOrders);
+        // Exposure closed by hand is recorded too: once this run ends, a later start (whose
+        // look-back may no longer hold the closing trades) does not count it again.
+        const answered = [...taken, ...st.verdict.closed];
+        if (answered.length > 0) writeLeftover(this.opts.runDir, answered, cfg.execution.live?.leftover_exposure ?? 'halt', st.walOrders);
       }
       if (!st.ok) {
         const reason = `live start-up refused: ${st.reason}`;

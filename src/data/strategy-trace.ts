@@ -18,6 +18,9 @@
  *   TR_ARRIVE  a = receive ns of the board entry it met (NaN: none), key = order id: the dry-run
  *              executor handled the order's arrival (filled it against the board as it stood then)
  *   TR_TIMER   a = 0, key = 0: the strategy's timer ran (order and hedge timeouts, stop-loss)
+ *   TR_VERDICT a = verdict kind × 16 + status (records.ts VERDICT_*, ST_*), key = order id: a
+ *              reconciliation verdict read by the strategy (an order report like the others:
+ *              the order's history in the trace is complete). Readers that predate it skip it.
  * File: a header record (TR_MAGIC, TR_VERSION, anchor monoNs, anchor wall ms: the journal's
  * run_start and the recording's headers share that anchor), then records in the order they
  * happened on the strategy thread.
@@ -29,6 +32,7 @@ export const TR_STATE = 2;
 export const TR_REPORT = 3;
 export const TR_ARRIVE = 4;
 export const TR_TIMER = 5;
+export const TR_VERDICT = 6;
 export const TR_WORDS = 4;
 export const TR_MAGIC = 0x78617274; // "xart"
 export const TR_VERSION = 1;

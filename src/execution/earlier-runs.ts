@@ -23,7 +23,8 @@ import type { EarlierRun, Exposure, JournaledOrder } from './reconcile.js';
 
 /**
  * Written by a run that took over crashed runs' exposure:
- * `{"taken_over": [run ids], "taken_over_orders": {run id: WAL orders then}, "exposures": [...]}`.
+ * `{"taken_over": [run ids], "taken_over_orders": {run id: WAL orders then}, "taken_fills":
+ * ["venue|tradeId", ...] (xarb fills in no journal it counted), "exposures": [...]}`.
  */
 export const LEFTOVER_FILE = 'leftover.json';
 
@@ -31,6 +32,8 @@ export interface EarlierRunsResult {
   runs: EarlierRun[];
   /** Per run id: unreadable WAL lines. */
   badLines: Map<string, number>;
+  /** `venue|tradeId` of xarb fills in no journal that a cleanly ended run took over (reconcile.ts takenFills). */
+  takenFills: Set<string>;
 }
 
 /** Whether a journal file has a `run_end` line (scans backwards from the end; a cut last line is ignored). */
@@ -64,7 +67,7 @@ export function journalEnded(file: string): boolean {
  * segment (run-dir.ts resumeRun's status).
  */
 export function readEarlierRuns(runsDir: string, currentRunId: string | null = null, resumed: { ended: boolean } | null = null): EarlierRunsResult {
-  const out: EarlierRunsResult = { runs: [], badLines: new Map() };
+  const out: EarlierRunsResult = { runs: [], badLines: new Map(), takenFills: new Set() };
   let names: string[];
   try {
     names = fs.readdirSync(runsDir);
@@ -84,12 +87,14 @@ export function readEarlierRuns(runsDir: string, currentRunId: string | null = n
   }
   for (const run of [...out.runs]) {
     if (!run.ended) continue;
-    let left: { taken_over?: unknown; taken_over_orders?: unknown };
+    let left: { taken_over?: unknown; taken_over_orders?: unknown; taken_fills?: unknown };
     try {
       left = JSON.parse(fs.readFileSync(path.join(runsDir, run.runId, LEFTOVER_FILE), 'utf8')) as typeof left;
     } catch {
       continue;
     }
+    // Fills in no journal it answered for (like a crashed run's orders: only once it ended).
+    if (Array.isArray(left.taken_fills)) for (const k of left.taken_fills) if (typeof k === 'string') out.takenFills.add(k);
     const taken = left.taken_over;
     if (!Array.isArray(taken)) continue;
     const counts = (left.taken_over_orders !== null && typeof left.taken_over_orders === 'object' ? left.taken_over_orders : {}) as Record<string, unknown>;
@@ -113,7 +118,7 @@ export function readEarlierRuns(runsDir: string, currentRunId: string | null = n
  */
 export function writeLeftover(runDir: string, exposures: readonly Exposure[], policy: string, walOrders: Readonly<Record<string, number>>): void {
   const file = path.join(runDir, LEFTOVER_FILE);
-  let before: { taken_over?: unknown; taken_over_orders?: unknown; exposures?: unknown } = {};
+  let before: { taken_over?: unknown; taken_over_orders?: unknown; taken_fills?: unknown; exposures?: unknown } = {};
   try {
     before = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof before;
   } catch {
@@ -122,12 +127,15 @@ export function writeLeftover(runDir: string, exposures: readonly Exposure[], po
   const prevTaken = Array.isArray(before.taken_over) ? before.taken_over.filter((x): x is string => typeof x === 'string') : [];
   const prevCounts = (before.taken_over_orders !== null && typeof before.taken_over_orders === 'object' ? before.taken_over_orders : {}) as Record<string, number>;
   const prevExp = Array.isArray(before.exposures) ? before.exposures : [];
+  const prevFills = Array.isArray(before.taken_fills) ? before.taken_fills.filter((x): x is string => typeof x === 'string') : [];
+  const fills = [...new Set([...prevFills, ...exposures.flatMap((e) => e.orphanFills ?? [])])];
   const taken = [...new Set([...prevTaken, ...exposures.flatMap((e) => e.runs)])];
   const counts: Record<string, number> = { ...prevCounts };
   for (const r of new Set(exposures.flatMap((e) => e.runs))) counts[r] = Math.max(counts[r] ?? 0, walOrders[r] ?? 0);
   fs.writeFileSync(file, JSON.stringify({
-    taken_over: taken, taken_over_orders: counts, policy,
-    exposures: [...prevExp, ...exposures.map((e) => ({ symbol: e.symbol, net_qty: e.netQty, avg_px: e.avgPx, by_venue: e.byVenue, runs: e.runs }))],
+    taken_over: taken, taken_over_orders: counts, ...(fills.length > 0 ? { taken_fills: fills } : {}), policy,
+    exposures: [...prevExp, ...exposures.map((e) => ({ symbol: e.symbol, net_qty: e.netQty, avg_px: e.avgPx, by_venue: e.byVenue, runs: e.runs,
+      ...(e.closedByHand !== undefined ? { closed_by_hand: e.closedByHand } : {}) }))],
   }) + '\n');
 }
 

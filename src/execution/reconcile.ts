@@ -19,8 +19,20 @@
  *   two legs filled nets to zero; what is left is exposure, which by config is flattened
  *   (an IOC order the other way on the venue holding it), adopted as a residual for the
  *   strategy to hedge, or halts start-up;
- * - an xarb-shaped fill or order in no journal is reported (sent by an xarb without a WAL, or
- *   by another instance on the same keys) and halts start-up: nobody knows its intent;
+ * - an xarb-shaped order in no journal (in the venue's order lists) is reported (sent by an xarb
+ *   without a WAL, or by another instance on the same keys, which shows in those lists while it
+ *   trades) and halts start-up: nobody knows its intent;
+ * - an xarb-shaped fill whose order neither a journal nor the venue's order lists know (its
+ *   order aged out of the lists, or the lists and the fills were read at different moments) is
+ *   the venue's word that the exposure exists: reported (`orphanFills`) and counted as leftover
+ *   exposure like a crashed run's (policy: flatten, adopt or halt). Only contradictory fills
+ *   (one client id with two symbols or sides, a quantity or price that is not positive) halt:
+ *   then nobody can say what the exposure is. Fills a run already took over (its
+ *   leftover.json `taken_fills`, `takenFills`) are not counted again;
+ * - exposure the operator closed by hand at the venue is not traded again: fills of the same
+ *   symbol that are not xarb's, made after the exposure's last fill, net it (`closed`, partly or
+ *   wholly; a log reason says so). That is what lets a start go on after a `halt`: close it at
+ *   the venue, restart, and the start sees the closing trades;
  * - balances beyond tolerance from what the operator expects halt start-up.
  *
  * Trading starts only when the verdict is `canTrade`.
@@ -123,6 +135,8 @@ export interface ReconcileOptions {
   nowMs?: number;
   /** Local wall ms after which the venue can no longer accept a journaled order (timestamp + recvWindow + skew). */
   acceptDeadlineMs?: (o: JournaledOrder) => number;
+  /** `venue|tradeId` of xarb fills in no journal that an ended run took over (earlier-runs.ts): not counted again. */
+  takenFills?: ReadonlySet<string>;
 }
 
 export interface Exposure {
@@ -134,6 +148,12 @@ export interface Exposure {
   runs: string[];
   /** Average price of the fills that made it (0 when the venue gave none): the residual's entry price when adopted. */
   avgPx: number;
+  /** Wall ms of the last fill that made it (the order's time when the venue listed no fills). */
+  lastFillMs?: number;
+  /** Base quantity the operator closed by hand after it (fills not xarb's, opposite side): already taken off netQty. */
+  closedByHand?: number;
+  /** `venue|tradeId` of the fills in no journal that made part of it (a taker's leftover.json `taken_fills`). */
+  orphanFills?: string[];
 }
 
 export interface FlattenOrder {
@@ -162,8 +182,12 @@ export interface ReconcileVerdict {
   unresolved: Array<{ order: JournaledOrder; runId: string }>;
   /** In-flight orders of earlier runs the venue has no trace of after they could no longer be accepted: never placed. */
   notPlaced: Array<{ order: JournaledOrder; runId: string }>;
-  /** xarb-shaped orders/fills in no journal. */
+  /** xarb-shaped orders in no journal, their fills, and contradictory fills in no journal: these halt. */
   orphans: Array<VenueOrderView | VenueFillView>;
+  /** xarb fills whose order neither a journal nor the venue's lists know, per client id: counted as leftover exposure. */
+  orphanFills: Array<{ venue: Venue; clientOrderId: string; symbol: string; side: Side; qty: number; avgPx: number; fills: number }>;
+  /** Exposure the operator closed by hand at the venue (fills not xarb's after it): not traded; a taker records it. */
+  closed: Exposure[];
   exposure: Exposure[];
   flatten: FlattenOrder[];
   /** Exposure adopted as a residual for the strategy to hedge. */
@@ -178,18 +202,51 @@ export function fillView(f: VenueFill): VenueFillView {
 
 export const DEFAULT_CLIENT_ID_PATTERN = /^x[0-9a-f]{8}-\d+$/;
 
+/** The run id under which xarb fills in no journal are counted (no run folder has this name). */
+export const UNJOURNALED_FILLS = '(xarb fills in no journal)';
+
+/**
+ * xarb fills whose order the venue's lists do not hold, as the order they make (per venue and
+ * client id; fills already taken over left out), or why they contradict each other.
+ */
+function fillOnlyOrders(s: VenueSnapshot, pattern: RegExp, taken: ReadonlySet<string>): Array<{ view: VenueOrderView; fills: VenueFillView[]; why: string }> {
+  const listed = new Set([...s.history, ...s.openOrders].map((o) => o.clientOrderId));
+  const byCid = new Map<string, VenueFillView[]>();
+  for (const f of s.fills) {
+    if (!pattern.test(f.clientOrderId) || listed.has(f.clientOrderId) || taken.has(s.venue + '|' + f.tradeId)) continue;
+    const list = byCid.get(f.clientOrderId);
+    if (list === undefined) byCid.set(f.clientOrderId, [f]);
+    else list.push(f);
+  }
+  const out: Array<{ view: VenueOrderView; fills: VenueFillView[]; why: string }> = [];
+  for (const [cid, fills] of byCid) {
+    const f0 = fills[0]!;
+    let why = '';
+    if (fills.some((f) => f.symbol !== f0.symbol || f.side !== f0.side)) why = 'its fills differ in symbol or side';
+    else if (fills.some((f) => !(f.qty > 0 && f.price > 0 && Number.isFinite(f.qty * f.price)))) why = 'a fill with no positive quantity or price';
+    const qty = fills.reduce((a, f) => a + f.qty, 0);
+    const avg = qty > 0 ? fills.reduce((a, f) => a + f.qty * f.price, 0) / qty : 0;
+    out.push({ fills, why, view: { venue: s.venue, symbol: f0.symbol, orderId: f0.orderId, clientOrderId: cid, side: f0.side, price: avg, qty, cumQty: qty,
+      status: 'FILLED (from fills)', open: false, timeMs: Math.min(...fills.map((f) => f.timeMs)) } });
+  }
+  return out;
+}
+
 /** The start-up decision. */
 export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: readonly EarlierRun[], opts: ReconcileOptions): ReconcileVerdict {
   const pattern = opts.clientIdPattern ?? DEFAULT_CLIENT_ID_PATTERN;
-  const v: ReconcileVerdict = { canTrade: true, reasons: [], cancel: [], resolved: [], unresolved: [], notPlaced: [], orphans: [], exposure: [], flatten: [], adopt: [], drift: [] };
+  const v: ReconcileVerdict = { canTrade: true, reasons: [], cancel: [], resolved: [], unresolved: [], notPlaced: [], orphans: [], orphanFills: [], closed: [],
+    exposure: [], flatten: [], adopt: [], drift: [] };
+  const taken = opts.takenFills ?? new Set<string>();
+  const fillOnly = snapshots.map((s) => fillOnlyOrders(s, pattern, taken));
   // An xarb order at a venue inside a run's reserved id block but without its send line (the
   // line was lost in a machine crash) belongs to that run: it joins the run's orders.
   runs = runs.map((run) => {
     if (run.reserved === undefined || run.reserved.length === 0) return run;
     const have = new Set(run.orders.map((o) => o.venue + '|' + o.clientOrderId));
     const extra: JournaledOrder[] = [];
-    for (const s of snapshots) {
-      for (const o of [...s.history, ...s.openOrders]) {
+    for (const [i, s] of snapshots.entries()) {
+      for (const o of [...s.history, ...s.openOrders, ...fillOnly[i]!.filter((x) => x.why === '').map((x) => x.view)]) {
         const k = s.venue + '|' + o.clientOrderId;
         if (have.has(k) || !inReservedBlock(run.reserved, o.clientOrderId)) continue;
         have.add(k);
@@ -208,6 +265,33 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
   const journaled = new Map<string, { order: JournaledOrder; run: EarlierRun }>();
   for (const run of runs) for (const o of run.orders) journaled.set(o.venue + '|' + o.clientOrderId, { order: o, run });
   const known = (venue: Venue, cid: string): boolean => journaled.has(venue + '|' + cid);
+  // xarb fills whose order nobody knows: the venue's word that the exposure exists. Counted as
+  // leftover exposure of their own (a crashed run's, in effect); contradictory ones halt.
+  const unjournaled: JournaledOrder[] = [];
+  const orphanFillKeys = new Map<string, string[]>();
+  for (const [i, s] of snapshots.entries()) {
+    for (const x of fillOnly[i]!) {
+      if (known(s.venue, x.view.clientOrderId)) continue;
+      if (x.why !== '') {
+        v.orphans.push(...x.fills);
+        v.reasons.push(`${s.venue} ${x.view.clientOrderId}: xarb fills in no journal that contradict each other (${x.why})`);
+        continue;
+      }
+      const o = x.view;
+      unjournaled.push({ clientOrderId: o.clientOrderId, venue: s.venue, symbol: o.symbol, side: o.side, price: o.price, qty: o.qty, sentMs: o.timeMs, final: null });
+      v.orphanFills.push({ venue: s.venue, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, qty: o.qty, avgPx: o.price, fills: x.fills.length });
+      const keys = orphanFillKeys.get(o.symbol) ?? [];
+      for (const f of x.fills) keys.push(s.venue + '|' + f.tradeId);
+      orphanFillKeys.set(o.symbol, keys);
+    }
+  }
+  if (unjournaled.length > 0) {
+    const unj: EarlierRun = { runId: UNJOURNALED_FILLS, ended: false, orders: unjournaled };
+    runs = [...runs, unj];
+    for (const o of unjournaled) journaled.set(o.venue + '|' + o.clientOrderId, { order: o, run: unj });
+    v.reasons.push(`${v.orphanFills.length} xarb order(s) known only by their fills (in no run's journal, not in the venue's order lists): ` +
+      v.orphanFills.slice(0, 5).map((o) => `${o.venue} ${o.clientOrderId} ${o.symbol} ${o.side} ${o.qty}`).join(', ') + '; their exposure is counted as leftover');
+  }
 
   for (const s of snapshots) {
     for (const o of s.openOrders) {
@@ -219,7 +303,9 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       if (!known(s.venue, o.clientOrderId)) v.orphans.push(o);
     }
     for (const o of s.history) if (pattern.test(o.clientOrderId) && !known(s.venue, o.clientOrderId)) v.orphans.push(o);
-    for (const f of s.fills) if (pattern.test(f.clientOrderId) && !known(s.venue, f.clientOrderId)) v.orphans.push(f);
+    // (fills whose order is in no list: above, as exposure or contradictory)
+    const listed = new Set([...s.history, ...s.openOrders].map((o) => o.clientOrderId));
+    for (const f of s.fills) if (pattern.test(f.clientOrderId) && listed.has(f.clientOrderId) && !known(s.venue, f.clientOrderId)) v.orphans.push(f);
   }
 
   // In-flight orders of earlier runs: what does the venue say?
@@ -227,6 +313,7 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
   const historyByCid = new Map<string, VenueOrderView>();
   for (const s of snapshots) {
     for (const f of s.fills) {
+      if (taken.has(s.venue + '|' + f.tradeId)) continue;
       const k = s.venue + '|' + f.clientOrderId;
       const list = fillsByCid.get(k);
       if (list === undefined) fillsByCid.set(k, [f]);
@@ -237,8 +324,9 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
   const lookups = opts.lookups ?? new Map<string, VenueOrderView | null>();
   for (const run of runs) {
     for (const o of run.orders) {
-      // A taker run's reconciliation settled it when it took the run's exposure over.
-      if (o.final !== null || o.takenBy !== undefined) continue;
+      // A taker run's reconciliation settled it when it took the run's exposure over. Fills in
+      // no journal are the venue's word already.
+      if (o.final !== null || o.takenBy !== undefined || run.runId === UNJOURNALED_FILLS) continue;
       const k = o.venue + '|' + o.clientOrderId;
       let h = historyByCid.get(k);
       const fills = fillsByCid.get(k) ?? [];
@@ -285,14 +373,30 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       e.netQty += signed;
       e.byVenue[o.venue] = (e.byVenue[o.venue] ?? 0) + signed;
       if (!e.runs.includes(run.runId)) e.runs.push(run.runId);
+      const last = venueFills !== undefined ? Math.max(...venueFills.map((f) => f.timeMs)) : h !== undefined ? h.timeMs : o.sentMs;
+      e.lastFillMs = Math.max(e.lastFillMs ?? 0, last);
     }
   }
   for (const e of bySymbol.values()) {
     const k = e.symbol + '|' + Math.sign(e.netQty);
     e.avgPx = (qtySums.get(k) ?? 0) > 0 ? pxSums.get(k)! / qtySums.get(k)! : 0;
     if (Math.abs(e.netQty) <= opts.dustQty(e.symbol)) continue;
+    const fk = e.runs.includes(UNJOURNALED_FILLS) ? orphanFillKeys.get(e.symbol) : undefined;
+    if (fk !== undefined) e.orphanFills = fk;
+    const left = `${e.symbol} ${e.netQty > 0 ? 'long' : 'short'} ${Math.abs(e.netQty)} left by ${runsLabel(runs, e.runs)}`;
+    const byHand = closedByHand(snapshots, pattern, e);
+    if (byHand.qty > 0) {
+      e.closedByHand = byHand.qty;
+      e.netQty -= Math.sign(e.netQty) * byHand.qty;
+      if (Math.abs(e.netQty) <= opts.dustQty(e.symbol)) {
+        v.closed.push(e);
+        v.reasons.push(`${left}: closed by hand at the venue (${byHand.fills} fill(s) not xarb's since its last fill): nothing to do`);
+        continue;
+      }
+      v.reasons.push(`${left}: ${byHand.qty} of it closed by hand at the venue (${byHand.fills} fill(s) not xarb's since its last fill)`);
+    }
     v.exposure.push(e);
-    const what = `${e.symbol} ${e.netQty > 0 ? 'long' : 'short'} ${Math.abs(e.netQty)} left by ${runsLabel(runs, e.runs)}`;
+    const what = byHand.qty > 0 ? `${e.symbol} ${e.netQty > 0 ? 'long' : 'short'} ${Math.abs(e.netQty)} still open of it` : left;
     switch (opts.exposurePolicy) {
       case 'flatten':
         v.flatten.push(flattenOrder(e));
@@ -337,11 +441,31 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
   return v;
 }
 
+/**
+ * What the operator closed by hand of exposure `e`: fills of its symbol that are not xarb's,
+ * on any venue, made at or after its last fill, netted; the part against `e` (at most all of
+ * it), and how many fills that took.
+ */
+function closedByHand(snapshots: readonly VenueSnapshot[], pattern: RegExp, e: Exposure): { qty: number; fills: number } {
+  let net = 0;
+  let n = 0;
+  for (const s of snapshots) {
+    for (const f of s.fills) {
+      if (f.symbol !== e.symbol || pattern.test(f.clientOrderId) || !(f.timeMs >= (e.lastFillMs ?? Infinity))) continue;
+      net += f.side === 'buy' ? f.qty : -f.qty;
+      n++;
+    }
+  }
+  const against = -Math.sign(e.netQty) * net;
+  return against > 0 ? { qty: Math.min(against, Math.abs(e.netQty)), fills: n } : { qty: 0, fills: 0 };
+}
+
 /** "crashed run(s) a, b" / "the resumed run's crashed segment" / "run c's unresolved orders at its clean stop", for the reasons. */
 function runsLabel(runs: readonly EarlierRun[], ids: readonly string[]): string {
   const parts: string[] = [];
-  const crashed = ids.filter((id) => runs.some((r) => r.runId === id && !r.ended && r.resuming !== true));
+  const crashed = ids.filter((id) => id !== UNJOURNALED_FILLS && runs.some((r) => r.runId === id && !r.ended && r.resuming !== true));
   if (crashed.length > 0) parts.push(`crashed run(s) ${crashed.join(', ')}`);
+  if (ids.includes(UNJOURNALED_FILLS)) parts.push('xarb fills in no run\'s journal');
   for (const id of ids) {
     const r = runs.find((x) => x.runId === id);
     if (r?.resuming === true) parts.push(`run ${id} itself (the run being resumed${r.ended ? ': orders left unresolved at its stop' : ': its crashed segment'})`);

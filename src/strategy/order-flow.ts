@@ -16,7 +16,7 @@
  *   order stays UNKNOWN and unresolved_order is raised at once.
  */
 import {
-  ROLE_HEDGE, ROLE_UNWIND, ST_ACKED, ST_CANCELED, ST_EXPIRED, ST_FILLED, ST_PARTIAL, ST_REJECTED, VENUE_NAMES,
+  ASSET_BASE, ROLE_HEDGE, ROLE_UNWIND, ST_ACKED, ST_CANCELED, ST_EXPIRED, ST_FILLED, ST_PARTIAL, ST_REJECTED, VENUE_NAMES,
   VERDICT_FINAL, VERDICT_NO_RECORD,
 } from '../core/records.js';
 import type { StrategyContext } from './context.js';
@@ -131,14 +131,16 @@ export class OrderFlow {
     x.stats.verdicts++;
     const s = o.symbol[k]!;
     const delta = cumQty - o.filled[k]!;
+    // What is new of the fee, in the verdict's unit: its total less what was booked, restated.
+    const feeNew = cumFee - this.bookedFeeIn(k, feeAsset);
     if (delta > FILL_EPS) {
       const px = (cumQuote - o.filledQuote[k]!) / delta;
-      this.applyFill(k, px, delta, Math.max(0, cumFee - o.feeBooked[k]!), feeAsset, nowNs);
+      this.applyFill(k, px, delta, Math.max(0, feeNew), feeAsset, nowNs);
     } else if (delta < -FILL_EPS) {
       // Less filled than booked (fill reports the final answer contradicted): the excess is
       // taken back at the price and fee it was booked with, so positions follow the verdict.
       const px = (o.filledQuote[k]! - cumQuote) / -delta;
-      this.applyFill(k, px, delta, cumFee - o.feeBooked[k]!, feeAsset, nowNs);
+      this.applyFill(k, px, delta, feeNew, feeAsset, nowNs);
     }
     // The verdict is also the venue's answer to the order, for its circuit breaker (a lost
     // report must not leave a half-open try out for good).
@@ -154,6 +156,21 @@ export class OrderFlow {
     this.liftUnresolvedIfClear(nowNs);
     this.rounds.step(s, nowNs, false);
     return true;
+  }
+
+  /**
+   * The fees booked for order k, in `asset`'s unit (review F4): those booked in the other unit
+   * restated at the order's average price so far, as the executor restates an order's fees
+   * when a commission in a third asset turns them to quote (live-executor.ts bookedFee).
+   */
+  private bookedFeeIn(k: number, asset: number): number {
+    const o = this.x.orders;
+    const base = o.feeBookedBase[k]!;
+    const quote = o.feeBookedQuote[k]!;
+    const filled = o.filled[k]!;
+    const avg = filled > FILL_EPS ? o.filledQuote[k]! / filled : 0;
+    if (asset === ASSET_BASE) return base + (quote !== 0 && avg > 0 ? quote / avg : 0);
+    return quote + base * avg;
   }
 
   /**
@@ -228,7 +245,8 @@ export class OrderFlow {
     const feeQ = x.positions.applyFill(v, s, side, px, qty, fee, feeAsset);
     o.filled[k] = o.filled[k]! + qty;
     o.filledQuote[k] = o.filledQuote[k]! + px * qty;
-    o.feeBooked[k] = o.feeBooked[k]! + fee;
+    if (feeAsset === ASSET_BASE) o.feeBookedBase[k] = o.feeBookedBase[k]! + fee;
+    else o.feeBookedQuote[k] = o.feeBookedQuote[k]! + fee;
     // The reservation follows the unfilled rest.
     const rest = Math.max(0, o.qty[k]! - o.filled[k]!);
     const res = x.inventory.reserveFor(v, side, o.price[k]!, rest);

@@ -47,8 +47,13 @@ export class OrderTable {
   /** Base filled so far, and its quote amount (for the average price). */
   readonly filled: Float64Array;
   readonly filledQuote: Float64Array;
-  /** Fees booked so far, in the fee asset's units (a verdict's total minus this is what is new). */
-  readonly feeBooked: Float64Array;
+  /**
+   * Fees booked so far, per unit: in base and in quote (an order's fees can change unit midway:
+   * a commission in a third asset turns them to quote, fee-units.ts). A verdict's total, in one
+   * unit, minus these restated in that unit is what is new (order-flow.ts bookedFeeIn).
+   */
+  readonly feeBookedBase: Float64Array;
+  readonly feeBookedQuote: Float64Array;
   /** Highest cumQty a fill report has shown (the order's fill is known up to here, gaps aside). */
   readonly maxCum: Float64Array;
   /** Open gaps (lo, hi] below maxCum whose fill reports have not come: GAPS_PER_ORDER pairs per slot. */
@@ -90,7 +95,8 @@ export class OrderTable {
     this.qty = new Float64Array(capacity);
     this.filled = new Float64Array(capacity);
     this.filledQuote = new Float64Array(capacity);
-    this.feeBooked = new Float64Array(capacity);
+    this.feeBookedBase = new Float64Array(capacity);
+    this.feeBookedQuote = new Float64Array(capacity);
     this.maxCum = new Float64Array(capacity);
     this.gaps = new Float64Array(capacity * GAPS_PER_ORDER * 2);
     this.gapCount = new Uint8Array(capacity);
@@ -127,7 +133,8 @@ export class OrderTable {
     this.qty[k] = qty;
     this.filled[k] = 0;
     this.filledQuote[k] = 0;
-    this.feeBooked[k] = 0;
+    this.feeBookedBase[k] = 0;
+    this.feeBookedQuote[k] = 0;
     this.maxCum[k] = 0;
     this.gapCount[k] = 0;
     this.deadlineNs[k] = deadlineNs;

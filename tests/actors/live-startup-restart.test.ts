@@ -65,6 +65,15 @@ async function binanceBuy(cid: string, qty: string): Promise<number> {
   return Number(r.body.executedQty);
 }
 
+/** A crashed run `id` in `runs` whose WAL journals a Binance buy of 0.02 sent as `cid`, which is then filled at the simulator; returns its WAL, open. */
+async function crashedWithFilledBuy(runs: string, id: string, cid: string): Promise<{ dir: string; wal: OrderWal; bought: number }> {
+  const dir = path.join(runs, id);
+  crashedJournal(dir, id);
+  const wal = new OrderWal(dir);
+  wal.send({ clientOrderId: cid, venue: 'binance', symbol: 'BTCUSDT', side: 'buy', price: 60_000, qty: 0.02, timestampMs: Date.now() });
+  return { dir, wal, bought: await binanceBuy(cid, '0.02') };
+}
+
 function crashedJournal(dir: string, id: string): void {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'journal.jsonl'), JSON.stringify({ t: Date.now() - 3_600_000, ns: 0, type: 'run_start', run_id: id, mode: 'live' }) + '\n');
@@ -103,11 +112,7 @@ t.test('--resume of a crashed run: its own filled leg is exposure (adopted, said
 
 t.test('in-flight orders outside the look-back window: asked by client id; a fill is exposure, an unfilled one is settled in its WAL', async (t) => {
   const { cfg, runs, log, msg } = setup(t, { leftover_exposure: 'adopt' });
-  const dir = path.join(runs, 'old');
-  crashedJournal(dir, 'old');
-  const wal = new OrderWal(dir);
-  wal.send({ clientOrderId: 'xb1b1b1b1-1', venue: 'binance', symbol: 'BTCUSDT', side: 'buy', price: 60_000, qty: 0.02, timestampMs: Date.now() });
-  await binanceBuy('xb1b1b1b1-1', '0.02');
+  const { dir, wal } = await crashedWithFilledBuy(runs, 'old', 'xb1b1b1b1-1');
   wal.send({ clientOrderId: 'xb1b1b1b1-2', venue: 'bybit', symbol: 'BTCUSDT', side: 'sell', price: 60_000, qty: 0.02, timestampMs: Date.now() });
   const y = await bybitPost(sim.bybitUrl.rest, '/v5/order/create', { category: 'spot', symbol: 'BTCUSDT', side: 'Sell', orderType: 'Limit', qty: '0.02',
     price: touch(1, false, true), timeInForce: 'IOC', orderLinkId: 'xb1b1b1b1-2' }, SIM_KEYS.bybit);
@@ -204,4 +209,24 @@ t.test('start balances against the journals: agreement is logged; a difference w
     t.equal(r.ok, false);
     t.match(r.reason, /binance BTC: venue holds [\d.]+, the journals say [\d.]+ \(latest live run's start \+ 2 fill\(s\)\)/);
   }
+});
+
+t.test('halt policy, then the leftover closed by hand at the venue: the next start sees the closing trade and goes on, nothing traded', async (t) => {
+  const { cfg, runs, log, msg } = setup(t, { leftover_exposure: 'halt' });
+  const { wal, bought } = await crashedWithFilledBuy(runs, 'crashed', 'xc1c1c1c1-1');
+  wal.close();
+  const first = await liveStartupChecks({ cfg, symbols: ['BTCUSDT'], filters, runDir: path.join(runs, 'try1'), runId: 'try1', log, freshVenues: false });
+  t.equal(first.ok, false, 'halted');
+  t.match(first.reason, /BTCUSDT long 0.02 left by crashed run\(s\) crashed: halting/);
+  // The operator sells it from the venue's web page (a client id that is not xarb's).
+  await new Promise((r) => setTimeout(r, 5));
+  const s = await binance(sim.binanceUrl.rest, 'POST', '/api/v3/order', { symbol: 'BTCUSDT', side: 'SELL', type: 'LIMIT', timeInForce: 'IOC',
+    quantity: String(bought), price: touch(0, false), newClientOrderId: 'web_manual_close' }, SIM_KEYS.binance);
+  t.equal(s.body.status, 'FILLED');
+  const second = await liveStartupChecks({ cfg, symbols: ['BTCUSDT'], filters, runDir: path.join(runs, 'try2'), runId: 'try2', log, freshVenues: false });
+  t.equal(second.reason, '');
+  t.equal(second.ok, true, 'the halt does not apply: nothing left');
+  t.same(second.verdict!.exposure, []);
+  t.same(second.verdict!.closed.map((e) => [e.symbol, e.closedByHand, e.runs]), [['BTCUSDT', bought, ['crashed']]]);
+  t.ok(msg(/leftover exposure closed by hand at the venue/), 'a warning says so');
 });

@@ -27,6 +27,7 @@ import { RingOrderSink, StrategyAgent } from '../../src/actors/strategy-agent.js
 import { ArbitrageStrategy } from '../../src/strategy/arbitrage.js';
 import { FEE, START_BASE, START_QUOTE, propertyBalances, propertyConfig, propertyFilters } from '../strategy/model-venues.js';
 import { ArrayBook } from './array-book.js';
+import { TR_REPORT, TR_VERDICT, TR_WORDS, TraceBatcher } from '../../src/data/strategy-trace.js';
 
 const MS = 1e6;
 
@@ -153,6 +154,12 @@ t.test('paper path over the real rings: every report of one leg lost; the strate
   const agent = new StrategyAgent([], new RingConsumer(reportSab), strategy, hist);
   const orderSink = sinkRef = new RingOrderSink(new RingProducer(intentSab, new Doorbell()), hist, agent.counters, () => {});
   agent.sink = orderSink;
+  // --record: the trace of what the strategy read (data/strategy-trace.ts).
+  const traced: number[][] = [];
+  agent.trace = new TraceBatcher((buf, n) => {
+    const f = new Float64Array(buf);
+    for (let i = 0; i < n; i++) traced.push([...f.subarray(i * TR_WORDS, i * TR_WORDS + TR_WORDS)]);
+  }, 16);
   agent.onStart();
 
   const exec = new DryRunExecutor({
@@ -198,6 +205,13 @@ t.test('paper path over the real rings: every report of one leg lost; the strate
   t.equal(strategy.unknownOrders, 0, 'nothing unknown');
   t.equal(strategy.liveOrders, 0, 'every slot free');
   t.notOk(strategy.haltKinds().includes('unresolved_order'), 'no halt needed');
+  agent.trace.flush();
+  const verdictReads = traced.filter((r) => r[0] === TR_VERDICT);
+  t.ok(verdictReads.length >= 1, 'the verdict the strategy read is in its trace, like its reports');
+  t.equal(verdictReads[0]![2], 1, 'order 1');
+  t.equal(Math.floor(verdictReads[0]![1]! / 16), VERDICT_FINAL, 'a final verdict');
+  t.ok([ST_FILLED, ST_CANCELED].includes(verdictReads[0]![1]! % 16), 'with its final status');
+  t.ok(traced.some((r) => r[0] === TR_REPORT && r[2] === 2), 'beside the reports of its twin');
   for (let v = 0; v < 2; v++) {
     t.equal(strategy.positions.quote(v), exec.balances.quoteOf(v), `venue ${v} quote equals the executor's`);
     t.equal(strategy.positions.base(v, 0), exec.balances.baseOf(v, 0), `venue ${v} base equals the executor's`);

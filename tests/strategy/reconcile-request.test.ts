@@ -10,7 +10,7 @@
  */
 import t from 'tap';
 import {
-  ASSET_BASE, ASSET_QUOTE, ROLE_HEDGE, ROLE_LEG_BUY, ROLE_UNWIND, SIDE_BUY, SIDE_SELL, ST_CANCELED, ST_FILLED, VERDICT_FINAL, VERDICT_NO_RECORD,
+  ASSET_BASE, ASSET_QUOTE, ROLE_HEDGE, ROLE_LEG_BUY, ROLE_UNWIND, SIDE_BUY, SIDE_SELL, ST_CANCELED, ST_FILLED, ST_PARTIAL, VERDICT_FINAL, VERDICT_NO_RECORD,
 } from '../../src/core/records.js';
 import { ArbitrageStrategy } from '../../src/strategy/arbitrage.js';
 import type { ArbitrageConfig } from '../../src/strategy/config.js';
@@ -151,6 +151,38 @@ t.test('a verdict is applied once; a second verdict and a late report after it c
   t.equal(s.round(BTC).state, 'idle', 'the round closed');
   const net = s.positions.netExposure(BTC) + s.positions.baseFeesPaid(BTC);
   t.ok(Math.abs(net) < 1e-5, `flat: net exposure ${net}`);
+});
+
+/** A pair whose sell is filled and whose buy (order 1) reported 0.1 at 30000 with `fee`, then nothing: asked about by 5100 ms. */
+function partialThenUnknown(fee: number, feeAsset: number): { s: ArbitrageStrategy; sink: AskingSink } {
+  const { s, sink } = setup();
+  pair(s);
+  s.onReport(2, ST_FILLED, 30100, 0.3, 0.3, 0, ASSET_QUOTE, 0, 2 * MS);
+  s.onReport(1, ST_PARTIAL, 30000, 0.1, 0.1, fee, feeAsset, 0, 3 * MS);
+  drive(s, sink, 4, 5100);
+  return { s, sink };
+}
+
+t.test('review F4: a verdict\'s fee in quote (a BNB commission, converted) counts the fee booked in base at the order\'s price, not as quote', async (t) => {
+  // Order 1's first 0.1 came with a fee of 0.0001 BTC; its other reports were lost.
+  const { s, sink } = partialThenUnknown(0.0001, ASSET_BASE);
+  t.ok(sink.asks.some((a) => a.orderId === 1), 'asked about');
+  // The rest (0.2 at 30000) paid its commission in BNB: the executor turned the order's fees to
+  // quote (fee-units.ts): 0.0001 BTC at 30000 = 3 USDT, and 0.2 × 30000 × 0.00075 = 4.5 USDT of BNB.
+  const q0 = s.positions.quote(BINANCE);
+  const b0 = s.positions.base(BINANCE, BTC);
+  t.ok(s.onVerdict(1, VERDICT_FINAL, ST_FILLED, 0.3, 9000, 7.5, ASSET_QUOTE, 5200 * MS), 'applied');
+  t.ok(near(s.positions.quote(BINANCE) - q0, -6000 - 4.5), `quote moved by the fill and the new 4.5 of fee only: ${s.positions.quote(BINANCE) - q0}`);
+  t.ok(near(s.positions.base(BINANCE, BTC) - b0, 0.2), 'base by the fill');
+});
+
+t.test('review F4: a verdict\'s fee in base after fees booked in quote counts them at the order\'s price', async (t) => {
+  const { s } = partialThenUnknown(3, ASSET_QUOTE);
+  const b0 = s.positions.base(BINANCE, BTC);
+  const q0 = s.positions.quote(BINANCE);
+  t.ok(s.onVerdict(1, VERDICT_FINAL, ST_FILLED, 0.3, 9000, 0.0003, ASSET_BASE, 5200 * MS), 'applied');
+  t.ok(near(s.positions.base(BINANCE, BTC) - b0, 0.2 - 0.0002), `base: the fill less the new 0.0002 of fee: ${s.positions.base(BINANCE, BTC) - b0}`);
+  t.ok(near(s.positions.quote(BINANCE) - q0, -6000), 'quote: the fill only');
 });
 
 t.test('a partial fill stated by a verdict is hedged like any late fill', async (t) => {

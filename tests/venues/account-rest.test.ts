@@ -133,3 +133,37 @@ t.test('history longer than a page: myTrades (fromId), allOrders (orderId), /v5/
   // The unpaged clients (one page of the venue's maximum) agree.
   t.equal((await bb.fillsSince('BTCUSDT', start)).fills.filter((f) => f.clientOrderId.startsWith('xpage-')).length, bbWant.length);
 });
+
+t.test('a bounded window (review F3): fills and orders between startTime and endTime only, read page by page, none after the end', async (t) => {
+  const place = async (id: string, i: number): Promise<void> => {
+    const b = await binance(sim.binanceUrl.rest, 'POST', '/api/v3/order', { symbol: 'BTCUSDT', side: i % 2 === 0 ? 'BUY' : 'SELL', type: 'LIMIT',
+      timeInForce: 'IOC', quantity: '0.01', price: px(0, i % 2 === 0).toFixed(2), newClientOrderId: id }, SIM_KEYS.binance);
+    t.equal(b.body.status, 'FILLED');
+    const y = await bybitPost(sim.bybitUrl.rest, '/v5/order/create', { category: 'spot', symbol: 'BTCUSDT', side: i % 2 === 0 ? 'Buy' : 'Sell',
+      orderType: 'Limit', qty: '0.01', price: px(1, i % 2 === 0).toFixed(1), timeInForce: 'IOC', orderLinkId: id }, SIM_KEYS.bybit);
+    t.equal(y.body.retCode, 0);
+  };
+  const start = Date.now() - 1000;
+  for (let i = 0; i < 5; i++) await place(`xwin-in-${i}`, i);
+  await new Promise((r) => setTimeout(r, 20));
+  const end = Date.now();
+  await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 5; i++) await place(`xwin-out-${i}`, i);
+  const common = { recvWindowMs: 1000, venueNowMs: Date.now, timeoutMs: 2000, pageLimit: 2 };
+  const bnPaged = new BinanceAccountRest({ baseUrl: sim.binanceUrl.rest, ...SIM_KEYS.binance, ...common });
+  const bbPaged = new BybitAccountRest({ baseUrl: sim.bybitUrl.rest, ...SIM_KEYS.bybit, ...common });
+  t.teardown(async () => {
+    await bnPaged.close();
+    await bbPaged.close();
+  });
+  const ours = (ids: readonly string[]) => ids.filter((c) => c.startsWith('xwin-'));
+  const bn = await bnPaged.fillsSince('BTCUSDT', start, end);
+  t.ok(ours(bn.fills.map((f) => f.clientOrderId)).length >= 5, 'the window\'s Binance fills');
+  t.same(ours(bn.fills.map((f) => f.clientOrderId)).filter((c) => c.startsWith('xwin-out')), [], 'none after endTime, though later pages (by fromId) have them');
+  t.same(ours(bn.orders.map((o) => o.clientOrderId)).filter((c) => c.startsWith('xwin-out')), [], 'nor orders (allOrders by orderId)');
+  t.equal(ours(bn.orders.map((o) => o.clientOrderId)).length, 5);
+  const bb = await bbPaged.fillsSince('BTCUSDT', start, end);
+  t.ok(ours(bb.fills.map((f) => f.clientOrderId)).length >= 5, 'the window\'s Bybit executions');
+  t.same(ours(bb.fills.map((f) => f.clientOrderId)).filter((c) => c.startsWith('xwin-out')), []);
+  t.same(ours((await bbPaged.orderHistory('BTCUSDT', start, end)).map((o) => o.clientOrderId)).filter((c) => c.startsWith('xwin-out')), []);
+});

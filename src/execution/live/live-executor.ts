@@ -25,7 +25,7 @@
  *
  * A final of any kind applies the venue's cumulative fill before its status (a rejection that
  * counts fills is a fill, then a cancellation with the code). A final that counts fills but
- * states no fee is held until the order's executions bring the fees (checkHeldFees bounds it).
+ * states no fee is held until the order's executions bring the fees (held-finals.ts bounds it).
  * Every final of the order path is journaled as a `venue_order` line (docs/report.md).
  */
 import {
@@ -51,18 +51,12 @@ import { UPD_ACK, UPD_FINAL, type LiveOrder, type OrderUpdate, type VenueOrderCl
 import type { OrderRateLimiter } from './rate-limiter.js';
 import { WAL_UNRESOLVED, type OrderWal } from '../order-wal.js';
 import { wireBatch } from './wire-batch.js';
+import { HeldFinals, type VenueFeeSource } from './held-finals.js';
 
 /** applyFill: which view an order's progress came from. */
 const VIEW_NONE = 0;
 const VIEW_PATH = 1;
 const VIEW_LEDGER = 2;
-
-/** A final held for its fees (checkHeldFees): waiting for the executions, asking the REST, asked. */
-const HELD_WAIT = 0;
-const HELD_ASKING = 1;
-const HELD_ASKED = 2;
-/** The executions query for a held final looks back this far (the order was sent moments before). */
-const FEE_LOOKBACK_MS = 60_000;
 
 /** Whether a cumulative quantity `have` covers `want` (decimal sums carry float noise). */
 function covers(have: number, want: number): boolean {
@@ -125,17 +119,6 @@ export interface LiveExecutorOptions {
   log: LiveLog;
 }
 
-/**
- * Where a venue's fees come from when an order's final states none (private-fills.ts): its
- * executions, read again from the venue's REST, and the account's taker rate as the last resort.
- */
-export interface VenueFeeSource {
-  /** Reads the venue's executions of `symbol` since `sinceMs` into the ledger (new ones reach onVenueFills). Never rejects. */
-  queryFills(symbol: string, sinceMs: number): Promise<void>;
-  /** The fee of `qty` at `px` at the account's taker rate, in the executor's unit (base on a buy, quote on a sell). */
-  takerFee(side: 'BUY' | 'SELL', qty: number, px: number): { fee: number; feeAsset: number };
-}
-
 export interface LiveExecutorCounters {
   intents: number;
   sent: number;
@@ -185,6 +168,8 @@ export interface LiveExecutorCounters {
   /** Finals that counted filled quantity and still said rejected (Bybit Rejected with cumExecQty > 0): fill applied, then canceled with the code. */
   rejected_with_fill: number;
   cancels_ignored: number;
+  /** Venue updates that came after closeUnresolved(): not applied, not WAL-journaled (the UNRESOLVED line stands). */
+  after_close: number;
   reports: number;
   in_flight: number;
   /** Reconciliation requests, and the verdicts answered: the venue's final, or "no record". */
@@ -198,7 +183,7 @@ export class LiveExecutor {
   readonly counters: LiveExecutorCounters = {
     intents: 0, sent: 0, refused_local: 0, refused_rate_limit: 0, refused_backoff: 0, refused_config: 0, refused_key: 0, refused_wal: 0, refused_pair: 0, refused_halted: 0, refused_min: 0, refused_filter: 0, unresolved_now: 0, acked: 0, filled: 0,
     partially_filled: 0, canceled: 0, rejected: 0, expired: 0, unresolved: 0, relooks: 0, late_updates: 0, stream_fills: 0, fill_steps_held: 0, stream_finals: 0,
-    finals_fee_held: 0, fee_queries: 0, fees_missing: 0, rejected_with_fill: 0, cancels_ignored: 0, reports: 0, in_flight: 0,
+    finals_fee_held: 0, fee_queries: 0, fees_missing: 0, rejected_with_fill: 0, cancels_ignored: 0, after_close: 0, reports: 0, in_flight: 0,
     verdict_requests: 0, verdicts_final: 0, verdicts_no_record: 0,
   };
   /** Orders settled here (the venue's final), kept after their slot is freed for verdicts. */
@@ -244,12 +229,10 @@ export class LiveExecutor {
   private readonly ledgerQty: Float64Array;
   private readonly ledgerFee: Float64Array;
   private readonly ledgerFeeAsset: Uint8Array;
-  /** Per tracker slot: a final held for its fees (feeMissing), its order, since when (mono ns), its query state (HELD_*). */
-  private readonly heldFinals: (OrderUpdate | null)[];
-  private readonly heldOrders: (LiveOrder | null)[];
-  private readonly heldSinceNs: Float64Array;
-  private readonly heldState: Uint8Array;
-  private heldCount = 0;
+  /** Per tracker slot: the wall time (ms) the order was handed to its client (the fee query's anchor). */
+  private readonly sentWallMs: Float64Array;
+  /** Finals held for their fees (feeMissing), per tracker slot (held-finals.ts). */
+  private readonly held: HeldFinals;
 
   constructor(private readonly opts: LiveExecutorOptions) {
     if (!/^[A-Za-z0-9]{1,20}$/.test(opts.runTag)) throw new RangeError(`runTag must be 1-20 letters or digits, got "${opts.runTag}"`);
@@ -262,10 +245,13 @@ export class LiveExecutor {
     this.ledgerQty = new Float64Array(cap);
     this.ledgerFee = new Float64Array(cap);
     this.ledgerFeeAsset = new Uint8Array(cap);
-    this.heldFinals = new Array<OrderUpdate | null>(cap).fill(null);
-    this.heldOrders = new Array<LiveOrder | null>(cap).fill(null);
-    this.heldSinceNs = new Float64Array(cap);
-    this.heldState = new Uint8Array(cap);
+    this.sentWallMs = new Float64Array(cap);
+    this.held = new HeldFinals({
+      tracker: this.tracker, symbols: opts.symbols, feeSources: this.feeSources, counters: this.counters,
+      ledger: { qty: this.ledgerQty, fee: this.ledgerFee, feeAsset: this.ledgerFeeAsset }, wallMs: opts.wallMs, log: opts.log,
+      ...(opts.feeWaitMs !== undefined ? { feeWaitMs: opts.feeWaitMs } : {}), ...(opts.journal != null ? { journal: opts.journal } : {}),
+      clientOrderId: (id) => this.clientOrderId(id), settle: (order, u) => { this.onUpdate(order, u); }, onDrop: () => this.wakeIdle(),
+    });
     const rules = opts.rules;
     this.gate = new PreSendGate({ symbols: opts.symbols, clients: opts.clients, filters: opts.filters, limiters: opts.limiters,
       ...(rules !== undefined ? { rules } : {}), entriesHalted: () => this.entriesHaltReason() });
@@ -290,23 +276,43 @@ export class LiveExecutor {
     this.stopped = true;
   }
 
+  /** closeUnresolved() ran: the WAL has its last word on every order; nothing more is applied. */
+  private closed = false;
+
   /**
    * The process is closing with orders still in flight (the drain timed out, or finals held for
    * their fees): each gets its WAL `UNRESOLVED` line with the quantity reported so far, so the
    * next start asks the venue and counts only what filled beyond that (review F2, session 5).
    * Call before the WAL closes. Returns how many lines were written.
+   *
+   * From then on the executor is closed (close race, session 6): a venue final or fill that
+   * still arrives (between this call and the WAL's close, or after it) is not applied, not
+   * reported and not written to the WAL, so the WAL never says UNRESOLVED and then a final the
+   * strategy may never have read. It is logged, counted (`after_close`) and journaled as a
+   * `venue_order` line with `after_close: true` (the order path's; the stream's rows are
+   * private-fills.ts's), and the next start's reconciliation counts from the venue whatever
+   * filled beyond the UNRESOLVED line's quantity.
    */
   closeUnresolved(): number {
     const tr = this.tracker;
     let n = 0;
     for (let slot = 0; slot < tr.capacity; slot++) {
       if (tr.inUse[slot] !== 1) continue;
-      const order = this.slotOrders[slot] ?? this.heldOrders[slot] ?? null;
+      const order = this.slotOrders[slot] ?? this.held.order(slot);
       if (order === null) continue;
       this.walFinal(slot, order.clientOrderId, WAL_UNRESOLVED);
       n++;
     }
+    this.closed = true;
     return n;
+  }
+
+  /** An update after closeUnresolved(): counted and logged, nothing applied (see there). */
+  private afterClose(order: LiveOrder, u: OrderUpdate): void {
+    this.counters.after_close++;
+    if (u.kind !== UPD_FINAL) return;
+    this.opts.log('warn', 'order final after the order journal was closed: not applied; its WAL line stays UNRESOLVED and the next start asks the venue', {
+      venue: VENUE_NAMES[order.venue ?? -1], client_order_id: order.clientOrderId, status: u.venueStatus, cum_qty: u.cumQty });
   }
 
   /** Orders whose client task has not finished, and finals held for their fees. */
@@ -349,7 +355,7 @@ export class LiveExecutor {
       return 0;
     }
     this.deferFinals = linesAfter;
-    const wire = this.dispatch(order, slot, venue, nowNs, 0);
+    const wire = this.dispatch(order, slot, venue, nowNs, wall, 0);
     if (linesAfter) this.journalSent(1, wall);
     this.stepOrders[0] = null;
     this.watchSettled(order, venue, 0);
@@ -407,7 +413,7 @@ export class LiveExecutor {
         held[i] = -1;
         if (order == null) continue;
         const before = batch.count;
-        wires[i] = this.dispatch(order, slots[i]!, venues[i]!, nowNs, i);
+        wires[i] = this.dispatch(order, slots[i]!, venues[i]!, nowNs, wall, i);
         if (wires[i]! > 0 && batch.count > before) held[i] = before;
       }
     } finally {
@@ -519,9 +525,10 @@ export class LiveExecutor {
    * Hands an order whose id is journaled to its client; returns the wire time (see onIntent).
    * Its settlement promise is left in stepDone[k] for watchSettled.
    */
-  private dispatch(order: LiveOrder, slot: number, venue: number, nowNs: number, k: number): number {
+  private dispatch(order: LiveOrder, slot: number, venue: number, nowNs: number, wallMs: number, k: number): number {
     const tr = this.tracker;
     tr.transition(slot, ST_SENT, nowNs);
+    this.sentWallMs[slot] = wallMs;
     this.slotOrders[slot] = order;
     this.progressView[slot] = VIEW_NONE;
     this.ledgerQty[slot] = 0;
@@ -557,6 +564,10 @@ export class LiveExecutor {
   onVenueFills(venue: number, clientOrderId: string, cumQty: number, avgPx: number, cumFee: number, feeAsset: number): boolean {
     const orderId = this.liveOrderId(venue, clientOrderId);
     if (orderId < 0) return false;
+    if (this.closed) {
+      this.counters.after_close++;
+      return false;
+    }
     this.counters.stream_fills++;
     const slot = this.tracker.slotOf(orderId);
     if (cumQty > this.ledgerQty[slot]!) {
@@ -564,10 +575,9 @@ export class LiveExecutor {
       this.ledgerFee[slot] = cumFee;
       this.ledgerFeeAsset[slot] = feeAsset;
     }
-    const held = this.heldFinals[slot];
-    if (held != null && covers(cumQty, held.cumQty)) {
+    if (this.held.has(slot) && covers(cumQty, this.held.cumQty(slot))) {
       // The executions a held final waited for: it settles now with their fees.
-      this.releaseHeld(slot, cumFee, feeAsset);
+      this.held.release(slot, cumFee, feeAsset);
       return true;
     }
     this.ledgerStep = true;
@@ -588,6 +598,10 @@ export class LiveExecutor {
   onVenueFinal(venue: number, clientOrderId: string, u: OrderUpdate): boolean {
     const orderId = this.liveOrderId(venue, clientOrderId);
     if (orderId < 0) return false;
+    if (this.closed) {
+      this.afterClose({ orderId, clientOrderId, symbol: '', side: 'BUY', price: '', qty: '', venue }, u);
+      return false;
+    }
     const slot = this.tracker.slotOf(orderId);
     const sent = this.slotOrders[slot];
     this.counters.stream_finals++;
@@ -663,7 +677,7 @@ export class LiveExecutor {
   /** Expires orders past their deadline (EXPIRED, ERR_LOCAL_TIMEOUT). Call every cycle. */
   expireDue(nowNs: number): number {
     this.expireNowNs = nowNs;
-    if (this.heldCount > 0) this.checkHeldFees(nowNs);
+    if (this.held.count > 0) this.held.check(nowNs, this.stopped);
     return this.tracker.expireDue(nowNs, this.onExpireBound);
   }
 
@@ -743,7 +757,8 @@ export class LiveExecutor {
 
   private walFinal(slot: number, clientOrderId: string, status: string): void {
     const wal = this.opts.wal;
-    if (wal == null) return;
+    // Closed: each order's last WAL word is written (closeUnresolved); no line may follow it.
+    if (wal == null || this.closed) return;
     if (this.deferFinals) {
       // A final inside the step that sent the order: after its send line (journalSent).
       this.deferredFinals += wal.finalLine(VENUE_NAMES[this.tracker.venue[slot]!] as 'binance' | 'bybit', clientOrderId, status, this.tracker.cumQty[slot]!);
@@ -886,17 +901,23 @@ export class LiveExecutor {
    * private-fills.ts journals the row itself when it reads it first.
    */
   private onPathUpdate(order: LiveOrder, u: OrderUpdate): void {
+    if (this.closed) {
+      this.afterClose(order, u);
+      if (u.kind === UPD_FINAL && u.source !== 'stream') this.journalFinal(order, u, false, true);
+      return;
+    }
     const settled = this.onUpdate(order, u);
     if (u.kind === UPD_FINAL && (settled || u.source !== 'stream')) this.journalFinal(order, u, settled);
   }
 
-  private journalFinal(order: LiveOrder, u: OrderUpdate, settled: boolean): void {
+  private journalFinal(order: LiveOrder, u: OrderUpdate, settled: boolean, afterClose = false): void {
     const j = this.opts.journal;
     if (j == null) return;
     const venue = order.venue ?? -1;
     j({ type: 'venue_order', venue: VENUE_NAMES[venue] ?? '', client_order_id: order.clientOrderId, venue_order_id: u.venueOrderId,
       status: u.venueStatus !== '' ? u.venueStatus : STATUS_NAMES[u.status]!.toUpperCase(), cum_qty: u.cumQty, avg_px: u.avgPx,
-      source: u.source ?? 'answer', settled, ...(u.errorCode !== 0 ? { code: u.errorCode } : {}), ...(u.feeMissing === true ? { fee_missing: true } : {}) });
+      source: u.source ?? 'answer', settled, ...(u.errorCode !== 0 ? { code: u.errorCode } : {}), ...(u.feeMissing === true ? { fee_missing: true } : {}),
+      ...(afterClose ? { after_close: true } : {}) });
   }
 
   /**
@@ -904,6 +925,11 @@ export class LiveExecutor {
    * held as its settling final until its fees come); false for a late copy or an ack.
    */
   private onUpdate(order: LiveOrder, u: OrderUpdate): boolean {
+    if (this.closed) {
+      // (a held final released after the close: its WAL line is UNRESOLVED already)
+      this.afterClose(order, u);
+      return false;
+    }
     const now = this.opts.monoNs();
     const tr = this.tracker;
     const slot = tr.slotOf(order.orderId);
@@ -934,7 +960,7 @@ export class LiveExecutor {
       u = { ...u, cumFee: this.ledgerFee[slot]!, feeAsset: this.ledgerFeeAsset[slot]!, feeMissing: false };
       if (tr.fees[slot] === 0) tr.feeAsset[slot] = u.feeAsset;
     }
-    if (this.heldFinals[slot] != null) this.dropHeld(slot); // a final with its fees supersedes a held one
+    if (this.held.has(slot)) this.held.drop(slot); // a final with its fees supersedes a held one
     const filled = u.cumQty > 1e-12 || tr.cumQty[slot]! > 0;
     if (u.status === ST_REJECTED) {
       if (!filled && (st === ST_SENT || st === ST_EXPIRED)) {
@@ -984,106 +1010,19 @@ export class LiveExecutor {
 
   /**
    * A final that counts fills but states no fee, before the ledger has the order's executions:
-   * held (nothing reported yet) until they come (onVenueFills), and bounded (checkHeldFees).
+   * held (nothing reported yet) until they come (onVenueFills), and bounded (held-finals.ts).
    * The order's client stops looking: its final is known. A second such copy is late.
    */
   private holdForFees(slot: number, order: LiveOrder, u: OrderUpdate, nowNs: number): boolean {
-    if (this.heldFinals[slot] != null) return false;
-    this.heldFinals[slot] = u;
-    this.heldOrders[slot] = order;
-    this.heldSinceNs[slot] = nowNs;
-    this.heldState[slot] = HELD_WAIT;
-    this.heldCount++;
-    this.counters.finals_fee_held++;
-    // In flight until its fees come: a shutdown waits for it (bounded) like for an answer.
-    this.counters.in_flight++;
+    if (!this.held.hold(slot, order, u, nowNs, this.sentWallMs[slot]!)) return false;
     const sent = this.slotOrders[slot];
     if (sent != null) sent.settled = true;
-    this.opts.log('info', 'order final states no fee: held until its executions bring it', { venue: VENUE_NAMES[this.tracker.venue[slot]!],
-      client_order_id: order.clientOrderId, status: u.venueStatus, cum_qty: u.cumQty });
     return true;
-  }
-
-  private dropHeld(slot: number): void {
-    this.heldFinals[slot] = null;
-    this.heldOrders[slot] = null;
-    this.heldCount--;
-    this.counters.in_flight--;
-    this.wakeIdle();
-  }
-
-  /** Settles a held final with these fees (the ledger's, or the estimate). */
-  private releaseHeld(slot: number, cumFee: number, feeAsset: number): void {
-    const u = this.heldFinals[slot]!;
-    const order = this.heldOrders[slot]!;
-    this.dropHeld(slot);
-    this.onUpdate(order, { ...u, cumFee, feeAsset, feeMissing: false });
-  }
-
-  /**
-   * Held finals past the wait: their executions are asked of the venue's REST once (new ones
-   * settle them through onVenueFills); one still held after that answer is settled with the
-   * ledger's fees for what it has and the taker-rate estimate for the rest, flagged
-   * (`fees_missing`, an error line): never a silent 0.
-   */
-  private checkHeldFees(nowNs: number): void {
-    const waitNs = (this.opts.feeWaitMs ?? 3000) * 1e6;
-    const tr = this.tracker;
-    for (let slot = 0; slot < this.heldFinals.length; slot++) {
-      const u = this.heldFinals[slot];
-      if (u == null) continue;
-      const state = this.heldState[slot]!;
-      // Stopping: no more waiting for the stream; the query and the verdict come at once.
-      if (state === HELD_WAIT && (this.stopped || nowNs - this.heldSinceNs[slot]! >= waitNs)) {
-        const src = this.feeSources[tr.venue[slot]!] ?? null;
-        if (src === null) {
-          this.heldState[slot] = HELD_ASKED;
-        } else {
-          this.heldState[slot] = HELD_ASKING;
-          this.counters.fee_queries++;
-          const orderId = tr.orderId[slot]!;
-          const symbol = this.opts.symbols[tr.symbol[slot]!]!;
-          this.opts.log('warn', 'order final states no fee and its executions have not come: asking the venue for them', {
-            venue: VENUE_NAMES[tr.venue[slot]!], client_order_id: this.clientOrderId(orderId), symbol });
-          void src.queryFills(symbol, this.opts.wallMs() - FEE_LOOKBACK_MS).finally(() => {
-            if (tr.slotOf(orderId) === slot && this.heldFinals[slot] != null) this.heldState[slot] = HELD_ASKED;
-          });
-        }
-      }
-      if (this.heldState[slot] === HELD_ASKED) this.settleWithoutFees(slot, u);
-    }
-  }
-
-  private settleWithoutFees(slot: number, u: OrderUpdate): void {
-    const tr = this.tracker;
-    const have = this.ledgerQty[slot]!;
-    let fee = have > 0 ? this.ledgerFee[slot]! : 0;
-    let asset = have > 0 ? this.ledgerFeeAsset[slot]! : u.feeAsset;
-    const src = this.feeSources[tr.venue[slot]!] ?? null;
-    const rest = u.cumQty - have;
-    if (src !== null && rest > 0) {
-      const e = src.takerFee(tr.side[slot] === SIDE_BUY ? 'BUY' : 'SELL', rest, u.avgPx);
-      if (have === 0 || e.feeAsset === asset) {
-        fee += e.fee;
-        asset = e.feeAsset;
-      } else {
-        // The ledger's fees turned quote (a third asset): the estimate in base joins them at the average price.
-        fee += asset === ASSET_QUOTE ? e.fee * u.avgPx : u.avgPx > 0 ? e.fee / u.avgPx : 0;
-      }
-    }
-    this.counters.fees_missing++;
-    const fields = { venue: VENUE_NAMES[tr.venue[slot]!], client_order_id: this.clientOrderId(tr.orderId[slot]!), cum_qty: u.cumQty, ledger_qty: have,
-      fee_booked: fee, fee_asset: asset === ASSET_QUOTE ? 'quote' : 'base', estimated: src !== null };
-    const msg = 'order fee unknown: none of its executions came (stream, then the executions query); booked at the taker-rate estimate';
-    this.opts.log('error', msg, fields);
-    // In the run's journal too: `xarb report` lists it with the run's warnings.
-    this.opts.journal?.({ type: 'warning', topic: 'fee_missing', message: `${fields.venue} ${fields.client_order_id}: ${msg}`, ...fields });
-    this.releaseHeld(slot, fee, asset);
   }
 
   /** Frees a slot on the venue's final word; the order's client, if still looking, stops. */
   private releaseFinal(slot: number): void {
-    if (this.heldFinals[slot] != null) this.dropHeld(slot);
+    if (this.held.has(slot)) this.held.drop(slot);
     const sent = this.slotOrders[slot];
     if (sent != null) {
       sent.settled = true;
@@ -1097,7 +1036,7 @@ export class LiveExecutor {
     this.counters.in_flight--;
     const tr = this.tracker;
     const slot = tr.slotOf(order.orderId);
-    if (slot >= 0 && this.heldFinals[slot] == null) {
+    if (slot >= 0 && !this.held.has(slot)) {
       // The client's look ended without a final answer: the venue status stays unknown.
       this.counters.unresolved++;
       const st = tr.status[slot]!;

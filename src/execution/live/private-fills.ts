@@ -36,7 +36,7 @@ import { ASSET_BASE, ASSET_QUOTE, ST_CANCELED, ST_FILLED, ST_REJECTED } from '..
 import { mapBybitOrderRow } from './bybit-order.js';
 import { ERR_LIVE_BAD_RESPONSE, ERR_LIVE_VENUE_REJECTED } from './live-errors.js';
 import { finalUpdate, UPD_FINAL, type OrderUpdate } from './order-types.js';
-import type { VenueFeeSource } from './live-executor.js';
+import type { VenueFeeSource } from './held-finals.js';
 
 /** The executor side: a cumulative view of one of its orders, by client order id. */
 export interface FillTarget {
@@ -52,8 +52,8 @@ export interface FillTarget {
   onVenueFills(venue: number, clientOrderId: string, cumQty: number, avgPx: number, cumFee: number, feeAsset: number): boolean;
 }
 
-/** The venue's fill history since a time, for one symbol (account-rest.ts `fillsSince`). */
-export type GapFillSource = (symbol: string, sinceMs: number) => Promise<VenueFill[] | GapFillResult>;
+/** The venue's fill history since a time (up to `untilMs`, when given), for one symbol (account-rest.ts `fillsSince`). */
+export type GapFillSource = (symbol: string, sinceMs: number, untilMs?: number) => Promise<VenueFill[] | GapFillResult>;
 
 /** A gap-fill's fills, and the orders of the same window (Binance allOrders, Bybit order history). */
 export interface GapFillResult {
@@ -130,7 +130,7 @@ export interface PrivateFillsCounters {
   finals_late: number;
   /** Binance finals held until the ledger has every fill they count (exact fees). */
   finals_held: number;
-  /** Executions queries for an order whose final stated no fee (LiveExecutor VenueFeeSource.queryFills). */
+  /** Executions queries for an order whose final stated no fee (held-finals.ts VenueFeeSource.queryFills). */
   fee_queries: number;
 }
 
@@ -399,17 +399,17 @@ export class PrivateFills implements VenueFeeSource {
 
   /**
    * VenueFeeSource: an order's final stated no fee and its executions have not come: the
-   * venue's REST executions of `symbol` since `sinceMs` (Bybit /v5/execution/list, Binance
+   * venue's REST executions of `symbol` in [sinceMs, untilMs] (Bybit /v5/execution/list, Binance
    * myTrades) through the ledger, like a gap-fill; new ones reach the executor. Never rejects.
    */
-  async queryFills(symbol: string, sinceMs: number): Promise<void> {
+  async queryFills(symbol: string, sinceMs: number, untilMs: number): Promise<void> {
     const src = this.o.gapFill;
     this.counters.fee_queries++;
     if (src === null) {
       this.o.log('warn', `${this.o.name}: no REST executions query possible with this key`, { symbol });
       return;
     }
-    await this.gapFillSymbol(src, symbol, sinceMs);
+    await this.gapFillSymbol(src, symbol, sinceMs, untilMs);
   }
 
   /** VenueFeeSource: `qty` at `px` charged at the account's taker rate, in the received asset. */
@@ -418,10 +418,10 @@ export class PrivateFills implements VenueFeeSource {
   }
 
   /** One symbol's REST history since `sinceMs` (3 tries): its fills, and the finals it lists. Returns the fills newly applied. */
-  private async gapFillSymbol(src: GapFillSource, symbol: string, sinceMs: number): Promise<number> {
+  private async gapFillSymbol(src: GapFillSource, symbol: string, sinceMs: number, untilMs?: number): Promise<number> {
     for (let attempt = 1; attempt <= GAP_TRIES && !this.closed; attempt++) {
       try {
-        const got = await src(symbol, Math.floor(sinceMs));
+        const got = await (untilMs === undefined ? src(symbol, Math.floor(sinceMs)) : src(symbol, Math.floor(sinceMs), Math.ceil(untilMs)));
         const r = Array.isArray(got) ? { fills: got } : got;
         const before = this.counters.fills_gapfill;
         for (const f of r.fills) this.fill(f);

@@ -81,7 +81,7 @@ export function buildVenueClient(s: VenueClientSpec): VenueClient {
     if (s.privateFills !== undefined) {
       const a = new BinanceAccountRest({ ...accountRestOptions(restOpts, rest, life), ed25519Key: creds.privateKey });
       acct = a;
-      fills = newPrivateFills(s, restOpts, (symbol, since) => a.fillsSince(symbol, since));
+      fills = newPrivateFills(s, restOpts, (symbol, since, until) => a.fillsSince(symbol, since, until));
       const f = fills;
       stream = new BinanceUserDataStream({ ...common, url: s.wsApiUrl, name: 'binance user data', counters: streamCounters! }, creds,
         () => rest.timestampMs(), restOpts.recvWindowMs);
@@ -115,8 +115,8 @@ export function buildVenueClient(s: VenueClientSpec): VenueClient {
   if (s.privateFills !== undefined) {
     acct = s.keyType === 'hmac' ? new BybitAccountRest(accountRestOptions(restOpts, rest, life)) : null;
     const a = acct;
-    const f = newPrivateFills(s, restOpts, a === null ? null : async (symbol, since) => ({
-      fills: (await a.fillsSince(symbol, since)).fills, orders: await a.orderHistory(symbol, since) }));
+    const f = newPrivateFills(s, restOpts, a === null ? null : async (symbol, since, until) => ({
+      fills: (await a.fillsSince(symbol, since, until)).fills, orders: await a.orderHistory(symbol, since, until) }));
     fills = f;
     priv.executionListeners.push((row) => f.onBybitExecution(row));
     priv.rowListeners.push((row) => f.onBybitOrder(row));

@@ -148,38 +148,55 @@ export class BinanceAccountRest {
   /**
    * Orders of `symbol` since `startTime`, every page (limit 1000; the next page from the last
    * order id + 1, `orderId` being "orders >= that id"). Without `startTime`: the most recent
-   * page only.
+   * page only. With `endTime` (≤ 24 h after `startTime`): the first page asks for the range, the
+   * later ones (by order id, which the venue does not combine with a time) stop at it.
    */
-  async allOrders(symbol: string, startTime?: number): Promise<VenueOrderView[]> {
+  async allOrders(symbol: string, startTime?: number, endTime?: number): Promise<VenueOrderView[]> {
     const limit = this.pageLimit();
     const out: VenueOrderView[] = [];
-    let from: Record<string, number> = startTime === undefined ? {} : { startTime };
+    let from: Record<string, number> = startTime === undefined ? {} : { startTime, ...(endTime === undefined ? {} : { endTime }) };
     for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
       const rows = (await this.call('GET', '/api/v3/allOrders', { symbol, limit, ...from })) as Row[];
-      for (const r of rows) out.push(binanceOrderView(r));
-      if (rows.length < limit || startTime === undefined) return out;
+      let past = false;
+      for (const r of rows) {
+        const o = binanceOrderView(r);
+        if (endTime !== undefined && o.timeMs > endTime) past = true;
+        else out.push(o);
+      }
+      if (rows.length < limit || startTime === undefined || past) return out;
       from = { orderId: maxOf(rows, 'orderId') + 1 };
     }
     throw new HistoryTooLongError(`allOrders ${symbol}`);
   }
 
-  /** myTrades since `startTime` (or from trade id `fromId`), one page of raw rows. */
-  async myTrades(symbol: string, from: { startTime?: number; fromId?: number }, limit = this.pageLimit()): Promise<Row[]> {
+  /** myTrades since `startTime` (up to `endTime`, when given) or from trade id `fromId`, one page of raw rows. */
+  async myTrades(symbol: string, from: { startTime?: number; endTime?: number; fromId?: number }, limit = this.pageLimit()): Promise<Row[]> {
     const p: Record<string, string | number> = { symbol, limit };
     if (from.fromId !== undefined) p['fromId'] = from.fromId;
-    else if (from.startTime !== undefined) p['startTime'] = from.startTime;
+    else if (from.startTime !== undefined) {
+      p['startTime'] = from.startTime;
+      if (from.endTime !== undefined) p['endTime'] = from.endTime;
+    }
     return (await this.call('GET', '/api/v3/myTrades', p)) as Row[];
   }
 
-  /** myTrades since `startTime`, every page (the next from the last trade id + 1: `fromId`). */
-  async myTradesSince(symbol: string, startTime: number): Promise<Row[]> {
+  /**
+   * myTrades since `startTime`, every page (the next from the last trade id + 1: `fromId`).
+   * With `endTime` (≤ 24 h after `startTime`): the first page asks for the range, the later ones
+   * (by trade id, which the venue does not combine with a time) stop at it.
+   */
+  async myTradesSince(symbol: string, startTime: number, endTime?: number): Promise<Row[]> {
     const limit = this.pageLimit();
     const out: Row[] = [];
-    let from: { startTime?: number; fromId?: number } = { startTime };
+    let from: { startTime?: number; endTime?: number; fromId?: number } = { startTime, ...(endTime === undefined ? {} : { endTime }) };
     for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
       const rows = await this.myTrades(symbol, from, limit);
-      for (const r of rows) out.push(r);
-      if (rows.length < limit) return out;
+      let past = false;
+      for (const r of rows) {
+        if (endTime !== undefined && Number(r['time']) > endTime) past = true;
+        else out.push(r);
+      }
+      if (rows.length < limit || past) return out;
       from = { fromId: maxOf(rows, 'id') + 1 };
     }
     throw new HistoryTooLongError(`myTrades ${symbol}`);
@@ -207,14 +224,15 @@ export class BinanceAccountRest {
   }
 
   /**
-   * Gap-fill: the fills of `symbol` since `startTime` with client ids (myTrades has none, so
-   * allOrders of the same window maps orderId → clientOrderId), ready for the FillLedger.
+   * Gap-fill: the fills of `symbol` since `startTime` (up to `endTime`, when given) with client
+   * ids (myTrades has none, so allOrders of the same window maps orderId → clientOrderId),
+   * ready for the FillLedger.
    */
-  async fillsSince(symbol: string, startTime: number): Promise<{ fills: VenueFill[]; orders: VenueOrderView[] }> {
-    const orders = await this.allOrders(symbol, startTime);
+  async fillsSince(symbol: string, startTime: number, endTime?: number): Promise<{ fills: VenueFill[]; orders: VenueOrderView[] }> {
+    const orders = await this.allOrders(symbol, startTime, endTime);
     const cid = new Map(orders.map((o) => [o.orderId, o.clientOrderId]));
     const fills: VenueFill[] = [];
-    for (const row of await this.myTradesSince(symbol, startTime)) {
+    for (const row of await this.myTradesSince(symbol, startTime, endTime)) {
       const f = fillFromMyTrade(row, cid.get(String(row['orderId'])) ?? '', 'gapfill');
       if (f.ok) fills.push(f.value);
     }

@@ -86,10 +86,13 @@ export class BybitAccountRest {
     return ((r['list'] as Row[] | undefined) ?? []).map((x) => ({ orderId: String(x['orderId']), orderLinkId: String(x['orderLinkId']) }));
   }
 
-  /** Orders since `startTime`, every page (limit 50, then `cursor` = the answer's nextPageCursor until it is empty). */
-  async orderHistory(symbol: string, startTime?: number): Promise<VenueOrderView[]> {
+  /**
+   * Orders since `startTime` (up to `endTime`, when given: ≤ 7 days after it), every page (limit
+   * 50, then `cursor` = the answer's nextPageCursor until it is empty).
+   */
+  async orderHistory(symbol: string, startTime?: number, endTime?: number): Promise<VenueOrderView[]> {
     const out: VenueOrderView[] = [];
-    for (const row of await this.pages('/v5/order/history', { category: 'spot', symbol, ...(startTime === undefined ? {} : { startTime }) }, 50)) {
+    for (const row of await this.pages('/v5/order/history', { category: 'spot', symbol, ...timeRange(startTime, endTime) }, 50)) {
       out.push(bybitOrderView(row as Row));
     }
     return out;
@@ -108,11 +111,14 @@ export class BybitAccountRest {
     return null;
   }
 
-  /** Executions since `startTime` as fills (spot: fee in feeCurrency), every page. Malformed rows are skipped and counted. */
-  async fillsSince(symbol: string, startTime: number): Promise<{ fills: VenueFill[]; bad: number }> {
+  /**
+   * Executions since `startTime` (up to `endTime`, when given: ≤ 7 days after it) as fills (spot:
+   * fee in feeCurrency), every page. Malformed rows are skipped and counted.
+   */
+  async fillsSince(symbol: string, startTime: number, endTime?: number): Promise<{ fills: VenueFill[]; bad: number }> {
     const fills: VenueFill[] = [];
     let bad = 0;
-    for (const row of await this.pages('/v5/execution/list', { category: 'spot', symbol, startTime }, 100)) {
+    for (const row of await this.pages('/v5/execution/list', { category: 'spot', symbol, ...timeRange(startTime, endTime) }, 100)) {
       const p = parseBybitExecutionRow(row);
       if (!p.ok) {
         bad++;
@@ -167,4 +173,12 @@ export class BybitAccountRest {
     }
     return { venue: 'bybit', balances, openOrders, history, fills: snapFills };
   }
+}
+
+/** The startTime / endTime parameters of a history query (each only when given). */
+function timeRange(startTime: number | undefined, endTime: number | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (startTime !== undefined) out['startTime'] = startTime;
+  if (endTime !== undefined) out['endTime'] = endTime;
+  return out;
 }

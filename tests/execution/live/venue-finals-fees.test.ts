@@ -15,6 +15,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import { ASSET_BASE, ASSET_QUOTE, ST_REJECTED, VENUE_BYBIT } from '../../../src/core/records.js';
 import { LiveExecutor } from '../../../src/execution/live/live-executor.js';
+import { FEE_QUERY_MARGIN_MS, FEE_QUERY_MAX_SPAN_MS } from '../../../src/execution/live/held-finals.js';
 import { ERR_LIVE_VENUE_REJECTED } from '../../../src/execution/live/live-errors.js';
 import { PrivateFills } from '../../../src/execution/live/private-fills.js';
 import { mapBybitOrderRow } from '../../../src/execution/live/bybit-order.js';
@@ -28,26 +29,30 @@ import { legIntents } from './leg-intent.js';
 const MS = 1e6;
 const TAKER = 0.001;
 
-function setup(restFills: () => VenueFill[] = () => []) {
+/** `restFills(sinceMs, untilMs)`: the venue's executions the REST lists for that window (wall ms). */
+function setup(restFills: (sinceMs: number, untilMs: number | undefined) => VenueFill[] = () => []) {
   const sink = new Sink();
   const client = new LookingClient(VENUE_BYBIT);
   const lines: Array<Record<string, unknown>> = [];
   const logs: string[] = [];
   let now = 1;
+  let wall = 5_000;
   const log = (level: string, msg: string): void => { logs.push(`${level} ${msg}`); };
   const exec = new LiveExecutor({
     symbols: ['BTCUSDT'], clients: [null, client], sink, runTag: 'xfee', log, journal: (e) => lines.push(e), feeWaitMs: 3000,
-    filters: [undefined, { BTCUSDT: { tickSize: 0.01, stepSize: 0.00001 } }], limiters: [null, null], monoNs: () => now, wallMs: () => 5_000,
+    filters: [undefined, { BTCUSDT: { tickSize: 0.01, stepSize: 0.00001 } }], limiters: [null, null], monoNs: () => now, wallMs: () => wall,
   });
   let queries = 0;
+  const windows: Array<[number, number | undefined]> = [];
   const fills = new PrivateFills({ venue: VENUE_BYBIT, name: 'bybit', symbols: ['BTCUSDT'], rateInQuote: () => undefined, takerFeeRate: TAKER,
-    gapFill: async () => { queries++; return { fills: restFills() }; }, wallMs: () => 5_000, log, sleep: async () => undefined });
+    gapFill: async (_s, since, until) => { queries++; windows.push([since, until]); return { fills: restFills(since, until) }; }, wallMs: () => wall, log,
+    sleep: async () => undefined });
   fills.target = exec;
   fills.journal = (e) => lines.push(e);
   exec.feeSources[VENUE_BYBIT] = fills;
   const intent = legIntents(exec, VENUE_BYBIT);
-  const advance = (ms: number): void => { now += ms * MS; exec.expireDue(now); };
-  return { sink, client, exec, fills, intent, lines, logs, advance, queries: () => queries };
+  const advance = (ms: number): void => { now += ms * MS; wall += ms; exec.expireDue(now); };
+  return { sink, client, exec, fills, intent, lines, logs, advance, queries: () => queries, windows };
 }
 
 /** A Bybit spot `execution` row (a buy: the fee in BTC). */
@@ -136,6 +141,39 @@ t.test('no execution comes: after feeWaitMs they are asked of the REST, which se
   t.equal(r.at(-1)!.status, 'filled');
   t.ok(near(sum(r), 0.000015), `fee ${sum(r)}`);
   t.equal(exec.counters.fees_missing, 0);
+});
+
+t.test('review F3: the executions query covers the order\'s life from its send (less a clock margin), however late its final and long its hold; bounded', async (t) => {
+  // The venue stamps the trade 50 ms after the send, by its clock (running 2 s behind ours).
+  const tradeWall = 5_000 + 50 - 2_000;
+  const rows = [exe(30, 'e30', 0.02, 60_000, '0.000015')];
+  const { sink, exec, fills, intent, advance, windows } = setup((since, until) => (since <= tradeWall && (until === undefined || tradeWall <= until) ? rows.map(restFill) : []));
+  intent(30, 0.02); // sent at wall 5,000
+  advance(120_000); // the order's final comes two minutes later (a slow look), without its fee
+  fills.onBybitOrder(orderRow(30, 'Filled', 0.02, 60_000, {}));
+  advance(3001); // the hold runs out: the query
+  await fills.whenGapFilled();
+  await new Promise((r) => setImmediate(r));
+  t.equal(windows.length, 1);
+  const [since, until] = windows[0]!;
+  t.equal(since, 5_000 - FEE_QUERY_MARGIN_MS, 'anchored at the send, less the margin');
+  t.equal(until, 5_000 + 120_000 + 3001 + FEE_QUERY_MARGIN_MS, 'up to the query\'s time plus the margin: a window, not everything since');
+  t.equal(sink.of(30).at(-1)!.status, 'filled');
+  t.ok(near(sum(sink.of(30)), 0.000015), `the trade's exact fee, found: ${sum(sink.of(30))}`);
+  t.equal(exec.counters.fees_missing, 0);
+});
+
+t.test('review F3: an order that lived longer than a day is queried over one bounded window from its send', async (t) => {
+  const { intent, fills, advance, windows } = setup();
+  intent(31, 0.02);
+  advance(30 * 3600_000);
+  fills.onBybitOrder(orderRow(31, 'Filled', 0.02, 60_000, {}));
+  advance(3001);
+  await fills.whenGapFilled();
+  await new Promise((r) => setImmediate(r));
+  const [since, until] = windows[0]!;
+  t.equal(since, 5_000 - FEE_QUERY_MARGIN_MS);
+  t.equal(until, since + FEE_QUERY_MAX_SPAN_MS, 'at most the span one query may cover');
 });
 
 t.test('no execution anywhere, not even the REST: settled at the taker-rate estimate, flagged, never a silent 0', async (t) => {
