@@ -159,7 +159,7 @@ export class Decision {
       return;
     }
     if (!this.gates.priceBandOk(s, buyV, sellV, buyLimit, sellLimit, nowNs)) return;
-    if (!this.gates.rateOk(s, 2, nowNs)) return;
+    if (!this.gates.rateOk(s, 2 + this.rounds.rateReserve(), nowNs)) return;
     if (x.orders.free < 2 + x.tableReserve) {
       st.skipOrderTable++;
       return;

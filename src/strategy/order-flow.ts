@@ -123,8 +123,8 @@ export class OrderFlow {
     const o = x.orders;
     const k = o.find(orderId);
     if (k < 0 || !isFinal(status)) return false;
-    if (!(cumQty >= 0 && cumQty < Infinity && cumQuote >= 0 && cumQuote < Infinity && cumFee === cumFee) || (cumQty > FILL_EPS && !(cumQuote > 0))) {
-      // A verdict without usable amounts settles nothing: the order stays unknown (asked again).
+    if (!(cumQty >= 0 && cumQty < Infinity && cumFee === cumFee && cumFee < Infinity)) {
+      // A verdict without a usable quantity settles nothing: the order stays unknown (asked again).
       x.stats.badReports++;
       return false;
     }
@@ -134,12 +134,20 @@ export class OrderFlow {
     // What is new of the fee, in the verdict's unit: its total less what was booked, restated.
     const feeNew = cumFee - this.bookedFeeIn(k, feeAsset);
     if (delta > FILL_EPS) {
-      const px = (cumQuote - o.filledQuote[k]!) / delta;
+      let px = (cumQuote - o.filledQuote[k]!) / delta;
+      if (!(px > 0 && px < Infinity)) {
+        // The venue's answer lacks its quote amount (a query without cumExecValue): the
+        // quantity is the venue's word and is booked (so its exposure is hedged), at the
+        // order's limit, the worst price the IOC could have had; counted.
+        px = o.price[k]!;
+        x.stats.badReports++;
+      }
       this.applyFill(k, px, delta, Math.max(0, feeNew), feeAsset, nowNs);
     } else if (delta < -FILL_EPS) {
       // Less filled than booked (fill reports the final answer contradicted): the excess is
       // taken back at the price and fee it was booked with, so positions follow the verdict.
-      const px = (o.filledQuote[k]! - cumQuote) / -delta;
+      let px = (o.filledQuote[k]! - cumQuote) / -delta;
+      if (!(px > 0 && px < Infinity)) px = o.filledQuote[k]! / o.filled[k]!;
       this.applyFill(k, px, delta, feeNew, feeAsset, nowNs);
     }
     // The verdict is also the venue's answer to the order, for its circuit breaker (a lost

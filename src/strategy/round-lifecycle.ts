@@ -47,6 +47,20 @@ export class RoundLifecycle {
     return this.rounds[s]!.active;
   }
 
+  /**
+   * Orders the order-rate budget must keep for residual orders that are waiting for it: new
+   * entries take only what is left over (first come first served let another symbol's entries
+   * take every freed window before a waiting hedge's timer step).
+   */
+  rateReserve(): number {
+    let n = 0;
+    for (let s = 0; s < this.x.nSym; s++) {
+      const r = this.rounds[s]!;
+      if (r.rateWait && r.active) n++;
+    }
+    return n;
+  }
+
   openCount(): number {
     let n = 0;
     for (let s = 0; s < this.x.nSym; s++) if (this.rounds[s]!.active) n++;
@@ -164,7 +178,10 @@ export class RoundLifecycle {
         r.unwindAttempts = 0;
         r.stopLossFired = false;
         r.nextRetryNs = 0;
-        if (r.phase === RS_HEDGING) r.hedgeStartNs = nowNs;
+        if (this.x.flattening) {
+          // Shutdown: whatever re-opens is unwound, not hedged.
+          this.transition(r, RS_UNWINDING, 'a late fill re-opened the residual while flattening', nowNs);
+        } else if (r.phase === RS_HEDGING) r.hedgeStartNs = nowNs;
         else this.transition(r, RS_HEDGING, 'a late fill re-opened the residual', nowNs);
       }
     }
@@ -235,6 +252,7 @@ export class RoundLifecycle {
         // The filled leg is protected from its first fill: its twin gets hedge_timeout_ms.
         this.reportResidual(r, open, nowNs);
         this.transition(r, RS_HEDGING, 'hedge_timeout_ms since the first fill, twin still out', nowNs);
+        if (x.flattening) this.transition(r, RS_UNWINDING, 'flatten', nowNs);
       } else {
         return;
       }
@@ -295,7 +313,10 @@ export class RoundLifecycle {
       if (o.state[k] !== OS_UNKNOWN || o.pairId[k] !== r.pairId || o.symbol[k] !== r.symbol) continue;
       const role = o.role[k];
       if (role !== ROLE_HEDGE && role !== ROLE_UNWIND) continue;
-      const rest = o.qty[k]! - o.filled[k]!;
+      // What may still fill: the unfilled rest, or, once the venue's final stated the order's
+      // fill (finalCum), only what of that is not booked yet.
+      const fc = o.finalCum[k]!;
+      const rest = fc >= 0 && fc < Infinity ? Math.max(0, Math.min(o.qty[k]!, fc) - o.filled[k]!) : o.qty[k]! - o.filled[k]!;
       cover += o.side[k] === SIDE_SELL ? rest : -rest;
     }
     // Only cover in the residual's direction counts, and never more than the residual.
@@ -430,7 +451,10 @@ export class RoundLifecycle {
     }
     if (usableVenues === 0) return RES_NO_VENUE;
     if (bestV < 0) return this.isDust(s, need, r.residualEntryPx()) ? RES_DUST : RES_WAIT;
-    if (!x.limiter.canSend(1, nowNs)) return RES_WAIT;
+    if (!x.limiter.canSend(1, nowNs)) {
+      r.rateWait = true; // entries leave this order room in the budget (rateReserve)
+      return RES_WAIT;
+    }
     const role = unwinding ? ROLE_UNWIND : ROLE_HEDGE;
     const side = sell ? SIDE_SELL : SIDE_BUY;
     // A hedge or unwind answers a fill, not a tick: no tick time, so tick-to-order hops only
@@ -440,6 +464,7 @@ export class RoundLifecycle {
     r.hedgeOrderId = id;
     r.hedgeLive = true;
     r.waitSinceNs = 0;
+    r.rateWait = false;
     r.pending++;
     r.nextRetryNs = nowNs + RESIDUAL_RETRY_NS;
     let attempt: number;

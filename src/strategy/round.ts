@@ -61,6 +61,8 @@ export class Round {
   nextRetryNs = 0;
   /** Since when no venue could take the residual order (0 = one went out, or none was due). */
   waitSinceNs = 0;
+  /** The residual order waits for the order-rate budget: entries leave it room (decision.ts). */
+  rateWait = false;
   stopLossFired = false;
   residualReported = false;
   /** Rejected hedges/unwinds per venue in this round (bounded; then that venue is skipped). */
@@ -119,6 +121,7 @@ export class Round {
     this.hedgeAttempts = this.unwindAttempts = 0;
     this.nextRetryNs = 0;
     this.waitSinceNs = 0;
+    this.rateWait = false;
     this.stopLossFired = false;
     this.residualReported = false;
     this.venueRejects.fill(0);

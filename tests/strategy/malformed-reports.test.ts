@@ -5,7 +5,7 @@
  * verdict books the fill at its real price (counter badReports). Review finding F3 (session 6).
  */
 import t from 'tap';
-import { ASSET_BASE, ASSET_QUOTE, ST_FILLED } from '../../src/core/records.js';
+import { ASSET_BASE, ASSET_QUOTE, ST_FILLED, ST_PARTIAL } from '../../src/core/records.js';
 import { BINANCE, BTC, MS, openPair, rig } from './harness.js';
 
 t.test('a fill report priced NaN poisons positions and every later order goes out with qty NaN', async (t) => {
@@ -36,4 +36,19 @@ t.test('a fill report priced 0 books a free buy; the venue\'s verdict can no lon
   t.equal(r.strat.positions.base(BINANCE, BTC), 1.2997, 'base as the venue has it');
   t.ok(Math.abs(r.strat.positions.quote(BINANCE) - venueQuote) < 1e-6, `Binance quote: strategy ${r.strat.positions.quote(BINANCE)} vs venue ${venueQuote}`);
   t.ok(r.strat.pnl.realized < 100, `realized PnL ${r.strat.pnl.realized} (the pair earned ≈ 20 USDT before fees, not 9000)`);
+});
+
+t.test('a verdict without its quote amount (cumQuote 0) books the missing fill at the order limit, not at a negative price', async (t) => {
+  const r = rig();
+  openPair(r, 0);
+  // 0.1 of the buy leg is reported; the rest of the order's story comes as a verdict whose
+  // quote amount is missing (0), as a venue query without cumExecValue would give it.
+  r.report(1, ST_PARTIAL, 30003, 0.1, 0.1, 0.0001, ASSET_BASE, 2);
+  for (let ms = 10; ms <= 2500; ms += 10) r.timer(ms);
+  t.equal(r.strat.unknownOrders >= 1, true, 'the buy leg is unknown');
+  const quoteBefore = r.strat.positions.quote(BINANCE);
+  r.strat.reconcileOrder(1, ST_FILLED, 0.3, 0, 0.0003, ASSET_BASE, 2600 * MS);
+  const lateFill = r.ev.of('late_fill').find((e) => e.orderId === 1);
+  t.ok(lateFill !== undefined && lateFill.price > 0, `the missing 0.2 is booked at a positive price (booked at ${lateFill?.price})`);
+  t.ok(r.strat.positions.quote(BINANCE) <= quoteBefore, `buying 0.2 more BTC does not raise Binance's quote (${quoteBefore} -> ${r.strat.positions.quote(BINANCE)})`);
 });

@@ -60,7 +60,7 @@ interface Report {
   code: number;
 }
 
-interface NastyOrder {
+export interface NastyOrder {
   id: number;
   venue: number;
   symbol: number;

@@ -19,6 +19,7 @@
  */
 import fc from 'fast-check';
 import t from 'tap';
+import { ledgerMismatch } from './ledger-checks.js';
 import { MIDS, MS, NastyVenues, STEP, type NastyFaults } from './nasty-venues.js';
 
 const faultsArb: fc.Arbitrary<NastyFaults> = fc.record({
@@ -78,16 +79,9 @@ export function check(m: NastyVenues, mids: number[]): string | null {
   const st = m.strat;
   if (m.violations.length > 0) return m.violations[0]!;
   if (!m.idle) return 'events still pending after quiescence';
-  for (let v = 0; v < 2; v++) {
-    if (Math.abs(st.positions.quote(v) - m.quote[v]!) > 1e-6) return `venue ${v} quote: strategy ${st.positions.quote(v)} vs venue ${m.quote[v]}`;
-    for (let s = 0; s < 2; s++) {
-      if (st.positions.base(v, s) !== m.base[v]![s]) return `venue ${v} symbol ${s} base: strategy ${st.positions.base(v, s)} vs venue ${m.base[v]![s]}`;
-    }
-  }
-  if (st.isHalted && st.haltReason === '') return 'halted without a reason';
+  const ledger = ledgerMismatch(st, m, STEP);
+  if (ledger !== null) return ledger;
   for (let s = 0; s < 2; s++) {
-    const net = st.positions.netExposure(s) + m.baseFees[s]!;
-    if (Math.abs(net) >= STEP && !st.isHalted) return `symbol ${s}: net exposure ${net} (fees aside) left open without a halt`;
     const state = st.round(s).state;
     if (state !== 'idle' && state !== 'abandoned') return `symbol ${s}: round left in ${state} (pending ${st.round(s).pending}, unknown orders ${st.unknownOrders})`;
     if (state === 'abandoned' && !st.haltKinds().includes('unwind_failed')) return 'abandoned round without an unwind_failed halt';
