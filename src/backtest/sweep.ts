@@ -247,12 +247,8 @@ export function runSweep(tasks: readonly SweepTask[], o: SweepOptions = {}): Pro
 /** runSweep on a piscina pool of this process. */
 export async function runSweepInProcess(tasks: readonly SweepTask[], o: SweepOptions = {}): Promise<SweepMetrics[]> {
   const workers = Math.max(1, Math.min(o.workers ?? os.availableParallelism(), tasks.length));
-  // The workers decode the data first, a file each at a time (event-store.ts), then run the
-  // points: the pool's default module is the small decoder, so the decode starts as soon as a
-  // worker is up, and a worker loads the backtest (sweep-worker.js) with its first point.
-  const pool = new Piscina({
-    filename: new URL('./event-store.js', import.meta.url).href, name: 'decodeStorePart', minThreads: workers, maxThreads: workers, idleTimeout: 1000,
-  });
+  // The workers decode the data first, a file each at a time (sweep-decode.ts), then run the points.
+  const pool = new Piscina({ filename: new URL('./sweep-decode.js', import.meta.url).href, minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
   const point = { filename: new URL('./sweep-worker.js', import.meta.url).href, name: 'default' };
   const decode: PartDecoder = (t: StorePartTask) => pool.run(t) as Promise<StorePart>;
   let done = 0;
