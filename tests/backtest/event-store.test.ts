@@ -1,10 +1,12 @@
 import t from 'tap';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
 import { dateStartMs } from '../../src/data/store.js';
-import { decodeStorePart, readEventStore, type StorePartTask } from '../../src/backtest/event-store.js';
+import { decodeStorePart, readEventStore, replayEventStore, type StorePartTask } from '../../src/backtest/event-store.js';
+import { MergedRecording } from '../../src/data/recording-merge.js';
+import { frameLine, headerLine, snapshotLine } from '../../src/data/store.js';
 import { dataFiles, JOURNAL_FILE, runBacktest } from '../../src/backtest/run.js';
 import { synthesize } from '../../src/backtest/synth.js';
 import { fileSha256, SMALL_RATE, tempDir, writeConfig } from './helpers.js';
@@ -84,4 +86,33 @@ t.test('a file a part cannot decode on its own declines the store: the points st
   const f = series[1]![0]!;
   writeFileSync(f, gzipSync(gunzipSync(readFileSync(f)).toString('utf8').split('\n').slice(1).join('\n')));
   t.equal(await readEventStore(series, dateStartMs(DATE)), null);
+});
+
+t.test('the store hands the events over in MergedRecording order: a series\' files in turn, the earliest first, ties to the first series', async (t) => {
+  const d = path.join(dir, 'order');
+  mkdirSync(d, { recursive: true });
+  const wall = Date.UTC(2024, 0, 1);
+  const file = (name: string, lines: string[]): string => {
+    const f = path.join(d, name);
+    writeFileSync(f, gzipSync(lines.join('')));
+    return f;
+  };
+  const head = (venue: string) => headerLine({ t: 0, wall_ms: wall, venue, market: 'spot', symbol: 'BTCUSDT', streams: [], source: 'record' });
+  // series 0: two files; series 1: one file, out of order inside, ties with series 0
+  const series = [
+    [file('a1.jsonl.gz', [head('binance'), frameLine(100, 'A1'), frameLine(300, 'A2')]), file('a2.jsonl.gz', [head('binance'), frameLine(250, 'A3'), snapshotLine(400, 'S', 'u')])],
+    [file('b1.jsonl.gz', [head('bybit'), frameLine(100, 'B1'), frameLine(300, 'B2'), frameLine(200, 'B0')])],
+  ];
+  const expected: string[] = [];
+  const merged = await MergedRecording.openSeries(series, { originMs: wall });
+  while ((await merged.next()) > 0) expected.push(`${merged.currentIndex}:${merged.currentTs}:${merged.current!.text}`);
+  merged.close();
+  const got: string[] = [];
+  const store = await readEventStore(series, wall);
+  replayEventStore(store!, {
+    frame: (k, ts, buf, len) => got.push(`${k}:${ts}:${buf.toString('utf8', 0, len)}`),
+    snapshot: (k, ts, text) => got.push(`${k}:${ts}:${text}`),
+  });
+  t.same(got, expected);
+  t.same(got, ['0:100:A1', '1:100:B1', '0:300:A2', '0:250:A3', '1:300:B2', '1:200:B0', '0:400:S'], 'the order spelled out');
 });
