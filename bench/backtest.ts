@@ -3,7 +3,8 @@
  *   - engine loop over pre-decoded top-of-book events (no parsing, no I/O): events/s
  *   - engine over frames already in memory (venue parsers + book sync), top / 20-level depth
  *   - end to end from .jsonl.gz files (gunzip + line decode + the above), top / depth
- *   - sweep of 4 points with 2 workers vs 1 (speed-up; both in runSweep's child process with SWEEP_V8_FLAGS)
+ *   - sweep of 4 points with 2 workers vs 1 (speed-up; both in runSweep's child process with SWEEP_V8_FLAGS;
+ *     `shared_store`: whether the day fits the shared event store, decoded by the workers, or the points stream)
  *   - peak RSS of a child process backtesting N synthetic days (streaming, not loaded whole)
  * Synthetic data is written to a temp dir first (xarb data synth's generator).
  *
@@ -32,6 +33,7 @@ import { arbitrageConfig, dataFiles, runBacktest, strategyBalances } from '../sr
 import { MergedRecording } from '../src/data/recording-merge.js';
 import { synthesize } from '../src/backtest/synth.js';
 import { runSweep, grid, parseParam, sweepV8Flags, type SweepTask } from '../src/backtest/sweep.js';
+import { DEFAULT_STORE_MAX_BYTES, estimatedBytes } from '../src/backtest/event-store.js';
 import { LINE_FRAME, LINE_SNAPSHOT, StoreLineDecoder } from '../src/data/store-line.js';
 import type { JournalLineSink } from '../src/backtest/journal-writer.js';
 import { ConstantLatency } from '../src/execution/latency-model.js';
@@ -266,7 +268,8 @@ export async function runBacktestBench(opts: { quick?: boolean; base?: string })
       base_speedup: Number((secs[1]![0]! / secs[1]![1]!).toFixed(2)) } : {};
     rows.push(row('sweep 4 points, 1 worker', points.length / s1, { seconds: Number(s1.toFixed(2)) }));
     rows.push(row('sweep 4 points, 2 workers', points.length / s2, { seconds: Number(s2.toFixed(2)), speedup: Number((s1 / s2).toFixed(2)),
-      cores: os.availableParallelism(), v8_flags: sweepV8Flags().join(' ') || '(none)', load_avg_1m: Number(os.loadavg()[0]!.toFixed(1)), ...target(s1 / s2, TARGET_SWEEP_SPEEDUP, 'x'), ...base }));
+      cores: os.availableParallelism(), v8_flags: sweepV8Flags().join(' ') || '(none)',
+      shared_store: estimatedBytes(dataFiles(data, ['BTCUSDT'], date, date)) <= DEFAULT_STORE_MAX_BYTES, load_avg_1m: Number(os.loadavg()[0]!.toFixed(1)), ...target(s1 / s2, TARGET_SWEEP_SPEEDUP, 'x'), ...base }));
 
     // 5. peak RSS over N days, in a child process
     const days = quick ? 2 : 7;

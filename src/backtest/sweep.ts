@@ -13,7 +13,7 @@ import { Piscina } from 'piscina';
 import { ConfigError, loadConfig, type ConfigProblem, type XarbConfig } from '../config/index.js';
 import { dateStartMs, StoreError } from '../data/store.js';
 import type { BookMode } from './engine.js';
-import { DEFAULT_STORE_MAX_BYTES, readEventStore, type EventStore } from './event-store.js';
+import { DEFAULT_STORE_MAX_BYTES, readEventStore, type EventStore, type PartDecoder, type StorePart, type StorePartTask } from './event-store.js';
 import { dataFiles, MissingDataError } from './run.js';
 
 export class SweepParamError extends Error {
@@ -134,8 +134,9 @@ export const DEFAULT_RANK_KEY = 'pnl';
 export interface SweepOptions {
   workers?: number;
   /**
-   * Decode the data once on this thread into shared memory for every point (event-store.ts)
-   * when it fits in this many bytes; 0 = never (each point streams its files). Default 1.5 GiB.
+   * Decode the data once into shared memory for every point (event-store.ts: the workers
+   * decode its files in parallel) when it fits in this many bytes; 0 = never (each point
+   * streams its files). Default 1.5 GiB.
    */
   sharedDataMaxBytes?: number;
   onDone?: (m: SweepMetrics, done: number, total: number) => void;
@@ -150,7 +151,7 @@ export interface SweepOptions {
  * The points' common data, read once (null: points differ in data, range or symbols, the
  * store is off, or the data is too large to hold; then every point streams its files).
  */
-async function sharedEvents(tasks: readonly SweepTask[], maxBytes: number): Promise<EventStore | null> {
+async function sharedEvents(tasks: readonly SweepTask[], maxBytes: number, decode: PartDecoder): Promise<EventStore | null> {
   const t0 = tasks[0];
   if (t0 === undefined || maxBytes <= 0) return null;
   if (tasks.some((t) => t.configPath !== t0.configPath || t.startDate !== t0.startDate || t.endDate !== t0.endDate || t.dataDir !== t0.dataDir)) return null;
@@ -158,7 +159,7 @@ async function sharedEvents(tasks: readonly SweepTask[], maxBytes: number): Prom
   const cfg = loadConfig(t0.configPath, { mode: 'dry-run' });
   const symbols = cfg.strategy.symbols.map((s) => s.toUpperCase());
   const series = dataFiles(t0.dataDir ?? cfg.backtest.data_dir, symbols, t0.startDate, t0.endDate, t0.configPath);
-  return readEventStore(series, dateStartMs(t0.startDate), maxBytes);
+  return readEventStore(series, dateStartMs(t0.startDate), maxBytes, decode);
 }
 
 /**
@@ -246,14 +247,16 @@ export function runSweep(tasks: readonly SweepTask[], o: SweepOptions = {}): Pro
 /** runSweep on a piscina pool of this process. */
 export async function runSweepInProcess(tasks: readonly SweepTask[], o: SweepOptions = {}): Promise<SweepMetrics[]> {
   const workers = Math.max(1, Math.min(o.workers ?? os.availableParallelism(), tasks.length));
-  // the workers start (load their modules) while this thread reads the data
-  const pool = new Piscina({ filename: new URL('./sweep-worker.js', import.meta.url).href, minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
+  // The workers decode the data first, a file each at a time (sweep-decode.ts), then run the points.
+  const pool = new Piscina({ filename: new URL('./sweep-decode.js', import.meta.url).href, minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
+  const point = { filename: new URL('./sweep-worker.js', import.meta.url).href, name: 'default' };
+  const decode: PartDecoder = (t: StorePartTask) => pool.run(t) as Promise<StorePart>;
   let done = 0;
   try {
-    const events = await sharedEvents(tasks, o.sharedDataMaxBytes ?? DEFAULT_STORE_MAX_BYTES);
+    const events = await sharedEvents(tasks, o.sharedDataMaxBytes ?? DEFAULT_STORE_MAX_BYTES, decode);
     if (events !== null) tasks = tasks.map((t) => ({ ...t, events }));
     return await Promise.all(tasks.map(async (t) => {
-      const m = (await pool.run(t)) as SweepMetrics;
+      const m = (await pool.run(t, point)) as SweepMetrics;
       done++;
       o.onDone?.(m, done, tasks.length);
       return m;

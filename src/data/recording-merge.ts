@@ -22,6 +22,12 @@ export interface MergeOptions {
   offsetsNs?: ArrayLike<number>;
 }
 
+/** A series' damage as MergedRecording.problems() reports it, or null when it read clean. */
+export function seriesProblem(r: { truncated: boolean; badLines: number; problem: string | null }): string | null {
+  if (!r.truncated && r.badLines === 0) return null;
+  return `${r.problem ?? 'damaged'} (${r.badLines} unreadable line${r.badLines === 1 ? '' : 's'} skipped)`;
+}
+
 export class MergedRecording {
   /** The reader holding the current event (valid after next() returned 1). */
   current: RecordingReader | null = null;
@@ -133,7 +139,8 @@ export class MergedRecording {
   problems(): string[] {
     const out: string[] = [];
     for (const r of this.readers) {
-      if (r.truncated || r.badLines > 0) out.push(`${r.problem ?? 'damaged'} (${r.badLines} unreadable line${r.badLines === 1 ? '' : 's'} skipped)`);
+      const p = seriesProblem(r);
+      if (p !== null) out.push(p);
     }
     return out;
   }

@@ -54,7 +54,7 @@ t.test('a missing day names the file and the commands that make it, exit 2', asy
   t.match(r.stderr, /xarb import/);
 });
 
-t.test('a sweep of 4 points equals 4 single backtests', async (t) => {
+t.test('a sweep of 4 points equals 4 single backtests, on 2 workers and on 1', async (t) => {
   const config = loadConfig(cfgPath, { mode: 'dry-run' });
   const points = grid([parseParam('min_spread_bps=1,4', config), parseParam('slippage_tolerance=0.0005,0.001', config)]);
   t.equal(points.length, 4);
@@ -63,6 +63,7 @@ t.test('a sweep of 4 points equals 4 single backtests', async (t) => {
     configPath: cfgPath, overrides, startDate: DATE, endDate: DATE, runsDir, runId: `p${i + 1}`, book: 'depth',
   }));
   const swept = await runSweep(tasks, { workers: 2 });
+  t.same(await runSweep(tasks.map((x) => ({ ...x, runsDir: path.join(dir, 'sweep1') })), { workers: 1 }), swept, 'one worker: the same results');
   for (let i = 0; i < points.length; i++) {
     const single = await runBacktest({ config: applyOverrides(config, points[i]!), startDate: DATE, endDate: DATE, runsDir: path.join(dir, 'single'), runId: `s${i}`, artifacts: false });
     const m = metricsOf(single.runDir, swept[i]!.runId, points[i]!, single.events);
