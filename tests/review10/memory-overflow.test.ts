@@ -1,0 +1,45 @@
+/**
+ * Review of issue #10, finding: the liquidity memory silently forgets takes once 64 price
+ * levels of one (venue, symbol) are remembered. FillSimulator.remember drops the take
+ * (src/execution/fill-simulator.ts:284-286, `memoryOverflows++`) and nothing reads that counter
+ * (not the engine, not the journal, not the report), so a level taken then is offered again at
+ * once. Four 20-level buy sweeps within liquidity_decay_ms while the market walks down are
+ * enough with the default --book depth of 20 levels: the older ask levels lie above the deepest
+ * ask shown, so neither the fall nor the trade-through rule clears them, and the memory fills.
+ * Claim broken: "what xarb took at a level stays consumed until the market clears it"
+ * (docs/backtest.md, Fill model); "cannot harvest liquidity twice" (issue #10).
+ */
+import t from 'tap';
+import { SIDE_BUY } from '../../src/core/records.js';
+import { FEE_RULE_RECEIVED, FillResult, FillSimulator } from '../../src/execution/fill-simulator.js';
+import { depthRecord, type Level } from '../execution/array-book.js';
+
+const MS = 1e6;
+
+/** 20 ask levels of 1 BTC from `top` up in 0.01 steps, 20 bids below; version k. */
+function book(top: number, version: number) {
+  const asks: Level[] = [];
+  const bids: Level[] = [];
+  for (let i = 0; i < 20; i++) {
+    asks.push([Math.round((top + i * 0.01) * 100) / 100, 1]);
+    bids.push([Math.round((top - 0.01 - i * 0.01) * 100) / 100, 1]);
+  }
+  return depthRecord(bids, asks, version);
+}
+
+t.test('four 20-level sweeps within the decay: every level stays consumed', async (t) => {
+  const sim = new FillSimulator({ venues: 2, symbols: 1 }); // defaults, as the backtest builds it
+  const out = new FillResult();
+  let bought = 0;
+  // the market walks down 0.20 between sweeps: each book's asks lie entirely below the last one's
+  for (let k = 0; k < 4; k++) {
+    const b = book(100 - 0.2 * k, k + 1);
+    sim.fill(0, 0, SIDE_BUY, 1000, 20, b.rec, b.n, 0.001, FEE_RULE_RECEIVED, false, out, k * MS);
+    bought += out.filledQty;
+  }
+  t.equal(bought, 80, '80 levels of 1 BTC, each taken once');
+  // 1 ms later the same last book (nothing changed at the venue) meets the same order again
+  const last = book(100 - 0.2 * 3, 4);
+  sim.fill(0, 0, SIDE_BUY, 1000, 20, last.rec, last.n, 0.001, FEE_RULE_RECEIVED, false, out, 4 * MS);
+  t.equal(out.filledQty, 0, 'the 20 levels just swept, unchanged, offer nothing more');
+});
