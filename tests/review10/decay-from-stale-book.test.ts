@@ -5,6 +5,9 @@
  * the venue-side book last changed (src/execution/fill-simulator.ts:167). On a book that was
  * quiet for longer than liquidity_decay_ms, what we just took is "1 s old" at once, and the very
  * next update of that book (any change, e.g. of the other side) clears it by decay.
+ * The second case keeps the strategy's own taken-level memory at its default (1000 ms): the
+ * strategy fires at the level again once its single per-side entry moved to a better ask, and the
+ * fill model, which should still remember the untouched 100.1 level, hands it out a second time.
  * Claim broken: "what xarb took at a level stays consumed until ... or a decay time pass [after
  * the last take]" (docs/backtest.md, Fill model).
  */
@@ -28,4 +31,24 @@ t.test('a take on a quiet book is remembered from the arrival, not from the book
   const quiet = run(1); // the same ask, shown since 1 ms (quiet for 2 s before the take)
   t.equal(quiet.bought, 1,
     'the same 1 BTC ask, unchanged, must not be bought twice 10 ms apart just because the book was quiet for > liquidity_decay_ms before the take');
+});
+
+t.test('with the strategy\'s own taken-level memory at its default, the quiet level is still bought twice', async (t) => {
+  const run2 = (binanceAskLastChangedMs: number) => {
+    const { e, fills } = engine({ decayMs: 1000, takenLevelDecayMs: 1000 });
+    e.onTopOfBook(BYB, 0, 1 * MS, 0, 100, 5, 100.2, 5);
+    e.onTopOfBook(BIN, 0, binanceAskLastChangedMs * MS, 0, 100, 5, 100.1, 1); // 1 BTC at 100.1
+    e.onTopOfBook(BYB, 0, 2000 * MS, 0, 101, 100, 101.1, 100); // edge: buys the 1 BTC at 100.1
+    e.onTopOfBook(BYB, 0, 2010 * MS, 0, 100, 100, 100.1, 100); // the spread closes
+    e.onTopOfBook(BIN, 0, 2020 * MS, 0, 100, 5, 100.05, 0.5); // a better ask in front of 100.1
+    e.onTopOfBook(BYB, 0, 2030 * MS, 0, 101, 100, 101.1, 100); // the spread reopens: buys the 0.5 at 100.05
+    e.onTopOfBook(BIN, 0, 2040 * MS, 0, 100, 5, 100.1, 1); // 100.05 gone: the same 100.1 level (never changed) is the touch again
+    e.onTopOfBook(BYB, 0, 2050 * MS, 0, 100, 100, 100.1, 100); // the spread closes
+    e.onTopOfBook(BYB, 0, 2060 * MS, 0, 101, 100, 101.1, 100); // and reopens
+    e.onTopOfBook(BYB, 0, 2300 * MS, 0, 100, 100, 100.1, 100);
+    e.finish(2300 * MS, 10_000 * MS);
+    return fills('binance', 'buy').filter((x) => x.last_px === 100.1).reduce((a, x) => a + (x.last_qty as number), 0);
+  };
+  t.equal(run2(1500), 1, 'control: the ask shown 0.5 s before the take: 1 BTC at 100.1 in all');
+  t.equal(run2(1), 1, 'the ask shown since 1 ms: still 1 BTC at 100.1, not 2');
 });

@@ -10,10 +10,10 @@ export const BYB = 1;
 export const WALL0 = Date.UTC(2024, 0, 1);
 const filter = { tickSize: 0.01, stepSize: 0.001, minQty: 0.001, minNotional: 1 };
 
-/** tests/backtest/engine.test.ts's config: taken_level_decay_ms 1, so the strategy retries at once. */
-export function config(): ArbitrageConfig {
+/** tests/backtest/engine.test.ts's config: taken_level_decay_ms 1 (the strategy retries at once) unless given (its default is 1000). */
+export function config(takenLevelDecayMs = 1): ArbitrageConfig {
   return {
-    strategy: { symbols: ['BTCUSDT'], min_spread_bps: 5, max_position_size: 1, rebalance_threshold: 0.01, taken_level_decay_ms: 1 },
+    strategy: { symbols: ['BTCUSDT'], min_spread_bps: 5, max_position_size: 1, rebalance_threshold: 0.01, taken_level_decay_ms: takenLevelDecayMs },
     risk: {
       max_drawdown: 0.5, stop_loss_bps: 500, position_limit: 10, max_orders_per_second: 100, price_band_bps: 1000,
       max_notional_per_trade: 1e9, stale_book_ms: 10_000, hedge_timeout_ms: 1000,
@@ -23,10 +23,10 @@ export function config(): ArbitrageConfig {
   } as ArbitrageConfig;
 }
 
-export function engine(o: { entryMs?: number; responseMs?: number; decayMs?: number; feedMs?: [number, number] } = {}) {
+export function engine(o: { entryMs?: number; responseMs?: number; decayMs?: number; feedMs?: [number, number]; takenLevelDecayMs?: number } = {}) {
   const journal = new MemoryJournal();
   const e = new BacktestEngine({
-    config: config(), filters: { binance: { BTCUSDT: filter }, bybit: { BTCUSDT: filter } },
+    config: config(o.takenLevelDecayMs), filters: { binance: { BTCUSDT: filter }, bybit: { BTCUSDT: filter } },
     balances: { binance: { quote: 100_000, base: { BTCUSDT: 10 } }, bybit: { quote: 100_000, base: { BTCUSDT: 10 } } },
     entryLatency: new ConstantLatency((o.entryMs ?? 1) * MS), responseLatency: new ConstantLatency((o.responseMs ?? 1) * MS), journal,
     wallStartMs: WALL0, book: 'top', equityEveryNs: 1000 * MS, liquidityDecayNs: (o.decayMs ?? 1000) * MS,
