@@ -2,25 +2,14 @@ import t from 'tap';
 import { BacktestEngine } from '../../src/backtest/engine.js';
 import { MemoryJournal } from '../../src/backtest/journal-writer.js';
 import { ConstantLatency } from '../../src/execution/latency-model.js';
-import type { ArbitrageConfig } from '../../src/strategy/config.js';
+import { config } from './small-engine.js';
 
 const MS = 1e6;
 const BIN = 0;
 const BYB = 1;
 
-function config(): ArbitrageConfig {
-  return {
-    // taken_level_decay_ms 1: the strategy tries again at once, so these cases test the fill
-    // model's own liquidity memory (the strategy's is tests/strategy/taken-levels.test.ts).
-    strategy: { symbols: ['BTCUSDT'], min_spread_bps: 5, max_position_size: 1, rebalance_threshold: 0.01, taken_level_decay_ms: 1 },
-    risk: {
-      max_drawdown: 0.5, stop_loss_bps: 500, position_limit: 10, max_orders_per_second: 100, price_band_bps: 1000,
-      max_notional_per_trade: 1e9, stale_book_ms: 10_000, hedge_timeout_ms: 1000,
-    },
-    execution: { order_timeout_ms: 5000, slippage_tolerance: 0.001 },
-    fees: { binance_taker_bps: 10, binance_maker_bps: 10, bybit_taker_bps: 10, bybit_maker_bps: 10 },
-  } as ArbitrageConfig;
-}
+// config(): taken_level_decay_ms 1: the strategy tries again at once, so these cases test the
+// fill model's own liquidity memory (the strategy's is tests/strategy/taken-levels.test.ts).
 
 const filter = { tickSize: 0.01, stepSize: 0.001, minQty: 0.001, minNotional: 1 };
 

@@ -10,7 +10,7 @@
  * Claim broken: the feed-model warnings say what weakened the fill model (docs/backtest.md, Engine).
  */
 import t from 'tap';
-import { BYB, MS, WALL0, engine } from './fixtures.js';
+import { BYB, MS, WALL0, engine } from '../backtest/small-engine.js';
 
 t.test('an update late behind its own venue\'s earlier update is not blamed on the other venue', async (t) => {
   const { e, entries } = engine();

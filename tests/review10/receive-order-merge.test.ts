@@ -15,7 +15,7 @@
  * no other event is received between the order's arrival and the late update.
  */
 import t from 'tap';
-import { BIN, BYB, MS, WALL0, engine } from './fixtures.js';
+import { BIN, BYB, MS, WALL0, engine } from '../backtest/small-engine.js';
 
 function run(binanceTickAtMs: number | null) {
   const r = engine({ entryMs: 3 });

@@ -1,4 +1,4 @@
-/** Shared by the review10 findings: the engine test's small config and an engine over it (top of book). */
+/** A small config and a top-of-book engine over it, for hand-built event sequences (journal entries and fills read back). */
 import { BacktestEngine } from '../../src/backtest/engine.js';
 import { MemoryJournal } from '../../src/backtest/journal-writer.js';
 import { ConstantLatency } from '../../src/execution/latency-model.js';

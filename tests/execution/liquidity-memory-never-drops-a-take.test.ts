@@ -1,18 +1,15 @@
 /**
- * Review of issue #10, finding: the liquidity memory silently forgets takes once 64 price
- * levels of one (venue, symbol) are remembered. FillSimulator.remember drops the take
- * (src/execution/fill-simulator.ts:284-286, `memoryOverflows++`) and nothing reads that counter
- * (not the engine, not the journal, not the report), so a level taken then is offered again at
- * once. Four 20-level buy sweeps within liquidity_decay_ms while the market walks down are
- * enough with the default --book depth of 20 levels: the older ask levels lie above the deepest
- * ask shown, so neither the fall nor the trade-through rule clears them, and the memory fills.
- * Claim broken: "what xarb took at a level stays consumed until the market clears it"
- * (docs/backtest.md, Fill model); "cannot harvest liquidity twice" (issue #10).
+ * The liquidity memory never forgets a take for want of room (docs/backtest.md, Fill model).
+ * Found in the review of issue #10: with 64 levels per (venue, symbol) the memory silently
+ * dropped further takes, so a level taken then was offered again at once. Four 20-level buy
+ * sweeps within liquidity_decay_ms while the market walks down (the default --book depth of 20
+ * levels) need 80: the older ask levels lie above the deepest ask shown, so neither the fall
+ * nor the trade-through rule clears them; the memory grows instead.
  */
 import t from 'tap';
 import { SIDE_BUY } from '../../src/core/records.js';
 import { FEE_RULE_RECEIVED, FillResult, FillSimulator } from '../../src/execution/fill-simulator.js';
-import { depthRecord, type Level } from '../execution/array-book.js';
+import { depthRecord, type Level } from './array-book.js';
 
 const MS = 1e6;
 
