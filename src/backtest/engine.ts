@@ -757,17 +757,22 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
     this.journal.append(e.type, e, ev.nowNs, this.wallOf(ev.nowNs));
     if (ev.type === 'round_opened') this.roundsOpened++;
     else if (ev.type === 'transfer') this.executor.balances.applyTransfer(ev); // simulated venues follow
-    else if (ev.type === 'round_closed') this.writeEquity(ev.nowNs);
+    else if (ev.type === 'round_closed') this.writeEquity(ev.nowNs, false);
   }
 
   // ---- equity and spreads ---------------------------------------------------------------------
 
-  private writeEquity(ns: number): void {
+  /**
+   * An equity entry at ns; with the spreads (`withSpreads`) on the equity cadence and at the
+   * end only: after a round close the equity entry comes alone, as paper and live write it
+   * (EquitySampler.now), so the spread chart samples the market, not the instant just after a take.
+   */
+  private writeEquity(ns: number, withSpreads = true): void {
     const e = equityEntry(this.strategy, this.symbols.names, ns);
     if (e === null) return;
     const wall = this.wallOf(ns);
     this.journal.append('equity', e, ns, wall);
-    for (const sp of spreadEntries(this.strategy, this.symbols.names, ns)) this.journal.append('spread', sp, ns, wall);
+    if (withSpreads) for (const sp of spreadEntries(this.strategy, this.symbols.names, ns)) this.journal.append('spread', sp, ns, wall);
   }
 
   /** One `warning` entry per venue whose data weakens the fill model (docs/backtest.md). */

@@ -1,15 +1,10 @@
 /**
- * Review of issue #10, finding: the strategy Sharpe of a run with a single trade is a number, and
- * the same number whatever the trade made. The strategy series is a step function (capital +
- * cumulative round PnL), resampled every minute: one round gives one non-zero return among N,
- * and mean/sd·√(periods per year) = √(525,960 / N) however large or small the round was
- * (src/report/pnl.ts:259-265: the "fewer than 30 returns" guard counts the zero returns of the
- * minutes without a trade). A 2 h run with one round of 0.00001 USDT reports Sharpe 66.2; a day
- * with one round reports 19.1, and `xarb sweep --rank-by sharpe` ranks such a point above a point
- * with ten rounds netting +4 USDT (nine +1, one −5: Sharpe 13.1).
- * Claim broken: Sharpe "n/a for a series ... with fewer than 30 returns" (docs/report.md, Ratios)
- * read as intended — a handful of observations says nothing — and "reports that measure the
- * strategy" (issue #10).
+ * Sharpe and Sortino need at least 30 non-zero returns (docs/report.md, Ratios). Found in the
+ * review of issue #10: the strategy series is a step function (capital + cumulative round PnL)
+ * resampled every minute, so one round gave one non-zero return among N and mean/sd·√(periods
+ * per year) = √(525,960 / N) however large or small the round was: a 2 h run with one round of
+ * 0.00001 USDT reported Sharpe 66.2 (and `xarb sweep --rank-by sharpe` ranked it above ten
+ * rounds netting +4 USDT). The old "fewer than 30 returns" guard counted the idle minutes.
  */
 import t from 'tap';
 import { computePerformance, type JournalEntry } from '../../src/report/performance.js';
@@ -47,4 +42,13 @@ t.test('one trade is not a Sharpe ratio', async (t) => {
   t.equal(big.rounds.withFill, 1);
   t.equal(tiny.strategyRatios.sharpe, null, 'a single round of 0.00001 USDT over 2 h: strategy Sharpe n/a, not 66.2');
   t.equal(big.strategyRatios.sharpe, null, 'a single round of 100 USDT over 2 h: strategy Sharpe n/a, not the same 66.2');
+});
+
+t.test('30 rounds in 30 different minutes are enough for a strategy Sharpe', async (t) => {
+  const rounds = Array.from({ length: 30 }, (_, i) => ({ ns: (0.1 + i * 0.05) * H, q: 1, buy: 100, sell: i % 3 === 0 ? 99.99 : 100.02 }));
+  const p = computePerformance(journal(rounds, 2));
+  t.equal(p.rounds.withFill, 30);
+  t.type(p.strategyRatios.sharpe, 'number', 'a Sharpe from 30 non-zero minute returns');
+  const fewer = computePerformance(journal(rounds.slice(0, 29), 2));
+  t.equal(fewer.strategyRatios.sharpe, null, '29 are not');
 });

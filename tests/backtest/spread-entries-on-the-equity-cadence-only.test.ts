@@ -1,16 +1,12 @@
 /**
- * Review of issue #10, finding (minor): the backtest samples `spread` at every round close, paper
- * and live do not. BacktestEngine.writeEquity writes the spread entries with EVERY equity entry,
- * the one after each round_closed included (src/backtest/engine.ts:760 and 765-771), while the
- * paper/live EquitySampler.now() after a round writes the equity entry alone
- * (src/report/equity-entries.ts:95-98). So the journals differ by mode, and the backtest's spread
- * chart over-samples the instant right after each arbitrage (when the spread has just been
- * taken), which is not a sample of the spread at all.
- * Claim broken: `spread` entries "with every timed `equity` entry, every mode" (docs/report.md,
- * journal contract) and "the same journal in every mode" (issue #10).
+ * The backtest writes `spread` entries on the equity cadence (and at the end) only, as paper and
+ * live do (docs/report.md, journal contract: "with every timed equity entry, every mode"). Found
+ * in the review of issue #10: it also wrote them with the equity entry after each round close,
+ * so the journals differed by mode and the spread chart over-sampled the instant right after
+ * each arbitrage (when the spread had just been taken), which is not a sample of the spread.
  */
 import t from 'tap';
-import { BIN, BYB, MS, engine } from './fixtures.js';
+import { BIN, BYB, MS, engine } from './small-engine.js';
 
 t.test('spread entries come on the equity cadence only, as in paper and live', async (t) => {
   const { e, entries } = engine(); // equity (and spread) every 1000 ms
