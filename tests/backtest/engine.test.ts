@@ -13,13 +13,15 @@ const BYB = 1;
 
 const filter = { tickSize: 0.01, stepSize: 0.001, minQty: 0.001, minNotional: 1 };
 
-function engine(entryMs: number, responseMs: number, cfg = config(), base = 10) {
+/** `lookaheadMs` 0: with no exchange times (venue time = receipt) each event is applied at once, so a test can read the state between events. */
+function engine(entryMs: number, responseMs: number, cfg = config(), base = 10, lookaheadMs?: number) {
   const journal = new MemoryJournal();
   const e = new BacktestEngine({
     config: cfg, filters: { binance: { BTCUSDT: filter }, bybit: { BTCUSDT: filter } },
     balances: { binance: { quote: 100_000, base: { BTCUSDT: base } }, bybit: { quote: 100_000, base: { BTCUSDT: base } } },
     entryLatency: new ConstantLatency(entryMs * MS), responseLatency: new ConstantLatency(responseMs * MS), journal,
     wallStartMs: Date.UTC(2024, 0, 1), book: 'top', equityEveryNs: 1000 * MS,
+    ...(lookaheadMs !== undefined ? { lookaheadNs: lookaheadMs * MS } : {}),
   });
   const entries = () => journal.text.map((l) => JSON.parse(l) as Record<string, unknown>);
   return { e, entries };
@@ -205,7 +207,7 @@ t.test('simulated transfer: the executor\'s balances follow the strategy\'s, and
   cfg.strategy.rebalance_transfer_after_ms = 1000;
   cfg.strategy.rebalance_transfer_delay_ms = 2000;
   cfg.strategy.rebalance_transfer_fee_base = 0.001;
-  const { e, entries } = engine(1, 1, cfg, 1);
+  const { e, entries } = engine(1, 1, cfg, 1, 0);
   const edge = (ms: number) => {
     e.onTopOfBook(BYB, 0, ms * MS, 0, 101, 0.4, 101.1, 2);
     e.onTopOfBook(BIN, 0, (ms + 1) * MS, 0, 100, 2, 100.1, 1); // buy Binance 100.1, sell Bybit 101
