@@ -258,6 +258,15 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
   private readonly maxVenueV: Float64Array;
   /** Receive order of pushed events (ties of venue time between venues go to the one received first). */
   private pushSeq = 0;
+  /**
+   * Parsers for frames as they are received: a top of book is queued as its numbers (parsed once,
+   * no bytes kept); a depth frame (and anything else) waits as bytes and is parsed when it becomes
+   * its venue's head, by binParser/bybParser, whose frames hold it until it is applied.
+   */
+  private readonly binRecvFrame = new ParsedFrame();
+  private readonly bybRecvFrame = new ParsedFrame();
+  private readonly binRecvParser: BinanceFrameParser;
+  private readonly bybRecvParser: BybitFrameParser;
 
   constructor(o: EngineOptions) {
     const symbols = o.config.strategy.symbols.map((s) => s.toUpperCase());
@@ -320,6 +329,8 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
     this.bybFrame = new ParsedFrame();
     this.binParser = new BinanceFrameParser(this.symbols, 0, this.binFrame);
     this.bybParser = new BybitFrameParser(this.symbols, 0, this.bybFrame);
+    this.binRecvParser = new BinanceFrameParser(this.symbols, 0, this.binRecvFrame);
+    this.bybRecvParser = new BybitFrameParser(this.symbols, 0, this.bybRecvFrame);
     this.binSync = [];
     this.bybSync = [];
     this.venueEvents = new Float64Array(VENUE_COUNT);
@@ -630,8 +641,18 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
     this.events++;
     // top-of-book fills read no depth: a depth frame is not even parsed (it would be dropped
     // after parsing; a malformed one is then not counted in frameErrors)
-    if (this.depthMode || !isDepthFrame(venue, buf, len)) this.inbox[venue]!.pushFrame(t, this.pushSeq++, buf, len);
+    if (!isDepthFrame(venue, buf, len)) this.receivedFrame(venue, t, buf, len);
+    else if (this.depthMode) this.inbox[venue]!.pushFrame(t, this.pushSeq++, buf, len);
     this.received(t);
+  }
+
+  /** A frame that is not a depth frame by its first bytes: a top of book is queued as its numbers. */
+  private receivedFrame(venue: number, t: number, buf: Buffer, len: number): void {
+    const bin = venue === VENUE_BINANCE;
+    const msg = bin ? this.binRecvParser.parse(buf, len) : this.bybRecvParser.parse(buf, len);
+    const f = bin ? this.binRecvFrame : this.bybRecvFrame;
+    if (msg === MSG_QUOTE) this.inbox[venue]!.pushQuote(t, this.pushSeq++, f.symbolId, f.exchMs, f.bidPx, f.bidSz, f.askPx, f.askSz);
+    else this.inbox[venue]!.pushFrame(t, this.pushSeq++, buf, len); // parsed again as the head (depth after all, or an error)
   }
 
   /**
