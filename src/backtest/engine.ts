@@ -11,10 +11,13 @@
  *   local time L  the recorded receive time + the configured extra feed latency of the venue:
  *                 the strategy sees the update at L (strategy.onQuote(..., nowNs = L)).
  *
- *   for each market event (the caller feeds them in recorded-receive-time order):
- *     1. everything scheduled before or at V happens first, in time order: the executor's
- *        order arrivals (filled against the venue-side book as it stands), its reports, strategy
- *        timer ticks and local deliveries of earlier updates
+ *   The caller feeds market events in recorded-receive-time order; each waits in its venue's
+ *   inbox (VenueInbox) until no later receipt can have an earlier venue time (the look-ahead),
+ *   then they are applied in venue-time order. For each:
+ *     1. everything scheduled before V happens first, in time order: the executor's order
+ *        arrivals (filled against the venue-side book as it stands), its reports, strategy
+ *        timer ticks and local deliveries of earlier updates; what is due at V itself comes
+ *        right after the book change (an order arriving at V meets the update)
  *     2. the event is parsed by the venue's own frame parser and applied to the venue-side book
  *        (depth through the venue's own book sync); the liquidity memory checks it
  *     3. a change of the touch is queued for the strategy at L (delivered at once when L = V),
@@ -52,6 +55,22 @@ import { BacktestBooks } from './book-view.js';
 import type { JournalLineSink } from './journal-writer.js';
 import { isDepthFrame } from './frame-kind.js';
 import { LF_STATE, LF_USABLE, LocalFeedQueue } from './local-feed.js';
+import { IN_FRAME, IN_QUOTE, VenueInbox } from './venue-inbox.js';
+
+/** The largest double below x (x > 0), -Infinity for x <= 0: advanceTo(before(V)) runs what is due strictly before V. */
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+function before(x: number): number {
+  if (!(x > 0)) return -Infinity;
+  if (x === Infinity) return Number.MAX_VALUE;
+  F64[0] = x;
+  // a positive double's bits, one less (little-endian words: low first)
+  if (U32[0] === 0) {
+    U32[0] = 0xffffffff;
+    U32[1]--;
+  } else U32[0]--;
+  return F64[0]!;
+}
 
 export type BookMode = 'top' | 'depth';
 
@@ -126,6 +145,15 @@ export interface EngineOptions {
    * as the session's were. Default none.
    */
   sessionReads?: SessionReadClock | null;
+  /**
+   * How long after its exchange time an update may still be received, ns (the look-ahead): the
+   * engine holds received events this long before applying them at their exchange time, so an
+   * order arriving at T meets every update of its venue with exchange time <= T, even one
+   * received after events of the other venue that come later at the venues. An update received
+   * later than this after its exchange time is applied late (counted, warned). Default 5 s with
+   * the exchange clock, 0 with the receive clock (venue time = receive time: nothing to wait for).
+   */
+  lookaheadNs?: number;
   /** The executor's arrival hook (DryRunExecutor.onArrive): a session replay compares the book each order met. */
   onArrive?: (orderId: number, nowNs: number, bookRecvNs: number) => void;
 }
@@ -168,8 +196,17 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
   /** Per venue: market events seen, and those without an exchange time (venue side at receive time). */
   readonly venueEvents: Float64Array;
   readonly noExchTime: Float64Array;
-  /** Per venue: events whose exchange time was before the engine's clock (applied late), by more than 1 ms. */
+  /**
+   * Per venue: updates received more than the look-ahead after their exchange time, which the
+   * clock had already passed by more than 1 ms (applied late, at the clock).
+   */
   readonly lateVenueEvents: Float64Array;
+  /**
+   * Per venue: updates whose exchange time is more than 1 ms before an earlier-received update of
+   * the same venue (its own data out of exchange-time order; an update without exchange time
+   * counts at its receipt): applied in the venue's order, right after that one.
+   */
+  readonly backwardsVenueEvents: Float64Array;
   /** Per venue: the largest (receive time − exchange time) seen, ns. */
   readonly maxFeedLagNs: Float64Array;
   /** Ticker updates with bid >= ask, dropped as the feed drops them (never a quote). */
@@ -212,6 +249,24 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
   private readonly ringSlots: number;
   private readonly observeUpdates: boolean;
   private readonly reads: SessionReadClock | null;
+  /** Received events not yet applied at the venue side, per venue, and the look-ahead. */
+  private readonly inbox: VenueInbox[];
+  private readonly lookaheadNs: number;
+  /** Per venue: the head event's venue time (NaN: not prepared yet), its parse result, the largest venue time so far. */
+  private readonly headV: Float64Array;
+  private readonly headMsg: Int32Array;
+  private readonly maxVenueV: Float64Array;
+  /** Receive order of pushed events (ties of venue time between venues go to the one received first). */
+  private pushSeq = 0;
+  /**
+   * Parsers for frames as they are received: a top of book is queued as its numbers (parsed once,
+   * no bytes kept); a depth frame (and anything else) waits as bytes and is parsed when it becomes
+   * its venue's head, by binParser/bybParser, whose frames hold it until it is applied.
+   */
+  private readonly binRecvFrame = new ParsedFrame();
+  private readonly bybRecvFrame = new ParsedFrame();
+  private readonly binRecvParser: BinanceFrameParser;
+  private readonly bybRecvParser: BybitFrameParser;
 
   constructor(o: EngineOptions) {
     const symbols = o.config.strategy.symbols.map((s) => s.toUpperCase());
@@ -233,6 +288,12 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
     this.ringSlots = o.feedRingSlots ?? Infinity;
     this.observeUpdates = o.memoryObservesUpdates ?? true;
     this.reads = o.sessionReads ?? null;
+    this.lookaheadNs = o.lookaheadNs ?? (this.receiveClock ? 0 : 5e9);
+    if (!(this.lookaheadNs >= 0)) throw new EngineError(`look-ahead must be >= 0 ns, got ${this.lookaheadNs}`);
+    this.inbox = [new VenueInbox(), new VenueInbox()];
+    this.headV = new Float64Array(VENUE_COUNT).fill(NaN);
+    this.headMsg = new Int32Array(VENUE_COUNT);
+    this.maxVenueV = new Float64Array(VENUE_COUNT).fill(-Infinity);
     if (this.reads !== null) {
       const first = this.reads.timerAfter(-Infinity);
       if (first === first) this.nextTimerNs = first;
@@ -268,11 +329,14 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
     this.bybFrame = new ParsedFrame();
     this.binParser = new BinanceFrameParser(this.symbols, 0, this.binFrame);
     this.bybParser = new BybitFrameParser(this.symbols, 0, this.bybFrame);
+    this.binRecvParser = new BinanceFrameParser(this.symbols, 0, this.binRecvFrame);
+    this.bybRecvParser = new BybitFrameParser(this.symbols, 0, this.bybRecvFrame);
     this.binSync = [];
     this.bybSync = [];
     this.venueEvents = new Float64Array(VENUE_COUNT);
     this.noExchTime = new Float64Array(VENUE_COUNT);
     this.lateVenueEvents = new Float64Array(VENUE_COUNT);
+    this.backwardsVenueEvents = new Float64Array(VENUE_COUNT);
     this.maxFeedLagNs = new Float64Array(VENUE_COUNT);
     this.feedNs = new Float64Array(VENUE_COUNT);
     this.local = [];
@@ -415,13 +479,99 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
     return v;
   }
 
-  /** Moves the clock to venue time v (never backwards: an earlier v is applied now, counted). */
-  private toVenueTime(venue: number, v: number): void {
+  /**
+   * Moves the clock to venue time v for an update about to change the venue-side book:
+   * everything due strictly before v happens first; what is due at v itself (an order arriving at
+   * exactly v) waits until the update is applied (ties go to the update: with whole-ms exchange
+   * times they are systematic, and an order must not meet liquidity pulled at its own ms). The
+   * clock never goes back: an earlier v is applied now (counted unless its venue's own data went
+   * backwards, counted in backwardsVenueEvents).
+   */
+  private enterVenueTime(venue: number, v: number): void {
     if (v < this.nowNs) {
-      if (this.nowNs - v > 1e6) this.lateVenueEvents[venue]++;
+      if (this.nowNs - v > 1e6 && v >= this.maxVenueV[venue]! - 1e6) this.lateVenueEvents[venue]++;
       v = this.nowNs;
     }
-    this.advanceTo(v);
+    this.advanceTo(before(v));
+    this.nowNs = v;
+  }
+
+  // ---- the look-ahead: received events wait in their venue's inbox until safe to apply -----------
+
+  /** An event received at t was queued: apply every queued one that no later receipt can precede. */
+  private received(t: number): void {
+    this.drain(t - this.lookaheadNs);
+  }
+
+  /**
+   * Applies queued events in venue-time order (each venue's own in its order) while their venue
+   * time is <= limit: any event received later has a venue time >= its receipt − the look-ahead.
+   */
+  private drain(limit: number): void {
+    const q0 = this.inbox[0]!;
+    const q1 = this.inbox[1]!;
+    for (;;) {
+      const a = this.prepareHead(0);
+      const b = this.prepareHead(1);
+      if (q0.length === 0 && q1.length === 0) return;
+      const venue = q1.length === 0 || (q0.length > 0 && (a < b || (a === b && q0.peek(2) < q1.peek(2)))) ? 0 : 1;
+      const v = venue === 0 ? a : b;
+      if (v > limit) return;
+      this.applyHead(venue, v);
+    }
+  }
+
+  /** Venue time of the head event of a venue's inbox (parsed once, when it becomes the head); Infinity when empty. */
+  private prepareHead(venue: number): number {
+    const q = this.inbox[venue]!;
+    if (q.length === 0) return Infinity;
+    const h = this.headV[venue]!;
+    if (h === h) return h;
+    const t = q.peek(1);
+    const kind = q.peek(0);
+    let v = t;
+    if (kind === IN_QUOTE) v = this.venueTime(venue, t, q.peek(5));
+    else if (kind === IN_FRAME) {
+      const bin = venue === VENUE_BINANCE;
+      const msg = bin ? this.binParser.parse(q.headFrame(), q.peek(4)) : this.bybParser.parse(q.headFrame(), q.peek(4));
+      this.headMsg[venue] = msg;
+      if (msg === MSG_QUOTE || (this.depthMode && (msg === MSG_DEPTH_DELTA || (!bin && msg === MSG_DEPTH_SNAPSHOT)))) {
+        v = this.venueTime(venue, t, bin ? this.binFrame.exchMs : this.bybFrame.exchMs);
+      }
+    }
+    const max = this.maxVenueV[venue]!;
+    if (v < max - 1e6) this.backwardsVenueEvents[venue]++;
+    else if (v > max) this.maxVenueV[venue] = v;
+    this.headV[venue] = v;
+    return v;
+  }
+
+  /** Applies the head event of a venue's inbox at venue time v. */
+  private applyHead(venue: number, v: number): void {
+    const q = this.inbox[venue]!;
+    const kind = q.peek(0);
+    const t = q.peek(1);
+    this.headV[venue] = NaN;
+    this.pendingEventNs = v;
+    if (kind === IN_QUOTE) {
+      const s = q.peek(4);
+      const exchMs = q.peek(5);
+      const bp = q.peek(6);
+      const bs = q.peek(7);
+      const ap = q.peek(8);
+      const as = q.peek(9);
+      q.pop();
+      this.quote(venue, s, t, v, exchMs, bp, bs, ap, as);
+    } else if (kind === IN_FRAME) {
+      q.pop();
+      if (venue === VENUE_BINANCE) this.binanceFrame(t, v, this.headMsg[venue]!);
+      else this.bybitFrame(t, v, this.headMsg[venue]!);
+    } else {
+      const symbol = q.peek(4);
+      const text = q.headText();
+      q.pop();
+      this.snapshot(venue, symbol, t, text);
+    }
   }
 
   private tick(timer: number): void {
@@ -482,15 +632,27 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
 
   // ---- market events ------------------------------------------------------------------------
 
-  /** One venue frame recorded as received at t (ns; the extra feed latency is the engine's to add). */
+  /**
+   * One venue frame recorded as received at t (ns; the extra feed latency is the engine's to add).
+   * Events come in receive order; each is applied at its venue time once no later receipt can
+   * come before it (the look-ahead), so the engine's state lags the last event until finish().
+   */
   onFrame(venue: number, t: number, buf: Buffer, len: number): void {
-    this.pendingEventNs = t;
     this.events++;
     // top-of-book fills read no depth: a depth frame is not even parsed (it would be dropped
     // after parsing; a malformed one is then not counted in frameErrors)
-    if (!this.depthMode && isDepthFrame(venue, buf, len)) return;
-    if (venue === VENUE_BINANCE) this.binanceFrame(t, buf, len);
-    else this.bybitFrame(t, buf, len);
+    if (!isDepthFrame(venue, buf, len)) this.receivedFrame(venue, t, buf, len);
+    else if (this.depthMode) this.inbox[venue]!.pushFrame(t, this.pushSeq++, buf, len);
+    this.received(t);
+  }
+
+  /** A frame that is not a depth frame by its first bytes: a top of book is queued as its numbers. */
+  private receivedFrame(venue: number, t: number, buf: Buffer, len: number): void {
+    const bin = venue === VENUE_BINANCE;
+    const msg = bin ? this.binRecvParser.parse(buf, len) : this.bybRecvParser.parse(buf, len);
+    const f = bin ? this.binRecvFrame : this.bybRecvFrame;
+    if (msg === MSG_QUOTE) this.inbox[venue]!.pushQuote(t, this.pushSeq++, f.symbolId, f.exchMs, f.bidPx, f.bidSz, f.askPx, f.askSz);
+    else this.inbox[venue]!.pushFrame(t, this.pushSeq++, buf, len); // parsed again as the head (depth after all, or an error)
   }
 
   /**
@@ -498,15 +660,19 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
    * what onFrame does with a depth frame in that mode.
    */
   onSkippedFrame(t: number): void {
-    this.pendingEventNs = t;
     this.events++;
+    this.received(t);
   }
 
-  /** A REST depth snapshot line (Binance) received at t. */
+  /** A REST depth snapshot line (Binance) received at t (its venue time: it carries no exchange time). */
   onSnapshot(venue: number, symbol: number, t: number, text: string): void {
-    this.pendingEventNs = t;
-    this.toVenueTime(venue, t);
     this.events++;
+    this.inbox[venue]!.pushSnapshot(t, this.pushSeq++, symbol, text);
+    this.received(t);
+  }
+
+  private snapshot(venue: number, symbol: number, t: number, text: string): void {
+    this.enterVenueTime(venue, t);
     if (venue !== VENUE_BINANCE || symbol < 0) return;
     const snap = parseBinanceDepthSnapshot(text);
     const sync = this.binSync[symbol]!;
@@ -517,43 +683,43 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
 
   /** A decoded top of book (also the pre-decoded path of the benchmark). */
   onTopOfBook(venue: number, symbol: number, t: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number): void {
-    this.pendingEventNs = t;
     this.events++;
-    this.quote(venue, symbol, t, exchMs, bidPx, bidSz, askPx, askSz);
+    this.inbox[venue]!.pushQuote(t, this.pushSeq++, symbol, exchMs, bidPx, bidSz, askPx, askSz);
+    this.received(t);
   }
 
-  private binanceFrame(t: number, buf: Buffer, len: number): void {
+  /** The head Binance frame (parsed by prepareHead: `msg`), received at t, at venue time v. */
+  private binanceFrame(t: number, v: number, msg: number): void {
     const f = this.binFrame;
-    const msg = this.binParser.parse(buf, len);
     if (msg === MSG_QUOTE) {
-      this.quote(VENUE_BINANCE, f.symbolId, t, f.exchMs, f.bidPx, f.bidSz, f.askPx, f.askSz);
+      this.quote(VENUE_BINANCE, f.symbolId, t, v, f.exchMs, f.bidPx, f.bidSz, f.askPx, f.askSz);
     } else if (msg === MSG_DEPTH_DELTA) {
       if (!this.depthMode) return;
-      this.toVenueTime(VENUE_BINANCE, this.venueTime(VENUE_BINANCE, t, f.exchMs));
+      this.enterVenueTime(VENUE_BINANCE, v);
       const sync = this.binSync[f.symbolId]!;
       const r = sync.onDiff(f);
       if (r >= 3 && r !== 7) this.resyncs++;
       this.depthChanged(VENUE_BINANCE, f.symbolId, sync.usable, t);
     } else {
-      this.advanceTo(t);
+      this.enterVenueTime(VENUE_BINANCE, v);
       this.frameErrors++;
     }
   }
 
-  private bybitFrame(t: number, buf: Buffer, len: number): void {
+  /** The head Bybit frame (parsed by prepareHead: `msg`), received at t, at venue time v. */
+  private bybitFrame(t: number, v: number, msg: number): void {
     const f = this.bybFrame;
-    const msg = this.bybParser.parse(buf, len);
     if (msg === MSG_QUOTE) {
-      this.quote(VENUE_BYBIT, f.symbolId, t, f.exchMs, f.bidPx, f.bidSz, f.askPx, f.askSz);
+      this.quote(VENUE_BYBIT, f.symbolId, t, v, f.exchMs, f.bidPx, f.bidSz, f.askPx, f.askSz);
     } else if (msg === MSG_DEPTH_DELTA || msg === MSG_DEPTH_SNAPSHOT) {
       if (!this.depthMode) return;
-      this.toVenueTime(VENUE_BYBIT, this.venueTime(VENUE_BYBIT, t, f.exchMs));
+      this.enterVenueTime(VENUE_BYBIT, v);
       const sync = this.bybSync[f.symbolId]!;
       const r = sync.onDiff(f);
       if (r >= 3 && r !== 7) this.resyncs++;
       this.depthChanged(VENUE_BYBIT, f.symbolId, sync.usable, t);
     } else {
-      this.advanceTo(t);
+      this.enterVenueTime(VENUE_BYBIT, v);
       this.frameErrors++;
     }
   }
@@ -566,6 +732,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
     this.books.version[i]++;
     this.books.recvNs[i] = this.nowNs;
     this.checkMemory(venue, symbol);
+    this.advanceTo(this.nowNs); // orders arriving at this very venue time meet the book with the update
     // The feed publishes every change of usability (a BOOK_STATE record): so does the replay.
     const u = this.usableOf(i);
     if (u !== this.usableSent[i]) {
@@ -637,8 +804,8 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
    * A top-of-book update received at t: the venue-side book changes at its venue time, the
    * strategy sees it at t + the venue's extra feed latency.
    */
-  private quote(venue: number, symbol: number, t: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number): void {
-    this.toVenueTime(venue, this.venueTime(venue, t, exchMs));
+  private quote(venue: number, symbol: number, t: number, v: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number): void {
+    this.enterVenueTime(venue, v);
     if (askPx > 0 && bidPx >= askPx) {
       this.crossedQuotes++; // corrupt data: the feed never publishes it (feed-handler.ts)
       return;
@@ -655,6 +822,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
     this.checkMemory(venue, symbol);
     const u = this.usableOf(i);
     this.usableSent[i] = u;
+    this.advanceTo(this.nowNs); // orders arriving at this very venue time meet the book with the update
     this.toLocal(venue, symbol, t, exchMs, bidPx, bidSz, askPx, askSz, u);
   }
 
@@ -757,17 +925,22 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
     this.journal.append(e.type, e, ev.nowNs, this.wallOf(ev.nowNs));
     if (ev.type === 'round_opened') this.roundsOpened++;
     else if (ev.type === 'transfer') this.executor.balances.applyTransfer(ev); // simulated venues follow
-    else if (ev.type === 'round_closed') this.writeEquity(ev.nowNs);
+    else if (ev.type === 'round_closed') this.writeEquity(ev.nowNs, false);
   }
 
   // ---- equity and spreads ---------------------------------------------------------------------
 
-  private writeEquity(ns: number): void {
+  /**
+   * An equity entry at ns; with the spreads (`withSpreads`) on the equity cadence and at the
+   * end only: after a round close the equity entry comes alone, as paper and live write it
+   * (EquitySampler.now), so the spread chart samples the market, not the instant just after a take.
+   */
+  private writeEquity(ns: number, withSpreads = true): void {
     const e = equityEntry(this.strategy, this.symbols.names, ns);
     if (e === null) return;
     const wall = this.wallOf(ns);
     this.journal.append('equity', e, ns, wall);
-    for (const sp of spreadEntries(this.strategy, this.symbols.names, ns)) this.journal.append('spread', sp, ns, wall);
+    if (withSpreads) for (const sp of spreadEntries(this.strategy, this.symbols.names, ns)) this.journal.append('spread', sp, ns, wall);
   }
 
   /** One `warning` entry per venue whose data weakens the fill model (docs/backtest.md). */
@@ -783,11 +956,18 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
           message: `${name}: ${none} of ${n} book updates carry no exchange time: its venue-side book moves at the recorded receive time, so fills there are optimistic by the real feed latency`,
         }, this.nowNs, wall);
       }
+      const back = this.backwardsVenueEvents[v]!;
+      if (back > 0) {
+        this.journal.append('warning', {
+          topic: 'feed_model', venue: name, events: n, backwards_exchange_time: back,
+          message: `${name}: ${back} book updates had an exchange time more than 1 ms before an earlier-received update of ${name} (its own data out of exchange-time order; an update without exchange time counts at its receipt): applied in ${name}'s order, right after it`,
+        }, this.nowNs, wall);
+      }
       const late = this.lateVenueEvents[v]!;
       if (late > 0) {
         this.journal.append('warning', {
-          topic: 'feed_model', venue: name, events: n, late_venue_events: late,
-          message: `${name}: ${late} book updates had an exchange time more than 1 ms before updates of the other venue already applied: applied late at the venue side`,
+          topic: 'feed_model', venue: name, events: n, late_venue_events: late, lookahead_ms: this.lookaheadNs / 1e6,
+          message: `${name}: ${late} book updates were received more than the look-ahead (${this.lookaheadNs / 1e6} ms) after their exchange time: applied late at the venue side, more than 1 ms after it`,
         }, this.nowNs, wall);
       }
     }
@@ -798,6 +978,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
    * writes a final equity mark and run_end (with `extra` fields, e.g. run.ts's report period). Returns the end equity.
    */
   finish(lastEventNs: number, graceNs: number, reason = 'end of data', extra: Record<string, unknown> = {}): number {
+    this.drain(Infinity); // no more receipts: every queued event is safe
     this.pendingEventNs = Infinity;
     const endNs = lastEventNs + graceNs;
     let t = lastEventNs;

@@ -7,6 +7,8 @@
  *
  * Typed-array ring, grown by doubling when full (rare: it holds one feed latency of updates).
  */
+import { grownRing } from './typed-ring.js';
+
 const W = 9; // words per entry: localNs, symbol, exchMs, bidPx, bidSz, askPx, askSz, flags, recvNs
 
 /** flags: the book was usable (the feed's FLAG_USABLE) when the update was sent. */
@@ -77,12 +79,7 @@ export class LocalFeedQueue {
   }
 
   private grow(): void {
-    const next = new Float64Array(this.cap * 2 * W);
-    for (let i = 0; i < this.size; i++) {
-      const from = ((this.head + i) % this.cap) * W;
-      next.set(this.buf.subarray(from, from + W), i * W);
-    }
-    this.buf = next;
+    this.buf = grownRing(this.buf, this.cap, this.head, this.size, W);
     this.head = 0;
     this.cap *= 2;
   }

@@ -219,6 +219,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     // a session replay keeps the paper executor's fill simulator defaults ([backtest] keys are the backtest's)
     liquidityDecayNs: session !== undefined ? undefined : (cfg.backtest.liquidity_decay_ms ?? 1000) * 1e6,
     marketImpact: session !== undefined ? 0 : cfg.backtest.market_impact ?? 0,
+    fillRatio: session !== undefined ? 1 : cfg.backtest.fill_ratio ?? 1,
   });
   engine.start(runId, { strategy: cfg.strategy, risk: cfg.risk, execution: cfg.execution, fees: cfg.fees, backtest: cfg.backtest }, balances, {
     filters,
@@ -226,6 +227,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       start_date: o.startDate, end_date: o.endDate, data_dir: dataDir, book: o.book ?? 'depth', feed_latency_ms: feedMs,
       venue_offset_ms: o.venueOffsetMs ?? {}, latency: lat.source, seed,
       liquidity_decay_ms: cfg.backtest.liquidity_decay_ms ?? 1000, market_impact: cfg.backtest.market_impact ?? 0,
+      fill_ratio: cfg.backtest.fill_ratio ?? 1,
       fill_model: session !== undefined
         ? 'session replay: venue-side book at receive time (the paper executor\'s quote board); strategy at receive time'
         : 'venue-side book at exchange time (receive time when the data has none); strategy at receive time + feed latency',

@@ -273,6 +273,7 @@ export const ARBITRAGE_SCHEMA: ObjectRule = table({
     feed_latency_ms: num({ min: 0, max: 60_000, default: 0, unit: 'ms' }),
     liquidity_decay_ms: num({ min: 1, max: 3_600_000, default: 1000, unit: 'ms' }),
     market_impact: num({ min: 0, max: 1, default: 0, unit: 'fraction' }),
+    fill_ratio: num({ positive: true, max: 1, default: 1, unit: 'fraction of displayed size' }),
     seed: int({ min: 0, max: 4_294_967_295, default: 1 }),
   }),
   log: optionalTable({

@@ -181,6 +181,8 @@ export interface BacktestConfig {
   liquidity_decay_ms: number;
   /** Fraction of a level's remaining offer also gone after a take; 0 = no market impact. */
   market_impact: number;
+  /** Fraction (0, 1] of each displayed level size the backtest may take; 1 = all of it. */
+  fill_ratio: number;
   seed: number;
 }
 

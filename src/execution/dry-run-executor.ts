@@ -406,7 +406,7 @@ export class DryRunExecutor {
       this.scheduleReport(slot, replyNs, ST_REJECTED, 0, 0, 0, 0, feeAsset, insufficientBalanceCode(venue));
       return;
     }
-    const f = this.fills.fill(venue, symbol, side, px, qty, book, levels, rate, rule, tr.tif[slot] === TIF_FOK, this.fill);
+    const f = this.fills.fill(venue, symbol, side, px, qty, book, levels, rate, rule, tr.tif[slot] === TIF_FOK, this.fill, t);
     if (f.filledQty > 0) this.balances.applyFill(venue, symbol, side, f.filledQty, f.notional, f.fee, f.feeAsset);
     // What a verdict states: the fill as its reports book it (lastPx = the average price).
     this.decide(slot, f.filledQty >= qty ? ST_FILLED : ST_CANCELED, f.filledQty, f.avgPx * f.filledQty, f.fee, feeAsset);

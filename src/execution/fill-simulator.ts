@@ -31,7 +31,7 @@
  *
  * Nothing here allocates per call: results go into a caller-owned FillResult.
  */
-import { ASSET_BASE, ASSET_QUOTE, D_ASK_PX, D_ASK_SZ, D_BID_PX, D_BID_SZ, D_LEVELS, D_LEVEL_WORDS, H_RECV_NS, H_SEQ, SIDE_BUY } from '../core/records.js';
+import { ASSET_BASE, ASSET_QUOTE, D_ASK_PX, D_ASK_SZ, D_BID_PX, D_BID_SZ, D_LEVELS, D_LEVEL_WORDS, H_SEQ, SIDE_BUY } from '../core/records.js';
 
 export const FEE_RULE_RECEIVED = 0;
 export const FEE_RULE_QUOTE = 1;
@@ -89,7 +89,10 @@ export interface FillSimulatorOptions {
   fillRatio?: number;
   venues: number;
   symbols: number;
-  /** Most distinct price levels remembered per (venue, symbol), both sides together. Default 64. */
+  /**
+   * Room for distinct price levels per (venue, symbol), both sides together, made at start-up.
+   * Default 64. Not a bound: a take beyond it grows the memory (nothing taken is forgotten).
+   */
   memoryLevels?: number;
   /** Consumed liquidity is forgotten this long after the last take, ns. Default 1 s (DEFAULT_LIQUIDITY_DECAY_NS). */
   decayNs?: number;
@@ -109,7 +112,8 @@ export class FillSimulator {
   readonly fillRatio: number;
   readonly venues: number;
   readonly symbols: number;
-  readonly memoryLevels: number;
+  /** Entries each (venue, symbol) has room for now: grows (doubles) when a take needs more. */
+  memoryLevels: number;
   /** Memory decay, ns (mutable: the backtest sets it from [backtest] liquidity_decay_ms). */
   decayNs: number;
   /** Market impact fraction, [0, 1] (mutable, like decayNs). */
@@ -117,15 +121,15 @@ export class FillSimulator {
   /** Book version each (venue, symbol) memory was last checked against. */
   private readonly memVersion: Float64Array;
   private readonly memCount: Int32Array;
-  private readonly memSide: Float64Array;
-  private readonly memPx: Float64Array;
-  private readonly memTaken: Float64Array;
+  private memSide: Float64Array;
+  private memPx: Float64Array;
+  private memTaken: Float64Array;
   /** Displayed quantity of the level when it was first taken from. */
-  private readonly memShown: Float64Array;
+  private memShown: Float64Array;
   /** Time of the last take, ns. */
-  private readonly memNs: Float64Array;
-  /** Takes not remembered because the memory of a (venue, symbol) was full. */
-  memoryOverflows = 0;
+  private memNs: Float64Array;
+  /** Times the memory grew because a (venue, symbol) had more levels taken than it had room for (never a take forgotten). */
+  memoryGrowths = 0;
   /** Entries cleared, by cause. */
   clearedByFall = 0;
   clearedByTradeThrough = 0;
@@ -161,10 +165,13 @@ export class FillSimulator {
   /**
    * Fills an IOC (allOrNone = false) or FOK (true) order against `book` (a BookView depth
    * record with `n` levels; its H_SEQ is the book version) and remembers what it took.
-   * `nowNs` (default: the book's H_RECV_NS) times the takes for the decay.
+   * `nowNs` is when the order meets the book (its arrival at the venue): it times the takes for
+   * the decay. Never the book's last-update time: on a book quiet for longer than the decay, a
+   * take stamped with it would be forgotten at the book's next update (any change, e.g. of the
+   * other side) and the same liquidity handed out again.
    */
   fill(venue: number, symbol: number, side: number, limitPx: number, qty: number, book: Float64Array, n: number,
-    takerFeeRate: number, feeRule: number, allOrNone: boolean, out: FillResult, nowNs: number = book[H_RECV_NS]!): FillResult {
+    takerFeeRate: number, feeRule: number, allOrNone: boolean, out: FillResult, nowNs: number): FillResult {
     const key = venue * this.symbols + symbol;
     const version = book[H_SEQ]!;
     if (this.memVersion[key] !== version) {
@@ -265,6 +272,29 @@ export class FillSimulator {
     return -1;
   }
 
+  /**
+   * Doubles the room per (venue, symbol): a take is never dropped (it would hand the same
+   * liquidity out again at once). Allocates, but only when more levels are held at once than ever
+   * before: deep sweeps within the decay on a moving market.
+   */
+  private growMemory(): void {
+    const from = this.memoryLevels;
+    const to = from * 2;
+    const keys = this.memCount.length;
+    const regrow = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(keys * to);
+      for (let k = 0; k < keys; k++) b.set(a.subarray(k * from, k * from + this.memCount[k]!), k * to);
+      return b;
+    };
+    this.memSide = regrow(this.memSide);
+    this.memPx = regrow(this.memPx);
+    this.memTaken = regrow(this.memTaken);
+    this.memShown = regrow(this.memShown);
+    this.memNs = regrow(this.memNs);
+    this.memoryLevels = to;
+    this.memoryGrowths++;
+  }
+
   /** Forgets everything taken (e.g. at the start of a new backtest). */
   clear(): void {
     this.memCount.fill(0);
@@ -281,10 +311,7 @@ export class FillSimulator {
       return;
     }
     const c = this.memCount[key]!;
-    if (c === this.memoryLevels) {
-      this.memoryOverflows++;
-      return;
-    }
+    if (c === this.memoryLevels) this.growMemory();
     const e = key * this.memoryLevels + c;
     this.memSide[e] = side;
     this.memPx[e] = px;

@@ -5,7 +5,8 @@
  * equity interval) and after each closed round.
  *
  *   equity  { equity, exposure{symbol}, drawdown, balances{venue:{quote, base{symbol}}}, marks{venue:{symbol: mid}} }
- *           drawdown = (running peak equity − equity) / start equity (the risk rule's definition)
+ *           drawdown = (running peak equity − equity) / start equity (over equity marked at mid; the
+ *           risk rule's max_drawdown uses the same formula over realized + open-round PnL: PnlDrawdown)
  *   spread  { symbol, ab_bps, ba_bps, threshold_bps } per symbol priced on both venues, both
  *           directions (ab: buy binance / sell bybit), net of fees and slippage as the strategy sees them
  */

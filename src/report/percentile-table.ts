@@ -20,7 +20,10 @@ export const NS_PER_UNIT: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3,
 export function percentileRow(label: string, h: Histogram, nsPerUnit = 1): PercentileRow {
   const empty = h.totalCount === 0;
   const valuesNs = TABLE_PERCENTILES.map((p) => (empty ? 0 : h.getValueAtPercentile(p) * nsPerUnit));
-  valuesNs.push(empty ? 0 : h.maxValue * nsPerUnit);
+  // The percentiles are highest-equivalent values (the top of their bucket); so is this max (the
+  // 100th percentile, as the run report's latency table takes it): h.maxValue is the bucket's
+  // lowest-equivalent value and can read below p50 (a constant 2 ms: p50 2,000,895, max 2,000,000).
+  valuesNs.push(empty ? 0 : h.getValueAtPercentile(100) * nsPerUnit);
   return { label, count: h.totalCount, valuesNs };
 }
 

@@ -195,7 +195,12 @@ const DAY_NS = 86_400e9;
 const MIN_ANNUALIZE_NS = 23 * 3_600e9;
 const YEAR_DAYS = 365.25;
 const YEAR_SEC = YEAR_DAYS * 86_400;
-/** Fewer returns than this: Sharpe and Sortino are n/a (a handful of points says nothing). */
+/**
+ * Fewer non-zero returns than this: Sharpe and Sortino are n/a (a handful of points says
+ * nothing). Periods in which the series did not move do not count: a step series of capital +
+ * round PnL with one round has one non-zero return among N, and mean / sd × √(periods per year)
+ * is then √(periods per year / N) whatever the round made.
+ */
 export const MIN_RETURNS = 30;
 /** A series shorter than this has no Sharpe or Sortino (per-second returns of a short run, annualized, are noise). */
 export const MIN_RATIO_SPAN_NS = 3_600e9;
@@ -236,6 +241,13 @@ export function drawdownOf(series: readonly SeriesPoint[], capital: number | nul
   return { fraction: capital !== null && capital > 0 ? quote / capital : null, quote };
 }
 
+/** Returns that are not 0: periods in which the series moved. */
+function nonZero(r: readonly number[]): number {
+  let n = 0;
+  for (const x of r) if (x !== 0) n++;
+  return n;
+}
+
 export function ratiosOf(label: string, series: readonly SeriesPoint[], capital: number | null, endValue: number | null, durationNs: number): RatioSet {
   const pnl = capital !== null && endValue !== null ? endValue - capital : null;
   const totalReturn = capital !== null && capital > 0 && pnl !== null ? pnl / capital : null;
@@ -256,7 +268,7 @@ export function ratiosOf(label: string, series: readonly SeriesPoint[], capital:
   let sortino: number | null = null;
   let ratioNote: string | null = null;
   if (span < MIN_RATIO_SPAN_NS) ratioNote = 'series shorter than 1 h: Sharpe and Sortino not computed (seconds annualized say nothing)';
-  else if (r.length < MIN_RETURNS) ratioNote = `fewer than ${MIN_RETURNS} returns of ${periodSec} s`;
+  else if (nonZero(r) < MIN_RETURNS) ratioNote = `fewer than ${MIN_RETURNS} non-zero returns of ${periodSec} s (${nonZero(r)})`;
   else {
     const mean = r.reduce((a, b) => a + b, 0) / r.length;
     const sd = Math.sqrt(r.reduce((a, x) => a + (x - mean) ** 2, 0) / (r.length - 1));

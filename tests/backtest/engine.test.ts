@@ -2,35 +2,26 @@ import t from 'tap';
 import { BacktestEngine } from '../../src/backtest/engine.js';
 import { MemoryJournal } from '../../src/backtest/journal-writer.js';
 import { ConstantLatency } from '../../src/execution/latency-model.js';
-import type { ArbitrageConfig } from '../../src/strategy/config.js';
+import { config } from './small-engine.js';
 
 const MS = 1e6;
 const BIN = 0;
 const BYB = 1;
 
-function config(): ArbitrageConfig {
-  return {
-    // taken_level_decay_ms 1: the strategy tries again at once, so these cases test the fill
-    // model's own liquidity memory (the strategy's is tests/strategy/taken-levels.test.ts).
-    strategy: { symbols: ['BTCUSDT'], min_spread_bps: 5, max_position_size: 1, rebalance_threshold: 0.01, taken_level_decay_ms: 1 },
-    risk: {
-      max_drawdown: 0.5, stop_loss_bps: 500, position_limit: 10, max_orders_per_second: 100, price_band_bps: 1000,
-      max_notional_per_trade: 1e9, stale_book_ms: 10_000, hedge_timeout_ms: 1000,
-    },
-    execution: { order_timeout_ms: 5000, slippage_tolerance: 0.001 },
-    fees: { binance_taker_bps: 10, binance_maker_bps: 10, bybit_taker_bps: 10, bybit_maker_bps: 10 },
-  } as ArbitrageConfig;
-}
+// config(): taken_level_decay_ms 1: the strategy tries again at once, so these cases test the
+// fill model's own liquidity memory (the strategy's is tests/strategy/taken-levels.test.ts).
 
 const filter = { tickSize: 0.01, stepSize: 0.001, minQty: 0.001, minNotional: 1 };
 
-function engine(entryMs: number, responseMs: number, cfg = config(), base = 10) {
+/** `lookaheadMs` 0: with no exchange times (venue time = receipt) each event is applied at once, so a test can read the state between events. */
+function engine(entryMs: number, responseMs: number, cfg = config(), base = 10, lookaheadMs?: number) {
   const journal = new MemoryJournal();
   const e = new BacktestEngine({
     config: cfg, filters: { binance: { BTCUSDT: filter }, bybit: { BTCUSDT: filter } },
     balances: { binance: { quote: 100_000, base: { BTCUSDT: base } }, bybit: { quote: 100_000, base: { BTCUSDT: base } } },
     entryLatency: new ConstantLatency(entryMs * MS), responseLatency: new ConstantLatency(responseMs * MS), journal,
     wallStartMs: Date.UTC(2024, 0, 1), book: 'top', equityEveryNs: 1000 * MS,
+    ...(lookaheadMs !== undefined ? { lookaheadNs: lookaheadMs * MS } : {}),
   });
   const entries = () => journal.text.map((l) => JSON.parse(l) as Record<string, unknown>);
   return { e, entries };
@@ -216,7 +207,7 @@ t.test('simulated transfer: the executor\'s balances follow the strategy\'s, and
   cfg.strategy.rebalance_transfer_after_ms = 1000;
   cfg.strategy.rebalance_transfer_delay_ms = 2000;
   cfg.strategy.rebalance_transfer_fee_base = 0.001;
-  const { e, entries } = engine(1, 1, cfg, 1);
+  const { e, entries } = engine(1, 1, cfg, 1, 0);
   const edge = (ms: number) => {
     e.onTopOfBook(BYB, 0, ms * MS, 0, 101, 0.4, 101.1, 2);
     e.onTopOfBook(BIN, 0, (ms + 1) * MS, 0, 100, 2, 100.1, 1); // buy Binance 100.1, sell Bybit 101

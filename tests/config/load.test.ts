@@ -64,7 +64,7 @@ t.test('keys left out take their documented defaults', async (t) => {
   t.same(monitor, { enabled: true, host: '127.0.0.1', port: 9464, status_interval_ms: 5000, token: '' });
   t.same({ enabled: alerts.enabled, webhook_url: alerts.webhook_url, repeat_interval_ms: alerts.repeat_interval_ms, spread_abs_bps: alerts.spread_abs_bps },
     { enabled: true, webhook_url: '', repeat_interval_ms: 300_000, spread_abs_bps: 150 });
-  t.same(cfg.backtest, { data_dir: 'data', feed_latency_ms: 0, liquidity_decay_ms: 1000, market_impact: 0, seed: 1 });
+  t.same(cfg.backtest, { data_dir: 'data', feed_latency_ms: 0, liquidity_decay_ms: 1000, market_impact: 0, fill_ratio: 1, seed: 1 });
   t.same(cfg.log, { level: 'info', pretty: 'auto' });
   t.equal(cfg.risk.max_orders_per_second, 10);
   t.equal(cfg.risk.price_band_bps, 100);

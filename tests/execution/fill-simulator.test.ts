@@ -75,7 +75,7 @@ t.test('fees: spot charges the received asset; rules can force base or quote', a
 
 t.test('fill_ratio: only that fraction of each displayed size is available', async (t) => {
   const sim = new FillSimulator({ fillRatio: 0.5, venues: 2, symbols: 1 });
-  const r = sim.fill(0, 0, SIDE_BUY, 102, 10, BOOK.rec, BOOK.n, RATE, FEE_RULE_RECEIVED, false, new FillResult());
+  const r = sim.fill(0, 0, SIDE_BUY, 102, 10, BOOK.rec, BOOK.n, RATE, FEE_RULE_RECEIVED, false, new FillResult(), 0);
   t.equal(r.filledQty, 1.5, 'half of 1 at 101 and half of 2 at 102');
   t.throws(() => new FillSimulator({ fillRatio: 0, venues: 1, symbols: 1 }), FillConfigError);
   t.throws(() => new FillSimulator({ fillRatio: 1.5, venues: 1, symbols: 1 }), FillConfigError);
@@ -85,22 +85,22 @@ t.test('consumed liquidity: two orders against one snapshot do not take the same
   const sim = new FillSimulator({ venues: 2, symbols: 2 });
   const out = new FillResult();
   const book = depthRecord([[99, 1]], [[101, 1], [102, 2]], 7);
-  sim.fill(0, 0, SIDE_BUY, 102, 1.5, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, out);
+  sim.fill(0, 0, SIDE_BUY, 102, 1.5, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, out, 0);
   t.equal(out.filledQty, 1.5);
-  sim.fill(0, 0, SIDE_BUY, 102, 5, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, out);
+  sim.fill(0, 0, SIDE_BUY, 102, 5, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, out, 0);
   t.equal(out.filledQty, 1.5, 'second order gets what is left: 0 at 101, 1.5 at 102');
   t.equal(out.avgPx, 102);
-  sim.fill(0, 0, SIDE_BUY, 102, 1, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, out);
+  sim.fill(0, 0, SIDE_BUY, 102, 1, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, out, 0);
   t.equal(out.filledQty, 0, 'the snapshot is used up');
-  sim.fill(0, 0, SIDE_SELL, 99, 1, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, out);
+  sim.fill(0, 0, SIDE_SELL, 99, 1, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, out, 0);
   t.equal(out.filledQty, 1, 'the other side is untouched');
-  sim.fill(1, 0, SIDE_BUY, 102, 1, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, out);
+  sim.fill(1, 0, SIDE_BUY, 102, 1, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, out, 0);
   t.equal(out.filledQty, 1, 'another venue has its own memory');
-  sim.fill(0, 1, SIDE_BUY, 102, 1, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, out);
+  sim.fill(0, 1, SIDE_BUY, 102, 1, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, out, 0);
   t.equal(out.filledQty, 1, 'another symbol has its own memory');
 
   const updated = depthRecord([[99, 1]], [[101, 1], [102, 2]], 8);
-  sim.fill(0, 0, SIDE_BUY, 102, 3, updated.rec, updated.n, RATE, FEE_RULE_RECEIVED, false, out);
+  sim.fill(0, 0, SIDE_BUY, 102, 3, updated.rec, updated.n, RATE, FEE_RULE_RECEIVED, false, out, 0);
   t.equal(out.filledQty, 0, 'a new book version showing the same sizes does not give the liquidity back');
 });
 
@@ -112,7 +112,7 @@ t.test('liquidity memory: a level that flickers in size is taken once, not once 
   // 51 versions of the ask at 100, alternating 1.00 and 1.01 BTC, 10 ms apart (< the 1 s decay)
   for (let k = 0; k < 51; k++) {
     const book = depthRecord([[99, 5]], [[100, k % 2 === 0 ? 1 : 1.01]], k + 1, true, k * 10e6);
-    sim.fill(0, 0, SIDE_BUY, 100, k % 2 === 0 ? 1 : 1.01, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, out);
+    sim.fill(0, 0, SIDE_BUY, 100, k % 2 === 0 ? 1 : 1.01, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, out, k * 10e6);
     if (out.filledQty > 0) fills++;
     total += out.filledQty;
   }
@@ -124,7 +124,7 @@ t.test('liquidity memory is cleared by the market only: a fall by what we took, 
   const out = new FillResult();
   const buy = (sim: FillSimulator, asks: [number, number][], v: number, ns: number, qty = 1): number => {
     const b = depthRecord([[99, 5]], asks, v, true, ns);
-    return sim.fill(0, 0, SIDE_BUY, 101, qty, b.rec, b.n, RATE, FEE_RULE_RECEIVED, false, out).filledQty;
+    return sim.fill(0, 0, SIDE_BUY, 101, qty, b.rec, b.n, RATE, FEE_RULE_RECEIVED, false, out, ns).filledQty;
   };
   // 1. the level's size falls by at least what we took: the venue shows our trade
   let sim = new FillSimulator({ venues: 1, symbols: 1 });
@@ -154,7 +154,7 @@ t.test('liquidity memory is cleared by the market only: a fall by what we took, 
   // 4. a level removed from inside the shown depth is gone
   sim = new FillSimulator({ venues: 1, symbols: 1 });
   const d1 = depthRecord([[99, 5]], [[100, 1], [100.5, 1]], 1, true, 0);
-  sim.fill(0, 0, SIDE_BUY, 100.5, 1.5, d1.rec, d1.n, RATE, FEE_RULE_RECEIVED, false, out);
+  sim.fill(0, 0, SIDE_BUY, 100.5, 1.5, d1.rec, d1.n, RATE, FEE_RULE_RECEIVED, false, out, 0);
   t.equal(out.filledQty, 1.5);
   const d2 = depthRecord([[99, 5]], [[100, 1], [101, 1]], 2, true, 1e6);
   sim.observe(0, 0, d2.rec, d2.n, 1e6);
@@ -166,12 +166,12 @@ t.test('market impact (off by default): a fraction of what a level still offers 
   const out = new FillResult();
   const b = depthRecord([[99, 5]], [[100, 2]], 1, true, 0);
   const plain = new FillSimulator({ venues: 1, symbols: 1 });
-  plain.fill(0, 0, SIDE_BUY, 100, 1, b.rec, b.n, RATE, FEE_RULE_RECEIVED, false, out);
-  plain.fill(0, 0, SIDE_BUY, 100, 5, b.rec, b.n, RATE, FEE_RULE_RECEIVED, false, out);
+  plain.fill(0, 0, SIDE_BUY, 100, 1, b.rec, b.n, RATE, FEE_RULE_RECEIVED, false, out, 0);
+  plain.fill(0, 0, SIDE_BUY, 100, 5, b.rec, b.n, RATE, FEE_RULE_RECEIVED, false, out, 0);
   t.equal(out.filledQty, 1, 'no impact: the other 1 is still there');
   const impact = new FillSimulator({ venues: 1, symbols: 1, impact: 0.5 });
-  impact.fill(0, 0, SIDE_BUY, 100, 1, b.rec, b.n, RATE, FEE_RULE_RECEIVED, false, out);
-  impact.fill(0, 0, SIDE_BUY, 100, 5, b.rec, b.n, RATE, FEE_RULE_RECEIVED, false, out);
+  impact.fill(0, 0, SIDE_BUY, 100, 1, b.rec, b.n, RATE, FEE_RULE_RECEIVED, false, out, 0);
+  impact.fill(0, 0, SIDE_BUY, 100, 5, b.rec, b.n, RATE, FEE_RULE_RECEIVED, false, out, 0);
   t.equal(out.filledQty, 0.5, 'impact 0.5: half of the remaining 1 was pulled');
   t.throws(() => new FillSimulator({ venues: 1, symbols: 1, impact: 2 }), FillConfigError);
   t.throws(() => new FillSimulator({ venues: 1, symbols: 1, decayNs: 0 }), FillConfigError);
@@ -180,9 +180,9 @@ t.test('market impact (off by default): a fraction of what a level still offers 
 t.test('FOK fills everything or nothing', async (t) => {
   const sim = new FillSimulator({ venues: 1, symbols: 1 });
   const out = new FillResult();
-  sim.fill(0, 0, SIDE_BUY, 102, 3.5, BOOK.rec, BOOK.n, RATE, FEE_RULE_RECEIVED, true, out);
+  sim.fill(0, 0, SIDE_BUY, 102, 3.5, BOOK.rec, BOOK.n, RATE, FEE_RULE_RECEIVED, true, out, 0);
   t.equal(out.filledQty, 0, 'only 3 within the limit');
-  sim.fill(0, 0, SIDE_BUY, 102, 3, BOOK.rec, BOOK.n, RATE, FEE_RULE_RECEIVED, true, out);
+  sim.fill(0, 0, SIDE_BUY, 102, 3, BOOK.rec, BOOK.n, RATE, FEE_RULE_RECEIVED, true, out, 0);
   t.equal(out.filledQty, 3);
 });
 
@@ -212,13 +212,13 @@ t.test('what earlier orders took is subtracted without leaving dust', async (t) 
   const book = depthRecord([[99, 1]], [[101, 0.3], [102, 1]]);
   const sim = new FillSimulator({ venues: 1, symbols: 1 });
   const r = new FillResult();
-  sim.fill(0, 0, SIDE_BUY, 101, 0.1, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, r);
+  sim.fill(0, 0, SIDE_BUY, 101, 0.1, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, r, 0);
   t.equal(r.filledQty, 0.1);
-  sim.fill(0, 0, SIDE_BUY, 101, 0.1, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, r);
+  sim.fill(0, 0, SIDE_BUY, 101, 0.1, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, r, 0);
   t.equal(r.filledQty, 0.1);
-  sim.fill(0, 0, SIDE_BUY, 101, 5, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, r);
+  sim.fill(0, 0, SIDE_BUY, 101, 5, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, r, 0);
   t.equal(r.filledQty, 0.1, 'exactly what is left of 0.3 after 0.1 and 0.1');
-  sim.fill(0, 0, SIDE_BUY, 101, 5, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, r);
+  sim.fill(0, 0, SIDE_BUY, 101, 5, book.rec, book.n, RATE, FEE_RULE_RECEIVED, false, r, 0);
   t.equal(r.filledQty, 0, 'the level is used up, no dust left to take');
   t.equal(r.levels, 0);
 });
