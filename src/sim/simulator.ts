@@ -53,6 +53,12 @@ export interface SimOptions {
   onPublished?: () => void;
   /** Accounts, orders and trades are replayed from and appended to this file (sim-state-file.ts). */
   stateFile?: string;
+  /**
+   * Simulated time 0 at this CLOCK_MONOTONIC instant (process.hrtime.bigint()) instead of the
+   * start: simulators in several processes with the same seed, origin and scheduled
+   * dislocations (MarketGenerator.scheduleDislocation) then show the same market.
+   */
+  originMonoNs?: bigint;
 }
 
 export interface VenueUrls {
@@ -107,7 +113,7 @@ function listen(app: TemplatedApp, host: string, port: number): Promise<us_liste
 export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> {
   const host = opts.host ?? '127.0.0.1';
   const rate = opts.ratePerVenue ?? 2000;
-  const t0 = performance.now();
+  const t0 = opts.originMonoNs === undefined ? performance.now() : performance.now() - Number(process.hrtime.bigint() - opts.originMonoNs) / 1e6;
   const clock: SimClock = { epochMs: Date.now(), now: () => performance.now() - t0 };
   const gen = new MarketGenerator({
     ...opts.generator,
