@@ -78,6 +78,8 @@ process.on('message', (m: { type: string; spec?: PlaySpec; t0Ms?: number; origin
       origin = BigInt(m.originNs!);
       sim = await startSimulator({
         seed: 8, symbols: ['BTCUSDT'], ratePerVenue: 1000, dislocationEveryMs: 0, depthLevels: 50, originMonoNs: origin, onPublished,
+        // A starved tick bursts its backlog rather than dropping it: both processes keep one market.
+        maxBacklogMs: Infinity,
       });
       orderArrival.hook = (venue, id, ns) => {
         const i = indexAt(simMs(ns));

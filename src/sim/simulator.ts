@@ -59,6 +59,13 @@ export interface SimOptions {
    * dislocations (MarketGenerator.scheduleDislocation) then show the same market.
    */
   originMonoNs?: bigint;
+  /**
+   * Backlog of updates (in ms of simulated time) beyond which a tick that fell behind (a long
+   * GC pause, a starved process) drops events instead of bursting them; default 250.
+   * Infinity: never drop (the market stays the one its seed and schedule make, which several
+   * simulators showing one market need).
+   */
+  maxBacklogMs?: number;
 }
 
 export interface VenueUrls {
@@ -186,7 +193,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
 
   const batch = new UpdateBatch();
   let dropped = 0;
-  const maxUpdates = Math.max(1000, Math.ceil(rate * 2 * (MAX_BACKLOG_MS / 1000)));
+  const maxUpdates = Math.max(1000, Math.ceil(rate * 2 * ((opts.maxBacklogMs ?? MAX_BACKLOG_MS) / 1000)));
   const tick = (): void => {
     const now = clock.now();
     faults.runDue(now);

@@ -1,8 +1,9 @@
 /**
  * LiveExecutorAgent keeps the order path warm while idle: a cycle that finds no intent runs a
  * synthetic pair through its warmer and has each venue client build a request without
- * sending it (at most once per KEEP_WARM_NS); a cycle that finds intents sends them and runs
- * no warm pass; without a warmer nothing extra runs.
+ * sending it (at most once per KEEP_WARM_NS, the clock read only every WARM_CHECK_EVERY idle
+ * cycles); a cycle that finds intents sends them and runs no warm pass; without a warmer
+ * nothing extra runs.
  */
 import t from 'tap';
 import { POLICY_BLOCK, RingConsumer, RingProducer, createRing } from '../../src/core/ring.js';
@@ -40,6 +41,9 @@ t.test('an idle cycle runs one warm pass: a synthetic pair, then each client bui
   t.equal(agent.doWork(), 0);
   t.same(calls, ['warm pair', 'clients warm']);
   t.equal(agent.warmPasses, 1);
+  // The clock is not even looked at again before WARM_CHECK_EVERY more idle cycles (256).
+  for (let i = 0; i < 255; i++) agent.doWork();
+  t.equal(agent.warmPasses, 1, 'no pass within the next 255 idle cycles, whatever the time');
 });
 
 t.test('a cycle that finds intents sends them and runs no warm pass', async (t) => {
