@@ -20,6 +20,7 @@ import {
 } from '../core/histogram.js';
 import { MAX_STEP_INTENTS, type LiveExecutor } from '../execution/live/live-executor.js';
 import type { OrderPathWarmer } from '../execution/live/warmup-live.js';
+import type { SendPathWarmer } from '../execution/live/send-path-warmer.js';
 
 /** Idle cycles between expiry checks while orders are live (a clock read allocates in Node 20). */
 const EXPIRE_EVERY = 256;
@@ -44,6 +45,8 @@ export class LiveExecutorAgent implements RecordHandler {
   private n = 0;
   /** Runs a synthetic pair through a throwaway executor while idle (null: no keep-warm). */
   warmer: OrderPathWarmer | null = null;
+  /** Writes one frame on a private loopback connection per keep-warm pass (null: none). */
+  sendWarmer: SendPathWarmer | null = null;
   private nextWarmNs = 0;
   private warmPolls = WARM_CHECK_EVERY - 1;
   /** Idle keep-warm passes run. */
@@ -74,8 +77,9 @@ export class LiveExecutorAgent implements RecordHandler {
   /**
    * At most once per KEEP_WARM_NS (the clock looked at every WARM_CHECK_EVERY idle cycles): a
    * synthetic pair through the throwaway executor (admission, pair checks, tracker, decimal
-   * formatting) and one request built and signed per venue session, nothing sent; the real
-   * executor's state is not touched.
+   * formatting), one request built and signed per venue session, nothing sent to a venue, and
+   * one frame written on the send-path warmer's private connection; the real executor's state
+   * is not touched.
    */
   private keepWarm(): void {
     if (++this.warmPolls < WARM_CHECK_EVERY) return;
@@ -86,6 +90,7 @@ export class LiveExecutorAgent implements RecordHandler {
     this.warmPasses++;
     this.warmer!.pair();
     this.exec.keepWarm();
+    if (this.sendWarmer !== null) this.sendWarmer.send();
   }
 
   /** Live orders whose deadline the loop must not sleep past. */

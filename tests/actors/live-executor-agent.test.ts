@@ -12,6 +12,7 @@ import { INTENT_WORDS } from '../../src/core/records.js';
 import { LiveExecutorAgent } from '../../src/actors/live-executor-agent.js';
 import type { LiveExecutor } from '../../src/execution/live/live-executor.js';
 import type { OrderPathWarmer } from '../../src/execution/live/warmup-live.js';
+import type { SendPathWarmer } from '../../src/execution/live/send-path-warmer.js';
 
 function setup(t: { teardown(fn: () => void): void }, withWarmer: boolean) {
   const sab = createRing(64, INTENT_WORDS, POLICY_BLOCK);
@@ -44,6 +45,13 @@ t.test('an idle cycle runs one warm pass: a synthetic pair, then each client bui
   // The clock is not even looked at again before WARM_CHECK_EVERY more idle cycles (256).
   for (let i = 0; i < 255; i++) agent.doWork();
   t.equal(agent.warmPasses, 1, 'no pass within the next 255 idle cycles, whatever the time');
+});
+
+t.test('with a send-path warmer the pass also writes one frame on its private connection', async (t) => {
+  const { agent, calls } = setup(t, true);
+  agent.sendWarmer = { send: () => calls.push('private frame') } as unknown as SendPathWarmer;
+  agent.doWork();
+  t.same(calls, ['warm pair', 'clients warm', 'private frame']);
 });
 
 t.test('a cycle that finds intents sends them and runs no warm pass', async (t) => {
