@@ -1,15 +1,19 @@
 /**
  * `npm run bench -- peer`: xarb against a ccxt.pro script, wire to wire, on the same market.
  *
- * A venue process (bench/peer-venue.ts: the simulator in a process of its own, ~1,000 book
- * updates/s per venue) plays the same dislocation script to each contender in turn,
- * interleaved (A B C A B C ...): 60 bps for 50 ms every 400 ms, alternating venue and
- * direction. It stamps the dislocating frame's write and every order's arrival on
- * CLOCK_MONOTONIC in that one process. Contenders, each in its own process, started fresh for
- * each of its turns and given a warm-up before the script plays:
+ * Two venue processes, one per venue (bench/peer-venue.ts: the simulator, ~1,000 book
+ * updates/s per venue, the same market in both: same seed, same simulated clock origin, the
+ * same script scheduled at the same simulated times), play the same dislocation script to
+ * each contender in turn, interleaved (A B C A B C ...): 60 bps for 50 ms every 400 ms,
+ * alternating venue and direction. Each stamps on CLOCK_MONOTONIC (one clock for every
+ * process on the host) the write of its own venue's dislocating frames and the arrival of
+ * every order it receives; a venue's arrivals never wait for the other venue's work (one
+ * process serving both serialized the two legs' arrival stamps on one event loop).
+ * Contenders, each in its own process, started fresh for each of its turns and given a
+ * warm-up before the script plays:
  *
  * - xarb: `xarb --mode live` with the shipped configuration, its venue URLs pointed at the
- *   venue process (WebSocket order entry, the default) and the simulator's test keys;
+ *   venue processes (WebSocket order entry, the default) and the simulator's test keys;
  * - ccxt createOrder: bench/peer-ccxt.ts (watchBidsAsks / watchOrderBook, createOrder with
  *   the rate limiter off, Promise.all for both legs);
  * - ccxt createOrderWs: the same script with createOrderWs.
@@ -26,7 +30,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SIM_KEYS } from '../src/sim/order-entry-keys.js';
-import type { Dislocation, PlaySpec } from './peer-venue.js';
+import { scriptLeg, type Dislocation, type Played, type PlaySpec } from './peer-script.js';
 import { percentile, type BenchRow } from './types.js';
 import { latencyFromHlog } from '../src/report/performance.js';
 
@@ -63,7 +67,7 @@ function waitLine(child: ChildProcess, needle: string, limitMs: number, what: st
   });
 }
 
-/** config/ copied with every venue URL pointed at the venue process (scheme, host, port; paths kept). */
+/** config/ copied with each venue's URLs pointed at its venue process (scheme, host, port; paths kept). */
 function xarbConfig(dir: string, ports: { binance: number; bybit: number }): string {
   for (const f of ['arbitrage.toml', 'binance.toml', 'bybit.toml']) {
     let text = readFileSync(path.join(REPO_ROOT, 'config', f), 'utf8');
@@ -116,8 +120,10 @@ const CONTENDERS: Contender[] = [
 class Venue {
   private readonly child: ChildProcess;
   private waiters = new Map<string, (m: Record<string, unknown>) => void>();
-  constructor() {
-    this.child = fork(path.join(here, 'peer-venue.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  readonly loaded: Promise<Record<string, unknown>>;
+  constructor(venue: 'binance' | 'bybit') {
+    this.child = fork(path.join(here, 'peer-venue.js'), [venue], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    this.loaded = new Promise((resolve) => this.waiters.set('loaded', resolve));
     this.child.on('message', (m: Record<string, unknown>) => {
       const w = this.waiters.get(m.type as string);
       if (w !== undefined) {
@@ -188,6 +194,57 @@ function xarbHops(file: string): Array<[string, number]> {
   return latencyFromHlog(text).filter((l) => (XARB_HOPS as readonly string[]).includes(l.hop) && l.count > 0).map((l) => [l.hop, l.p50Ns]);
 }
 
+/** Both venue processes, on one simulated clock; `play` merges what each saw into one script's dislocations. */
+class Venues {
+  private readonly binance = new Venue('binance');
+  private readonly bybit = new Venue('bybit');
+  private origin = 0n;
+  droppedBacklogMs = 0;
+
+  async start(): Promise<{ binance: number; bybit: number }> {
+    await Promise.all([this.binance.loaded, this.bybit.loaded]);
+    // Simulated time 0 now, in both (their first tick catches up the few ms since).
+    this.origin = process.hrtime.bigint();
+    const extra = { originNs: String(this.origin) };
+    const [a, b] = await Promise.all([this.binance.ask('start', 'started', extra), this.bybit.ask('start', 'started', extra)]);
+    return { binance: a.port as number, bybit: b.port as number };
+  }
+
+  async play(spec: PlaySpec): Promise<Dislocation[]> {
+    // The script starts 100 ms of simulated time from now: both processes have it by then.
+    const t0Ms = Math.ceil(Number(process.hrtime.bigint() - this.origin) / 1e6) + 100;
+    const answers = await Promise.all([this.binance.ask('play', 'played', { spec, t0Ms }), this.bybit.ask('play', 'played', { spec, t0Ms })]);
+    const seen: Record<'binance' | 'bybit', Played> = { binance: undefined!, bybit: undefined! };
+    (['binance', 'bybit'] as const).forEach((v, k) => {
+      const a = answers[k]!;
+      if (typeof a.error === 'string') throw new PeerBenchError(`${v} venue process: ${a.error}`);
+      seen[v] = a.played as Played;
+    });
+    const dropped = seen.binance.droppedBacklogMs + seen.bybit.droppedBacklogMs;
+    if (dropped > this.droppedBacklogMs) {
+      process.stderr.write(`peer bench: a venue process fell behind and dropped ${dropped} ms of updates: the two venues' markets may differ from here on\n`);
+      this.droppedBacklogMs = dropped;
+    }
+    const out: Dislocation[] = [];
+    for (let i = 0; i < spec.count; i++) {
+      const { venue, up } = scriptLeg(i);
+      const arrivals = [...seen.binance.arrivals, ...seen.bybit.arrivals].filter((a) => a.i === i)
+        .sort((x, y) => (BigInt(x.ns) < BigInt(y.ns) ? -1 : 1)).map(({ venue: v, id, ns }) => ({ venue: v, id, ns }));
+      out.push({ venue, bps: up ? spec.bps : -spec.bps, frameNs: seen[venue].frames[i]!, arrivals });
+    }
+    return out;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.binance.ask('stop', 'stopped'), this.bybit.ask('stop', 'stopped')]);
+  }
+
+  kill(): void {
+    this.binance.kill();
+    this.bybit.kill();
+  }
+}
+
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return Math.round(percentile(s, p));
@@ -200,14 +257,13 @@ export async function runPeerBench(opts: { quick?: boolean } = {}): Promise<Benc
   // Experiments only: XARB_PEER_ONLY=xarb runs xarb alone; XARB_PEER_KEEP=1 keeps the run
   // directories (journals, orders.wal, latency.hlog) and prints where.
   const contenders = process.env.XARB_PEER_ONLY === 'xarb' ? CONTENDERS.slice(0, 1) : CONTENDERS;
-  const venue = new Venue();
+  const venues = new Venues();
   const tallies = contenders.map((): Tally => ({ first: [], both: [], gap: [], caught: 0, late: 0, missed: 0, noFrame: 0, orders: 0 }));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xarb-bench-peer-'));
   const inside: Array<[string, number]> = [];
   try {
-    const started = await venue.ask('start', 'started');
-    const ports = started.ports as { binance: number; bybit: number };
-    process.stderr.write(`peer bench: venue process on ports ${ports.binance}/${ports.bybit}; ${rounds} rounds × ${contenders.length} contenders × ${spec.count} dislocations (${spec.bps} bps for ${spec.durationMs} ms every ${spec.everyMs} ms); ${os.availableParallelism()} cores\n`);
+    const ports = await venues.start();
+    process.stderr.write(`peer bench: venue processes on ports ${ports.binance} (binance) / ${ports.bybit} (bybit); ${rounds} rounds × ${contenders.length} contenders × ${spec.count} dislocations (${spec.bps} bps for ${spec.durationMs} ms every ${spec.everyMs} ms); ${os.availableParallelism()} cores\n`);
     for (let r = 0; r < rounds; r++) {
       for (let c = 0; c < contenders.length; c++) {
         const con = contenders[c]!;
@@ -216,8 +272,7 @@ export async function runPeerBench(opts: { quick?: boolean } = {}): Promise<Benc
         try {
           await ready;
           await new Promise((res) => setTimeout(res, warmupMs));
-          const played = await venue.ask('play', 'played', { spec });
-          const ds = played.dislocations as Dislocation[];
+          const ds = await venues.play(spec);
           score(tallies[c]!, ds);
           const t = tallies[c]!;
           process.stderr.write(`  round ${r + 1} ${con.name}: ${ds.reduce((n, d) => n + d.arrivals.length, 0)} orders; so far caught ${t.caught} late ${t.late} missed ${t.missed}\n`);
@@ -232,9 +287,9 @@ export async function runPeerBench(opts: { quick?: boolean } = {}): Promise<Benc
         if (c === 0) inside.push(...xarbHops(path.join(dir, 'runs', `peer${turn}`, 'latency.hlog')));
       }
     }
-    await venue.ask('stop', 'stopped');
+    await venues.stop();
   } finally {
-    venue.kill();
+    venues.kill();
     if (process.env.XARB_PEER_KEEP === '1') process.stderr.write(`peer bench: run directories kept in ${dir}\n`);
     else rmSync(dir, { recursive: true, force: true });
   }

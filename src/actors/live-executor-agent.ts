@@ -19,9 +19,19 @@ import {
   HOP_INTENT_TO_SENT, HOP_INTENT_TO_WIRE, HOP_TICK_TO_ORDER, HOP_TICK_TO_WIRE, type HopRecorders,
 } from '../core/histogram.js';
 import { MAX_STEP_INTENTS, type LiveExecutor } from '../execution/live/live-executor.js';
+import type { OrderPathWarmer } from '../execution/live/warmup-live.js';
+import type { SendPathWarmer } from '../execution/live/send-path-warmer.js';
 
 /** Idle cycles between expiry checks while orders are live (a clock read allocates in Node 20). */
 const EXPIRE_EVERY = 256;
+/**
+ * While idle, the order path is run on a synthetic pair this often (keepWarm): ~20 µs of work
+ * per ms, ~2 % of a core. Without it a dislocation every few hundred ms finds the path's code
+ * and data evicted by everything else the machine ran meanwhile (docs/latency.md).
+ */
+export const KEEP_WARM_NS = 1e6;
+/** Idle cycles between two looks at the clock for keepWarm (a clock read allocates in Node 20). */
+const WARM_CHECK_EVERY = 256;
 
 export class LiveExecutorAgent implements RecordHandler {
   private idle = 0;
@@ -33,6 +43,14 @@ export class LiveExecutorAgent implements RecordHandler {
   private readonly readNs = new Float64Array(MAX_STEP_INTENTS);
   private readonly wires = new Float64Array(MAX_STEP_INTENTS);
   private n = 0;
+  /** Runs a synthetic pair through a throwaway executor while idle (null: no keep-warm). */
+  warmer: OrderPathWarmer | null = null;
+  /** Writes one frame on a private loopback connection per keep-warm pass (null: none). */
+  sendWarmer: SendPathWarmer | null = null;
+  private nextWarmNs = 0;
+  private warmPolls = WARM_CHECK_EVERY - 1;
+  /** Idle keep-warm passes run. */
+  warmPasses = 0;
 
   constructor(readonly intents: RingConsumer, private readonly exec: LiveExecutor, private readonly hist: HopRecorders) {}
 
@@ -51,8 +69,28 @@ export class LiveExecutorAgent implements RecordHandler {
     if (work === 0) {
       this.exec.reserveAhead();
       if (this.onIdle !== null) this.onIdle();
+      if (this.warmer !== null) this.keepWarm();
     }
     return work;
+  }
+
+  /**
+   * At most once per KEEP_WARM_NS (the clock looked at every WARM_CHECK_EVERY idle cycles): a
+   * synthetic pair through the throwaway executor (admission, pair checks, tracker, decimal
+   * formatting), one request built and signed per venue session, nothing sent to a venue, and
+   * one frame written on the send-path warmer's private connection; the real executor's state
+   * is not touched.
+   */
+  private keepWarm(): void {
+    if (++this.warmPolls < WARM_CHECK_EVERY) return;
+    this.warmPolls = 0;
+    const now = monoNs();
+    if (now < this.nextWarmNs) return;
+    this.nextWarmNs = now + KEEP_WARM_NS;
+    this.warmPasses++;
+    this.warmer!.pair();
+    this.exec.keepWarm();
+    if (this.sendWarmer !== null) this.sendWarmer.send();
   }
 
   /** Live orders whose deadline the loop must not sleep past. */

@@ -21,7 +21,8 @@ import { buildVenueClient, type VenueClient } from '../execution/live/venue-clie
 import type { OrderClientBase, OrderClientOptions } from '../execution/live/client-base.js';
 import { PoolTransport } from '../execution/live/pool-transport.js';
 import { LiveExecutor } from '../execution/live/live-executor.js';
-import { warmUpLiveExecutor } from '../execution/live/warmup-live.js';
+import { OrderPathWarmer, warmUpLiveExecutor } from '../execution/live/warmup-live.js';
+import { SendPathWarmer } from '../execution/live/send-path-warmer.js';
 import { VenueRules } from '../execution/live/venue-rules.js';
 import { BalanceWatch } from '../execution/live/balance-watch.js';
 import { RunChecks, watchFills } from '../execution/live/run-checks.js';
@@ -193,9 +194,15 @@ export async function createLiveExecutorActor(d: ExecutorWorkerData, rt: WorkerR
   // The first block of client ids is reserved (a synced write) now, not by the first order.
   exec.reserveAhead();
   // The order path optimized before the first real intent (warmup-live.ts).
-  const warmed = await warmUpLiveExecutor(d.symbols, VENUE_NAMES.map((v) => live.filters[v]), 3000, monoNs);
+  const warmer = OrderPathWarmer.create(d.symbols, VENUE_NAMES.map((v) => live.filters[v]), monoNs);
+  const warmed = warmer === null ? 0 : await warmUpLiveExecutor(warmer, 3000);
   log('debug', 'live executor order path warmed', { orders: warmed });
   const agent = new LiveExecutorAgent(new RingConsumer(d.intentRing), exec, rt.hist);
+  // And kept warm while idle (live-executor-agent.ts keepWarm), the socket write path included.
+  agent.warmer = warmer;
+  const sendWarmer = warmer === null ? null : await SendPathWarmer.open();
+  agent.sendWarmer = sendWarmer;
+  if (warmer !== null && sendWarmer === null) log('warn', 'could not open the send-path warmer (a loopback connection in this thread); the first write after idle stays cold', {});
   agent.onIdle = () => {
     // Reports the ring had no room for go first (executor-agent.ts RingReportSink).
     sink.flush();
@@ -206,7 +213,7 @@ export async function createLiveExecutorActor(d: ExecutorWorkerData, rt: WorkerR
   function counters(extra: () => Record<string, number>): Record<string, number> {
     const out = flatCounters(exec.counters, { ring_reports: sinkCounters.reports, report_ring_full: sinkCounters.reportRingFull,
       report_redelivered: sinkCounters.reportsRedelivered ?? 0, report_lost: sinkCounters.reportsLost ?? 0, report_backlog: sink.backlogged,
-      live_orders: exec.tracker.liveCount, ...extra() });
+      live_orders: exec.tracker.liveCount, keep_warm_passes: agent.warmPasses, keep_warm_frames: sendWarmer?.sent ?? 0, ...extra() });
     for (const c of bases) {
       const name = VENUE_NAMES[c.venue]!;
       for (const [k, v] of Object.entries(c.counters)) out[`${name}_${k}`] = v;
@@ -257,6 +264,7 @@ export async function createLiveExecutorActor(d: ExecutorWorkerData, rt: WorkerR
       if (unresolved > 0) log('warn', 'orders journaled as unresolved at close', { orders: unresolved });
     },
     async closeIo() {
+      sendWarmer?.close();
       wal?.close();
       for (const vc of venueClients) vc.close();
       await Promise.allSettled(accounts.map((a) => a.close()));

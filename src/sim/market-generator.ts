@@ -111,6 +111,9 @@ export class MarketGenerator {
   private readonly nextEventAt: Float64Array; // per venue
   private readonly eventGapMs: number;
   private nextDislocationAt: number;
+  /** Dislocations scheduled at a simulated time (scheduleDislocation), earliest first. */
+  private readonly scheduled: Array<{ atMs: number; book: VenueBook; bps: number; durationMs: number }> = [];
+  private nextScheduledAt = Infinity;
   private readonly stepSigma: number;
   private nowMs = 0;
 
@@ -168,6 +171,23 @@ export class MarketGenerator {
     (this.specs as InstrumentSpec[])[i] = { ...s, [venue]: { ...s[venue], minNotional: amount } };
   }
 
+  /**
+   * A dislocation at simulated time `atMs` exactly (from the first update at or after it to
+   * `atMs + durationMs`), whatever the steps `advanceTo` is called with: two generators with
+   * the same seed and the same schedule produce the same updates (the peer benchmark runs one
+   * venue per process on two such generators). `atMs` must not be in the past.
+   */
+  scheduleDislocation(symbol: string, venue: SimVenue, bps: number, durationMs: number, atMs: number): void {
+    const s = this.symbolIndex(symbol);
+    if (s < 0) throw new GeneratorConfigError(`unknown symbol ${symbol}`);
+    if (!(atMs >= this.nowMs)) throw new GeneratorConfigError(`dislocation at ${atMs} ms is before the generator's time ${this.nowMs} ms`);
+    const book = this.book(venue === 'binance' ? VENUE_BINANCE : VENUE_BYBIT, s);
+    let i = this.scheduled.length;
+    while (i > 0 && this.scheduled[i - 1]!.atMs > atMs) i--;
+    this.scheduled.splice(i, 0, { atMs, book, bps, durationMs });
+    this.nextScheduledAt = this.scheduled[0]!.atMs;
+  }
+
   dislocate(symbol: string, venue: SimVenue, bps: number, durationMs: number): void {
     const s = this.symbolIndex(symbol);
     if (s < 0) throw new GeneratorConfigError(`unknown symbol ${symbol}`);
@@ -188,7 +208,15 @@ export class MarketGenerator {
       const ne = ne0 <= ne1 ? ne0 : ne1;
       const nf = this.nextFairAt;
       const nd = this.nextDislocationAt;
-      if (nf <= ne && nf <= nd) {
+      const ns = this.nextScheduledAt;
+      if (ns <= ne && ns <= nf && ns <= nd) {
+        if (ns > timeMs) break;
+        this.nowMs = ns;
+        const d = this.scheduled.shift()!;
+        d.book.dislocationBps = d.bps;
+        d.book.dislocationEnd = ns + d.durationMs;
+        this.nextScheduledAt = this.scheduled.length > 0 ? this.scheduled[0]!.atMs : Infinity;
+      } else if (nf <= ne && nf <= nd) {
         if (nf > timeMs) break;
         this.nowMs = nf;
         this.stepFair();

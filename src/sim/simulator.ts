@@ -53,6 +53,19 @@ export interface SimOptions {
   onPublished?: () => void;
   /** Accounts, orders and trades are replayed from and appended to this file (sim-state-file.ts). */
   stateFile?: string;
+  /**
+   * Simulated time 0 at this CLOCK_MONOTONIC instant (process.hrtime.bigint()) instead of the
+   * start: simulators in several processes with the same seed, origin and scheduled
+   * dislocations (MarketGenerator.scheduleDislocation) then show the same market.
+   */
+  originMonoNs?: bigint;
+  /**
+   * Backlog of updates (in ms of simulated time) beyond which a tick that fell behind (a long
+   * GC pause, a starved process) drops events instead of bursting them; default 250.
+   * Infinity: never drop (the market stays the one its seed and schedule make, which several
+   * simulators showing one market need).
+   */
+  maxBacklogMs?: number;
 }
 
 export interface VenueUrls {
@@ -107,7 +120,7 @@ function listen(app: TemplatedApp, host: string, port: number): Promise<us_liste
 export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> {
   const host = opts.host ?? '127.0.0.1';
   const rate = opts.ratePerVenue ?? 2000;
-  const t0 = performance.now();
+  const t0 = opts.originMonoNs === undefined ? performance.now() : performance.now() - Number(process.hrtime.bigint() - opts.originMonoNs) / 1e6;
   const clock: SimClock = { epochMs: Date.now(), now: () => performance.now() - t0 };
   const gen = new MarketGenerator({
     ...opts.generator,
@@ -180,7 +193,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
 
   const batch = new UpdateBatch();
   let dropped = 0;
-  const maxUpdates = Math.max(1000, Math.ceil(rate * 2 * (MAX_BACKLOG_MS / 1000)));
+  const maxUpdates = Math.max(1000, Math.ceil(rate * 2 * ((opts.maxBacklogMs ?? MAX_BACKLOG_MS) / 1000)));
   const tick = (): void => {
     const now = clock.now();
     faults.runDue(now);

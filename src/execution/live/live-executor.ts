@@ -674,6 +674,15 @@ export class LiveExecutor {
     if (out != null) out.verdict(orderId, venue, symbol, kind, status, cumQty, cumQuote, cumFee, feeAsset, this.opts.monoNs());
   }
 
+  /**
+   * Between real orders (LiveExecutorAgent, while idle): each venue client builds and signs one
+   * request without sending it, so the next real request finds that code and data in cache.
+   */
+  keepWarm(): void {
+    const clients = this.opts.clients;
+    for (let v = 0; v < clients.length; v++) clients[v]?.keepWarm?.();
+  }
+
   /** Expires orders past their deadline (EXPIRED, ERR_LOCAL_TIMEOUT). Call every cycle. */
   expireDue(nowNs: number): number {
     this.expireNowNs = nowNs;

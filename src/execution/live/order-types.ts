@@ -128,6 +128,8 @@ export interface VenueOrderClient {
    * resend), reporting through `listener` as `place` does. Absent: the executor cannot look again.
    */
   resolve?(order: LiveOrder, listener: UpdateListener): Promise<void>;
+  /** Builds (and signs) one request without sending it, to keep the send path cached (LiveExecutor.keepWarm). */
+  keepWarm?(): void;
 }
 
 export function finalUpdate(status: number, cumQty: number, avgPx: number, cumFee: number, feeAsset: number,

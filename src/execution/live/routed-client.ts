@@ -10,6 +10,8 @@ import type { ClientCounters, LiveOrder, UpdateListener, VenueOrderClient } from
 export interface WsOrderPath {
   /** Writes the order and returns its settlement, or null when the session is not ready. */
   place(order: LiveOrder, listener: UpdateListener): Promise<void> | null;
+  /** Builds one request without sending it (LiveExecutor.keepWarm). */
+  keepWarm(): void;
   close(): void;
 }
 
@@ -33,6 +35,10 @@ export class RoutedOrderClient implements VenueOrderClient {
       if (p !== null) return p;
     }
     return this.rest.place(order, listener);
+  }
+
+  keepWarm(): void {
+    this.ws?.keepWarm();
   }
 
   /** Unknown outcomes are looked at over REST, whichever path sent the order. */

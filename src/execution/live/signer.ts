@@ -10,7 +10,7 @@
  * Keys are loaded once at start (loadEd25519PrivateKey) and validated with a clear message
  * that never contains key material.
  */
-import { createHmac, createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey, sign, type Hash, type KeyObject } from 'node:crypto';
 
 export type KeyType = 'hmac' | 'ed25519';
 
@@ -41,4 +41,34 @@ export function hmacHex(secret: string, payload: string): string {
 
 export function ed25519Base64(key: KeyObject, payload: string): string {
   return sign(null, Buffer.from(payload, 'utf8'), key).toString('base64');
+}
+
+/**
+ * HMAC-SHA256 with its key absorbed once (RFC 2104: the inner and outer hashes primed with
+ * key ⊕ ipad and key ⊕ opad at construction): a request costs two hash-state copies and two
+ * short updates, not an Hmac object keyed anew (`npm run bench -- sign`). Same output as
+ * hmacHex(secret, payload).
+ */
+export class HmacSha256 {
+  private readonly inner: Hash;
+  private readonly outer: Hash;
+
+  constructor(secret: string) {
+    let key = Buffer.from(secret, 'utf8');
+    if (key.length > 64) key = createHash('sha256').update(key).digest();
+    const pad = Buffer.alloc(64);
+    key.copy(pad);
+    const ipad = Buffer.allocUnsafe(64);
+    const opad = Buffer.allocUnsafe(64);
+    for (let i = 0; i < 64; i++) {
+      ipad[i] = pad[i]! ^ 0x36;
+      opad[i] = pad[i]! ^ 0x5c;
+    }
+    this.inner = createHash('sha256').update(ipad);
+    this.outer = createHash('sha256').update(opad);
+  }
+
+  hex(payload: string): string {
+    return this.outer.copy().update(this.inner.copy().update(payload, 'utf8').digest()).digest('hex');
+  }
 }

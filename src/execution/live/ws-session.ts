@@ -123,6 +123,12 @@ export abstract class WsSession {
    */
   protected warmUp(): void {}
 
+  /**
+   * Builds (and signs) one order request text without sending it, to keep that code and its
+   * data in the CPU's caches between real orders (LiveExecutor.keepWarm). Default: nothing.
+   */
+  keepWarm(): void {}
+
   protected becomeReady(): void {
     this.state = WS_READY;
     this.warmUp();

@@ -14,6 +14,7 @@ import { PoolTransport } from '../../../src/execution/live/pool-transport.js';
 import { buildVenueClient, type VenueClient } from '../../../src/execution/live/venue-client.js';
 import type { LiveOrder, OrderUpdate } from '../../../src/execution/live/order-types.js';
 import { ST_ACKED, ST_FILLED, ST_REJECTED, VENUE_BINANCE, VENUE_BYBIT } from '../../../src/core/records.js';
+import { orderArrival } from '../../../src/sim/ws-api-faults.js';
 
 const ed = generateKeyPairSync('ed25519');
 const ED_PEM = ed.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -177,6 +178,24 @@ for (const venue of ['binance', 'bybit'] as const) {
     t.notOk(logs.join('\n').includes(secret), 'the secret never reaches a log');
   });
 }
+
+t.test('keepWarm builds requests on both sessions and sends none; the next real order goes as before', async (t) => {
+  const arrivals: string[] = [];
+  orderArrival.hook = (venue) => arrivals.push(venue);
+  t.teardown(() => { orderArrival.hook = null; });
+  for (const venue of ['binance', 'bybit'] as const) {
+    const { vc } = make(venue);
+    t.equal(await vc.start(3000), true, `${venue} session ready`);
+    for (let i = 0; i < 50; i++) vc.client.keepWarm();
+    await new Promise((r) => setTimeout(r, 100));
+    t.same(arrivals, [], `${venue}: nothing reached the venue`);
+    t.equal(vc.rest.counters.ws_orders, 0, `${venue}: no order counted`);
+    const got = await place(vc, order(venue === 'binance' ? 0 : 1));
+    t.equal(got.at(-1)!.status, ST_FILLED, `${venue}: a real order after it fills (signed as before)`);
+    t.same(arrivals, [venue], `${venue}: one order arrived`);
+    arrivals.length = 0;
+  }
+});
 
 t.test('a malformed answer is a counted error, not a crash', async (t) => {
   const { vc } = make('binance');
