@@ -25,9 +25,10 @@ import type { SendPathWarmer } from '../execution/live/send-path-warmer.js';
 /** Idle cycles between expiry checks while orders are live (a clock read allocates in Node 20). */
 const EXPIRE_EVERY = 256;
 /**
- * While idle, the order path is run on a synthetic pair this often (keepWarm): ~20 µs of work
- * per ms, ~2 % of a core. Without it a dislocation every few hundred ms finds the path's code
- * and data evicted by everything else the machine ran meanwhile (docs/latency.md).
+ * While idle, the order path is run on a synthetic pair this often by default (keepWarm;
+ * `execution.live.keep_warm_us`): ~20 µs of work per ms, ~2 % of a core. Without it a
+ * dislocation every few hundred ms finds the path's code and data evicted by everything else
+ * the machine ran meanwhile (docs/latency.md).
  */
 export const KEEP_WARM_NS = 1e6;
 /** Idle cycles between two looks at the clock for keepWarm (a clock read allocates in Node 20). */
@@ -47,6 +48,8 @@ export class LiveExecutorAgent implements RecordHandler {
   warmer: OrderPathWarmer | null = null;
   /** Writes one frame on a private loopback connection per keep-warm pass (null: none). */
   sendWarmer: SendPathWarmer | null = null;
+  /** Least time between two keep-warm passes (ns). */
+  keepWarmNs = KEEP_WARM_NS;
   private nextWarmNs = 0;
   private warmPolls = WARM_CHECK_EVERY - 1;
   /** Idle keep-warm passes run. */
@@ -86,7 +89,7 @@ export class LiveExecutorAgent implements RecordHandler {
     this.warmPolls = 0;
     const now = monoNs();
     if (now < this.nextWarmNs) return;
-    this.nextWarmNs = now + KEEP_WARM_NS;
+    this.nextWarmNs = now + this.keepWarmNs;
     this.warmPasses++;
     this.warmer!.pair();
     this.exec.keepWarm();

@@ -199,10 +199,12 @@ export async function createLiveExecutorActor(d: ExecutorWorkerData, rt: WorkerR
   log('debug', 'live executor order path warmed', { orders: warmed });
   const agent = new LiveExecutorAgent(new RingConsumer(d.intentRing), exec, rt.hist);
   // And kept warm while idle (live-executor-agent.ts keepWarm), the socket write path included.
-  agent.warmer = warmer;
-  const sendWarmer = warmer === null ? null : await SendPathWarmer.open();
+  const keepWarmUs = liveRules.keep_warm_us ?? 1000;
+  agent.warmer = keepWarmUs > 0 ? warmer : null;
+  agent.keepWarmNs = keepWarmUs * 1000;
+  const sendWarmer = agent.warmer === null ? null : await SendPathWarmer.open();
   agent.sendWarmer = sendWarmer;
-  if (warmer !== null && sendWarmer === null) log('warn', 'could not open the send-path warmer (a loopback connection in this thread); the first write after idle stays cold', {});
+  if (agent.warmer !== null && sendWarmer === null) log('warn', 'could not open the send-path warmer (a loopback connection in this thread); the first write after idle stays cold', {});
   agent.onIdle = () => {
     // Reports the ring had no room for go first (executor-agent.ts RingReportSink).
     sink.flush();

@@ -107,5 +107,7 @@ export interface LiveExecutorWiring {
     usage_margin: number; clock_resync_s: number; balance_check_s: number; balance_tolerance: number; max_unresolved_orders: number;
     /** Symbol filters read again this often (s; 0 = only at start; absent = 300). */
     filter_refresh_s?: number;
+    /** Idle keep-warm period (µs; 0 = off; absent = 1000). */
+    keep_warm_us?: number;
   };
 }

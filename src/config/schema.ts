@@ -216,6 +216,8 @@ export const ARBITRAGE_SCHEMA: ObjectRule = table({
       leftover_exposure: oneOf(['halt', 'adopt', 'flatten'], 'halt'),
       // At start, the venues' balances against the latest live run's journal (docs/live.md, "Restarts").
       start_balance_check: oneOf(['warn', 'halt', 'off'], 'warn'),
+      // While idle, the order path is run on a synthetic pair this often (docs/latency.md, "Keep-warm").
+      keep_warm_us: int({ min: 0, max: 1_000_000, default: 1000, unit: 'µs; 0 = off' }),
     }),
   }),
   engine: optionalTable({

@@ -114,6 +114,12 @@ export interface LiveRulesConfig {
    * difference, `halt` refuses the start, `off` skips the check.
    */
   start_balance_check: 'warn' | 'halt' | 'off';
+  /**
+   * While the live executor is idle, a synthetic pair runs through the order path (nothing sent
+   * to a venue) at most this often, in µs, so a rare real order finds its code and data warm; 0
+   * turns it off.
+   */
+  keep_warm_us: number;
 }
 
 export interface EngineConfig {
