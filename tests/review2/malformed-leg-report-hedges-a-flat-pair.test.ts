@@ -14,7 +14,7 @@
  * order's limit when the price is missing (order-flow.ts reconcile).
  */
 import t from 'tap';
-import { ASSET_BASE, ASSET_QUOTE, ROLE_HEDGE, ROLE_UNWIND, SIDE_BUY, ST_FILLED } from '../../src/core/records.js';
+import { ASSET_BASE, ASSET_QUOTE, ROLE_HEDGE, ROLE_UNWIND, SIDE_BUY, ST_FILLED, ST_REJECTED } from '../../src/core/records.js';
 import { openPair, rig } from '../strategy/harness.js';
 
 for (const px of [NaN, 0]) {
@@ -30,3 +30,16 @@ for (const px of [NaN, 0]) {
       'both legs filled 0.3: nothing is open, no hedge or unwind is sent');
   });
 }
+
+// The same dropped quantity the other way round: the leg really bought 0.3 and its twin was
+// rejected, so 0.3 is naked from the report on; the strategy does not hedge it before the verdict.
+t.test('a leg reported FILLED 0.3 at price NaN, its twin REJECTED: the 0.3 is hedged without waiting for the verdict', async (t) => {
+  const r = rig();
+  openPair(r, 0);
+  r.report(1, ST_FILLED, NaN, 0.3, 0.3, 0.0003, ASSET_BASE, 2);
+  r.report(2, ST_REJECTED, 0, 0, 0, 0, ASSET_QUOTE, 3, -2010);
+  for (let ms = 10; ms <= 2000; ms += 10) r.timer(ms);
+  const residual = r.sink.orders.filter((o) => o.role === ROLE_HEDGE || o.role === ROLE_UNWIND);
+  t.same(residual.map((o) => `${o.side === SIDE_BUY ? 'buy' : 'sell'} ${o.qty}`), ['sell 0.3'],
+    'the venue said 0.3 was bought: that exposure is hedged (a sell of 0.3) within 2 s, not left naked until the verdict');
+});
