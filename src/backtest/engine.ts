@@ -732,7 +732,8 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
     this.books.version[i]++;
     this.books.recvNs[i] = this.nowNs;
     this.checkMemory(venue, symbol);
-    this.advanceTo(this.nowNs); // orders arriving at this very venue time meet the book with the update
+    // Orders arriving at this very venue time are not run here: another update of the same time
+    // may follow, and they meet the book with every update at it (the next venue time or finish runs them).
     // The feed publishes every change of usability (a BOOK_STATE record): so does the replay.
     const u = this.usableOf(i);
     if (u !== this.usableSent[i]) {
@@ -822,7 +823,8 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
     this.checkMemory(venue, symbol);
     const u = this.usableOf(i);
     this.usableSent[i] = u;
-    this.advanceTo(this.nowNs); // orders arriving at this very venue time meet the book with the update
+    // Orders arriving at this very venue time are not run here: another update of the same time
+    // may follow, and they meet the book with every update at it (the next venue time or finish runs them).
     this.toLocal(venue, symbol, t, exchMs, bidPx, bidSz, askPx, askSz, u);
   }
 

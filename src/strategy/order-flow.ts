@@ -61,15 +61,21 @@ export class OrderFlow {
       return;
     }
     const s = o.symbol[k]!;
-    if (!(lastQty >= 0 && cumQty >= 0 && fee === fee && cumQty < Infinity && lastQty < Infinity) || (lastQty > 0 && !(lastPx > 0 && lastPx < Infinity))) {
-      // A malformed report (a fill without a usable price, a NaN or negative quantity): booking
-      // it would poison positions (NaN) or book a free fill. Nothing of it is applied; the
-      // order's status is unknown until reconciliation asks the venue, whose verdict books the
-      // fill at its real price.
+    if (!(lastQty >= 0 && cumQty >= 0 && fee === fee && cumQty < Infinity && lastQty < Infinity && fee < Infinity)) {
+      // A malformed report (a NaN, negative or infinite quantity or fee): booking it would
+      // poison positions. Nothing of it is applied; the order's status is unknown until
+      // reconciliation asks the venue, whose verdict books what filled.
       x.stats.badReports++;
       this.toUnknown(k, nowNs);
       this.rounds.step(s, nowNs, false);
       return;
+    }
+    if (lastQty > 0 && !(lastPx > 0 && lastPx < Infinity)) {
+      // A fill with no usable price (NaN, 0): the quantity is the venue's word and is booked, so
+      // the round hedges what is really open; the price is the order's limit, the worst the IOC
+      // could have had (PnL errs low by at most the slippage allowed); counted.
+      x.stats.badReports++;
+      lastPx = o.price[k]!;
     }
     if (lastQty > 0) this.bookReport(k, lastPx, lastQty, cumQty, fee, feeAsset, nowNs);
     const v = o.venue[k]!;

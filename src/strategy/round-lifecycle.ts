@@ -38,9 +38,12 @@ const RES_NO_VENUE = 3;
 
 export class RoundLifecycle {
   readonly rounds: Round[] = [];
+  /** Signed base that closed rounds left as dust, per symbol, not yet hedged (> 0 long). */
+  readonly dust: Float64Array;
 
   constructor(private readonly x: StrategyContext) {
     for (let s = 0; s < x.nSym; s++) this.rounds.push(new Round(s));
+    this.dust = new Float64Array(x.nSym);
   }
 
   isOpen(s: number): boolean {
@@ -505,24 +508,30 @@ export class RoundLifecycle {
       holdingNs: nowNs - r.openNs,
       openResidual: Math.abs(openResidual) > 1e-12 ? openResidual : 0,
     });
-    if (Math.abs(openResidual) > 1e-12) this.hedgeAccumulatedDust(r.symbol, nowNs);
+    if (Math.abs(openResidual) > 1e-12) {
+      this.dust[r.symbol] = this.dust[r.symbol]! + openResidual;
+      this.hedgeAccumulatedDust(r.symbol, nowNs);
+    }
   }
 
   /**
    * Each round judges only its own residual: dust left by many rounds can add up to a
-   * tradable exposure. When a round closes with dust, the symbol's net exposure across venues
-   * (fees paid in base aside, as the position limit counts it) is checked; once tradable it
-   * becomes the residual of a round of its own, hedged (then unwound, then abandoned with a
-   * halt) like any other, priced at the current exit price (its entry prices stayed with the
-   * rounds that left it, so its PnL from there counts as legging).
+   * tradable exposure. The dust each round leaves is summed per symbol (only what rounds left:
+   * not balances against the start, which in live hold a crashed run's leftover, nor base paid
+   * as fees); once the sum is tradable it becomes the residual of a round of its own, hedged
+   * (then unwound, then abandoned with a halt) like any other, priced at the current exit price
+   * (its entry prices stayed with the rounds that left it, so its PnL from there counts as
+   * legging). Not while halted (halted means no new rounds): the sum waits for the next close.
    */
   private hedgeAccumulatedDust(s: number, nowNs: number): void {
     const x = this.x;
-    const net = x.positions.netExposure(s) + x.positions.baseFeesPaid(s);
+    if (x.halts.halted) return;
+    const net = this.dust[s]!;
     const mark = this.markOf(s, net);
     if (mark === 0 || this.isDust(s, Math.abs(net), mark)) return;
+    if (!this.adoptExposure(s, net, mark, x.flattening, `dust of earlier rounds adds up to ${net} base, tradable`, nowNs)) return;
+    this.dust[s] = 0;
     x.stats.dustAdopted++;
-    this.adoptExposure(s, net, mark, x.flattening, `dust of earlier rounds adds up to ${net} base, tradable`, nowNs);
   }
 
   // ---- protection --------------------------------------------------------------------------------

@@ -1,14 +1,15 @@
 /**
- * A report with a fill but no usable price (NaN, 0), or a NaN or negative amount, is not
- * booked: it would poison positions (NaN, and every later order sized from them) or book a free
- * fill that no verdict could correct. The order becomes UNKNOWN instead, and the venue's
- * verdict books the fill at its real price (counter badReports). Review finding F3 (session 6).
+ * A fill report without a usable price (NaN, 0) is booked at the order's limit, the worst price
+ * the IOC could have had: the quantity is the venue's word (so what is open gets hedged), and
+ * positions never become NaN nor book a free fill (counter badReports). A NaN or negative
+ * quantity or fee is not booked: the order goes UNKNOWN for the venue's verdict. A verdict
+ * lacking its quote amount books the venue's quantity at the limit. Review finding F3 (session 6).
  */
 import t from 'tap';
 import { ASSET_BASE, ASSET_QUOTE, ST_FILLED, ST_PARTIAL } from '../../src/core/records.js';
 import { BINANCE, BTC, MS, openPair, rig } from './harness.js';
 
-t.test('a fill report priced NaN poisons positions and every later order goes out with qty NaN', async (t) => {
+t.test('a fill report priced NaN is booked at the order limit: positions stay finite, later orders are well formed', async (t) => {
   const r = rig();
   openPair(r, 0);
   r.report(1, ST_FILLED, NaN, 0.3, 0.3, 0.0003, ASSET_BASE, 2);
@@ -24,7 +25,7 @@ t.test('a fill report priced NaN poisons positions and every later order goes ou
   t.ok(Number.isFinite(r.strat.strategyPnl()) || r.strat.isHalted, `strategy PnL ${r.strat.strategyPnl()} (max_drawdown watches it)`);
 });
 
-t.test('a fill report priced 0 books a free buy; the venue\'s verdict can no longer correct it', async (t) => {
+t.test('a fill report priced 0 is booked at the order limit, not as a free buy', async (t) => {
   const r = rig();
   openPair(r, 0);
   // The venue bought 0.3 BTC at 30003 on Binance (fee in base); the report says lastPx 0.

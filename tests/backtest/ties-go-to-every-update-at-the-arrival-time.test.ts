@@ -2,14 +2,14 @@
  * Invariant (docs/backtest.md "Look-ahead", engine.ts enterVenueTime): an order arriving at venue
  * time T meets EVERY update of its venue with exchange time <= T; at an exact tie the update
  * comes first.
- * Broken: the engine runs what is due at V right after the first update applied at V
+ * Session-6 review (fixed): was the engine runs what is due at V right after the first update applied at V
  * (src/backtest/engine.ts quote(): `this.advanceTo(this.nowNs)` after the book change, and the
  * same in depthChanged), before the other updates that share V. Any other update at the same
  * venue time (the other venue's, or a second one of the same venue in the same ms) applied
  * first releases the order against a book that lacks the tied update of its own venue.
  */
 import t from 'tap';
-import { BIN, BYB, MS, WALL0, engine } from '../backtest/small-engine.js';
+import { BIN, BYB, MS, WALL0, engine } from './small-engine.js';
 
 function run(other: 'none' | 'binance' | 'bybit') {
   const r = engine({ entryMs: 3 });

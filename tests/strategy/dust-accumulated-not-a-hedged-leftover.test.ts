@@ -3,7 +3,7 @@
  * (execution.live.leftover_exposure = adopt, RoundLifecycle.adoptLeftover), the strategy never
  * trades it back: the next round closing with a dust residual must not open an opposite round
  * of the leftover's size.
- * Broken: hedgeAccumulatedDust (src/strategy/round-lifecycle.ts, "private hedgeAccumulatedDust")
+ * Session-6 review (fixed): was hedgeAccumulatedDust (src/strategy/round-lifecycle.ts, "private hedgeAccumulatedDust")
  * measures "exposure" as Positions.netExposure (src/strategy/positions.ts:62: balances minus the
  * balances at start). The leftover is already in the start balances, so hedging it moves
  * netExposure to -leftover; the first dust close after that reads -leftover as accumulated dust
@@ -12,7 +12,7 @@
  */
 import t from 'tap';
 import { ASSET_QUOTE, ROLE_HEDGE, ROLE_LEG_BUY, ROLE_LEG_SELL, ROLE_UNWIND, SIDE_BUY, ST_CANCELED, ST_FILLED, ST_PARTIAL } from '../../src/core/records.js';
-import { BINANCE, BTC, BYBIT, MS, rig } from '../strategy/harness.js';
+import { BINANCE, BTC, BYBIT, MS, rig } from './harness.js';
 
 t.test('a hedged leftover is not bought back by the dust rule at the next dust close', async (t) => {
   const r = rig((c) => { c.risk.max_orders_per_second = 1e6; });

@@ -3,7 +3,7 @@
  * legs into a naked position. A fill report whose quantity is stated but whose price is unusable
  * (lastPx NaN or 0) still says the leg filled that quantity; the twin's fill is then hedged
  * already, not a residual.
- * Broken (review F3 fix, session 6): OrderFlow.onReport (src/strategy/order-flow.ts, the
+ * Session-6 review (fixed): was OrderFlow.onReport (src/strategy/order-flow.ts, the
  * "malformed report" branch at the top of onReport) drops the whole report, quantity included,
  * and the leg goes UNKNOWN. An unknown ENTRY leg gives the round no cover (RoundLifecycle
  * unknownCover counts only hedges and unwinds), so after hedge_timeout_ms the twin's full fill
@@ -15,7 +15,7 @@
  */
 import t from 'tap';
 import { ASSET_BASE, ASSET_QUOTE, ROLE_HEDGE, ROLE_UNWIND, SIDE_BUY, ST_FILLED, ST_REJECTED } from '../../src/core/records.js';
-import { openPair, rig } from '../strategy/harness.js';
+import { openPair, rig } from './harness.js';
 
 for (const px of [NaN, 0]) {
   t.test(`a leg reported FILLED 0.3 at price ${px}, its twin FILLED 0.3: no hedge before the verdict`, async (t) => {

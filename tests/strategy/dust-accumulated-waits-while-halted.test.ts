@@ -1,7 +1,7 @@
 /**
  * Invariant (docs/strategy.md, Halts): "Halted means no new rounds; open rounds keep hedging."
  * With the kill switch pulled, a round that was already open may finish, but no new round opens.
- * Broken: hedgeAccumulatedDust (src/strategy/round-lifecycle.ts) runs on every dust close and
+ * Session-6 review (fixed): was hedgeAccumulatedDust (src/strategy/round-lifecycle.ts) runs on every dust close and
  * opens a round of its own (new pair id, idle -> hedging, a hedge sent) without looking at the
  * halts: pulling the KILL file does not stop the strategy from trading accumulated dust.
  * Scenario: tests/strategy/dust-accumulated.test.ts's rounds (0.0001 BTC short per round); the
@@ -9,7 +9,7 @@
  */
 import t from 'tap';
 import { ASSET_QUOTE, ROLE_HEDGE, ROLE_LEG_BUY, ROLE_LEG_SELL, ROLE_UNWIND, ST_CANCELED, ST_FILLED, ST_PARTIAL } from '../../src/core/records.js';
-import { MS, rig } from '../strategy/harness.js';
+import { MS, rig } from './harness.js';
 
 /** Runs dust-leaving rounds; halts (kill switch) right after the pair of round `haltAt` goes out. Returns the round at which dust was first adopted (-1: never) and what was sent after the halt. */
 function run(haltAt: number) {
