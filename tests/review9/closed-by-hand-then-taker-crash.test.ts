@@ -1,0 +1,55 @@
+/**
+ * Review 9, finding 1 (money: the whole leftover traded the wrong way; under `halt` a halt that
+ * no manual close can lift).
+ *
+ * Invariant: exposure is counted exactly once; never trade on a wrong leftover.
+ *
+ * The documented way out of a `halt` (docs/live.md "Restarts"): close the leftover by hand at
+ * the venue and restart. Start B sees the closing trades, reports the exposure `closed`, trades,
+ * and records it in its leftover.json. That record counts only once B has *ended*
+ * (earlier-runs.ts readEarlierRuns: `if (!run.ended) continue`). If B itself crashes later with
+ * a round of its own open on the same symbol, start C counts crashed run A's exposure again and
+ * nets the manual close only against fills made after the *merged* exposure's last fill, which
+ * is now B's fill (reconcile.ts:377 `e.lastFillMs = Math.max(...)` over all runs of the
+ * symbol, then closedByHand reconcile.ts:454 `f.timeMs >= e.lastFillMs`). The operator's close of
+ * A's part, made before B's fill, is dropped: C sees long 1.5 where the venue holds 0.5, and
+ * flattens (sells) 1.5.
+ *
+ * Root cause: reconcile.ts:377 + :449-461 (one lastFillMs per symbol across runs, so a close
+ * by hand is lost as soon as a later run trades that symbol) together with earlier-runs.ts:89
+ * (a crashed taker's `closed_by_hand` record is ignored).
+ */
+import t from 'tap';
+import { reconcileAtStart, type EarlierRun, type JournaledOrder, type VenueFillView, type VenueOrderView, type VenueSnapshot } from '../../src/execution/reconcile.js';
+
+const fill = (cid: string, side: 'buy' | 'sell', qty: number, timeMs: number, tradeId: string): VenueFillView => ({
+  venue: 'binance', symbol: 'BTCUSDT', tradeId, orderId: `o-${cid}`, clientOrderId: cid, side, qty, price: 60_000, timeMs,
+});
+const jo = (cid: string, side: 'buy' | 'sell', qty: number, sentMs: number): JournaledOrder => ({
+  clientOrderId: cid, venue: 'binance', symbol: 'BTCUSDT', side, price: 60_000, qty, sentMs, final: null,
+});
+const hist = (o: JournaledOrder): VenueOrderView => ({
+  venue: o.venue, symbol: o.symbol, orderId: `o-${o.clientOrderId}`, clientOrderId: o.clientOrderId, side: o.side, price: o.price, qty: o.qty,
+  cumQty: o.qty, status: 'FILLED', open: false, timeMs: o.sentMs,
+});
+const snap = (over: Partial<VenueSnapshot>): VenueSnapshot => ({ venue: 'binance', balances: new Map(), openOrders: [], history: [], fills: [], ...over });
+
+t.test('a leftover closed by hand stays closed when the run that saw it closed crashes after trading the same symbol', async (t) => {
+  // Run A crashed long 1 BTC (t=1000). The operator sold 1 BTC by hand (t=2000).
+  const a = jo('xaaaaaaaa-1', 'buy', 1, 1000);
+  const aFill = fill(a.clientOrderId, 'buy', 1, 1000, 'ta');
+  const manual = fill('web_close', 'sell', 1, 2000, 'tm');
+  const runA: EarlierRun = { runId: 'A', ended: false, orders: [a] };
+  const atB = reconcileAtStart([snap({ history: [hist(a)], fills: [aFill, manual] })], [runA], { exposurePolicy: 'flatten', dustQty: () => 1e-9, balanceTolerance: () => 1e-6 });
+  t.same(atB.exposure, [], 'start B: A\'s leftover closed by hand, nothing to trade');
+  // Run B trades, and crashes with a round open: long 0.5 (t=3000). The venue now holds 0.5 BTC of xarb's.
+  const b = jo('xbbbbbbbb-1', 'buy', 0.5, 3000);
+  const bFill = fill(b.clientOrderId, 'buy', 0.5, 3000, 'tb');
+  const runB: EarlierRun = { runId: 'B', ended: false, orders: [b] };
+  // B crashed, so its leftover.json (A closed by hand) is not read: A is crashed again for C.
+  const atC = reconcileAtStart([snap({ history: [hist(a), hist(b)], fills: [aFill, manual, bFill] })], [runA, runB],
+    { exposurePolicy: 'flatten', dustQty: () => 1e-9, balanceTolerance: () => 1e-6 });
+  const net = atC.exposure.reduce((s, e) => s + e.netQty, 0);
+  t.equal(Math.round(net * 1e9) / 1e9, 0.5, `start C: exposure is B's 0.5 only (venue truth: +1 -1 +0.5); got ${net}`);
+  t.same(atC.flatten.map((f) => [f.side, Math.round(f.qty * 1e9) / 1e9]), [['sell', 0.5]], 'flatten sells 0.5, not 1.5');
+});
