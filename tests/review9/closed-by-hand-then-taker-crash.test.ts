@@ -53,3 +53,21 @@ t.test('a leftover closed by hand stays closed when the run that saw it closed c
   t.equal(Math.round(net * 1e9) / 1e9, 0.5, `start C: exposure is B's 0.5 only (venue truth: +1 -1 +0.5); got ${net}`);
   t.same(atC.flatten.map((f) => [f.side, Math.round(f.qty * 1e9) / 1e9]), [['sell', 0.5]], 'flatten sells 0.5, not 1.5');
 });
+
+t.test('a partial close by hand, the rest flattened by the next start, and that start crashes: the close still counts', async (t) => {
+  // Run A crashed long 1 BTC (t=1000); the operator sold 0.4 by hand (t=2000).
+  const a = jo('xaaaaaaaa-1', 'buy', 1, 1000);
+  const aFill = fill(a.clientOrderId, 'buy', 1, 1000, 'ta');
+  const manual = fill('web_close', 'sell', 0.4, 2000, 'tm');
+  const runA: EarlierRun = { runId: 'A', ended: false, orders: [a] };
+  const o = { exposurePolicy: 'flatten' as const, dustQty: () => 1e-9, balanceTolerance: () => 1e-6 };
+  const atB = reconcileAtStart([snap({ history: [hist(a)], fills: [aFill, manual] })], [runA], o);
+  t.same(atB.flatten.map((f) => [f.side, Math.round(f.qty * 1e9) / 1e9]), [['sell', 0.6]], 'start B flattens the 0.6 still open');
+  // B's flatten sell of 0.6 fills (t=3000, journaled in B's WAL); the venue now holds none of it. B crashes later.
+  const b = jo('xbbbbbbbb-1', 'sell', 0.6, 3000);
+  const runB: EarlierRun = { runId: 'B', ended: false, orders: [b] };
+  const atC = reconcileAtStart([snap({ history: [hist(a), hist(b)], fills: [aFill, manual, fill(b.clientOrderId, 'sell', 0.6, 3000, 'tb')] })], [runA, runB], o);
+  const net = atC.exposure.reduce((s, e) => s + e.netQty, 0);
+  t.equal(Math.round(net * 1e9) / 1e9, 0, `venue truth: +1 -0.4 (by hand) -0.6 (B's flatten) = 0; start C counts ${net}`);
+  t.same(atC.flatten, [], 'start C sells nothing more');
+});

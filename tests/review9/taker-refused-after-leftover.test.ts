@@ -4,14 +4,14 @@
  * Invariant: exposure is counted exactly once (not zero times).
  *
  * The supervisor writes the taker's leftover.json (it "answers for" the crashed run's exposure)
- * right after the start-up reconciliation (supervisor.ts:285-286), before the checks that can
+ * right after the start-up reconciliation (supervisor.ts:285), before the checks that can
  * still refuse the start: a monitor port in use (supervisor.ts:295-299) appends `run_end`
  * (exit 2) and returns before any thread ran. The refused run is "ended" and its leftover.json
  * names the crashed run as taken over, so readEarlierRuns (earlier-runs.ts:88-105) marks the
  * crashed run's orders `takenBy` it: the next start counts nothing, although nobody adopted or
  * flattened anything. The exposure is now invisible to every later start.
  *
- * Root cause: supervisor.ts:285-286 (writeLeftover before the start can still fail; it should be
+ * Root cause: supervisor.ts:285 (writeLeftover before the start can still fail; it should be
  * written once the strategy has the leftovers, or voided on a refusal).
  */
 import t from 'tap';
