@@ -267,6 +267,7 @@ export class Supervisor {
     }, anchor.monoNs, anchor.wallMs);
 
     // Live: the venues' word on the keys, the fees and what earlier runs left, before any thread.
+    let takeOver: (() => void) | null = null;
     if (cfg.mode === 'live') {
       const st = await liveStartupChecks({ cfg, symbols: this.symbols, filters: this.opts.filters, runDir: this.opts.runDir, runId: this.opts.runId,
         log: this.log, freshVenues: this.opts.freshVenues === true, configuredBalances: toStrategyBalances(cfg),
@@ -280,9 +281,10 @@ export class Supervisor {
         sData.leftovers = taken.map((e) => ({ symbol: e.symbol, netQty: e.netQty, avgPx: e.avgPx, flatten: flat.has(e.symbol) }));
         // This run answers for the crashed runs' exposure from now on (earlier-runs.ts LEFTOVER_FILE).
         // Exposure closed by hand is recorded too: once this run ends, a later start (whose
-        // look-back may no longer hold the closing trades) does not count it again.
+        // look-back may no longer hold the closing trades) does not count it again. Written
+        // only once the start is committed (below): a refused start answers for nothing.
         const answered = [...taken, ...st.verdict.closed];
-        if (answered.length > 0) writeLeftover(this.opts.runDir, answered, cfg.execution.live?.leftover_exposure ?? 'halt', st.walOrders);
+        if (answered.length > 0) takeOver = () => writeLeftover(this.opts.runDir, answered, cfg.execution.live?.leftover_exposure ?? 'halt', st.walOrders);
       }
       if (!st.ok) {
         const reason = `live start-up refused: ${st.reason}`;
@@ -299,6 +301,8 @@ export class Supervisor {
       this.journal.close();
       return { reason, exitCode: 2, strategy: undefined, actors: {}, rings: {} };
     }
+    // The start is committed: no refusal after this point. The crashed runs' exposure is this run's now.
+    takeOver?.();
     const done = new Promise<RunResult>((resolve) => { this.resolveDone = resolve; });
     for (const a of this.actors) if (a.hostedBy === undefined) this.spawn(a);
     this.timers.push(setInterval(() => this.housekeeping(), 1000));

@@ -1,18 +1,7 @@
 /**
- * Review 9, finding 4 (money: the whole leftover left unhedged, counted zero times).
- *
- * Invariant: exposure is counted exactly once (not zero times).
- *
- * The supervisor writes the taker's leftover.json (it "answers for" the crashed run's exposure)
- * right after the start-up reconciliation (supervisor.ts:285), before the checks that can
- * still refuse the start: a monitor port in use (supervisor.ts:295-299) appends `run_end`
- * (exit 2) and returns before any thread ran. The refused run is "ended" and its leftover.json
- * names the crashed run as taken over, so readEarlierRuns (earlier-runs.ts:88-105) marks the
- * crashed run's orders `takenBy` it: the next start counts nothing, although nobody adopted or
- * flattened anything. The exposure is now invisible to every later start.
- *
- * Root cause: supervisor.ts:285 (writeLeftover before the start can still fail; it should be
- * written once the strategy has the leftovers, or voided on a refusal).
+ * A live start refused after the start-up reconciliation (here: the monitor's port is taken)
+ * takes nothing over: its leftover.json is written only once the start is committed, so the
+ * crashed run's exposure is still counted, exactly once, by the next start.
  */
 import t from 'tap';
 import fs from 'node:fs';
