@@ -24,7 +24,7 @@ import type { EarlierRun, Exposure, JournaledOrder } from './reconcile.js';
 /**
  * Written by a run that took over crashed runs' exposure:
  * `{"taken_over": [run ids], "taken_over_orders": {run id: WAL orders then}, "taken_fills":
- * ["venue|tradeId", ...] (xarb fills in no journal it counted), "exposures": [...]}`.
+ * ["venue|symbol|tradeId", ...] (xarb fills in no journal it counted; older files: "venue|tradeId"), "exposures": [...]}`.
  */
 export const LEFTOVER_FILE = 'leftover.json';
 
@@ -32,7 +32,7 @@ export interface EarlierRunsResult {
   runs: EarlierRun[];
   /** Per run id: unreadable WAL lines. */
   badLines: Map<string, number>;
-  /** `venue|tradeId` of xarb fills in no journal that a cleanly ended run took over (reconcile.ts takenFills). */
+  /** `venue|symbol|tradeId` (older files: `venue|tradeId`) of xarb fills in no journal that a cleanly ended run took over (reconcile.ts takenFills). */
   takenFills: Set<string>;
 }
 

@@ -28,7 +28,7 @@
  *   exposure like a crashed run's (policy: flatten, adopt or halt). Only contradictory fills
  *   (one client id with two symbols or sides, a quantity or price that is not positive) halt:
  *   then nobody can say what the exposure is. Fills a run already took over (its
- *   leftover.json `taken_fills`, `takenFills`) are not counted again;
+ *   leftover.json `taken_fills`, `takenFills`, keyed venue, symbol and trade id) are not counted again;
  * - exposure the operator closed by hand at the venue is not traded again: fills of the same
  *   symbol that are not xarb's, made after the exposure's last fill, net it (`closed`, partly or
  *   wholly; a log reason says so). That is what lets a start go on after a `halt`: close it at
@@ -135,7 +135,7 @@ export interface ReconcileOptions {
   nowMs?: number;
   /** Local wall ms after which the venue can no longer accept a journaled order (timestamp + recvWindow + skew). */
   acceptDeadlineMs?: (o: JournaledOrder) => number;
-  /** `venue|tradeId` of xarb fills in no journal that an ended run took over (earlier-runs.ts): not counted again. */
+  /** takenFillKey of xarb fills in no journal that an ended run took over (earlier-runs.ts): not counted again (an older `venue|tradeId` key: any symbol). */
   takenFills?: ReadonlySet<string>;
 }
 
@@ -152,7 +152,7 @@ export interface Exposure {
   lastFillMs?: number;
   /** Base quantity the operator closed by hand after it (fills not xarb's, opposite side): already taken off netQty. */
   closedByHand?: number;
-  /** `venue|tradeId` of the fills in no journal that made part of it (a taker's leftover.json `taken_fills`). */
+  /** takenFillKey (`venue|symbol|tradeId`) of the fills in no journal that made part of it (a taker's leftover.json `taken_fills`). */
   orphanFills?: string[];
 }
 
@@ -202,6 +202,23 @@ export function fillView(f: VenueFill): VenueFillView {
 
 export const DEFAULT_CLIENT_ID_PATTERN = /^x[0-9a-f]{8}-\d+$/;
 
+/**
+ * A fill's key in leftover.json `taken_fills`: `venue|symbol|tradeId` (Binance numbers trades
+ * per symbol, so a trade id alone names one fill per symbol).
+ */
+export function takenFillKey(venue: Venue, f: { symbol: string; tradeId: string }): string {
+  return venue + '|' + f.symbol + '|' + f.tradeId;
+}
+
+/**
+ * Whether a fill was taken over. A key without the symbol (`venue|tradeId`, leftover.json
+ * written before keys named it) matches that venue's trade id on any symbol: those takers
+ * answered for the fill they saw, and counting a taken fill again would trade it twice.
+ */
+function fillTaken(taken: ReadonlySet<string>, venue: Venue, f: { symbol: string; tradeId: string }): boolean {
+  return taken.size > 0 && (taken.has(takenFillKey(venue, f)) || taken.has(venue + '|' + f.tradeId));
+}
+
 /** The run id under which xarb fills in no journal are counted (no run folder has this name). */
 export const UNJOURNALED_FILLS = '(xarb fills in no journal)';
 
@@ -213,7 +230,7 @@ function fillOnlyOrders(s: VenueSnapshot, pattern: RegExp, taken: ReadonlySet<st
   const listed = new Set([...s.history, ...s.openOrders].map((o) => o.clientOrderId));
   const byCid = new Map<string, VenueFillView[]>();
   for (const f of s.fills) {
-    if (!pattern.test(f.clientOrderId) || listed.has(f.clientOrderId) || taken.has(s.venue + '|' + f.tradeId)) continue;
+    if (!pattern.test(f.clientOrderId) || listed.has(f.clientOrderId) || fillTaken(taken, s.venue, f)) continue;
     const list = byCid.get(f.clientOrderId);
     if (list === undefined) byCid.set(f.clientOrderId, [f]);
     else list.push(f);
@@ -281,7 +298,7 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       unjournaled.push({ clientOrderId: o.clientOrderId, venue: s.venue, symbol: o.symbol, side: o.side, price: o.price, qty: o.qty, sentMs: o.timeMs, final: null });
       v.orphanFills.push({ venue: s.venue, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, qty: o.qty, avgPx: o.price, fills: x.fills.length });
       const keys = orphanFillKeys.get(o.symbol) ?? [];
-      for (const f of x.fills) keys.push(s.venue + '|' + f.tradeId);
+      for (const f of x.fills) keys.push(takenFillKey(s.venue, f));
       orphanFillKeys.set(o.symbol, keys);
     }
   }
@@ -313,7 +330,7 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
   const historyByCid = new Map<string, VenueOrderView>();
   for (const s of snapshots) {
     for (const f of s.fills) {
-      if (taken.has(s.venue + '|' + f.tradeId)) continue;
+      if (fillTaken(taken, s.venue, f)) continue;
       const k = s.venue + '|' + f.clientOrderId;
       const list = fillsByCid.get(k);
       if (list === undefined) fillsByCid.set(k, [f]);
