@@ -1,26 +1,14 @@
 /**
- * Review 9, finding 6 (money: small; an order's real fee replaced by the taker-rate estimate,
- * counted fees_missing, whenever the venue's clock differs from ours by more than 5 s).
- *
- * Invariant: money exact (fees from the venue's executions when the venue has them).
- *
- * A held final's executions query runs over [send − 5 s, query time + 5 s] in *our* wall clock
- * (held-finals.ts:181-182, wallMs = Date.now in live-executor-setup.ts:169, sentWallMs from
- * the same clock, live-executor.ts:531), but the venue filters its executions by *its* clock. The
- * start-up measures the venue's clock offset and applies it to request timestamps; an offset
- * beyond recvWindow/2 only warns (live-executor-setup.ts:111), so orders work with a venue
- * clock 9 s ahead. Then an order sent at our 10,000 fills at venue time ~19,000, and the query
- * asked at our 13,000 (after the 3 s wait) ends at 18,000: the execution is outside the window,
- * the fee is estimated although the venue has it.
- *
- * Root cause: held-finals.ts:181-182 (a fixed 5 s margin in local wall time instead of the
- * venue-aligned time: local + the measured offset, or a margin of at least |offset| + 5 s).
+ * A held final's executions query runs in the venue's clock: our wall clock plus the measured
+ * offset (the executor's clock sync), with the margin around it. A venue clock 9 s ahead (allowed;
+ * an offset beyond recvWindow/2 only warns) still puts the execution inside the window, so its
+ * real fee is found instead of the taker-rate estimate.
  */
 import t from 'tap';
-import { ASSET_BASE, ASSET_QUOTE, ROLE_LEG_BUY, SIDE_BUY, ST_FILLED, TIF_IOC, VENUE_BYBIT } from '../../src/core/records.js';
-import { OrderTracker } from '../../src/execution/order-tracker.js';
-import { HeldFinals, type VenueFeeSource } from '../../src/execution/live/held-finals.js';
-import { finalUpdate, type LiveOrder } from '../../src/execution/live/order-types.js';
+import { ASSET_BASE, ASSET_QUOTE, ROLE_LEG_BUY, SIDE_BUY, ST_FILLED, TIF_IOC, VENUE_BYBIT } from '../../../src/core/records.js';
+import { OrderTracker } from '../../../src/execution/order-tracker.js';
+import { HeldFinals, type VenueFeeSource } from '../../../src/execution/live/held-finals.js';
+import { finalUpdate, type LiveOrder } from '../../../src/execution/live/order-types.js';
 
 t.test('the executions query of a held final covers the execution\'s venue time when the venue clock is 9 s ahead', async (t) => {
   const VENUE_AHEAD_MS = 9_000;
@@ -35,6 +23,7 @@ t.test('the executions query of a held final covers the execution\'s venue time 
   const held = new HeldFinals({
     tracker, symbols: ['BTCUSDT'], feeSources: [null, source], ledger: { qty: new Float64Array(8), fee: new Float64Array(8), feeAsset: new Uint8Array(8) },
     counters: { finals_fee_held: 0, fee_queries: 0, fees_missing: 0, in_flight: 0 }, feeWaitMs: 3000, wallMs: () => wall,
+    venueClockOffsetMs: (v) => (v === VENUE_BYBIT ? VENUE_AHEAD_MS : 0), // measured by the clock sync
     log: () => undefined, clientOrderId: (id) => `xh-${id}`, settle: () => undefined, onDrop: () => undefined,
   });
   const order: LiveOrder = { orderId: 5, clientOrderId: 'xh-5', symbol: 'BTCUSDT', side: 'BUY', price: '60000', qty: '0.02', settled: false, venue: VENUE_BYBIT };
@@ -45,4 +34,5 @@ t.test('the executions query of a held final covers the execution\'s venue time 
   t.equal(queries.length, 1);
   const [since, until] = queries[0]!;
   t.ok(since <= execVenueMs && execVenueMs <= until, `the venue's execution at ${execVenueMs} lies in the query [${since}, ${until}]`);
+  t.ok(since >= 10_000 + VENUE_AHEAD_MS - 10_000, 'the window starts near the send in venue time (not widened by the offset)');
 });
