@@ -15,7 +15,8 @@
  *   longer accept it, unknown-order.ts) → never placed (`notPlaced`); otherwise unknown, and
  *   trading waits;
  * - fills of crashed runs (no `run_end`), and of orders a cleanly stopped run left unresolved,
- *   are netted per symbol across venues: a pair whose
+ *   are netted per symbol across venues (less the base-coin fees of the unhedged part: what
+ *   the account holds of it): a pair whose
  *   two legs filled nets to zero; what is left is exposure, which by config is flattened
  *   (an IOC order the other way on the venue holding it), adopted as a residual for the
  *   strategy to hedge, or halts start-up;
@@ -38,6 +39,7 @@
  * Trading starts only when the verdict is `canTrade`.
  */
 import type { VenueFill } from './fill-ledger.js';
+import { splitSymbol } from './live/binance-order.js';
 
 export type Venue = 'binance' | 'bybit';
 export type Side = 'buy' | 'sell';
@@ -70,6 +72,11 @@ export interface VenueFillView {
   qty: number;
   price: number;
   timeMs: number;
+  /**
+   * Fee charged in the symbol's base coin (spot fees are in the received coin: a buy's, or
+   * Binance without BNB): the account's base moved by the signed qty less this. Absent = 0.
+   */
+  baseFee?: number;
 }
 
 export interface VenueSnapshot {
@@ -197,7 +204,14 @@ export interface ReconcileVerdict {
 
 /** A fill-ledger fill as reconciliation sees it. */
 export function fillView(f: VenueFill): VenueFillView {
-  return { venue: f.venue, symbol: f.symbol, tradeId: f.tradeId, orderId: f.orderId, clientOrderId: f.clientOrderId, side: f.side, qty: f.qty, price: f.price, timeMs: f.timeMs };
+  const v: VenueFillView = { venue: f.venue, symbol: f.symbol, tradeId: f.tradeId, orderId: f.orderId, clientOrderId: f.clientOrderId, side: f.side, qty: f.qty, price: f.price, timeMs: f.timeMs };
+  if (f.fee > 0 && f.feeAsset !== '' && f.feeAsset === splitSymbol(f.symbol).base) v.baseFee = f.fee;
+  return v;
+}
+
+/** What a fill moved the account's base by: its signed quantity less a fee charged in base. */
+function baseMove(f: VenueFillView): number {
+  return (f.side === 'buy' ? f.qty : -f.qty) - (f.baseFee ?? 0);
 }
 
 export const DEFAULT_CLIENT_ID_PATTERN = /^x[0-9a-f]{8}-\d+$/;
@@ -369,6 +383,7 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
   const bySymbol = new Map<string, Exposure>();
   const pxSums = new Map<string, number>();
   const qtySums = new Map<string, number>();
+  const feeSums = new Map<string, number>();
   for (const run of runs) {
     for (const o of run.orders) {
       if (o.takenBy !== undefined || (run.ended && o.final !== null)) continue;
@@ -386,6 +401,12 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       // Running average of the side that makes the exposure (the net's sign decides at the end).
       pxSums.set(o.symbol + '|' + side, (pxSums.get(o.symbol + '|' + side) ?? 0) + notional);
       qtySums.set(o.symbol + '|' + side, (qtySums.get(o.symbol + '|' + side) ?? 0) + qty);
+      // Fees charged in the base coin, per side (an order known only from the venue's lists,
+      // without fills, states none): the unhedged part's share comes off the exposure below.
+      if (venueFills !== undefined) {
+        const fee = venueFills.reduce((a, f) => a + (f.baseFee ?? 0), 0) * (qty / venueQty);
+        feeSums.set(o.symbol + '|' + side, (feeSums.get(o.symbol + '|' + side) ?? 0) + fee);
+      }
       const signed = o.side === 'buy' ? qty : -qty;
       e.netQty += signed;
       e.byVenue[o.venue] = (e.byVenue[o.venue] ?? 0) + signed;
@@ -397,6 +418,10 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
   for (const e of bySymbol.values()) {
     const k = e.symbol + '|' + Math.sign(e.netQty);
     e.avgPx = (qtySums.get(k) ?? 0) > 0 ? pxSums.get(k)! / qtySums.get(k)! : 0;
+    // What the account holds of it: the base-coin fees of the fills that make it, in the share
+    // left unhedged (a buy of 0.5 with a 0.0005 BTC fee leaves 0.4995). The fees of the hedged
+    // part are inventory drift, not exposure (positions.ts baseFees), as in a clean run.
+    if ((qtySums.get(k) ?? 0) > 0) e.netQty -= (feeSums.get(k) ?? 0) * Math.min(1, Math.abs(e.netQty) / qtySums.get(k)!);
     if (Math.abs(e.netQty) <= opts.dustQty(e.symbol)) continue;
     const fk = e.runs.includes(UNJOURNALED_FILLS) ? orphanFillKeys.get(e.symbol) : undefined;
     if (fk !== undefined) e.orphanFills = fk;
@@ -469,7 +494,7 @@ function closedByHand(snapshots: readonly VenueSnapshot[], pattern: RegExp, e: E
   for (const s of snapshots) {
     for (const f of s.fills) {
       if (f.symbol !== e.symbol || pattern.test(f.clientOrderId) || !(f.timeMs >= (e.lastFillMs ?? Infinity))) continue;
-      net += f.side === 'buy' ? f.qty : -f.qty;
+      net += baseMove(f);
       n++;
     }
   }
