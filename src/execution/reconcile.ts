@@ -29,7 +29,8 @@
  *   exposure like a crashed run's (policy: flatten, adopt or halt). Only contradictory fills
  *   (one client id with two symbols or sides, a quantity or price that is not positive) halt:
  *   then nobody can say what the exposure is. Fills a run already took over (its
- *   leftover.json `taken_fills`, `takenFills`, keyed venue, symbol and trade id) are not counted again;
+ *   leftover.json `taken_fills`, `takenFills`, keyed venue, symbol and trade id) are not counted
+ *   again, and their order is known (no orphan) when the venue lists it later;
  * - exposure the operator closed by hand at the venue is not traded again: fills of the same
  *   symbol that are not xarb's, made after the exposure's last fill, net it (`closed`, partly or
  *   wholly; a log reason says so). That is what lets a start go on after a `halt`: close it at
@@ -240,8 +241,10 @@ export const UNJOURNALED_FILLS = '(xarb fills in no journal)';
  * xarb fills whose order the venue's lists do not hold, as the order they make (per venue and
  * client id; fills already taken over left out), or why they contradict each other.
  */
-function fillOnlyOrders(s: VenueSnapshot, pattern: RegExp, taken: ReadonlySet<string>): Array<{ view: VenueOrderView; fills: VenueFillView[]; why: string }> {
-  const listed = new Set([...s.history, ...s.openOrders].map((o) => o.clientOrderId));
+function fillOnlyOrders(s: VenueSnapshot, pattern: RegExp, taken: ReadonlySet<string>, takenCids: ReadonlySet<string>): Array<{ view: VenueOrderView; fills: VenueFillView[]; why: string }> {
+  // An order a taker answered for (by its fills) is known however the venue lists it now: any
+  // fill of it the taker did not see counts like a fill in no list.
+  const listed = new Set([...s.history, ...s.openOrders].map((o) => o.clientOrderId).filter((c) => !takenCids.has(c)));
   const byCid = new Map<string, VenueFillView[]>();
   for (const f of s.fills) {
     if (!pattern.test(f.clientOrderId) || listed.has(f.clientOrderId) || fillTaken(taken, s.venue, f)) continue;
@@ -263,13 +266,25 @@ function fillOnlyOrders(s: VenueSnapshot, pattern: RegExp, taken: ReadonlySet<st
   return out;
 }
 
+/**
+ * Client ids of xarb orders some of whose fills an ended run took over (`taken_fills`): that
+ * run answered for the order (counted when the lists and the fills were read at different
+ * moments), so it is known, not an orphan, once the venue lists it.
+ */
+function takenOrderIds(s: VenueSnapshot, pattern: RegExp, taken: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const f of s.fills) if (pattern.test(f.clientOrderId) && fillTaken(taken, s.venue, f)) out.add(f.clientOrderId);
+  return out;
+}
+
 /** The start-up decision. */
 export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: readonly EarlierRun[], opts: ReconcileOptions): ReconcileVerdict {
   const pattern = opts.clientIdPattern ?? DEFAULT_CLIENT_ID_PATTERN;
   const v: ReconcileVerdict = { canTrade: true, reasons: [], cancel: [], resolved: [], unresolved: [], notPlaced: [], orphans: [], orphanFills: [], closed: [],
     exposure: [], flatten: [], adopt: [], drift: [] };
   const taken = opts.takenFills ?? new Set<string>();
-  const fillOnly = snapshots.map((s) => fillOnlyOrders(s, pattern, taken));
+  const takenCids = snapshots.map((s) => takenOrderIds(s, pattern, taken));
+  const fillOnly = snapshots.map((s, i) => fillOnlyOrders(s, pattern, taken, takenCids[i]!));
   // An xarb order at a venue inside a run's reserved id block but without its send line (the
   // line was lost in a machine crash) belongs to that run: it joins the run's orders.
   runs = runs.map((run) => {
@@ -324,19 +339,22 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       v.orphanFills.slice(0, 5).map((o) => `${o.venue} ${o.clientOrderId} ${o.symbol} ${o.side} ${o.qty}`).join(', ') + '; their exposure is counted as leftover');
   }
 
-  for (const s of snapshots) {
+  for (const [i, s] of snapshots.entries()) {
+    const tookOver = takenCids[i]!;
     for (const o of s.openOrders) {
       if (!pattern.test(o.clientOrderId)) {
         v.reasons.push(`${s.venue}: open order ${o.orderId} (${o.symbol}) is not xarb's; left alone`);
         continue;
       }
       v.cancel.push(o);
-      if (!known(s.venue, o.clientOrderId)) v.orphans.push(o);
+      if (!known(s.venue, o.clientOrderId) && !tookOver.has(o.clientOrderId)) v.orphans.push(o);
     }
-    for (const o of s.history) if (pattern.test(o.clientOrderId) && !known(s.venue, o.clientOrderId)) v.orphans.push(o);
-    // (fills whose order is in no list: above, as exposure or contradictory)
+    for (const o of s.history) if (pattern.test(o.clientOrderId) && !known(s.venue, o.clientOrderId) && !tookOver.has(o.clientOrderId)) v.orphans.push(o);
+    // (fills whose order is in no list, or whose order a taker answered for: above, as exposure or contradictory)
     const listed = new Set([...s.history, ...s.openOrders].map((o) => o.clientOrderId));
-    for (const f of s.fills) if (pattern.test(f.clientOrderId) && listed.has(f.clientOrderId) && !known(s.venue, f.clientOrderId)) v.orphans.push(f);
+    for (const f of s.fills) {
+      if (pattern.test(f.clientOrderId) && listed.has(f.clientOrderId) && !known(s.venue, f.clientOrderId) && !tookOver.has(f.clientOrderId)) v.orphans.push(f);
+    }
   }
 
   // In-flight orders of earlier runs: what does the venue say?

@@ -1,18 +1,7 @@
 /**
- * Review 9, finding 7 (no money lost: a spurious refusal to start, up to the 23 h look-back).
- *
- * Invariant: a fill taken over is settled for every later start (counted once, never a reason
- * to refuse).
- *
- * reconcile.ts's header gives as a cause of an xarb fill in no list "the lists and the fills were
- * read at different moments". Start B counts such a fill, adopts it and records it
- * (leftover.json `taken_fills`); B ends cleanly. Start C reads the lists again, and now the
- * venue lists the order. Its fills are skipped as taken (reconcile.ts:316), but the order
- * itself is an xarb order in no journal (reconcile.ts:305 `v.orphans.push(o)`), which refuses
- * the start; nothing the operator can do lifts it until the order leaves the look-back.
- *
- * Root cause: reconcile.ts:305 (history orders are orphans unless journaled; a taker's
- * `taken_fills` does not make their order known).
+ * An xarb order whose fills an ended run took over (leftover.json `taken_fills`: counted while
+ * the venue's lists did not hold it yet) is known once the venue lists it: not an orphan that
+ * refuses the start, and not counted again. A fill of it the taker did not see is still counted.
  */
 import t from 'tap';
 import { reconcileAtStart, type VenueFillView, type VenueOrderView } from '../../src/execution/reconcile.js';
@@ -28,4 +17,11 @@ t.test('an order whose fills an ended run took over does not refuse a later star
   const atC = reconcileAtStart([{ venue: 'binance', balances: new Map(), openOrders: [], history: [listed], fills: [f] }], [], { ...o, takenFills: taken });
   t.equal(atC.canTrade, true, `start C: B answered for it; reasons: ${atC.reasons.join('; ')}`);
   t.same(atC.exposure, [], 'and it is not counted again');
+  t.same(atC.orphans, []);
+  // A later fill of the same order the taker never saw: counted as exposure, still no orphan.
+  const late: VenueFillView = { ...f, tradeId: '78', qty: 0.1, timeMs: 1200 };
+  const atD = reconcileAtStart([{ venue: 'binance', balances: new Map(), openOrders: [], history: [{ ...listed, qty: 0.4, cumQty: 0.4 }], fills: [f, late] }], [],
+    { ...o, exposurePolicy: 'halt', takenFills: taken });
+  t.same(atD.orphans, []);
+  t.same(atD.exposure.map((e) => [e.symbol, Math.round(e.netQty * 1e9) / 1e9, e.orphanFills]), [['BTCUSDT', 0.1, ['binance|BTCUSDT|78']]], 'the untaken fill is exposure');
 });
