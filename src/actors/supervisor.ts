@@ -31,7 +31,7 @@ import type { VenueBalances, VenueFilters } from '../strategy/config.js';
 import type { WorkerMessage, SupervisorMessage } from './messages.js';
 import { liveStartupChecks } from './live-startup.js';
 import { assignBalances } from '../execution/start-balances.js';
-import { writeLeftover } from '../execution/earlier-runs.js';
+import { markNotAdopted, writeLeftover } from '../execution/earlier-runs.js';
 import type { ExecutorWorkerData, FeedWorkerData, StrategyWorkerData } from './wiring.js';
 import { formatStatusLine } from './status-line.js';
 import { startMonitor, type MonitorHandle } from '../monitor/server.js';
@@ -138,6 +138,8 @@ export class Supervisor {
   private hub: MonitorHub | null = null;
   private timers: NodeJS.Timeout[] = [];
   private stopping = false;
+  /** Symbols of crashed runs' exposure this run took over that the strategy has not been handed yet. */
+  private readonly leftoversPending = new Set<string>();
   private stopReason = '';
   private resolveDone: ((r: RunResult) => void) | null = null;
   private readonly startedMs = Date.now();
@@ -284,7 +286,12 @@ export class Supervisor {
         // look-back may no longer hold the closing trades) does not count it again. Written
         // only once the start is committed (below): a refused start answers for nothing.
         const answered = [...taken, ...st.verdict.closed];
-        if (answered.length > 0) takeOver = () => writeLeftover(this.opts.runDir, answered, cfg.execution.live?.leftover_exposure ?? 'halt', st.walOrders);
+        if (answered.length > 0) {
+          takeOver = () => {
+            writeLeftover(this.opts.runDir, answered, cfg.execution.live?.leftover_exposure ?? 'halt', st.walOrders);
+            for (const e of taken) this.leftoversPending.add(e.symbol);
+          };
+        }
       }
       if (!st.ok) {
         const reason = `live start-up refused: ${st.reason}`;
@@ -430,6 +437,9 @@ export class Supervisor {
         break;
       case 'halt-entries':
         this.onExecutorHalt(m.rule, m.reason, m.active);
+        break;
+      case 'leftover-adopted':
+        this.leftoversPending.delete(m.symbol);
         break;
     }
   }
@@ -668,10 +678,28 @@ export class Supervisor {
       this.log.info({ dir: this.opts.recordDir, ...this.recorder.counters }, 'recording closed');
     }
     this.writeIntervals();
+    // Leftovers never handed to the strategy (stopped before both books were usable): this run
+    // did not answer for them, so its clean stop must not settle them (earlier-runs.ts).
+    let endLine = true;
+    if (this.leftoversPending.size > 0) {
+      const symbols = [...this.leftoversPending];
+      try {
+        markNotAdopted(this.opts.runDir, symbols);
+        this.log.warn({ symbols }, 'leftover exposure never handed over before the stop: left to the next start');
+      } catch (err) {
+        // Without the record the clean stop would settle them: end as a crash reads (no
+        // run_end), so the next start counts this run's and the crashed runs' orders together.
+        endLine = false;
+        exitCode = Math.max(1, exitCode);
+        this.log.error({ symbols, err: (err as Error).message }, 'could not record the leftovers never handed over: no run_end, the next start counts them');
+      }
+    }
     // A journal that failed during the run fails the run, whatever stopped it.
     if (this.journalFailure !== null) exitCode = Math.max(1, exitCode);
-    this.journal.append('run_end', { reason, end_equity: strategy.stats?.equity, exit_code: exitCode,
-      ...(this.strategyReadyNs !== null ? { strategy_ready_ns: this.strategyReadyNs } : {}) });
+    if (endLine) {
+      this.journal.append('run_end', { reason, end_equity: strategy.stats?.equity, exit_code: exitCode,
+        ...(this.strategyReadyNs !== null ? { strategy_ready_ns: this.strategyReadyNs } : {}) });
+    }
     await this.hub?.stop();
     try {
       this.journal.close();
