@@ -33,7 +33,7 @@
  *   again, and their order is known (no orphan) when the venue lists it later;
  * - exposure the operator closed by hand at the venue is not traded again: fills of the same
  *   symbol that are not xarb's, made after the exposure's last fill, net it (`closed`, partly or
- *   wholly; a log reason says so). That is what lets a start go on after a `halt`: close it at
+ *   wholly; a log reason says so; several runs' parts each from their own last fill on). That is what lets a start go on after a `halt`: close it at
  *   the venue, restart, and the start sees the closing trades;
  * - balances beyond tolerance from what the operator expects halt start-up.
  *
@@ -402,6 +402,7 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
   const pxSums = new Map<string, number>();
   const qtySums = new Map<string, number>();
   const feeSums = new Map<string, number>();
+  const runSteps = new Map<string, { symbol: string; t: number; net: number }>();
   for (const run of runs) {
     for (const o of run.orders) {
       if (o.takenBy !== undefined || (run.ended && o.final !== null)) continue;
@@ -431,6 +432,14 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       if (!e.runs.includes(run.runId)) e.runs.push(run.runId);
       const last = venueFills !== undefined ? Math.max(...venueFills.map((f) => f.timeMs)) : h !== undefined ? h.timeMs : o.sentMs;
       e.lastFillMs = Math.max(e.lastFillMs ?? 0, last);
+      // Per run: what it left of the symbol and when (a close by hand nets each run's part from its own last fill on).
+      const sk = o.symbol + '|' + run.runId;
+      const st = runSteps.get(sk);
+      if (st === undefined) runSteps.set(sk, { symbol: o.symbol, t: last, net: signed });
+      else {
+        st.t = Math.max(st.t, last);
+        st.net += signed;
+      }
     }
   }
   for (const e of bySymbol.values()) {
@@ -444,10 +453,14 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
     const fk = e.runs.includes(UNJOURNALED_FILLS) ? orphanFillKeys.get(e.symbol) : undefined;
     if (fk !== undefined) e.orphanFills = fk;
     const left = `${e.symbol} ${e.netQty > 0 ? 'long' : 'short'} ${Math.abs(e.netQty)} left by ${runsLabel(runs, e.runs)}`;
-    const byHand = closedByHand(snapshots, pattern, e);
+    const steps = [...runSteps.values()].filter((x) => x.symbol === e.symbol);
+    const byHand = closedByHand(snapshots, pattern, e.symbol, steps);
     if (byHand.qty > 0) {
-      e.closedByHand = byHand.qty;
-      e.netQty -= Math.sign(e.netQty) * byHand.qty;
+      e.closedByHand = Math.min(byHand.qty, Math.abs(e.netQty)); // (of what the account held: a gross close of a fee-net long is all of it)
+      // What is left after the closes, with the exposure's base-coin fee share (unless nothing is left).
+      const gross = steps.reduce((a, x) => a + x.net, 0);
+      const rest = byHand.left === 0 ? 0 : byHand.left + (e.netQty - gross);
+      e.netQty = Math.sign(rest) === Math.sign(byHand.left) ? rest : 0;
       if (Math.abs(e.netQty) <= opts.dustQty(e.symbol)) {
         v.closed.push(e);
         v.reasons.push(`${left}: closed by hand at the venue (${byHand.fills} fill(s) not xarb's since its last fill): nothing to do`);
@@ -502,22 +515,41 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
 }
 
 /**
- * What the operator closed by hand of exposure `e`: fills of its symbol that are not xarb's,
- * on any venue, made at or after its last fill, netted; the part against `e` (at most all of
- * it), and how many fills that took.
+ * What the operator closed by hand of a symbol's exposure: the runs' parts (`steps`: each run's
+ * net and its last fill) are added in the order of their last fills, and the fills of the
+ * symbol that are not xarb's (any venue, net of their base-coin fees), netted between one
+ * run's last fill and the next's, close what is open then (at most all of it). So a close of a
+ * crashed run's leftover still counts when a later run (its taker, crashed too) traded the
+ * symbol after it; a trade before a run's last fill (between the legs of its pairs) closes
+ * nothing of that run. Returns the quantity closed, the fills that took, and what is left.
  */
-function closedByHand(snapshots: readonly VenueSnapshot[], pattern: RegExp, e: Exposure): { qty: number; fills: number } {
-  let net = 0;
+function closedByHand(snapshots: readonly VenueSnapshot[], pattern: RegExp, symbol: string,
+  steps: ReadonlyArray<{ t: number; net: number }>): { qty: number; fills: number; left: number } {
+  const manual: VenueFillView[] = [];
+  for (const s of snapshots) for (const f of s.fills) if (f.symbol === symbol && !pattern.test(f.clientOrderId)) manual.push(f);
+  const order = [...steps].sort((a, b) => a.t - b.t);
+  let open = 0;
+  let qty = 0;
   let n = 0;
-  for (const s of snapshots) {
-    for (const f of s.fills) {
-      if (f.symbol !== e.symbol || pattern.test(f.clientOrderId) || !(f.timeMs >= (e.lastFillMs ?? Infinity))) continue;
+  for (let i = 0; i < order.length; i++) {
+    open += order[i]!.net;
+    const from = order[i]!.t;
+    const to = i + 1 < order.length ? order[i + 1]!.t : Infinity;
+    let net = 0;
+    let k = 0;
+    for (const f of manual) {
+      if (!(f.timeMs >= from && f.timeMs < to)) continue;
       net += baseMove(f);
-      n++;
+      k++;
     }
+    const against = -Math.sign(open) * net;
+    if (!(against > 0)) continue;
+    const c = Math.min(against, Math.abs(open));
+    open = Math.abs(open) - c === 0 ? 0 : open - Math.sign(open) * c;
+    qty += c;
+    n += k;
   }
-  const against = -Math.sign(e.netQty) * net;
-  return against > 0 ? { qty: Math.min(against, Math.abs(e.netQty)), fills: n } : { qty: 0, fills: 0 };
+  return { qty, fills: n, left: open };
 }
 
 /** "crashed run(s) a, b" / "the resumed run's crashed segment" / "run c's unresolved orders at its clean stop", for the reasons. */

@@ -1,23 +1,9 @@
 /**
- * Review 9, finding 1 (money: the whole leftover traded the wrong way; under `halt` a halt that
- * no manual close can lift).
- *
- * Invariant: exposure is counted exactly once; never trade on a wrong leftover.
- *
- * The documented way out of a `halt` (docs/live.md "Restarts"): close the leftover by hand at
- * the venue and restart. Start B sees the closing trades, reports the exposure `closed`, trades,
- * and records it in its leftover.json. That record counts only once B has *ended*
- * (earlier-runs.ts readEarlierRuns: `if (!run.ended) continue`). If B itself crashes later with
- * a round of its own open on the same symbol, start C counts crashed run A's exposure again and
- * nets the manual close only against fills made after the *merged* exposure's last fill, which
- * is now B's fill (reconcile.ts:377 `e.lastFillMs = Math.max(...)` over all runs of the
- * symbol, then closedByHand reconcile.ts:454 `f.timeMs >= e.lastFillMs`). The operator's close of
- * A's part, made before B's fill, is dropped: C sees long 1.5 where the venue holds 0.5, and
- * flattens (sells) 1.5.
- *
- * Root cause: reconcile.ts:377 + :449-461 (one lastFillMs per symbol across runs, so a close
- * by hand is lost as soon as a later run trades that symbol) together with earlier-runs.ts:89
- * (a crashed taker's `closed_by_hand` record is ignored).
+ * A close by hand counts against the run whose part was open when it was made: the runs' parts
+ * of a symbol are added in the order of their last fills, and the trades that are not xarb's
+ * close what was open between one run's last fill and the next's. So a leftover closed by hand
+ * (wholly or partly) stays closed when the start that saw the close traded the symbol and then
+ * crashed: the next start counts only what the venue holds.
  */
 import t from 'tap';
 import { reconcileAtStart, type EarlierRun, type JournaledOrder, type VenueFillView, type VenueOrderView, type VenueSnapshot } from '../../src/execution/reconcile.js';
