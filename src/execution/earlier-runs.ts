@@ -19,13 +19,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { OrderWal, readOrderWal, WAL_FILE } from './order-wal.js';
-import type { EarlierRun, Exposure, JournaledOrder } from './reconcile.js';
+import type { EarlierRun, Exposure, JournaledOrder, TakenOrphan } from './reconcile.js';
 
 /**
  * Written by a run that took over crashed runs' exposure:
  * `{"taken_over": [run ids], "taken_over_orders": {run id: WAL orders then}, "not_adopted":
  * [symbols its strategy never got: those orders stay the crashed run's], "taken_fills":
- * ["venue|symbol|tradeId", ...] (xarb fills in no journal it counted; older files: "venue|tradeId"), "exposures": [...]}`.
+ * ["venue|symbol|tradeId", ...] (xarb fills in no journal it counted; older files: "venue|tradeId"),
+ * "taken_orphans": [the orders those fills make: counted as the taker's own while it has not
+ * ended, so a taker crash does not lose them once the fills leave the look-back], "exposures": [...]}`.
  */
 export const LEFTOVER_FILE = 'leftover.json';
 
@@ -87,11 +89,17 @@ export function readEarlierRuns(runsDir: string, currentRunId: string | null = n
     out.runs.push({ runId: name, ended: self ? resumed!.ended : journalEnded(journal), orders: r.orders, reserved: r.reserved, ...(self ? { resuming: true } : {}) });
   }
   for (const run of [...out.runs]) {
-    if (!run.ended) continue;
-    let left: { taken_over?: unknown; taken_over_orders?: unknown; taken_fills?: unknown; not_adopted?: unknown };
+    let left: { taken_over?: unknown; taken_over_orders?: unknown; taken_fills?: unknown; not_adopted?: unknown; taken_orphans?: unknown };
     try {
       left = JSON.parse(fs.readFileSync(path.join(runsDir, run.runId, LEFTOVER_FILE), 'utf8')) as typeof left;
     } catch {
+      continue;
+    }
+    if (!run.ended) {
+      // A taker that has not ended answers for the xarb orders known only by their fills that it
+      // took over as its own orders (their only durable trace: the fills age out of the
+      // venues' look-back), first, so taken_over_orders counts stay valid if it is resumed.
+      run.orders = [...takenOrphans(left.taken_orphans), ...run.orders];
       continue;
     }
     // Fills in no journal it answered for (like a crashed run's orders: only once it ended).
@@ -118,6 +126,19 @@ export function readEarlierRuns(runsDir: string, currentRunId: string | null = n
   return out;
 }
 
+/** leftover.json `taken_orphans` as final orders of the taker (what the venue's fills said when it took them). */
+function takenOrphans(list: unknown): JournaledOrder[] {
+  if (!Array.isArray(list)) return [];
+  const out: JournaledOrder[] = [];
+  for (const x of list as Array<Partial<TakenOrphan>>) {
+    if (x === null || typeof x !== 'object' || (x.venue !== 'binance' && x.venue !== 'bybit') || typeof x.clientOrderId !== 'string' || typeof x.symbol !== 'string' ||
+      (x.side !== 'buy' && x.side !== 'sell') || typeof x.qty !== 'number' || !(x.qty > 0)) continue;
+    out.push({ clientOrderId: x.clientOrderId, venue: x.venue, symbol: x.symbol, side: x.side, price: typeof x.avgPx === 'number' ? x.avgPx : 0, qty: x.qty,
+      sentMs: typeof x.timeMs === 'number' ? x.timeMs : 0, final: { status: 'FILLED (taken orphan)', cumQty: x.qty } });
+  }
+  return out;
+}
+
 /**
  * Records that the run in `runDir` took over `exposures` (LEFTOVER_FILE), keeping the runs it
  * took over before: a resumed run writes into its own directory, and dropping the earlier
@@ -125,7 +146,7 @@ export function readEarlierRuns(runsDir: string, currentRunId: string | null = n
  */
 export function writeLeftover(runDir: string, exposures: readonly Exposure[], policy: string, walOrders: Readonly<Record<string, number>>): void {
   const file = path.join(runDir, LEFTOVER_FILE);
-  let before: { taken_over?: unknown; taken_over_orders?: unknown; taken_fills?: unknown; exposures?: unknown; not_adopted?: unknown } = {};
+  let before: { taken_over?: unknown; taken_over_orders?: unknown; taken_fills?: unknown; exposures?: unknown; not_adopted?: unknown; taken_orphans?: unknown } = {};
   try {
     before = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof before;
   } catch {
@@ -136,6 +157,11 @@ export function writeLeftover(runDir: string, exposures: readonly Exposure[], po
   const prevExp = Array.isArray(before.exposures) ? before.exposures : [];
   const prevFills = Array.isArray(before.taken_fills) ? before.taken_fills.filter((x): x is string => typeof x === 'string') : [];
   const fills = [...new Set([...prevFills, ...exposures.flatMap((e) => e.orphanFills ?? [])])];
+  const prevOrphans = Array.isArray(before.taken_orphans) ? (before.taken_orphans as TakenOrphan[]) : [];
+  const orphans = [...prevOrphans];
+  for (const o of exposures.flatMap((e) => e.orphanOrders ?? [])) {
+    if (!orphans.some((p) => p.venue === o.venue && p.clientOrderId === o.clientOrderId)) orphans.push(o);
+  }
   const taken = [...new Set([...prevTaken, ...exposures.flatMap((e) => e.runs)])];
   const counts: Record<string, number> = { ...prevCounts };
   for (const r of new Set(exposures.flatMap((e) => e.runs))) counts[r] = Math.max(counts[r] ?? 0, walOrders[r] ?? 0);
@@ -143,7 +169,7 @@ export function writeLeftover(runDir: string, exposures: readonly Exposure[], po
   const now = new Set(exposures.map((e) => e.symbol));
   const notAdopted = (Array.isArray(before.not_adopted) ? before.not_adopted : []).filter((x): x is string => typeof x === 'string' && !now.has(x));
   fs.writeFileSync(file, JSON.stringify({
-    taken_over: taken, taken_over_orders: counts, ...(fills.length > 0 ? { taken_fills: fills } : {}), ...(notAdopted.length > 0 ? { not_adopted: notAdopted } : {}), policy,
+    taken_over: taken, taken_over_orders: counts, ...(fills.length > 0 ? { taken_fills: fills } : {}), ...(orphans.length > 0 ? { taken_orphans: orphans } : {}), ...(notAdopted.length > 0 ? { not_adopted: notAdopted } : {}), policy,
     exposures: [...prevExp, ...exposures.map((e) => ({ symbol: e.symbol, net_qty: e.netQty, avg_px: e.avgPx, by_venue: e.byVenue, runs: e.runs,
       ...(e.closedByHand !== undefined ? { closed_by_hand: e.closedByHand } : {}) }))],
   }) + '\n');

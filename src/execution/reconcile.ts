@@ -162,6 +162,20 @@ export interface Exposure {
   closedByHand?: number;
   /** takenFillKey (`venue|symbol|tradeId`) of the fills in no journal that made part of it (a taker's leftover.json `taken_fills`). */
   orphanFills?: string[];
+  /** The orders those fills make (a taker's leftover.json `taken_orphans`: what it answers for while it has not ended). */
+  orphanOrders?: TakenOrphan[];
+}
+
+/** An xarb order known only by its fills, as a taker records it (leftover.json `taken_orphans`). */
+export interface TakenOrphan {
+  venue: Venue;
+  clientOrderId: string;
+  symbol: string;
+  side: Side;
+  qty: number;
+  avgPx: number;
+  /** Wall ms of its first fill. */
+  timeMs: number;
 }
 
 export interface FlattenOrder {
@@ -315,6 +329,7 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
   // leftover exposure of their own (a crashed run's, in effect); contradictory ones halt.
   const unjournaled: JournaledOrder[] = [];
   const orphanFillKeys = new Map<string, string[]>();
+  const orphanOrders = new Map<string, TakenOrphan[]>();
   for (const [i, s] of snapshots.entries()) {
     for (const x of fillOnly[i]!) {
       if (known(s.venue, x.view.clientOrderId)) continue;
@@ -329,6 +344,9 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       const keys = orphanFillKeys.get(o.symbol) ?? [];
       for (const f of x.fills) keys.push(takenFillKey(s.venue, f));
       orphanFillKeys.set(o.symbol, keys);
+      const taken = orphanOrders.get(o.symbol) ?? [];
+      taken.push({ venue: s.venue, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, qty: o.qty, avgPx: o.price, timeMs: o.timeMs });
+      orphanOrders.set(o.symbol, taken);
     }
   }
   if (unjournaled.length > 0) {
@@ -451,7 +469,10 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
     if ((qtySums.get(k) ?? 0) > 0) e.netQty -= (feeSums.get(k) ?? 0) * Math.min(1, Math.abs(e.netQty) / qtySums.get(k)!);
     if (Math.abs(e.netQty) <= opts.dustQty(e.symbol)) continue;
     const fk = e.runs.includes(UNJOURNALED_FILLS) ? orphanFillKeys.get(e.symbol) : undefined;
-    if (fk !== undefined) e.orphanFills = fk;
+    if (fk !== undefined) {
+      e.orphanFills = fk;
+      e.orphanOrders = orphanOrders.get(e.symbol) ?? [];
+    }
     const left = `${e.symbol} ${e.netQty > 0 ? 'long' : 'short'} ${Math.abs(e.netQty)} left by ${runsLabel(runs, e.runs)}`;
     const steps = [...runSteps.values()].filter((x) => x.symbol === e.symbol);
     const byHand = closedByHand(snapshots, pattern, e.symbol, steps);

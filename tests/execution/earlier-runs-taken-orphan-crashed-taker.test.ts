@@ -1,24 +1,8 @@
 /**
- * Review 9, finding 2 (money: the orphan fill's whole size traded the wrong way).
- *
- * Invariant: exposure is counted exactly once (not zero times); never trade on a wrong leftover.
- *
- * Start B counts an xarb fill in no journal (orphan, buy 0.3) as leftover, adopts it, and its
- * strategy hedges it (a journaled sell 0.3 in B's WAL). B's leftover.json `taken_fills` only
- * counts once B has ended (earlier-runs.ts:89-95). B crashes more than the 23 h look-back
- * (live-startup.ts:77 LOOKBACK_MS) after the orphan fill. Start C: B's hedge sell is a crashed
- * run's order and is counted (looked up by client id, not bound by the look-back), while the
- * orphan fill it hedged is outside the fills window and is known nowhere else (orphans are never
- * written to a WAL; B's record of them is ignored because B crashed). C sees short 0.3 where the
- * venue holds nothing, and buys 0.3.
- *
- * A crashed run A's journaled orders do not have this problem (their WAL send lines are re-read
- * and looked up by id); an orphan's only durable trace is the taker's leftover.json, which a
- * crash voids.
- *
- * Root cause: earlier-runs.ts:89 (`if (!run.ended) continue` drops a crashed taker's
- * taken_fills/exposures entirely, instead of re-counting their exposure) with reconcile.ts:268-294
- * (orphan exposure known only from the snapshot's fills window).
+ * A taker records the xarb orders known only by their fills that it took over (leftover.json
+ * `taken_orphans`); while it has not ended (crashed) they count as its own final orders. So an
+ * orphan fill adopted and hedged by a run that then crashed is still counted once when the fill
+ * has left the venues' 23 h look-back: with the hedge it nets to zero, nothing is flattened.
  */
 import t from 'tap';
 import fs from 'node:fs';
@@ -46,8 +30,9 @@ t.test('an orphan fill adopted by a run that later crashes is still counted once
   fs.writeFileSync(path.join(bDir, 'journal.jsonl'), JSON.stringify({ type: 'run_start' }) + '\n');
   const er = readEarlierRuns(runs);
   const b = er.runs.find((r) => r.runId === 'B')!;
-  t.equal(b.orders.length, 1, 'B\'s hedge is in its WAL');
-  const h: JournaledOrder = b.orders[0]!;
+  t.same(b.orders.map((o) => [o.clientOrderId, o.final?.cumQty ?? null]), [['xabcdef01-7', 0.3], ['xbbbbbbbb-1', null]],
+    'B answers for the orphan it took over (first), then its hedge from its WAL');
+  const h: JournaledOrder = b.orders[1]!;
   const hedgeView: VenueOrderView = { venue: 'binance', symbol: 'BTCUSDT', orderId: 'o-h', clientOrderId: h.clientOrderId, side: 'sell', price: 60_000, qty: 0.3,
     cumQty: 0.3, status: 'FILLED', open: false, timeMs: 2000 };
   // Start C, a day later: the orphan fill is older than the fills look-back; the hedge is found by its client id.
@@ -57,4 +42,10 @@ t.test('an orphan fill adopted by a run that later crashes is still counted once
   const net = atC.exposure.reduce((s, e) => s + e.netQty, 0);
   t.equal(Math.round(net * 1e9) / 1e9, 0, `venue truth: +0.3 (orphan) -0.3 (hedge) = 0; start C counts ${net}`);
   t.same(atC.flatten, [], 'nothing to flatten');
+  // While the orphan's fill is still in the look-back it counts once (the order is B's now).
+  const inWindow = reconcileAtStart([snap({ fills: [orphan] })], er.runs,
+    { exposurePolicy: 'flatten', dustQty: () => 1e-9, balanceTolerance: () => 1e-6, takenFills: er.takenFills,
+      lookups: new Map([['binance|' + h.clientOrderId, hedgeView]]) });
+  t.same(inWindow.exposure, [], 'the fill and B\'s record of it are one order');
+  t.same(inWindow.orphanFills, []);
 });
