@@ -167,6 +167,7 @@ export async function createLiveExecutorActor(d: ExecutorWorkerData, rt: WorkerR
   const exec = new LiveExecutor({
     symbols: d.symbols, clients, filters: VENUE_NAMES.map((v) => live.filters[v]), limiters: [null, null], rules,
     maxUnresolved: liveRules.max_unresolved_orders, sink: watchFills(sink, watches), verdicts: sink, runTag, wal, monoNs, wallMs: Date.now, log,
+    venueClockOffsetMs: (v) => bases.find((b) => b.venue === v)?.clockOffsetMs ?? 0,
     // The order path's finals (answer, query) as `venue_order` lines; the streams' are written by their PrivateFills.
     journal: (e) => rt.journal({ ns: monoNs(), ...e }),
   });

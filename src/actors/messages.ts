@@ -57,7 +57,13 @@ export interface WorkerHaltEntries {
   active: boolean;
 }
 
-export type WorkerMessage = WorkerLog | WorkerStats | WorkerHist | WorkerJournal | WorkerReady | WorkerClosed | WorkerHaltEntries;
+/** The strategy thread took a crashed run's leftover exposure of `symbol` over (adopted or flattening it). */
+export interface WorkerLeftoverAdopted {
+  type: 'leftover-adopted';
+  symbol: string;
+}
+
+export type WorkerMessage = WorkerLog | WorkerStats | WorkerHist | WorkerJournal | WorkerReady | WorkerClosed | WorkerHaltEntries | WorkerLeftoverAdopted;
 
 /** Supervisor → worker. The stop flag also lives in the actor's control SAB (agent.ts). */
 /** `reason` of flatten/resume: the operator's words (POST /resume, `xarb ctl`), journaled by the supervisor. */

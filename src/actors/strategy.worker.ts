@@ -70,6 +70,8 @@ function adoptLeftovers(): void {
     for (let v = 0; v < VENUE_NAMES.length; v++) if (!strategy.books.hasQuote(v, s) || !strategy.books.usable(v, s)) ready = false;
     if (!ready || !strategy.adoptLeftover(s, l.netQty, l.avgPx, l.flatten, now)) continue;
     rt.log('warn', l.flatten ? 'leftover exposure: flattening' : 'leftover exposure: adopted, hedging', { symbol: l.symbol, net_qty: l.netQty, avg_px: l.avgPx });
+    // The supervisor's take-over record: a leftover never handed over stays the crashed run's.
+    rt.post({ type: 'leftover-adopted', symbol: l.symbol });
     leftovers.splice(i, 1);
     th.sink.ringIfPending();
   }

@@ -31,7 +31,7 @@ import type { VenueBalances, VenueFilters } from '../strategy/config.js';
 import type { WorkerMessage, SupervisorMessage } from './messages.js';
 import { liveStartupChecks } from './live-startup.js';
 import { assignBalances } from '../execution/start-balances.js';
-import { writeLeftover } from '../execution/earlier-runs.js';
+import { markNotAdopted, writeLeftover } from '../execution/earlier-runs.js';
 import type { ExecutorWorkerData, FeedWorkerData, StrategyWorkerData } from './wiring.js';
 import { formatStatusLine } from './status-line.js';
 import { startMonitor, type MonitorHandle } from '../monitor/server.js';
@@ -138,6 +138,8 @@ export class Supervisor {
   private hub: MonitorHub | null = null;
   private timers: NodeJS.Timeout[] = [];
   private stopping = false;
+  /** Symbols of crashed runs' exposure this run took over that the strategy has not been handed yet. */
+  private readonly leftoversPending = new Set<string>();
   private stopReason = '';
   private resolveDone: ((r: RunResult) => void) | null = null;
   private readonly startedMs = Date.now();
@@ -267,6 +269,7 @@ export class Supervisor {
     }, anchor.monoNs, anchor.wallMs);
 
     // Live: the venues' word on the keys, the fees and what earlier runs left, before any thread.
+    let takeOver: (() => void) | null = null;
     if (cfg.mode === 'live') {
       const st = await liveStartupChecks({ cfg, symbols: this.symbols, filters: this.opts.filters, runDir: this.opts.runDir, runId: this.opts.runId,
         log: this.log, freshVenues: this.opts.freshVenues === true, configuredBalances: toStrategyBalances(cfg),
@@ -280,9 +283,15 @@ export class Supervisor {
         sData.leftovers = taken.map((e) => ({ symbol: e.symbol, netQty: e.netQty, avgPx: e.avgPx, flatten: flat.has(e.symbol) }));
         // This run answers for the crashed runs' exposure from now on (earlier-runs.ts LEFTOVER_FILE).
         // Exposure closed by hand is recorded too: once this run ends, a later start (whose
-        // look-back may no longer hold the closing trades) does not count it again.
+        // look-back may no longer hold the closing trades) does not count it again. Written
+        // only once the start is committed (below): a refused start answers for nothing.
         const answered = [...taken, ...st.verdict.closed];
-        if (answered.length > 0) writeLeftover(this.opts.runDir, answered, cfg.execution.live?.leftover_exposure ?? 'halt', st.walOrders);
+        if (answered.length > 0) {
+          takeOver = () => {
+            writeLeftover(this.opts.runDir, answered, cfg.execution.live?.leftover_exposure ?? 'halt', st.walOrders);
+            for (const e of taken) this.leftoversPending.add(e.symbol);
+          };
+        }
       }
       if (!st.ok) {
         const reason = `live start-up refused: ${st.reason}`;
@@ -299,6 +308,8 @@ export class Supervisor {
       this.journal.close();
       return { reason, exitCode: 2, strategy: undefined, actors: {}, rings: {} };
     }
+    // The start is committed: no refusal after this point. The crashed runs' exposure is this run's now.
+    takeOver?.();
     const done = new Promise<RunResult>((resolve) => { this.resolveDone = resolve; });
     for (const a of this.actors) if (a.hostedBy === undefined) this.spawn(a);
     this.timers.push(setInterval(() => this.housekeeping(), 1000));
@@ -426,6 +437,9 @@ export class Supervisor {
         break;
       case 'halt-entries':
         this.onExecutorHalt(m.rule, m.reason, m.active);
+        break;
+      case 'leftover-adopted':
+        this.leftoversPending.delete(m.symbol);
         break;
     }
   }
@@ -664,10 +678,28 @@ export class Supervisor {
       this.log.info({ dir: this.opts.recordDir, ...this.recorder.counters }, 'recording closed');
     }
     this.writeIntervals();
+    // Leftovers never handed to the strategy (stopped before both books were usable): this run
+    // did not answer for them, so its clean stop must not settle them (earlier-runs.ts).
+    let endLine = true;
+    if (this.leftoversPending.size > 0) {
+      const symbols = [...this.leftoversPending];
+      try {
+        markNotAdopted(this.opts.runDir, symbols);
+        this.log.warn({ symbols }, 'leftover exposure never handed over before the stop: left to the next start');
+      } catch (err) {
+        // Without the record the clean stop would settle them: end as a crash reads (no
+        // run_end), so the next start counts this run's and the crashed runs' orders together.
+        endLine = false;
+        exitCode = Math.max(1, exitCode);
+        this.log.error({ symbols, err: (err as Error).message }, 'could not record the leftovers never handed over: no run_end, the next start counts them');
+      }
+    }
     // A journal that failed during the run fails the run, whatever stopped it.
     if (this.journalFailure !== null) exitCode = Math.max(1, exitCode);
-    this.journal.append('run_end', { reason, end_equity: strategy.stats?.equity, exit_code: exitCode,
-      ...(this.strategyReadyNs !== null ? { strategy_ready_ns: this.strategyReadyNs } : {}) });
+    if (endLine) {
+      this.journal.append('run_end', { reason, end_equity: strategy.stats?.equity, exit_code: exitCode,
+        ...(this.strategyReadyNs !== null ? { strategy_ready_ns: this.strategyReadyNs } : {}) });
+    }
     await this.hub?.stop();
     try {
       this.journal.close();

@@ -19,12 +19,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { OrderWal, readOrderWal, WAL_FILE } from './order-wal.js';
-import type { EarlierRun, Exposure, JournaledOrder } from './reconcile.js';
+import type { EarlierRun, Exposure, JournaledOrder, TakenOrphan } from './reconcile.js';
 
 /**
  * Written by a run that took over crashed runs' exposure:
- * `{"taken_over": [run ids], "taken_over_orders": {run id: WAL orders then}, "taken_fills":
- * ["venue|tradeId", ...] (xarb fills in no journal it counted), "exposures": [...]}`.
+ * `{"taken_over": [run ids], "taken_over_orders": {run id: WAL orders then}, "not_adopted":
+ * [symbols its strategy never got: those orders stay the crashed run's], "taken_fills":
+ * ["venue|symbol|tradeId", ...] (xarb fills in no journal it counted; older files: "venue|tradeId"),
+ * "taken_orphans": [the orders those fills make: counted as the taker's own while it has not
+ * ended, so a taker crash does not lose them once the fills leave the look-back], "exposures": [...]}`.
  */
 export const LEFTOVER_FILE = 'leftover.json';
 
@@ -32,7 +35,7 @@ export interface EarlierRunsResult {
   runs: EarlierRun[];
   /** Per run id: unreadable WAL lines. */
   badLines: Map<string, number>;
-  /** `venue|tradeId` of xarb fills in no journal that a cleanly ended run took over (reconcile.ts takenFills). */
+  /** `venue|symbol|tradeId` (older files: `venue|tradeId`) of xarb fills in no journal that a cleanly ended run took over (reconcile.ts takenFills). */
   takenFills: Set<string>;
 }
 
@@ -86,11 +89,17 @@ export function readEarlierRuns(runsDir: string, currentRunId: string | null = n
     out.runs.push({ runId: name, ended: self ? resumed!.ended : journalEnded(journal), orders: r.orders, reserved: r.reserved, ...(self ? { resuming: true } : {}) });
   }
   for (const run of [...out.runs]) {
-    if (!run.ended) continue;
-    let left: { taken_over?: unknown; taken_over_orders?: unknown; taken_fills?: unknown };
+    let left: { taken_over?: unknown; taken_over_orders?: unknown; taken_fills?: unknown; not_adopted?: unknown; taken_orphans?: unknown };
     try {
       left = JSON.parse(fs.readFileSync(path.join(runsDir, run.runId, LEFTOVER_FILE), 'utf8')) as typeof left;
     } catch {
+      continue;
+    }
+    if (!run.ended) {
+      // A taker that has not ended answers for the xarb orders known only by their fills that it
+      // took over as its own orders (their only durable trace: the fills age out of the
+      // venues' look-back), first, so taken_over_orders counts stay valid if it is resumed.
+      run.orders = [...takenOrphans(left.taken_orphans), ...run.orders];
       continue;
     }
     // Fills in no journal it answered for (like a crashed run's orders: only once it ended).
@@ -98,15 +107,34 @@ export function readEarlierRuns(runsDir: string, currentRunId: string | null = n
     const taken = left.taken_over;
     if (!Array.isArray(taken)) continue;
     const counts = (left.taken_over_orders !== null && typeof left.taken_over_orders === 'object' ? left.taken_over_orders : {}) as Record<string, unknown>;
+    // Symbols the taker stopped before handing to its strategy: it never answered for them.
+    const notAdopted = new Set(Array.isArray(left.not_adopted) ? left.not_adopted.filter((x): x is string => typeof x === 'string') : []);
     for (const other of out.runs) {
       if (!taken.includes(other.runId)) continue;
       // The orders the taker answered for: those journaled when it took over (all of them in a
       // leftover.json without counts). Orders after that (the run was resumed since) are the
       // run's own business again.
       const n = typeof counts[other.runId] === 'number' ? Math.min(counts[other.runId] as number, other.orders.length) : other.orders.length;
-      for (let i = 0; i < n; i++) other.orders[i]!.takenBy = run.runId;
-      if (n === other.orders.length && other.resuming !== true) other.ended = true;
+      let all = n === other.orders.length;
+      for (let i = 0; i < n; i++) {
+        if (notAdopted.has(other.orders[i]!.symbol)) all = false;
+        else other.orders[i]!.takenBy = run.runId;
+      }
+      if (all && other.resuming !== true) other.ended = true;
     }
+  }
+  return out;
+}
+
+/** leftover.json `taken_orphans` as final orders of the taker (what the venue's fills said when it took them). */
+function takenOrphans(list: unknown): JournaledOrder[] {
+  if (!Array.isArray(list)) return [];
+  const out: JournaledOrder[] = [];
+  for (const x of list as Array<Partial<TakenOrphan>>) {
+    if (x === null || typeof x !== 'object' || (x.venue !== 'binance' && x.venue !== 'bybit') || typeof x.clientOrderId !== 'string' || typeof x.symbol !== 'string' ||
+      (x.side !== 'buy' && x.side !== 'sell') || typeof x.qty !== 'number' || !(x.qty > 0)) continue;
+    out.push({ clientOrderId: x.clientOrderId, venue: x.venue, symbol: x.symbol, side: x.side, price: typeof x.avgPx === 'number' ? x.avgPx : 0, qty: x.qty,
+      sentMs: typeof x.timeMs === 'number' ? x.timeMs : 0, final: { status: 'FILLED (taken orphan)', cumQty: x.qty } });
   }
   return out;
 }
@@ -118,7 +146,7 @@ export function readEarlierRuns(runsDir: string, currentRunId: string | null = n
  */
 export function writeLeftover(runDir: string, exposures: readonly Exposure[], policy: string, walOrders: Readonly<Record<string, number>>): void {
   const file = path.join(runDir, LEFTOVER_FILE);
-  let before: { taken_over?: unknown; taken_over_orders?: unknown; taken_fills?: unknown; exposures?: unknown } = {};
+  let before: { taken_over?: unknown; taken_over_orders?: unknown; taken_fills?: unknown; exposures?: unknown; not_adopted?: unknown; taken_orphans?: unknown } = {};
   try {
     before = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof before;
   } catch {
@@ -129,14 +157,37 @@ export function writeLeftover(runDir: string, exposures: readonly Exposure[], po
   const prevExp = Array.isArray(before.exposures) ? before.exposures : [];
   const prevFills = Array.isArray(before.taken_fills) ? before.taken_fills.filter((x): x is string => typeof x === 'string') : [];
   const fills = [...new Set([...prevFills, ...exposures.flatMap((e) => e.orphanFills ?? [])])];
+  const prevOrphans = Array.isArray(before.taken_orphans) ? (before.taken_orphans as TakenOrphan[]) : [];
+  const orphans = [...prevOrphans];
+  for (const o of exposures.flatMap((e) => e.orphanOrders ?? [])) {
+    if (!orphans.some((p) => p.venue === o.venue && p.clientOrderId === o.clientOrderId)) orphans.push(o);
+  }
   const taken = [...new Set([...prevTaken, ...exposures.flatMap((e) => e.runs)])];
   const counts: Record<string, number> = { ...prevCounts };
   for (const r of new Set(exposures.flatMap((e) => e.runs))) counts[r] = Math.max(counts[r] ?? 0, walOrders[r] ?? 0);
+  // Symbols an earlier segment never handed over stay so, unless this take-over covers them again.
+  const now = new Set(exposures.map((e) => e.symbol));
+  const notAdopted = (Array.isArray(before.not_adopted) ? before.not_adopted : []).filter((x): x is string => typeof x === 'string' && !now.has(x));
   fs.writeFileSync(file, JSON.stringify({
-    taken_over: taken, taken_over_orders: counts, ...(fills.length > 0 ? { taken_fills: fills } : {}), policy,
+    taken_over: taken, taken_over_orders: counts, ...(fills.length > 0 ? { taken_fills: fills } : {}), ...(orphans.length > 0 ? { taken_orphans: orphans } : {}), ...(notAdopted.length > 0 ? { not_adopted: notAdopted } : {}), policy,
     exposures: [...prevExp, ...exposures.map((e) => ({ symbol: e.symbol, net_qty: e.netQty, avg_px: e.avgPx, by_venue: e.byVenue, runs: e.runs,
       ...(e.closedByHand !== undefined ? { closed_by_hand: e.closedByHand } : {}) }))],
   }) + '\n');
+}
+
+/**
+ * Records in the run's LEFTOVER_FILE the symbols of taken-over exposure its strategy was never
+ * handed (a clean stop came first): `not_adopted`. A later start counts the crashed runs'
+ * orders of those symbols again (readEarlierRuns). Throws when the file cannot be written.
+ */
+export function markNotAdopted(runDir: string, symbols: readonly string[]): void {
+  const file = path.join(runDir, LEFTOVER_FILE);
+  const left = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const before = Array.isArray(left.not_adopted) ? left.not_adopted.filter((x): x is string => typeof x === 'string') : [];
+  left.not_adopted = [...new Set([...before, ...symbols])];
+  const tmp = file + '.tmp';
+  fs.writeFileSync(tmp, JSON.stringify(left) + '\n');
+  fs.renameSync(tmp, file);
 }
 
 /**

@@ -15,7 +15,8 @@
  *   longer accept it, unknown-order.ts) → never placed (`notPlaced`); otherwise unknown, and
  *   trading waits;
  * - fills of crashed runs (no `run_end`), and of orders a cleanly stopped run left unresolved,
- *   are netted per symbol across venues: a pair whose
+ *   are netted per symbol across venues (less the base-coin fees of the unhedged part: what
+ *   the account holds of it): a pair whose
  *   two legs filled nets to zero; what is left is exposure, which by config is flattened
  *   (an IOC order the other way on the venue holding it), adopted as a residual for the
  *   strategy to hedge, or halts start-up;
@@ -28,16 +29,18 @@
  *   exposure like a crashed run's (policy: flatten, adopt or halt). Only contradictory fills
  *   (one client id with two symbols or sides, a quantity or price that is not positive) halt:
  *   then nobody can say what the exposure is. Fills a run already took over (its
- *   leftover.json `taken_fills`, `takenFills`) are not counted again;
+ *   leftover.json `taken_fills`, `takenFills`, keyed venue, symbol and trade id) are not counted
+ *   again, and their order is known (no orphan) when the venue lists it later;
  * - exposure the operator closed by hand at the venue is not traded again: fills of the same
  *   symbol that are not xarb's, made after the exposure's last fill, net it (`closed`, partly or
- *   wholly; a log reason says so). That is what lets a start go on after a `halt`: close it at
+ *   wholly; a log reason says so; several runs' parts each from their own last fill on). That is what lets a start go on after a `halt`: close it at
  *   the venue, restart, and the start sees the closing trades;
  * - balances beyond tolerance from what the operator expects halt start-up.
  *
  * Trading starts only when the verdict is `canTrade`.
  */
 import type { VenueFill } from './fill-ledger.js';
+import { splitSymbol } from './live/binance-order.js';
 
 export type Venue = 'binance' | 'bybit';
 export type Side = 'buy' | 'sell';
@@ -70,6 +73,11 @@ export interface VenueFillView {
   qty: number;
   price: number;
   timeMs: number;
+  /**
+   * Fee charged in the symbol's base coin (spot fees are in the received coin: a buy's, or
+   * Binance without BNB): the account's base moved by the signed qty less this. Absent = 0.
+   */
+  baseFee?: number;
 }
 
 export interface VenueSnapshot {
@@ -135,7 +143,7 @@ export interface ReconcileOptions {
   nowMs?: number;
   /** Local wall ms after which the venue can no longer accept a journaled order (timestamp + recvWindow + skew). */
   acceptDeadlineMs?: (o: JournaledOrder) => number;
-  /** `venue|tradeId` of xarb fills in no journal that an ended run took over (earlier-runs.ts): not counted again. */
+  /** takenFillKey of xarb fills in no journal that an ended run took over (earlier-runs.ts): not counted again (an older `venue|tradeId` key: any symbol). */
   takenFills?: ReadonlySet<string>;
 }
 
@@ -152,8 +160,22 @@ export interface Exposure {
   lastFillMs?: number;
   /** Base quantity the operator closed by hand after it (fills not xarb's, opposite side): already taken off netQty. */
   closedByHand?: number;
-  /** `venue|tradeId` of the fills in no journal that made part of it (a taker's leftover.json `taken_fills`). */
+  /** takenFillKey (`venue|symbol|tradeId`) of the fills in no journal that made part of it (a taker's leftover.json `taken_fills`). */
   orphanFills?: string[];
+  /** The orders those fills make (a taker's leftover.json `taken_orphans`: what it answers for while it has not ended). */
+  orphanOrders?: TakenOrphan[];
+}
+
+/** An xarb order known only by its fills, as a taker records it (leftover.json `taken_orphans`). */
+export interface TakenOrphan {
+  venue: Venue;
+  clientOrderId: string;
+  symbol: string;
+  side: Side;
+  qty: number;
+  avgPx: number;
+  /** Wall ms of its first fill. */
+  timeMs: number;
 }
 
 export interface FlattenOrder {
@@ -197,10 +219,34 @@ export interface ReconcileVerdict {
 
 /** A fill-ledger fill as reconciliation sees it. */
 export function fillView(f: VenueFill): VenueFillView {
-  return { venue: f.venue, symbol: f.symbol, tradeId: f.tradeId, orderId: f.orderId, clientOrderId: f.clientOrderId, side: f.side, qty: f.qty, price: f.price, timeMs: f.timeMs };
+  const v: VenueFillView = { venue: f.venue, symbol: f.symbol, tradeId: f.tradeId, orderId: f.orderId, clientOrderId: f.clientOrderId, side: f.side, qty: f.qty, price: f.price, timeMs: f.timeMs };
+  if (f.fee > 0 && f.feeAsset !== '' && f.feeAsset === splitSymbol(f.symbol).base) v.baseFee = f.fee;
+  return v;
+}
+
+/** What a fill moved the account's base by: its signed quantity less a fee charged in base. */
+function baseMove(f: VenueFillView): number {
+  return (f.side === 'buy' ? f.qty : -f.qty) - (f.baseFee ?? 0);
 }
 
 export const DEFAULT_CLIENT_ID_PATTERN = /^x[0-9a-f]{8}-\d+$/;
+
+/**
+ * A fill's key in leftover.json `taken_fills`: `venue|symbol|tradeId` (Binance numbers trades
+ * per symbol, so a trade id alone names one fill per symbol).
+ */
+export function takenFillKey(venue: Venue, f: { symbol: string; tradeId: string }): string {
+  return venue + '|' + f.symbol + '|' + f.tradeId;
+}
+
+/**
+ * Whether a fill was taken over. A key without the symbol (`venue|tradeId`, leftover.json
+ * written before keys named it) matches that venue's trade id on any symbol: those takers
+ * answered for the fill they saw, and counting a taken fill again would trade it twice.
+ */
+function fillTaken(taken: ReadonlySet<string>, venue: Venue, f: { symbol: string; tradeId: string }): boolean {
+  return taken.size > 0 && (taken.has(takenFillKey(venue, f)) || taken.has(venue + '|' + f.tradeId));
+}
 
 /** The run id under which xarb fills in no journal are counted (no run folder has this name). */
 export const UNJOURNALED_FILLS = '(xarb fills in no journal)';
@@ -209,11 +255,13 @@ export const UNJOURNALED_FILLS = '(xarb fills in no journal)';
  * xarb fills whose order the venue's lists do not hold, as the order they make (per venue and
  * client id; fills already taken over left out), or why they contradict each other.
  */
-function fillOnlyOrders(s: VenueSnapshot, pattern: RegExp, taken: ReadonlySet<string>): Array<{ view: VenueOrderView; fills: VenueFillView[]; why: string }> {
-  const listed = new Set([...s.history, ...s.openOrders].map((o) => o.clientOrderId));
+function fillOnlyOrders(s: VenueSnapshot, pattern: RegExp, taken: ReadonlySet<string>, takenCids: ReadonlySet<string>): Array<{ view: VenueOrderView; fills: VenueFillView[]; why: string }> {
+  // An order a taker answered for (by its fills) is known however the venue lists it now: any
+  // fill of it the taker did not see counts like a fill in no list.
+  const listed = new Set([...s.history, ...s.openOrders].map((o) => o.clientOrderId).filter((c) => !takenCids.has(c)));
   const byCid = new Map<string, VenueFillView[]>();
   for (const f of s.fills) {
-    if (!pattern.test(f.clientOrderId) || listed.has(f.clientOrderId) || taken.has(s.venue + '|' + f.tradeId)) continue;
+    if (!pattern.test(f.clientOrderId) || listed.has(f.clientOrderId) || fillTaken(taken, s.venue, f)) continue;
     const list = byCid.get(f.clientOrderId);
     if (list === undefined) byCid.set(f.clientOrderId, [f]);
     else list.push(f);
@@ -232,13 +280,25 @@ function fillOnlyOrders(s: VenueSnapshot, pattern: RegExp, taken: ReadonlySet<st
   return out;
 }
 
+/**
+ * Client ids of xarb orders some of whose fills an ended run took over (`taken_fills`): that
+ * run answered for the order (counted when the lists and the fills were read at different
+ * moments), so it is known, not an orphan, once the venue lists it.
+ */
+function takenOrderIds(s: VenueSnapshot, pattern: RegExp, taken: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const f of s.fills) if (pattern.test(f.clientOrderId) && fillTaken(taken, s.venue, f)) out.add(f.clientOrderId);
+  return out;
+}
+
 /** The start-up decision. */
 export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: readonly EarlierRun[], opts: ReconcileOptions): ReconcileVerdict {
   const pattern = opts.clientIdPattern ?? DEFAULT_CLIENT_ID_PATTERN;
   const v: ReconcileVerdict = { canTrade: true, reasons: [], cancel: [], resolved: [], unresolved: [], notPlaced: [], orphans: [], orphanFills: [], closed: [],
     exposure: [], flatten: [], adopt: [], drift: [] };
   const taken = opts.takenFills ?? new Set<string>();
-  const fillOnly = snapshots.map((s) => fillOnlyOrders(s, pattern, taken));
+  const takenCids = snapshots.map((s) => takenOrderIds(s, pattern, taken));
+  const fillOnly = snapshots.map((s, i) => fillOnlyOrders(s, pattern, taken, takenCids[i]!));
   // An xarb order at a venue inside a run's reserved id block but without its send line (the
   // line was lost in a machine crash) belongs to that run: it joins the run's orders.
   runs = runs.map((run) => {
@@ -269,6 +329,7 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
   // leftover exposure of their own (a crashed run's, in effect); contradictory ones halt.
   const unjournaled: JournaledOrder[] = [];
   const orphanFillKeys = new Map<string, string[]>();
+  const orphanOrders = new Map<string, TakenOrphan[]>();
   for (const [i, s] of snapshots.entries()) {
     for (const x of fillOnly[i]!) {
       if (known(s.venue, x.view.clientOrderId)) continue;
@@ -281,8 +342,11 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       unjournaled.push({ clientOrderId: o.clientOrderId, venue: s.venue, symbol: o.symbol, side: o.side, price: o.price, qty: o.qty, sentMs: o.timeMs, final: null });
       v.orphanFills.push({ venue: s.venue, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, qty: o.qty, avgPx: o.price, fills: x.fills.length });
       const keys = orphanFillKeys.get(o.symbol) ?? [];
-      for (const f of x.fills) keys.push(s.venue + '|' + f.tradeId);
+      for (const f of x.fills) keys.push(takenFillKey(s.venue, f));
       orphanFillKeys.set(o.symbol, keys);
+      const taken = orphanOrders.get(o.symbol) ?? [];
+      taken.push({ venue: s.venue, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, qty: o.qty, avgPx: o.price, timeMs: o.timeMs });
+      orphanOrders.set(o.symbol, taken);
     }
   }
   if (unjournaled.length > 0) {
@@ -293,19 +357,22 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       v.orphanFills.slice(0, 5).map((o) => `${o.venue} ${o.clientOrderId} ${o.symbol} ${o.side} ${o.qty}`).join(', ') + '; their exposure is counted as leftover');
   }
 
-  for (const s of snapshots) {
+  for (const [i, s] of snapshots.entries()) {
+    const tookOver = takenCids[i]!;
     for (const o of s.openOrders) {
       if (!pattern.test(o.clientOrderId)) {
         v.reasons.push(`${s.venue}: open order ${o.orderId} (${o.symbol}) is not xarb's; left alone`);
         continue;
       }
       v.cancel.push(o);
-      if (!known(s.venue, o.clientOrderId)) v.orphans.push(o);
+      if (!known(s.venue, o.clientOrderId) && !tookOver.has(o.clientOrderId)) v.orphans.push(o);
     }
-    for (const o of s.history) if (pattern.test(o.clientOrderId) && !known(s.venue, o.clientOrderId)) v.orphans.push(o);
-    // (fills whose order is in no list: above, as exposure or contradictory)
+    for (const o of s.history) if (pattern.test(o.clientOrderId) && !known(s.venue, o.clientOrderId) && !tookOver.has(o.clientOrderId)) v.orphans.push(o);
+    // (fills whose order is in no list, or whose order a taker answered for: above, as exposure or contradictory)
     const listed = new Set([...s.history, ...s.openOrders].map((o) => o.clientOrderId));
-    for (const f of s.fills) if (pattern.test(f.clientOrderId) && listed.has(f.clientOrderId) && !known(s.venue, f.clientOrderId)) v.orphans.push(f);
+    for (const f of s.fills) {
+      if (pattern.test(f.clientOrderId) && listed.has(f.clientOrderId) && !known(s.venue, f.clientOrderId) && !tookOver.has(f.clientOrderId)) v.orphans.push(f);
+    }
   }
 
   // In-flight orders of earlier runs: what does the venue say?
@@ -313,7 +380,7 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
   const historyByCid = new Map<string, VenueOrderView>();
   for (const s of snapshots) {
     for (const f of s.fills) {
-      if (taken.has(s.venue + '|' + f.tradeId)) continue;
+      if (fillTaken(taken, s.venue, f)) continue;
       const k = s.venue + '|' + f.clientOrderId;
       const list = fillsByCid.get(k);
       if (list === undefined) fillsByCid.set(k, [f]);
@@ -352,6 +419,8 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
   const bySymbol = new Map<string, Exposure>();
   const pxSums = new Map<string, number>();
   const qtySums = new Map<string, number>();
+  const feeSums = new Map<string, number>();
+  const runSteps = new Map<string, { symbol: string; t: number; net: number }>();
   for (const run of runs) {
     for (const o of run.orders) {
       if (o.takenBy !== undefined || (run.ended && o.final !== null)) continue;
@@ -369,25 +438,50 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       // Running average of the side that makes the exposure (the net's sign decides at the end).
       pxSums.set(o.symbol + '|' + side, (pxSums.get(o.symbol + '|' + side) ?? 0) + notional);
       qtySums.set(o.symbol + '|' + side, (qtySums.get(o.symbol + '|' + side) ?? 0) + qty);
+      // Fees charged in the base coin, per side (an order known only from the venue's lists,
+      // without fills, states none): the unhedged part's share comes off the exposure below.
+      if (venueFills !== undefined) {
+        const fee = venueFills.reduce((a, f) => a + (f.baseFee ?? 0), 0) * (qty / venueQty);
+        feeSums.set(o.symbol + '|' + side, (feeSums.get(o.symbol + '|' + side) ?? 0) + fee);
+      }
       const signed = o.side === 'buy' ? qty : -qty;
       e.netQty += signed;
       e.byVenue[o.venue] = (e.byVenue[o.venue] ?? 0) + signed;
       if (!e.runs.includes(run.runId)) e.runs.push(run.runId);
       const last = venueFills !== undefined ? Math.max(...venueFills.map((f) => f.timeMs)) : h !== undefined ? h.timeMs : o.sentMs;
       e.lastFillMs = Math.max(e.lastFillMs ?? 0, last);
+      // Per run: what it left of the symbol and when (a close by hand nets each run's part from its own last fill on).
+      const sk = o.symbol + '|' + run.runId;
+      const st = runSteps.get(sk);
+      if (st === undefined) runSteps.set(sk, { symbol: o.symbol, t: last, net: signed });
+      else {
+        st.t = Math.max(st.t, last);
+        st.net += signed;
+      }
     }
   }
   for (const e of bySymbol.values()) {
     const k = e.symbol + '|' + Math.sign(e.netQty);
     e.avgPx = (qtySums.get(k) ?? 0) > 0 ? pxSums.get(k)! / qtySums.get(k)! : 0;
+    // What the account holds of it: the base-coin fees of the fills that make it, in the share
+    // left unhedged (a buy of 0.5 with a 0.0005 BTC fee leaves 0.4995). The fees of the hedged
+    // part are inventory drift, not exposure (positions.ts baseFees), as in a clean run.
+    if ((qtySums.get(k) ?? 0) > 0) e.netQty -= (feeSums.get(k) ?? 0) * Math.min(1, Math.abs(e.netQty) / qtySums.get(k)!);
     if (Math.abs(e.netQty) <= opts.dustQty(e.symbol)) continue;
     const fk = e.runs.includes(UNJOURNALED_FILLS) ? orphanFillKeys.get(e.symbol) : undefined;
-    if (fk !== undefined) e.orphanFills = fk;
+    if (fk !== undefined) {
+      e.orphanFills = fk;
+      e.orphanOrders = orphanOrders.get(e.symbol) ?? [];
+    }
     const left = `${e.symbol} ${e.netQty > 0 ? 'long' : 'short'} ${Math.abs(e.netQty)} left by ${runsLabel(runs, e.runs)}`;
-    const byHand = closedByHand(snapshots, pattern, e);
+    const steps = [...runSteps.values()].filter((x) => x.symbol === e.symbol);
+    const byHand = closedByHand(snapshots, pattern, e.symbol, steps);
     if (byHand.qty > 0) {
-      e.closedByHand = byHand.qty;
-      e.netQty -= Math.sign(e.netQty) * byHand.qty;
+      e.closedByHand = Math.min(byHand.qty, Math.abs(e.netQty)); // (of what the account held: a gross close of a fee-net long is all of it)
+      // What is left after the closes, with the exposure's base-coin fee share (unless nothing is left).
+      const gross = steps.reduce((a, x) => a + x.net, 0);
+      const rest = byHand.left === 0 ? 0 : byHand.left + (e.netQty - gross);
+      e.netQty = Math.sign(rest) === Math.sign(byHand.left) ? rest : 0;
       if (Math.abs(e.netQty) <= opts.dustQty(e.symbol)) {
         v.closed.push(e);
         v.reasons.push(`${left}: closed by hand at the venue (${byHand.fills} fill(s) not xarb's since its last fill): nothing to do`);
@@ -442,22 +536,41 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
 }
 
 /**
- * What the operator closed by hand of exposure `e`: fills of its symbol that are not xarb's,
- * on any venue, made at or after its last fill, netted; the part against `e` (at most all of
- * it), and how many fills that took.
+ * What the operator closed by hand of a symbol's exposure: the runs' parts (`steps`: each run's
+ * net and its last fill) are added in the order of their last fills, and the fills of the
+ * symbol that are not xarb's (any venue, net of their base-coin fees), netted between one
+ * run's last fill and the next's, close what is open then (at most all of it). So a close of a
+ * crashed run's leftover still counts when a later run (its taker, crashed too) traded the
+ * symbol after it; a trade before a run's last fill (between the legs of its pairs) closes
+ * nothing of that run. Returns the quantity closed, the fills that took, and what is left.
  */
-function closedByHand(snapshots: readonly VenueSnapshot[], pattern: RegExp, e: Exposure): { qty: number; fills: number } {
-  let net = 0;
+function closedByHand(snapshots: readonly VenueSnapshot[], pattern: RegExp, symbol: string,
+  steps: ReadonlyArray<{ t: number; net: number }>): { qty: number; fills: number; left: number } {
+  const manual: VenueFillView[] = [];
+  for (const s of snapshots) for (const f of s.fills) if (f.symbol === symbol && !pattern.test(f.clientOrderId)) manual.push(f);
+  const order = [...steps].sort((a, b) => a.t - b.t);
+  let open = 0;
+  let qty = 0;
   let n = 0;
-  for (const s of snapshots) {
-    for (const f of s.fills) {
-      if (f.symbol !== e.symbol || pattern.test(f.clientOrderId) || !(f.timeMs >= (e.lastFillMs ?? Infinity))) continue;
-      net += f.side === 'buy' ? f.qty : -f.qty;
-      n++;
+  for (let i = 0; i < order.length; i++) {
+    open += order[i]!.net;
+    const from = order[i]!.t;
+    const to = i + 1 < order.length ? order[i + 1]!.t : Infinity;
+    let net = 0;
+    let k = 0;
+    for (const f of manual) {
+      if (!(f.timeMs >= from && f.timeMs < to)) continue;
+      net += baseMove(f);
+      k++;
     }
+    const against = -Math.sign(open) * net;
+    if (!(against > 0)) continue;
+    const c = Math.min(against, Math.abs(open));
+    open = Math.abs(open) - c === 0 ? 0 : open - Math.sign(open) * c;
+    qty += c;
+    n += k;
   }
-  const against = -Math.sign(e.netQty) * net;
-  return against > 0 ? { qty: Math.min(against, Math.abs(e.netQty)), fills: n } : { qty: 0, fills: 0 };
+  return { qty, fills: n, left: open };
 }
 
 /** "crashed run(s) a, b" / "the resumed run's crashed segment" / "run c's unresolved orders at its clean stop", for the reasons. */

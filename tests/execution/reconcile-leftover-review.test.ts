@@ -44,7 +44,7 @@ t.test('a fill whose order no journal and no venue list knows: reported, counted
   t.same(v.orphanFills.map((o) => [o.venue, o.clientOrderId, o.side, Math.round(o.qty * 1e9) / 1e9, o.fills]), [['binance', 'xabcdef01-7', 'buy', 0.3, 2]], 'reported');
   t.same(v.exposure.map((e) => [e.symbol, Math.round(e.netQty * 1e9) / 1e9, e.runs]), [['BTCUSDT', 0.3, [UNJOURNALED_FILLS]]], 'its exposure is real');
   t.ok(Math.abs(v.exposure[0]!.avgPx - 60_100) < 1e-6, 'entry price: the fills\' average');
-  t.same(v.exposure[0]!.orphanFills, ['binance|t-xabcdef01-7-buy-0.2', 'binance|t2'], 'the fills, for the taker\'s leftover.json');
+  t.same(v.exposure[0]!.orphanFills, ['binance|BTCUSDT|t-xabcdef01-7-buy-0.2', 'binance|BTCUSDT|t2'], 'the fills, for the taker\'s leftover.json');
   t.same(v.flatten.map((f) => [f.venue, f.side, Math.round(f.qty * 1e9) / 1e9]), [['binance', 'sell', 0.3]], 'flatten: sold where it sits');
   t.match(v.reasons.join('\n'), /1 xarb order\(s\) known only by their fills .* binance xabcdef01-7 BTCUSDT buy/);
   t.match(v.reasons.join('\n'), /BTCUSDT long 0.3\d* left by xarb fills in no run's journal: flattening/);
@@ -60,10 +60,14 @@ t.test('a fill whose order no journal and no venue list knows: reported, counted
 
 t.test('fills in no journal already taken over by an ended run are not counted again', async (t) => {
   const f = fill('xabcdef01-7', 'buy', 0.3);
-  const v = reconcileAtStart([snap('binance', { fills: [f] })], [], opts({ exposurePolicy: 'halt', takenFills: new Set(['binance|' + f.tradeId]) }));
+  const v = reconcileAtStart([snap('binance', { fills: [f] })], [], opts({ exposurePolicy: 'halt', takenFills: new Set([`binance|${f.symbol}|${f.tradeId}`]) }));
   t.equal(v.canTrade, true);
   t.same(v.orphanFills, []);
   t.same(v.exposure, []);
+  // A leftover.json written before keys named the symbol (`venue|tradeId`): taken on any symbol.
+  const old = reconcileAtStart([snap('binance', { fills: [f] })], [], opts({ exposurePolicy: 'halt', takenFills: new Set(['binance|' + f.tradeId]) }));
+  t.equal(old.canTrade, true, 'an older key without the symbol still counts as taken');
+  t.same(old.exposure, []);
 });
 
 t.test('contradictory fills in no journal refuse the start: nobody can say what the exposure is', async (t) => {
@@ -134,12 +138,12 @@ t.test('a taker\'s leftover.json records the fills in no journal and what was cl
   const v = reconcileAtStart([snap('binance', { fills: [f] })], [], opts({ exposurePolicy: 'adopt' }));
   writeLeftover(taker, v.adopt, 'adopt', {});
   const left = JSON.parse(fs.readFileSync(path.join(taker, LEFTOVER_FILE), 'utf8')) as { taken_fills: string[] };
-  t.same(left.taken_fills, ['binance|' + f.tradeId]);
+  t.same(left.taken_fills, [`binance|${f.symbol}|${f.tradeId}`]);
   fs.writeFileSync(path.join(taker, 'journal.jsonl'), JSON.stringify({ type: 'run_start' }) + '\n');
   t.same([...readEarlierRuns(runs).takenFills], [], 'the taker still running (or crashed): not taken yet, its own orders net with them');
   fs.appendFileSync(path.join(taker, 'journal.jsonl'), JSON.stringify({ type: 'run_end' }) + '\n');
   const er = readEarlierRuns(runs);
-  t.same([...er.takenFills], ['binance|' + f.tradeId]);
+  t.same([...er.takenFills], [`binance|${f.symbol}|${f.tradeId}`]);
   const next = reconcileAtStart([snap('binance', { fills: [f] })], er.runs, opts({ exposurePolicy: 'halt', takenFills: er.takenFills }));
   t.equal(next.canTrade, true, 'a later start does not count them again');
   t.same(next.exposure, []);

@@ -5,8 +5,9 @@
  *
  *   the order's executions bring the fees (the executor releases it with the ledger's), or
  *   `feeWaitMs` passes (at once when stopping): the venue's executions are asked of its REST
- *   once (VenueFeeSource.queryFills) over the order's life, from its send (wall clock) less
- *   FEE_QUERY_MARGIN_MS for the venue's clock, to the query's time plus the margin, at most
+ *   once (VenueFeeSource.queryFills) over the order's life in the venue's clock (our wall
+ *   clock plus the measured offset, `venueClockOffsetMs`), from its send less
+ *   FEE_QUERY_MARGIN_MS, to the query's time plus the margin (the offset's drift), at most
  *   FEE_QUERY_MAX_SPAN_MS (review F3: a late final or a long hold still finds the trades, and
  *   the query reads no more than that window); new ones settle it through the executor;
  *   after that answer, one still held is settled with the ledger's fees for what they cover
@@ -22,7 +23,7 @@ import type { OrderTracker } from '../order-tracker.js';
 import type { LiveLog } from './client-base.js';
 import type { LiveOrder, OrderUpdate } from './order-types.js';
 
-/** The executions query of a held final starts this long before the order's send and ends this long after the query (the venue's clock may differ from ours). */
+/** The executions query of a held final starts this long before the order's send and ends this long after the query, in venue time (the offset may drift between resyncs). */
 export const FEE_QUERY_MARGIN_MS = 5_000;
 /** And covers never more than this (under Binance's 24 h per myTrades query): bounded however long the order lived. */
 export const FEE_QUERY_MAX_SPAN_MS = 23 * 3600_000;
@@ -69,6 +70,11 @@ export interface HeldFinalsOptions {
   counters: HeldFinalsCounters;
   feeWaitMs?: number;
   wallMs: () => number;
+  /**
+   * Per venue id: the venue's clock minus ours, as last measured (the executor's clock sync;
+   * absent = 0). The venue filters its executions by its own clock.
+   */
+  venueClockOffsetMs?: (venue: number) => number;
   log: LiveLog;
   journal?: ((entry: { type: string } & Record<string, unknown>) => void) | null;
   clientOrderId: (orderId: number) => string;
@@ -174,10 +180,11 @@ export class HeldFinals {
     this.o.counters.fee_queries++;
     const orderId = tr.orderId[slot]!;
     const symbol = this.o.symbols[tr.symbol[slot]!]!;
-    const since = this.sentWallMs[slot]! - FEE_QUERY_MARGIN_MS;
-    const until = Math.min(this.o.wallMs() + FEE_QUERY_MARGIN_MS, since + FEE_QUERY_MAX_SPAN_MS);
+    const offset = this.o.venueClockOffsetMs?.(tr.venue[slot]!) ?? 0;
+    const since = this.sentWallMs[slot]! + offset - FEE_QUERY_MARGIN_MS;
+    const until = Math.min(this.o.wallMs() + offset + FEE_QUERY_MARGIN_MS, since + FEE_QUERY_MAX_SPAN_MS);
     this.o.log('warn', 'order final states no fee and its executions have not come: asking the venue for them', {
-      venue: VENUE_NAMES[tr.venue[slot]!], client_order_id: this.o.clientOrderId(orderId), symbol, since_ms: since, until_ms: until });
+      venue: VENUE_NAMES[tr.venue[slot]!], client_order_id: this.o.clientOrderId(orderId), symbol, since_ms: since, until_ms: until, venue_offset_ms: offset });
     void src.queryFills(symbol, since, until).finally(() => {
       if (tr.slotOf(orderId) === slot && this.finals[slot] != null) this.state[slot] = HELD_ASKED;
     });

@@ -116,6 +116,8 @@ export interface LiveExecutorOptions {
   feeWaitMs?: number;
   monoNs: () => number;
   wallMs: () => number;
+  /** Per venue id: the venue's clock minus ours as last measured (the clock sync); a held final's executions query runs in venue time (held-finals.ts). */
+  venueClockOffsetMs?: (venue: number) => number;
   log: LiveLog;
 }
 
@@ -249,7 +251,7 @@ export class LiveExecutor {
     this.held = new HeldFinals({
       tracker: this.tracker, symbols: opts.symbols, feeSources: this.feeSources, counters: this.counters,
       ledger: { qty: this.ledgerQty, fee: this.ledgerFee, feeAsset: this.ledgerFeeAsset }, wallMs: opts.wallMs, log: opts.log,
-      ...(opts.feeWaitMs !== undefined ? { feeWaitMs: opts.feeWaitMs } : {}), ...(opts.journal != null ? { journal: opts.journal } : {}),
+      ...(opts.feeWaitMs !== undefined ? { feeWaitMs: opts.feeWaitMs } : {}), ...(opts.venueClockOffsetMs !== undefined ? { venueClockOffsetMs: opts.venueClockOffsetMs } : {}), ...(opts.journal != null ? { journal: opts.journal } : {}),
       clientOrderId: (id) => this.clientOrderId(id), settle: (order, u) => { this.onUpdate(order, u); }, onDrop: () => this.wakeIdle(),
     });
     const rules = opts.rules;
