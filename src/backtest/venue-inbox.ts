@@ -6,8 +6,10 @@
  * exchange time (HFTBacktest keeps the same two orders with separate exchange-side and local-side
  * cursors over its data).
  *
- * A typed-array ring of entries and a byte arena for the frames, both grown by doubling when
- * full and reused afterwards: nothing is allocated per event once they hold a look-ahead's worth.
+ * A typed-array ring of entries, and a ring of frame buffers (one per queued frame, each frame at
+ * offset 0 of its own buffer, so the parser reads it where it lies: one copy per frame, at
+ * receipt). Both grow by doubling when full and are reused afterwards (a slot's buffer grows when
+ * a frame does not fit): nothing is allocated per event once they hold a look-ahead's worth.
  */
 import { grownRing } from './typed-ring.js';
 
@@ -15,7 +17,7 @@ export const IN_FRAME = 0;
 export const IN_QUOTE = 1;
 export const IN_SNAPSHOT = 2;
 
-/** Words per entry: kind, recvNs, seq, byte start (absolute), len | symbol, exchMs, bidPx, bidSz, askPx, askSz. */
+/** Words per entry: kind, recvNs, seq, (unused), len | symbol, exchMs, bidPx, bidSz, askPx, askSz. */
 const W = 11;
 
 export class VenueInbox {
@@ -23,21 +25,21 @@ export class VenueInbox {
   private cap: number;
   private head = 0;
   private size = 0;
-  /** Frame bytes: absolute byte k is at arena[k - origin]; the live ones are [base, end). */
-  private arena: Buffer;
-  private origin = 0;
-  private base = 0;
-  private end = 0;
-  /** The head frame, copied to offset 0 (the parsers read a frame from the start of a buffer). */
-  private scratch: Buffer;
+  /** Queued frames' bytes, in order: frame k of the queue is frames[(fHead + k) % frames.length][0, len). */
+  private frames: Buffer[];
+  private fHead = 0;
+  private fSize = 0;
+  /** Initial size of a frame buffer (grown to a power of two when a frame does not fit). */
+  private readonly frameBytes: number;
   /** Snapshot texts (rare: one per Binance resync), in order. */
   private readonly texts: string[] = [];
 
-  constructor(capacity = 1024, arenaBytes = 1 << 20) {
+  constructor(capacity = 1024, frameBytes = 1024) {
     this.cap = capacity;
     this.ring = new Float64Array(capacity * W);
-    this.arena = Buffer.alloc(arenaBytes);
-    this.scratch = Buffer.alloc(64 * 1024);
+    this.frameBytes = frameBytes;
+    this.frames = [];
+    for (let i = 0; i < 16; i++) this.frames.push(Buffer.alloc(frameBytes));
   }
 
   get length(): number {
@@ -45,12 +47,20 @@ export class VenueInbox {
   }
 
   pushFrame(recvNs: number, seq: number, buf: Buffer, len: number): void {
-    if (this.end + len - this.origin > this.arena.length) this.makeRoom(len);
-    buf.copy(this.arena, this.end - this.origin, 0, len);
+    if (this.fSize === this.frames.length) this.growFrames();
+    const at = (this.fHead + this.fSize) % this.frames.length;
+    let dst = this.frames[at]!;
+    if (dst.length < len) {
+      let n = dst.length;
+      while (n < len) n *= 2;
+      dst = this.frames[at] = Buffer.alloc(n);
+    }
+    // the whole buffer: TypedArray set, without Buffer.copy's range view of the source
+    if (len === buf.length) dst.set(buf);
+    else buf.copy(dst, 0, 0, len);
+    this.fSize++;
     const o = this.slot(IN_FRAME, recvNs, seq);
-    this.ring[o + 3] = this.end;
     this.ring[o + 4] = len;
-    this.end += len;
   }
 
   pushQuote(recvNs: number, seq: number, symbol: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number): void {
@@ -75,14 +85,9 @@ export class VenueInbox {
     return this.ring[this.head * W + k]!;
   }
 
-  /** The head frame's bytes from offset 0 (valid until the next call); its length is peek(4). */
+  /** The head frame's bytes from offset 0 (valid until it is popped); its length is peek(4). */
   headFrame(): Buffer {
-    const o = this.head * W;
-    const len = this.ring[o + 4]!;
-    if (len > this.scratch.length) this.scratch = Buffer.alloc(Math.max(len, this.scratch.length * 2));
-    const from = this.ring[o + 3]! - this.origin;
-    this.arena.copy(this.scratch, 0, from, from + len);
-    return this.scratch;
+    return this.frames[this.fHead]!;
   }
 
   /** The head snapshot's text. */
@@ -97,8 +102,8 @@ export class VenueInbox {
     this.head = (this.head + 1) % this.cap;
     this.size--;
     if (kind === IN_FRAME) {
-      this.base = this.ring[o + 3]! + this.ring[o + 4]!;
-      if (this.base === this.end) this.origin = this.end; // no frame left: the arena starts over at its start
+      this.fHead = (this.fHead + 1) % this.frames.length;
+      this.fSize--;
     }
   }
 
@@ -119,19 +124,13 @@ export class VenueInbox {
     this.cap *= 2;
   }
 
-  /** Moves the live bytes to the arena's start, growing it when they would fill more than half of it. */
-  private makeRoom(len: number): void {
-    const live = this.end - this.base;
-    const at = this.base - this.origin;
-    let size = this.arena.length;
-    while (live + len > size / 2) size *= 2;
-    if (size !== this.arena.length) {
-      const next = Buffer.alloc(size);
-      this.arena.copy(next, 0, at, at + live);
-      this.arena = next;
-    } else {
-      this.arena.copyWithin(0, at, at + live);
-    }
-    this.origin = this.base;
+  /** Twice as many frame buffers, the queued ones first, in order (their buffers move, not their bytes). */
+  private growFrames(): void {
+    const n = this.frames.length;
+    const next: Buffer[] = [];
+    for (let i = 0; i < n; i++) next.push(this.frames[(this.fHead + i) % n]!);
+    for (let i = 0; i < n; i++) next.push(Buffer.alloc(this.frameBytes));
+    this.frames = next;
+    this.fHead = 0;
   }
 }

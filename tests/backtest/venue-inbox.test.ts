@@ -1,8 +1,8 @@
 import t from 'tap';
 import { IN_FRAME, IN_QUOTE, IN_SNAPSHOT, VenueInbox } from '../../src/backtest/venue-inbox.js';
 
-t.test('an inbox gives back what it was given, in order, through growth and reuse of its arena and ring', async (t) => {
-  const q = new VenueInbox(4, 64); // tiny: the ring and the arena both have to grow and compact
+t.test('an inbox gives back what it was given, in order, through growth and reuse of its rings and frame buffers', async (t) => {
+  const q = new VenueInbox(4, 64); // tiny: the ring, the frame ring and its buffers all have to grow
   const frame = (k: number) => Buffer.from(`{"k":${k},"pad":"${'x'.repeat((k * 37) % 150)}"}`);
   let pushed = 0;
   let popped = 0;
