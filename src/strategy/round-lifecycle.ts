@@ -424,6 +424,7 @@ export class RoundLifecycle {
     const nSym = x.nSym;
     const sell = open > 0;
     const need = Math.abs(open);
+    r.rateWait = false; // set again below only if this attempt waits for the rate budget
     const unwinding = r.phase === RS_UNWINDING;
     const tol = unwinding ? c.slippage * UNWIND_TOLERANCE_FACTOR : c.slippage;
     const preferred = sell ? r.sellVenue : r.buyVenue;

@@ -1,5 +1,5 @@
 /**
- * Review finding (session 6): during flatten() (shutdown, POST /flatten) every open round is
+ * Session-6 review finding (fixed; this was the defect): during flatten() (shutdown, POST /flatten) every open round is
  * to unwind ("flatten() halts and switches every open round to unwind", docs/strategy.md;
  * StrategyContext.flattening: "residuals unwind, legs that finish go straight to unwinding").
  * A late fill that re-opens a round's residual sends the round from unwinding back to hedging
@@ -8,14 +8,12 @@
  * residual goes out as an ordinary hedge at 1× slippage_tolerance, and only after
  * hedge_timeout_ms as an unwind. Small money (one narrow IOC and a delay), but the shutdown
  * contract is broken.
- *
-
  */
 import t from 'tap';
 import { ASSET_QUOTE, ROLE_UNWIND, ST_FILLED } from '../../src/core/records.js';
 import { MS, openPair, rig } from './harness.js';
 
-t.test('flatten: a late fill re-opening a residual is hedged, not unwound', async (t) => {
+t.test('flatten: a late fill re-opening a residual is unwound, not hedged', async (t) => {
   const r = rig();
   openPair(r, 0); // 1: buy 0.3 Binance, 2: sell 0.3 Bybit
   r.report(1, ST_FILLED, 30003, 0.3, 0.3, 0, ASSET_QUOTE, 2);

@@ -1,5 +1,5 @@
 /**
- * Review finding (session 6): new entries and hedges share one order-rate budget
+ * Session-6 review finding (fixed; this was the defect): new entries and hedges share one order-rate budget
  * (risk.max_orders_per_second, default 2), first come first served. The order table keeps
  * slots for hedges ("a full table ... never a silent freeze of hedges", issue #12), the rate
  * limiter keeps none: a pair needs 2 and a hedge 1, so whenever the window frees, whichever is
@@ -13,8 +13,6 @@
  * Root cause: Decision.tryOpen (src/strategy/decision.ts, `gates.rateOk(s, 2, ...)`) checks the
  * same OrderRateLimiter as RoundLifecycle.sendResidualOrder (`x.limiter.canSend(1, nowNs)`)
  * with no room held for residual orders while any round has one waiting.
- *
-
  */
 import t from 'tap';
 import { ASSET_BASE, ASSET_QUOTE, SIDE_BUY, ST_FILLED, ST_REJECTED } from '../../src/core/records.js';
@@ -22,7 +20,7 @@ import { BINANCE, BTC, BYBIT, MS, twoSymbols } from './harness.js';
 
 const ETH = 1;
 
-t.test('another symbol\'s entries take the order rate a waiting hedge needs until the round is abandoned', async (t) => {
+t.test('a hedge waiting for the order-rate budget gets it before another symbol\'s entries: the round is hedged, not abandoned', async (t) => {
   const { s, sink } = twoSymbols((c) => { c.risk.max_orders_per_second = 2; });
   const q = (v: number, sym: number, bid: number, ask: number, ms: number): void => s.onQuote(v, sym, bid, 0.3, ask, 0.3, true, 0, ms * MS, ms * MS);
   // BTC pair at t = 0: the buy fills, the sell is rejected (filter): 0.3 BTC long to hedge.

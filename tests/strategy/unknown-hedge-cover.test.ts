@@ -1,5 +1,5 @@
 /**
- * Review finding (session 6): a hedge whose venue final answer says it is done with part of it
+ * Session-6 review finding (fixed; this was the defect): a hedge whose venue final answer says it is done with part of it
  * filled (CANCELED, cumQty 0.1 of 0.3) while the fill report for that part is lost or behind
  * is kept UNKNOWN until the fill report or a verdict comes (right: OrderFlow.onReport,
  * `finalCum`). But RoundLifecycle.unknownCover (src/strategy/round-lifecycle.ts) counts the
@@ -8,14 +8,12 @@
  * 0.2 of the residual is treated as covered and nobody hedges it. It waits for the verdict:
  * risk.reconcile_after_ms (3 × order_timeout_ms: 15 s with the shipped config) plus a query,
  * while stop-loss and hedge timeout change nothing (advance() still finds it "covered").
- *
-
  */
 import t from 'tap';
 import { ASSET_BASE, ASSET_QUOTE, ROLE_HEDGE, ROLE_UNWIND, ST_CANCELED, ST_FILLED } from '../../src/core/records.js';
 import { BINANCE, BTC, BYBIT, openPair, rig } from './harness.js';
 
-t.test('a hedge final with a fill gap covers its whole rest: the residual the venue says is open waits for a verdict', async (t) => {
+t.test('an unknown hedge whose final stated its fill covers only the unbooked part: the rest of the residual is hedged at once', async (t) => {
   const r = rig();
   openPair(r, 0); // 1: buy 0.3 on Binance, 2: sell 0.3 on Bybit
   r.report(1, ST_FILLED, 30003, 0.3, 0.3, 0, ASSET_BASE, 2);
