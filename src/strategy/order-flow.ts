@@ -78,18 +78,11 @@ export class OrderFlow {
       lastPx = o.price[k]!;
     }
     if (lastQty > 0) this.bookReport(k, lastPx, lastQty, cumQty, fee, feeAsset, nowNs);
-    const v = o.venue[k]!;
-    const residualOrder = o.role[k] === ROLE_HEDGE || o.role[k] === ROLE_UNWIND;
     if (status === ST_REJECTED) {
       x.stats.rejects++;
       x.stats.lastRejectCode = errorCode;
-      this.onReject(k, v, errorCode, residualOrder, nowNs);
-    } else if (status === ST_ACKED || status === ST_PARTIAL || status === ST_FILLED || status === ST_CANCELED) {
-      // The venue took the order (an IOC that expired empty was still accepted).
-      if (x.health.onAccept(v, residualOrder)) {
-        x.events.onEvent({ type: 'breaker', nowNs, venue: v, open: false, code: 0, detail: `${VENUE_NAMES[v]} accepted an order: circuit breaker closed` });
-      }
     }
+    this.venueAnswered(k, status, errorCode, '', nowNs);
     if (isFinal(status) && cumQty > o.filled[k]! + FILL_EPS) {
       // The venue says it is done with more filled than we booked: a fill report is lost or
       // still on its way. Unknown until the fills catch up (or a verdict comes).
@@ -158,12 +151,7 @@ export class OrderFlow {
     }
     // The verdict is also the venue's answer to the order, for its circuit breaker (a lost
     // report must not leave a half-open try out for good).
-    const v = o.venue[k]!;
-    const residualOrder = o.role[k] === ROLE_HEDGE || o.role[k] === ROLE_UNWIND;
-    if (status === ST_REJECTED) this.onReject(k, v, 0, residualOrder, nowNs);
-    else if (x.health.onAccept(v, residualOrder)) {
-      x.events.onEvent({ type: 'breaker', nowNs, venue: v, open: false, code: 0, detail: `${VENUE_NAMES[v]} accepted an order (reconciliation verdict): circuit breaker closed` });
-    }
+    this.venueAnswered(k, status, 0, ' (reconciliation verdict)', nowNs);
     this.rounds.onFinal(s, o.pairId[k]!, orderId);
     x.release(k, nowNs);
     this.gates.checkDrawdown(this.rounds.strategyPnl(), nowNs);
@@ -272,6 +260,25 @@ export class OrderFlow {
     }
     this.rounds.onFill(s, o.pairId[k]!, o.id[k]!, o.role[k]!, side, px, qty, feeQ, nowNs);
     x.inventory.afterFill(s, nowNs);
+  }
+
+  /**
+   * What the venue's answer about order k (a report, or a verdict: `via`) tells its venue's
+   * health: a reject feeds the circuit breaker and the hedge back-off; any other answer means
+   * the venue took the order (an IOC that expired empty was still accepted).
+   */
+  private venueAnswered(k: number, status: number, code: number, via: string, nowNs: number): void {
+    const x = this.x;
+    const o = x.orders;
+    const v = o.venue[k]!;
+    const residualOrder = o.role[k] === ROLE_HEDGE || o.role[k] === ROLE_UNWIND;
+    if (status === ST_REJECTED) {
+      this.onReject(k, v, code, residualOrder, nowNs);
+    } else if (status === ST_ACKED || status === ST_PARTIAL || status === ST_FILLED || status === ST_CANCELED) {
+      if (x.health.onAccept(v, residualOrder)) {
+        x.events.onEvent({ type: 'breaker', nowNs, venue: v, open: false, code: 0, detail: `${VENUE_NAMES[v]} accepted an order${via}: circuit breaker closed` });
+      }
+    }
   }
 
   private onReject(k: number, v: number, code: number, residualOrder: boolean, nowNs: number): void {
