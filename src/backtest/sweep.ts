@@ -13,7 +13,7 @@ import { ConfigError, loadConfig, type ConfigProblem, type XarbConfig } from '..
 import { dateStartMs, StoreError } from '../data/store.js';
 import type { BookMode } from './engine.js';
 import { DEFAULT_STORE_MAX_BYTES, readEventStore, type EventStore, type PartDecoder, type StorePart, type StorePartTask } from './event-store.js';
-import { dataFiles, MissingDataError } from './run.js';
+import { dataFiles, MissingDataError } from './data-files.js';
 import { sweepPool, sweepWorkers } from './sweep-pool.js';
 import { epochMs, startPhase, threadTimes, type SweepPhase } from './sweep-timings.js';
 
