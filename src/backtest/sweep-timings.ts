@@ -67,3 +67,21 @@ export function formatPhases(phases: readonly SweepPhase[]): string {
   const line = (c: string[]): string => c.map((v, i) => (i < 2 ? v.padEnd(w[i]!) : v.padStart(w[i]!))).join('  ');
   return [line(head), ...rows.map(line)].join('\n');
 }
+
+/** Host phases on the sweep's critical path (the rest of the host's time waits for the workers). */
+const HOST_SERIAL = ['host start', 'merge', 'pool destroy'];
+
+/**
+ * The sweep's CPU critical path, ms: the host's serial phases plus the busiest worker's tasks
+ * (decode, points; its start-up overlaps the host's). What the sweep would take on a host
+ * where each thread got a core to itself: compare two sweeps by it when the host is shared.
+ */
+export function criticalCpuMs(phases: readonly SweepPhase[]): number {
+  let host = 0;
+  const workers = new Map<string, number>();
+  for (const p of phases) {
+    if (p.thread === 'host' && HOST_SERIAL.includes(p.phase)) host += p.cpuMs;
+    else if (p.thread.startsWith('worker') && p.phase !== 'worker start') workers.set(p.thread, (workers.get(p.thread) ?? 0) + p.cpuMs);
+  }
+  return host + Math.max(0, ...workers.values());
+}
