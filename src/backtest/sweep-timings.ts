@@ -12,7 +12,7 @@ import { threadId } from 'node:worker_threads';
 export interface SweepPhase {
   /** e.g. 'host start', 'decode', 'merge', 'point', 'pool destroy'. */
   phase: string;
-  /** 'parent', 'host', or `worker <threadId>`. */
+  /** 'parent', 'host', `worker <threadId>`, or 'process' (the host process's total: every thread, libuv's pool included). */
   thread: string;
   /** Point index or file, when the phase has one. */
   item?: string;

@@ -88,7 +88,9 @@ t.test('a sweep with onTimings: the same results, and its phases by thread', asy
   t.equal(named('decode').length, 2, 'one decode per day file');
   t.equal(named('worker start').length, 2, 'one start-up per worker');
   t.equal(new Set(named('point backtest').map((p) => p.thread)).size, 2, 'the points ran on both workers');
-  for (const name of ['fork', 'host start', 'shared events', 'merge', 'points', 'pool destroy', 'host exit']) t.equal(named(name).length, 1, name);
+  for (const name of ['fork', 'host start', 'shared events', 'merge', 'points', 'pool destroy', 'host exit', 'process, all threads']) t.equal(named(name).length, 1, name);
+  const threads = phases.filter((p) => (p.thread === 'host' || p.thread.startsWith('worker')) && !['shared events', 'points'].includes(p.phase));
+  t.ok(named('process, all threads')[0]!.cpuMs >= threads.reduce((a, p) => a + p.cpuMs, 0) * 0.99, 'the process total holds its threads\' phases');
   t.ok(phases.every((p) => p.endMs >= p.startMs), 'every phase ends after it starts');
   t.ok(named('point backtest').every((p) => p.startMs >= named('fork')[0]!.startMs && p.endMs <= named('host exit')[0]!.endMs), 'the points within the sweep');
   t.match(formatPhases(phases), /point backtest p1/);
