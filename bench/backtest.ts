@@ -4,7 +4,9 @@
  *   - engine over frames already in memory (venue parsers + book sync), top / 20-level depth
  *   - end to end from .jsonl.gz files (gunzip + line decode + the above), top / depth
  *   - sweep of 4 points with 2 workers vs 1 (speed-up; both in runSweep's child process with SWEEP_V8_FLAGS;
- *     `shared_store`: whether the day fits the shared event store, decoded by the workers, or the points stream)
+ *     `shared_store`: whether the day fits the shared event store, decoded by the workers, or the points stream;
+ *     `--timings` prints each sweep's phases by thread, sweep-timings.ts, and adds `cpu_speedup`: the
+ *     ratio of the two sweeps' CPU critical paths, criticalCpuMs)
  *   - peak RSS of a child process backtesting N synthetic days (streaming, not loaded whole)
  * Synthetic data is written to a temp dir first (xarb data synth's generator).
  *
@@ -34,6 +36,7 @@ import { MergedRecording } from '../src/data/recording-merge.js';
 import { synthesize } from '../src/backtest/synth.js';
 import { runSweep, grid, parseParam, sweepV8Flags, type SweepTask } from '../src/backtest/sweep.js';
 import { DEFAULT_STORE_MAX_BYTES, estimatedBytes } from '../src/backtest/event-store.js';
+import { criticalCpuMs, formatPhases, type SweepPhase } from '../src/backtest/sweep-timings.js';
 import { LINE_FRAME, LINE_SNAPSHOT, StoreLineDecoder } from '../src/data/store-line.js';
 import type { JournalLineSink } from '../src/backtest/journal-writer.js';
 import { ConstantLatency } from '../src/execution/latency-model.js';
@@ -141,7 +144,7 @@ function loadFrames(data: string, date: string): Loaded[] {
   return out;
 }
 
-export async function runBacktestBench(opts: { quick?: boolean; base?: string }): Promise<BenchRow[]> {
+export async function runBacktestBench(opts: { quick?: boolean; base?: string; timings?: boolean }): Promise<BenchRow[]> {
   const quick = opts.quick === true;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xarb-bench-bt-'));
   const rows: BenchRow[] = [];
@@ -253,12 +256,19 @@ export async function runBacktestBench(opts: { quick?: boolean; base?: string })
       const m = await import(path.join(path.resolve(opts.base), 'dist', 'src', 'backtest', 'sweep.js')) as { runSweep: typeof runSweep };
       sweeps.push({ runSweep: m.runSweep, cfgPath: path.join(dir, 'arbitrage-base.toml'), tag: 'base' });
     }
+    // --timings: each sweep's CPU critical path (criticalCpuMs), by worker count
+    const critical: Record<number, number> = {};
     const time = async (workers: number, sw: (typeof sweeps)[number]): Promise<number> => {
       const tasks: SweepTask[] = points.map((overrides, i) => ({
         configPath: sw.cfgPath, overrides, startDate: date, endDate: date, runsDir: path.join(dir, `sweep${sw.tag}${workers}`), runId: `p${i}`, book: 'depth',
       }));
+      // --timings: this tree's phases (a base tree before sweep-timings.ts has no onTimings)
+      const onTimings = opts.timings === true && sw.tag === '' ? (p: SweepPhase[]) => {
+        critical[workers] = criticalCpuMs(p);
+        process.stdout.write(`\n-- sweep phases, ${workers} worker${workers > 1 ? 's' : ''} (ms from the fork; load ${os.loadavg()[0]!.toFixed(1)})\n${formatPhases(p)}\n`);
+      } : undefined;
       const t0 = performance.now();
-      await sw.runSweep(tasks, { workers });
+      await sw.runSweep(tasks, { workers, onTimings });
       return (performance.now() - t0) / 1000;
     };
     const secs: number[][] = sweeps.map(() => []);
@@ -269,7 +279,9 @@ export async function runBacktestBench(opts: { quick?: boolean; base?: string })
     rows.push(row('sweep 4 points, 1 worker', points.length / s1, { seconds: Number(s1.toFixed(2)) }));
     rows.push(row('sweep 4 points, 2 workers', points.length / s2, { seconds: Number(s2.toFixed(2)), speedup: Number((s1 / s2).toFixed(2)),
       cores: os.availableParallelism(), v8_flags: sweepV8Flags().join(' ') || '(none)',
-      shared_store: estimatedBytes(dataFiles(data, ['BTCUSDT'], date, date)) <= DEFAULT_STORE_MAX_BYTES, load_avg_1m: Number(os.loadavg()[0]!.toFixed(1)), ...target(s1 / s2, TARGET_SWEEP_SPEEDUP, 'x'), ...base }));
+      shared_store: estimatedBytes(dataFiles(data, ['BTCUSDT'], date, date)) <= DEFAULT_STORE_MAX_BYTES, load_avg_1m: Number(os.loadavg()[0]!.toFixed(1)), ...target(s1 / s2, TARGET_SWEEP_SPEEDUP, 'x'), ...base,
+      // --timings: the speed-up the threads' CPU gives (host serial + busiest worker), less moved by other jobs than the wall clock
+      ...(critical[1] !== undefined && critical[2] !== undefined ? { cpu_speedup: Number((critical[1] / critical[2]).toFixed(2)) } : {}) }));
 
     // 5. peak RSS over N days, in a child process
     const days = quick ? 2 : 7;

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchRow } from './types.js';
 
-type Suite = (opts: { quick?: boolean; base?: string }) => Promise<BenchRow[]>;
+type Suite = (opts: { quick?: boolean; base?: string; timings?: boolean }) => Promise<BenchRow[]>;
 
 const SUITES: Record<string, () => Promise<Suite>> = {
   ring: async () => (await import('./ring.js')).runRingBench,
@@ -67,7 +67,7 @@ const DEFAULT_SUITES = ['clock', 'ring', 'hist', 'parse'];
 export function benchHelp(): string {
   const w = Math.max(...Object.keys(SUITES).map((n) => n.length));
   return [
-    'usage: npm run bench -- [SUITE...] [--quick]',
+    'usage: npm run bench -- [SUITE...] [--quick] [--timings] [--base DIR]',
     '',
     'Runs benchmark suites, prints a table per suite and writes bench/results/<suite>.json.',
     'Each suite compares against its baseline in the same run (ratios hold where timings drift).',
@@ -80,6 +80,8 @@ export function benchHelp(): string {
     '  --base DIR  backtest: also run a built checkout of another commit (e.g. a git worktree',
     '              at the base, after npm run build there) on the same data, alternating,',
     '              and print its events/s and the ratio (x_base) in the same run',
+    '  --timings   backtest: print the sweep\'s phases by thread (start-up, decode, merge, each',
+    '              point, teardown: wall, CPU and run-queue wait) for 1 and 2 workers',
     '  -h, --help  print this help and exit',
     '',
   ].join('\n');
@@ -99,13 +101,14 @@ async function main(): Promise<void> {
     return;
   }
   const rest = bi >= 0 ? [...args.slice(0, bi), ...args.slice(bi + 2)] : args;
-  const unknown = rest.filter((a) => a.startsWith('-') && a !== '--quick');
+  const unknown = rest.filter((a) => a.startsWith('-') && a !== '--quick' && a !== '--timings');
   if (unknown.length > 0) {
-    process.stderr.write(`bench: unknown option ${unknown[0]} (options: --quick, --base DIR, --help)\n`);
+    process.stderr.write(`bench: unknown option ${unknown[0]} (options: --quick, --timings, --base DIR, --help)\n`);
     process.exitCode = 2;
     return;
   }
   const quick = rest.includes('--quick');
+  const timings = rest.includes('--timings');
   const names = rest.filter((a) => !a.startsWith('-'));
   const chosen = names.length ? names : DEFAULT_SUITES;
   for (const name of chosen) {
@@ -117,7 +120,7 @@ async function main(): Promise<void> {
     }
     const run = await load();
     const t0 = performance.now();
-    const rows = await run({ quick, base });
+    const rows = await run({ quick, base, timings });
     const secs = ((performance.now() - t0) / 1000).toFixed(1);
     process.stdout.write(`\n== ${name} (${secs} s, node ${process.version}, ${quick ? 'quick' : 'full'})\n${table(rows)}\n`);
     mkdirSync(RESULTS, { recursive: true });

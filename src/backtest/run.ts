@@ -2,7 +2,7 @@
  * One backtest, end to end: check the data files, stream and merge them, run the engine,
  * write runs/<run-id>/{journal.jsonl, latency.hlog, report.html, trades.csv}.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Histogram } from 'hdr-histogram-js';
@@ -11,7 +11,7 @@ import { buildAccumulator } from '../core/hist-collector.js';
 import { VENUE_COUNT, VENUE_NAMES } from '../core/records.js';
 import { MergedRecording } from '../data/recording-merge.js';
 import { EV_FRAME, EV_SKIPPED } from '../data/recording-reader.js';
-import { dateStartMs, datesBetween, MS_PER_DAY, pathFor } from '../data/store.js';
+import { dateStartMs, MS_PER_DAY } from '../data/store.js';
 import { formatHlog } from '../report/hlog-writer.js';
 import { simSymbolFilters } from '../sim/instruments.js';
 import type { ArbitrageConfig, VenueBalances, VenueFilters } from '../strategy/config.js';
@@ -24,15 +24,12 @@ import { Progress } from './progress.js';
 import { SESSION_TIMER_STEP_MS, sessionLatency, sessionTrace, type SessionSetup } from './session-replay.js';
 import type { SessionTraceReplay } from './session-trace-replay.js';
 
+// the data check, in a module of its own that a sweep's host loads without the engine
+export { dataFiles, MissingDataError } from './data-files.js';
+import { dataFiles } from './data-files.js';
+
 export const JOURNAL_FILE = 'journal.jsonl';
 export const HLOG_FILE = 'latency.hlog';
-
-export class MissingDataError extends Error {
-  override readonly name = 'MissingDataError';
-  constructor(readonly missing: string[], message: string) {
-    super(message);
-  }
-}
 
 export interface BacktestOptions {
   config: XarbConfig;
@@ -105,30 +102,6 @@ export function arbitrageConfig(cfg: XarbConfig): ArbitrageConfig {
   return { strategy: cfg.strategy, risk: cfg.risk, execution: cfg.execution, fees: cfg.fees } as unknown as ArbitrageConfig;
 }
 
-/** Every day file the run needs, in series order (venue, then symbol), or MissingDataError. */
-export function dataFiles(dataDir: string, symbols: readonly string[], start: string, end: string, configPath = 'config/arbitrage.toml'): string[][] {
-  const dates = datesBetween(start, end);
-  const series: string[][] = [];
-  const missing: string[] = [];
-  for (const venue of VENUE_NAMES) {
-    for (const sym of symbols) {
-      const files = dates.map((d) => pathFor(dataDir, venue, 'spot', sym, d));
-      for (const f of files) if (!existsSync(f)) missing.push(f);
-      series.push(files);
-    }
-  }
-  if (missing.length > 0) {
-    const list = missing.slice(0, 8).map((f) => `  ${f}`).join('\n') + (missing.length > 8 ? `\n  ... and ${missing.length - 8} more` : '');
-    const syms = symbols.join(',');
-    throw new MissingDataError(missing,
-      `missing market data for ${start}..${end} (${missing.length} file${missing.length === 1 ? '' : 's'}):\n${list}\n` +
-      'make it with one of:\n' +
-      `  xarb data synth --config ${configPath} --start-date ${start} --end-date ${end} --symbols ${syms} --out ${dataDir}   (synthetic)\n` +
-      `  xarb record --config ${configPath} --venues binance,bybit --symbols ${syms} --out ${dataDir}   (record live feeds)\n` +
-      `  xarb import ...   (convert a downloaded data set into ${dataDir})`);
-  }
-  return series;
-}
 
 function defaultRunId(o: BacktestOptions, seed: number): string {
   const h = createHash('sha256');

@@ -8,13 +8,14 @@
  * A key is looked up in [strategy], [risk], [execution], [fees] (or give section.key).
  */
 import { fork } from 'node:child_process';
-import os from 'node:os';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { ConfigError, loadConfig, type ConfigProblem, type XarbConfig } from '../config/index.js';
 import { dateStartMs, StoreError } from '../data/store.js';
 import type { BookMode } from './engine.js';
 import { DEFAULT_STORE_MAX_BYTES, readEventStore, type EventStore, type PartDecoder, type StorePart, type StorePartTask } from './event-store.js';
-import { dataFiles, MissingDataError } from './run.js';
+import { dataFiles, MissingDataError } from './data-files.js';
+import { sweepPool, sweepWorkers } from './sweep-pool.js';
+import { epochMs, startPhase, threadTimes, type SweepPhase } from './sweep-timings.js';
 
 export class SweepParamError extends Error {
   override readonly name = 'SweepParamError';
@@ -145,6 +146,11 @@ export interface SweepOptions {
    * with SWEEP_V8_FLAGS (default false; see runSweep).
    */
   inProcess?: boolean;
+  /**
+   * Called once, after the results, with the sweep's phases by thread (sweep-timings.ts):
+   * start-up, decode, merge, each point, teardown. Costs a file read per phase.
+   */
+  onTimings?: (phases: SweepPhase[]) => void;
 }
 
 /**
@@ -197,7 +203,7 @@ export function hostExecArgv(execArgv: readonly string[]): string[] {
 /** What crosses from the sweep host to runSweep (child_process IPC, advanced serialization). */
 export type HostMessage =
   | { type: 'done'; metrics: SweepMetrics; done: number; total: number }
-  | { type: 'result'; results: SweepMetrics[] }
+  | { type: 'result'; results: SweepMetrics[]; phases?: SweepPhase[] }
   | { type: 'error'; error: { name: string; message: string; stack?: string; missing?: string[]; problems?: ConfigProblem[] } };
 
 /** The error a host reported, as the class the callers catch (sweep-cmd.ts). */
@@ -223,10 +229,14 @@ function revive(e: Extract<HostMessage, { type: 'error' }>['error']): Error {
 export function runSweep(tasks: readonly SweepTask[], o: SweepOptions = {}): Promise<SweepMetrics[]> {
   if (o.inProcess === true) return runSweepInProcess(tasks, o);
   return new Promise((resolve, reject) => {
-    const child = fork(new URL('./sweep-host.js', import.meta.url), [], {
+    const forkedAt = epochMs();
+    // the host starts its pool from the worker count before it has the tasks (sweep-host.ts)
+    const child = fork(new URL('./sweep-host.js', import.meta.url), [String(sweepWorkers(tasks.length, o.workers))], {
       execArgv: [...hostExecArgv(process.execArgv), ...sweepV8Flags()], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let settled = false;
+    // with onTimings: the results wait for the host's exit, its teardown being a phase
+    let done: { results: SweepMetrics[]; phases: SweepPhase[]; at: number } | null = null;
     const settle = (err: Error | null, results?: SweepMetrics[]): void => {
       if (settled) return;
       settled = true;
@@ -235,34 +245,78 @@ export function runSweep(tasks: readonly SweepTask[], o: SweepOptions = {}): Pro
     };
     child.on('message', (msg: HostMessage) => {
       if (msg.type === 'done') o.onDone?.(msg.metrics, msg.done, msg.total);
+      else if (msg.type === 'result' && o.onTimings !== undefined) done = { results: msg.results, phases: msg.phases ?? [], at: epochMs() };
       else if (msg.type === 'result') settle(null, msg.results);
       else if (msg.type === 'error') settle(revive(msg.error));
     });
     child.on('error', (err) => settle(err));
-    child.on('exit', (code, signal) => settle(new Error(`sweep host process ended (${signal ?? `exit code ${code}`}) before its results`)));
-    child.send({ tasks, workers: o.workers, sharedDataMaxBytes: o.sharedDataMaxBytes });
+    child.on('exit', (code, signal) => {
+      if (done !== null && !settled) {
+        o.onTimings!([{ phase: 'fork', thread: 'parent', startMs: forkedAt, endMs: forkedAt, cpuMs: NaN, sysMs: NaN, waitMs: NaN }, ...done.phases,
+          { phase: 'host exit', thread: 'parent', startMs: done.at, endMs: epochMs(), cpuMs: NaN, sysMs: NaN, waitMs: NaN }]);
+        settle(null, done.results);
+      }
+      settle(new Error(`sweep host process ended (${signal ?? `exit code ${code}`}) before its results`));
+    });
+    child.send({ tasks, workers: o.workers, sharedDataMaxBytes: o.sharedDataMaxBytes, timings: o.onTimings !== undefined });
   });
 }
 
-/** runSweep on a piscina pool of this process. */
-export async function runSweepInProcess(tasks: readonly SweepTask[], o: SweepOptions = {}): Promise<SweepMetrics[]> {
-  const workers = Math.max(1, Math.min(o.workers ?? os.availableParallelism(), tasks.length));
+/**
+ * runSweep on a piscina pool of this process: `pool` when given (sweepPool(sweepWorkers(tasks.length,
+ * o.workers)), started early by the host; destroyed here), else a new one.
+ */
+export async function runSweepInProcess(tasks: readonly SweepTask[], o: SweepOptions = {}, pool?: Piscina): Promise<SweepMetrics[]> {
+  const phases: SweepPhase[] | null = o.onTimings !== undefined ? [] : null;
+  let end = phases !== null ? startPhase('pool create', 'host') : null;
   // The workers decode the data first, a file each at a time (sweep-decode.ts), then run the points.
-  const pool = new Piscina({ filename: new URL('./sweep-decode.js', import.meta.url).href, minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
-  const point = { filename: new URL('./sweep-worker.js', import.meta.url).href, name: 'default' };
-  const decode: PartDecoder = (t: StorePartTask) => pool.run(t) as Promise<StorePart>;
+  pool ??= sweepPool(sweepWorkers(tasks.length, o.workers));
+  const point = { filename: new URL('./sweep-worker.js', import.meta.url).href, name: phases !== null ? 'timedPoint' : 'default' };
+  let decodedAt: { at: number; cpuMs: number; sysMs: number; waitMs: number } | null = null;
+  const decode: PartDecoder = phases === null ? (t: StorePartTask) => pool.run(t) as Promise<StorePart>
+    : async (t: StorePartTask) => {
+      const r = (await pool.run(t, { name: 'timedDecode' })) as { part: StorePart; phases: SweepPhase[] };
+      phases.push(...r.phases);
+      decodedAt = { at: epochMs(), ...threadTimes() };
+      return r.part;
+    };
   let done = 0;
   try {
+    if (end !== null) phases!.push(end());
+    end = phases !== null ? startPhase('shared events', 'host') : null;
     const events = await sharedEvents(tasks, o.sharedDataMaxBytes ?? DEFAULT_STORE_MAX_BYTES, decode);
+    if (end !== null) {
+      phases!.push(end());
+      const d = decodedAt as { at: number; cpuMs: number; sysMs: number; waitMs: number } | null;
+      if (d !== null) {
+        const now = threadTimes();
+        phases!.push({ phase: 'merge', thread: 'host', startMs: d.at, endMs: epochMs(), cpuMs: now.cpuMs - d.cpuMs, sysMs: now.sysMs - d.sysMs, waitMs: now.waitMs - d.waitMs });
+      }
+      end = startPhase('points', 'host');
+    }
     if (events !== null) tasks = tasks.map((t) => ({ ...t, events }));
-    return await Promise.all(tasks.map(async (t) => {
-      const m = (await pool.run(t, point)) as SweepMetrics;
+    const results = await Promise.all(tasks.map(async (t) => {
+      let m: SweepMetrics;
+      if (phases !== null) {
+        const r = (await pool.run(t, point)) as { metrics: SweepMetrics; phases: SweepPhase[] };
+        phases.push(...r.phases);
+        m = r.metrics;
+      } else {
+        m = (await pool.run(t, point)) as SweepMetrics;
+      }
       done++;
       o.onDone?.(m, done, tasks.length);
       return m;
     }));
+    if (end !== null) phases!.push(end());
+    return results;
   } finally {
+    end = phases !== null ? startPhase('pool destroy', 'host') : null;
     await pool.destroy();
+    if (end !== null) {
+      phases!.push(end());
+      o.onTimings!(phases!);
+    }
   }
 }
 

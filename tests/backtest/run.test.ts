@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { synthesize } from '../../src/backtest/synth.js';
 import { runBacktest, JOURNAL_FILE } from '../../src/backtest/run.js';
 import { runSweep, grid, parseParam, type SweepTask } from '../../src/backtest/sweep.js';
+import { formatPhases, type SweepPhase } from '../../src/backtest/sweep-timings.js';
 import { metricsOf } from '../../src/backtest/sweep-worker.js';
 import { applyOverrides } from '../../src/backtest/sweep.js';
 import { XARB_BIN } from '../helpers/paths.js';
@@ -70,4 +71,27 @@ t.test('a sweep of 4 points equals 4 single backtests, on 2 workers and on 1', a
     t.same(swept[i], m, `point ${i + 1} (${points[i]!.map((o) => o.join('=')).join(' ')})`);
   }
   t.not(swept[0]!.rounds, swept[3]!.rounds, 'the parameters matter');
+});
+
+t.test('a sweep with onTimings: the same results, and its phases by thread', async (t) => {
+  const config = loadConfig(cfgPath, { mode: 'dry-run' });
+  const points = grid([parseParam('min_spread_bps=1,4', config), parseParam('slippage_tolerance=0.0005,0.001', config)]);
+  const tasks = (dir2: string): SweepTask[] => points.map((overrides, i) => ({
+    configPath: cfgPath, overrides, startDate: DATE, endDate: DATE, runsDir: path.join(dir, dir2), runId: `p${i + 1}`, book: 'depth',
+  }));
+  let phases: SweepPhase[] = [];
+  const timed = await runSweep(tasks('timed'), { workers: 2, onTimings: (p) => { phases = p; } });
+  t.same(timed, await runSweep(tasks('untimed'), { workers: 2 }), 'timing a sweep changes none of its results');
+  const named = (name: string): SweepPhase[] => phases.filter((p) => p.phase === name);
+  t.same(named('point backtest').map((p) => p.item).sort(), ['p1', 'p2', 'p3', 'p4'], 'one backtest phase per point');
+  t.equal(named('point metrics').length, 4);
+  t.equal(named('decode').length, 2, 'one decode per day file');
+  t.equal(named('worker start').length, 2, 'one start-up per worker');
+  t.equal(new Set(named('point backtest').map((p) => p.thread)).size, 2, 'the points ran on both workers');
+  for (const name of ['fork', 'host start', 'shared events', 'merge', 'points', 'pool destroy', 'host exit', 'process, all threads']) t.equal(named(name).length, 1, name);
+  const threads = phases.filter((p) => (p.thread === 'host' || p.thread.startsWith('worker')) && !['shared events', 'points'].includes(p.phase));
+  t.ok(named('process, all threads')[0]!.cpuMs >= threads.reduce((a, p) => a + p.cpuMs, 0) * 0.99, 'the process total holds its threads\' phases');
+  t.ok(phases.every((p) => p.endMs >= p.startMs), 'every phase ends after it starts');
+  t.ok(named('point backtest').every((p) => p.startMs >= named('fork')[0]!.startMs && p.endMs <= named('host exit')[0]!.endMs), 'the points within the sweep');
+  t.match(formatPhases(phases), /point backtest p1/);
 });

@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { MissingDataError } from '../../src/backtest/run.js';
 import { hostExecArgv, rankBy, RANK_KEYS, runSweep, SWEEP_V8_FLAGS, sweepV8Flags, SweepParamError, sweepTable, type SweepMetrics, type SweepTask } from '../../src/backtest/sweep.js';
+import { criticalCpuMs, type SweepPhase } from '../../src/backtest/sweep-timings.js';
 import { tempDir, writeConfig } from './helpers.js';
 
 function point(runId: string, strategyPnl: number, sharpe: number | null, maxDrawdown: number | null, equitySharpe: number | null): SweepMetrics {
@@ -50,4 +51,17 @@ t.test('a sweep runs in a child process with SWEEP_V8_FLAGS; its errors come bac
   t.match((err as Error).message, /xarb data synth/);
   const here = await runSweep([task], { workers: 1, inProcess: true }).then(() => null, (e: unknown) => e);
   t.equal((here as Error).message, (err as Error).message, 'the same error in process');
+});
+
+t.test("a sweep's CPU critical path: the host's serial phases and the busiest worker's tasks", async (t) => {
+  const ph = (thread: string, phase: string, cpuMs: number): SweepPhase => ({ phase, thread, startMs: 0, endMs: 1, cpuMs, sysMs: 0, waitMs: 0 });
+  const phases = [
+    ph('parent', 'fork', NaN), ph('host', 'host start', 200), ph('host', 'shared events', 70), ph('host', 'points', 50),
+    ph('worker 3', 'worker start', 80), ph('worker 4', 'worker start', 90), ph('worker 3', 'decode', 600), ph('worker 4', 'decode', 500),
+    ph('host', 'merge', 50), ph('worker 3', 'point backtest', 2000), ph('worker 4', 'point backtest', 2200), ph('worker 3', 'point metrics', 100),
+    ph('worker 4', 'point metrics', 150), ph('host', 'pool destroy', 5), ph('parent', 'host exit', NaN),
+  ];
+  // host: start 200 + merge 50 + destroy 5 (it waits through shared events and points); worker 4: 500 + 2200 + 150 (start-up overlaps the host's)
+  t.equal(criticalCpuMs(phases), 255 + 2850);
+  t.equal(criticalCpuMs(phases.filter((p) => p.thread !== 'worker 4')), 255 + 2700, 'the other worker when it is the busiest');
 });
