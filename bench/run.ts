@@ -58,7 +58,7 @@ const ABOUT: Record<string, string> = {
   'order-path': 'the live executor, intents read → both legs on the wire (WS order APIs on loopback): one by one vs staged',
   alloc: 'bytes the strategy thread allocates per quote (its agent, decision and colocated dry-run executor, on this thread)',
   sign: 'signing one order with node:crypto: HMAC-SHA256 and Ed25519, against building the payload alone',
-  peer: 'wire to wire against a ccxt.pro script: xarb live vs createOrder vs createOrderWs on one loopback venue process',
+  peer: 'wire to wire against a ccxt.pro script: xarb live vs createOrder vs createOrderWs on loopback venue processes (one per venue)',
   wal: 'journaling an order before its send: plain write vs write + fdatasync vs reserved id blocks',
   wake: 'a worker waking on a signal: Atomics.wait vs Atomics.waitAsync vs MessagePort, idle and busy loop',
 };
