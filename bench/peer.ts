@@ -26,7 +26,7 @@
  * its socket → second's) beside the venue-side gap, also printed per turn on stderr. Writes bench/results/peer.json
  * (through bench/run.ts). `--quick`: 2 rounds of 8 dislocations; full: 3 rounds of 25.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -125,6 +125,16 @@ class Venue {
   readonly loaded: Promise<Record<string, unknown>>;
   constructor(venue: 'binance' | 'bybit') {
     this.child = fork(path.join(here, 'peer-venue.js'), [venue], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    // Experiments only (docs/benchmarks.md): XARB_PEER_VENUE_CMD='taskset -pc {i} {pid}' (or
+    // 'chrt -f -p 10 {pid}', 'renice -n -10 -p {pid}') runs that command on each venue process
+    // once forked ({i}: 0 binance, 1 bybit), to see how much of the venue-side leg gap is the
+    // second venue process waiting for a core.
+    const cmd = process.env.XARB_PEER_VENUE_CMD;
+    if (cmd !== undefined && cmd !== '' && this.child.pid !== undefined) {
+      const argv = cmd.replaceAll('{pid}', String(this.child.pid)).replaceAll('{i}', venue === 'binance' ? '0' : '1').split(/\s+/);
+      const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
+      if (r.status !== 0) throw new PeerBenchError(`XARB_PEER_VENUE_CMD: ${argv.join(' ')} failed: ${r.stderr || r.error?.message}`);
+    }
     this.loaded = new Promise((resolve) => this.waiters.set('loaded', resolve));
     this.child.on('message', (m: Record<string, unknown>) => {
       const w = this.waiters.get(m.type as string);
