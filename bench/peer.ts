@@ -21,10 +21,12 @@
  * Per contender: first leg (dislocating frame written → first order arrives) and both legs
  * (→ the order on the second venue arrives) p50/p90/p99, the gap between the legs, and
  * dislocations caught (first order inside the 50 ms window), late (after it, before the next
- * dislocation) and missed; ratios against xarb in the same run. Writes bench/results/peer.json
+ * dislocation) and missed; ratios against xarb in the same run. For xarb, its own hops p50
+ * (latency.hlog, averaged over its turns), among them `leg_gap` (first leg's frame handed to
+ * its socket → second's) beside the venue-side gap, also printed per turn on stderr. Writes bench/results/peer.json
  * (through bench/run.ts). `--quick`: 2 rounds of 8 dislocations; full: 3 rounds of 25.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -123,6 +125,16 @@ class Venue {
   readonly loaded: Promise<Record<string, unknown>>;
   constructor(venue: 'binance' | 'bybit') {
     this.child = fork(path.join(here, 'peer-venue.js'), [venue], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    // Experiments only (docs/benchmarks.md): XARB_PEER_VENUE_CMD='taskset -pc {i} {pid}' (or
+    // 'chrt -f -p 10 {pid}', 'renice -n -10 -p {pid}') runs that command on each venue process
+    // once forked ({i}: 0 binance, 1 bybit), to see how much of the venue-side leg gap is the
+    // second venue process waiting for a core.
+    const cmd = process.env.XARB_PEER_VENUE_CMD;
+    if (cmd !== undefined && cmd !== '' && this.child.pid !== undefined) {
+      const argv = cmd.replaceAll('{pid}', String(this.child.pid)).replaceAll('{i}', venue === 'binance' ? '0' : '1').split(/\s+/);
+      const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
+      if (r.status !== 0) throw new PeerBenchError(`XARB_PEER_VENUE_CMD: ${argv.join(' ')} failed: ${r.stderr || r.error?.message}`);
+    }
     this.loaded = new Promise((resolve) => this.waiters.set('loaded', resolve));
     this.child.on('message', (m: Record<string, unknown>) => {
       const w = this.waiters.get(m.type as string);
@@ -181,7 +193,7 @@ function score(t: Tally, ds: Dislocation[]): void {
   }
 }
 
-const XARB_HOPS = ['frame_to_parsed', 'publish_to_strategy', 'tick_to_intent', 'intent_to_sent', 'intent_to_wire', 'tick_to_wire'] as const;
+const XARB_HOPS = ['frame_to_parsed', 'publish_to_strategy', 'tick_to_intent', 'intent_to_sent', 'intent_to_wire', 'tick_to_wire', 'leg_gap'] as const;
 
 /** p50 per hop of one xarb turn's latency.hlog ([] when the run left none). */
 function xarbHops(file: string): Array<[string, number]> {
@@ -261,6 +273,8 @@ export async function runPeerBench(opts: { quick?: boolean } = {}): Promise<Benc
   const tallies = contenders.map((): Tally => ({ first: [], both: [], gap: [], caught: 0, late: 0, missed: 0, noFrame: 0, orders: 0 }));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xarb-bench-peer-'));
   const inside: Array<[string, number]> = [];
+  /** Venue-side leg gap p50 per turn (ns). */
+  const turnGap: number[] = [];
   try {
     const ports = await venues.start();
     process.stderr.write(`peer bench: venue processes on ports ${ports.binance} (binance) / ${ports.bybit} (bybit); ${rounds} rounds × ${contenders.length} contenders × ${spec.count} dislocations (${spec.bps} bps for ${spec.durationMs} ms every ${spec.everyMs} ms); ${os.availableParallelism()} cores\n`);
@@ -273,8 +287,10 @@ export async function runPeerBench(opts: { quick?: boolean } = {}): Promise<Benc
           await ready;
           await new Promise((res) => setTimeout(res, warmupMs));
           const ds = await venues.play(spec);
-          score(tallies[c]!, ds);
           const t = tallies[c]!;
+          const gapsBefore = t.gap.length;
+          score(t, ds);
+          turnGap[turn] = pct(t.gap.slice(gapsBefore), 50);
           process.stderr.write(`  round ${r + 1} ${con.name}: ${ds.reduce((n, d) => n + d.arrivals.length, 0)} orders; so far caught ${t.caught} late ${t.late} missed ${t.missed}\n`);
         } finally {
           child.kill('SIGTERM');
@@ -284,7 +300,12 @@ export async function runPeerBench(opts: { quick?: boolean } = {}): Promise<Benc
             child.once('exit', () => { clearTimeout(k); res(); });
           });
         }
-        if (c === 0) inside.push(...xarbHops(path.join(dir, 'runs', `peer${turn}`, 'latency.hlog')));
+        if (c === 0) {
+          const hops = xarbHops(path.join(dir, 'runs', `peer${turn}`, 'latency.hlog'));
+          inside.push(...hops);
+          const own = hops.find(([h]) => h === 'leg_gap');
+          process.stderr.write(`    leg gap p50 this turn: ${Math.round((turnGap[turn] ?? NaN) / 1e3)} µs at the venues, ${own ? Math.round(own[1] / 1e3) : '-'} µs in xarb (leg_gap: first frame handed to its socket → second)\n`);
+        }
       }
     }
     await venues.stop();
@@ -303,6 +324,8 @@ export async function runPeerBench(opts: { quick?: boolean } = {}): Promise<Benc
       first_leg_p50_us: pct(t.first, 50) / 1e3, first_leg_p90_us: pct(t.first, 90) / 1e3, first_leg_p99_us: pct(t.first, 99) / 1e3,
       both_legs_p50_us: pct(t.both, 50) / 1e3, both_legs_p90_us: pct(t.both, 90) / 1e3, both_legs_p99_us: pct(t.both, 99) / 1e3,
       leg_gap_p50_us: pct(t.gap, 50) / 1e3,
+      // xarb's own view of the same gap, beside the venues' (filled in below; its leg_gap hop).
+      ...(i === 0 ? { xarb_leg_gap_p50_us: NaN } : {}),
       caught: t.caught, late: t.late, missed: t.missed, no_frame: t.noFrame, orders: t.orders,
       first_leg_p50_vs_xarb: i === 0 ? 1 : Math.round((pct(t.first, 50) / baseFirst) * 100) / 100,
     };

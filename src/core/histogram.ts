@@ -25,6 +25,7 @@ export const HOP_NAMES = [
   'tick_to_order', // frame received -> intent read by the executor
   'intent_to_wire', // executor: intent read -> the request's bytes handed to the socket (dry-run: simulated send)
   'tick_to_wire', // frame received -> the order's bytes handed to the socket: the headline figure
+  'leg_gap', // executor: a pair's first leg's bytes handed to the socket -> its second leg's (one value per pair)
 ] as const;
 export type HopName = (typeof HOP_NAMES)[number];
 
@@ -38,6 +39,7 @@ export const HOP_SENT_TO_ACK = 6;
 export const HOP_TICK_TO_ORDER = 7;
 export const HOP_INTENT_TO_WIRE = 8;
 export const HOP_TICK_TO_WIRE = 9;
+export const HOP_LEG_GAP = 10;
 /** What users feel: the status line, the report and docs/latency.md lead with it. */
 export const HEADLINE_HOP: HopName = 'tick_to_wire';
 

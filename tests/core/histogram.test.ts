@@ -7,7 +7,7 @@ import { HistogramCollector } from '../../src/core/hist-collector.js';
 
 t.test('hop names are the documented strings, in index order', async (t) => {
   t.same([...HOP_NAMES], ['frame_to_parsed', 'parsed_to_published', 'publish_to_strategy', 'decision',
-    'tick_to_intent', 'intent_to_sent', 'sent_to_ack', 'tick_to_order', 'intent_to_wire', 'tick_to_wire']);
+    'tick_to_intent', 'intent_to_sent', 'sent_to_ack', 'tick_to_order', 'intent_to_wire', 'tick_to_wire', 'leg_gap']);
   t.equal(HOP_NAMES[HOP_DECISION], 'decision');
 });
 

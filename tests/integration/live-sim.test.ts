@@ -116,6 +116,7 @@ t.test(`live mode against the simulator (${keys} key on Binance): WS API orders,
   const hlog = readFileSync(path.join(runs, 'x', 'latency.hlog'), 'utf8');
   t.match(hlog, /Tag=tick_to_wire,/, 'tick_to_wire recorded');
   t.match(hlog, /Tag=intent_to_wire,/, 'intent_to_wire recorded');
+  t.match(hlog, /Tag=leg_gap,/, 'leg_gap recorded (both legs of a pair written in one step)');
   t.notOk(stdout.includes(SIM_KEYS.binance.secretKey) || stdout.includes(SIM_KEYS.bybit.secretKey), 'no secret in the log');
   const text = readFileSync(path.join(runs, 'x', 'journal.jsonl'), 'utf8');
   t.notOk(text.includes(SIM_KEYS.binance.secretKey) || text.includes(SIM_KEYS.bybit.secretKey), 'no secret in the journal');

@@ -9,12 +9,14 @@
  * 2-core VM (docs/latency.md). Writing to the venue instead (unsolicited pongs) would spend
  * its message-rate budgets.
  *
- * The connection is a `ws` client and server in this thread (the same framing code as the
- * order sessions). The listening socket is closed as soon as the one connection is in: no
+ * The connection is a `ws` client and server in this thread; frames are built and written as
+ * the order sessions' are (wire-batch.ts writeText: the whole frame to the client's socket). The listening socket is closed as soon as the one connection is in: no
  * port stays open. Frames are discarded on arrival.
  */
 import { WebSocket, WebSocketServer } from 'ws';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { writeText } from './wire-batch.js';
 
 /** Sent per pass: an order frame's size (so the 16-bit length header path runs too). */
 const FRAME = '{"warm":"' + 'x'.repeat(400) + '"}';
@@ -26,7 +28,7 @@ export class SendPathWarmer {
   received = 0;
 
   /** `port`: where the connection was made (nothing listens there any more). */
-  private constructor(private readonly client: WebSocket, private readonly server: WebSocket, readonly port: number) {
+  private constructor(private readonly client: WebSocket, private readonly socket: Socket | null, private readonly server: WebSocket, readonly port: number) {
     server.on('message', () => { this.received++; });
   }
 
@@ -42,6 +44,8 @@ export class SendPathWarmer {
       const serverSide = new Promise<WebSocket>((resolve) => wss.once('connection', (ws: WebSocket) => resolve(ws)));
       const client = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
       client.on('error', () => undefined);
+      let socket: Socket | null = null;
+      client.once('upgrade', (res: IncomingMessage) => { socket = res.socket; });
       const opened = new Promise<boolean>((resolve) => {
         client.once('open', () => resolve(true));
         client.once('error', () => resolve(false));
@@ -56,7 +60,7 @@ export class SendPathWarmer {
       }
       const server = both[1];
       server.on('error', () => undefined);
-      return new SendPathWarmer(client, server, port);
+      return new SendPathWarmer(client, socket, server, port);
     } catch {
       return null;
     } finally {
@@ -68,7 +72,7 @@ export class SendPathWarmer {
   /** One frame through the private connection (nothing when it is not open). */
   send(): void {
     if (this.client.readyState !== WebSocket.OPEN) return;
-    this.client.send(FRAME);
+    writeText(this.client, FRAME, this.socket);
     this.sent++;
   }
 

@@ -12,14 +12,17 @@
  * a request unanswered for longer than the request timeout: the connection is then closed and
  * treated as lost, so in-flight orders are resolved by the venue's order query (onLost).
  *
- * Sends are synchronous (`ws` writes the frame to the socket before send() returns; permessage-
- * deflate is off), so the caller can stamp the wire right after. The watchdog timer is
+ * Sends are synchronous (the frame is written to the socket before send() returns: built whole
+ * and written to the connection's socket, wire-batch.ts; permessage-deflate is off), so the
+ * caller can stamp the wire right after. The watchdog timer is
  * housekeeping (stall checks, pings), never between an intent and its order.
  */
 import WebSocket from 'ws';
+import type { Socket } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import type { LiveLog } from './client-base.js';
 import type { ClientCounters } from './order-types.js';
-import { wireBatch } from './wire-batch.js';
+import { wireBatch, writeText } from './wire-batch.js';
 
 export const WS_DOWN = 0;
 export const WS_CONNECTING = 1;
@@ -50,6 +53,8 @@ export interface WsSessionOptions {
 export abstract class WsSession {
   state = WS_DOWN;
   protected ws: WebSocket | null = null;
+  /** The connection's TCP (or TLS) socket, from the `upgrade` event: a held order frame is written to it whole (wire-batch.ts). */
+  private socket: Socket | null = null;
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private readonly watchdog: NodeJS.Timeout;
@@ -82,20 +87,21 @@ export abstract class WsSession {
     if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
     this.ws?.terminate();
     this.ws = null;
+    this.socket = null;
     this.state = WS_DOWN;
     this.settleFirst(false);
   }
 
   /**
    * Writes one text frame when READY; false otherwise (the caller uses REST). Inside an
-   * executor step that holds its writes (wire-batch.ts) the frame is queued and written with
-   * the step's others.
+   * executor step that holds its writes (wire-batch.ts) the frame is built now, queued and
+   * written with the step's others, straight to the connection's socket.
    */
   protected send(text: string): boolean {
     const ws = this.ws;
     if (this.state !== WS_READY || ws === null) return false;
-    if (wireBatch.holding) wireBatch.add(ws, text);
-    else ws.send(text);
+    if (wireBatch.holding) wireBatch.add(ws, text, this.socket);
+    else writeText(ws, text, this.socket);
     return true;
   }
 
@@ -154,6 +160,7 @@ export abstract class WsSession {
   protected lose(why: string, retry = true): void {
     const ws = this.ws;
     this.ws = null;
+    this.socket = null;
     const wasReady = this.state === WS_READY;
     this.state = WS_DOWN;
     if (ws !== null) {
@@ -188,6 +195,11 @@ export abstract class WsSession {
     this.state = WS_CONNECTING;
     const ws = new WebSocket(this.o.url, { perMessageDeflate: false, handshakeTimeout: Math.max(1000, this.o.timeoutMs) });
     this.ws = ws;
+    this.socket = null;
+    ws.on('upgrade', (res: IncomingMessage) => {
+      // The socket `ws` takes over for the connection (the same object: it writes its frames there too).
+      if (this.ws === ws) this.socket = res.socket;
+    });
     ws.on('open', () => {
       if (this.ws !== ws) return;
       this.state = WS_AUTHENTICATING;
