@@ -92,7 +92,7 @@ export class RawVenue {
     return this.frames.filter((f) => f.opcode === 1).map((f) => f.text);
   }
 
-  /** An unmasked server frame. */
+  /** An unmasked server frame (payload under 126 bytes: control frames and short texts). */
   write(opcode: number, payload: Buffer = Buffer.alloc(0)): void {
     this.socket!.write(Buffer.concat([Buffer.from([0x80 | opcode, payload.length]), payload]));
   }
