@@ -8,13 +8,14 @@ import { RingConsumer, RingProducer, type RecordHandler } from '../core/ring.js'
 import { monoNs } from '../core/clock.js';
 import {
   ACTION_NEW, H_PUB_NS, H_RECV_NS, H_SYMBOL, H_VENUE, I_ACTION, I_ORDER_ID, I_PAIR_ID, I_PRICE, I_QTY, I_ROLE, I_SIDE,
-  REPORT_WORDS, ROLE_LEG_BUY, ROLE_LEG_SELL, ST_REJECTED,
+  REPORT_WORDS, ST_REJECTED,
 } from '../core/records.js';
 import { ERR_LOCAL_CAPACITY } from '../execution/error-codes.js';
 import {
-  HOP_INTENT_TO_SENT, HOP_INTENT_TO_WIRE, HOP_LEG_GAP, HOP_SENT_TO_ACK, HOP_TICK_TO_ORDER, HOP_TICK_TO_WIRE, type HopRecorders,
+  HOP_INTENT_TO_SENT, HOP_INTENT_TO_WIRE, HOP_SENT_TO_ACK, HOP_TICK_TO_ORDER, HOP_TICK_TO_WIRE, type HopRecorders,
 } from '../core/histogram.js';
 import type { DryRunExecutor } from '../execution/dry-run-executor.js';
+import { LegGapMeter } from './leg-gap-meter.js';
 import type { BookView } from '../execution/book-view.js';
 import { writeReportRecord, type ReportSink } from '../execution/report-sink.js';
 import { writeVerdictRecord, type VerdictSink } from '../execution/verdict-sink.js';
@@ -131,10 +132,8 @@ export class DryRunExecutorAgent implements Agent, RecordHandler {
   /** Called when a cycle found no work (the worker flushes its journal queue there). */
   onIdle: (() => void) | null = null;
   private idlePolls = 0;
-  /** The last pair leg handed to the fill simulator in this drain (leg_gap): its pair id (0 = none), role, wire time. */
-  private legPair = 0;
-  private legRole = 0;
-  private legWire = 0;
+  /** leg_gap: a pair's legs as they reach the fill simulator. */
+  private readonly legGap: LegGapMeter;
 
   constructor(
     private readonly intents: RingConsumer,
@@ -146,6 +145,7 @@ export class DryRunExecutorAgent implements Agent, RecordHandler {
     readonly counters: ExecutorCounters = newExecutorCounters(),
   ) {
     this.ringSink = sink instanceof RingReportSink ? sink : null;
+    this.legGap = new LegGapMeter(hist);
   }
 
   /** The sink when it is the ring's (its backlog is offered again from here). */
@@ -157,10 +157,7 @@ export class DryRunExecutorAgent implements Agent, RecordHandler {
   doWork(): number {
     let work = 0;
     if (this.ringSink !== null && this.ringSink.backlogged > 0) work += this.ringSink.flush();
-    if (this.intents.available() > 0) {
-      this.legPair = 0;
-      work += this.intents.drain(this, 64);
-    }
+    if (this.intents.available() > 0) work += this.intents.drain(this, 64);
     // Read the clock only while something is scheduled, and then once per CLOCK_POLLS idle
     // polls: performance.now() allocates in Node 20, and a spinning thread reading it on
     // every poll while orders are in flight made hundreds of minor GCs a minute. The delay
@@ -196,7 +193,7 @@ export class DryRunExecutorAgent implements Agent, RecordHandler {
     const wire = monoNs();
     this.hist.record(HOP_INTENT_TO_WIRE, wire - now);
     if (tick > 0) this.hist.record(HOP_TICK_TO_WIRE, wire - tick);
-    if (accepted && d[o + I_ACTION] === ACTION_NEW) this.legGap(d[o + I_PAIR_ID]!, d[o + I_ROLE]!, wire);
+    if (accepted && d[o + I_ACTION] === ACTION_NEW) this.legGap.leg(d[o + I_PAIR_ID]!, d[o + I_ROLE]!, wire);
     if (!accepted && d[o + I_ACTION] === ACTION_NEW) {
       // Not schedulable (order pool full or duplicate id): answer at once rather than let the
       // strategy wait for its order timeout.
@@ -204,18 +201,5 @@ export class DryRunExecutorAgent implements Agent, RecordHandler {
       this.sink.report(d[o + I_ORDER_ID]!, d[o + I_PAIR_ID]!, d[o + H_VENUE]!, d[o + H_SYMBOL]!, d[o + I_SIDE]!, ST_REJECTED,
         d[o + I_PRICE]!, 0, 0, 0, d[o + I_QTY]!, 0, 0, ERR_LOCAL_CAPACITY, d[o + I_ROLE]!, now, now, tick);
     }
-  }
-
-  /** leg_gap: a pair leg handed over in the same drain as its twin: its wire time minus the twin's. */
-  private legGap(pair: number, role: number, wire: number): void {
-    if (!(pair > 0) || (role !== ROLE_LEG_BUY && role !== ROLE_LEG_SELL)) return;
-    if (this.legPair === pair && this.legRole !== role) {
-      this.hist.record(HOP_LEG_GAP, wire - this.legWire);
-      this.legPair = 0;
-      return;
-    }
-    this.legPair = pair;
-    this.legRole = role;
-    this.legWire = wire;
   }
 }

@@ -16,9 +16,10 @@
  */
 import { RingConsumer, type RecordHandler } from '../core/ring.js';
 import { monoNs } from '../core/clock.js';
-import { H_PUB_NS, H_RECV_NS, INTENT_WORDS, I_PAIR_ID, I_ROLE, ROLE_LEG_BUY, ROLE_LEG_SELL } from '../core/records.js';
+import { H_PUB_NS, H_RECV_NS, INTENT_WORDS, I_PAIR_ID, I_ROLE } from '../core/records.js';
+import { LegGapMeter } from './leg-gap-meter.js';
 import {
-  HOP_INTENT_TO_SENT, HOP_INTENT_TO_WIRE, HOP_LEG_GAP, HOP_TICK_TO_ORDER, HOP_TICK_TO_WIRE, type HopRecorders,
+  HOP_INTENT_TO_SENT, HOP_INTENT_TO_WIRE, HOP_TICK_TO_ORDER, HOP_TICK_TO_WIRE, type HopRecorders,
 } from '../core/histogram.js';
 import { MAX_STEP_INTENTS, type LiveExecutor } from '../execution/live/live-executor.js';
 import type { OrderPathWarmer } from '../execution/live/warmup-live.js';
@@ -57,7 +58,12 @@ export class LiveExecutorAgent implements RecordHandler {
   /** Idle keep-warm passes run. */
   warmPasses = 0;
 
-  constructor(readonly intents: RingConsumer, private readonly exec: LiveExecutor, private readonly hist: HopRecorders) {}
+  /** leg_gap: a pair's legs as they go out, matched across steps. */
+  private readonly legGap: LegGapMeter;
+
+  constructor(readonly intents: RingConsumer, private readonly exec: LiveExecutor, private readonly hist: HopRecorders) {
+    this.legGap = new LegGapMeter(hist);
+  }
 
   /** Intents handled this cycle. */
   doWork(): number {
@@ -130,30 +136,7 @@ export class LiveExecutorAgent implements RecordHandler {
       const tick = rec[i * INTENT_WORDS + H_RECV_NS]!;
       if (tick > 0) this.hist.record(HOP_TICK_TO_WIRE, wire - tick);
     }
-    recordLegGaps(rec, n, wires, this.hist);
+    for (let i = 0; i < n; i++) this.legGap.leg(rec[i * INTENT_WORDS + I_PAIR_ID]!, rec[i * INTENT_WORDS + I_ROLE]!, wires[i]!);
     this.n = 0;
-  }
-}
-
-/**
- * leg_gap of one executor step: for each pair whose buying and selling legs are both among the
- * `n` intents of `rec` (INTENT_WORDS each) and both went out (`wires[i]` > 0, their wire
- * times), the later wire time minus the earlier. One value per pair; a leg alone in the step
- * (its twin refused, or read in another step) records nothing.
- */
-export function recordLegGaps(rec: Float64Array, n: number, wires: Float64Array, hist: HopRecorders): void {
-  for (let i = 0; i < n; i++) {
-    const wi = wires[i]!;
-    const oi = i * INTENT_WORDS;
-    const role = rec[oi + I_ROLE]!;
-    const pair = rec[oi + I_PAIR_ID]!;
-    if (!(wi > 0) || !(pair > 0) || (role !== ROLE_LEG_BUY && role !== ROLE_LEG_SELL)) continue;
-    const twinRole = role === ROLE_LEG_BUY ? ROLE_LEG_SELL : ROLE_LEG_BUY;
-    for (let j = i + 1; j < n; j++) {
-      const oj = j * INTENT_WORDS;
-      if (rec[oj + I_PAIR_ID] !== pair || rec[oj + I_ROLE] !== twinRole || !(wires[j]! > 0)) continue;
-      hist.record(HOP_LEG_GAP, Math.abs(wires[j]! - wi));
-      break;
-    }
   }
 }

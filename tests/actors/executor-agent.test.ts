@@ -1,6 +1,7 @@
 /**
  * The dry-run executor agent records leg_gap: when both legs of a pair are handed to the fill
- * simulator in one drain, the second's "wire" time minus the first's, one value per pair;
+ * simulator (in one drain, or in two when the first leg was read before the second was
+ * published), the second's "wire" time minus the first's, one value per pair;
  * nothing for a leg whose twin the simulator refused, for a lone leg, or for hedges.
  */
 import t from 'tap';
@@ -52,10 +53,18 @@ t.test('no leg_gap for a refused twin, a lone leg or a hedge', async (t) => {
   const { agent, publish, legGap } = setup(t, new Set([2]));
   publish(1, 7, ROLE_LEG_BUY);
   publish(2, 7, ROLE_LEG_SELL); // refused by the simulator
-  publish(3, 8, ROLE_LEG_BUY);
+  publish(3, 8, ROLE_LEG_BUY); // a lone leg: its twin never comes
   publish(4, 8, ROLE_HEDGE);
   agent.doWork();
-  publish(5, 8, ROLE_LEG_SELL); // the twin of 3, but read in the next drain
-  agent.doWork();
   t.equal(legGap().count, 0);
+});
+
+t.test('a pair whose legs reach the simulator in two drains records its gap', async (t) => {
+  const { agent, publish, handed, legGap } = setup(t, new Set());
+  publish(1, 7, ROLE_LEG_BUY);
+  agent.doWork(); // a spinning executor saw the first leg before the second was published
+  publish(2, 7, ROLE_LEG_SELL);
+  agent.doWork();
+  t.same(handed, [1, 2], 'both legs handed to the simulator');
+  t.equal(legGap().count, 1, 'one leg_gap value for the pair');
 });

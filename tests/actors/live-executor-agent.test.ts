@@ -100,7 +100,7 @@ t.test('leg_gap: nothing for a leg whose twin did not go, a lone leg, or a hedge
   const { agent, publish, legGap } = legSetup(t, (id) => wires[id] ?? 0);
   publish(1, 7, ROLE_LEG_BUY);
   publish(2, 7, ROLE_LEG_SELL); // refused: never on the wire
-  publish(3, 8, ROLE_LEG_SELL); // its twin is read in another step
+  publish(3, 8, ROLE_LEG_SELL); // a lone leg: its twin never comes
   publish(4, 8, ROLE_HEDGE);
   publish(5, 9, ROLE_UNWIND);
   agent.doWork();

@@ -99,7 +99,10 @@ export abstract class WsSession {
    */
   protected send(text: string): boolean {
     const ws = this.ws;
-    if (this.state !== WS_READY || ws === null) return false;
+    // READY but no longer OPEN: the venue's close frame came and `ws` answered it (CLOSING);
+    // the connection is lost once TCP closes, and a frame sent now would be dropped by `ws`
+    // without an error. Refused here, the order goes by REST.
+    if (this.state !== WS_READY || ws === null || ws.readyState !== WebSocket.OPEN) return false;
     if (wireBatch.holding) wireBatch.add(ws, text, this.socket);
     else writeText(ws, text, this.socket);
     return true;

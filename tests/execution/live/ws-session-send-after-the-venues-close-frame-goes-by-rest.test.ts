@@ -1,19 +1,18 @@
 /**
- * Review 8 (invariant c): once the venue has sent its close frame, `ws` answers it and goes
+ * Once the venue has sent its close frame, `ws` answers it and goes
  * CLOSING, but the session stays READY until the TCP connection is gone (the venue's FIN, or
  * ws's 30 s close timer). An order sent in that window is accepted by `send()` (true: the router
  * does not use REST) and then dropped: the frame cannot be written after the close frame, so
  * release()/writeText fall back to `ws.send`, which discards it without an error. The leg is
  * never sent, its twin is; it is found only by the stall/close query later. A send on a
  * connection that is not OPEN must return false so the order goes by REST.
- *
- * Fails on wt-leg7 (and before it: ws.send dropped it the same way).
+ * (Found by review 8: before, ws.send dropped such a frame silently.)
  */
 import t from 'tap';
 import WebSocket from 'ws';
-import { WsSession } from '../../src/execution/live/ws-session.js';
-import { newClientCounters } from '../../src/execution/live/order-types.js';
-import { wireBatch } from '../../src/execution/live/wire-batch.js';
+import { WsSession } from '../../../src/execution/live/ws-session.js';
+import { newClientCounters } from '../../../src/execution/live/order-types.js';
+import { wireBatch } from '../../../src/execution/live/wire-batch.js';
 import { RawVenue, until } from './raw-venue.js';
 
 class Session extends WsSession {
