@@ -600,7 +600,11 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
       const bound = this.nextEquityNs < loc ? this.nextEquityNs : loc;
       if (next < bound && this.pendingEventNs > next) {
         const target = this.pendingEventNs < bound ? this.pendingEventNs : bound;
-        const grid = Math.floor(target / this.timerStepNs) * this.timerStepNs;
+        let grid = Math.floor(target / this.timerStepNs) * this.timerStepNs;
+        // That tick would be a no-op too when nothing can reach the strategy before it (it is
+        // before `target`, and this tick left nothing unseen) and it writes no equity: the next
+        // grid point then (the first after `target`, which is not on the grid).
+        if (grid < target && grid < this.nextEquityNs && this.inputsAtTimer === this.strategyInputs && !this.strategy.transfersEnabled) grid += this.timerStepNs;
         if (grid > next) next = grid;
       }
     }
@@ -639,10 +643,12 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
    */
   onFrame(venue: number, t: number, buf: Buffer, len: number): void {
     this.events++;
-    // top-of-book fills read no depth: a depth frame is not even parsed (it would be dropped
-    // after parsing; a malformed one is then not counted in frameErrors)
-    if (!isDepthFrame(venue, buf, len)) this.receivedFrame(venue, t, buf, len);
-    else if (this.depthMode) this.inbox[venue]!.pushFrame(t, this.pushSeq++, buf, len);
+    // Depth fills: every frame waits as its bytes and is parsed once, as its venue's head (a top
+    // of book too: one copy of its bytes costs less than telling it from a depth frame first).
+    // Top-of-book fills read no depth: a depth frame is not even parsed (it would be dropped
+    // after parsing; a malformed one is then not counted in frameErrors).
+    if (this.depthMode) this.inbox[venue]!.pushFrame(t, this.pushSeq++, buf, len);
+    else if (!isDepthFrame(venue, buf, len)) this.receivedFrame(venue, t, buf, len);
     this.received(t);
   }
 
