@@ -57,6 +57,16 @@ import { isDepthFrame } from './frame-kind.js';
 import { LF_STATE, LF_USABLE, LocalFeedQueue } from './local-feed.js';
 import { IN_FRAME, IN_QUOTE, VenueInbox } from './venue-inbox.js';
 
+/** Words of BacktestEngine.upd: the update being applied. */
+const U_T = 0;
+const U_V = 1;
+const U_EXCH_MS = 2;
+const U_BID_PX = 3;
+const U_BID_SZ = 4;
+const U_ASK_PX = 5;
+const U_ASK_SZ = 6;
+const U_WORDS = 7;
+
 /** The largest double below x (x > 0), -Infinity for x <= 0: advanceTo(before(V)) runs what is due strictly before V. */
 const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);
@@ -240,6 +250,12 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
    * HeapNumber whenever V8 does not inline it into the engine's event path.
    */
   private readonly quoteRec = new Float64Array(QUOTE_WORDS);
+  /**
+   * The market update being applied (U_* words): its receive and venue times and its top of book.
+   * The event path (applyHead, quote, toLocal) reads them from here rather than as arguments, for
+   * the same reason as quoteRec: doubles passed to a function V8 does not inline are boxed.
+   */
+  private readonly upd = new Float64Array(U_WORDS);
   private readonly receiveClock: boolean;
   private readonly depthAlways: boolean;
   /** Per (venue, symbol): depth data seen; usability last sent towards the strategy (1/0). */
@@ -259,9 +275,10 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
   /** Receive order of pushed events (ties of venue time between venues go to the one received first). */
   private pushSeq = 0;
   /**
-   * Parsers for frames as they are received: a top of book is queued as its numbers (parsed once,
-   * no bytes kept); a depth frame (and anything else) waits as bytes and is parsed when it becomes
-   * its venue's head, by binParser/bybParser, whose frames hold it until it is applied.
+   * Parsers for frames as they are received with top-of-book fills: a top of book is queued as its
+   * numbers (parsed once, no bytes kept). Anything else, and with depth fills every frame, waits as
+   * bytes and is parsed when it becomes its venue's head, by binParser/bybParser, whose frames
+   * hold it until it is applied.
    */
   private readonly binRecvFrame = new ParsedFrame();
   private readonly bybRecvFrame = new ParsedFrame();
@@ -443,17 +460,24 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
     this.nowNs = at;
     const l = q.peek(0);
     const s = q.peek(1);
-    const exchMs = q.peek(2);
-    const bp = q.peek(3);
-    const bs = q.peek(4);
-    const ap = q.peek(5);
-    const as = q.peek(6);
     const flags = q.peek(7);
     const recv = q.peek(8);
-    q.pop();
     this.strategyInputs++;
-    if ((flags & LF_STATE) !== 0) this.strategy.onBookState(venue, s, (flags & LF_USABLE) !== 0, 0, at);
-    else this.toStrategy(venue, s, recv < l ? recv : l, at, exchMs, bp, bs, ap, as, (flags & LF_USABLE) !== 0);
+    if ((flags & LF_STATE) !== 0) {
+      q.pop();
+      this.strategy.onBookState(venue, s, (flags & LF_USABLE) !== 0, 0, at);
+      return;
+    }
+    const r = this.quoteRec;
+    r[H_EXCH_MS] = q.peek(2);
+    r[Q_BID_PX] = q.peek(3);
+    r[Q_BID_SZ] = q.peek(4);
+    r[Q_ASK_PX] = q.peek(5);
+    r[Q_ASK_SZ] = q.peek(6);
+    r[H_RECV_NS] = recv < l ? recv : l;
+    r[H_FLAGS] = (flags & LF_USABLE) !== 0 ? FLAG_USABLE : 0;
+    q.pop();
+    this.toStrategy(venue, s, at);
   }
 
   /** Updates on their way to the strategy (local FIFOs). */
@@ -498,10 +522,19 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
 
   // ---- the look-ahead: received events wait in their venue's inbox until safe to apply -----------
 
-  /** An event received at t was queued: apply every queued one that no later receipt can precede. */
-  private received(t: number): void {
-    this.drain(t - this.lookaheadNs);
+  /**
+   * An event of `venue` received at t was queued (-1: an event queued nowhere): apply every queued
+   * one that no later receipt can precede. Nothing to do while the limit is below the earliest
+   * head's venue time when drain last stopped (drainFloor), unless the event is a new head (its
+   * inbox was empty).
+   */
+  private received(venue: number, t: number): void {
+    const limit = t - this.lookaheadNs;
+    if (limit >= this.drainFloor || (venue >= 0 && this.inbox[venue]!.length === 1)) this.drain(limit);
   }
+
+  /** The earliest venue time of the inboxes' heads when drain last stopped (Infinity: both empty). */
+  private drainFloor = -Infinity;
 
   /**
    * Applies queued events in venue-time order (each venue's own in its order) while their venue
@@ -510,14 +543,23 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
   private drain(limit: number): void {
     const q0 = this.inbox[0]!;
     const q1 = this.inbox[1]!;
+    let a = this.prepareHead(0);
+    let b = this.prepareHead(1);
     for (;;) {
-      const a = this.prepareHead(0);
-      const b = this.prepareHead(1);
-      if (q0.length === 0 && q1.length === 0) return;
+      if (q0.length === 0 && q1.length === 0) {
+        this.drainFloor = Infinity;
+        return;
+      }
       const venue = q1.length === 0 || (q0.length > 0 && (a < b || (a === b && q0.peek(2) < q1.peek(2)))) ? 0 : 1;
       const v = venue === 0 ? a : b;
-      if (v > limit) return;
+      if (v > limit) {
+        this.drainFloor = v;
+        return;
+      }
       this.applyHead(venue, v);
+      // applying an event queues none: only that venue has a new head
+      if (venue === 0) a = this.prepareHead(0);
+      else b = this.prepareHead(1);
     }
   }
 
@@ -550,27 +592,29 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
   private applyHead(venue: number, v: number): void {
     const q = this.inbox[venue]!;
     const kind = q.peek(0);
-    const t = q.peek(1);
+    const u = this.upd;
+    u[U_T] = q.peek(1);
+    u[U_V] = v;
     this.headV[venue] = NaN;
     this.pendingEventNs = v;
     if (kind === IN_QUOTE) {
       const s = q.peek(4);
-      const exchMs = q.peek(5);
-      const bp = q.peek(6);
-      const bs = q.peek(7);
-      const ap = q.peek(8);
-      const as = q.peek(9);
+      u[U_EXCH_MS] = q.peek(5);
+      u[U_BID_PX] = q.peek(6);
+      u[U_BID_SZ] = q.peek(7);
+      u[U_ASK_PX] = q.peek(8);
+      u[U_ASK_SZ] = q.peek(9);
       q.pop();
-      this.quote(venue, s, t, v, exchMs, bp, bs, ap, as);
+      this.quote(venue, s);
     } else if (kind === IN_FRAME) {
       q.pop();
-      if (venue === VENUE_BINANCE) this.binanceFrame(t, v, this.headMsg[venue]!);
-      else this.bybitFrame(t, v, this.headMsg[venue]!);
+      if (venue === VENUE_BINANCE) this.binanceFrame(this.headMsg[venue]!);
+      else this.bybitFrame(this.headMsg[venue]!);
     } else {
       const symbol = q.peek(4);
       const text = q.headText();
       q.pop();
-      this.snapshot(venue, symbol, t, text);
+      this.snapshot(venue, symbol, text);
     }
   }
 
@@ -600,7 +644,11 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
       const bound = this.nextEquityNs < loc ? this.nextEquityNs : loc;
       if (next < bound && this.pendingEventNs > next) {
         const target = this.pendingEventNs < bound ? this.pendingEventNs : bound;
-        const grid = Math.floor(target / this.timerStepNs) * this.timerStepNs;
+        let grid = Math.floor(target / this.timerStepNs) * this.timerStepNs;
+        // That tick would be a no-op too when nothing can reach the strategy before it (it is
+        // before `target`, and this tick left nothing unseen) and it writes no equity: the next
+        // grid point then (the first after `target`, which is not on the grid).
+        if (grid < target && grid < this.nextEquityNs && this.inputsAtTimer === this.strategyInputs && !this.strategy.transfersEnabled) grid += this.timerStepNs;
         if (grid > next) next = grid;
       }
     }
@@ -639,11 +687,13 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
    */
   onFrame(venue: number, t: number, buf: Buffer, len: number): void {
     this.events++;
-    // top-of-book fills read no depth: a depth frame is not even parsed (it would be dropped
-    // after parsing; a malformed one is then not counted in frameErrors)
-    if (!isDepthFrame(venue, buf, len)) this.receivedFrame(venue, t, buf, len);
-    else if (this.depthMode) this.inbox[venue]!.pushFrame(t, this.pushSeq++, buf, len);
-    this.received(t);
+    // Depth fills: every frame waits as its bytes and is parsed once, as its venue's head (a top
+    // of book too: one copy of its bytes costs less than telling it from a depth frame first).
+    // Top-of-book fills read no depth: a depth frame is not even parsed (it would be dropped
+    // after parsing; a malformed one is then not counted in frameErrors).
+    if (this.depthMode) this.inbox[venue]!.pushFrame(t, this.pushSeq++, buf, len);
+    else if (!isDepthFrame(venue, buf, len)) this.receivedFrame(venue, t, buf, len);
+    this.received(venue, t);
   }
 
   /** A frame that is not a depth frame by its first bytes: a top of book is queued as its numbers. */
@@ -661,71 +711,83 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
    */
   onSkippedFrame(t: number): void {
     this.events++;
-    this.received(t);
+    this.received(-1, t);
   }
 
   /** A REST depth snapshot line (Binance) received at t (its venue time: it carries no exchange time). */
   onSnapshot(venue: number, symbol: number, t: number, text: string): void {
     this.events++;
     this.inbox[venue]!.pushSnapshot(t, this.pushSeq++, symbol, text);
-    this.received(t);
+    this.received(venue, t);
   }
 
-  private snapshot(venue: number, symbol: number, t: number, text: string): void {
-    this.enterVenueTime(venue, t);
+  /** A snapshot line applied at its receive time (upd's U_T, its venue time). */
+  private snapshot(venue: number, symbol: number, text: string): void {
+    this.enterVenueTime(venue, this.upd[U_T]!);
     if (venue !== VENUE_BINANCE || symbol < 0) return;
     const snap = parseBinanceDepthSnapshot(text);
     const sync = this.binSync[symbol]!;
     sync.reset();
     sync.onSnapshot(snap.lastUpdateId, snap.bids, snap.asks);
-    this.depthChanged(VENUE_BINANCE, symbol, sync.usable, t);
+    this.depthChanged(VENUE_BINANCE, symbol, sync.usable);
   }
 
   /** A decoded top of book (also the pre-decoded path of the benchmark). */
   onTopOfBook(venue: number, symbol: number, t: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number): void {
     this.events++;
     this.inbox[venue]!.pushQuote(t, this.pushSeq++, symbol, exchMs, bidPx, bidSz, askPx, askSz);
-    this.received(t);
+    this.received(venue, t);
   }
 
-  /** The head Binance frame (parsed by prepareHead: `msg`), received at t, at venue time v. */
-  private binanceFrame(t: number, v: number, msg: number): void {
+  /** The head Binance frame (parsed by prepareHead: `msg`), received at upd's U_T, at venue time U_V. */
+  private binanceFrame(msg: number): void {
     const f = this.binFrame;
     if (msg === MSG_QUOTE) {
-      this.quote(VENUE_BINANCE, f.symbolId, t, v, f.exchMs, f.bidPx, f.bidSz, f.askPx, f.askSz);
+      this.frameQuote(VENUE_BINANCE, f);
     } else if (msg === MSG_DEPTH_DELTA) {
       if (!this.depthMode) return;
-      this.enterVenueTime(VENUE_BINANCE, v);
+      this.enterVenueTime(VENUE_BINANCE, this.upd[U_V]!);
       const sync = this.binSync[f.symbolId]!;
       const r = sync.onDiff(f);
       if (r >= 3 && r !== 7) this.resyncs++;
-      this.depthChanged(VENUE_BINANCE, f.symbolId, sync.usable, t);
+      this.depthChanged(VENUE_BINANCE, f.symbolId, sync.usable);
     } else {
-      this.enterVenueTime(VENUE_BINANCE, v);
+      this.enterVenueTime(VENUE_BINANCE, this.upd[U_V]!);
       this.frameErrors++;
     }
   }
 
-  /** The head Bybit frame (parsed by prepareHead: `msg`), received at t, at venue time v. */
-  private bybitFrame(t: number, v: number, msg: number): void {
+  /** A parsed top-of-book frame, applied as a quote (its numbers into upd). */
+  private frameQuote(venue: number, f: ParsedFrame): void {
+    const u = this.upd;
+    u[U_EXCH_MS] = f.exchMs;
+    u[U_BID_PX] = f.bidPx;
+    u[U_BID_SZ] = f.bidSz;
+    u[U_ASK_PX] = f.askPx;
+    u[U_ASK_SZ] = f.askSz;
+    this.quote(venue, f.symbolId);
+  }
+
+  /** The head Bybit frame (parsed by prepareHead: `msg`), received at upd's U_T, at venue time U_V. */
+  private bybitFrame(msg: number): void {
     const f = this.bybFrame;
     if (msg === MSG_QUOTE) {
-      this.quote(VENUE_BYBIT, f.symbolId, t, v, f.exchMs, f.bidPx, f.bidSz, f.askPx, f.askSz);
+      this.frameQuote(VENUE_BYBIT, f);
     } else if (msg === MSG_DEPTH_DELTA || msg === MSG_DEPTH_SNAPSHOT) {
       if (!this.depthMode) return;
-      this.enterVenueTime(VENUE_BYBIT, v);
+      this.enterVenueTime(VENUE_BYBIT, this.upd[U_V]!);
       const sync = this.bybSync[f.symbolId]!;
       const r = sync.onDiff(f);
       if (r >= 3 && r !== 7) this.resyncs++;
-      this.depthChanged(VENUE_BYBIT, f.symbolId, sync.usable, t);
+      this.depthChanged(VENUE_BYBIT, f.symbolId, sync.usable);
     } else {
-      this.enterVenueTime(VENUE_BYBIT, v);
+      this.enterVenueTime(VENUE_BYBIT, this.upd[U_V]!);
       this.frameErrors++;
     }
   }
 
-  /** A depth update received at t changed the venue-side depth book. */
-  private depthChanged(venue: number, symbol: number, usable: boolean, t: number): void {
+  /** A depth update (received at upd's U_T) changed the venue-side depth book. */
+  private depthChanged(venue: number, symbol: number, usable: boolean): void {
     const i = venue * this.nSym + symbol;
     this.books.depthUsable[i] = usable ? 1 : 0;
     this.depthSeen[i] = 1;
@@ -738,7 +800,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
     const u = this.usableOf(i);
     if (u !== this.usableSent[i]) {
       this.usableSent[i] = u;
-      this.toLocal(venue, symbol, t, 0, 0, 0, 0, 0, LF_STATE | u);
+      this.toLocal(venue, symbol, LF_STATE | u);
     }
   }
 
@@ -756,27 +818,51 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
     return LF_USABLE;
   }
 
-  /** An update towards the strategy, received at t: it sees it at t + the venue's feed latency. */
-  private toLocal(venue: number, symbol: number, t: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number, flags: number): void {
+  /**
+   * The update being applied (upd), towards the strategy: a top of book, or with LF_STATE in
+   * `flags` a change of usability. Received at U_T, it sees it at U_T + the venue's feed latency.
+   */
+  private toLocal(venue: number, symbol: number, flags: number): void {
     // The common case first, small enough for V8 to inline into the event's path: seen at once
     // (no feed latency, nothing queued ahead of it). The rest is queued by toLocalQueued.
-    const l = t + this.feedNs[venue]!;
+    const u = this.upd;
+    const l = u[U_T]! + this.feedNs[venue]!;
     if (this.reads === null && l <= this.nowNs && this.local[venue]!.length === 0 && l >= this.startNs) {
       this.strategyInputs++;
-      if ((flags & LF_STATE) !== 0) this.strategy.onBookState(venue, symbol, (flags & LF_USABLE) !== 0, 0, this.nowNs);
-      else this.toStrategy(venue, symbol, l, this.nowNs, exchMs, bidPx, bidSz, askPx, askSz, (flags & LF_USABLE) !== 0);
+      if ((flags & LF_STATE) !== 0) {
+        this.strategy.onBookState(venue, symbol, (flags & LF_USABLE) !== 0, 0, this.nowNs);
+        return;
+      }
+      const r = this.quoteRec;
+      r[Q_BID_PX] = u[U_BID_PX]!;
+      r[Q_BID_SZ] = u[U_BID_SZ]!;
+      r[Q_ASK_PX] = u[U_ASK_PX]!;
+      r[Q_ASK_SZ] = u[U_ASK_SZ]!;
+      r[H_EXCH_MS] = u[U_EXCH_MS]!;
+      r[H_RECV_NS] = l;
+      r[H_FLAGS] = (flags & LF_USABLE) !== 0 ? FLAG_USABLE : 0;
+      this.toStrategy(venue, symbol, this.nowNs);
       return;
     }
-    this.toLocalQueued(venue, symbol, t, exchMs, bidPx, bidSz, askPx, askSz, flags);
+    this.toLocalQueued(venue, symbol, flags);
   }
 
   /** toLocal when the update waits in the venue's local FIFO (or follows a recorded session's reads). */
-  private toLocalQueued(venue: number, symbol: number, t: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number, flags: number): void {
+  private toLocalQueued(venue: number, symbol: number, flags: number): void {
+    const u = this.upd;
+    const t = u[U_T]!;
+    const state = (flags & LF_STATE) !== 0;
+    // a book state carries no top of book
+    const exchMs = state ? 0 : u[U_EXCH_MS]!;
+    const bidPx = state ? 0 : u[U_BID_PX]!;
+    const bidSz = state ? 0 : u[U_BID_SZ]!;
+    const askPx = state ? 0 : u[U_ASK_PX]!;
+    const askSz = state ? 0 : u[U_ASK_SZ]!;
     let l = t + this.feedNs[venue]!;
     const q = this.local[venue]!;
     if (this.reads !== null) {
       // a recorded session: the strategy saw it when the session's strategy read it, or never
-      const r = this.reads.readNs(venue, (flags & LF_STATE) !== 0, t);
+      const r = this.reads.readNs(venue, state, t);
       if (r !== r) {
         this.unreadUpdates++;
         return;
@@ -802,11 +888,14 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
   }
 
   /**
-   * A top-of-book update received at t: the venue-side book changes at its venue time, the
-   * strategy sees it at t + the venue's extra feed latency.
+   * The top-of-book update in upd, received at U_T: the venue-side book changes at its venue time
+   * U_V, the strategy sees it at U_T + the venue's extra feed latency.
    */
-  private quote(venue: number, symbol: number, t: number, v: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number): void {
-    this.enterVenueTime(venue, v);
+  private quote(venue: number, symbol: number): void {
+    const u = this.upd;
+    this.enterVenueTime(venue, u[U_V]!);
+    const bidPx = u[U_BID_PX]!;
+    const askPx = u[U_ASK_PX]!;
     if (askPx > 0 && bidPx >= askPx) {
       this.crossedQuotes++; // corrupt data: the feed never publishes it (feed-handler.ts)
       return;
@@ -814,32 +903,28 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
     const b = this.books;
     const i = venue * this.nSym + symbol;
     b.bidPx[i] = bidPx;
-    b.bidSz[i] = bidSz;
+    b.bidSz[i] = u[U_BID_SZ]!;
     b.askPx[i] = askPx;
-    b.askSz[i] = askSz;
+    b.askSz[i] = u[U_ASK_SZ]!;
     b.recvNs[i] = this.nowNs;
     b.version[i]++;
     this.quotes++;
     this.checkMemory(venue, symbol);
-    const u = this.usableOf(i);
-    this.usableSent[i] = u;
+    const usable = this.usableOf(i);
+    this.usableSent[i] = usable;
     // Orders arriving at this very venue time are not run here: another update of the same time
     // may follow, and they meet the book with every update at it (the next venue time or finish runs them).
-    this.toLocal(venue, symbol, t, exchMs, bidPx, bidSz, askPx, askSz, u);
+    this.toLocal(venue, symbol, usable);
   }
 
-  /** The strategy's (local) view of a top of book received (locally) at l, seen at now >= l. */
-  private toStrategy(venue: number, symbol: number, l: number, now: number, exchMs: number, bidPx: number, bidSz: number, askPx: number, askSz: number, usable: boolean): void {
+  /**
+   * The strategy's (local) view of a top of book, seen at now: the caller has written its prices,
+   * sizes, exchange time, local receive time (<= now) and usable flag into quoteRec.
+   */
+  private toStrategy(venue: number, symbol: number, now: number): void {
     const r = this.quoteRec;
     r[H_VENUE] = venue;
     r[H_SYMBOL] = symbol;
-    r[Q_BID_PX] = bidPx;
-    r[Q_BID_SZ] = bidSz;
-    r[Q_ASK_PX] = askPx;
-    r[Q_ASK_SZ] = askSz;
-    r[H_EXCH_MS] = exchMs;
-    r[H_RECV_NS] = l;
-    r[H_FLAGS] = usable ? FLAG_USABLE : 0;
     this.strategy.onQuoteRecord(r, 0, now);
     if (this.pendingStart !== null) {
       const eq = this.strategy.equity();
