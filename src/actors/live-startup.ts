@@ -32,6 +32,7 @@ import { BybitAccountRest } from '../venues/bybit/account-rest.js';
 import { checkFeeRates, checkKeyPermissions, type FeeRates, type KeyPermissions } from '../execution/start-checks.js';
 import { DEFAULT_CLIENT_ID_PATTERN, balanceDrift, reconcileAtStart, type EarlierRun, type ReconcileVerdict, type VenueSnapshot } from '../execution/reconcile.js';
 import { readEarlierRuns, settleInEarlierWals } from '../execution/earlier-runs.js';
+import { applyLedgers, ledgerAccount, ledgerFile, nextLedgers, readLedger, writeLedger, type VenueLedger } from '../execution/venue-ledger.js';
 import { lookUpInFlight, ordersToLookUp, startAcceptDeadlineMs } from '../execution/start-lookups.js';
 import { expectedBalancesFromJournal, type ExpectedBalances } from '../execution/expected-balances.js';
 import { readJournal } from '../report/journal.js';
@@ -164,12 +165,14 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
     for (const w of f.warnings) log.warn({ check: 'fee_rates' }, w);
     // 3. Reconciliation.
     const since = now() - (o.lookbackMs ?? LOOKBACK_MS);
-    const snaps: VenueSnapshot[] = [];
+    let snaps: VenueSnapshot[] = [];
     snaps.push(await bn.snapshot(o.symbols, since));
     if (bb !== null) snaps.push(await bb.snapshot(o.symbols, since));
     let runs: EarlierRun[] = [];
     let takenFills = new Set<string>();
     let expected: ExpectedBalances | null = null;
+    // The venue ledgers (venue-ledger.ts): what earlier starts saw that the look-back forgets.
+    let ledgers: VenueLedger[] = [];
     if (o.freshVenues) {
       log.info({}, 'live start-up: the venues are a simulator started by this process; earlier runs are not matched against it');
     } else {
@@ -177,6 +180,19 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
       const er = readEarlierRuns(runsDir, o.runId, o.resumed !== undefined ? { ended: o.resumed.previous === 'ended' } : null);
       runs = er.runs;
       takenFills = er.takenFills;
+      const accounts = snaps.map((sn) => ({ venue: sn.venue, account: ledgerAccount(cfg.venues[sn.venue].auth.api_key) }));
+      try {
+        ledgers = accounts.map((a) => readLedger(runsDir, a.venue, a.account));
+      } catch (e) {
+        log.error({ err: (e as Error).message, counter: 'ledger_unreadable' }, 'live start-up: a venue ledger cannot be read: refusing the start (docs/live.md "Venue ledger")');
+        return { ok: false, reason: `${(e as Error).message} (refusing: it records venue facts the look-back window no longer holds; docs/live.md "Venue ledger")`,
+          verdict: null, balances: null, walOrders: {} };
+      }
+      const applied = applyLedgers(snaps, ledgers);
+      snaps = applied.snapshots;
+      takenFills = new Set([...takenFills, ...applied.settled]);
+      log.info({ ledgers: accounts.map((a) => ledgerFile(runsDir, a.venue, a.account)), remembered: ledgers.map((l) => ({ venue: l.venue, hand_fills: l.handFills.length,
+        orphan_fills: l.orphanFills.length, settled_fills: l.settledFills.length })) }, 'live start-up: venue ledgers read');
       for (const [run, bad] of er.badLines) log.warn({ run, bad_lines: bad }, 'live start-up: unreadable lines in an earlier run\'s orders.wal');
       if (o.resumed !== undefined) {
         const self = runs.find((r) => r.resuming === true);
@@ -201,12 +217,23 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
     const tol = cfg.execution.live?.balance_tolerance ?? 0.002;
     const tolerance = (exp: Map<string, number> | undefined) => (asset: string) => Math.max(1e-8, tol * Math.abs(exp?.get(asset) ?? 0));
     const expectedFor = (v: 'binance' | 'bybit') => expected?.balances[v];
+    const dustQty = (s: string): number => Math.max(o.filters['binance']?.[s]?.stepSize ?? 0, o.filters['bybit']?.[s]?.stepSize ?? 0);
     const verdict = reconcileAtStart(snaps, runs, {
       exposurePolicy: policy,
-      dustQty: (s) => Math.max(o.filters['binance']?.[s]?.stepSize ?? 0, o.filters['bybit']?.[s]?.stepSize ?? 0),
+      dustQty,
       balanceTolerance: () => 0,
       lookups: looked.answers, nowMs: looked.atMs, acceptDeadlineMs: deadline, takenFills,
     });
+    // What this start saw, recorded before it acts or refuses: facts about the venue either way.
+    if (ledgers.length > 0) {
+      try {
+        for (const l of nextLedgers(ledgers, snaps, verdict, { dustQty, nowMs: now() })) writeLedger(path.dirname(o.runDir), l);
+      } catch (e) {
+        log.error({ err: (e as Error).message, counter: 'ledger_unwritable' }, 'live start-up: a venue ledger cannot be written: refusing the start');
+        return { ok: false, reason: `${(e as Error).message} (refusing: a later start would count what this one saw again)`, verdict, balances: null,
+          walOrders: {} };
+      }
+    }
     if (expected !== null) {
       const drifts = snaps.flatMap((sn) => {
         const exp = expectedFor(sn.venue);

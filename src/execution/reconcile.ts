@@ -210,6 +210,10 @@ export interface ReconcileVerdict {
   orphanFills: Array<{ venue: Venue; clientOrderId: string; symbol: string; side: Side; qty: number; avgPx: number; fills: number }>;
   /** Exposure the operator closed by hand at the venue (fills not xarb's after it): not traded; a taker records it. */
   closed: Exposure[];
+  /** The fills not xarb's that closed exposure by hand (in the windows that did): the venue ledger remembers them (venue-ledger.ts). */
+  handFills: VenueFillView[];
+  /** The xarb fills in no journal counted as leftover exposure, one by one: the venue ledger remembers them. */
+  orphanFillViews: VenueFillView[];
   exposure: Exposure[];
   flatten: FlattenOrder[];
   /** Exposure adopted as a residual for the strategy to hedge. */
@@ -294,7 +298,7 @@ function takenOrderIds(s: VenueSnapshot, pattern: RegExp, taken: ReadonlySet<str
 /** The start-up decision. */
 export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: readonly EarlierRun[], opts: ReconcileOptions): ReconcileVerdict {
   const pattern = opts.clientIdPattern ?? DEFAULT_CLIENT_ID_PATTERN;
-  const v: ReconcileVerdict = { canTrade: true, reasons: [], cancel: [], resolved: [], unresolved: [], notPlaced: [], orphans: [], orphanFills: [], closed: [],
+  const v: ReconcileVerdict = { canTrade: true, reasons: [], cancel: [], resolved: [], unresolved: [], notPlaced: [], orphans: [], orphanFills: [], closed: [], handFills: [], orphanFillViews: [],
     exposure: [], flatten: [], adopt: [], drift: [] };
   const taken = opts.takenFills ?? new Set<string>();
   const takenCids = snapshots.map((s) => takenOrderIds(s, pattern, taken));
@@ -341,6 +345,7 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       const o = x.view;
       unjournaled.push({ clientOrderId: o.clientOrderId, venue: s.venue, symbol: o.symbol, side: o.side, price: o.price, qty: o.qty, sentMs: o.timeMs, final: null });
       v.orphanFills.push({ venue: s.venue, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, qty: o.qty, avgPx: o.price, fills: x.fills.length });
+      v.orphanFillViews.push(...x.fills);
       const keys = orphanFillKeys.get(o.symbol) ?? [];
       for (const f of x.fills) keys.push(takenFillKey(s.venue, f));
       orphanFillKeys.set(o.symbol, keys);
@@ -477,6 +482,7 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
     const steps = [...runSteps.values()].filter((x) => x.symbol === e.symbol);
     const byHand = closedByHand(snapshots, pattern, e.symbol, steps);
     if (byHand.qty > 0) {
+      v.handFills.push(...byHand.used);
       e.closedByHand = Math.min(byHand.qty, Math.abs(e.netQty)); // (of what the account held: a gross close of a fee-net long is all of it)
       // What is left after the closes, with the exposure's base-coin fee share (unless nothing is left).
       const gross = steps.reduce((a, x) => a + x.net, 0);
@@ -542,35 +548,37 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
  * run's last fill and the next's, close what is open then (at most all of it). So a close of a
  * crashed run's leftover still counts when a later run (its taker, crashed too) traded the
  * symbol after it; a trade before a run's last fill (between the legs of its pairs) closes
- * nothing of that run. Returns the quantity closed, the fills that took, and what is left.
+ * nothing of that run. Returns the quantity closed, the fills that took (how many, and which), and what is left.
  */
 function closedByHand(snapshots: readonly VenueSnapshot[], pattern: RegExp, symbol: string,
-  steps: ReadonlyArray<{ t: number; net: number }>): { qty: number; fills: number; left: number } {
+  steps: ReadonlyArray<{ t: number; net: number }>): { qty: number; fills: number; left: number; used: VenueFillView[] } {
   const manual: VenueFillView[] = [];
   for (const s of snapshots) for (const f of s.fills) if (f.symbol === symbol && !pattern.test(f.clientOrderId)) manual.push(f);
   const order = [...steps].sort((a, b) => a.t - b.t);
   let open = 0;
   let qty = 0;
   let n = 0;
+  const used: VenueFillView[] = [];
   for (let i = 0; i < order.length; i++) {
     open += order[i]!.net;
     const from = order[i]!.t;
     const to = i + 1 < order.length ? order[i + 1]!.t : Infinity;
     let net = 0;
-    let k = 0;
+    const window: VenueFillView[] = [];
     for (const f of manual) {
       if (!(f.timeMs >= from && f.timeMs < to)) continue;
       net += baseMove(f);
-      k++;
+      window.push(f);
     }
     const against = -Math.sign(open) * net;
     if (!(against > 0)) continue;
     const c = Math.min(against, Math.abs(open));
     open = Math.abs(open) - c === 0 ? 0 : open - Math.sign(open) * c;
     qty += c;
-    n += k;
+    n += window.length;
+    used.push(...window);
   }
-  return { qty, fills: n, left: open };
+  return { qty, fills: n, left: open, used };
 }
 
 /** "crashed run(s) a, b" / "the resumed run's crashed segment" / "run c's unresolved orders at its clean stop", for the reasons. */

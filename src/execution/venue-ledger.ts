@@ -1,0 +1,248 @@
+/**
+ * The venue ledger: per venue account, in the runs folder (`ledger-<venue>-<account>.json`),
+ * the venue facts a start-up reconciliation relied on that the venues' look-back window
+ * (23 h of fills and order history) will forget, so a later start counts them exactly once
+ * however far the window has moved:
+ *
+ * - `hand_fills`: trades that are not xarb's which closed (part of) a leftover exposure by hand
+ *   (reconcile.ts closedByHand). Without them a start after the window moved past the close,
+ *   but not past the crashed run's journal, counts the closed exposure again;
+ * - `orphan_fills`: xarb fills in no journal (reconcile.ts orphanFills) not yet answered for by
+ *   a taker that ended (leftover.json `taken_fills`). Without them the exposure they make
+ *   vanishes from xarb's view when they leave the window, while the venue still holds it;
+ * - `settled_fills`: keys (`venue|symbol|tradeId`) of orphan fills that netted to nothing among
+ *   themselves (a pair of legs of a run without a journal): never counted again. Without them
+ *   one leg counts alone once the window has moved between the two.
+ *
+ * A start reads the ledgers before the reconciliation, puts the remembered fills back into the
+ * venues' snapshots where the window no longer holds them (`applyLedgers`: so the
+ * reconciliation sees what it would have seen with an endless window), treats settled keys as
+ * taken, and writes the ledgers again (`nextLedgers`, `writeLedger`) at every start that read
+ * the venues, committed or refused: these are facts about the venue, true whether this start
+ * trades or not. Entries that can no longer change any start are dropped then (hand fills of a
+ * symbol with no counted exposure; orphan fills a taker's clean stop answered for; settled keys
+ * older than SETTLED_KEEP_MS, beyond any look-back).
+ *
+ * Durability: written whole to a temporary file, fsynced, renamed over the ledger, and the
+ * folder fsynced: a crash at any point leaves the old or the new version, never a torn file.
+ * A ledger that cannot be read or does not parse as one (LedgerError) refuses the start: it
+ * is never silently ignored, since ignoring it would count settled exposure again.
+ * The file names the account by a hash of its API key (the key itself, like every secret, is
+ * never written).
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { takenFillKey, type ReconcileVerdict, type Venue, type VenueFillView, type VenueSnapshot } from './reconcile.js';
+
+export const LEDGER_VERSION = 1;
+/** Settled keys are kept this long after their fill (far beyond any venue look-back). */
+export const SETTLED_KEEP_MS = 7 * 24 * 3600_000;
+
+export interface VenueLedger {
+  version: typeof LEDGER_VERSION;
+  venue: Venue;
+  /** Hash of the API key (ledgerAccount). */
+  account: string;
+  /** Wall ms of the start that wrote it. */
+  updatedMs: number;
+  handFills: VenueFillView[];
+  orphanFills: VenueFillView[];
+  settledFills: Array<{ key: string; timeMs: number }>;
+}
+
+/** A ledger that cannot be read, parsed or written: the start is refused. */
+export class LedgerError extends Error {
+  override readonly name = 'LedgerError';
+  constructor(readonly file: string, readonly kind: 'unreadable' | 'unwritable', message: string) {
+    super(`venue ledger ${file} ${kind}: ${message}`);
+  }
+}
+
+/** Ledger failures since the process started (the monitor is not up at start-up: the log and the refusal say it too). */
+export const ledgerCounters = { unreadable: 0, unwritable: 0 };
+
+/** The account's name in the ledger's file name: the first 16 hex of the API key's SHA-256. */
+export function ledgerAccount(apiKey: string): string {
+  return createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
+}
+
+export function ledgerFile(runsDir: string, venue: Venue, account: string): string {
+  return path.join(runsDir, `ledger-${venue}-${account}.json`);
+}
+
+export function emptyLedger(venue: Venue, account: string): VenueLedger {
+  return { version: LEDGER_VERSION, venue, account, updatedMs: 0, handFills: [], orphanFills: [], settledFills: [] };
+}
+
+/** The ledger of one account; an empty one when there is no file yet. Throws LedgerError when it exists but is not a valid ledger. */
+export function readLedger(runsDir: string, venue: Venue, account: string): VenueLedger {
+  const file = ledgerFile(runsDir, venue, account);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyLedger(venue, account);
+    ledgerCounters.unreadable++;
+    throw new LedgerError(file, 'unreadable', (e as Error).message);
+  }
+  try {
+    return parseLedger(text, venue, account);
+  } catch (e) {
+    ledgerCounters.unreadable++;
+    throw new LedgerError(file, 'unreadable', (e as Error).message);
+  }
+}
+
+function parseLedger(text: string, venue: Venue, account: string): VenueLedger {
+  const j = JSON.parse(text) as Record<string, unknown>;
+  if (j === null || typeof j !== 'object') throw new Error('not an object');
+  if (j.version !== LEDGER_VERSION) throw new Error(`version ${String(j.version)}, expected ${LEDGER_VERSION}`);
+  if (j.venue !== venue || j.account !== account) throw new Error(`written for ${String(j.venue)} account ${String(j.account)}`);
+  if (typeof j.updated_ms !== 'number' || !Number.isFinite(j.updated_ms)) throw new Error('updated_ms is not a number');
+  const fills = (name: string): VenueFillView[] => {
+    const list = j[name];
+    if (!Array.isArray(list)) throw new Error(`${name} is not a list`);
+    return list.map((x, i) => parseFill(x, venue, `${name}[${i}]`));
+  };
+  const settled = j.settled_fills;
+  if (!Array.isArray(settled)) throw new Error('settled_fills is not a list');
+  const settledFills = settled.map((x: unknown, i) => {
+    const s = x as { key?: unknown; time_ms?: unknown };
+    if (s === null || typeof s !== 'object' || typeof s.key !== 'string' || !s.key.startsWith(venue + '|') || typeof s.time_ms !== 'number' || !Number.isFinite(s.time_ms)) {
+      throw new Error(`settled_fills[${i}] is not a {key, time_ms} of ${venue}`);
+    }
+    return { key: s.key, timeMs: s.time_ms };
+  });
+  return { version: LEDGER_VERSION, venue, account, updatedMs: j.updated_ms, handFills: fills('hand_fills'), orphanFills: fills('orphan_fills'), settledFills };
+}
+
+function parseFill(x: unknown, venue: Venue, where: string): VenueFillView {
+  const f = x as Record<string, unknown>;
+  const str = (k: string): string => {
+    if (typeof f[k] !== 'string') throw new Error(`${where}.${k} is not a string`);
+    return f[k] as string;
+  };
+  const num = (k: string): number => {
+    if (typeof f[k] !== 'number' || !Number.isFinite(f[k])) throw new Error(`${where}.${k} is not a number`);
+    return f[k] as number;
+  };
+  if (f === null || typeof f !== 'object') throw new Error(`${where} is not an object`);
+  if (f.venue !== venue) throw new Error(`${where}.venue is not ${venue}`);
+  if (f.side !== 'buy' && f.side !== 'sell') throw new Error(`${where}.side is not buy or sell`);
+  const qty = num('qty');
+  if (!(qty > 0)) throw new Error(`${where}.qty is not positive`);
+  const v: VenueFillView = { venue, symbol: str('symbol'), tradeId: str('trade_id'), orderId: str('order_id'), clientOrderId: str('client_order_id'), side: f.side,
+    qty, price: num('price'), timeMs: num('time_ms') };
+  if (f.base_fee !== undefined) v.baseFee = num('base_fee');
+  return v;
+}
+
+function fillJson(f: VenueFillView): Record<string, unknown> {
+  return { venue: f.venue, symbol: f.symbol, trade_id: f.tradeId, order_id: f.orderId, client_order_id: f.clientOrderId, side: f.side, qty: f.qty, price: f.price,
+    time_ms: f.timeMs, ...(f.baseFee !== undefined && f.baseFee !== 0 ? { base_fee: f.baseFee } : {}) };
+}
+
+/** The file's text (stable field order; also what tests compare). */
+export function ledgerText(l: VenueLedger): string {
+  return JSON.stringify({ version: l.version, venue: l.venue, account: l.account, updated_ms: l.updatedMs, hand_fills: l.handFills.map(fillJson),
+    orphan_fills: l.orphanFills.map(fillJson), settled_fills: l.settledFills.map((s) => ({ key: s.key, time_ms: s.timeMs })) }) + '\n';
+}
+
+/** File operations of writeLedger (tests pass ones that fail or stop at a chosen step, as a crash would). */
+export interface LedgerIo {
+  writeFileSync(file: string, text: string): void;
+  fsyncFile(file: string): void;
+  renameSync(from: string, to: string): void;
+  fsyncDir(dir: string): void;
+}
+
+export const realLedgerIo: LedgerIo = {
+  writeFileSync: (file, text) => fs.writeFileSync(file, text),
+  fsyncFile: (file) => fsyncPath(file, 'r+'),
+  renameSync: (from, to) => fs.renameSync(from, to),
+  fsyncDir: (dir) => fsyncPath(dir, 'r'),
+};
+
+function fsyncPath(p: string, flags: string): void {
+  const fd = fs.openSync(p, flags);
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Writes the ledger atomically: temporary file, fsync, rename over the ledger, fsync the
+ * folder. Throws LedgerError when any step fails (the old version is then still in place).
+ */
+export function writeLedger(runsDir: string, l: VenueLedger, io: LedgerIo = realLedgerIo): void {
+  const file = ledgerFile(runsDir, l.venue, l.account);
+  const tmp = file + '.tmp';
+  try {
+    io.writeFileSync(tmp, ledgerText(l));
+    io.fsyncFile(tmp);
+    io.renameSync(tmp, file);
+    io.fsyncDir(runsDir);
+  } catch (e) {
+    ledgerCounters.unwritable++;
+    throw new LedgerError(file, 'unwritable', (e as Error).message);
+  }
+}
+
+/**
+ * The snapshots with the ledgers' remembered fills put back where the venue's window no
+ * longer holds them (matched by venue, symbol and trade id), and the settled keys (to add to
+ * reconcile.ts takenFills).
+ */
+export function applyLedgers(snapshots: readonly VenueSnapshot[], ledgers: readonly VenueLedger[]): { snapshots: VenueSnapshot[]; settled: Set<string> } {
+  const settled = new Set<string>();
+  for (const l of ledgers) for (const s of l.settledFills) settled.add(s.key);
+  const out = snapshots.map((s) => {
+    const l = ledgers.find((x) => x.venue === s.venue);
+    if (l === undefined) return s;
+    const have = new Set(s.fills.map((f) => takenFillKey(s.venue, f)));
+    const back: VenueFillView[] = [];
+    for (const f of [...l.handFills, ...l.orphanFills]) {
+      const k = takenFillKey(s.venue, f);
+      if (have.has(k)) continue;
+      have.add(k);
+      back.push(f);
+    }
+    return back.length === 0 ? s : { ...s, fills: [...back, ...s.fills] };
+  });
+  return { snapshots: out, settled };
+}
+
+/**
+ * The ledgers after a start's reconciliation (over snapshots from applyLedgers): the hand
+ * fills it netted added to those still relevant (their symbol still has counted exposure);
+ * the orphan fills it counted (those a taker's clean stop answered for are no longer counted,
+ * so drop out); orphan fills that net to dust per symbol among themselves become settled keys.
+ * Venues without a snapshot keep their ledger as it was.
+ */
+export function nextLedgers(ledgers: readonly VenueLedger[], snapshots: readonly VenueSnapshot[], verdict: ReconcileVerdict,
+  o: { dustQty: (symbol: string) => number; nowMs: number }): VenueLedger[] {
+  const counted = new Set([...verdict.exposure, ...verdict.closed].map((e) => e.symbol));
+  // Orphan fills netting to nothing among themselves, per symbol (across venues).
+  const orphanNet = new Map<string, number>();
+  for (const f of verdict.orphanFillViews) orphanNet.set(f.symbol, (orphanNet.get(f.symbol) ?? 0) + (f.side === 'buy' ? f.qty : -f.qty) - (f.baseFee ?? 0));
+  const netsToNothing = (symbol: string): boolean => Math.abs(orphanNet.get(symbol) ?? 0) <= o.dustQty(symbol);
+  return ledgers.map((l) => {
+    if (!snapshots.some((s) => s.venue === l.venue)) return l;
+    const hand = new Map<string, VenueFillView>();
+    for (const f of [...l.handFills, ...verdict.handFills]) {
+      if (f.venue === l.venue && counted.has(f.symbol)) hand.set(takenFillKey(l.venue, f), f);
+    }
+    const orphans: VenueFillView[] = [];
+    const settled = new Map(l.settledFills.filter((s) => s.timeMs >= o.nowMs - SETTLED_KEEP_MS).map((s) => [s.key, s]));
+    for (const f of verdict.orphanFillViews) {
+      if (f.venue !== l.venue) continue;
+      if (netsToNothing(f.symbol)) settled.set(takenFillKey(l.venue, f), { key: takenFillKey(l.venue, f), timeMs: f.timeMs });
+      else orphans.push(f);
+    }
+    return { version: LEDGER_VERSION, venue: l.venue, account: l.account, updatedMs: o.nowMs, handFills: [...hand.values()], orphanFills: orphans,
+      settledFills: [...settled.values()] };
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * Property: whatever happened (crashed runs, xarb fills in no journal that net to nothing,
+ * closes by hand, starts refused, committed, crashed, or killed while writing the ledger) and
+ * however far the venues' 23 h look-back has moved, the exposure xarb believes at each start
+ * equals the venue's net of everything traded, xarb's and by hand, provided each trade was
+ * seen by some start while it was in the window (one that is not, nothing can know of).
+ */
+import t from 'tap';
+import fc from 'fast-check';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { HOUR, LOOKBACK_MS, World, believed, round9 } from './ledger-harness.js';
+import { realLedgerIo, type LedgerIo } from '../../src/execution/venue-ledger.js';
+import type { Side, Venue } from '../../src/execution/reconcile.js';
+
+type Action =
+  | { kind: 'crash'; gapMin: number; venue: Venue; side: Side; qty: number; hedged: number }
+  | { kind: 'orphans'; gapMin: number; venue: Venue; side: Side; qty: number; legGapMin: number }
+  | { kind: 'byHand'; gapMin: number; venue: Venue; whole: boolean }
+  | { kind: 'start'; gapMin: number; refuse: boolean; endsCleanly: boolean; killedAt: number };
+
+const venue = fc.constantFrom<Venue>('binance', 'bybit');
+const side = fc.constantFrom<Side>('buy', 'sell');
+const qty = fc.integer({ min: 1, max: 10 }).map((n) => n / 10);
+const gapMin = fc.integer({ min: 1, max: 30 * 60 });
+const action: fc.Arbitrary<Action> = fc.oneof(
+  fc.record({ kind: fc.constant('crash' as const), gapMin, venue, side, qty, hedged: fc.constantFrom(0, 0.5, 1) }),
+  fc.record({ kind: fc.constant('orphans' as const), gapMin, venue, side, qty, legGapMin: fc.integer({ min: 0, max: 20 * 60 }) }),
+  fc.record({ kind: fc.constant('byHand' as const), gapMin, venue, whole: fc.boolean() }),
+  fc.record({ kind: fc.constant('start' as const), gapMin, refuse: fc.boolean(), endsCleanly: fc.boolean(), killedAt: fc.integer({ min: -4, max: 3 }) }),
+);
+const STEPS: Array<keyof LedgerIo> = ['writeFileSync', 'fsyncFile', 'renameSync', 'fsyncDir'];
+
+/** The ledger's file operations, killed during `step` (the rest of the process never runs). */
+function killedDuring(step: keyof LedgerIo): LedgerIo {
+  const io: LedgerIo = { ...realLedgerIo };
+  io[step] = ((...args: [string, string]) => {
+    if (step === 'writeFileSync') fs.writeFileSync(args[0], args[1].slice(0, Math.floor(args[1].length / 2)));
+    throw new Error('killed');
+  }) as never;
+  return io;
+}
+
+t.test('the exposure believed at each start is the venue\'s net, across window moves, refusals and crashes', async (t) => {
+  fc.assert(fc.property(fc.array(action, { minLength: 1, maxLength: 25 }), (actions) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xarb-ledger-prop-'));
+    try {
+      const w = new World(dir);
+      let now = 0;
+      let n = 0;
+      // The oldest trade no start has recorded yet (null: all seen).
+      let unseen: number | null = null;
+      const start = (at: number, o: { refuse?: boolean; endsCleanly?: boolean; killedAt?: number } = {}): void => {
+        const killed = o.killedAt !== undefined && o.killedAt >= 0 ? STEPS[o.killedAt]! : null;
+        const r = w.start(`S${++n}`, at, { refuse: o.refuse ?? false, endsCleanly: o.endsCleanly ?? true, ...(killed !== null ? { io: killedDuring(killed) } : {}) });
+        if (r.error !== null && killed === null) throw r.error;
+        if (r.verdict !== null) {
+          const got = round9(believed(r.verdict));
+          const want = round9(w.truth());
+          if (got !== want) throw new Error(`start S${n} at ${at / HOUR} h believes ${got}, the venue holds ${want}`);
+        }
+        if (killed === null) unseen = null;
+      };
+      // Time moves on; a start comes before any unseen trade leaves the window.
+      const advance = (minutes: number): void => {
+        const to = now + minutes * 60_000;
+        if (unseen !== null && to - LOOKBACK_MS >= unseen) start(unseen + LOOKBACK_MS - 60_000);
+        now = to;
+      };
+      const traded = (): void => {
+        if (unseen === null) unseen = now;
+      };
+      for (const a of actions) {
+        advance(a.gapMin);
+        switch (a.kind) {
+          case 'crash': {
+            const legs = [{ venue: a.venue, side: a.side, qty: a.qty, timeMs: now }];
+            if (a.hedged > 0) legs.push({ venue: a.venue === 'binance' ? 'bybit' : 'binance', side: a.side === 'buy' ? 'sell' : 'buy', qty: round9(a.qty * a.hedged), timeMs: now + 1 });
+            w.crashedRun(`R${++n}`, legs);
+            traded();
+            now += 1;
+            break;
+          }
+          case 'orphans': // two legs of a run whose journal was lost, netting to nothing once both filled
+            w.orphanFill(a.venue, a.side, a.qty, now);
+            traded();
+            advance(a.legGapMin);
+            w.orphanFill(a.venue === 'binance' ? 'bybit' : 'binance', a.side === 'buy' ? 'sell' : 'buy', a.qty, now);
+            traded();
+            break;
+          case 'byHand': { // the operator closes what the venue holds of xarb's (all of it, or half)
+            const open = round9(w.truth());
+            if (open === 0) break;
+            w.byHand(a.venue, open > 0 ? 'sell' : 'buy', round9(Math.abs(open) * (a.whole ? 1 : 0.5)), now);
+            traded();
+            break;
+          }
+          case 'start':
+            start(now, a);
+            break;
+        }
+        now += 1;
+      }
+      start(now + 1);
+      advance(2 * LOOKBACK_MS / 60_000);
+      start(now);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }), { numRuns: Number(process.env.XARB_PROPERTY_RUNS ?? 150) });
+});
