@@ -11,6 +11,9 @@
  *    (start-lookups.ts); those never placed are settled in their run's WAL; the verdict is
  *    logged (orders of crashed runs matched by client id, leftover exposure), xarb orders
  *    still open are cancelled, and trading is refused when the verdict says `canTrade = false`.
+ *    The venue ledger (venue-ledger.ts) is read before (its fills put back into the snapshots)
+ *    and written after the verdict, refused start or not; an unreadable or unwritable ledger
+ *    refuses the start.
  *    The venues' balances are compared with what the latest live run's journal says they
  *    should be (expected-balances.ts; `execution.live.start_balance_check`: warn / halt / off).
  *
@@ -32,7 +35,7 @@ import { BybitAccountRest } from '../venues/bybit/account-rest.js';
 import { checkFeeRates, checkKeyPermissions, type FeeRates, type KeyPermissions } from '../execution/start-checks.js';
 import { DEFAULT_CLIENT_ID_PATTERN, balanceDrift, reconcileAtStart, type EarlierRun, type ReconcileVerdict, type VenueSnapshot } from '../execution/reconcile.js';
 import { readEarlierRuns, settleInEarlierWals } from '../execution/earlier-runs.js';
-import { applyLedgers, ledgerAccount, ledgerFile, nextLedgers, readLedger, writeLedger, type VenueLedger } from '../execution/venue-ledger.js';
+import { applyLedgers, ledgerAccount, ledgerFile, nextLedgers, readLedgers, writeLedgers, type VenueLedger } from '../execution/venue-ledger.js';
 import { lookUpInFlight, ordersToLookUp, startAcceptDeadlineMs } from '../execution/start-lookups.js';
 import { expectedBalancesFromJournal, type ExpectedBalances } from '../execution/expected-balances.js';
 import { readJournal } from '../report/journal.js';
@@ -180,9 +183,10 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
       const er = readEarlierRuns(runsDir, o.runId, o.resumed !== undefined ? { ended: o.resumed.previous === 'ended' } : null);
       runs = er.runs;
       takenFills = er.takenFills;
-      const accounts = snaps.map((sn) => ({ venue: sn.venue, account: ledgerAccount(cfg.venues[sn.venue].auth.api_key) }));
+      // Both venues' accounts, snapshotted or not (a venue skipped now keeps its section as it was).
+      const accounts = (['binance', 'bybit'] as const).map((v) => ({ venue: v, account: ledgerAccount(cfg.venues[v].auth.api_key) }));
       try {
-        ledgers = accounts.map((a) => readLedger(runsDir, a.venue, a.account));
+        ledgers = readLedgers(runsDir, accounts);
       } catch (e) {
         log.error({ err: (e as Error).message, counter: 'ledger_unreadable' }, 'live start-up: a venue ledger cannot be read: refusing the start (docs/live.md "Venue ledger")');
         return { ok: false, reason: `${(e as Error).message} (refusing: it records venue facts the look-back window no longer holds; docs/live.md "Venue ledger")`,
@@ -191,7 +195,7 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
       const applied = applyLedgers(snaps, ledgers);
       snaps = applied.snapshots;
       takenFills = new Set([...takenFills, ...applied.settled]);
-      log.info({ ledgers: accounts.map((a) => ledgerFile(runsDir, a.venue, a.account)), remembered: ledgers.map((l) => ({ venue: l.venue, hand_fills: l.handFills.length,
+      log.info({ ledger: ledgerFile(runsDir, accounts), remembered: ledgers.map((l) => ({ venue: l.venue, hand_fills: l.handFills.length,
         orphan_fills: l.orphanFills.length, settled_fills: l.settledFills.length })) }, 'live start-up: venue ledgers read');
       for (const [run, bad] of er.badLines) log.warn({ run, bad_lines: bad }, 'live start-up: unreadable lines in an earlier run\'s orders.wal');
       if (o.resumed !== undefined) {
@@ -227,7 +231,7 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
     // What this start saw, recorded before it acts or refuses: facts about the venue either way.
     if (ledgers.length > 0) {
       try {
-        for (const l of nextLedgers(ledgers, snaps, verdict, { dustQty, nowMs: now() })) writeLedger(path.dirname(o.runDir), l);
+        writeLedgers(path.dirname(o.runDir), nextLedgers(ledgers, snaps, verdict, { dustQty, nowMs: now() }));
       } catch (e) {
         log.error({ err: (e as Error).message, counter: 'ledger_unwritable' }, 'live start-up: a venue ledger cannot be written: refusing the start');
         return { ok: false, reason: `${(e as Error).message} (refusing: a later start would count what this one saw again)`, verdict, balances: null,

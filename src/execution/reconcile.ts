@@ -472,22 +472,30 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
     // left unhedged (a buy of 0.5 with a 0.0005 BTC fee leaves 0.4995). The fees of the hedged
     // part are inventory drift, not exposure (positions.ts baseFees), as in a clean run.
     if ((qtySums.get(k) ?? 0) > 0) e.netQty -= (feeSums.get(k) ?? 0) * Math.min(1, Math.abs(e.netQty) / qtySums.get(k)!);
-    if (Math.abs(e.netQty) <= opts.dustQty(e.symbol)) continue;
+    const steps = [...runSteps.values()].filter((x) => x.symbol === e.symbol);
+    const byHand = closedByHand(snapshots, pattern, e.symbol, steps);
+    // Parts that net to nothing are nothing, unless a close by hand came between them (a crashed
+    // long closed by hand, then a crashed short: the venue holds the short).
+    const nets = Math.abs(e.netQty) <= opts.dustQty(e.symbol);
+    if (nets && byHand.qty === 0) continue;
     const fk = e.runs.includes(UNJOURNALED_FILLS) ? orphanFillKeys.get(e.symbol) : undefined;
     if (fk !== undefined) {
       e.orphanFills = fk;
       e.orphanOrders = orphanOrders.get(e.symbol) ?? [];
     }
-    const left = `${e.symbol} ${e.netQty > 0 ? 'long' : 'short'} ${Math.abs(e.netQty)} left by ${runsLabel(runs, e.runs)}`;
-    const steps = [...runSteps.values()].filter((x) => x.symbol === e.symbol);
-    const byHand = closedByHand(snapshots, pattern, e.symbol, steps);
+    const left = nets ? `${e.symbol} parts netting to nothing left by ${runsLabel(runs, e.runs)}` :
+      `${e.symbol} ${e.netQty > 0 ? 'long' : 'short'} ${Math.abs(e.netQty)} left by ${runsLabel(runs, e.runs)}`;
     if (byHand.qty > 0) {
       v.handFills.push(...byHand.used);
-      e.closedByHand = Math.min(byHand.qty, Math.abs(e.netQty)); // (of what the account held: a gross close of a fee-net long is all of it)
+      // (of what the account held: a gross close of a fee-net long is all of it)
+      e.closedByHand = nets ? byHand.qty : Math.min(byHand.qty, Math.abs(e.netQty));
       // What is left after the closes, with the exposure's base-coin fee share (unless nothing is left).
       const gross = steps.reduce((a, x) => a + x.net, 0);
       const rest = byHand.left === 0 ? 0 : byHand.left + (e.netQty - gross);
       e.netQty = Math.sign(rest) === Math.sign(byHand.left) ? rest : 0;
+      // The side left may not be the side the parts netted to (nothing, or the other): its own average.
+      const kLeft = e.symbol + '|' + Math.sign(e.netQty);
+      if (kLeft !== k && (qtySums.get(kLeft) ?? 0) > 0) e.avgPx = pxSums.get(kLeft)! / qtySums.get(kLeft)!;
       if (Math.abs(e.netQty) <= opts.dustQty(e.symbol)) {
         v.closed.push(e);
         v.reasons.push(`${left}: closed by hand at the venue (${byHand.fills} fill(s) not xarb's since its last fill): nothing to do`);

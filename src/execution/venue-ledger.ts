@@ -1,5 +1,6 @@
 /**
- * The venue ledger: per venue account, in the runs folder (`ledger-<venue>-<account>.json`),
+ * The venue ledger: per pair of venue accounts, in the runs folder
+ * (`ledger-binance-<account>-bybit-<account>.json`, one section per venue),
  * the venue facts a start-up reconciliation relied on that the venues' look-back window
  * (23 h of fills and order history) will forget, so a later start counts them exactly once
  * however far the window has moved:
@@ -22,6 +23,9 @@
  * trades or not. Entries that can no longer change any start are dropped then (hand fills of a
  * symbol with no counted exposure; orphan fills a taker's clean stop answered for; settled keys
  * older than SETTLED_KEEP_MS, beyond any look-back).
+ *
+ * One file for both venues, because what it settles can span them (two legs of a pair netting to
+ * nothing, one on each venue): two files could not be written as one step.
  *
  * Durability: written whole to a temporary file, fsynced, renamed over the ledger, and the
  * folder fsynced: a crash at any point leaves the old or the new version, never a torn file.
@@ -67,37 +71,45 @@ export function ledgerAccount(apiKey: string): string {
   return createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
 }
 
-export function ledgerFile(runsDir: string, venue: Venue, account: string): string {
-  return path.join(runsDir, `ledger-${venue}-${account}.json`);
+export interface LedgerAccount {
+  venue: Venue;
+  account: string;
+}
+
+export function ledgerFile(runsDir: string, accounts: readonly LedgerAccount[]): string {
+  return path.join(runsDir, 'ledger-' + accounts.map((a) => `${a.venue}-${a.account}`).join('-') + '.json');
 }
 
 export function emptyLedger(venue: Venue, account: string): VenueLedger {
   return { version: LEDGER_VERSION, venue, account, updatedMs: 0, handFills: [], orphanFills: [], settledFills: [] };
 }
 
-/** The ledger of one account; an empty one when there is no file yet. Throws LedgerError when it exists but is not a valid ledger. */
-export function readLedger(runsDir: string, venue: Venue, account: string): VenueLedger {
-  const file = ledgerFile(runsDir, venue, account);
+/** The ledgers of these accounts, one per venue; empty ones when there is no file yet. Throws LedgerError when it exists but is not a valid ledger. */
+export function readLedgers(runsDir: string, accounts: readonly LedgerAccount[]): VenueLedger[] {
+  const file = ledgerFile(runsDir, accounts);
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyLedger(venue, account);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return accounts.map((a) => emptyLedger(a.venue, a.account));
     ledgerCounters.unreadable++;
     throw new LedgerError(file, 'unreadable', (e as Error).message);
   }
   try {
-    return parseLedger(text, venue, account);
+    const j = JSON.parse(text) as { version?: unknown; venues?: unknown };
+    if (j === null || typeof j !== 'object') throw new Error('not an object');
+    if (j.version !== LEDGER_VERSION) throw new Error(`version ${String(j.version)}, expected ${LEDGER_VERSION}`);
+    if (!Array.isArray(j.venues) || j.venues.length !== accounts.length) throw new Error(`venues is not a list of ${accounts.length}`);
+    return accounts.map((a, i) => parseLedger((j.venues as unknown[])[i], a.venue, a.account));
   } catch (e) {
     ledgerCounters.unreadable++;
     throw new LedgerError(file, 'unreadable', (e as Error).message);
   }
 }
 
-function parseLedger(text: string, venue: Venue, account: string): VenueLedger {
-  const j = JSON.parse(text) as Record<string, unknown>;
-  if (j === null || typeof j !== 'object') throw new Error('not an object');
-  if (j.version !== LEDGER_VERSION) throw new Error(`version ${String(j.version)}, expected ${LEDGER_VERSION}`);
+function parseLedger(x: unknown, venue: Venue, account: string): VenueLedger {
+  const j = x as Record<string, unknown>;
+  if (j === null || typeof j !== 'object') throw new Error(`the ${venue} section is not an object`);
   if (j.venue !== venue || j.account !== account) throw new Error(`written for ${String(j.venue)} account ${String(j.account)}`);
   if (typeof j.updated_ms !== 'number' || !Number.isFinite(j.updated_ms)) throw new Error('updated_ms is not a number');
   const fills = (name: string): VenueFillView[] => {
@@ -144,9 +156,9 @@ function fillJson(f: VenueFillView): Record<string, unknown> {
 }
 
 /** The file's text (stable field order; also what tests compare). */
-export function ledgerText(l: VenueLedger): string {
-  return JSON.stringify({ version: l.version, venue: l.venue, account: l.account, updated_ms: l.updatedMs, hand_fills: l.handFills.map(fillJson),
-    orphan_fills: l.orphanFills.map(fillJson), settled_fills: l.settledFills.map((s) => ({ key: s.key, time_ms: s.timeMs })) }) + '\n';
+export function ledgerText(ledgers: readonly VenueLedger[]): string {
+  return JSON.stringify({ version: LEDGER_VERSION, venues: ledgers.map((l) => ({ venue: l.venue, account: l.account, updated_ms: l.updatedMs, hand_fills: l.handFills.map(fillJson),
+    orphan_fills: l.orphanFills.map(fillJson), settled_fills: l.settledFills.map((s) => ({ key: s.key, time_ms: s.timeMs })) })) }) + '\n';
 }
 
 /** File operations of writeLedger (tests pass ones that fail or stop at a chosen step, as a crash would). */
@@ -174,14 +186,14 @@ function fsyncPath(p: string, flags: string): void {
 }
 
 /**
- * Writes the ledger atomically: temporary file, fsync, rename over the ledger, fsync the
- * folder. Throws LedgerError when any step fails (the old version is then still in place).
+ * Writes the ledgers (one file) atomically: temporary file, fsync, rename over the ledger,
+ * fsync the folder. Throws LedgerError when any step fails (the old version may still be in place).
  */
-export function writeLedger(runsDir: string, l: VenueLedger, io: LedgerIo = realLedgerIo): void {
-  const file = ledgerFile(runsDir, l.venue, l.account);
+export function writeLedgers(runsDir: string, ledgers: readonly VenueLedger[], io: LedgerIo = realLedgerIo): void {
+  const file = ledgerFile(runsDir, ledgers);
   const tmp = file + '.tmp';
   try {
-    io.writeFileSync(tmp, ledgerText(l));
+    io.writeFileSync(tmp, ledgerText(ledgers));
     io.fsyncFile(tmp);
     io.renameSync(tmp, file);
     io.fsyncDir(runsDir);

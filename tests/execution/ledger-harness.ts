@@ -10,12 +10,12 @@ import path from 'node:path';
 import { readEarlierRuns, writeLeftover } from '../../src/execution/earlier-runs.js';
 import { OrderWal } from '../../src/execution/order-wal.js';
 import { reconcileAtStart, type ReconcileVerdict, type Side, type Venue, type VenueFillView, type VenueSnapshot } from '../../src/execution/reconcile.js';
-import { applyLedgers, nextLedgers, readLedger, writeLedger, type LedgerIo, type VenueLedger } from '../../src/execution/venue-ledger.js';
+import { applyLedgers, nextLedgers, readLedgers, writeLedgers, type LedgerIo, type VenueLedger } from '../../src/execution/venue-ledger.js';
 
 export const HOUR = 3600_000;
 export const LOOKBACK_MS = 23 * HOUR;
 export const SYMBOL = 'BTCUSDT';
-const ACCOUNT = 'acct0000acct0000';
+export const ACCOUNTS = [{ venue: 'binance' as const, account: 'acct0000acct0000' }, { venue: 'bybit' as const, account: 'acct1111acct1111' }];
 
 export interface StartOptions {
   /** Refused after the reconciliation for a reason of its own (the monitor's port taken…). */
@@ -33,9 +33,9 @@ export class World {
   private n = 0;
   constructor(readonly runsDir: string) {}
 
-  /** The venue's net of everything traded (xarb's and by hand): what xarb must believe is left. */
-  truth(): number {
-    return this.fills.reduce((a, f) => a + (f.side === 'buy' ? f.qty : -f.qty), 0);
+  /** The venue's net of everything traded (xarb's and by hand) up to `atMs`: what xarb must believe is left. */
+  truth(atMs = Infinity): number {
+    return this.fills.reduce((a, f) => a + (f.timeMs > atMs ? 0 : f.side === 'buy' ? f.qty : -f.qty), 0);
   }
 
   private fill(venue: Venue, cid: string, side: Side, qty: number, timeMs: number): VenueFillView {
@@ -92,7 +92,7 @@ export class World {
     const taken = new Set(er.takenFills);
     try {
       if (useLedger) {
-        ledgers = (['binance', 'bybit'] as const).map((v) => readLedger(this.runsDir, v, ACCOUNT));
+        ledgers = readLedgers(this.runsDir, ACCOUNTS);
         const applied = applyLedgers(snaps, ledgers);
         snaps = applied.snapshots;
         for (const k of applied.settled) taken.add(k);
@@ -105,7 +105,7 @@ export class World {
     const verdict = reconcileAtStart(snaps, er.runs, { exposurePolicy: 'halt', dustQty, balanceTolerance: () => 0, takenFills: taken });
     if (useLedger) {
       try {
-        for (const l of nextLedgers(ledgers, snaps, verdict, { dustQty, nowMs })) writeLedger(this.runsDir, l, o.io);
+        writeLedgers(this.runsDir, nextLedgers(ledgers, snaps, verdict, { dustQty, nowMs }), o.io);
       } catch (e) {
         // A crash mid-write: the process is gone (no run_end); a write error refuses the start (run_end).
         if (o.io === undefined) end();

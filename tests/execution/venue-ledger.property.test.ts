@@ -22,7 +22,8 @@ type Action =
 
 const venue = fc.constantFrom<Venue>('binance', 'bybit');
 const side = fc.constantFrom<Side>('buy', 'sell');
-const qty = fc.integer({ min: 1, max: 10 }).map((n) => n / 10);
+// Few sizes, so that parts of different runs often net to nothing.
+const qty = fc.constantFrom(0.2, 0.5, 1);
 const gapMin = fc.integer({ min: 1, max: 30 * 60 });
 const action: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ kind: fc.constant('crash' as const), gapMin, venue, side, qty, hedged: fc.constantFrom(0, 0.5, 1) }),
@@ -57,7 +58,7 @@ t.test('the exposure believed at each start is the venue\'s net, across window m
         if (r.error !== null && killed === null) throw r.error;
         if (r.verdict !== null) {
           const got = round9(believed(r.verdict));
-          const want = round9(w.truth());
+          const want = round9(w.truth(at));
           if (got !== want) throw new Error(`start S${n} at ${at / HOUR} h believes ${got}, the venue holds ${want}`);
         }
         if (killed === null) unseen = null;
@@ -65,7 +66,7 @@ t.test('the exposure believed at each start is the venue\'s net, across window m
       // Time moves on; a start comes before any unseen trade leaves the window.
       const advance = (minutes: number): void => {
         const to = now + minutes * 60_000;
-        if (unseen !== null && to - LOOKBACK_MS >= unseen) start(unseen + LOOKBACK_MS - 60_000);
+        if (unseen !== null && to - LOOKBACK_MS >= unseen) start(now);
         now = to;
       };
       const traded = (): void => {

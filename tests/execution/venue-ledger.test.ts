@@ -9,8 +9,8 @@ import t from 'tap';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HOUR, World, believed, round9 } from './ledger-harness.js';
-import { LedgerError, ledgerAccount, ledgerCounters, ledgerFile, readLedger, realLedgerIo, writeLedger, emptyLedger, type LedgerIo } from '../../src/execution/venue-ledger.js';
+import { ACCOUNTS, HOUR, World, believed, round9 } from './ledger-harness.js';
+import { LedgerError, ledgerAccount, ledgerCounters, ledgerFile, readLedgers, realLedgerIo, writeLedgers, emptyLedger, type LedgerIo } from '../../src/execution/venue-ledger.js';
 
 const tmp = (t: { teardown(f: () => void): void }): string => {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'xarb-ledger-'));
@@ -82,8 +82,8 @@ t.test('a crash at any step of the ledger write leaves the old or the new ledger
   const steps: Array<keyof LedgerIo> = ['writeFileSync', 'fsyncFile', 'renameSync', 'fsyncDir'];
   for (const [i, step] of steps.entries()) {
     const dir = tmp(t);
-    const old = { ...emptyLedger('binance', 'a1'), updatedMs: 1 };
-    writeLedger(dir, old);
+    const old = [{ ...emptyLedger('binance', 'a1'), updatedMs: 1 }, { ...emptyLedger('bybit', 'b1'), updatedMs: 1 }];
+    writeLedgers(dir, old);
     const crashing: LedgerIo = { ...realLedgerIo };
     crashing[step] = ((...args: [string, string]) => {
       // A torn temporary file for the write itself; the other steps are done, then the process dies.
@@ -91,30 +91,33 @@ t.test('a crash at any step of the ledger write leaves the old or the new ledger
       else (realLedgerIo[step] as (...a: [string, string]) => void)(...args);
       throw new Error('killed');
     }) as never;
-    const next = { ...old, updatedMs: 2, settledFills: [{ key: 'binance|BTCUSDT|t1', timeMs: 5 }] };
-    t.throws(() => writeLedger(dir, next, crashing), LedgerError);
-    const after = readLedger(dir, 'binance', 'a1');
-    t.equal(after.updatedMs, i < 2 ? 1 : 2, `crash during or right after ${step}: the ${i < 2 ? 'old' : 'new'} version`);
+    const next = [{ ...old[0]!, updatedMs: 2, settledFills: [{ key: 'binance|BTCUSDT|t1', timeMs: 5 }] }, { ...old[1]!, updatedMs: 2, settledFills: [{ key: 'bybit|BTCUSDT|t2', timeMs: 5 }] }];
+    t.throws(() => writeLedgers(dir, next, crashing), LedgerError);
+    const after = readLedgers(dir, old);
+    t.same(after.map((l) => l.settledFills.length), i < 2 ? [0, 0] : [1, 1], 'both venues\' sections of the same version');
+    t.equal(after[0]!.updatedMs, i < 2 ? 1 : 2, `crash during or right after ${step}: the ${i < 2 ? 'old' : 'new'} version`);
   }
 });
 
 t.test('an unreadable or corrupt ledger is an error and a count, never an empty ledger', async (t) => {
   const dir = tmp(t);
-  const file = ledgerFile(dir, 'bybit', 'a2');
+  const accounts = [{ venue: 'bybit' as const, account: 'a2' }];
+  const file = ledgerFile(dir, accounts);
   const before = ledgerCounters.unreadable;
-  for (const text of ['{"version":1,"venue":"bybit","acc', '{}', JSON.stringify({ version: 1, venue: 'bybit', account: 'a2', updated_ms: 0, hand_fills: [{ qty: 1 }], orphan_fills: [], settled_fills: [] }),
-    JSON.stringify({ version: 1, venue: 'binance', account: 'a2', updated_ms: 0, hand_fills: [], orphan_fills: [], settled_fills: [] })]) {
+  const section = (over: object): string => JSON.stringify({ version: 1, venues: [{ venue: 'bybit', account: 'a2', updated_ms: 0, hand_fills: [], orphan_fills: [], settled_fills: [], ...over }] });
+  t.doesNotThrow(() => { fs.writeFileSync(file, section({})); readLedgers(dir, accounts); }, 'a valid one reads');
+  for (const text of ['{"version":1,"venues":[{"venue":"bybit","acc', '{}', section({ hand_fills: [{ qty: 1 }] }), section({ venue: 'binance' }), section({ account: 'a3' })]) {
     fs.writeFileSync(file, text);
-    t.throws(() => readLedger(dir, 'bybit', 'a2'), LedgerError, text.slice(0, 40));
+    t.throws(() => readLedgers(dir, accounts), LedgerError, text.slice(0, 50));
   }
-  t.equal(ledgerCounters.unreadable, before + 4);
+  t.equal(ledgerCounters.unreadable, before + 5);
   fs.rmSync(file);
-  t.same(readLedger(dir, 'bybit', 'a2').orphanFills, [], 'no file yet: an empty ledger');
+  t.same(readLedgers(dir, accounts)[0]!.orphanFills, [], 'no file yet: an empty ledger');
 });
 
 t.test('a start refuses to go on when a ledger cannot be read', async (t) => {
   const w = new World(tmp(t));
-  fs.writeFileSync(ledgerFile(w.runsDir, 'binance', 'acct0000acct0000'), 'garbage');
+  fs.writeFileSync(ledgerFile(w.runsDir, ACCOUNTS), 'garbage');
   const s = w.start('B', HOUR);
   t.type(s.error, LedgerError);
   t.equal(s.verdict, null);
@@ -125,7 +128,7 @@ t.test('the ledger names the account by a hash: the API key is nowhere in the fi
   const key = 'K3yOfTheOperatorAbcdef0123456789';
   const account = ledgerAccount(key);
   t.match(account, /^[0-9a-f]{16}$/);
-  writeLedger(dir, emptyLedger('binance', account));
-  const name = path.basename(ledgerFile(dir, 'binance', account));
+  writeLedgers(dir, [emptyLedger('binance', account)]);
+  const name = path.basename(ledgerFile(dir, [{ venue: 'binance', account }]));
   t.notOk(name.includes(key) || fs.readFileSync(path.join(dir, name), 'utf8').includes(key));
 });
