@@ -183,6 +183,10 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
       const er = readEarlierRuns(runsDir, o.runId, o.resumed !== undefined ? { ended: o.resumed.previous === 'ended' } : null);
       runs = er.runs;
       takenFills = er.takenFills;
+      if (er.unreadableLeftovers.length > 0) {
+        log.error({ leftovers: er.unreadableLeftovers }, 'live start-up: an earlier run\'s leftover.json cannot be read: refusing the start');
+        return { ok: false, reason: `unreadable leftover.json (what those runs took over is unknown): ${er.unreadableLeftovers.join('; ')}`, verdict: null, balances: null, walOrders: {} };
+      }
       // Both venues' accounts, snapshotted or not (a venue skipped now keeps its section as it was).
       const accounts = (['binance', 'bybit'] as const).map((v) => ({ venue: v, account: ledgerAccount(cfg.venues[v].auth.api_key) }));
       try {

@@ -10,6 +10,10 @@
  * orders. While the taker itself has no `run_end`, both runs' orders count, so the netting
  * stays right whichever crashed last.
  *
+ * A LEFTOVER_FILE is replaced atomically (atomic-file.ts: a crash leaves the old or the new
+ * one); one that exists but cannot be read is reported (`unreadableLeftovers`) and refuses the
+ * start, never skipped.
+ *
  * `--resume RUN` continues a run in its own directory: that run's journal is the start-up's
  * business too (its orders, fills, open rounds and in-flight WAL lines are what the crashed
  * segment left), so it is read like an earlier run, marked `resuming`, with the ended state of
@@ -18,6 +22,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../core/atomic-file.js';
 import { OrderWal, readOrderWal, WAL_FILE } from './order-wal.js';
 import type { EarlierRun, Exposure, JournaledOrder, TakenOrphan } from './reconcile.js';
 
@@ -37,6 +42,12 @@ export interface EarlierRunsResult {
   badLines: Map<string, number>;
   /** `venue|symbol|tradeId` (older files: `venue|tradeId`) of xarb fills in no journal that a cleanly ended run took over (reconcile.ts takenFills). */
   takenFills: Set<string>;
+  /**
+   * LEFTOVER_FILEs that exist but cannot be read or parsed (`run id: why`): what those runs
+   * took over is unknown, so the start must be refused (ignoring one would trade a crashed
+   * run's exposure a second time).
+   */
+  unreadableLeftovers: string[];
 }
 
 /** Whether a journal file has a `run_end` line (scans backwards from the end; a cut last line is ignored). */
@@ -70,7 +81,7 @@ export function journalEnded(file: string): boolean {
  * segment (run-dir.ts resumeRun's status).
  */
 export function readEarlierRuns(runsDir: string, currentRunId: string | null = null, resumed: { ended: boolean } | null = null): EarlierRunsResult {
-  const out: EarlierRunsResult = { runs: [], badLines: new Map(), takenFills: new Set() };
+  const out: EarlierRunsResult = { runs: [], badLines: new Map(), takenFills: new Set(), unreadableLeftovers: [] };
   let names: string[];
   try {
     names = fs.readdirSync(runsDir);
@@ -91,10 +102,12 @@ export function readEarlierRuns(runsDir: string, currentRunId: string | null = n
   for (const run of [...out.runs]) {
     let left: { taken_over?: unknown; taken_over_orders?: unknown; taken_fills?: unknown; not_adopted?: unknown; taken_orphans?: unknown };
     try {
-      left = JSON.parse(fs.readFileSync(path.join(runsDir, run.runId, LEFTOVER_FILE), 'utf8')) as typeof left;
-    } catch {
+      left = readLeftoverFile(path.join(runsDir, run.runId, LEFTOVER_FILE)) as typeof left;
+    } catch (e) {
+      out.unreadableLeftovers.push(`${run.runId}: ${(e as Error).message}`);
       continue;
     }
+    if (left === null) continue;
     if (!run.ended) {
       // A taker that has not ended answers for the xarb orders known only by their fills that it
       // took over as its own orders (their only durable trace: the fills age out of the
@@ -126,6 +139,20 @@ export function readEarlierRuns(runsDir: string, currentRunId: string | null = n
   return out;
 }
 
+/** A LEFTOVER_FILE's content; null when there is none. Throws when it exists but is not a JSON object (torn, edited). */
+function readLeftoverFile(file: string): Record<string, unknown> | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  const j = JSON.parse(text) as unknown;
+  if (j === null || typeof j !== 'object' || Array.isArray(j)) throw new Error(`${LEFTOVER_FILE} is not a JSON object`);
+  return j as Record<string, unknown>;
+}
+
 /** leftover.json `taken_orphans` as final orders of the taker (what the venue's fills said when it took them). */
 function takenOrphans(list: unknown): JournaledOrder[] {
   if (!Array.isArray(list)) return [];
@@ -146,12 +173,10 @@ function takenOrphans(list: unknown): JournaledOrder[] {
  */
 export function writeLeftover(runDir: string, exposures: readonly Exposure[], policy: string, walOrders: Readonly<Record<string, number>>): void {
   const file = path.join(runDir, LEFTOVER_FILE);
-  let before: { taken_over?: unknown; taken_over_orders?: unknown; taken_fills?: unknown; exposures?: unknown; not_adopted?: unknown; taken_orphans?: unknown } = {};
-  try {
-    before = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof before;
-  } catch {
-    // none yet (or unreadable: rewritten whole)
-  }
+  // None yet, or the earlier segment's (a resumed run). One that cannot be read throws: the
+  // start read it without error (readEarlierRuns), so something else is wrong, and rewriting
+  // it whole would hand what the earlier segment took over to the next start again.
+  const before = (readLeftoverFile(file) ?? {}) as { taken_over?: unknown; taken_over_orders?: unknown; taken_fills?: unknown; exposures?: unknown; not_adopted?: unknown; taken_orphans?: unknown };
   const prevTaken = Array.isArray(before.taken_over) ? before.taken_over.filter((x): x is string => typeof x === 'string') : [];
   const prevCounts = (before.taken_over_orders !== null && typeof before.taken_over_orders === 'object' ? before.taken_over_orders : {}) as Record<string, number>;
   const prevExp = Array.isArray(before.exposures) ? before.exposures : [];
@@ -168,7 +193,7 @@ export function writeLeftover(runDir: string, exposures: readonly Exposure[], po
   // Symbols an earlier segment never handed over stay so, unless this take-over covers them again.
   const now = new Set(exposures.map((e) => e.symbol));
   const notAdopted = (Array.isArray(before.not_adopted) ? before.not_adopted : []).filter((x): x is string => typeof x === 'string' && !now.has(x));
-  fs.writeFileSync(file, JSON.stringify({
+  writeFileAtomic(file, JSON.stringify({
     taken_over: taken, taken_over_orders: counts, ...(fills.length > 0 ? { taken_fills: fills } : {}), ...(orphans.length > 0 ? { taken_orphans: orphans } : {}), ...(notAdopted.length > 0 ? { not_adopted: notAdopted } : {}), policy,
     exposures: [...prevExp, ...exposures.map((e) => ({ symbol: e.symbol, net_qty: e.netQty, avg_px: e.avgPx, by_venue: e.byVenue, runs: e.runs,
       ...(e.closedByHand !== undefined ? { closed_by_hand: e.closedByHand } : {}) }))],
@@ -182,12 +207,11 @@ export function writeLeftover(runDir: string, exposures: readonly Exposure[], po
  */
 export function markNotAdopted(runDir: string, symbols: readonly string[]): void {
   const file = path.join(runDir, LEFTOVER_FILE);
-  const left = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const left = readLeftoverFile(file);
+  if (left === null) throw new Error(`${file}: no such file`);
   const before = Array.isArray(left.not_adopted) ? left.not_adopted.filter((x): x is string => typeof x === 'string') : [];
   left.not_adopted = [...new Set([...before, ...symbols])];
-  const tmp = file + '.tmp';
-  fs.writeFileSync(tmp, JSON.stringify(left) + '\n');
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify(left) + '\n');
 }
 
 /**

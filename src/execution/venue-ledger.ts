@@ -37,6 +37,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { realAtomicFileIo, writeFileAtomic, type AtomicFileIo } from '../core/atomic-file.js';
 import { takenFillKey, type ReconcileVerdict, type Venue, type VenueFillView, type VenueSnapshot } from './reconcile.js';
 
 export const LEDGER_VERSION = 1;
@@ -161,29 +162,9 @@ export function ledgerText(ledgers: readonly VenueLedger[]): string {
     orphan_fills: l.orphanFills.map(fillJson), settled_fills: l.settledFills.map((s) => ({ key: s.key, time_ms: s.timeMs })) })) }) + '\n';
 }
 
-/** File operations of writeLedger (tests pass ones that fail or stop at a chosen step, as a crash would). */
-export interface LedgerIo {
-  writeFileSync(file: string, text: string): void;
-  fsyncFile(file: string): void;
-  renameSync(from: string, to: string): void;
-  fsyncDir(dir: string): void;
-}
-
-export const realLedgerIo: LedgerIo = {
-  writeFileSync: (file, text) => fs.writeFileSync(file, text),
-  fsyncFile: (file) => fsyncPath(file, 'r+'),
-  renameSync: (from, to) => fs.renameSync(from, to),
-  fsyncDir: (dir) => fsyncPath(dir, 'r'),
-};
-
-function fsyncPath(p: string, flags: string): void {
-  const fd = fs.openSync(p, flags);
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
+/** File operations of writeLedgers (atomic-file.ts). */
+export type LedgerIo = AtomicFileIo;
+export const realLedgerIo: LedgerIo = realAtomicFileIo;
 
 /**
  * Writes the ledgers (one file) atomically: temporary file, fsync, rename over the ledger,
@@ -191,12 +172,8 @@ function fsyncPath(p: string, flags: string): void {
  */
 export function writeLedgers(runsDir: string, ledgers: readonly VenueLedger[], io: LedgerIo = realLedgerIo): void {
   const file = ledgerFile(runsDir, ledgers);
-  const tmp = file + '.tmp';
   try {
-    io.writeFileSync(tmp, ledgerText(ledgers));
-    io.fsyncFile(tmp);
-    io.renameSync(tmp, file);
-    io.fsyncDir(runsDir);
+    writeFileAtomic(file, ledgerText(ledgers), io);
   } catch (e) {
     ledgerCounters.unwritable++;
     throw new LedgerError(file, 'unwritable', (e as Error).message);

@@ -87,6 +87,10 @@ export class World {
     fs.writeFileSync(journal, JSON.stringify({ t: nowMs, type: 'run_start', run_id: runId }) + '\n');
     const end = (): void => fs.appendFileSync(journal, JSON.stringify({ t: nowMs, type: 'run_end' }) + '\n');
     const er = readEarlierRuns(this.runsDir, runId);
+    if (er.unreadableLeftovers.length > 0) {
+      end();
+      return { verdict: null, error: new Error(er.unreadableLeftovers.join('; ')) };
+    }
     let ledgers: VenueLedger[] = [];
     let snaps = this.snapshots(nowMs);
     const taken = new Set(er.takenFills);
