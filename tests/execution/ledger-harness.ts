@@ -26,6 +26,8 @@ export interface StartOptions {
   io?: LedgerIo;
   /** Whether the start uses the ledger (false: what main did before it). */
   ledger?: boolean;
+  /** Leftover exposure policy (default halt); `flatten`: a committed start's flatten orders fill at once, journaled in its WAL. */
+  policy?: 'halt' | 'flatten';
 }
 
 export class World {
@@ -49,6 +51,11 @@ export class World {
     const dir = path.join(this.runsDir, runId);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'journal.jsonl'), JSON.stringify({ t: legs[0]?.timeMs ?? 0, type: 'run_start', run_id: runId }) + '\n');
+    this.orders(dir, legs);
+  }
+
+  /** Orders journaled in `dir`'s WAL, filled at the venue. */
+  private orders(dir: string, legs: ReadonlyArray<{ venue: Venue; side: Side; qty: number; timeMs: number }>): void {
     const wal = new OrderWal(dir);
     const tag = 'x' + (0x10000000 + this.n).toString(16).slice(-8);
     for (const [i, l] of legs.entries()) {
@@ -106,7 +113,8 @@ export class World {
       return { verdict: null, error: e as Error };
     }
     const dustQty = (): number => 1e-9;
-    const verdict = reconcileAtStart(snaps, er.runs, { exposurePolicy: 'halt', dustQty, balanceTolerance: () => 0, takenFills: taken });
+    const policy = o.policy ?? 'halt';
+    const verdict = reconcileAtStart(snaps, er.runs, { exposurePolicy: policy, dustQty, balanceTolerance: () => 0, takenFills: taken });
     if (useLedger) {
       try {
         writeLedgers(this.runsDir, nextLedgers(ledgers, snaps, verdict, { dustQty, nowMs }), o.io);
@@ -121,7 +129,10 @@ export class World {
       return { verdict, error: null };
     }
     const walOrders = Object.fromEntries(er.runs.map((r) => [r.runId, r.orders.length]));
-    if (verdict.closed.length > 0) writeLeftover(dir, verdict.closed, 'halt', walOrders);
+    const answered = [...verdict.exposure, ...verdict.closed];
+    if (answered.length > 0) writeLeftover(dir, answered, policy, walOrders);
+    // The strategy flattens at once (its IOC orders fill in full just after the start).
+    this.orders(dir, verdict.flatten.map((f, i) => ({ venue: f.venue, side: f.side, qty: f.qty, timeMs: nowMs + 1 + i })));
     if (o.endsCleanly !== false) end();
     return { verdict, error: null };
   }

@@ -18,7 +18,7 @@ type Action =
   | { kind: 'crash'; gapMin: number; venue: Venue; side: Side; qty: number; hedged: number }
   | { kind: 'orphans'; gapMin: number; venue: Venue; side: Side; qty: number; legGapMin: number }
   | { kind: 'byHand'; gapMin: number; venue: Venue; whole: boolean }
-  | { kind: 'start'; gapMin: number; refuse: boolean; endsCleanly: boolean; killedAt: number };
+  | { kind: 'start'; gapMin: number; refuse: boolean; endsCleanly: boolean; killedAt: number; flatten: boolean };
 
 const venue = fc.constantFrom<Venue>('binance', 'bybit');
 const side = fc.constantFrom<Side>('buy', 'sell');
@@ -29,7 +29,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ kind: fc.constant('crash' as const), gapMin, venue, side, qty, hedged: fc.constantFrom(0, 0.5, 1) }),
   fc.record({ kind: fc.constant('orphans' as const), gapMin, venue, side, qty, legGapMin: fc.integer({ min: 0, max: 20 * 60 }) }),
   fc.record({ kind: fc.constant('byHand' as const), gapMin, venue, whole: fc.boolean() }),
-  fc.record({ kind: fc.constant('start' as const), gapMin, refuse: fc.boolean(), endsCleanly: fc.boolean(), killedAt: fc.integer({ min: -4, max: 3 }) }),
+  fc.record({ kind: fc.constant('start' as const), gapMin, refuse: fc.boolean(), endsCleanly: fc.boolean(), killedAt: fc.integer({ min: -4, max: 3 }), flatten: fc.boolean() }),
 );
 const STEPS: Array<keyof LedgerIo> = ['writeFileSync', 'fsyncFile', 'renameSync', 'fsyncDir'];
 
@@ -44,6 +44,8 @@ function killedDuring(step: keyof LedgerIo): LedgerIo {
 }
 
 t.test('the exposure believed at each start is the venue\'s net, across window moves, refusals and crashes', async (t) => {
+  // What the runs went through, so the test shows it explored the space it claims.
+  const seen = { flattened: 0, closedByHand: 0, settledPairs: 0, killed: 0, remembered: 0 };
   fc.assert(fc.property(fc.array(action, { minLength: 1, maxLength: 25 }), (actions) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xarb-ledger-prop-'));
     try {
@@ -52,16 +54,26 @@ t.test('the exposure believed at each start is the venue\'s net, across window m
       let n = 0;
       // The oldest trade no start has recorded yet (null: all seen).
       let unseen: number | null = null;
-      const start = (at: number, o: { refuse?: boolean; endsCleanly?: boolean; killedAt?: number } = {}): void => {
+      const start = (at: number, o: { refuse?: boolean; endsCleanly?: boolean; killedAt?: number; flatten?: boolean } = {}): void => {
         const killed = o.killedAt !== undefined && o.killedAt >= 0 ? STEPS[o.killedAt]! : null;
-        const r = w.start(`S${++n}`, at, { refuse: o.refuse ?? false, endsCleanly: o.endsCleanly ?? true, ...(killed !== null ? { io: killedDuring(killed) } : {}) });
+        const r = w.start(`S${++n}`, at, { refuse: o.refuse ?? false, endsCleanly: o.endsCleanly ?? true, policy: o.flatten === true ? 'flatten' : 'halt',
+          ...(killed !== null ? { io: killedDuring(killed) } : {}) });
         if (r.error !== null && killed === null) throw r.error;
+        if (killed !== null) seen.killed++;
+        if (r.verdict !== null) {
+          if (r.verdict.canTrade && r.verdict.flatten.length > 0) seen.flattened++;
+          if (r.verdict.closed.length > 0 || r.verdict.exposure.some((e) => e.closedByHand !== undefined)) seen.closedByHand++;
+          if (r.verdict.orphanFillViews.length >= 2 && r.verdict.exposure.length === 0) seen.settledPairs++;
+          if (r.verdict.handFills.some((f) => f.timeMs < at - LOOKBACK_MS) || r.verdict.orphanFillViews.some((f) => f.timeMs < at - LOOKBACK_MS)) seen.remembered++;
+        }
         if (r.verdict !== null) {
           const got = round9(believed(r.verdict));
           const want = round9(w.truth(at));
           if (got !== want) throw new Error(`start S${n} at ${at / HOUR} h believes ${got}, the venue holds ${want}`);
         }
         if (killed === null) unseen = null;
+        // A flatten traded: those fills too must be seen by a start while in the window.
+        if (r.verdict !== null && r.verdict.flatten.length > 0 && r.verdict.canTrade && o.refuse !== true && killed === null) unseen = at + 1;
       };
       // Time moves on; a start comes before any unseen trade leaves the window.
       const advance = (minutes: number): void => {
@@ -110,4 +122,5 @@ t.test('the exposure believed at each start is the venue\'s net, across window m
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }), { numRuns: Number(process.env.XARB_PROPERTY_RUNS ?? 150) });
+  for (const [k, v] of Object.entries(seen)) t.ok(v > 0, `explored: ${k} (${v} starts)`);
 });
