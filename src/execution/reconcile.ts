@@ -37,6 +37,11 @@
  *   the venue, restart, and the start sees the closing trades;
  * - balances beyond tolerance from what the operator expects halt start-up.
  *
+ * The snapshots may hold fills older than the venues' window, put back by the caller from the
+ * venue ledger (venue-ledger.ts): the verdict says which trades by hand closed exposure
+ * (`handFills`) and which xarb fills in no journal it counted (`orphanFillViews`), for the
+ * ledger to remember.
+ *
  * Trading starts only when the verdict is `canTrade`.
  */
 import type { VenueFill } from './fill-ledger.js';
