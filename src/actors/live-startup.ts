@@ -35,7 +35,7 @@ import { BybitAccountRest } from '../venues/bybit/account-rest.js';
 import { checkFeeRates, checkKeyPermissions, type FeeRates, type KeyPermissions } from '../execution/start-checks.js';
 import { DEFAULT_CLIENT_ID_PATTERN, balanceDrift, reconcileAtStart, type EarlierRun, type ReconcileVerdict, type VenueSnapshot } from '../execution/reconcile.js';
 import { readEarlierRuns, settleInEarlierWals } from '../execution/earlier-runs.js';
-import { applyLedgers, ledgerAccount, ledgerFile, nextLedgers, readLedgers, writeLedgers, type VenueLedger } from '../execution/venue-ledger.js';
+import { applyLedgers, ledgerAccount, ledgerCounters, ledgerFile, nextLedgers, readLedgers, writeLedgers, type VenueLedger } from '../execution/venue-ledger.js';
 import { lookUpInFlight, ordersToLookUp, startAcceptDeadlineMs } from '../execution/start-lookups.js';
 import { expectedBalancesFromJournal, type ExpectedBalances } from '../execution/expected-balances.js';
 import { readJournal } from '../report/journal.js';
@@ -184,7 +184,8 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
       runs = er.runs;
       takenFills = er.takenFills;
       if (er.unreadableLeftovers.length > 0) {
-        log.error({ leftovers: er.unreadableLeftovers }, 'live start-up: an earlier run\'s leftover.json cannot be read: refusing the start');
+        ledgerCounters.leftoverUnreadable++;
+        log.error({ leftovers: er.unreadableLeftovers, counter: 'leftover_unreadable' }, 'live start-up: an earlier run\'s leftover.json cannot be read: refusing the start');
         return { ok: false, reason: `unreadable leftover.json (what those runs took over is unknown): ${er.unreadableLeftovers.join('; ')}`, verdict: null, balances: null, walOrders: {} };
       }
       // Both venues' accounts, snapshotted or not (a venue skipped now keeps its section as it was).

@@ -64,8 +64,12 @@ export class LedgerError extends Error {
   }
 }
 
-/** Ledger failures since the process started (the monitor is not up at start-up: the log and the refusal say it too). */
-export const ledgerCounters = { unreadable: 0, unwritable: 0 };
+/**
+ * Start-up refusals over the runs folder's records since the process started (the monitor is
+ * not up at start-up: the log line's `counter` and the refusal say it too): the ledger unreadable
+ * or unwritable, an earlier run's leftover.json unreadable (`leftoverUnreadable`).
+ */
+export const ledgerCounters = { unreadable: 0, unwritable: 0, leftoverUnreadable: 0 };
 
 /** The account's name in the ledger's file name: the first 16 hex of the API key's SHA-256. */
 export function ledgerAccount(apiKey: string): string {
