@@ -115,13 +115,24 @@ export function readEarlierRuns(runsDir: string, currentRunId: string | null = n
       run.orders = [...takenOrphans(left.taken_orphans), ...run.orders];
       continue;
     }
-    // Fills in no journal it answered for (like a crashed run's orders: only once it ended).
-    if (Array.isArray(left.taken_fills)) for (const k of left.taken_fills) if (typeof k === 'string') out.takenFills.add(k);
+    // Symbols the taker stopped before handing to its strategy: it never answered for them.
+    const notAdopted = new Set(Array.isArray(left.not_adopted) ? left.not_adopted.filter((x): x is string => typeof x === 'string') : []);
+    // Fills in no journal it answered for (like a crashed run's orders: only once it ended), but
+    // not those of a symbol it never handed over. An older key without a symbol (`venue|tradeId`)
+    // is not answered for when any not-adopted symbol has taken orphans (or none are listed).
+    if (Array.isArray(left.taken_fills)) {
+      const orphanSymbols = new Set(takenOrphans(left.taken_orphans).map((x) => x.symbol));
+      const oldKeysNotAnswered = [...notAdopted].some((s) => orphanSymbols.has(s) || orphanSymbols.size === 0);
+      for (const k of left.taken_fills) {
+        if (typeof k !== 'string') continue;
+        const parts = k.split('|');
+        if (parts.length >= 3 ? notAdopted.has(parts[1]!) : oldKeysNotAnswered) continue;
+        out.takenFills.add(k);
+      }
+    }
     const taken = left.taken_over;
     if (!Array.isArray(taken)) continue;
     const counts = (left.taken_over_orders !== null && typeof left.taken_over_orders === 'object' ? left.taken_over_orders : {}) as Record<string, unknown>;
-    // Symbols the taker stopped before handing to its strategy: it never answered for them.
-    const notAdopted = new Set(Array.isArray(left.not_adopted) ? left.not_adopted.filter((x): x is string => typeof x === 'string') : []);
     for (const other of out.runs) {
       if (!taken.includes(other.runId)) continue;
       // The orders the taker answered for: those journaled when it took over (all of them in a

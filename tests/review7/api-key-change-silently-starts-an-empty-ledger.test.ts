@@ -8,7 +8,7 @@
 import t from 'tap';
 import { HOUR, World, believed, round9 } from '../execution/ledger-harness.js';
 import { ledgerAccount } from '../../src/execution/venue-ledger.js';
-import { startAs, tmpRuns } from './review-harness.js';
+import { startAs, tmpRuns } from '../execution/ledger-start-harness.js';
 
 const keys = (bn: string, bb: string) => [{ venue: 'binance' as const, account: ledgerAccount(bn) }, { venue: 'bybit' as const, account: ledgerAccount(bb) }];
 

@@ -8,7 +8,7 @@
  */
 import t from 'tap';
 import { HOUR, World, believed, round9 } from '../execution/ledger-harness.js';
-import { startAs, tmpRuns } from './review-harness.js';
+import { startAs, tmpRuns } from '../execution/ledger-start-harness.js';
 
 t.test('a crashed buy\'s base fee still counts after its fill left the window', async (t) => {
   const dir = tmpRuns(t);

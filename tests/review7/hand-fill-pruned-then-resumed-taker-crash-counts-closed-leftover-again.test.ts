@@ -9,7 +9,7 @@
  */
 import t from 'tap';
 import { HOUR, World, believed, round9 } from '../execution/ledger-harness.js';
-import { startAs, tmpRuns } from './review-harness.js';
+import { startAs, tmpRuns } from '../execution/ledger-start-harness.js';
 
 t.test('a close by hand is still remembered when the taker that answered for it is resumed and crashes', async (t) => {
   const dir = tmpRuns(t);

@@ -8,7 +8,7 @@
  */
 import t from 'tap';
 import { HOUR, World, believed, round9 } from '../execution/ledger-harness.js';
-import { startAs, tmpRuns } from './review-harness.js';
+import { startAs, tmpRuns } from '../execution/ledger-start-harness.js';
 
 t.test('a trade by hand that undoes a remembered close is remembered too', async (t) => {
   const w = new World(tmpRuns(t));

@@ -7,7 +7,7 @@
  */
 import t from 'tap';
 import { HOUR, LOOKBACK_MS, SYMBOL, World, believed, round9 } from '../execution/ledger-harness.js';
-import { crashedRunWal, startAs, tmpRuns } from './review-harness.js';
+import { crashedRunWal, startAs, tmpRuns } from '../execution/ledger-start-harness.js';
 
 t.test('a journaled order whose fills straddle the window edge counts in full', async (t) => {
   const dir = tmpRuns(t);

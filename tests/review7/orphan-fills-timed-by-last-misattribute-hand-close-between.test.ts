@@ -9,7 +9,7 @@
  */
 import t from 'tap';
 import { HOUR, World, believed, round9 } from '../execution/ledger-harness.js';
-import { startAs, tmpRuns } from './review-harness.js';
+import { startAs, tmpRuns } from '../execution/ledger-start-harness.js';
 
 
 t.test('a close by hand between two orphan fills of a symbol is counted', async (t) => {

@@ -8,7 +8,7 @@
  */
 import t from 'tap';
 import { HOUR, SYMBOL, World, believed, round9 } from '../execution/ledger-harness.js';
-import { crashedRunWal, startAs, tmpRuns } from './review-harness.js';
+import { crashedRunWal, startAs, tmpRuns } from '../execution/ledger-start-harness.js';
 
 t.test('a crashed pair whose second send line was lost stays hedged after the window moved', async (t) => {
   const dir = tmpRuns(t);

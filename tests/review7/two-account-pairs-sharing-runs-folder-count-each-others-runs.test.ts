@@ -9,7 +9,7 @@
 import t from 'tap';
 import { HOUR, World, believed, round9 } from '../execution/ledger-harness.js';
 import { ledgerAccount } from '../../src/execution/venue-ledger.js';
-import { startAs, tmpRuns } from './review-harness.js';
+import { startAs, tmpRuns } from '../execution/ledger-start-harness.js';
 
 const pair = (n: string) => [{ venue: 'binance' as const, account: ledgerAccount(`binance-${n}`) }, { venue: 'bybit' as const, account: ledgerAccount(`bybit-${n}`) }];
 

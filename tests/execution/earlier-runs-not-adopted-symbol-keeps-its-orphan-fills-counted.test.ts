@@ -1,15 +1,14 @@
 /**
- * Defect: a taker that stopped cleanly before its strategy was handed a symbol's leftover
- * records it in leftover.json `not_adopted`, so the crashed runs' orders of that symbol count
- * again (earlier-runs.ts). Its `taken_fills` (xarb fills in no journal it took over) are added
- * to the taken fills regardless of `not_adopted`: the orphan exposure nobody answered for is
- * dropped by the next start, and then from the venue ledger (no longer counted), for good.
+ * A taker that stopped cleanly before its strategy was handed a symbol's leftover
+ * (leftover.json `not_adopted`) answered for none of that symbol: neither the crashed runs'
+ * orders nor the xarb fills in no journal it listed in `taken_fills`. Later starts count them,
+ * before and after the window moved past them.
  */
 import t from 'tap';
 import fs from 'node:fs';
 import path from 'node:path';
-import { HOUR, World, believed, round9 } from '../execution/ledger-harness.js';
-import { startAs, tmpRuns } from './review-harness.js';
+import { HOUR, World, believed, round9 } from './ledger-harness.js';
+import { startAs, tmpRuns } from './ledger-start-harness.js';
 
 t.test('an orphan fill taken over but never handed to the strategy is still exposure', async (t) => {
   const dir = tmpRuns(t);

@@ -1,5 +1,5 @@
 /**
- * A live start over the review's World (tests/execution/ledger-harness.ts), doing what
+ * A live start over the ledger tests' World (tests/execution/ledger-harness.ts), doing what
  * live-startup.ts and the supervisor do with the runs folder, with what World.start fixes left
  * open: the accounts the ledger is named for (an API key change), a resumed run (`--resume`:
  * its journal gets `run_resumed`), the `adopt` policy and a stop before the leftovers were
@@ -12,7 +12,7 @@ import { OrderWal } from '../../src/execution/order-wal.js';
 import { markNotAdopted, readEarlierRuns, writeLeftover } from '../../src/execution/earlier-runs.js';
 import { reconcileAtStart, type ExposurePolicy, type ReconcileVerdict } from '../../src/execution/reconcile.js';
 import { applyLedgers, nextLedgers, readLedgers, writeLedgers, type LedgerAccount } from '../../src/execution/venue-ledger.js';
-import { ACCOUNTS, type World } from '../execution/ledger-harness.js';
+import { ACCOUNTS, type World } from './ledger-harness.js';
 
 export interface ReviewStart {
   accounts?: readonly LedgerAccount[];
@@ -59,7 +59,7 @@ export function startAs(w: World, runId: string, nowMs: number, o: ReviewStart =
 
 /** A fresh runs folder, removed after the test. */
 export function tmpRuns(t: { teardown(f: () => void): void }): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'xarb-review7-'));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'xarb-ledger-start-'));
   t.teardown(() => fs.rmSync(d, { recursive: true, force: true }));
   return d;
 }
