@@ -236,7 +236,7 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
     // What this start saw, recorded before it acts or refuses: facts about the venue either way.
     if (ledgers.length > 0) {
       try {
-        writeLedgers(path.dirname(o.runDir), nextLedgers(ledgers, snaps, verdict, { dustQty, nowMs: now() }));
+        writeLedgers(path.dirname(o.runDir), nextLedgers(ledgers, snaps, verdict, { dustQty, nowMs: now(), runId: o.runId, runFolders: new Set([...runs.map((r) => r.runId), o.runId]) }));
       } catch (e) {
         log.error({ err: (e as Error).message, counter: 'ledger_unwritable' }, 'live start-up: a venue ledger cannot be written: refusing the start');
         return { ok: false, reason: `${(e as Error).message} (refusing: a later start would count what this one saw again)`, verdict, balances: null,

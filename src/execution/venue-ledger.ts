@@ -20,8 +20,8 @@
  * reconciliation sees what it would have seen with an endless window), treats settled keys as
  * taken, and writes the ledgers again (`nextLedgers`, `writeLedger`) at every start that read
  * the venues, committed or refused: these are facts about the venue, true whether this start
- * trades or not. Entries that can no longer change any start are dropped then (hand fills of a
- * symbol with no counted exposure; orphan fills a taker's clean stop answered for; settled keys
+ * trades or not. Entries that can no longer change any start are dropped then (hand fills whose
+ * runs' folders are all gone: the runs they closed and the starts that counted them; orphan fills a taker's clean stop answered for; settled keys
  * older than SETTLED_KEEP_MS, beyond any look-back).
  *
  * One file for both venues, because what it settles can span them (two legs of a pair netting to
@@ -38,7 +38,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { realAtomicFileIo, writeFileAtomic, type AtomicFileIo } from '../core/atomic-file.js';
-import { takenFillKey, type ReconcileVerdict, type Venue, type VenueFillView, type VenueSnapshot } from './reconcile.js';
+import { takenFillKey, UNJOURNALED_FILLS, type ReconcileVerdict, type Venue, type VenueFillView, type VenueSnapshot } from './reconcile.js';
 
 export const LEDGER_VERSION = 1;
 /** Settled keys are kept this long after their fill (far beyond any venue look-back). */
@@ -52,6 +52,13 @@ export interface VenueLedger {
   /** Wall ms of the start that wrote it. */
   updatedMs: number;
   handFills: VenueFillView[];
+  /**
+   * Per hand fill (takenFillKey): the runs whose exposure it closed, and the runs of the starts
+   * that counted it (file field `runs`). It is kept while any of their folders is in the runs
+   * folder: a taker that ended can be resumed and crash, and then the runs it took over count
+   * again, with this close. None listed (an older file): kept.
+   */
+  handFillRuns: Map<string, string[]>;
   orphanFills: VenueFillView[];
   settledFills: Array<{ key: string; timeMs: number }>;
 }
@@ -86,7 +93,7 @@ export function ledgerFile(runsDir: string, accounts: readonly LedgerAccount[]):
 }
 
 export function emptyLedger(venue: Venue, account: string): VenueLedger {
-  return { version: LEDGER_VERSION, venue, account, updatedMs: 0, handFills: [], orphanFills: [], settledFills: [] };
+  return { version: LEDGER_VERSION, venue, account, updatedMs: 0, handFills: [], handFillRuns: new Map(), orphanFills: [], settledFills: [] };
 }
 
 /** The ledgers of these accounts, one per venue; empty ones when there is no file yet. Throws LedgerError when it exists but is not a valid ledger. */
@@ -131,7 +138,14 @@ function parseLedger(x: unknown, venue: Venue, account: string): VenueLedger {
     }
     return { key: s.key, timeMs: s.time_ms };
   });
-  return { version: LEDGER_VERSION, venue, account, updatedMs: j.updated_ms, handFills: fills('hand_fills'), orphanFills: fills('orphan_fills'), settledFills };
+  const handFills = fills('hand_fills');
+  const handFillRuns = new Map<string, string[]>();
+  (j.hand_fills as Array<Record<string, unknown>>).forEach((x, i) => {
+    if (x.runs === undefined) return;
+    if (!Array.isArray(x.runs) || !x.runs.every((r) => typeof r === 'string')) throw new Error(`hand_fills[${i}].runs is not a list of run ids`);
+    handFillRuns.set(takenFillKey(venue, handFills[i]!), x.runs as string[]);
+  });
+  return { version: LEDGER_VERSION, venue, account, updatedMs: j.updated_ms, handFills, handFillRuns, orphanFills: fills('orphan_fills'), settledFills };
 }
 
 function parseFill(x: unknown, venue: Venue, where: string): VenueFillView {
@@ -155,15 +169,15 @@ function parseFill(x: unknown, venue: Venue, where: string): VenueFillView {
   return v;
 }
 
-function fillJson(f: VenueFillView): Record<string, unknown> {
+function fillJson(f: VenueFillView, runs?: readonly string[]): Record<string, unknown> {
   return { venue: f.venue, symbol: f.symbol, trade_id: f.tradeId, order_id: f.orderId, client_order_id: f.clientOrderId, side: f.side, qty: f.qty, price: f.price,
-    time_ms: f.timeMs, ...(f.baseFee !== undefined && f.baseFee !== 0 ? { base_fee: f.baseFee } : {}) };
+    time_ms: f.timeMs, ...(f.baseFee !== undefined && f.baseFee !== 0 ? { base_fee: f.baseFee } : {}), ...(runs !== undefined ? { runs } : {}) };
 }
 
 /** The file's text (stable field order; also what tests compare). */
 export function ledgerText(ledgers: readonly VenueLedger[]): string {
-  return JSON.stringify({ version: LEDGER_VERSION, venues: ledgers.map((l) => ({ venue: l.venue, account: l.account, updated_ms: l.updatedMs, hand_fills: l.handFills.map(fillJson),
-    orphan_fills: l.orphanFills.map(fillJson), settled_fills: l.settledFills.map((s) => ({ key: s.key, time_ms: s.timeMs })) })) }) + '\n';
+  return JSON.stringify({ version: LEDGER_VERSION, venues: ledgers.map((l) => ({ venue: l.venue, account: l.account, updated_ms: l.updatedMs, hand_fills: l.handFills.map((f) => fillJson(f, l.handFillRuns.get(takenFillKey(l.venue, f)))),
+    orphan_fills: l.orphanFills.map((f) => fillJson(f)), settled_fills: l.settledFills.map((s) => ({ key: s.key, time_ms: s.timeMs })) })) }) + '\n';
 }
 
 /** File operations of writeLedgers (atomic-file.ts). */
@@ -210,14 +224,16 @@ export function applyLedgers(snapshots: readonly VenueSnapshot[], ledgers: reado
 
 /**
  * The ledgers after a start's reconciliation (over snapshots from applyLedgers): the hand
- * fills it netted added to those still relevant (their symbol still has counted exposure);
+ * fills it netted (tagged with the runs whose exposure they closed and this start's run) added
+ * to those still relevant (a run they are tagged with still has its folder, `runFolders`);
  * the orphan fills it counted (those a taker's clean stop answered for are no longer counted,
  * so drop out); orphan fills that net to dust per symbol among themselves become settled keys.
  * Venues without a snapshot keep their ledger as it was.
  */
 export function nextLedgers(ledgers: readonly VenueLedger[], snapshots: readonly VenueSnapshot[], verdict: ReconcileVerdict,
-  o: { dustQty: (symbol: string) => number; nowMs: number }): VenueLedger[] {
-  const counted = new Set([...verdict.exposure, ...verdict.closed].map((e) => e.symbol));
+  o: { dustQty: (symbol: string) => number; nowMs: number; runId: string; runFolders: ReadonlySet<string> }): VenueLedger[] {
+  const countedRuns = new Map<string, string[]>();
+  for (const e of [...verdict.exposure, ...verdict.closed]) countedRuns.set(e.symbol, [...e.runs.filter((r) => r !== UNJOURNALED_FILLS), o.runId]);
   // Orphan fills netting to nothing among themselves, per symbol (across venues).
   const orphanNet = new Map<string, number>();
   for (const f of verdict.orphanFillViews) orphanNet.set(f.symbol, (orphanNet.get(f.symbol) ?? 0) + (f.side === 'buy' ? f.qty : -f.qty) - (f.baseFee ?? 0));
@@ -225,8 +241,19 @@ export function nextLedgers(ledgers: readonly VenueLedger[], snapshots: readonly
   return ledgers.map((l) => {
     if (!snapshots.some((s) => s.venue === l.venue)) return l;
     const hand = new Map<string, VenueFillView>();
-    for (const f of [...l.handFills, ...verdict.handFills]) {
-      if (f.venue === l.venue && counted.has(f.symbol)) hand.set(takenFillKey(l.venue, f), f);
+    const handRuns = new Map<string, string[]>();
+    for (const f of l.handFills) {
+      const k = takenFillKey(l.venue, f);
+      const runs = l.handFillRuns.get(k);
+      if (runs !== undefined && !runs.some((r) => o.runFolders.has(r))) continue;
+      hand.set(k, f);
+      if (runs !== undefined) handRuns.set(k, runs);
+    }
+    for (const f of verdict.handFills) {
+      if (f.venue !== l.venue) continue;
+      const k = takenFillKey(l.venue, f);
+      hand.set(k, f);
+      handRuns.set(k, [...new Set([...(handRuns.get(k) ?? []), ...(countedRuns.get(f.symbol) ?? [o.runId])])]);
     }
     const orphans: VenueFillView[] = [];
     const settled = new Map(l.settledFills.filter((s) => s.timeMs >= o.nowMs - SETTLED_KEEP_MS).map((s) => [s.key, s]));
@@ -235,7 +262,7 @@ export function nextLedgers(ledgers: readonly VenueLedger[], snapshots: readonly
       if (netsToNothing(f.symbol)) settled.set(takenFillKey(l.venue, f), { key: takenFillKey(l.venue, f), timeMs: f.timeMs });
       else orphans.push(f);
     }
-    return { version: LEDGER_VERSION, venue: l.venue, account: l.account, updatedMs: o.nowMs, handFills: [...hand.values()], orphanFills: orphans,
+    return { version: LEDGER_VERSION, venue: l.venue, account: l.account, updatedMs: o.nowMs, handFills: [...hand.values()], handFillRuns: handRuns, orphanFills: orphans,
       settledFills: [...settled.values()] };
   });
 }

@@ -117,7 +117,7 @@ export class World {
     const verdict = reconcileAtStart(snaps, er.runs, { exposurePolicy: policy, dustQty, balanceTolerance: () => 0, takenFills: taken });
     if (useLedger) {
       try {
-        writeLedgers(this.runsDir, nextLedgers(ledgers, snaps, verdict, { dustQty, nowMs }), o.io);
+        writeLedgers(this.runsDir, nextLedgers(ledgers, snaps, verdict, { dustQty, nowMs, runId, runFolders: new Set(fs.readdirSync(this.runsDir)) }), o.io);
       } catch (e) {
         // A crash mid-write: the process is gone (no run_end); a write error refuses the start (run_end).
         if (o.io === undefined) end();

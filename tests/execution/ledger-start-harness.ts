@@ -41,7 +41,7 @@ export function startAs(w: World, runId: string, nowMs: number, o: ReviewStart =
   const dustQty = (): number => dust;
   const policy = o.policy ?? 'halt';
   const verdict = reconcileAtStart(applied.snapshots, er.runs, { exposurePolicy: policy, dustQty, balanceTolerance: () => 0, takenFills: taken });
-  writeLedgers(w.runsDir, nextLedgers(ledgers, applied.snapshots, verdict, { dustQty, nowMs }));
+  writeLedgers(w.runsDir, nextLedgers(ledgers, applied.snapshots, verdict, { dustQty, nowMs, runId, runFolders: new Set(fs.readdirSync(w.runsDir)) }));
   if (!verdict.canTrade || o.refuse === true) {
     end();
     return verdict;

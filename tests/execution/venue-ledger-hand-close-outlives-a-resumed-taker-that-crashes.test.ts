@@ -1,15 +1,12 @@
 /**
- * Defect: nextLedgers drops a trade by hand once its symbol has no counted exposure (the
- * crashed run was taken over by a run that ended). But "ended" is not final: `xarb --resume`
- * of the taker appends `run_resumed` after its `run_end`, and if that segment crashes the taker
- * no longer counts as ended (earlier-runs.ts journalEnded), so the crashed run's orders count
- * again (by design: "while the taker has no run_end, both runs' orders count"). The close by
- * hand that netted them is gone from the window and was pruned from the ledger: the leftover
- * that the operator closed is counted a second time.
+ * A trade by hand that closed a crashed run's leftover stays in the venue ledger while the runs
+ * it closed or that counted it keep their folders, not merely while its symbol has counted
+ * exposure: a taker that ended can be resumed (`run_resumed` after its `run_end`) and crash,
+ * and then the crashed run's orders count again, and so must the close.
  */
 import t from 'tap';
-import { HOUR, World, believed, round9 } from '../execution/ledger-harness.js';
-import { startAs, tmpRuns } from '../execution/ledger-start-harness.js';
+import { HOUR, World, believed, round9 } from './ledger-harness.js';
+import { startAs, tmpRuns } from './ledger-start-harness.js';
 
 t.test('a close by hand is still remembered when the taker that answered for it is resumed and crashes', async (t) => {
   const dir = tmpRuns(t);
