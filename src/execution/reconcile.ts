@@ -38,8 +38,8 @@
  * - balances beyond tolerance from what the operator expects halt start-up.
  *
  * The snapshots may hold fills older than the venues' window, put back by the caller from the
- * venue ledger (venue-ledger.ts): the verdict says which trades by hand closed exposure
- * (`handFills`) and which xarb fills in no journal it counted (`orphanFillViews`), for the
+ * venue ledger (venue-ledger.ts): the verdict says which trades by hand could net counted
+ * exposure (`handFills`: closing or not, one the other way undoes a close) and which xarb fills in no journal it counted (`orphanFillViews`), for the
  * ledger to remember.
  *
  * Trading starts only when the verdict is `canTrade`.
@@ -215,7 +215,7 @@ export interface ReconcileVerdict {
   orphanFills: Array<{ venue: Venue; clientOrderId: string; symbol: string; side: Side; qty: number; avgPx: number; fills: number }>;
   /** Exposure the operator closed by hand at the venue (fills not xarb's after it): not traded; a taker records it. */
   closed: Exposure[];
-  /** The fills not xarb's that closed exposure by hand (in the windows that did): the venue ledger remembers them (venue-ledger.ts). */
+  /** The fills not xarb's of a counted symbol from its first part's last fill on (closing or undoing a close): the venue ledger remembers them (venue-ledger.ts). */
   handFills: VenueFillView[];
   /** The xarb fills in no journal counted as leftover exposure, one by one: the venue ledger remembers them. */
   orphanFillViews: VenueFillView[];
@@ -483,6 +483,9 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
     // long closed by hand, then a crashed short: the venue holds the short).
     const nets = Math.abs(e.netQty) <= opts.dustQty(e.symbol);
     if (nets && byHand.qty === 0) continue;
+    // Every trade by hand that can net the counted parts, closing or not (one the other way
+    // undoes a close): the venue ledger remembers them all, or it would keep a close alone.
+    v.handFills.push(...byHand.seen);
     const fk = e.runs.includes(UNJOURNALED_FILLS) ? orphanFillKeys.get(e.symbol) : undefined;
     if (fk !== undefined) {
       e.orphanFills = fk;
@@ -491,7 +494,6 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
     const left = nets ? `${e.symbol} parts netting to nothing left by ${runsLabel(runs, e.runs)}` :
       `${e.symbol} ${e.netQty > 0 ? 'long' : 'short'} ${Math.abs(e.netQty)} left by ${runsLabel(runs, e.runs)}`;
     if (byHand.qty > 0) {
-      v.handFills.push(...byHand.used);
       // (of what the account held: a gross close of a fee-net long is all of it)
       e.closedByHand = nets ? byHand.qty : Math.min(byHand.qty, Math.abs(e.netQty));
       // What is left after the closes, with the exposure's base-coin fee share (unless nothing is left).
@@ -561,37 +563,37 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
  * run's last fill and the next's, close what is open then (at most all of it). So a close of a
  * crashed run's leftover still counts when a later run (its taker, crashed too) traded the
  * symbol after it; a trade before a run's last fill (between the legs of its pairs) closes
- * nothing of that run. Returns the quantity closed, the fills that took (how many, and which), and what is left.
+ * nothing of that run. Returns the quantity closed, how many fills took, what is left, and every
+ * fill by hand from the first part's last fill on (`seen`: closing or not, for the venue ledger).
  */
 function closedByHand(snapshots: readonly VenueSnapshot[], pattern: RegExp, symbol: string,
-  steps: ReadonlyArray<{ t: number; net: number }>): { qty: number; fills: number; left: number; used: VenueFillView[] } {
+  steps: ReadonlyArray<{ t: number; net: number }>): { qty: number; fills: number; left: number; seen: VenueFillView[] } {
   const manual: VenueFillView[] = [];
   for (const s of snapshots) for (const f of s.fills) if (f.symbol === symbol && !pattern.test(f.clientOrderId)) manual.push(f);
   const order = [...steps].sort((a, b) => a.t - b.t);
+  const seen = order.length === 0 ? [] : manual.filter((f) => f.timeMs >= order[0]!.t);
   let open = 0;
   let qty = 0;
   let n = 0;
-  const used: VenueFillView[] = [];
   for (let i = 0; i < order.length; i++) {
     open += order[i]!.net;
     const from = order[i]!.t;
     const to = i + 1 < order.length ? order[i + 1]!.t : Infinity;
     let net = 0;
-    const window: VenueFillView[] = [];
+    let inWindow = 0;
     for (const f of manual) {
       if (!(f.timeMs >= from && f.timeMs < to)) continue;
       net += baseMove(f);
-      window.push(f);
+      inWindow++;
     }
     const against = -Math.sign(open) * net;
     if (!(against > 0)) continue;
     const c = Math.min(against, Math.abs(open));
     open = Math.abs(open) - c === 0 ? 0 : open - Math.sign(open) * c;
     qty += c;
-    n += window.length;
-    used.push(...window);
+    n += inWindow;
   }
-  return { qty, fills: n, left: open, used };
+  return { qty, fills: n, left: open, seen };
 }
 
 /** "crashed run(s) a, b" / "the resumed run's crashed segment" / "run c's unresolved orders at its clean stop", for the reasons. */

@@ -5,8 +5,8 @@
  * (23 h of fills and order history) will forget, so a later start counts them exactly once
  * however far the window has moved:
  *
- * - `hand_fills`: trades that are not xarb's which closed (part of) a leftover exposure by hand
- *   (reconcile.ts closedByHand). Without them a start after the window moved past the close,
+ * - `hand_fills`: trades that are not xarb's that could net a counted leftover exposure (those
+ *   closing part of it by hand and those undoing such a close: reconcile.ts closedByHand `seen`). Without them a start after the window moved past the close,
  *   but not past the crashed run's journal, counts the closed exposure again;
  * - `orphan_fills`: xarb fills in no journal (reconcile.ts orphanFills) not yet answered for by
  *   a taker that ended (leftover.json `taken_fills`). Without them the exposure they make

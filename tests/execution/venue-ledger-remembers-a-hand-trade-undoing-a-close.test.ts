@@ -1,14 +1,12 @@
 /**
- * Defect: the ledger records only the trades by hand of windows that closed exposure at that
- * start (reconcile.ts closedByHand `used`). A later trade by hand the other way in the same
- * window (the operator rebalancing inventory: buys back what he sold) makes the window net to
- * nothing, so that start counts the leftover again (consistent with the venue's net), and
- * records neither trade; the earlier close stays remembered. Once the window has moved past
- * both, the close is put back alone and the leftover vanishes, though the venue still holds it.
+ * The venue ledger remembers every trade by hand of a counted symbol from its exposure's last
+ * fill on, not only those that closed something: a buy back by hand after a remembered close
+ * (the operator rebalancing) is remembered too, so once the window has moved past both the
+ * start still believes what the venue holds.
  */
 import t from 'tap';
-import { HOUR, World, believed, round9 } from '../execution/ledger-harness.js';
-import { startAs, tmpRuns } from '../execution/ledger-start-harness.js';
+import { HOUR, World, believed, round9 } from './ledger-harness.js';
+import { startAs, tmpRuns } from './ledger-start-harness.js';
 
 t.test('a trade by hand that undoes a remembered close is remembered too', async (t) => {
   const w = new World(tmpRuns(t));
