@@ -460,8 +460,10 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       if (!e.runs.includes(run.runId)) e.runs.push(run.runId);
       const last = venueFills !== undefined ? Math.max(...venueFills.map((f) => f.timeMs)) : h !== undefined ? h.timeMs : o.sentMs;
       e.lastFillMs = Math.max(e.lastFillMs ?? 0, last);
-      // Per run: what it left of the symbol and when (a close by hand nets each run's part from its own last fill on).
-      const sk = o.symbol + '|' + run.runId;
+      // Per run: what it left of the symbol and when (a close by hand nets each run's part from its
+      // own last fill on). Each xarb order in no journal is a part of its own, timed by its own
+      // last fill (they come from unrelated lost runs: a close by hand between two is real).
+      const sk = o.symbol + '|' + run.runId + (run.runId === UNJOURNALED_FILLS ? '|' + k : '');
       const st = runSteps.get(sk);
       if (st === undefined) runSteps.set(sk, { symbol: o.symbol, t: last, net: signed });
       else {

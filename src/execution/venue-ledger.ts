@@ -38,7 +38,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { realAtomicFileIo, writeFileAtomic, type AtomicFileIo } from '../core/atomic-file.js';
-import { takenFillKey, UNJOURNALED_FILLS, type ReconcileVerdict, type Venue, type VenueFillView, type VenueSnapshot } from './reconcile.js';
+import { DEFAULT_CLIENT_ID_PATTERN, takenFillKey, UNJOURNALED_FILLS, type ReconcileVerdict, type Venue, type VenueFillView, type VenueSnapshot } from './reconcile.js';
 
 export const LEDGER_VERSION = 1;
 /** Settled keys are kept this long after their fill (far beyond any venue look-back). */
@@ -227,7 +227,8 @@ export function applyLedgers(snapshots: readonly VenueSnapshot[], ledgers: reado
  * fills it netted (tagged with the runs whose exposure they closed and this start's run) added
  * to those still relevant (a run they are tagged with still has its folder, `runFolders`);
  * the orphan fills it counted (those a taker's clean stop answered for are no longer counted,
- * so drop out); orphan fills that net to dust per symbol among themselves become settled keys.
+ * so drop out); orphan fills that net to dust per symbol among themselves, with no trade by
+ * hand between the first and the last, become settled keys.
  * Venues without a snapshot keep their ledger as it was.
  */
 export function nextLedgers(ledgers: readonly VenueLedger[], snapshots: readonly VenueSnapshot[], verdict: ReconcileVerdict,
@@ -237,7 +238,22 @@ export function nextLedgers(ledgers: readonly VenueLedger[], snapshots: readonly
   // Orphan fills netting to nothing among themselves, per symbol (across venues).
   const orphanNet = new Map<string, number>();
   for (const f of verdict.orphanFillViews) orphanNet.set(f.symbol, (orphanNet.get(f.symbol) ?? 0) + (f.side === 'buy' ? f.qty : -f.qty) - (f.baseFee ?? 0));
-  const netsToNothing = (symbol: string): boolean => Math.abs(orphanNet.get(symbol) ?? 0) <= o.dustQty(symbol);
+  // ... and with no trade by hand between their first and last fill (it may have closed one leg:
+  // then the venue holds the other, and the reconciliation counted it).
+  const span = new Map<string, { from: number; to: number }>();
+  for (const f of verdict.orphanFillViews) {
+    const x = span.get(f.symbol);
+    if (x === undefined) span.set(f.symbol, { from: f.timeMs, to: f.timeMs });
+    else {
+      x.from = Math.min(x.from, f.timeMs);
+      x.to = Math.max(x.to, f.timeMs);
+    }
+  }
+  const handBetween = (symbol: string): boolean => {
+    const x = span.get(symbol)!;
+    return snapshots.some((s) => s.fills.some((f) => f.symbol === symbol && !DEFAULT_CLIENT_ID_PATTERN.test(f.clientOrderId) && f.timeMs >= x.from && f.timeMs <= x.to));
+  };
+  const netsToNothing = (symbol: string): boolean => Math.abs(orphanNet.get(symbol) ?? 0) <= o.dustQty(symbol) && !handBetween(symbol);
   return ledgers.map((l) => {
     if (!snapshots.some((s) => s.venue === l.venue)) return l;
     const hand = new Map<string, VenueFillView>();

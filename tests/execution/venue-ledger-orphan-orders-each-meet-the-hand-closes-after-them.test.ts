@@ -1,16 +1,13 @@
 /**
- * Defect: reconcile.ts counts all xarb fills in no journal of a symbol as one "run"
- * (UNJOURNALED_FILLS) whose part is timed by its LAST fill (runSteps), and closedByHand only
- * nets trades by hand made after that time. A close by hand of an earlier orphan fill, made
- * before a later orphan fill of the same symbol, is then ignored: the closed exposure is
- * counted again (with the wrong sign, even). The venue ledger keeps remembering all of them,
- * so the error persists after the window moves; and when the orphan fills net to nothing among
- * themselves nextLedgers settles them for good, so the short the venue holds is never seen.
+ * Each xarb order in no journal is a part of its own, timed by its own last fill (reconcile.ts
+ * runSteps), so a close by hand of an earlier orphan fill, made before a later orphan fill of
+ * the same symbol, still nets the earlier one; and orphan fills that net to nothing with a
+ * trade by hand between them are not settled away by the venue ledger: the venue holds the
+ * leg the hand trade did not close, before and after the window moved.
  */
 import t from 'tap';
-import { HOUR, World, believed, round9 } from '../execution/ledger-harness.js';
-import { startAs, tmpRuns } from '../execution/ledger-start-harness.js';
-
+import { HOUR, World, believed, round9 } from './ledger-harness.js';
+import { startAs, tmpRuns } from './ledger-start-harness.js';
 
 t.test('a close by hand between two orphan fills of a symbol is counted', async (t) => {
   const w = new World(tmpRuns(t));
