@@ -35,7 +35,7 @@ import { BybitAccountRest } from '../venues/bybit/account-rest.js';
 import { checkFeeRates, checkKeyPermissions, type FeeRates, type KeyPermissions } from '../execution/start-checks.js';
 import { DEFAULT_CLIENT_ID_PATTERN, balanceDrift, reconcileAtStart, type EarlierRun, type ReconcileVerdict, type VenueSnapshot } from '../execution/reconcile.js';
 import { readEarlierRuns, settleInEarlierWals } from '../execution/earlier-runs.js';
-import { applyLedgers, ledgerAccount, ledgerCounters, ledgerFile, nextLedgers, readLedgers, writeLedgers, type VenueLedger } from '../execution/venue-ledger.js';
+import { applyLedgers, ledgerAccount, ledgerCounters, ledgerErrorCounter, LedgerError, ledgerFile, nextLedgers, readLedgers, writeLedgers, type VenueLedger } from '../execution/venue-ledger.js';
 import { lookUpInFlight, ordersToLookUp, startAcceptDeadlineMs } from '../execution/start-lookups.js';
 import { expectedBalancesFromJournal, type ExpectedBalances } from '../execution/expected-balances.js';
 import { readJournal } from '../report/journal.js';
@@ -193,7 +193,8 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
       try {
         ledgers = readLedgers(runsDir, accounts);
       } catch (e) {
-        log.error({ err: (e as Error).message, counter: 'ledger_unreadable' }, 'live start-up: a venue ledger cannot be read: refusing the start (docs/live.md "Venue ledger")');
+        log.error({ err: (e as Error).message, counter: e instanceof LedgerError ? ledgerErrorCounter(e) : 'ledger_unreadable' },
+          'live start-up: the venue ledger cannot be read, or is not the only one in the runs folder: refusing the start (docs/live.md "Venue ledger")');
         return { ok: false, reason: `${(e as Error).message} (refusing: it records venue facts the look-back window no longer holds; docs/live.md "Venue ledger")`,
           verdict: null, balances: null, walOrders: {} };
       }

@@ -63,11 +63,14 @@ export interface VenueLedger {
   settledFills: Array<{ key: string; timeMs: number }>;
 }
 
-/** A ledger that cannot be read, parsed or written: the start is refused. */
+/**
+ * A ledger that cannot be read, parsed or written, or a runs folder holding the ledger of other
+ * accounts (or of other API keys of the same accounts): the start is refused.
+ */
 export class LedgerError extends Error {
   override readonly name = 'LedgerError';
-  constructor(readonly file: string, readonly kind: 'unreadable' | 'unwritable', message: string) {
-    super(`venue ledger ${file} ${kind}: ${message}`);
+  constructor(readonly file: string, readonly kind: 'unreadable' | 'unwritable' | 'other_accounts', message: string) {
+    super(`venue ledger ${file} ${kind === 'other_accounts' ? 'is not the only one in the runs folder' : kind}: ${message}`);
   }
 }
 
@@ -76,7 +79,12 @@ export class LedgerError extends Error {
  * not up at start-up: the log line's `counter` and the refusal say it too): the ledger unreadable
  * or unwritable, an earlier run's leftover.json unreadable (`leftoverUnreadable`).
  */
-export const ledgerCounters = { unreadable: 0, unwritable: 0, leftoverUnreadable: 0 };
+export const ledgerCounters = { unreadable: 0, unwritable: 0, otherAccounts: 0, leftoverUnreadable: 0 };
+
+/** The counter a LedgerError is logged under (`counter` field of the refusal's log line). */
+export function ledgerErrorCounter(e: LedgerError): string {
+  return `ledger_${e.kind}`;
+}
 
 /** The account's name in the ledger's file name: the first 16 hex of the API key's SHA-256. */
 export function ledgerAccount(apiKey: string): string {
@@ -96,9 +104,27 @@ export function emptyLedger(venue: Venue, account: string): VenueLedger {
   return { version: LEDGER_VERSION, venue, account, updatedMs: 0, handFills: [], handFillRuns: new Map(), orphanFills: [], settledFills: [] };
 }
 
-/** The ledgers of these accounts, one per venue; empty ones when there is no file yet. Throws LedgerError when it exists but is not a valid ledger. */
+/**
+ * The ledgers of these accounts, one per venue; empty ones when there is no file yet. Throws
+ * LedgerError when it exists but is not a valid ledger, or when the runs folder holds a ledger
+ * of other accounts or keys (`other_accounts`): its runs are then another account pair's, or
+ * this pair's under its old keys, and counting them (or starting an empty ledger) would be
+ * wrong either way. A runs folder belongs to one pair of accounts.
+ */
 export function readLedgers(runsDir: string, accounts: readonly LedgerAccount[]): VenueLedger[] {
   const file = ledgerFile(runsDir, accounts);
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(runsDir);
+  } catch {
+    // no runs folder yet: no ledger of anyone
+  }
+  const others = names.filter((n) => n.startsWith('ledger-') && n.endsWith('.json') && n !== path.basename(file));
+  if (others.length > 0) {
+    ledgerCounters.otherAccounts++;
+    throw new LedgerError(file, 'other_accounts', `the runs folder holds ${others.join(', ')}, written for other API keys: a runs folder belongs to one pair ` +
+      'of accounts (after a key change on the same accounts rename that file to this name; for other accounts use another runs folder)');
+  }
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -122,7 +148,9 @@ export function readLedgers(runsDir: string, accounts: readonly LedgerAccount[])
 function parseLedger(x: unknown, venue: Venue, account: string): VenueLedger {
   const j = x as Record<string, unknown>;
   if (j === null || typeof j !== 'object') throw new Error(`the ${venue} section is not an object`);
-  if (j.venue !== venue || j.account !== account) throw new Error(`written for ${String(j.venue)} account ${String(j.account)}`);
+  // The file's name binds it to the accounts: one renamed by the operator after a key change
+  // (readLedgers' refusal says to) is the new key's; the account written in it is only a string.
+  if (j.venue !== venue || typeof j.account !== 'string') throw new Error(`written for ${String(j.venue)} account ${String(j.account)}`);
   if (typeof j.updated_ms !== 'number' || !Number.isFinite(j.updated_ms)) throw new Error('updated_ms is not a number');
   const fills = (name: string): VenueFillView[] => {
     const list = j[name];

@@ -106,11 +106,13 @@ t.test('an unreadable or corrupt ledger is an error and a count, never an empty 
   const before = ledgerCounters.unreadable;
   const section = (over: object): string => JSON.stringify({ version: 1, venues: [{ venue: 'bybit', account: 'a2', updated_ms: 0, hand_fills: [], orphan_fills: [], settled_fills: [], ...over }] });
   t.doesNotThrow(() => { fs.writeFileSync(file, section({})); readLedgers(dir, accounts); }, 'a valid one reads');
-  for (const text of ['{"version":1,"venues":[{"venue":"bybit","acc', '{}', section({ hand_fills: [{ qty: 1 }] }), section({ venue: 'binance' }), section({ account: 'a3' })]) {
+  for (const text of ['{"version":1,"venues":[{"venue":"bybit","acc', '{}', section({ hand_fills: [{ qty: 1 }] }), section({ venue: 'binance' }), section({ account: 7 })]) {
     fs.writeFileSync(file, text);
     t.throws(() => readLedgers(dir, accounts), LedgerError, text.slice(0, 50));
   }
   t.equal(ledgerCounters.unreadable, before + 5);
+  fs.writeFileSync(file, section({ account: 'a3' }));
+  t.equal(readLedgers(dir, accounts)[0]!.account, 'a2', 'one renamed by the operator after a key change reads as the new key\'s (its name binds it)');
   fs.rmSync(file);
   t.same(readLedgers(dir, accounts)[0]!.orphanFills, [], 'no file yet: an empty ledger');
 });
