@@ -219,6 +219,8 @@ export interface ReconcileVerdict {
   handFills: VenueFillView[];
   /** The xarb fills in no journal counted as leftover exposure, one by one: the venue ledger remembers them. */
   orphanFillViews: VenueFillView[];
+  /** The fills of journaled orders counted as leftover exposure, with their run: the venue ledger remembers them (base fees, older parts). */
+  countedFills: Array<{ runId: string; fill: VenueFillView }>;
   exposure: Exposure[];
   flatten: FlattenOrder[];
   /** Exposure adopted as a residual for the strategy to hedge. */
@@ -303,7 +305,7 @@ function takenOrderIds(s: VenueSnapshot, pattern: RegExp, taken: ReadonlySet<str
 /** The start-up decision. */
 export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: readonly EarlierRun[], opts: ReconcileOptions): ReconcileVerdict {
   const pattern = opts.clientIdPattern ?? DEFAULT_CLIENT_ID_PATTERN;
-  const v: ReconcileVerdict = { canTrade: true, reasons: [], cancel: [], resolved: [], unresolved: [], notPlaced: [], orphans: [], orphanFills: [], closed: [], handFills: [], orphanFillViews: [],
+  const v: ReconcileVerdict = { canTrade: true, reasons: [], cancel: [], resolved: [], unresolved: [], notPlaced: [], orphans: [], orphanFills: [], closed: [], handFills: [], orphanFillViews: [], countedFills: [],
     exposure: [], flatten: [], adopt: [], drift: [] };
   const taken = opts.takenFills ?? new Set<string>();
   const takenCids = snapshots.map((s) => takenOrderIds(s, pattern, taken));
@@ -437,13 +439,18 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       const k = o.venue + '|' + o.clientOrderId;
       const venueFills = fillsByCid.get(k);
       const h = historyByCid.get(k);
-      const venueQty = venueFills !== undefined ? venueFills.reduce((a, f) => a + f.qty, 0) : h !== undefined ? h.cumQty : o.final?.cumQty ?? 0;
+      // A journaled order: the most any source says filled (the fills in the window can be only
+      // the newer part of an order whose older fills left it; its history or WAL final knows the
+      // whole). One known only by its fills: those not taken over (its history counts them all).
+      const fillQty = venueFills !== undefined ? venueFills.reduce((a, f) => a + f.qty, 0) : 0;
+      const venueQty = run.runId !== UNJOURNALED_FILLS ? Math.max(fillQty, h?.cumQty ?? 0, o.final?.cumQty ?? 0) :
+        venueFills !== undefined ? fillQty : h?.cumQty ?? 0;
       // A clean stop answered for what it had applied of an unknown order; the rest is new.
       const qty = run.ended ? Math.max(0, venueQty - (o.knownAtStop ?? 0)) : venueQty;
       if (!(qty > 0)) continue;
       let e = bySymbol.get(o.symbol);
       if (e === undefined) bySymbol.set(o.symbol, (e = { symbol: o.symbol, netQty: 0, byVenue: {}, runs: [], avgPx: 0 }));
-      const notional = venueFills !== undefined ? venueFills.reduce((a, f) => a + f.qty * f.price, 0) * (qty / venueQty) : qty * o.price;
+      const notional = (venueFills !== undefined ? venueFills.reduce((a, f) => a + f.qty * f.price, 0) + (venueQty - fillQty) * o.price : venueQty * o.price) * (qty / venueQty);
       const side = o.side === 'buy' ? 1 : -1;
       // Running average of the side that makes the exposure (the net's sign decides at the end).
       pxSums.set(o.symbol + '|' + side, (pxSums.get(o.symbol + '|' + side) ?? 0) + notional);
@@ -453,6 +460,8 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       if (venueFills !== undefined) {
         const fee = venueFills.reduce((a, f) => a + (f.baseFee ?? 0), 0) * (qty / venueQty);
         feeSums.set(o.symbol + '|' + side, (feeSums.get(o.symbol + '|' + side) ?? 0) + fee);
+        // The venue ledger keeps them (their base fee, their quantity) beyond the window.
+        if (run.runId !== UNJOURNALED_FILLS) for (const f of venueFills) v.countedFills.push({ runId: run.runId, fill: f });
       }
       const signed = o.side === 'buy' ? qty : -qty;
       e.netQty += signed;

@@ -11,6 +11,9 @@
  * - `orphan_fills`: xarb fills in no journal (reconcile.ts orphanFills) not yet answered for by
  *   a taker that ended (leftover.json `taken_fills`). Without them the exposure they make
  *   vanishes from xarb's view when they leave the window, while the venue still holds it;
+ * - `counted_fills`: fills of journaled orders counted at a start (reconcile.ts countedFills).
+ *   Without them a crashed buy's base-coin fee is forgotten once its fill leaves the window, and
+ *   an order found only at the venue (in its run's reserved ids, no send line) is forgotten;
  * - `settled_fills`: keys (`venue|symbol|tradeId`) of orphan fills that netted to nothing among
  *   themselves (a pair of legs of a run without a journal): never counted again. Without them
  *   one leg counts alone once the window has moved between the two.
@@ -60,6 +63,13 @@ export interface VenueLedger {
    */
   handFillRuns: Map<string, string[]>;
   orphanFills: VenueFillView[];
+  /**
+   * Fills of journaled orders of runs whose exposure a start counted (file field `counted_fills`,
+   * each with `runs`: [its run]): their base-coin fee and, for an order whose fills straddle the
+   * window's edge, their older part. Kept while the run has its folder.
+   */
+  countedFills: VenueFillView[];
+  countedFillRuns: Map<string, string[]>;
   settledFills: Array<{ key: string; timeMs: number }>;
 }
 
@@ -101,7 +111,7 @@ export function ledgerFile(runsDir: string, accounts: readonly LedgerAccount[]):
 }
 
 export function emptyLedger(venue: Venue, account: string): VenueLedger {
-  return { version: LEDGER_VERSION, venue, account, updatedMs: 0, handFills: [], handFillRuns: new Map(), orphanFills: [], settledFills: [] };
+  return { version: LEDGER_VERSION, venue, account, updatedMs: 0, handFills: [], handFillRuns: new Map(), orphanFills: [], countedFills: [], countedFillRuns: new Map(), settledFills: [] };
 }
 
 /**
@@ -166,14 +176,21 @@ function parseLedger(x: unknown, venue: Venue, account: string): VenueLedger {
     }
     return { key: s.key, timeMs: s.time_ms };
   });
-  const handFills = fills('hand_fills');
-  const handFillRuns = new Map<string, string[]>();
-  (j.hand_fills as Array<Record<string, unknown>>).forEach((x, i) => {
-    if (x.runs === undefined) return;
-    if (!Array.isArray(x.runs) || !x.runs.every((r) => typeof r === 'string')) throw new Error(`hand_fills[${i}].runs is not a list of run ids`);
-    handFillRuns.set(takenFillKey(venue, handFills[i]!), x.runs as string[]);
-  });
-  return { version: LEDGER_VERSION, venue, account, updatedMs: j.updated_ms, handFills, handFillRuns, orphanFills: fills('orphan_fills'), settledFills };
+  const tagged = (name: string): { list: VenueFillView[]; runs: Map<string, string[]> } => {
+    const list = fills(name);
+    const runs = new Map<string, string[]>();
+    (j[name] as Array<Record<string, unknown>>).forEach((x, i) => {
+      if (x.runs === undefined) return;
+      if (!Array.isArray(x.runs) || !x.runs.every((r) => typeof r === 'string')) throw new Error(`${name}[${i}].runs is not a list of run ids`);
+      runs.set(takenFillKey(venue, list[i]!), x.runs as string[]);
+    });
+    return { list, runs };
+  };
+  const hand = tagged('hand_fills');
+  if (j.counted_fills === undefined) j.counted_fills = []; // (a file written before they were kept)
+  const counted = tagged('counted_fills');
+  return { version: LEDGER_VERSION, venue, account, updatedMs: j.updated_ms, handFills: hand.list, handFillRuns: hand.runs, orphanFills: fills('orphan_fills'),
+    countedFills: counted.list, countedFillRuns: counted.runs, settledFills };
 }
 
 function parseFill(x: unknown, venue: Venue, where: string): VenueFillView {
@@ -205,7 +222,7 @@ function fillJson(f: VenueFillView, runs?: readonly string[]): Record<string, un
 /** The file's text (stable field order; also what tests compare). */
 export function ledgerText(ledgers: readonly VenueLedger[]): string {
   return JSON.stringify({ version: LEDGER_VERSION, venues: ledgers.map((l) => ({ venue: l.venue, account: l.account, updated_ms: l.updatedMs, hand_fills: l.handFills.map((f) => fillJson(f, l.handFillRuns.get(takenFillKey(l.venue, f)))),
-    orphan_fills: l.orphanFills.map((f) => fillJson(f)), settled_fills: l.settledFills.map((s) => ({ key: s.key, time_ms: s.timeMs })) })) }) + '\n';
+    orphan_fills: l.orphanFills.map((f) => fillJson(f)), counted_fills: l.countedFills.map((f) => fillJson(f, l.countedFillRuns.get(takenFillKey(l.venue, f)))), settled_fills: l.settledFills.map((s) => ({ key: s.key, time_ms: s.timeMs })) })) }) + '\n';
 }
 
 /** File operations of writeLedgers (atomic-file.ts). */
@@ -239,7 +256,7 @@ export function applyLedgers(snapshots: readonly VenueSnapshot[], ledgers: reado
     if (l === undefined) return s;
     const have = new Set(s.fills.map((f) => takenFillKey(s.venue, f)));
     const back: VenueFillView[] = [];
-    for (const f of [...l.handFills, ...l.orphanFills]) {
+    for (const f of [...l.handFills, ...l.orphanFills, ...l.countedFills]) {
       const k = takenFillKey(s.venue, f);
       if (have.has(k)) continue;
       have.add(k);
@@ -299,6 +316,21 @@ export function nextLedgers(ledgers: readonly VenueLedger[], snapshots: readonly
       hand.set(k, f);
       handRuns.set(k, [...new Set([...(handRuns.get(k) ?? []), ...(countedRuns.get(f.symbol) ?? [o.runId])])]);
     }
+    const counted = new Map<string, VenueFillView>();
+    const countedRunsOf = new Map<string, string[]>();
+    for (const f of l.countedFills) {
+      const k = takenFillKey(l.venue, f);
+      const runs = l.countedFillRuns.get(k) ?? [];
+      if (!runs.some((r) => o.runFolders.has(r))) continue;
+      counted.set(k, f);
+      countedRunsOf.set(k, runs);
+    }
+    for (const { runId, fill: f } of verdict.countedFills) {
+      if (f.venue !== l.venue) continue;
+      const k = takenFillKey(l.venue, f);
+      counted.set(k, f);
+      countedRunsOf.set(k, [runId]);
+    }
     const orphans: VenueFillView[] = [];
     const settled = new Map(l.settledFills.filter((s) => s.timeMs >= o.nowMs - SETTLED_KEEP_MS).map((s) => [s.key, s]));
     for (const f of verdict.orphanFillViews) {
@@ -307,6 +339,7 @@ export function nextLedgers(ledgers: readonly VenueLedger[], snapshots: readonly
       else orphans.push(f);
     }
     return { version: LEDGER_VERSION, venue: l.venue, account: l.account, updatedMs: o.nowMs, handFills: [...hand.values()], handFillRuns: handRuns, orphanFills: orphans,
+      countedFills: [...counted.values()], countedFillRuns: countedRunsOf,
       settledFills: [...settled.values()] };
   });
 }

@@ -1,13 +1,12 @@
 /**
- * Defect: for a crashed run's order, reconcile.ts takes the filled quantity from the fills in
- * the look-back window whenever there are any (`venueQty`), even when its WAL `final` says
- * more filled. An order whose fills straddle the window's edge is counted by its newer part
- * only, though its journal knows the whole; the hedged pair shows as exposure (a flatten
- * policy would trade it). The venue ledger does not hold journaled orders' fills either.
+ * A crashed run's journaled order counts the most that any source says filled: its fills in the
+ * look-back window, its order history's cum qty and its WAL `final` cum qty. An order whose fills
+ * straddle the window's edge is counted in full (its newer fills alone would show a hedged
+ * pair as exposure, which a flatten policy would trade).
  */
 import t from 'tap';
-import { HOUR, LOOKBACK_MS, SYMBOL, World, believed, round9 } from '../execution/ledger-harness.js';
-import { crashedRunWal, startAs, tmpRuns } from '../execution/ledger-start-harness.js';
+import { HOUR, LOOKBACK_MS, SYMBOL, World, believed, round9 } from './ledger-harness.js';
+import { crashedRunWal, startAs, tmpRuns } from './ledger-start-harness.js';
 
 t.test('a journaled order whose fills straddle the window edge counts in full', async (t) => {
   const dir = tmpRuns(t);

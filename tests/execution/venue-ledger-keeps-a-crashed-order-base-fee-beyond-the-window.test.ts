@@ -1,14 +1,12 @@
 /**
- * Defect: the base-coin fee of a crashed run's fills (a Binance buy without BNB pays its fee
- * in BTC) comes off the leftover only while the fills are in the look-back window
- * (reconcile.ts feeSums, from venueFills); once they leave it, the order counts from its WAL
- * `final` cum qty, fee-less, and the venue ledger does not remember journaled orders' fills.
- * The same leftover is then believed larger than what the account holds; after the operator
- * closes exactly what it holds, a residue stays "exposure" and refuses every start.
+ * The base-coin fee of a crashed run's fill (a Binance buy without BNB pays its fee in BTC)
+ * still comes off the leftover after the fill left the look-back window: the venue ledger keeps
+ * the counted fills of journaled orders (`counted_fills`), so the leftover is what the account
+ * holds, and once the operator sells exactly that, nothing is left.
  */
 import t from 'tap';
-import { HOUR, World, believed, round9 } from '../execution/ledger-harness.js';
-import { startAs, tmpRuns } from '../execution/ledger-start-harness.js';
+import { HOUR, World, believed, round9 } from './ledger-harness.js';
+import { startAs, tmpRuns } from './ledger-start-harness.js';
 
 t.test('a crashed buy\'s base fee still counts after its fill left the window', async (t) => {
   const dir = tmpRuns(t);
