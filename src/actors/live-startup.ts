@@ -34,7 +34,7 @@ import { BinanceAccountRest } from '../venues/binance/account-rest.js';
 import { BybitAccountRest } from '../venues/bybit/account-rest.js';
 import { checkFeeRates, checkKeyPermissions, type FeeRates, type KeyPermissions } from '../execution/start-checks.js';
 import { DEFAULT_CLIENT_ID_PATTERN, balanceDrift, reconcileAtStart, type EarlierRun, type ReconcileVerdict, type VenueSnapshot } from '../execution/reconcile.js';
-import { readEarlierRuns, settleInEarlierWals } from '../execution/earlier-runs.js';
+import { journalReservedFinds, readEarlierRuns, settleInEarlierWals } from '../execution/earlier-runs.js';
 import { applyLedgers, ledgerAccount, ledgerCounters, ledgerErrorCounter, LedgerError, ledgerFile, nextLedgers, readLedgers, writeLedgers, type VenueLedger } from '../execution/venue-ledger.js';
 import { lookUpInFlight, ordersToLookUp, startAcceptDeadlineMs } from '../execution/start-lookups.js';
 import { expectedBalancesFromJournal, type ExpectedBalances } from '../execution/expected-balances.js';
@@ -264,6 +264,10 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
     if (verdict.notPlaced.length > 0) {
       const failed = settleInEarlierWals(path.dirname(o.runDir), verdict.notPlaced.map((u) => ({ runId: u.runId, order: u.order, status: 'NOT_PLACED' })));
       for (const f of failed) log.warn({ err: f }, 'live start-up: could not journal a never-placed order in its run\'s orders.wal (asked again next start)');
+    }
+    // Found in a crashed run's reserved ids without a send line: journaled in its WAL (send, and final when final).
+    if (verdict.foundInReserved.length > 0 && !o.freshVenues) {
+      for (const f of journalReservedFinds(path.dirname(o.runDir), verdict)) log.warn({ err: f }, 'live start-up: could not journal an order found in a run\'s reserved ids in its orders.wal (found again next start while the window holds it)');
     }
     // Found final at the venue with nothing filled: settled in its run's WAL too (no exposure either way).
     const unfilled = verdict.resolved.filter((r) => r.cumQty === 0 && looked.answers.get(r.order.venue + '|' + r.order.clientOrderId) != null);

@@ -24,7 +24,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { OrderWal, readOrderWal, WAL_FILE } from './order-wal.js';
-import type { EarlierRun, Exposure, JournaledOrder, TakenOrphan } from './reconcile.js';
+import type { EarlierRun, Exposure, JournaledOrder, ReconcileVerdict, TakenOrphan } from './reconcile.js';
 
 /**
  * Written by a run that took over crashed runs' exposure:
@@ -225,6 +225,30 @@ export function markNotAdopted(runDir: string, symbols: readonly string[]): void
   writeFileAtomic(file, JSON.stringify(left) + '\n');
 }
 
+/** Lines for an earlier run's WAL: its `send` line first when `send`, then a `final` line unless `status` is null (cum qty 0 unless given). */
+export interface EarlierWalLines {
+  runId: string;
+  order: JournaledOrder;
+  status: string | null;
+  cumQty?: number;
+  send?: boolean;
+}
+
+/**
+ * Journals in their runs' WALs the orders a start found at the venues in a crashed run's
+ * reserved id block without a send line (a kill between the frame and the line, a machine
+ * crash): their send line, and their final line when the venue's word is final (status and cum
+ * qty). Once their fills leave the look-back window the WAL still knows them (a later start
+ * asks the venue by client id about one still in flight). Returns the lines that could not be
+ * written (the next start finds the order again while the window holds it).
+ */
+export function journalReservedFinds(runsDir: string, verdict: Pick<ReconcileVerdict, 'foundInReserved' | 'resolved'>): string[] {
+  return settleInEarlierWals(runsDir, verdict.foundInReserved.map((f) => {
+    const r = verdict.resolved.find((x) => x.runId === f.runId && x.order.venue === f.order.venue && x.order.clientOrderId === f.order.clientOrderId);
+    return { runId: f.runId, order: f.order, send: true, status: r?.status ?? null, cumQty: r?.cumQty ?? 0 };
+  }));
+}
+
 /**
  * Settles in-flight orders of earlier runs in their own WALs once the venue's word is final
  * and carries no exposure: never placed (no trace after timestamp + recvWindow), or found
@@ -233,9 +257,9 @@ export function markNotAdopted(runDir: string, symbols: readonly string[]): void
  * answers for them. Returns the lines that could not be written (the run's folder read-only):
  * harmless, the next start asks the venue again.
  */
-export function settleInEarlierWals(runsDir: string, settled: ReadonlyArray<{ runId: string; order: JournaledOrder; status: string }>): string[] {
+export function settleInEarlierWals(runsDir: string, settled: ReadonlyArray<EarlierWalLines>): string[] {
   const failed: string[] = [];
-  const byRun = new Map<string, Array<{ order: JournaledOrder; status: string }>>();
+  const byRun = new Map<string, EarlierWalLines[]>();
   for (const s of settled) {
     const list = byRun.get(s.runId);
     if (list === undefined) byRun.set(s.runId, [s]);
@@ -245,7 +269,11 @@ export function settleInEarlierWals(runsDir: string, settled: ReadonlyArray<{ ru
     let wal: OrderWal | null = null;
     try {
       wal = new OrderWal(path.join(runsDir, runId));
-      for (const s of list) wal.final(s.order.venue, s.order.clientOrderId, s.status, 0);
+      for (const s of list) {
+        if (s.send === true) wal.send({ clientOrderId: s.order.clientOrderId, venue: s.order.venue, symbol: s.order.symbol, side: s.order.side, price: s.order.price,
+          qty: s.order.qty, timestampMs: s.order.sentMs });
+        if (s.status !== null) wal.final(s.order.venue, s.order.clientOrderId, s.status, s.cumQty ?? 0);
+      }
     } catch (e) {
       failed.push(`${runId}: ${(e as Error).message}`);
     } finally {

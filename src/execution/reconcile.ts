@@ -221,6 +221,12 @@ export interface ReconcileVerdict {
   orphanFillViews: VenueFillView[];
   /** The fills of journaled orders counted as leftover exposure, with their run: the venue ledger remembers them (base fees, older parts). */
   countedFills: Array<{ runId: string; fill: VenueFillView }>;
+  /**
+   * Orders found at the venues in a run's reserved id block without a send line, of runs that
+   * have not ended: the start journals them in that run's WAL (earlier-runs.ts
+   * journalReservedFinds), so they are not forgotten once the window moves past them.
+   */
+  foundInReserved: Array<{ runId: string; order: JournaledOrder }>;
   exposure: Exposure[];
   flatten: FlattenOrder[];
   /** Exposure adopted as a residual for the strategy to hedge. */
@@ -305,7 +311,7 @@ function takenOrderIds(s: VenueSnapshot, pattern: RegExp, taken: ReadonlySet<str
 /** The start-up decision. */
 export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: readonly EarlierRun[], opts: ReconcileOptions): ReconcileVerdict {
   const pattern = opts.clientIdPattern ?? DEFAULT_CLIENT_ID_PATTERN;
-  const v: ReconcileVerdict = { canTrade: true, reasons: [], cancel: [], resolved: [], unresolved: [], notPlaced: [], orphans: [], orphanFills: [], closed: [], handFills: [], orphanFillViews: [], countedFills: [],
+  const v: ReconcileVerdict = { canTrade: true, reasons: [], cancel: [], resolved: [], unresolved: [], notPlaced: [], orphans: [], orphanFills: [], closed: [], handFills: [], orphanFillViews: [], countedFills: [], foundInReserved: [],
     exposure: [], flatten: [], adopt: [], drift: [] };
   const taken = opts.takenFills ?? new Set<string>();
   const takenCids = snapshots.map((s) => takenOrderIds(s, pattern, taken));
@@ -327,6 +333,7 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
           ...(run.ended ? { takenBy: run.runId } : {}) });
       }
     }
+    if (extra.length > 0 && !run.ended) for (const o of extra) v.foundInReserved.push({ runId: run.runId, order: o });
     if (extra.length > 0) {
       v.reasons.push(`${run.runId}: ${extra.length} order(s) found at the venues in its reserved ids without a send line (machine crash)` +
         (run.ended ? '; the run ended (or was taken over), so they are known and not counted again' : ''));

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { OrderWal } from '../../src/execution/order-wal.js';
-import { markNotAdopted, readEarlierRuns, writeLeftover } from '../../src/execution/earlier-runs.js';
+import { journalReservedFinds, markNotAdopted, readEarlierRuns, writeLeftover } from '../../src/execution/earlier-runs.js';
 import { reconcileAtStart, type ExposurePolicy, type ReconcileVerdict } from '../../src/execution/reconcile.js';
 import { applyLedgers, nextLedgers, readLedgers, writeLedgers, type LedgerAccount } from '../../src/execution/venue-ledger.js';
 import { ACCOUNTS, type World } from './ledger-harness.js';
@@ -41,6 +41,7 @@ export function startAs(w: World, runId: string, nowMs: number, o: ReviewStart =
   const dustQty = (): number => dust;
   const policy = o.policy ?? 'halt';
   const verdict = reconcileAtStart(applied.snapshots, er.runs, { exposurePolicy: policy, dustQty, balanceTolerance: () => 0, takenFills: taken });
+  journalReservedFinds(w.runsDir, verdict);
   writeLedgers(w.runsDir, nextLedgers(ledgers, applied.snapshots, verdict, { dustQty, nowMs, runId, runFolders: new Set(fs.readdirSync(w.runsDir)) }));
   if (!verdict.canTrade || o.refuse === true) {
     end();
