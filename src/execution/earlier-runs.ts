@@ -172,7 +172,7 @@ function takenOrphans(list: unknown): JournaledOrder[] {
     if (x === null || typeof x !== 'object' || (x.venue !== 'binance' && x.venue !== 'bybit') || typeof x.clientOrderId !== 'string' || typeof x.symbol !== 'string' ||
       (x.side !== 'buy' && x.side !== 'sell') || typeof x.qty !== 'number' || !(x.qty > 0)) continue;
     out.push({ clientOrderId: x.clientOrderId, venue: x.venue, symbol: x.symbol, side: x.side, price: typeof x.avgPx === 'number' ? x.avgPx : 0, qty: x.qty,
-      sentMs: typeof x.timeMs === 'number' ? x.timeMs : 0, final: { status: 'FILLED (taken orphan)', cumQty: x.qty } });
+      sentMs: typeof x.timeMs === 'number' ? x.timeMs : 0, final: { status: 'FILLED (taken orphan)', cumQty: x.qty }, takenOrphan: true });
   }
   return out;
 }

@@ -113,6 +113,8 @@ export interface JournaledOrder {
   knownAtStop?: number;
   /** A later run took over this order's exposure (its leftover.json, earlier-runs.ts): settled, not counted again. */
   takenBy?: string;
+  /** An xarb order in no journal that this (taker) run took over (leftover.json `taken_orphans`): a part of its own when netting closes by hand. */
+  takenOrphan?: true;
 }
 
 export interface EarlierRun {
@@ -478,8 +480,9 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       e.lastFillMs = Math.max(e.lastFillMs ?? 0, last);
       // Per run: what it left of the symbol and when (a close by hand nets each run's part from its
       // own last fill on). Each xarb order in no journal is a part of its own, timed by its own
-      // last fill (they come from unrelated lost runs: a close by hand between two is real).
-      const sk = o.symbol + '|' + run.runId + (run.runId === UNJOURNALED_FILLS ? '|' + k : '');
+      // last fill (they come from unrelated lost runs: a close by hand between two is real), also
+      // once a taker took it over as its own (`takenOrphan`).
+      const sk = o.symbol + '|' + run.runId + (run.runId === UNJOURNALED_FILLS || o.takenOrphan === true ? '|' + k : '');
       const st = runSteps.get(sk);
       if (st === undefined) runSteps.set(sk, { symbol: o.symbol, t: last, net: signed });
       else {
