@@ -25,7 +25,7 @@
  * the venues, committed or refused: these are facts about the venue, true whether this start
  * trades or not. Entries that can no longer change any start are dropped then (hand fills whose
  * runs' folders are all gone: the runs they closed and the starts that counted them; orphan fills a taker's clean stop answered for; settled keys
- * older than SETTLED_KEEP_MS, beyond any look-back).
+ * older than SETTLED_KEEP_MS before the newest fill the venues show, beyond any look-back).
  *
  * One file for both venues, because what it settles can span them (two legs of a pair netting to
  * nothing, one on each venue): two files could not be written as one step.
@@ -299,6 +299,8 @@ export function nextLedgers(ledgers: readonly VenueLedger[], snapshots: readonly
     return snapshots.some((s) => s.fills.some((f) => f.symbol === symbol && !DEFAULT_CLIENT_ID_PATTERN.test(f.clientOrderId) && f.timeMs >= x.from && f.timeMs <= x.to));
   };
   const netsToNothing = (symbol: string): boolean => Math.abs(orphanNet.get(symbol) ?? 0) <= o.dustQty(symbol) && !handBetween(symbol);
+  let newestFillMs = -Infinity;
+  for (const s of snapshots) for (const f of s.fills) newestFillMs = Math.max(newestFillMs, f.timeMs);
   return ledgers.map((l) => {
     if (!snapshots.some((s) => s.venue === l.venue)) return l;
     const hand = new Map<string, VenueFillView>();
@@ -332,7 +334,9 @@ export function nextLedgers(ledgers: readonly VenueLedger[], snapshots: readonly
       countedRunsOf.set(k, [runId]);
     }
     const orphans: VenueFillView[] = [];
-    const settled = new Map(l.settledFills.filter((s) => s.timeMs >= o.nowMs - SETTLED_KEEP_MS).map((s) => [s.key, s]));
+    // Pruned against the newest fill the venues showed (their clock), not the local clock: a host
+    // clock days fast would drop keys whose fills the window still holds.
+    const settled = new Map(l.settledFills.filter((s) => s.timeMs >= newestFillMs - SETTLED_KEEP_MS).map((s) => [s.key, s]));
     for (const f of verdict.orphanFillViews) {
       if (f.venue !== l.venue) continue;
       if (netsToNothing(f.symbol)) settled.set(takenFillKey(l.venue, f), { key: takenFillKey(l.venue, f), timeMs: f.timeMs });
