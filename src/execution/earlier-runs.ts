@@ -150,7 +150,12 @@ export function readEarlierRuns(runsDir: string, currentRunId: string | null = n
   return out;
 }
 
-/** A LEFTOVER_FILE's content; null when there is none. Throws when it exists but is not a JSON object (torn, edited). */
+/**
+ * A LEFTOVER_FILE's content; null when there is none. Throws when it exists but is not a JSON
+ * object (torn, edited) or a field has the wrong type (`taken_over` a list of run ids,
+ * `taken_over_orders` counts, `taken_fills` / `not_adopted` lists of strings, `taken_orphans` a
+ * list): read as taking nothing, it would hand the crashed runs' exposure to a second taker.
+ */
 function readLeftoverFile(file: string): Record<string, unknown> | null {
   let text: string;
   try {
@@ -161,7 +166,16 @@ function readLeftoverFile(file: string): Record<string, unknown> | null {
   }
   const j = JSON.parse(text) as unknown;
   if (j === null || typeof j !== 'object' || Array.isArray(j)) throw new Error(`${LEFTOVER_FILE} is not a JSON object`);
-  return j as Record<string, unknown>;
+  const r = j as Record<string, unknown>;
+  const strings = (k: string): boolean => r[k] === undefined || (Array.isArray(r[k]) && (r[k] as unknown[]).every((x) => typeof x === 'string'));
+  for (const k of ['taken_over', 'taken_fills', 'not_adopted']) if (!strings(k)) throw new Error(`${LEFTOVER_FILE}: ${k} is not a list of strings`);
+  if (!Array.isArray(r.taken_over)) throw new Error(`${LEFTOVER_FILE}: no taken_over list`);
+  const counts = r.taken_over_orders;
+  if (counts !== undefined && (counts === null || typeof counts !== 'object' || Array.isArray(counts) || !Object.values(counts).every((n) => typeof n === 'number'))) {
+    throw new Error(`${LEFTOVER_FILE}: taken_over_orders is not a map of run id to order count`);
+  }
+  if (r.taken_orphans !== undefined && !Array.isArray(r.taken_orphans)) throw new Error(`${LEFTOVER_FILE}: taken_orphans is not a list`);
+  return r;
 }
 
 /** leftover.json `taken_orphans` as final orders of the taker (what the venue's fills said when it took them). */

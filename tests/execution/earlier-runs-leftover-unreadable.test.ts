@@ -28,7 +28,9 @@ t.test('an unreadable leftover.json is reported, not skipped', async (t) => {
   t.notOk(fs.existsSync(path.join(b, LEFTOVER_FILE + '.tmp')), 'written through a temporary file, renamed');
 
   const whole = fs.readFileSync(path.join(b, LEFTOVER_FILE), 'utf8');
-  for (const bad of [whole.slice(0, 20), '[]', '']) {
+  // Torn, not an object, or parsing with the wrong types (read as taking nothing, it would hand A's exposure to a second taker).
+  for (const bad of [whole.slice(0, 20), '[]', '', '{}', '{"taken_over":"A"}', '{"taken_over":["A"],"taken_over_orders":{"A":"1"}}', '{"taken_over":["A"],"not_adopted":"BTCUSDT"}',
+    '{"taken_over":["A"],"taken_fills":[1]}', '{"taken_over":["A"],"taken_orphans":{}}']) {
     fs.writeFileSync(path.join(b, LEFTOVER_FILE), bad);
     const er = readEarlierRuns(runs);
     t.equal(er.unreadableLeftovers.length, 1, JSON.stringify(bad));
