@@ -1,8 +1,9 @@
 /**
- * Whole-file replacement that survives a crash at any point: the text goes to `<file>.tmp`,
+ * Whole-file replacement that survives a crash at any point: the text goes to `<file>.<pid>.tmp`
+ * (per process: two processes writing the same file never rename each other's half-written one),
  * is fsynced, renamed over the file, and the folder is fsynced (so the rename itself is on
  * disk). A reader then finds the old version or the new one, never a torn file; a leftover
- * `.tmp` is overwritten by the next write. For the small records a start or a stop must not
+ * `.tmp` of a killed process is left (a few bytes, never read). For the small records a start or a stop must not
  * lose (venue-ledger.ts, earlier-runs.ts leftover.json); not for the hot path.
  */
 import fs from 'node:fs';
@@ -34,7 +35,7 @@ function fsyncPath(p: string, flags: string): void {
 
 /** Replaces `file` with `text` atomically. Throws the failing step's error (the old version may still be in place). */
 export function writeFileAtomic(file: string, text: string, io: AtomicFileIo = realAtomicFileIo): void {
-  const tmp = file + '.tmp';
+  const tmp = `${file}.${process.pid}.tmp`;
   io.writeFileSync(tmp, text);
   io.fsyncFile(tmp);
   io.renameSync(tmp, file);

@@ -25,7 +25,7 @@ t.test('an unreadable leftover.json is reported, not skipped', async (t) => {
   fs.writeFileSync(path.join(b, 'journal.jsonl'), JSON.stringify({ type: 'run_start' }) + '\n' + JSON.stringify({ type: 'run_end' }) + '\n');
   t.same(readEarlierRuns(runs).unreadableLeftovers, [], 'whole: read');
   t.equal(readEarlierRuns(runs).runs.find((r) => r.runId === 'A')!.orders[0]!.takenBy, 'B');
-  t.notOk(fs.existsSync(path.join(b, LEFTOVER_FILE + '.tmp')), 'written through a temporary file, renamed');
+  t.same(fs.readdirSync(b).filter((n) => n.endsWith('.tmp')), [], 'written through a temporary file, renamed');
 
   const whole = fs.readFileSync(path.join(b, LEFTOVER_FILE), 'utf8');
   // Torn, not an object, or parsing with the wrong types (read as taking nothing, it would hand A's exposure to a second taker).
