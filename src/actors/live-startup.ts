@@ -11,6 +11,9 @@
  *    (start-lookups.ts); those never placed are settled in their run's WAL; the verdict is
  *    logged (orders of crashed runs matched by client id, leftover exposure), xarb orders
  *    still open are cancelled, and trading is refused when the verdict says `canTrade = false`.
+ *    The venue ledger (venue-ledger.ts) is read before (its fills put back into the snapshots)
+ *    and written after the verdict, refused start or not; an unreadable or unwritable ledger
+ *    refuses the start.
  *    The venues' balances are compared with what the latest live run's journal says they
  *    should be (expected-balances.ts; `execution.live.start_balance_check`: warn / halt / off).
  *
@@ -31,7 +34,8 @@ import { BinanceAccountRest } from '../venues/binance/account-rest.js';
 import { BybitAccountRest } from '../venues/bybit/account-rest.js';
 import { checkFeeRates, checkKeyPermissions, type FeeRates, type KeyPermissions } from '../execution/start-checks.js';
 import { DEFAULT_CLIENT_ID_PATTERN, balanceDrift, reconcileAtStart, type EarlierRun, type ReconcileVerdict, type VenueSnapshot } from '../execution/reconcile.js';
-import { readEarlierRuns, settleInEarlierWals } from '../execution/earlier-runs.js';
+import { journalReservedFinds, readEarlierRuns, settleInEarlierWals } from '../execution/earlier-runs.js';
+import { applyLedgers, ledgerAccount, ledgerCounters, ledgerErrorCounter, LedgerError, ledgerFile, nextLedgers, readLedgers, writeLedgers, type VenueLedger } from '../execution/venue-ledger.js';
 import { lookUpInFlight, ordersToLookUp, startAcceptDeadlineMs } from '../execution/start-lookups.js';
 import { expectedBalancesFromJournal, type ExpectedBalances } from '../execution/expected-balances.js';
 import { readJournal } from '../report/journal.js';
@@ -164,12 +168,14 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
     for (const w of f.warnings) log.warn({ check: 'fee_rates' }, w);
     // 3. Reconciliation.
     const since = now() - (o.lookbackMs ?? LOOKBACK_MS);
-    const snaps: VenueSnapshot[] = [];
+    let snaps: VenueSnapshot[] = [];
     snaps.push(await bn.snapshot(o.symbols, since));
     if (bb !== null) snaps.push(await bb.snapshot(o.symbols, since));
     let runs: EarlierRun[] = [];
     let takenFills = new Set<string>();
     let expected: ExpectedBalances | null = null;
+    // The venue ledgers (venue-ledger.ts): what earlier starts saw that the look-back forgets.
+    let ledgers: VenueLedger[] = [];
     if (o.freshVenues) {
       log.info({}, 'live start-up: the venues are a simulator started by this process; earlier runs are not matched against it');
     } else {
@@ -177,6 +183,26 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
       const er = readEarlierRuns(runsDir, o.runId, o.resumed !== undefined ? { ended: o.resumed.previous === 'ended' } : null);
       runs = er.runs;
       takenFills = er.takenFills;
+      if (er.unreadableLeftovers.length > 0) {
+        ledgerCounters.leftoverUnreadable++;
+        log.error({ leftovers: er.unreadableLeftovers, counter: 'leftover_unreadable' }, 'live start-up: an earlier run\'s leftover.json cannot be read: refusing the start');
+        return { ok: false, reason: `unreadable leftover.json (what those runs took over is unknown): ${er.unreadableLeftovers.join('; ')}`, verdict: null, balances: null, walOrders: {} };
+      }
+      // Both venues' accounts, snapshotted or not (a venue skipped now keeps its section as it was).
+      const accounts = (['binance', 'bybit'] as const).map((v) => ({ venue: v, account: ledgerAccount(cfg.venues[v].auth.api_key) }));
+      try {
+        ledgers = readLedgers(runsDir, accounts);
+      } catch (e) {
+        log.error({ err: (e as Error).message, counter: e instanceof LedgerError ? ledgerErrorCounter(e) : 'ledger_unreadable' },
+          'live start-up: the venue ledger cannot be read, or is not the only one in the runs folder: refusing the start (docs/live.md "Venue ledger")');
+        return { ok: false, reason: `${(e as Error).message} (refusing: it records venue facts the look-back window no longer holds; docs/live.md "Venue ledger")`,
+          verdict: null, balances: null, walOrders: {} };
+      }
+      const applied = applyLedgers(snaps, ledgers);
+      snaps = applied.snapshots;
+      takenFills = new Set([...takenFills, ...applied.settled]);
+      log.info({ ledger: ledgerFile(runsDir, accounts), remembered: ledgers.map((l) => ({ venue: l.venue, hand_fills: l.handFills.length,
+        orphan_fills: l.orphanFills.length, settled_fills: l.settledFills.length })) }, 'live start-up: venue ledgers read');
       for (const [run, bad] of er.badLines) log.warn({ run, bad_lines: bad }, 'live start-up: unreadable lines in an earlier run\'s orders.wal');
       if (o.resumed !== undefined) {
         const self = runs.find((r) => r.resuming === true);
@@ -201,12 +227,23 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
     const tol = cfg.execution.live?.balance_tolerance ?? 0.002;
     const tolerance = (exp: Map<string, number> | undefined) => (asset: string) => Math.max(1e-8, tol * Math.abs(exp?.get(asset) ?? 0));
     const expectedFor = (v: 'binance' | 'bybit') => expected?.balances[v];
+    const dustQty = (s: string): number => Math.max(o.filters['binance']?.[s]?.stepSize ?? 0, o.filters['bybit']?.[s]?.stepSize ?? 0);
     const verdict = reconcileAtStart(snaps, runs, {
       exposurePolicy: policy,
-      dustQty: (s) => Math.max(o.filters['binance']?.[s]?.stepSize ?? 0, o.filters['bybit']?.[s]?.stepSize ?? 0),
+      dustQty,
       balanceTolerance: () => 0,
       lookups: looked.answers, nowMs: looked.atMs, acceptDeadlineMs: deadline, takenFills,
     });
+    // What this start saw, recorded before it acts or refuses: facts about the venue either way.
+    if (ledgers.length > 0) {
+      try {
+        writeLedgers(path.dirname(o.runDir), nextLedgers(ledgers, snaps, verdict, { dustQty, nowMs: now(), runId: o.runId, runFolders: new Set([...runs.map((r) => r.runId), o.runId]) }));
+      } catch (e) {
+        log.error({ err: (e as Error).message, counter: 'ledger_unwritable' }, 'live start-up: a venue ledger cannot be written: refusing the start');
+        return { ok: false, reason: `${(e as Error).message} (refusing: a later start would count what this one saw again)`, verdict, balances: null,
+          walOrders: {} };
+      }
+    }
     if (expected !== null) {
       const drifts = snaps.flatMap((sn) => {
         const exp = expectedFor(sn.venue);
@@ -227,6 +264,10 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
     if (verdict.notPlaced.length > 0) {
       const failed = settleInEarlierWals(path.dirname(o.runDir), verdict.notPlaced.map((u) => ({ runId: u.runId, order: u.order, status: 'NOT_PLACED' })));
       for (const f of failed) log.warn({ err: f }, 'live start-up: could not journal a never-placed order in its run\'s orders.wal (asked again next start)');
+    }
+    // Found in a crashed run's reserved ids without a send line: journaled in its WAL (send, and final when final).
+    if (verdict.foundInReserved.length > 0 && !o.freshVenues) {
+      for (const f of journalReservedFinds(path.dirname(o.runDir), verdict)) log.warn({ err: f }, 'live start-up: could not journal an order found in a run\'s reserved ids in its orders.wal (found again next start while the window holds it)');
     }
     // Found final at the venue with nothing filled: settled in its run's WAL too (no exposure either way).
     const unfilled = verdict.resolved.filter((r) => r.cumQty === 0 && looked.answers.get(r.order.venue + '|' + r.order.clientOrderId) != null);

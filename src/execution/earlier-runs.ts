@@ -10,6 +10,10 @@
  * orders. While the taker itself has no `run_end`, both runs' orders count, so the netting
  * stays right whichever crashed last.
  *
+ * A LEFTOVER_FILE is replaced atomically (atomic-file.ts: a crash leaves the old or the new
+ * one); one that exists but cannot be read is reported (`unreadableLeftovers`) and refuses the
+ * start, never skipped.
+ *
  * `--resume RUN` continues a run in its own directory: that run's journal is the start-up's
  * business too (its orders, fills, open rounds and in-flight WAL lines are what the crashed
  * segment left), so it is read like an earlier run, marked `resuming`, with the ended state of
@@ -18,8 +22,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../core/atomic-file.js';
 import { OrderWal, readOrderWal, WAL_FILE } from './order-wal.js';
-import type { EarlierRun, Exposure, JournaledOrder, TakenOrphan } from './reconcile.js';
+import type { EarlierRun, Exposure, JournaledOrder, ReconcileVerdict, TakenOrphan } from './reconcile.js';
 
 /**
  * Written by a run that took over crashed runs' exposure:
@@ -37,6 +42,12 @@ export interface EarlierRunsResult {
   badLines: Map<string, number>;
   /** `venue|symbol|tradeId` (older files: `venue|tradeId`) of xarb fills in no journal that a cleanly ended run took over (reconcile.ts takenFills). */
   takenFills: Set<string>;
+  /**
+   * LEFTOVER_FILEs that exist but cannot be read or parsed (`run id: why`): what those runs
+   * took over is unknown, so the start must be refused (ignoring one would trade a crashed
+   * run's exposure a second time).
+   */
+  unreadableLeftovers: string[];
 }
 
 /** Whether a journal file has a `run_end` line (scans backwards from the end; a cut last line is ignored). */
@@ -70,7 +81,7 @@ export function journalEnded(file: string): boolean {
  * segment (run-dir.ts resumeRun's status).
  */
 export function readEarlierRuns(runsDir: string, currentRunId: string | null = null, resumed: { ended: boolean } | null = null): EarlierRunsResult {
-  const out: EarlierRunsResult = { runs: [], badLines: new Map(), takenFills: new Set() };
+  const out: EarlierRunsResult = { runs: [], badLines: new Map(), takenFills: new Set(), unreadableLeftovers: [] };
   let names: string[];
   try {
     names = fs.readdirSync(runsDir);
@@ -91,10 +102,12 @@ export function readEarlierRuns(runsDir: string, currentRunId: string | null = n
   for (const run of [...out.runs]) {
     let left: { taken_over?: unknown; taken_over_orders?: unknown; taken_fills?: unknown; not_adopted?: unknown; taken_orphans?: unknown };
     try {
-      left = JSON.parse(fs.readFileSync(path.join(runsDir, run.runId, LEFTOVER_FILE), 'utf8')) as typeof left;
-    } catch {
+      left = readLeftoverFile(path.join(runsDir, run.runId, LEFTOVER_FILE)) as typeof left;
+    } catch (e) {
+      out.unreadableLeftovers.push(`${run.runId}: ${(e as Error).message}`);
       continue;
     }
+    if (left === null) continue;
     if (!run.ended) {
       // A taker that has not ended answers for the xarb orders known only by their fills that it
       // took over as its own orders (their only durable trace: the fills age out of the
@@ -102,13 +115,24 @@ export function readEarlierRuns(runsDir: string, currentRunId: string | null = n
       run.orders = [...takenOrphans(left.taken_orphans), ...run.orders];
       continue;
     }
-    // Fills in no journal it answered for (like a crashed run's orders: only once it ended).
-    if (Array.isArray(left.taken_fills)) for (const k of left.taken_fills) if (typeof k === 'string') out.takenFills.add(k);
+    // Symbols the taker stopped before handing to its strategy: it never answered for them.
+    const notAdopted = new Set(Array.isArray(left.not_adopted) ? left.not_adopted.filter((x): x is string => typeof x === 'string') : []);
+    // Fills in no journal it answered for (like a crashed run's orders: only once it ended), but
+    // not those of a symbol it never handed over. An older key without a symbol (`venue|tradeId`)
+    // is not answered for when any not-adopted symbol has taken orphans (or none are listed).
+    if (Array.isArray(left.taken_fills)) {
+      const orphanSymbols = new Set(takenOrphans(left.taken_orphans).map((x) => x.symbol));
+      const oldKeysNotAnswered = [...notAdopted].some((s) => orphanSymbols.has(s) || orphanSymbols.size === 0);
+      for (const k of left.taken_fills) {
+        if (typeof k !== 'string') continue;
+        const parts = k.split('|');
+        if (parts.length >= 3 ? notAdopted.has(parts[1]!) : oldKeysNotAnswered) continue;
+        out.takenFills.add(k);
+      }
+    }
     const taken = left.taken_over;
     if (!Array.isArray(taken)) continue;
     const counts = (left.taken_over_orders !== null && typeof left.taken_over_orders === 'object' ? left.taken_over_orders : {}) as Record<string, unknown>;
-    // Symbols the taker stopped before handing to its strategy: it never answered for them.
-    const notAdopted = new Set(Array.isArray(left.not_adopted) ? left.not_adopted.filter((x): x is string => typeof x === 'string') : []);
     for (const other of out.runs) {
       if (!taken.includes(other.runId)) continue;
       // The orders the taker answered for: those journaled when it took over (all of them in a
@@ -126,6 +150,34 @@ export function readEarlierRuns(runsDir: string, currentRunId: string | null = n
   return out;
 }
 
+/**
+ * A LEFTOVER_FILE's content; null when there is none. Throws when it exists but is not a JSON
+ * object (torn, edited) or a field has the wrong type (`taken_over` a list of run ids,
+ * `taken_over_orders` counts, `taken_fills` / `not_adopted` lists of strings, `taken_orphans` a
+ * list): read as taking nothing, it would hand the crashed runs' exposure to a second taker.
+ */
+function readLeftoverFile(file: string): Record<string, unknown> | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  const j = JSON.parse(text) as unknown;
+  if (j === null || typeof j !== 'object' || Array.isArray(j)) throw new Error(`${LEFTOVER_FILE} is not a JSON object`);
+  const r = j as Record<string, unknown>;
+  const strings = (k: string): boolean => r[k] === undefined || (Array.isArray(r[k]) && (r[k] as unknown[]).every((x) => typeof x === 'string'));
+  for (const k of ['taken_over', 'taken_fills', 'not_adopted']) if (!strings(k)) throw new Error(`${LEFTOVER_FILE}: ${k} is not a list of strings`);
+  if (!Array.isArray(r.taken_over)) throw new Error(`${LEFTOVER_FILE}: no taken_over list`);
+  const counts = r.taken_over_orders;
+  if (counts !== undefined && (counts === null || typeof counts !== 'object' || Array.isArray(counts) || !Object.values(counts).every((n) => typeof n === 'number'))) {
+    throw new Error(`${LEFTOVER_FILE}: taken_over_orders is not a map of run id to order count`);
+  }
+  if (r.taken_orphans !== undefined && !Array.isArray(r.taken_orphans)) throw new Error(`${LEFTOVER_FILE}: taken_orphans is not a list`);
+  return r;
+}
+
 /** leftover.json `taken_orphans` as final orders of the taker (what the venue's fills said when it took them). */
 function takenOrphans(list: unknown): JournaledOrder[] {
   if (!Array.isArray(list)) return [];
@@ -134,7 +186,7 @@ function takenOrphans(list: unknown): JournaledOrder[] {
     if (x === null || typeof x !== 'object' || (x.venue !== 'binance' && x.venue !== 'bybit') || typeof x.clientOrderId !== 'string' || typeof x.symbol !== 'string' ||
       (x.side !== 'buy' && x.side !== 'sell') || typeof x.qty !== 'number' || !(x.qty > 0)) continue;
     out.push({ clientOrderId: x.clientOrderId, venue: x.venue, symbol: x.symbol, side: x.side, price: typeof x.avgPx === 'number' ? x.avgPx : 0, qty: x.qty,
-      sentMs: typeof x.timeMs === 'number' ? x.timeMs : 0, final: { status: 'FILLED (taken orphan)', cumQty: x.qty } });
+      sentMs: typeof x.timeMs === 'number' ? x.timeMs : 0, final: { status: 'FILLED (taken orphan)', cumQty: x.qty }, takenOrphan: true });
   }
   return out;
 }
@@ -146,12 +198,10 @@ function takenOrphans(list: unknown): JournaledOrder[] {
  */
 export function writeLeftover(runDir: string, exposures: readonly Exposure[], policy: string, walOrders: Readonly<Record<string, number>>): void {
   const file = path.join(runDir, LEFTOVER_FILE);
-  let before: { taken_over?: unknown; taken_over_orders?: unknown; taken_fills?: unknown; exposures?: unknown; not_adopted?: unknown; taken_orphans?: unknown } = {};
-  try {
-    before = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof before;
-  } catch {
-    // none yet (or unreadable: rewritten whole)
-  }
+  // None yet, or the earlier segment's (a resumed run). One that cannot be read throws: the
+  // start read it without error (readEarlierRuns), so something else is wrong, and rewriting
+  // it whole would hand what the earlier segment took over to the next start again.
+  const before = (readLeftoverFile(file) ?? {}) as { taken_over?: unknown; taken_over_orders?: unknown; taken_fills?: unknown; exposures?: unknown; not_adopted?: unknown; taken_orphans?: unknown };
   const prevTaken = Array.isArray(before.taken_over) ? before.taken_over.filter((x): x is string => typeof x === 'string') : [];
   const prevCounts = (before.taken_over_orders !== null && typeof before.taken_over_orders === 'object' ? before.taken_over_orders : {}) as Record<string, number>;
   const prevExp = Array.isArray(before.exposures) ? before.exposures : [];
@@ -168,7 +218,7 @@ export function writeLeftover(runDir: string, exposures: readonly Exposure[], po
   // Symbols an earlier segment never handed over stay so, unless this take-over covers them again.
   const now = new Set(exposures.map((e) => e.symbol));
   const notAdopted = (Array.isArray(before.not_adopted) ? before.not_adopted : []).filter((x): x is string => typeof x === 'string' && !now.has(x));
-  fs.writeFileSync(file, JSON.stringify({
+  writeFileAtomic(file, JSON.stringify({
     taken_over: taken, taken_over_orders: counts, ...(fills.length > 0 ? { taken_fills: fills } : {}), ...(orphans.length > 0 ? { taken_orphans: orphans } : {}), ...(notAdopted.length > 0 ? { not_adopted: notAdopted } : {}), policy,
     exposures: [...prevExp, ...exposures.map((e) => ({ symbol: e.symbol, net_qty: e.netQty, avg_px: e.avgPx, by_venue: e.byVenue, runs: e.runs,
       ...(e.closedByHand !== undefined ? { closed_by_hand: e.closedByHand } : {}) }))],
@@ -182,12 +232,35 @@ export function writeLeftover(runDir: string, exposures: readonly Exposure[], po
  */
 export function markNotAdopted(runDir: string, symbols: readonly string[]): void {
   const file = path.join(runDir, LEFTOVER_FILE);
-  const left = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const left = readLeftoverFile(file);
+  if (left === null) throw new Error(`${file}: no such file`);
   const before = Array.isArray(left.not_adopted) ? left.not_adopted.filter((x): x is string => typeof x === 'string') : [];
   left.not_adopted = [...new Set([...before, ...symbols])];
-  const tmp = file + '.tmp';
-  fs.writeFileSync(tmp, JSON.stringify(left) + '\n');
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify(left) + '\n');
+}
+
+/** Lines for an earlier run's WAL: its `send` line first when `send`, then a `final` line unless `status` is null (cum qty 0 unless given). */
+export interface EarlierWalLines {
+  runId: string;
+  order: JournaledOrder;
+  status: string | null;
+  cumQty?: number;
+  send?: boolean;
+}
+
+/**
+ * Journals in their runs' WALs the orders a start found at the venues in a crashed run's
+ * reserved id block without a send line (a kill between the frame and the line, a machine
+ * crash): their send line, and their final line when the venue's word is final (status and cum
+ * qty). Once their fills leave the look-back window the WAL still knows them (a later start
+ * asks the venue by client id about one still in flight). Returns the lines that could not be
+ * written (the next start finds the order again while the window holds it).
+ */
+export function journalReservedFinds(runsDir: string, verdict: Pick<ReconcileVerdict, 'foundInReserved' | 'resolved'>): string[] {
+  return settleInEarlierWals(runsDir, verdict.foundInReserved.map((f) => {
+    const r = verdict.resolved.find((x) => x.runId === f.runId && x.order.venue === f.order.venue && x.order.clientOrderId === f.order.clientOrderId);
+    return { runId: f.runId, order: f.order, send: true, status: r?.status ?? null, cumQty: r?.cumQty ?? 0 };
+  }));
 }
 
 /**
@@ -198,9 +271,9 @@ export function markNotAdopted(runDir: string, symbols: readonly string[]): void
  * answers for them. Returns the lines that could not be written (the run's folder read-only):
  * harmless, the next start asks the venue again.
  */
-export function settleInEarlierWals(runsDir: string, settled: ReadonlyArray<{ runId: string; order: JournaledOrder; status: string }>): string[] {
+export function settleInEarlierWals(runsDir: string, settled: ReadonlyArray<EarlierWalLines>): string[] {
   const failed: string[] = [];
-  const byRun = new Map<string, Array<{ order: JournaledOrder; status: string }>>();
+  const byRun = new Map<string, EarlierWalLines[]>();
   for (const s of settled) {
     const list = byRun.get(s.runId);
     if (list === undefined) byRun.set(s.runId, [s]);
@@ -210,7 +283,11 @@ export function settleInEarlierWals(runsDir: string, settled: ReadonlyArray<{ ru
     let wal: OrderWal | null = null;
     try {
       wal = new OrderWal(path.join(runsDir, runId));
-      for (const s of list) wal.final(s.order.venue, s.order.clientOrderId, s.status, 0);
+      for (const s of list) {
+        if (s.send === true) wal.send({ clientOrderId: s.order.clientOrderId, venue: s.order.venue, symbol: s.order.symbol, side: s.order.side, price: s.order.price,
+          qty: s.order.qty, timestampMs: s.order.sentMs });
+        if (s.status !== null) wal.final(s.order.venue, s.order.clientOrderId, s.status, s.cumQty ?? 0);
+      }
     } catch (e) {
       failed.push(`${runId}: ${(e as Error).message}`);
     } finally {

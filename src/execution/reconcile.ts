@@ -37,6 +37,11 @@
  *   the venue, restart, and the start sees the closing trades;
  * - balances beyond tolerance from what the operator expects halt start-up.
  *
+ * The snapshots may hold fills older than the venues' window, put back by the caller from the
+ * venue ledger (venue-ledger.ts): the verdict says which trades by hand could net counted
+ * exposure (`handFills`: closing or not, one the other way undoes a close) and which xarb fills in no journal it counted (`orphanFillViews`), for the
+ * ledger to remember.
+ *
  * Trading starts only when the verdict is `canTrade`.
  */
 import type { VenueFill } from './fill-ledger.js';
@@ -108,6 +113,8 @@ export interface JournaledOrder {
   knownAtStop?: number;
   /** A later run took over this order's exposure (its leftover.json, earlier-runs.ts): settled, not counted again. */
   takenBy?: string;
+  /** An xarb order in no journal that this (taker) run took over (leftover.json `taken_orphans`): a part of its own when netting closes by hand. */
+  takenOrphan?: true;
 }
 
 export interface EarlierRun {
@@ -210,6 +217,18 @@ export interface ReconcileVerdict {
   orphanFills: Array<{ venue: Venue; clientOrderId: string; symbol: string; side: Side; qty: number; avgPx: number; fills: number }>;
   /** Exposure the operator closed by hand at the venue (fills not xarb's after it): not traded; a taker records it. */
   closed: Exposure[];
+  /** The fills not xarb's of a counted symbol from its first part's last fill on (closing or undoing a close): the venue ledger remembers them (venue-ledger.ts). */
+  handFills: VenueFillView[];
+  /** The xarb fills in no journal counted as leftover exposure, one by one: the venue ledger remembers them. */
+  orphanFillViews: VenueFillView[];
+  /** The fills of journaled orders counted as leftover exposure, with their run: the venue ledger remembers them (base fees, older parts). */
+  countedFills: Array<{ runId: string; fill: VenueFillView }>;
+  /**
+   * Orders found at the venues in a run's reserved id block without a send line, of runs that
+   * have not ended: the start journals them in that run's WAL (earlier-runs.ts
+   * journalReservedFinds), so they are not forgotten once the window moves past them.
+   */
+  foundInReserved: Array<{ runId: string; order: JournaledOrder }>;
   exposure: Exposure[];
   flatten: FlattenOrder[];
   /** Exposure adopted as a residual for the strategy to hedge. */
@@ -294,7 +313,7 @@ function takenOrderIds(s: VenueSnapshot, pattern: RegExp, taken: ReadonlySet<str
 /** The start-up decision. */
 export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: readonly EarlierRun[], opts: ReconcileOptions): ReconcileVerdict {
   const pattern = opts.clientIdPattern ?? DEFAULT_CLIENT_ID_PATTERN;
-  const v: ReconcileVerdict = { canTrade: true, reasons: [], cancel: [], resolved: [], unresolved: [], notPlaced: [], orphans: [], orphanFills: [], closed: [],
+  const v: ReconcileVerdict = { canTrade: true, reasons: [], cancel: [], resolved: [], unresolved: [], notPlaced: [], orphans: [], orphanFills: [], closed: [], handFills: [], orphanFillViews: [], countedFills: [], foundInReserved: [],
     exposure: [], flatten: [], adopt: [], drift: [] };
   const taken = opts.takenFills ?? new Set<string>();
   const takenCids = snapshots.map((s) => takenOrderIds(s, pattern, taken));
@@ -316,6 +335,7 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
           ...(run.ended ? { takenBy: run.runId } : {}) });
       }
     }
+    if (extra.length > 0 && !run.ended) for (const o of extra) v.foundInReserved.push({ runId: run.runId, order: o });
     if (extra.length > 0) {
       v.reasons.push(`${run.runId}: ${extra.length} order(s) found at the venues in its reserved ids without a send line (machine crash)` +
         (run.ended ? '; the run ended (or was taken over), so they are known and not counted again' : ''));
@@ -341,6 +361,7 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       const o = x.view;
       unjournaled.push({ clientOrderId: o.clientOrderId, venue: s.venue, symbol: o.symbol, side: o.side, price: o.price, qty: o.qty, sentMs: o.timeMs, final: null });
       v.orphanFills.push({ venue: s.venue, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, qty: o.qty, avgPx: o.price, fills: x.fills.length });
+      v.orphanFillViews.push(...x.fills);
       const keys = orphanFillKeys.get(o.symbol) ?? [];
       for (const f of x.fills) keys.push(takenFillKey(s.venue, f));
       orphanFillKeys.set(o.symbol, keys);
@@ -427,13 +448,18 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       const k = o.venue + '|' + o.clientOrderId;
       const venueFills = fillsByCid.get(k);
       const h = historyByCid.get(k);
-      const venueQty = venueFills !== undefined ? venueFills.reduce((a, f) => a + f.qty, 0) : h !== undefined ? h.cumQty : o.final?.cumQty ?? 0;
+      // A journaled order: the most any source says filled (the fills in the window can be only
+      // the newer part of an order whose older fills left it; its history or WAL final knows the
+      // whole). One known only by its fills: those not taken over (its history counts them all).
+      const fillQty = venueFills !== undefined ? venueFills.reduce((a, f) => a + f.qty, 0) : 0;
+      const venueQty = run.runId !== UNJOURNALED_FILLS ? Math.max(fillQty, h?.cumQty ?? 0, o.final?.cumQty ?? 0) :
+        venueFills !== undefined ? fillQty : h?.cumQty ?? 0;
       // A clean stop answered for what it had applied of an unknown order; the rest is new.
       const qty = run.ended ? Math.max(0, venueQty - (o.knownAtStop ?? 0)) : venueQty;
       if (!(qty > 0)) continue;
       let e = bySymbol.get(o.symbol);
       if (e === undefined) bySymbol.set(o.symbol, (e = { symbol: o.symbol, netQty: 0, byVenue: {}, runs: [], avgPx: 0 }));
-      const notional = venueFills !== undefined ? venueFills.reduce((a, f) => a + f.qty * f.price, 0) * (qty / venueQty) : qty * o.price;
+      const notional = (venueFills !== undefined ? venueFills.reduce((a, f) => a + f.qty * f.price, 0) + (venueQty - fillQty) * o.price : venueQty * o.price) * (qty / venueQty);
       const side = o.side === 'buy' ? 1 : -1;
       // Running average of the side that makes the exposure (the net's sign decides at the end).
       pxSums.set(o.symbol + '|' + side, (pxSums.get(o.symbol + '|' + side) ?? 0) + notional);
@@ -443,6 +469,8 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       if (venueFills !== undefined) {
         const fee = venueFills.reduce((a, f) => a + (f.baseFee ?? 0), 0) * (qty / venueQty);
         feeSums.set(o.symbol + '|' + side, (feeSums.get(o.symbol + '|' + side) ?? 0) + fee);
+        // The venue ledger keeps them (their base fee, their quantity) beyond the window.
+        if (run.runId !== UNJOURNALED_FILLS) for (const f of venueFills) v.countedFills.push({ runId: run.runId, fill: f });
       }
       const signed = o.side === 'buy' ? qty : -qty;
       e.netQty += signed;
@@ -450,8 +478,11 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       if (!e.runs.includes(run.runId)) e.runs.push(run.runId);
       const last = venueFills !== undefined ? Math.max(...venueFills.map((f) => f.timeMs)) : h !== undefined ? h.timeMs : o.sentMs;
       e.lastFillMs = Math.max(e.lastFillMs ?? 0, last);
-      // Per run: what it left of the symbol and when (a close by hand nets each run's part from its own last fill on).
-      const sk = o.symbol + '|' + run.runId;
+      // Per run: what it left of the symbol and when (a close by hand nets each run's part from its
+      // own last fill on). Each xarb order in no journal is a part of its own, timed by its own
+      // last fill (they come from unrelated lost runs: a close by hand between two is real), also
+      // once a taker took it over as its own (`takenOrphan`).
+      const sk = o.symbol + '|' + run.runId + (run.runId === UNJOURNALED_FILLS || o.takenOrphan === true ? '|' + k : '');
       const st = runSteps.get(sk);
       if (st === undefined) runSteps.set(sk, { symbol: o.symbol, t: last, net: signed });
       else {
@@ -467,21 +498,32 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
     // left unhedged (a buy of 0.5 with a 0.0005 BTC fee leaves 0.4995). The fees of the hedged
     // part are inventory drift, not exposure (positions.ts baseFees), as in a clean run.
     if ((qtySums.get(k) ?? 0) > 0) e.netQty -= (feeSums.get(k) ?? 0) * Math.min(1, Math.abs(e.netQty) / qtySums.get(k)!);
-    if (Math.abs(e.netQty) <= opts.dustQty(e.symbol)) continue;
+    const steps = [...runSteps.values()].filter((x) => x.symbol === e.symbol);
+    const byHand = closedByHand(snapshots, pattern, e.symbol, steps);
+    // Parts that net to nothing are nothing, unless a close by hand came between them (a crashed
+    // long closed by hand, then a crashed short: the venue holds the short).
+    const nets = Math.abs(e.netQty) <= opts.dustQty(e.symbol);
+    if (nets && byHand.qty === 0) continue;
+    // Every trade by hand that can net the counted parts, closing or not (one the other way
+    // undoes a close): the venue ledger remembers them all, or it would keep a close alone.
+    v.handFills.push(...byHand.seen);
     const fk = e.runs.includes(UNJOURNALED_FILLS) ? orphanFillKeys.get(e.symbol) : undefined;
     if (fk !== undefined) {
       e.orphanFills = fk;
       e.orphanOrders = orphanOrders.get(e.symbol) ?? [];
     }
-    const left = `${e.symbol} ${e.netQty > 0 ? 'long' : 'short'} ${Math.abs(e.netQty)} left by ${runsLabel(runs, e.runs)}`;
-    const steps = [...runSteps.values()].filter((x) => x.symbol === e.symbol);
-    const byHand = closedByHand(snapshots, pattern, e.symbol, steps);
+    const left = nets ? `${e.symbol} parts netting to nothing left by ${runsLabel(runs, e.runs)}` :
+      `${e.symbol} ${e.netQty > 0 ? 'long' : 'short'} ${Math.abs(e.netQty)} left by ${runsLabel(runs, e.runs)}`;
     if (byHand.qty > 0) {
-      e.closedByHand = Math.min(byHand.qty, Math.abs(e.netQty)); // (of what the account held: a gross close of a fee-net long is all of it)
+      // (of what the account held: a gross close of a fee-net long is all of it)
+      e.closedByHand = nets ? byHand.qty : Math.min(byHand.qty, Math.abs(e.netQty));
       // What is left after the closes, with the exposure's base-coin fee share (unless nothing is left).
       const gross = steps.reduce((a, x) => a + x.net, 0);
       const rest = byHand.left === 0 ? 0 : byHand.left + (e.netQty - gross);
       e.netQty = Math.sign(rest) === Math.sign(byHand.left) ? rest : 0;
+      // The side left may not be the side the parts netted to (nothing, or the other): its own average.
+      const kLeft = e.symbol + '|' + Math.sign(e.netQty);
+      if (kLeft !== k && (qtySums.get(kLeft) ?? 0) > 0) e.avgPx = pxSums.get(kLeft)! / qtySums.get(kLeft)!;
       if (Math.abs(e.netQty) <= opts.dustQty(e.symbol)) {
         v.closed.push(e);
         v.reasons.push(`${left}: closed by hand at the venue (${byHand.fills} fill(s) not xarb's since its last fill): nothing to do`);
@@ -542,13 +584,15 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
  * run's last fill and the next's, close what is open then (at most all of it). So a close of a
  * crashed run's leftover still counts when a later run (its taker, crashed too) traded the
  * symbol after it; a trade before a run's last fill (between the legs of its pairs) closes
- * nothing of that run. Returns the quantity closed, the fills that took, and what is left.
+ * nothing of that run. Returns the quantity closed, how many fills took, what is left, and every
+ * fill by hand from the first part's last fill on (`seen`: closing or not, for the venue ledger).
  */
 function closedByHand(snapshots: readonly VenueSnapshot[], pattern: RegExp, symbol: string,
-  steps: ReadonlyArray<{ t: number; net: number }>): { qty: number; fills: number; left: number } {
+  steps: ReadonlyArray<{ t: number; net: number }>): { qty: number; fills: number; left: number; seen: VenueFillView[] } {
   const manual: VenueFillView[] = [];
   for (const s of snapshots) for (const f of s.fills) if (f.symbol === symbol && !pattern.test(f.clientOrderId)) manual.push(f);
   const order = [...steps].sort((a, b) => a.t - b.t);
+  const seen = order.length === 0 ? [] : manual.filter((f) => f.timeMs >= order[0]!.t);
   let open = 0;
   let qty = 0;
   let n = 0;
@@ -557,20 +601,20 @@ function closedByHand(snapshots: readonly VenueSnapshot[], pattern: RegExp, symb
     const from = order[i]!.t;
     const to = i + 1 < order.length ? order[i + 1]!.t : Infinity;
     let net = 0;
-    let k = 0;
+    let inWindow = 0;
     for (const f of manual) {
       if (!(f.timeMs >= from && f.timeMs < to)) continue;
       net += baseMove(f);
-      k++;
+      inWindow++;
     }
     const against = -Math.sign(open) * net;
     if (!(against > 0)) continue;
     const c = Math.min(against, Math.abs(open));
     open = Math.abs(open) - c === 0 ? 0 : open - Math.sign(open) * c;
     qty += c;
-    n += k;
+    n += inWindow;
   }
-  return { qty, fills: n, left: open };
+  return { qty, fills: n, left: open, seen };
 }
 
 /** "crashed run(s) a, b" / "the resumed run's crashed segment" / "run c's unresolved orders at its clean stop", for the reasons. */

@@ -57,3 +57,14 @@ t.test('a partial close by hand, the rest flattened by the next start, and that 
   t.equal(Math.round(net * 1e9) / 1e9, 0, `venue truth: +1 -0.4 (by hand) -0.6 (B's flatten) = 0; start C counts ${net}`);
   t.same(atC.flatten, [], 'start C sells nothing more');
 });
+
+t.test('crashed parts that net to nothing with a close by hand between them: the venue holds the later part', async (t) => {
+  // Run A crashed long 1 (t=1000); the operator sold 1 by hand (t=2000); run B crashed short 1 (t=3000).
+  const a = jo('xaaaaaaaa-1', 'buy', 1, 1000);
+  const b = jo('xbbbbbbbb-1', 'sell', 1, 3000);
+  const fills = [fill(a.clientOrderId, 'buy', 1, 1000, 'ta'), fill('web_close', 'sell', 1, 2000, 'tm'), fill(b.clientOrderId, 'sell', 1, 3000, 'tb')];
+  const v = reconcileAtStart([snap({ history: [hist(a), hist(b)], fills })], [{ runId: 'A', ended: false, orders: [a] }, { runId: 'B', ended: false, orders: [b] }],
+    { exposurePolicy: 'flatten', dustQty: () => 1e-9, balanceTolerance: () => 1e-6 });
+  t.same(v.exposure.map((e) => [e.symbol, Math.round(e.netQty * 1e9) / 1e9, e.avgPx]), [['BTCUSDT', -1, 60_000]], 'venue truth: +1 -1 (by hand) -1 = short 1');
+  t.same(v.flatten.map((f) => [f.side, f.qty]), [['buy', 1]]);
+});
