@@ -34,7 +34,7 @@ import { BinanceAccountRest } from '../venues/binance/account-rest.js';
 import { BybitAccountRest } from '../venues/bybit/account-rest.js';
 import { checkFeeRates, checkKeyPermissions, type FeeRates, type KeyPermissions } from '../execution/start-checks.js';
 import { DEFAULT_CLIENT_ID_PATTERN, balanceDrift, reconcileAtStart, type EarlierRun, type ReconcileVerdict, type VenueSnapshot } from '../execution/reconcile.js';
-import { journalReservedFinds, readEarlierRuns, settleInEarlierWals } from '../execution/earlier-runs.js';
+import { journalReservedFinds, readEarlierRuns, settleInEarlierWals, takenOverCounts } from '../execution/earlier-runs.js';
 import { applyLedgers, ledgerAccount, ledgerCounters, ledgerErrorCounter, LedgerError, ledgerFile, nextLedgers, readLedgers, writeLedgers, type VenueLedger } from '../execution/venue-ledger.js';
 import { lookUpInFlight, ordersToLookUp, startAcceptDeadlineMs } from '../execution/start-lookups.js';
 import { expectedBalancesFromJournal, type ExpectedBalances } from '../execution/expected-balances.js';
@@ -272,7 +272,7 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
     // Found final at the venue with nothing filled: settled in its run's WAL too (no exposure either way).
     const unfilled = verdict.resolved.filter((r) => r.cumQty === 0 && looked.answers.get(r.order.venue + '|' + r.order.clientOrderId) != null);
     if (unfilled.length > 0 && !o.freshVenues) settleInEarlierWals(path.dirname(o.runDir), unfilled.map((r) => ({ runId: r.runId, order: r.order, status: r.status })));
-    const walOrders: Record<string, number> = Object.fromEntries(runs.map((r) => [r.runId, r.orders.length]));
+    const walOrders = takenOverCounts(runs, verdict);
     log.info({
       can_trade: verdict.canTrade, earlier_runs: runs.length, crashed_runs: runs.filter((r) => !r.ended).map((r) => r.runId),
       resolved: verdict.resolved.map((r) => ({ run: r.runId, venue: r.order.venue, client_order_id: r.order.clientOrderId, status: r.status, cum_qty: r.cumQty })),

@@ -1,17 +1,16 @@
 /**
- * review9b: an order found at the venue in a crashed run's reserved ids (no send line) is
- * journaled in that run's WAL by journalReservedFinds AFTER the start counted the run's WAL
- * orders for leftover.json (`taken_over_orders`, live-startup.ts walOrders from the runs read
- * before the reconciliation). The taker answers for R's exposure including the found order and
- * ends cleanly, but its count says R had 0 orders: the found order (now R's WAL order #1) is
- * not taken, R is not "ended", and every later start counts its fill again (double count: a
- * flatten policy sells 1 BTC the venue does not hold from xarb).
+ * An order found at the venue in a crashed run's reserved ids (no send line) is journaled in
+ * that run's WAL by journalReservedFinds after the start read the runs. The taker's
+ * leftover.json `taken_over_orders` counts it too (takenOverCounts: the WAL's orders plus the
+ * finds), so once the taker ends the crashed run counts as ended and no later start counts the
+ * found order again (found by review9b: counted from the runs read before, the taker's count
+ * was one short, and a flatten policy would sell 1 BTC the venue does not hold from xarb).
  */
 import t from 'tap';
 import path from 'node:path';
 import { OrderWal } from '../../src/execution/order-wal.js';
-import { HOUR, SYMBOL, World, believed, round9 } from '../execution/ledger-harness.js';
-import { crashedRunWal, startAs, tmpRuns } from '../execution/ledger-start-harness.js';
+import { HOUR, SYMBOL, World, believed, round9 } from './ledger-harness.js';
+import { crashedRunWal, startAs, tmpRuns } from './ledger-start-harness.js';
 
 t.test('a found order answered for by a taker that ended is not counted again', async (t) => {
   const dir = tmpRuns(t);
