@@ -1,18 +1,17 @@
 /**
- * review9b: journalReservedFinds appends a send (and final) line to a crashed run's orders.wal.
- * The send lines lost in a machine crash are exactly the case it exists for, and a machine
- * crash can also leave the WAL's last line cut short without its newline (order-wal.ts: "a line
- * cut short by a crash is skipped"). OrderWal opens the file in append mode and writes after the
- * cut line, so the new send line is glued to it: both read as one bad line, the found order is
- * not journaled, and (the ledger lost: the guarantee review7 #4's fix claims) its hedge is
- * forgotten once the window moves: the run's other leg counts alone.
+ * journalReservedFinds appends a send (and final) line to a crashed run's orders.wal: the send
+ * lines lost in a machine crash are the case it exists for, and a machine crash can also leave
+ * the WAL's last line cut short without its newline. OrderWal ends such a file with a newline
+ * before appending, so the found order is journaled on a line of its own and, once the ledger
+ * is lost and the window has moved, the run's other leg does not count alone (found by
+ * review9b: the new line was glued to the fragment and both read as one bad line).
  */
 import t from 'tap';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readOrderWal, WAL_FILE } from '../../src/execution/order-wal.js';
-import { HOUR, SYMBOL, World, believed, round9 } from '../execution/ledger-harness.js';
-import { crashedRunWal, startAs, tmpRuns } from '../execution/ledger-start-harness.js';
+import { HOUR, SYMBOL, World, believed, round9 } from './ledger-harness.js';
+import { crashedRunWal, startAs, tmpRuns } from './ledger-start-harness.js';
 
 t.test('an order found in reserved ids is journaled even when the crashed WAL ends in a cut line', async (t) => {
   const dir = tmpRuns(t);
