@@ -104,7 +104,7 @@ export class World {
     try {
       if (useLedger) {
         ledgers = readLedgers(this.runsDir, ACCOUNTS);
-        const applied = applyLedgers(snaps, ledgers);
+        const applied = applyLedgers(snaps, ledgers, new Set(fs.readdirSync(this.runsDir)));
         snaps = applied.snapshots;
         for (const k of applied.settled) taken.add(k);
       }

@@ -35,7 +35,7 @@ export function startAs(w: World, runId: string, nowMs: number, o: ReviewStart =
   const er = readEarlierRuns(w.runsDir, runId, o.resumed ?? null);
   if (er.unreadableLeftovers.length > 0) throw new Error(er.unreadableLeftovers.join('; '));
   const ledgers = readLedgers(w.runsDir, accounts);
-  const applied = applyLedgers(w.snapshots(nowMs), ledgers);
+  const applied = applyLedgers(w.snapshots(nowMs), ledgers, new Set(fs.readdirSync(w.runsDir)));
   const taken = new Set([...er.takenFills, ...applied.settled]);
   const dust = o.dustQty ?? 1e-9;
   const dustQty = (): number => dust;

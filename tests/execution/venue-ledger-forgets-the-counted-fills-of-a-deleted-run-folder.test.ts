@@ -1,17 +1,18 @@
 /**
- * review9b: counted_fills are kept "while their run has its folder", so deleting an old run's
- * folder is how the operator retires them. But applyLedgers puts every remembered fill back into
- * the snapshots BEFORE nextLedgers prunes: once the folder of a crashed run (taken over and
- * flattened by a taker that ended) is deleted, its remembered fills come back with a client id
- * no journal knows, i.e. as xarb fills in no journal: phantom leftover exposure (and nextLedgers
- * then moves them into orphan_fills, for ever). Without the ledger, deleting that folder once
- * the window has moved past it was harmless.
+ * counted_fills are kept while their run has its folder, so deleting an old run's folder is
+ * how the operator retires them. applyLedgers puts back only the counted (and hand) fills of
+ * which at least one run still has a folder: once the folder of a crashed run (taken over and
+ * flattened by a taker that ended) is deleted, its remembered fills do not come back with a
+ * client id no journal knows, as xarb fills in no journal (found by review9b: they were put
+ * back before nextLedgers pruned them, phantom leftover exposure that then stayed in
+ * orphan_fills for ever). As without the ledger, deleting that folder once the window has
+ * moved past it is harmless.
  */
 import t from 'tap';
 import fs from 'node:fs';
 import path from 'node:path';
-import { HOUR, World, believed, round9 } from '../execution/ledger-harness.js';
-import { tmpRuns } from '../execution/ledger-start-harness.js';
+import { HOUR, World, believed, round9 } from './ledger-harness.js';
+import { tmpRuns } from './ledger-start-harness.js';
 
 t.test('deleting the folder of a run a taker answered for does not bring its fills back as exposure', async (t) => {
   const dir = tmpRuns(t);
