@@ -11,35 +11,28 @@ import t from 'tap';
 import { HOUR, World, believed, round9 } from './ledger-harness.js';
 import { tmpRuns } from './ledger-start-harness.js';
 
-t.test('an operator\'s buy and sell by hand net to nothing, whatever xarb fill came between', async (t) => {
-  for (const splitByALaterPart of [false, true]) {
-    const dir = tmpRuns(t);
-    const w = new World(dir);
-    w.orphanFill('binance', 'buy', 1, 0); // a lost run's unhedged buy
-    w.byHand('binance', 'buy', 1, 1 * HOUR); // the operator tops up his own inventory
-    if (splitByALaterPart) w.orphanFill('bybit', 'buy', 1, 2 * HOUR); // another lost run's unhedged buy
-    else w.orphanFill('bybit', 'buy', 1, 0);
-    w.byHand('binance', 'sell', 1, 3 * HOUR); // ... and sells it again
-    const s = w.start('S', 4 * HOUR);
-    t.equal(round9(w.truth(4 * HOUR)), 2, 'the venue holds xarb\'s +2 (the operator\'s trades net to nothing)');
-    t.equal(round9(believed(s.verdict!)), 2, `S counts long 2 (${splitByALaterPart ? 'the second buy after the operator\'s buy' : 'both buys first'})`);
-  }
-});
+// The operator's two trades by hand around a second lost buy (at 2 h, or at 0 with the first).
+const roundTrips = [
+  { what: 'a buy for his own inventory, sold again later, nets to nothing', first: 'buy', then: 'sell' },
+  { what: 'a close by hand, bought back later (undoing it), reopens the exposure', first: 'sell', then: 'buy' },
+] as const;
 
-t.test('a buy by hand undoing a close by hand reopens the exposure, whatever xarb fill came between', async (t) => {
-  for (const splitByALaterPart of [false, true]) {
-    const dir = tmpRuns(t);
-    const w = new World(dir);
-    w.orphanFill('binance', 'buy', 1, 0); // a lost run's unhedged buy
-    w.byHand('binance', 'sell', 1, 1 * HOUR); // the operator closes it
-    if (splitByALaterPart) w.orphanFill('bybit', 'buy', 1, 2 * HOUR); // another lost run's unhedged buy
-    else w.orphanFill('bybit', 'buy', 1, 0);
-    w.byHand('binance', 'buy', 1, 3 * HOUR); // ... and buys it back
-    const s = w.start('S', 4 * HOUR);
-    t.equal(round9(w.truth(4 * HOUR)), 2, 'the venue holds +1 -1 +1 +1 = 2');
-    t.equal(round9(believed(s.verdict!)), 2, `S counts long 2 (${splitByALaterPart ? 'the second buy between the close and the buy back' : 'both buys first'})`);
-  }
-});
+for (const c of roundTrips) {
+  t.test(`${c.what}, whatever xarb fill came between`, async (t) => {
+    for (const splitByALaterPart of [false, true]) {
+      const dir = tmpRuns(t);
+      const w = new World(dir);
+      w.orphanFill('binance', 'buy', 1, 0); // a lost run's unhedged buy
+      w.byHand('binance', c.first, 1, 1 * HOUR);
+      if (splitByALaterPart) w.orphanFill('bybit', 'buy', 1, 2 * HOUR); // another lost run's unhedged buy
+      else w.orphanFill('bybit', 'buy', 1, 0);
+      w.byHand('binance', c.then, 1, 3 * HOUR);
+      const s = w.start('S', 4 * HOUR);
+      t.equal(round9(w.truth(4 * HOUR)), 2, 'the venue holds xarb\'s +2 (the operator\'s trades net to nothing)');
+      t.equal(round9(believed(s.verdict!)), 2, `S counts long 2 (${splitByALaterPart ? 'the second buy between the operator\'s trades' : 'both buys first'})`);
+    }
+  });
+}
 
 t.test('a close by hand beyond the operator\'s own buy closes only the rest, across a later part', async (t) => {
   const dir = tmpRuns(t);
