@@ -503,10 +503,12 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
     // Parts that net to nothing are nothing, unless a close by hand came between them (a crashed
     // long closed by hand, then a crashed short: the venue holds the short).
     const nets = Math.abs(e.netQty) <= opts.dustQty(e.symbol);
-    if (nets && byHand.qty === 0) continue;
     // Every trade by hand that can net the counted parts, closing or not (one the other way
     // undoes a close): the venue ledger remembers them all, or it would keep a close alone.
+    // Also when nothing is left and nothing closed: an earlier start may have remembered a
+    // close that a trade seen only now undoes.
     v.handFills.push(...byHand.seen);
+    if (nets && byHand.qty === 0) continue;
     const fk = e.runs.includes(UNJOURNALED_FILLS) ? orphanFillKeys.get(e.symbol) : undefined;
     if (fk !== undefined) {
       e.orphanFills = fk;
