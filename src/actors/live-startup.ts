@@ -34,7 +34,7 @@ import { BinanceAccountRest } from '../venues/binance/account-rest.js';
 import { BybitAccountRest } from '../venues/bybit/account-rest.js';
 import { checkFeeRates, checkKeyPermissions, type FeeRates, type KeyPermissions } from '../execution/start-checks.js';
 import { DEFAULT_CLIENT_ID_PATTERN, balanceDrift, reconcileAtStart, type EarlierRun, type ReconcileVerdict, type VenueSnapshot } from '../execution/reconcile.js';
-import { journalReservedFinds, readEarlierRuns, settleInEarlierWals } from '../execution/earlier-runs.js';
+import { journalReservedFinds, readEarlierRuns, settleInEarlierWals, takenOverCounts } from '../execution/earlier-runs.js';
 import { applyLedgers, ledgerAccount, ledgerCounters, ledgerErrorCounter, LedgerError, ledgerFile, nextLedgers, readLedgers, writeLedgers, type VenueLedger } from '../execution/venue-ledger.js';
 import { lookUpInFlight, ordersToLookUp, startAcceptDeadlineMs } from '../execution/start-lookups.js';
 import { expectedBalancesFromJournal, type ExpectedBalances } from '../execution/expected-balances.js';
@@ -172,6 +172,8 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
     snaps.push(await bn.snapshot(o.symbols, since));
     if (bb !== null) snaps.push(await bb.snapshot(o.symbols, since));
     let runs: EarlierRun[] = [];
+    // The runs with a folder in the runs folder: what the venue ledger remembers for a run whose folder is gone is retired.
+    const runFolders = (): Set<string> => new Set([...runs.map((r) => r.runId), o.runId]);
     let takenFills = new Set<string>();
     let expected: ExpectedBalances | null = null;
     // The venue ledgers (venue-ledger.ts): what earlier starts saw that the look-back forgets.
@@ -198,7 +200,7 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
         return { ok: false, reason: `${(e as Error).message} (refusing: it records venue facts the look-back window no longer holds; docs/live.md "Venue ledger")`,
           verdict: null, balances: null, walOrders: {} };
       }
-      const applied = applyLedgers(snaps, ledgers);
+      const applied = applyLedgers(snaps, ledgers, runFolders());
       snaps = applied.snapshots;
       takenFills = new Set([...takenFills, ...applied.settled]);
       log.info({ ledger: ledgerFile(runsDir, accounts), remembered: ledgers.map((l) => ({ venue: l.venue, hand_fills: l.handFills.length,
@@ -237,7 +239,7 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
     // What this start saw, recorded before it acts or refuses: facts about the venue either way.
     if (ledgers.length > 0) {
       try {
-        writeLedgers(path.dirname(o.runDir), nextLedgers(ledgers, snaps, verdict, { dustQty, nowMs: now(), runId: o.runId, runFolders: new Set([...runs.map((r) => r.runId), o.runId]) }));
+        writeLedgers(path.dirname(o.runDir), nextLedgers(ledgers, snaps, verdict, { dustQty, nowMs: now(), runId: o.runId, runFolders: runFolders() }));
       } catch (e) {
         log.error({ err: (e as Error).message, counter: 'ledger_unwritable' }, 'live start-up: a venue ledger cannot be written: refusing the start');
         return { ok: false, reason: `${(e as Error).message} (refusing: a later start would count what this one saw again)`, verdict, balances: null,
@@ -272,7 +274,7 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
     // Found final at the venue with nothing filled: settled in its run's WAL too (no exposure either way).
     const unfilled = verdict.resolved.filter((r) => r.cumQty === 0 && looked.answers.get(r.order.venue + '|' + r.order.clientOrderId) != null);
     if (unfilled.length > 0 && !o.freshVenues) settleInEarlierWals(path.dirname(o.runDir), unfilled.map((r) => ({ runId: r.runId, order: r.order, status: r.status })));
-    const walOrders: Record<string, number> = Object.fromEntries(runs.map((r) => [r.runId, r.orders.length]));
+    const walOrders = takenOverCounts(runs, verdict);
     log.info({
       can_trade: verdict.canTrade, earlier_runs: runs.length, crashed_runs: runs.filter((r) => !r.ended).map((r) => r.runId),
       resolved: verdict.resolved.map((r) => ({ run: r.runId, venue: r.order.venue, client_order_id: r.order.clientOrderId, status: r.status, cum_qty: r.cumQty })),

@@ -226,6 +226,19 @@ export function writeLeftover(runDir: string, exposures: readonly Exposure[], po
 }
 
 /**
+ * leftover.json `taken_over_orders`: per earlier run, the orders of its WAL a taker answers for.
+ * Those read at the start plus those found in its reserved ids (journalReservedFinds appends
+ * them to its WAL after the read): counted without them, the run would never count as ended
+ * and every later start would count the found orders again. When their lines could not be
+ * written, readEarlierRuns takes the smaller of the count and the WAL's orders.
+ */
+export function takenOverCounts(runs: ReadonlyArray<Pick<EarlierRun, 'runId' | 'orders'>>, verdict: Pick<ReconcileVerdict, 'foundInReserved'>): Record<string, number> {
+  const counts: Record<string, number> = Object.fromEntries(runs.map((r) => [r.runId, r.orders.length]));
+  for (const f of verdict.foundInReserved) counts[f.runId] = (counts[f.runId] ?? 0) + 1;
+  return counts;
+}
+
+/**
  * Records in the run's LEFTOVER_FILE the symbols of taken-over exposure its strategy was never
  * handed (a clean stop came first): `not_adopted`. A later start counts the crashed runs'
  * orders of those symbols again (readEarlierRuns). Throws when the file cannot be written.

@@ -33,7 +33,9 @@
  *
  * The reader gives the orders with their final state (null = in flight at the end of the
  * file: the restart must find them at the venue) and the reserved blocks. A line cut short
- * by a crash is skipped and reported, never a throw.
+ * by a crash is skipped and reported, never a throw, and the lines after it are read. Opening
+ * a file that ends in such a line (a resumed run, a later start journaling an earlier run's
+ * orders) ends it with a newline first, so the lines appended after it stay whole.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -62,7 +64,12 @@ export class OrderWal {
     this.path = path.join(runDir, WAL_FILE);
     try {
       fs.mkdirSync(runDir, { recursive: true });
-      this.fd = fs.openSync(this.path, 'a');
+      this.fd = fs.openSync(this.path, 'a+');
+      // A file whose last line a crash cut short (no newline): the next line starts on a line
+      // of its own, or it would be glued to the fragment and both read as one bad line.
+      const size = fs.fstatSync(this.fd).size;
+      const last = Buffer.alloc(1);
+      if (size > 0 && fs.readSync(this.fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a) fs.writeSync(this.fd, '\n');
     } catch (e) {
       throw new OrderWalError(`cannot open the order journal ${this.path}: ${(e as Error).message}`);
     }

@@ -503,10 +503,12 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
     // Parts that net to nothing are nothing, unless a close by hand came between them (a crashed
     // long closed by hand, then a crashed short: the venue holds the short).
     const nets = Math.abs(e.netQty) <= opts.dustQty(e.symbol);
-    if (nets && byHand.qty === 0) continue;
     // Every trade by hand that can net the counted parts, closing or not (one the other way
     // undoes a close): the venue ledger remembers them all, or it would keep a close alone.
+    // Also when nothing is left and nothing closed: an earlier start may have remembered a
+    // close that a trade seen only now undoes.
     v.handFills.push(...byHand.seen);
+    if (nets && byHand.qty === 0) continue;
     const fk = e.runs.includes(UNJOURNALED_FILLS) ? orphanFillKeys.get(e.symbol) : undefined;
     if (fk !== undefined) {
       e.orphanFills = fk;
@@ -584,8 +586,14 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
  * run's last fill and the next's, close what is open then (at most all of it). So a close of a
  * crashed run's leftover still counts when a later run (its taker, crashed too) traded the
  * symbol after it; a trade before a run's last fill (between the legs of its pairs) closes
- * nothing of that run. Returns the quantity closed, how many fills took, what is left, and every
- * fill by hand from the first part's last fill on (`seen`: closing or not, for the venue ledger).
+ * nothing of that run. What a window's net does not close is carried from the first part on,
+ * so the trades by hand give the same leftover wherever an xarb part falls between them: the
+ * operator's own running balance (a net going the way of what is open: his inventory) is
+ * undone first by a later trade the other way, which closes only what goes beyond it; a net
+ * going against an earlier close undoes it (the exposure is open again) once it no longer closes
+ * anything. Returns the quantity closed (net of the closes undone), how many fills took, what is
+ * left, and every fill by hand from the first part's last fill on (`seen`: closing or not, for
+ * the venue ledger).
  */
 function closedByHand(snapshots: readonly VenueSnapshot[], pattern: RegExp, symbol: string,
   steps: ReadonlyArray<{ t: number; net: number }>): { qty: number; fills: number; left: number; seen: VenueFillView[] } {
@@ -594,27 +602,53 @@ function closedByHand(snapshots: readonly VenueSnapshot[], pattern: RegExp, symb
   const order = [...steps].sort((a, b) => a.t - b.t);
   const seen = order.length === 0 ? [] : manual.filter((f) => f.timeMs >= order[0]!.t);
   let open = 0;
-  let qty = 0;
+  // What the closes took off a long (sells) and off a short (buys), and the operator's own balance (signed).
+  let closedLong = 0;
+  let closedShort = 0;
+  let own = 0;
   let n = 0;
+  // `from` moved by `by` toward zero (exactly zero when it reaches it).
+  const toward = (from: number, by: number): number => (Math.abs(from) - by <= 0 ? 0 : from - Math.sign(from) * by);
   for (let i = 0; i < order.length; i++) {
     open += order[i]!.net;
     const from = order[i]!.t;
     const to = i + 1 < order.length ? order[i + 1]!.t : Infinity;
-    let net = 0;
+    let m = 0;
     let inWindow = 0;
     for (const f of manual) {
       if (!(f.timeMs >= from && f.timeMs < to)) continue;
-      net += baseMove(f);
+      m += baseMove(f);
       inWindow++;
     }
-    const against = -Math.sign(open) * net;
-    if (!(against > 0)) continue;
-    const c = Math.min(against, Math.abs(open));
-    open = Math.abs(open) - c === 0 ? 0 : open - Math.sign(open) * c;
-    qty += c;
-    n += inWindow;
+    const dir = Math.sign(m);
+    // 1. The operator's own balance the other way is undone first.
+    if (dir !== 0 && Math.sign(own) === -dir) {
+      const d = Math.min(Math.abs(m), Math.abs(own));
+      own = toward(own, d);
+      m = toward(m, d);
+    }
+    // 2. Then what is open the other way is closed.
+    if (m !== 0 && Math.sign(open) === -dir) {
+      const c = Math.min(Math.abs(m), Math.abs(open));
+      open = toward(open, c);
+      if (dir < 0) closedLong += c;
+      else closedShort += c;
+      m = toward(m, c);
+      n += inWindow;
+    }
+    // 3. Then earlier closes the other way are undone (a buy undoes a sell that closed a long): the exposure is open again.
+    const undoable = dir > 0 ? closedLong : closedShort;
+    if (m !== 0 && undoable > 0) {
+      const u = Math.min(Math.abs(m), undoable);
+      if (dir > 0) closedLong = toward(closedLong, u);
+      else closedShort = toward(closedShort, u);
+      open += dir * u;
+      m = toward(m, u);
+    }
+    // 4. The rest is the operator's own.
+    own += m;
   }
-  return { qty, fills: n, left: open, seen };
+  return { qty: closedLong + closedShort, fills: n, left: open, seen };
 }
 
 /** "crashed run(s) a, b" / "the resumed run's crashed segment" / "run c's unresolved orders at its clean stop", for the reasons. */

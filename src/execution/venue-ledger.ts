@@ -24,7 +24,8 @@
  * taken, and writes the ledgers again (`nextLedgers`, `writeLedger`) at every start that read
  * the venues, committed or refused: these are facts about the venue, true whether this start
  * trades or not. Entries that can no longer change any start are dropped then (hand fills whose
- * runs' folders are all gone: the runs they closed and the starts that counted them; orphan fills a taker's clean stop answered for; settled keys
+ * runs' folders are all gone: the runs they closed and the starts that counted them; counted fills whose run's folder is gone, neither put back;
+ * orphan fills a taker's clean stop answered for; settled keys
  * older than SETTLED_KEEP_MS before the newest fill the venues show, beyond any look-back).
  *
  * One file for both venues, because what it settles can span them (two legs of a pair netting to
@@ -244,11 +245,22 @@ export function writeLedgers(runsDir: string, ledgers: readonly VenueLedger[], i
 }
 
 /**
+ * Whether a remembered hand or counted fill still belongs to a run with its folder in the runs
+ * folder (`runs`: those it is tagged with; a hand fill of an older file has none and is kept).
+ * Deleting a run's folder is how the operator retires what was remembered for it.
+ */
+function ofARunWithAFolder(runs: readonly string[] | undefined, runFolders: ReadonlySet<string>, untagged: boolean): boolean {
+  return runs === undefined ? untagged : runs.some((r) => runFolders.has(r));
+}
+
+/**
  * The snapshots with the ledgers' remembered fills put back where the venue's window no
  * longer holds them (matched by venue, symbol and trade id), and the settled keys (to add to
- * reconcile.ts takenFills).
+ * reconcile.ts takenFills). Hand and counted fills none of whose runs has a folder left
+ * (`runFolders`) are not put back (nextLedgers drops them): put back, a counted fill of a
+ * deleted run would have a client id no journal knows, and count as exposure of xarb's.
  */
-export function applyLedgers(snapshots: readonly VenueSnapshot[], ledgers: readonly VenueLedger[]): { snapshots: VenueSnapshot[]; settled: Set<string> } {
+export function applyLedgers(snapshots: readonly VenueSnapshot[], ledgers: readonly VenueLedger[], runFolders: ReadonlySet<string>): { snapshots: VenueSnapshot[]; settled: Set<string> } {
   const settled = new Set<string>();
   for (const l of ledgers) for (const s of l.settledFills) settled.add(s.key);
   const out = snapshots.map((s) => {
@@ -256,7 +268,8 @@ export function applyLedgers(snapshots: readonly VenueSnapshot[], ledgers: reado
     if (l === undefined) return s;
     const have = new Set(s.fills.map((f) => takenFillKey(s.venue, f)));
     const back: VenueFillView[] = [];
-    for (const f of [...l.handFills, ...l.orphanFills, ...l.countedFills]) {
+    const live = (runsOf: Map<string, string[]>, untagged: boolean) => (f: VenueFillView): boolean => ofARunWithAFolder(runsOf.get(takenFillKey(s.venue, f)), runFolders, untagged);
+    for (const f of [...l.handFills.filter(live(l.handFillRuns, true)), ...l.orphanFills, ...l.countedFills.filter(live(l.countedFillRuns, false))]) {
       const k = takenFillKey(s.venue, f);
       if (have.has(k)) continue;
       have.add(k);
@@ -308,7 +321,7 @@ export function nextLedgers(ledgers: readonly VenueLedger[], snapshots: readonly
     for (const f of l.handFills) {
       const k = takenFillKey(l.venue, f);
       const runs = l.handFillRuns.get(k);
-      if (runs !== undefined && !runs.some((r) => o.runFolders.has(r))) continue;
+      if (!ofARunWithAFolder(runs, o.runFolders, true)) continue;
       hand.set(k, f);
       if (runs !== undefined) handRuns.set(k, runs);
     }
@@ -322,8 +335,8 @@ export function nextLedgers(ledgers: readonly VenueLedger[], snapshots: readonly
     const countedRunsOf = new Map<string, string[]>();
     for (const f of l.countedFills) {
       const k = takenFillKey(l.venue, f);
-      const runs = l.countedFillRuns.get(k) ?? [];
-      if (!runs.some((r) => o.runFolders.has(r))) continue;
+      const runs = l.countedFillRuns.get(k);
+      if (runs === undefined || !ofARunWithAFolder(runs, o.runFolders, false)) continue;
       counted.set(k, f);
       countedRunsOf.set(k, runs);
     }

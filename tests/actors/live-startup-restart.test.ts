@@ -233,3 +233,20 @@ t.test('halt policy, then the leftover closed by hand at the venue: the next sta
     'closed: all the account held of it (the buy net of its base-coin fee)');
   t.ok(msg(/leftover exposure closed by hand at the venue/), 'a warning says so');
 });
+
+t.test('an order found in a crashed run\'s reserved ids is journaled in its WAL and counted in the orders taken over (walOrders)', async (t) => {
+  const { cfg, runs, log } = setup(t, { leftover_exposure: 'adopt' });
+  const dir = path.join(runs, 'reserved');
+  crashedJournal(dir, 'reserved');
+  const wal = new OrderWal(dir);
+  wal.reserve('xc2c2c2c2', 1, 1024);
+  wal.close();
+  // Sent, and the process died before its send line (or a machine crash lost it).
+  const bought = await binanceBuy('xc2c2c2c2-1', '0.01');
+  const r = await liveStartupChecks({ cfg, symbols: ['BTCUSDT'], filters, runDir: path.join(runs, 'taker'), runId: 'taker', log, freshVenues: false });
+  t.equal(r.reason, '');
+  t.same(r.verdict!.foundInReserved.map((f) => [f.runId, f.order.clientOrderId]), [['reserved', 'xc2c2c2c2-1']]);
+  t.same(readOrderWal(path.join(dir, 'orders.wal')).orders.map((o) => [o.clientOrderId, o.side, o.final?.cumQty ?? null]), [['xc2c2c2c2-1', 'buy', bought]],
+    'journaled in the crashed run\'s WAL');
+  t.equal(r.walOrders['reserved'], 1, 'the found order counts among the orders taken over: once the taker ends, the run counts as ended');
+});

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { readEarlierRuns, writeLeftover } from '../../src/execution/earlier-runs.js';
+import { readEarlierRuns, takenOverCounts, writeLeftover } from '../../src/execution/earlier-runs.js';
 import { OrderWal } from '../../src/execution/order-wal.js';
 import { reconcileAtStart, type ReconcileVerdict, type Side, type Venue, type VenueFillView, type VenueSnapshot } from '../../src/execution/reconcile.js';
 import { applyLedgers, nextLedgers, readLedgers, writeLedgers, type LedgerIo, type VenueLedger } from '../../src/execution/venue-ledger.js';
@@ -104,7 +104,7 @@ export class World {
     try {
       if (useLedger) {
         ledgers = readLedgers(this.runsDir, ACCOUNTS);
-        const applied = applyLedgers(snaps, ledgers);
+        const applied = applyLedgers(snaps, ledgers, new Set(fs.readdirSync(this.runsDir)));
         snaps = applied.snapshots;
         for (const k of applied.settled) taken.add(k);
       }
@@ -128,7 +128,7 @@ export class World {
       end();
       return { verdict, error: null };
     }
-    const walOrders = Object.fromEntries(er.runs.map((r) => [r.runId, r.orders.length]));
+    const walOrders = takenOverCounts(er.runs, verdict);
     const answered = [...verdict.exposure, ...verdict.closed];
     if (answered.length > 0) writeLeftover(dir, answered, policy, walOrders);
     // The strategy flattens at once (its IOC orders fill in full just after the start).

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { OrderWal } from '../../src/execution/order-wal.js';
-import { journalReservedFinds, markNotAdopted, readEarlierRuns, writeLeftover } from '../../src/execution/earlier-runs.js';
+import { journalReservedFinds, markNotAdopted, readEarlierRuns, takenOverCounts, writeLeftover } from '../../src/execution/earlier-runs.js';
 import { reconcileAtStart, type ExposurePolicy, type ReconcileVerdict } from '../../src/execution/reconcile.js';
 import { applyLedgers, nextLedgers, readLedgers, writeLedgers, type LedgerAccount } from '../../src/execution/venue-ledger.js';
 import { ACCOUNTS, type World } from './ledger-harness.js';
@@ -35,7 +35,7 @@ export function startAs(w: World, runId: string, nowMs: number, o: ReviewStart =
   const er = readEarlierRuns(w.runsDir, runId, o.resumed ?? null);
   if (er.unreadableLeftovers.length > 0) throw new Error(er.unreadableLeftovers.join('; '));
   const ledgers = readLedgers(w.runsDir, accounts);
-  const applied = applyLedgers(w.snapshots(nowMs), ledgers);
+  const applied = applyLedgers(w.snapshots(nowMs), ledgers, new Set(fs.readdirSync(w.runsDir)));
   const taken = new Set([...er.takenFills, ...applied.settled]);
   const dust = o.dustQty ?? 1e-9;
   const dustQty = (): number => dust;
@@ -47,7 +47,7 @@ export function startAs(w: World, runId: string, nowMs: number, o: ReviewStart =
     end();
     return verdict;
   }
-  const walOrders = Object.fromEntries(er.runs.map((r) => [r.runId, r.orders.length]));
+  const walOrders = takenOverCounts(er.runs, verdict);
   const flat = new Set(verdict.flatten.map((f) => f.symbol));
   const handed = [...verdict.adopt, ...verdict.exposure.filter((e) => flat.has(e.symbol))];
   const answered = [...handed, ...verdict.closed];

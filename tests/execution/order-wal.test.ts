@@ -58,6 +58,22 @@ t.test('a line cut short by a crash is skipped and counted; a missing file is em
   t.same(readOrderWal(path.join(dir, 'nope.wal')), { orders: [], reserved: [], badLines: 0, strayFinals: 0 });
 });
 
+t.test('lines appended to a WAL that ends in a cut line start on a line of their own; the reader reads past the cut line', async (t) => {
+  const dir = tmp(t);
+  const file = path.join(dir, WAL_FILE);
+  fs.writeFileSync(file, '{"k":"send","cid":"xa-1","v":"binance","s":"BTCUSDT","side":"buy","p":1,"q":1,"ts":1}\n{"k":"send","cid":"xa-2","v":"bin');
+  const wal = new OrderWal(dir);
+  wal.send({ clientOrderId: 'xa-3', venue: 'bybit', symbol: 'BTCUSDT', side: 'sell', price: 2, qty: 1, timestampMs: 2 });
+  wal.final('bybit', 'xa-3', 'FILLED', 1);
+  wal.close();
+  const r = readOrderWal(file);
+  t.same(r.orders.map((o) => [o.clientOrderId, o.final?.cumQty ?? null]), [['xa-1', null], ['xa-3', 1]], 'the orders before and after the cut line');
+  t.equal(r.badLines, 1, 'only the cut line is bad');
+  const whole = new OrderWal(dir);
+  whole.close();
+  t.equal(fs.readFileSync(file, 'utf8').split('\n').length, 5, 'a WAL that ends in a newline gets no empty line');
+});
+
 t.test('kill -9 while sending: every order announced as sent is in the WAL', async (t) => {
   const dir = tmp(t);
   const here = path.dirname(fileURLToPath(import.meta.url));
