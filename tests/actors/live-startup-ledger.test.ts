@@ -5,31 +5,19 @@
  */
 import t from 'tap';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { REPO_ROOT } from '../helpers/paths.js';
-import { applySimProfile, loadConfig } from '../../src/config/index.js';
-import { startSimulator } from '../../src/sim/index.js';
+import { liveSimStart, SIM_FILTERS } from './live-sim-start.js';
 import { SIM_KEYS } from '../../src/sim/order-entry-keys.js';
 import { liveStartupChecks } from '../../src/actors/live-startup.js';
 import { ledgerAccount, ledgerFile } from '../../src/execution/venue-ledger.js';
 
-const filters = { binance: { BTCUSDT: { tickSize: 0.01, stepSize: 0.00001, minQty: 0.00001, minNotional: 5 } },
-  bybit: { BTCUSDT: { tickSize: 0.01, stepSize: 0.000001, minQty: 0.000001, minNotional: 5 } } } as never;
-
 t.test('a start writes the venue ledger; an unreadable one refuses the next start', async (t) => {
-  const sim = await startSimulator({ seed: 7, symbols: ['BTCUSDT'], ratePerVenue: 200, dislocationEveryMs: 0 });
-  t.teardown(() => sim.stop());
-  const env = { BINANCE_API_KEY: SIM_KEYS.binance.apiKey, BINANCE_SECRET_KEY: SIM_KEYS.binance.secretKey,
-    BYBIT_API_KEY: SIM_KEYS.bybit.apiKey, BYBIT_SECRET_KEY: SIM_KEYS.bybit.secretKey };
-  const cfg = applySimProfile(loadConfig(path.join(REPO_ROOT, 'config/arbitrage.toml'), { mode: 'live', env }), '127.0.0.1', sim.ports);
-  const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'xarb-startup-ledger-'));
-  t.teardown(() => fs.rmSync(runs, { recursive: true, force: true }));
+  const { cfg, runs } = await liveSimStart(t, 7, 'xarb-startup-ledger-');
   const log = pino({ level: 'silent' });
   const file = ledgerFile(runs, [{ venue: 'binance', account: ledgerAccount(SIM_KEYS.binance.apiKey) }, { venue: 'bybit', account: ledgerAccount(SIM_KEYS.bybit.apiKey) }]);
 
-  const a = await liveStartupChecks({ cfg, symbols: ['BTCUSDT'], filters, runDir: path.join(runs, 'A'), runId: 'A', log, freshVenues: false });
+  const a = await liveStartupChecks({ cfg, symbols: ['BTCUSDT'], filters: SIM_FILTERS, runDir: path.join(runs, 'A'), runId: 'A', log, freshVenues: false });
   t.equal(a.ok, true, a.reason);
   const text = fs.readFileSync(file, 'utf8');
   t.match(JSON.parse(text), { version: 1, venues: [{ venue: 'binance' }, { venue: 'bybit' }] }, 'written by the start');
@@ -38,7 +26,7 @@ t.test('a start writes the venue ledger; an unreadable one refuses the next star
   }
 
   fs.writeFileSync(file, text.slice(0, text.length >> 1));
-  const b = await liveStartupChecks({ cfg, symbols: ['BTCUSDT'], filters, runDir: path.join(runs, 'B'), runId: 'B', log, freshVenues: false });
+  const b = await liveStartupChecks({ cfg, symbols: ['BTCUSDT'], filters: SIM_FILTERS, runDir: path.join(runs, 'B'), runId: 'B', log, freshVenues: false });
   t.equal(b.ok, false);
   t.match(b.reason, /venue ledger .*ledger-binance-[0-9a-f]{16}-bybit-[0-9a-f]{16}\.json unreadable/);
   t.equal(fs.readFileSync(file, 'utf8'), text.slice(0, text.length >> 1), 'left as it was for the operator to look at');

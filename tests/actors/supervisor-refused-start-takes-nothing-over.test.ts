@@ -6,30 +6,18 @@
 import t from 'tap';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { REPO_ROOT } from '../helpers/paths.js';
-import { applySimProfile, loadConfig } from '../../src/config/index.js';
-import { startSimulator } from '../../src/sim/index.js';
+import { liveSimStart, SIM_FILTERS } from './live-sim-start.js';
 import { SIM_KEYS } from '../../src/sim/order-entry-keys.js';
 import { liveStartupChecks } from '../../src/actors/live-startup.js';
 import { Supervisor } from '../../src/actors/supervisor.js';
 import { OrderWal } from '../../src/execution/order-wal.js';
 import { binance } from '../sim/signed-rest.js';
 
-const filters = { binance: { BTCUSDT: { tickSize: 0.01, stepSize: 0.00001, minQty: 0.00001, minNotional: 5 } },
-  bybit: { BTCUSDT: { tickSize: 0.01, stepSize: 0.000001, minQty: 0.000001, minNotional: 5 } } } as never;
-
 t.test('a start refused after the reconciliation does not take over the crashed run\'s exposure', async (t) => {
-  const sim = await startSimulator({ seed: 21, symbols: ['BTCUSDT'], ratePerVenue: 200, dislocationEveryMs: 0 });
-  t.teardown(() => sim.stop());
-  const env = { BINANCE_API_KEY: SIM_KEYS.binance.apiKey, BINANCE_SECRET_KEY: SIM_KEYS.binance.secretKey,
-    BYBIT_API_KEY: SIM_KEYS.bybit.apiKey, BYBIT_SECRET_KEY: SIM_KEYS.bybit.secretKey };
-  const cfg = applySimProfile(loadConfig(path.join(REPO_ROOT, 'config/arbitrage.toml'), { mode: 'live', env }), '127.0.0.1', sim.ports);
+  const { sim, cfg, runs } = await liveSimStart(t, 21, 'xarb-review9-refused-');
   Object.assign(cfg.execution.live, { leftover_exposure: 'adopt' });
-  const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'xarb-review9-refused-'));
-  t.teardown(() => fs.rmSync(runs, { recursive: true, force: true }));
   const log = pino({ level: 'silent' });
 
   // Crashed run A: a journaled Binance buy, filled at the venue; no run_end.
@@ -50,12 +38,12 @@ t.test('a start refused after the reconciliation does not take over the crashed 
   t.teardown(() => new Promise<void>((res) => busy.close(() => res())));
   cfg.monitor.enabled = true;
   cfg.monitor.port = (busy.address() as net.AddressInfo).port;
-  const sup = new Supervisor({ config: cfg, runId: 'B', runDir: path.join(runs, 'B'), filters, log, durationMs: 0, statusLine: false, seed: 1 });
+  const sup = new Supervisor({ config: cfg, runId: 'B', runDir: path.join(runs, 'B'), filters: SIM_FILTERS, log, durationMs: 0, statusLine: false, seed: 1 });
   const res = await sup.run();
   t.equal(res.exitCode, 2, `B refused: ${res.reason}`);
 
   // Run C: A's exposure is still at the venue, untouched by anyone: it must be counted.
-  const c = await liveStartupChecks({ cfg, symbols: ['BTCUSDT'], filters, runDir: path.join(runs, 'C'), runId: 'C', log, freshVenues: false });
+  const c = await liveStartupChecks({ cfg, symbols: ['BTCUSDT'], filters: SIM_FILTERS, runDir: path.join(runs, 'C'), runId: 'C', log, freshVenues: false });
   t.same(c.verdict!.exposure.map((e) => [e.symbol, Math.round(e.netQty * 1e8) / 1e8]), [['BTCUSDT', 0.01998]],
     'A\'s long (0.02 less its 0.1 % fee in BTC) is still exposure: B never traded it');
 });
