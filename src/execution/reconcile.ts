@@ -582,14 +582,14 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
 /**
  * What the operator closed by hand of a symbol's exposure: the runs' parts (`steps`: each run's
  * net and its last fill) are added in the order of their last fills, and the fills of the
- * symbol that are not xarb's (any venue, net of their base-coin fees), netted between one
- * run's last fill and the next's, close what is open then (at most all of it). So a close of a
+ * symbol that are not xarb's (any venue, net of their base-coin fees), taken one by one in time
+ * order, close what is open then (at most all of it). So a close of a
  * crashed run's leftover still counts when a later run (its taker, crashed too) traded the
  * symbol after it; a trade before a run's last fill (between the legs of its pairs) closes
- * nothing of that run. What a window's net does not close is carried from the first part on,
+ * nothing of that run. What a trade does not close is carried from the first part on,
  * so the trades by hand give the same leftover wherever an xarb part falls between them: the
  * operator's own running balance (a net going the way of what is open: his inventory) is
- * undone first by a later trade the other way, which closes only what goes beyond it; a net
+ * undone first by a later trade the other way, which closes only what goes beyond it; a trade
  * going against an earlier close undoes it (the exposure is open again) once it no longer closes
  * anything. Returns the quantity closed (net of the closes undone), how many fills took, what is
  * left, and every fill by hand from the first part's last fill on (`seen`: closing or not, for
@@ -609,44 +609,45 @@ function closedByHand(snapshots: readonly VenueSnapshot[], pattern: RegExp, symb
   let n = 0;
   // `from` moved by `by` toward zero (exactly zero when it reaches it).
   const toward = (from: number, by: number): number => (Math.abs(from) - by <= 0 ? 0 : from - Math.sign(from) * by);
+  // Trade by trade in time order (a window's trades netted first would let a sell and its
+  // buy-back cancel before the buy could undo the operator's own earlier sale).
+  manual.sort((a, b) => a.timeMs - b.timeMs);
   for (let i = 0; i < order.length; i++) {
     open += order[i]!.net;
     const from = order[i]!.t;
     const to = i + 1 < order.length ? order[i + 1]!.t : Infinity;
-    let m = 0;
-    let inWindow = 0;
     for (const f of manual) {
       if (!(f.timeMs >= from && f.timeMs < to)) continue;
-      m += baseMove(f);
-      inWindow++;
+      let m = baseMove(f);
+      const dir = Math.sign(m);
+      if (dir === 0) continue;
+      // 1. The operator's own balance the other way is undone first.
+      if (Math.sign(own) === -dir) {
+        const d = Math.min(Math.abs(m), Math.abs(own));
+        own = toward(own, d);
+        m = toward(m, d);
+      }
+      // 2. Then what is open the other way is closed.
+      if (m !== 0 && Math.sign(open) === -dir) {
+        const c = Math.min(Math.abs(m), Math.abs(open));
+        open = toward(open, c);
+        if (dir < 0) closedLong += c;
+        else closedShort += c;
+        m = toward(m, c);
+        n++;
+      }
+      // 3. Then earlier closes the other way are undone (a buy undoes a sell that closed a long): the exposure is open again.
+      const undoable = dir > 0 ? closedLong : closedShort;
+      if (m !== 0 && undoable > 0) {
+        const u = Math.min(Math.abs(m), undoable);
+        if (dir > 0) closedLong = toward(closedLong, u);
+        else closedShort = toward(closedShort, u);
+        open += dir * u;
+        m = toward(m, u);
+      }
+      // 4. The rest is the operator's own.
+      own += m;
     }
-    const dir = Math.sign(m);
-    // 1. The operator's own balance the other way is undone first.
-    if (dir !== 0 && Math.sign(own) === -dir) {
-      const d = Math.min(Math.abs(m), Math.abs(own));
-      own = toward(own, d);
-      m = toward(m, d);
-    }
-    // 2. Then what is open the other way is closed.
-    if (m !== 0 && Math.sign(open) === -dir) {
-      const c = Math.min(Math.abs(m), Math.abs(open));
-      open = toward(open, c);
-      if (dir < 0) closedLong += c;
-      else closedShort += c;
-      m = toward(m, c);
-      n += inWindow;
-    }
-    // 3. Then earlier closes the other way are undone (a buy undoes a sell that closed a long): the exposure is open again.
-    const undoable = dir > 0 ? closedLong : closedShort;
-    if (m !== 0 && undoable > 0) {
-      const u = Math.min(Math.abs(m), undoable);
-      if (dir > 0) closedLong = toward(closedLong, u);
-      else closedShort = toward(closedShort, u);
-      open += dir * u;
-      m = toward(m, u);
-    }
-    // 4. The rest is the operator's own.
-    own += m;
   }
   return { qty: closedLong + closedShort, fills: n, left: open, seen };
 }

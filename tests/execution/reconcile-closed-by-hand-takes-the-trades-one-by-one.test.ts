@@ -1,14 +1,13 @@
 /**
- * review10b: closedByHand nets a window's trades by hand before applying its rule, so a sell and
- * a buy back in one window cancel, although per trade the buy first undoes the operator's own
- * earlier sale (his 0.5 beyond the first close) and only then reopens: the venue holds 0.5 of
- * xarb's, the start counts 1. With an xarb run that nets to nothing landing between the two
- * trades (splitting the window) the same trades give 0.5: the leftover depends on where an
- * unrelated part falls, which the rule says it must not.
+ * The trades by hand are taken one by one in time order, not netted per window between two
+ * parts: a sell and its buy-back in one window must not cancel, because the buy first undoes
+ * the operator's own earlier sale (his 0.5 beyond the first close) and only then reopens. The
+ * venue holds 0.5 of xarb's and the start counts 0.5, whether or not an xarb run that nets to
+ * nothing lands between the two trades (found by review 10b).
  */
 import t from 'tap';
-import { HOUR, World, believed, round9 } from '../execution/ledger-harness.js';
-import { tmpRuns } from '../execution/ledger-start-harness.js';
+import { HOUR, World, believed, round9 } from './ledger-harness.js';
+import { tmpRuns } from './ledger-start-harness.js';
 
 for (const hedgedRunBetween of [false, true]) {
   t.test(`long, close 1.5 by hand, long again, sell 1 then buy 1 by hand (${hedgedRunBetween ? 'a hedged crashed run between them' : 'nothing between them'})`, async (t) => {
