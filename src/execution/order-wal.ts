@@ -39,6 +39,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { openForAppendingLines } from '../core/append-file.js';
 import type { JournaledOrder, Venue } from './reconcile.js';
 
 export { inReservedBlock } from './reconcile.js';
@@ -64,12 +65,7 @@ export class OrderWal {
     this.path = path.join(runDir, WAL_FILE);
     try {
       fs.mkdirSync(runDir, { recursive: true });
-      this.fd = fs.openSync(this.path, 'a+');
-      // A file whose last line a crash cut short (no newline): the next line starts on a line
-      // of its own, or it would be glued to the fragment and both read as one bad line.
-      const size = fs.fstatSync(this.fd).size;
-      const last = Buffer.alloc(1);
-      if (size > 0 && fs.readSync(this.fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a) fs.writeSync(this.fd, '\n');
+      this.fd = openForAppendingLines(this.path);
     } catch (e) {
       throw new OrderWalError(`cannot open the order journal ${this.path}: ${(e as Error).message}`);
     }

@@ -31,6 +31,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { monoNs, wallMs } from '../core/clock.js';
+import { openForAppendingLines } from '../core/append-file.js';
 import {
   ASSET_BASE, SIDE_BUY, ST_ACKED, ST_CANCELED, ST_EXPIRED, ST_FILLED, ST_PARTIAL, ST_REJECTED, STATUS_NAMES, VENUE_NAMES,
 } from '../core/records.js';
@@ -187,7 +188,8 @@ export class Journal {
     this.onWriteError = opts.onWriteError ?? null;
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      this.fd = fs.openSync(file, 'a');
+      // A resumed run's journal may end in a line its crash cut short: ended first (append-file.ts).
+      this.fd = openForAppendingLines(file);
       this.size = fs.fstatSync(this.fd).size;
     } catch (err) {
       throw new JournalError(`cannot open journal ${file} for appending: ${(err as Error).message}`);
