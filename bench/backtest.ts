@@ -146,6 +146,85 @@ function loadFrames(data: string, date: string): Loaded[] {
   return out;
 }
 
+/**
+ * The sweep speed-up rows (`backtest`, and alone as `npm run bench -- sweep`): 4 points on 1 and 2
+ * workers over the day in `data`, SWEEP_REPS pairs back to back, and the base tree's own sweep
+ * in between when given.
+ */
+async function sweepRows(o: { dir: string; data: string; date: string; config: ReturnType<typeof loadConfig>; cfgPath: string; base?: string | undefined; timings?: boolean | undefined }): Promise<BenchRow[]> {
+  const { dir, data, date, config, cfgPath } = o;
+  const opts = { base: o.base, timings: o.timings };
+  const rows: BenchRow[] = [];
+  // 4. sweep speed-up (and the base's, when given: its own sweep module and worker)
+  const points = grid([parseParam('min_spread_bps=2,4', config), parseParam('slippage_tolerance=0.0005,0.001', config)]);
+  const sweeps: { runSweep: typeof runSweep; cfgPath: string; tag: string }[] = [{ runSweep, cfgPath, tag: '' }];
+  if (opts.base !== undefined) {
+    const m = await import(path.join(path.resolve(opts.base), 'dist', 'src', 'backtest', 'sweep.js')) as { runSweep: typeof runSweep };
+    const baseCfg = path.join(dir, 'arbitrage-base.toml');
+    writeFileSync(baseCfg, configText(path.resolve(opts.base), data));
+    sweeps.push({ runSweep: m.runSweep, cfgPath: baseCfg, tag: 'base' });
+  }
+  // --timings: each sweep's CPU critical path (criticalCpuMs), by worker count
+  const critical: Record<number, number> = {};
+  const time = async (workers: number, sw: (typeof sweeps)[number]): Promise<number> => {
+    const tasks: SweepTask[] = points.map((overrides, i) => ({
+      configPath: sw.cfgPath, overrides, startDate: date, endDate: date, runsDir: path.join(dir, `sweep${sw.tag}${workers}`), runId: `p${i}`, book: 'depth',
+    }));
+    // --timings: this tree's phases (a base tree before sweep-timings.ts has no onTimings)
+    const onTimings = opts.timings === true && sw.tag === '' ? (p: SweepPhase[]) => {
+      critical[workers] = criticalCpuMs(p);
+      process.stdout.write(`\n-- sweep phases, ${workers} worker${workers > 1 ? 's' : ''} (ms from the fork; load ${os.loadavg()[0]!.toFixed(1)})\n${formatPhases(p)}\n`);
+    } : undefined;
+    const t0 = performance.now();
+    await sw.runSweep(tasks, { workers, onTimings });
+    return (performance.now() - t0) / 1000;
+  };
+  // Repeated, 1 and 2 workers back to back each time (and the base's in between): one pair of
+  // sweeps on this VM gave anything from 1.46x to 2.07x; the median of SWEEP_REPS pairs' ratios
+  // is the figure, with the range beside it.
+  const secs: number[][][] = sweeps.map(() => []);
+  for (let rep = 0; rep < SWEEP_REPS; rep++) {
+    for (let i = sweeps.length - 1; i >= 0; i--) {
+      const s1 = await time(1, sweeps[i]!);
+      secs[i]!.push([s1, await time(2, sweeps[i]!)]);
+    }
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+  const ratios = (i: number): number[] => secs[i]!.map(([a, b]) => a! / b!);
+  const s1 = median(secs[0]!.map((p) => p[0]!));
+  const s2 = median(secs[0]!.map((p) => p[1]!));
+  const speedup = median(ratios(0));
+  const base: Record<string, number> = secs.length > 1 ? { base_seconds_1: Number(median(secs[1]!.map((p) => p[0]!)).toFixed(2)),
+    base_seconds_2: Number(median(secs[1]!.map((p) => p[1]!)).toFixed(2)), base_speedup: Number(median(ratios(1)).toFixed(2)) } : {};
+  rows.push(row('sweep 4 points, 1 worker', points.length / s1, { seconds: Number(s1.toFixed(2)) }));
+  rows.push(row('sweep 4 points, 2 workers', points.length / s2, { seconds: Number(s2.toFixed(2)), speedup: Number(speedup.toFixed(2)),
+    speedup_min: Number(Math.min(...ratios(0)).toFixed(2)), speedup_max: Number(Math.max(...ratios(0)).toFixed(2)), sweep_pairs: SWEEP_REPS,
+    cores: os.availableParallelism(), v8_flags: sweepV8Flags().join(' ') || '(none)',
+    shared_store: estimatedBytes(dataFiles(data, ['BTCUSDT'], date, date)) <= DEFAULT_STORE_MAX_BYTES, load_avg_1m: Number(os.loadavg()[0]!.toFixed(1)), ...target(speedup, TARGET_SWEEP_SPEEDUP, 'x'), ...base,
+    // --timings: the speed-up the threads' CPU gives (host serial + busiest worker), less moved by other jobs than the wall clock
+    ...(critical[1] !== undefined && critical[2] !== undefined ? { cpu_speedup: Number((critical[1] / critical[2]).toFixed(2)) } : {}) }));
+  return rows;
+}
+
+/**
+ * `npm run bench -- sweep`: the backtest suite's sweep rows alone, on the same day (the full
+ * size unless --quick), for when the other rows are not needed: a full-size sweep pair takes
+ * minutes, and its points are long enough that a worker's JIT warm-up weighs little.
+ */
+export async function runSweepBench(opts: { quick?: boolean; base?: string; timings?: boolean }): Promise<BenchRow[]> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'xarb-bench-sweep-'));
+  try {
+    const data = path.join(dir, 'data');
+    const date = '2024-01-01';
+    await synthesize({ dataDir: data, symbols: ['BTCUSDT'], startDate: date, endDate: date, rate: opts.quick === true ? 2 : 20, seed: 1 });
+    const cfgPath = path.join(dir, 'arbitrage.toml');
+    writeFileSync(cfgPath, configText(ROOT, data));
+    return await sweepRows({ dir, data, date, config: loadConfig(cfgPath, { mode: 'dry-run' }), cfgPath, base: opts.base, timings: opts.timings });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function runBacktestBench(opts: { quick?: boolean; base?: string; timings?: boolean }): Promise<BenchRow[]> {
   const quick = opts.quick === true;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xarb-bench-bt-'));
@@ -251,52 +330,7 @@ export async function runBacktestBench(opts: { quick?: boolean; base?: string; t
         x_floor: Number((rate / readOnly).toFixed(3)), ...(book === 'top' ? target(rate, TARGET_E2E_TOP, 'M/s') : {}), ...vsBase(rates) }));
     }
 
-    // 4. sweep speed-up (and the base's, when given: its own sweep module and worker)
-    const points = grid([parseParam('min_spread_bps=2,4', config), parseParam('slippage_tolerance=0.0005,0.001', config)]);
-    const sweeps: { runSweep: typeof runSweep; cfgPath: string; tag: string }[] = [{ runSweep, cfgPath, tag: '' }];
-    if (opts.base !== undefined) {
-      const m = await import(path.join(path.resolve(opts.base), 'dist', 'src', 'backtest', 'sweep.js')) as { runSweep: typeof runSweep };
-      sweeps.push({ runSweep: m.runSweep, cfgPath: path.join(dir, 'arbitrage-base.toml'), tag: 'base' });
-    }
-    // --timings: each sweep's CPU critical path (criticalCpuMs), by worker count
-    const critical: Record<number, number> = {};
-    const time = async (workers: number, sw: (typeof sweeps)[number]): Promise<number> => {
-      const tasks: SweepTask[] = points.map((overrides, i) => ({
-        configPath: sw.cfgPath, overrides, startDate: date, endDate: date, runsDir: path.join(dir, `sweep${sw.tag}${workers}`), runId: `p${i}`, book: 'depth',
-      }));
-      // --timings: this tree's phases (a base tree before sweep-timings.ts has no onTimings)
-      const onTimings = opts.timings === true && sw.tag === '' ? (p: SweepPhase[]) => {
-        critical[workers] = criticalCpuMs(p);
-        process.stdout.write(`\n-- sweep phases, ${workers} worker${workers > 1 ? 's' : ''} (ms from the fork; load ${os.loadavg()[0]!.toFixed(1)})\n${formatPhases(p)}\n`);
-      } : undefined;
-      const t0 = performance.now();
-      await sw.runSweep(tasks, { workers, onTimings });
-      return (performance.now() - t0) / 1000;
-    };
-    // Repeated, 1 and 2 workers back to back each time (and the base's in between): one pair of
-    // sweeps on this VM gave anything from 1.46x to 2.07x; the median of SWEEP_REPS pairs' ratios
-    // is the figure, with the range beside it.
-    const secs: number[][][] = sweeps.map(() => []);
-    for (let rep = 0; rep < SWEEP_REPS; rep++) {
-      for (let i = sweeps.length - 1; i >= 0; i--) {
-        const s1 = await time(1, sweeps[i]!);
-        secs[i]!.push([s1, await time(2, sweeps[i]!)]);
-      }
-    }
-    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-    const ratios = (i: number): number[] => secs[i]!.map(([a, b]) => a! / b!);
-    const s1 = median(secs[0]!.map((p) => p[0]!));
-    const s2 = median(secs[0]!.map((p) => p[1]!));
-    const speedup = median(ratios(0));
-    const base: Record<string, number> = secs.length > 1 ? { base_seconds_1: Number(median(secs[1]!.map((p) => p[0]!)).toFixed(2)),
-      base_seconds_2: Number(median(secs[1]!.map((p) => p[1]!)).toFixed(2)), base_speedup: Number(median(ratios(1)).toFixed(2)) } : {};
-    rows.push(row('sweep 4 points, 1 worker', points.length / s1, { seconds: Number(s1.toFixed(2)) }));
-    rows.push(row('sweep 4 points, 2 workers', points.length / s2, { seconds: Number(s2.toFixed(2)), speedup: Number(speedup.toFixed(2)),
-      speedup_min: Number(Math.min(...ratios(0)).toFixed(2)), speedup_max: Number(Math.max(...ratios(0)).toFixed(2)), sweep_pairs: SWEEP_REPS,
-      cores: os.availableParallelism(), v8_flags: sweepV8Flags().join(' ') || '(none)',
-      shared_store: estimatedBytes(dataFiles(data, ['BTCUSDT'], date, date)) <= DEFAULT_STORE_MAX_BYTES, load_avg_1m: Number(os.loadavg()[0]!.toFixed(1)), ...target(speedup, TARGET_SWEEP_SPEEDUP, 'x'), ...base,
-      // --timings: the speed-up the threads' CPU gives (host serial + busiest worker), less moved by other jobs than the wall clock
-      ...(critical[1] !== undefined && critical[2] !== undefined ? { cpu_speedup: Number((critical[1] / critical[2]).toFixed(2)) } : {}) }));
+    rows.push(...await sweepRows({ dir, data, date, config, cfgPath, base: opts.base, timings: opts.timings }));
 
     // 5. peak RSS over N days, in a child process
     const days = quick ? 2 : 7;
