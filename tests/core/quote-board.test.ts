@@ -26,7 +26,7 @@ t.test('writeTop then read returns the same fields; usable flag toggles', async 
 
 t.test('a writer thread hammering an entry never lets readers see a torn record', async (t) => {
   const sab = createQuoteBoard({ venues: 2, symbols: 4, levels: 10 });
-  const stop = new SharedArrayBuffer(4);
+  const stop = new SharedArrayBuffer(8);
   const url = new URL('./fixtures/board-peer.js', import.meta.url);
   const readers = [0, 1].map(() => new Worker(url, { workerData: { role: 'reader', board: sab, stop, writes: 0 } }));
   const writer = new Worker(url, { workerData: { role: 'writer', board: sab, stop, writes: 3_000_000 } });
