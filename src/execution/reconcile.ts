@@ -263,7 +263,7 @@ export function takenFillKey(venue: Venue, f: { symbol: string; tradeId: string 
  * written before keys named it) matches that venue's trade id on any symbol: those takers
  * answered for the fill they saw, and counting a taken fill again would trade it twice.
  */
-function fillTaken(taken: ReadonlySet<string>, venue: Venue, f: { symbol: string; tradeId: string }): boolean {
+export function fillTaken(taken: ReadonlySet<string>, venue: Venue, f: { symbol: string; tradeId: string }): boolean {
   return taken.size > 0 && (taken.has(takenFillKey(venue, f)) || taken.has(venue + '|' + f.tradeId));
 }
 

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { readEarlierRuns, takenOverCounts, writeLeftover } from '../../src/execution/earlier-runs.js';
 import { OrderWal } from '../../src/execution/order-wal.js';
 import { reconcileAtStart, type ReconcileVerdict, type Side, type Venue, type VenueFillView, type VenueSnapshot } from '../../src/execution/reconcile.js';
+import { writeLedgerAtCleanStop } from '../../src/execution/ledger-at-stop.js';
 import { applyLedgers, nextLedgers, readLedgers, writeLedgers, type LedgerIo, type VenueLedger } from '../../src/execution/venue-ledger.js';
 
 export const HOUR = 3600_000;
@@ -24,7 +25,7 @@ export interface StartOptions {
   endsCleanly?: boolean;
   /** The ledger's file operations (a crash mid-write throws from one of them). */
   io?: LedgerIo;
-  /** Whether the start uses the ledger (false: what main did before it). */
+  /** Whether the start uses the ledger (false: what main did before it; also no write at the clean stop). */
   ledger?: boolean;
   /** Leftover exposure policy (default halt); `flatten`: a committed start's flatten orders fill at once, journaled in its WAL. */
   policy?: 'halt' | 'flatten';
@@ -134,7 +135,11 @@ export class World {
     if (answered.length > 0) writeLeftover(dir, answered, policy, walOrders);
     // The strategy flattens at once (its IOC orders fill in full just after the start).
     this.orders(dir, verdict.flatten.map((f, i) => ({ venue: f.venue, side: f.side, qty: f.qty, timeMs: nowMs + 1 + i })));
-    if (o.endsCleanly !== false) end();
+    if (o.endsCleanly !== false) {
+      end();
+      // The supervisor's clean stop writes the ledger again, pruned of what the run answered for.
+      if (useLedger) writeLedgerAtCleanStop(this.runsDir, ACCOUNTS, nowMs + 2);
+    }
     return { verdict, error: null };
   }
 }
