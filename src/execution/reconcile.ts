@@ -526,9 +526,13 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       // What is left after the closes (each part's fee share came off it in the walk).
       e.netQty = byHand.left;
     }
-    // The average price of the side left (it may not be the side the parts netted to).
-    const k = e.symbol + '|' + Math.sign(e.netQty);
-    e.avgPx = (qtySums.get(k) ?? 0) > 0 ? pxSums.get(k)! / qtySums.get(k)! : 0;
+    // The average price of the side the parts net to, or of the side left after the closes when
+    // that is another (nothing, or the other side).
+    const avgOf = (sign: number): number | null => {
+      const k = e.symbol + '|' + sign;
+      return (qtySums.get(k) ?? 0) > 0 ? pxSums.get(k)! / qtySums.get(k)! : null;
+    };
+    e.avgPx = avgOf(Math.sign(e.netQty)) ?? avgOf(Math.sign(held)) ?? 0;
     if (byHand.qty > 0) {
       if (Math.abs(e.netQty) <= opts.dustQty(e.symbol)) {
         v.closed.push(e);
