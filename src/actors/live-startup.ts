@@ -35,7 +35,7 @@ import { BybitAccountRest } from '../venues/bybit/account-rest.js';
 import { checkFeeRates, checkKeyPermissions, type FeeRates, type KeyPermissions } from '../execution/start-checks.js';
 import { DEFAULT_CLIENT_ID_PATTERN, balanceDrift, reconcileAtStart, type EarlierRun, type ReconcileVerdict, type VenueSnapshot } from '../execution/reconcile.js';
 import { journalReservedFinds, readEarlierRuns, settleInEarlierWals, takenOverCounts } from '../execution/earlier-runs.js';
-import { applyLedgers, ledgerAccount, ledgerCounters, ledgerErrorCounter, LedgerError, ledgerFile, nextLedgers, readLedgers, writeLedgers, type VenueLedger } from '../execution/venue-ledger.js';
+import { applyLedgers, ledgerAccount, ledgerCounters, ledgerErrorCounter, LedgerError, ledgerFile, nextLedgers, readLedgers, writeLedgers, type LedgerAccount, type VenueLedger } from '../execution/venue-ledger.js';
 import { lookUpInFlight, ordersToLookUp, startAcceptDeadlineMs } from '../execution/start-lookups.js';
 import { expectedBalancesFromJournal, type ExpectedBalances } from '../execution/expected-balances.js';
 import { readJournal } from '../report/journal.js';
@@ -191,7 +191,16 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
         return { ok: false, reason: `unreadable leftover.json (what those runs took over is unknown): ${er.unreadableLeftovers.join('; ')}`, verdict: null, balances: null, walOrders: {} };
       }
       // Both venues' accounts, snapshotted or not (a venue skipped now keeps its section as it was).
-      const accounts = (['binance', 'bybit'] as const).map((v) => ({ venue: v, account: ledgerAccount(cfg.venues[v].auth.api_key) }));
+      const accounts = ledgerAccountsOf(cfg);
+      // Runs from before the ledger existed, with no ledger yet: nothing in their journals names
+      // the accounts they traded (run_start records no key), so another pair's runs cannot be
+      // told from this pair's. Not refused (a folder's first start with the ledger is this case
+      // too); said loudly, since their crashed orders are counted on these accounts.
+      const legacy = existsSync(ledgerFile(runsDir, accounts)) ? [] : runs.filter((r) => r.orders.length > 0).map((r) => r.runId);
+      if (legacy.length > 0) {
+        log.warn({ runs: legacy, counter: 'runs_without_ledger' }, 'live start-up: the runs folder holds runs with orders but no venue ledger yet: nothing records which ' +
+          'accounts they traded, and they are reconciled against these keys\' accounts; if another pair of accounts made them, stop and give each pair its own runs folder');
+      }
       try {
         ledgers = readLedgers(runsDir, accounts);
       } catch (e) {
@@ -335,6 +344,11 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
     await bn.close();
     await bb?.close();
   }
+}
+
+/** The venue ledger's accounts of this config (both venues, by their API keys' hash). */
+export function ledgerAccountsOf(cfg: XarbConfig): LedgerAccount[] {
+  return (['binance', 'bybit'] as const).map((v) => ({ venue: v, account: ledgerAccount(cfg.venues[v].auth.api_key) }));
 }
 
 /** Each venue's server time minus the local clock (ms); 0, with a warning, when it cannot be read. */

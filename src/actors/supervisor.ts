@@ -29,7 +29,9 @@ import { RingDropWatch } from './ring-drop-watch.js';
 import { baseBalanceOf, type XarbConfig } from '../config/index.js';
 import type { VenueBalances, VenueFilters } from '../strategy/config.js';
 import type { WorkerMessage, SupervisorMessage } from './messages.js';
-import { liveStartupChecks } from './live-startup.js';
+import { ledgerAccountsOf, liveStartupChecks } from './live-startup.js';
+import { ledgerCounterValues } from '../execution/venue-ledger.js';
+import { writeLedgerAtCleanStop } from '../execution/ledger-at-stop.js';
 import { assignBalances } from '../execution/start-balances.js';
 import { markNotAdopted, writeLeftover } from '../execution/earlier-runs.js';
 import type { ExecutorWorkerData, FeedWorkerData, StrategyWorkerData } from './wiring.js';
@@ -140,6 +142,8 @@ export class Supervisor {
   private stopping = false;
   /** Symbols of crashed runs' exposure this run took over that the strategy has not been handed yet. */
   private readonly leftoversPending = new Set<string>();
+  /** A live start that read the venues and proceeded: the venue ledger is written again at a clean stop. */
+  private ledgerAtStop = false;
   private stopReason = '';
   private resolveDone: ((r: RunResult) => void) | null = null;
   private readonly startedMs = Date.now();
@@ -310,6 +314,7 @@ export class Supervisor {
     }
     // The start is committed: no refusal after this point. The crashed runs' exposure is this run's now.
     takeOver?.();
+    this.ledgerAtStop = cfg.mode === 'live' && this.opts.freshVenues !== true;
     const done = new Promise<RunResult>((resolve) => { this.resolveDone = resolve; });
     for (const a of this.actors) if (a.hostedBy === undefined) this.spawn(a);
     this.timers.push(setInterval(() => this.housekeeping(), 1000));
@@ -332,6 +337,7 @@ export class Supervisor {
         rings: () => Object.fromEntries(Object.entries(this.rings).map(([k, v]) => [k, ringStats(v)])),
         latencyErrors: () => this.collector.countersByTag(),
         stopping: () => this.stopping,
+        runsFolderErrors: ledgerCounterValues,
       },
     });
     try {
@@ -699,6 +705,15 @@ export class Supervisor {
     if (endLine) {
       this.journal.append('run_end', { reason, end_equity: strategy.stats?.equity, exit_code: exitCode,
         ...(this.strategyReadyNs !== null ? { strategy_ready_ns: this.strategyReadyNs } : {}) });
+    }
+    // The venue ledger pruned of what this run answered for (ledger-at-stop.ts), after its run_end.
+    if (endLine && this.ledgerAtStop) {
+      try {
+        if (writeLedgerAtCleanStop(path.dirname(this.opts.runDir), ledgerAccountsOf(this.cfg), Date.now())) this.log.info({}, 'venue ledger written at the clean stop');
+      } catch (err) {
+        // The next start prunes it as well; only a folder deleted before then would show it.
+        this.log.error({ err: (err as Error).message, counter: 'ledger_unwritable' }, 'venue ledger not written at the clean stop: the next start prunes it (do not delete this run\'s folder before then)');
+      }
     }
     await this.hub?.stop();
     try {

@@ -62,6 +62,8 @@ class DayFile {
   ) {
     mkdirSync(path.dirname(filePath), { recursive: true });
     // Append: a writer restarted the same day adds members (with a fresh header) to the file.
+    // Behind a member a kill cut short they are not read (the reader stops at the damage):
+    // docs/data.md "Reading". Not openForAppendingLines: this is gzip, not lines.
     this.fd = openSync(filePath, 'a');
   }
 

@@ -15,8 +15,8 @@
  *   longer accept it, unknown-order.ts) → never placed (`notPlaced`); otherwise unknown, and
  *   trading waits;
  * - fills of crashed runs (no `run_end`), and of orders a cleanly stopped run left unresolved,
- *   are netted per symbol across venues (less the base-coin fees of the unhedged part: what
- *   the account holds of it): a pair whose
+ *   are netted per symbol across venues (each part less its own base-coin fees in the share
+ *   its hedge left open: what the account holds of it): a pair whose
  *   two legs filled nets to zero; what is left is exposure, which by config is flattened
  *   (an IOC order the other way on the venue holding it), adopted as a residual for the
  *   strategy to hedge, or halts start-up;
@@ -263,7 +263,7 @@ export function takenFillKey(venue: Venue, f: { symbol: string; tradeId: string 
  * written before keys named it) matches that venue's trade id on any symbol: those takers
  * answered for the fill they saw, and counting a taken fill again would trade it twice.
  */
-function fillTaken(taken: ReadonlySet<string>, venue: Venue, f: { symbol: string; tradeId: string }): boolean {
+export function fillTaken(taken: ReadonlySet<string>, venue: Venue, f: { symbol: string; tradeId: string }): boolean {
   return taken.size > 0 && (taken.has(takenFillKey(venue, f)) || taken.has(venue + '|' + f.tradeId));
 }
 
@@ -440,8 +440,9 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
   const bySymbol = new Map<string, Exposure>();
   const pxSums = new Map<string, number>();
   const qtySums = new Map<string, number>();
-  const feeSums = new Map<string, number>();
-  const runSteps = new Map<string, { symbol: string; t: number; net: number }>();
+  // Per part (a run's orders of a symbol, or one xarb order in no journal): its gross net, its
+  // last fill, and per side (+1 buy, -1 sell) its gross quantity and base-coin fees.
+  const runSteps = new Map<string, PartStep>();
   for (const run of runs) {
     for (const o of run.orders) {
       if (o.takenBy !== undefined || (run.ended && o.final !== null)) continue;
@@ -464,14 +465,11 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       // Running average of the side that makes the exposure (the net's sign decides at the end).
       pxSums.set(o.symbol + '|' + side, (pxSums.get(o.symbol + '|' + side) ?? 0) + notional);
       qtySums.set(o.symbol + '|' + side, (qtySums.get(o.symbol + '|' + side) ?? 0) + qty);
-      // Fees charged in the base coin, per side (an order known only from the venue's lists,
-      // without fills, states none): the unhedged part's share comes off the exposure below.
-      if (venueFills !== undefined) {
-        const fee = venueFills.reduce((a, f) => a + (f.baseFee ?? 0), 0) * (qty / venueQty);
-        feeSums.set(o.symbol + '|' + side, (feeSums.get(o.symbol + '|' + side) ?? 0) + fee);
-        // The venue ledger keeps them (their base fee, their quantity) beyond the window.
-        if (run.runId !== UNJOURNALED_FILLS) for (const f of venueFills) v.countedFills.push({ runId: run.runId, fill: f });
-      }
+      // Fees charged in the base coin (an order known only from the venue's lists, without
+      // fills, states none): its part's unhedged share comes off that part (partOpen).
+      const fee = venueFills !== undefined ? venueFills.reduce((a, f) => a + (f.baseFee ?? 0), 0) * (qty / venueQty) : 0;
+      // The venue ledger keeps them (their base fee, their quantity) beyond the window.
+      if (venueFills !== undefined && run.runId !== UNJOURNALED_FILLS) for (const f of venueFills) v.countedFills.push({ runId: run.runId, fill: f });
       const signed = o.side === 'buy' ? qty : -qty;
       e.netQty += signed;
       e.byVenue[o.venue] = (e.byVenue[o.venue] ?? 0) + signed;
@@ -483,26 +481,32 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       // last fill (they come from unrelated lost runs: a close by hand between two is real), also
       // once a taker took it over as its own (`takenOrphan`).
       const sk = o.symbol + '|' + run.runId + (run.runId === UNJOURNALED_FILLS || o.takenOrphan === true ? '|' + k : '');
-      const st = runSteps.get(sk);
-      if (st === undefined) runSteps.set(sk, { symbol: o.symbol, t: last, net: signed });
-      else {
-        st.t = Math.max(st.t, last);
-        st.net += signed;
+      let st = runSteps.get(sk);
+      if (st === undefined) runSteps.set(sk, (st = { symbol: o.symbol, t: last, net: 0, buyQty: 0, sellQty: 0, buyFee: 0, sellFee: 0 }));
+      st.t = Math.max(st.t, last);
+      st.net += signed;
+      if (side > 0) {
+        st.buyQty += qty;
+        st.buyFee += fee;
+      } else {
+        st.sellQty += qty;
+        st.sellFee += fee;
       }
     }
   }
   for (const e of bySymbol.values()) {
-    const k = e.symbol + '|' + Math.sign(e.netQty);
-    e.avgPx = (qtySums.get(k) ?? 0) > 0 ? pxSums.get(k)! / qtySums.get(k)! : 0;
-    // What the account holds of it: the base-coin fees of the fills that make it, in the share
-    // left unhedged (a buy of 0.5 with a 0.0005 BTC fee leaves 0.4995). The fees of the hedged
-    // part are inventory drift, not exposure (positions.ts baseFees), as in a clean run.
-    if ((qtySums.get(k) ?? 0) > 0) e.netQty -= (feeSums.get(k) ?? 0) * Math.min(1, Math.abs(e.netQty) / qtySums.get(k)!);
     const steps = [...runSteps.values()].filter((x) => x.symbol === e.symbol);
+    // What the account holds of the parts: each part's net less its own base-coin fees in the
+    // share its own hedge left open (a buy of 0.5 with a 0.0005 BTC fee leaves 0.4995; the fees
+    // of a run's hedged pair are inventory drift, not exposure: positions.ts baseFees, as in a
+    // clean run). Per part, not over the sum: a long that paid its fee, closed by hand, then a
+    // short leave the short whole, which the parts' total (nothing) cannot say.
+    const held = steps.reduce((a, x) => a + partOpen(x), 0);
+    e.netQty = held;
     const byHand = closedByHand(snapshots, pattern, e.symbol, steps);
     // Parts that net to nothing are nothing, unless a close by hand came between them (a crashed
     // long closed by hand, then a crashed short: the venue holds the short).
-    const nets = Math.abs(e.netQty) <= opts.dustQty(e.symbol);
+    const nets = Math.abs(held) <= opts.dustQty(e.symbol);
     // Every trade by hand that can net the counted parts, closing or not (one the other way
     // undoes a close): the venue ledger remembers them all, or it would keep a close alone.
     // Also when nothing is left and nothing closed: an earlier start may have remembered a
@@ -515,17 +519,21 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       e.orphanOrders = orphanOrders.get(e.symbol) ?? [];
     }
     const left = nets ? `${e.symbol} parts netting to nothing left by ${runsLabel(runs, e.runs)}` :
-      `${e.symbol} ${e.netQty > 0 ? 'long' : 'short'} ${Math.abs(e.netQty)} left by ${runsLabel(runs, e.runs)}`;
+      `${e.symbol} ${held > 0 ? 'long' : 'short'} ${Math.abs(held)} left by ${runsLabel(runs, e.runs)}`;
     if (byHand.qty > 0) {
       // (of what the account held: a gross close of a fee-net long is all of it)
-      e.closedByHand = nets ? byHand.qty : Math.min(byHand.qty, Math.abs(e.netQty));
-      // What is left after the closes, with the exposure's base-coin fee share (unless nothing is left).
-      const gross = steps.reduce((a, x) => a + x.net, 0);
-      const rest = byHand.left === 0 ? 0 : byHand.left + (e.netQty - gross);
-      e.netQty = Math.sign(rest) === Math.sign(byHand.left) ? rest : 0;
-      // The side left may not be the side the parts netted to (nothing, or the other): its own average.
-      const kLeft = e.symbol + '|' + Math.sign(e.netQty);
-      if (kLeft !== k && (qtySums.get(kLeft) ?? 0) > 0) e.avgPx = pxSums.get(kLeft)! / qtySums.get(kLeft)!;
+      e.closedByHand = nets ? byHand.qty : Math.min(byHand.qty, Math.abs(held));
+      // What is left after the closes (each part's fee share came off it in the walk).
+      e.netQty = byHand.left;
+    }
+    // The average price of the side the parts net to, or of the side left after the closes when
+    // that is another (nothing, or the other side).
+    const avgOf = (sign: number): number | null => {
+      const k = e.symbol + '|' + sign;
+      return (qtySums.get(k) ?? 0) > 0 ? pxSums.get(k)! / qtySums.get(k)! : null;
+    };
+    e.avgPx = avgOf(Math.sign(e.netQty)) ?? avgOf(Math.sign(held)) ?? 0;
+    if (byHand.qty > 0) {
       if (Math.abs(e.netQty) <= opts.dustQty(e.symbol)) {
         v.closed.push(e);
         v.reasons.push(`${left}: closed by hand at the venue (${byHand.fills} fill(s) not xarb's since its last fill): nothing to do`);
@@ -579,9 +587,36 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
   return v;
 }
 
+/** One part of a symbol's counted exposure (a run's orders, or one xarb order in no journal). */
+interface PartStep {
+  symbol: string;
+  /** Wall ms of its last fill. */
+  t: number;
+  /** Signed gross quantity (buys less sells). */
+  net: number;
+  buyQty: number;
+  sellQty: number;
+  /** Base-coin fees of its buys and of its sells. */
+  buyFee: number;
+  sellFee: number;
+}
+
+/**
+ * What a part left in the account: its gross net less the base-coin fees of the side it nets
+ * to, in the share its own hedge did not cover (a buy of 1 with a 0.001 fee hedged by a sell of
+ * 0.5 leaves 0.4995: the hedged half's fee is inventory drift, as in a clean run).
+ */
+function partOpen(p: PartStep): number {
+  if (p.net === 0) return 0;
+  const qty = p.net > 0 ? p.buyQty : p.sellQty;
+  const fee = p.net > 0 ? p.buyFee : p.sellFee;
+  return qty > 0 ? p.net - fee * Math.min(1, Math.abs(p.net) / qty) : p.net;
+}
+
 /**
  * What the operator closed by hand of a symbol's exposure: the runs' parts (`steps`: each run's
- * net and its last fill) are added in the order of their last fills, and the fills of the
+ * net and its last fill) are added, each as the account holds it (partOpen: its own base-coin
+ * fee share taken off), in the order of their last fills, and the fills of the
  * symbol that are not xarb's (any venue, net of their base-coin fees), taken one by one in time
  * order, close what is open then (at most all of it). So a close of a
  * crashed run's leftover still counts when a later run (its taker, crashed too) traded the
@@ -596,7 +631,7 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
  * the venue ledger).
  */
 function closedByHand(snapshots: readonly VenueSnapshot[], pattern: RegExp, symbol: string,
-  steps: ReadonlyArray<{ t: number; net: number }>): { qty: number; fills: number; left: number; seen: VenueFillView[] } {
+  steps: readonly PartStep[]): { qty: number; fills: number; left: number; seen: VenueFillView[] } {
   const manual: VenueFillView[] = [];
   for (const s of snapshots) for (const f of s.fills) if (f.symbol === symbol && !pattern.test(f.clientOrderId)) manual.push(f);
   const order = [...steps].sort((a, b) => a.t - b.t);
@@ -613,7 +648,7 @@ function closedByHand(snapshots: readonly VenueSnapshot[], pattern: RegExp, symb
   // buy-back cancel before the buy could undo the operator's own earlier sale).
   manual.sort((a, b) => a.timeMs - b.timeMs);
   for (let i = 0; i < order.length; i++) {
-    open += order[i]!.net;
+    open += partOpen(order[i]!);
     const from = order[i]!.t;
     const to = i + 1 < order.length ? order[i + 1]!.t : Infinity;
     for (const f of manual) {

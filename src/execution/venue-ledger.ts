@@ -23,7 +23,8 @@
  * reconciliation sees what it would have seen with an endless window), treats settled keys as
  * taken, and writes the ledgers again (`nextLedgers`, `writeLedger`) at every start that read
  * the venues, committed or refused: these are facts about the venue, true whether this start
- * trades or not. Entries that can no longer change any start are dropped then (hand fills whose
+ * trades or not; a run that proceeded writes them once more at its clean stop
+ * (ledger-at-stop.ts, `ledgersAtCleanStop`). Entries that can no longer change any start are dropped then (hand fills whose
  * runs' folders are all gone: the runs they closed and the starts that counted them; counted fills whose run's folder is gone, neither put back;
  * orphan fills a taker's clean stop answered for; settled keys
  * older than SETTLED_KEEP_MS before the newest fill the venues show, beyond any look-back).
@@ -42,7 +43,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { realAtomicFileIo, writeFileAtomic, type AtomicFileIo } from '../core/atomic-file.js';
-import { DEFAULT_CLIENT_ID_PATTERN, takenFillKey, UNJOURNALED_FILLS, type ReconcileVerdict, type Venue, type VenueFillView, type VenueSnapshot } from './reconcile.js';
+import { DEFAULT_CLIENT_ID_PATTERN, fillTaken, takenFillKey, UNJOURNALED_FILLS, type ReconcileVerdict, type Venue, type VenueFillView, type VenueSnapshot } from './reconcile.js';
 
 export const LEDGER_VERSION = 1;
 /** Settled keys are kept this long after their fill (far beyond any venue look-back). */
@@ -86,11 +87,18 @@ export class LedgerError extends Error {
 }
 
 /**
- * Start-up refusals over the runs folder's records since the process started (the monitor is
- * not up at start-up: the log line's `counter` and the refusal say it too): the ledger unreadable
- * or unwritable, an earlier run's leftover.json unreadable (`leftoverUnreadable`).
+ * Start-up refusals over the runs folder's records since the process started: the ledger
+ * unreadable or unwritable, an earlier run's leftover.json unreadable (`leftoverUnreadable`).
+ * Counted before the monitor is up (the log line's `counter` and the refusal say it too); a
+ * start that proceeds shows them as `xarb_runs_folder_errors_total{counter}` (ledgerCounterValues).
  */
 export const ledgerCounters = { unreadable: 0, unwritable: 0, otherAccounts: 0, leftoverUnreadable: 0 };
+
+/** ledgerCounters by the names the log lines' `counter` field gives them (the monitor's `xarb_runs_folder_errors_total{counter}`). */
+export function ledgerCounterValues(): Record<string, number> {
+  return { ledger_unreadable: ledgerCounters.unreadable, ledger_unwritable: ledgerCounters.unwritable, ledger_other_accounts: ledgerCounters.otherAccounts,
+    leftover_unreadable: ledgerCounters.leftoverUnreadable };
+}
 
 /** The counter a LedgerError is logged under (`counter` field of the refusal's log line). */
 export function ledgerErrorCounter(e: LedgerError): string {
@@ -278,6 +286,29 @@ export function applyLedgers(snapshots: readonly VenueSnapshot[], ledgers: reado
     return back.length === 0 ? s : { ...s, fills: [...back, ...s.fills] };
   });
   return { snapshots: out, settled };
+}
+
+/**
+ * The ledgers as a clean stop leaves them, without reading the venues: the orphan fills a
+ * cleanly ended run answered for (`takenFills`, earlier-runs.ts: the stopping run's own
+ * leftover.json once its run_end is written) dropped, and the hand and counted fills none of
+ * whose runs has a folder (`runFolders`). Settled keys stay (pruned by the venues' clock, which a
+ * stop does not read). Written at a clean stop so that what the run answered for leaves the
+ * ledger with it: deleting its folder before the next start would otherwise put its orphan
+ * fills back with nobody answering for them.
+ */
+export function ledgersAtCleanStop(ledgers: readonly VenueLedger[], o: { takenFills: ReadonlySet<string>; runFolders: ReadonlySet<string>; nowMs: number }): VenueLedger[] {
+  const kept = (runsOf: Map<string, string[]>, venue: Venue, untagged: boolean) => (f: VenueFillView): boolean =>
+    ofARunWithAFolder(runsOf.get(takenFillKey(venue, f)), o.runFolders, untagged);
+  const onlyKept = (runsOf: Map<string, string[]>, list: readonly VenueFillView[], venue: Venue): Map<string, string[]> =>
+    new Map([...runsOf].filter(([k]) => list.some((f) => takenFillKey(venue, f) === k)));
+  return ledgers.map((l) => {
+    const handFills = l.handFills.filter(kept(l.handFillRuns, l.venue, true));
+    const countedFills = l.countedFills.filter(kept(l.countedFillRuns, l.venue, false));
+    return { ...l, updatedMs: o.nowMs, handFills, handFillRuns: onlyKept(l.handFillRuns, handFills, l.venue), countedFills,
+      countedFillRuns: onlyKept(l.countedFillRuns, countedFills, l.venue),
+      orphanFills: l.orphanFills.filter((f) => !fillTaken(o.takenFills, l.venue, f)) };
+  });
 }
 
 /**

@@ -35,6 +35,8 @@ export interface HubSource {
   rings(): Record<string, RingView>;
   latencyErrors(): ReadonlyMap<string, { errors: number }>;
   stopping(): boolean;
+  /** Runs-folder refusals counted before the monitor started (metrics.ts runsFolderErrors). */
+  runsFolderErrors?(): Record<string, number>;
 }
 
 export type ControlAction = 'halt' | 'resume' | 'flatten';
@@ -426,6 +428,7 @@ export class MonitorHub {
       spreads: views.map((v) => ({ symbol: v.symbol, bnToBy: v.bnToBy, byToBn: v.byToBn })),
       latency: this.latency, latencyErrors: this.o.source.latencyErrors(), process: this.process.latest(),
       alerts: this.engine.firing(), alertCounters: this.engine, webhooks: this.webhooks.counters, journalErrors: this.journalErrors,
+      ...(this.o.source.runsFolderErrors !== undefined ? { runsFolderErrors: this.o.source.runsFolderErrors() } : {}),
     });
   }
 }

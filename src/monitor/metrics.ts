@@ -38,6 +38,12 @@ export interface MetricsInput {
   alertCounters: { fired: number; resolved: number; suppressed: number };
   webhooks: { sent: number; failed: number; dropped: number };
   journalErrors: number;
+  /**
+   * Refusals over the runs folder's records since the process started, by the log's `counter`
+   * (ledger_unreadable, ledger_unwritable, ledger_other_accounts, leftover_unreadable:
+   * venue-ledger.ts ledgerCounters). Counted at start-up, before the monitor is up: shown once it is.
+   */
+  runsFolderErrors?: Readonly<Record<string, number>>;
 }
 
 /** Feed counters exported as `xarb_feed_<name>_total`: stats key → (metric, help). */
@@ -201,6 +207,10 @@ export function formatMetrics(m: MetricsInput): string {
     [{ result: 'sent' }, m.webhooks.sent], [{ result: 'failed' }, m.webhooks.failed], [{ result: 'dropped' }, m.webhooks.dropped],
   ]);
   x.counter('xarb_journal_write_errors_total', 'Journal writes that failed (disk full, I/O error).', [[{}, m.journalErrors]]);
+  if (m.runsFolderErrors !== undefined) {
+    x.counter('xarb_runs_folder_errors_total', 'Venue ledger or leftover.json in the runs folder unreadable, unwritable or of other accounts, by counter (each refuses a start; a clean stop\'s ledger write counts too).',
+      Object.entries(m.runsFolderErrors).map(([counter, v]) => [{ counter }, v]));
+  }
   x.gauge('xarb_journal_disk_free_bytes', 'Free space on the file system of the run directory.', [[{}, m.process.diskFreeBytes]]);
 
   // ---- threads' GC and the process

@@ -7,9 +7,11 @@
  *   {"k":"bal","v":"bybit","apiKey":"…","asset":"USDT","free":…}
  * Balances are written as absolute values after each change, so replay needs no arithmetic.
  * Each line is written with one write call; a line cut short by a crash is skipped and
- * counted on replay. Lines for API keys the simulator does not know are skipped and counted.
+ * counted on replay, and ended with a newline before the first append after it (append-file.ts),
+ * so the next line is not glued to it and lost with it. Lines for API keys the simulator does not know are skipped and counted.
  */
 import fs from 'node:fs';
+import { openForAppendingLines } from '../core/append-file.js';
 import type { SimVenue } from './instruments.js';
 import { MatchResult, type SimAccount, type SimOrder } from './order-entry-book.js';
 import type { OrderEntryHandle } from './order-entry.js';
@@ -41,7 +43,8 @@ function balancesOf(account: SimAccount, assets: Iterable<string>, isQuote: (a: 
 /** Replays `file` (if it exists) into the order entry, then appends every change to it. */
 export function attachStateFile(handle: OrderEntryHandle, file: string): { replay: StateReplay; close(): void } {
   const replay = fs.existsSync(file) ? replayState(handle, file) : { orders: 0, trades: 0, balances: 0, skipped: 0 };
-  const fd = fs.openSync(file, 'a');
+  // A line a crash cut short is ended first: the next line is read on its own, not glued to it.
+  const fd = openForAppendingLines(file);
   const write = (line: unknown): void => {
     fs.writeSync(fd, JSON.stringify(line) + '\n');
   };

@@ -3,6 +3,7 @@
  * restarted without touching the strategy's state, and shutdown is orderly.
  */
 import t from 'tap';
+import { until } from '../helpers/until.js';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,14 +16,6 @@ import { REPO_ROOT } from '../helpers/paths.js';
 
 type Status = { actors: Record<string, { alive: boolean; restarts: number; stats?: Record<string, number> }> };
 
-async function until(cond: () => boolean, timeoutMs: number): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (cond()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return cond();
-}
 
 t.test('a crashed feed worker is restarted; the strategy keeps its state; shutdown is orderly', async (t) => {
   const sim = await startSimulator({ seed: 3, symbols: ['BTCUSDT'], ratePerVenue: 2000, dislocationEveryMs: 0 });

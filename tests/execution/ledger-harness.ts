@@ -10,6 +10,7 @@ import path from 'node:path';
 import { readEarlierRuns, takenOverCounts, writeLeftover } from '../../src/execution/earlier-runs.js';
 import { OrderWal } from '../../src/execution/order-wal.js';
 import { reconcileAtStart, type ReconcileVerdict, type Side, type Venue, type VenueFillView, type VenueSnapshot } from '../../src/execution/reconcile.js';
+import { writeLedgerAtCleanStop } from '../../src/execution/ledger-at-stop.js';
 import { applyLedgers, nextLedgers, readLedgers, writeLedgers, type LedgerIo, type VenueLedger } from '../../src/execution/venue-ledger.js';
 
 export const HOUR = 3600_000;
@@ -24,7 +25,7 @@ export interface StartOptions {
   endsCleanly?: boolean;
   /** The ledger's file operations (a crash mid-write throws from one of them). */
   io?: LedgerIo;
-  /** Whether the start uses the ledger (false: what main did before it). */
+  /** Whether the start uses the ledger (false: what main did before it; also no write at the clean stop). */
   ledger?: boolean;
   /** Leftover exposure policy (default halt); `flatten`: a committed start's flatten orders fill at once, journaled in its WAL. */
   policy?: 'halt' | 'flatten';
@@ -35,19 +36,20 @@ export class World {
   private n = 0;
   constructor(readonly runsDir: string) {}
 
-  /** The venue's net of everything traded (xarb's and by hand) up to `atMs`: what xarb must believe is left. */
+  /** The venue's net of everything traded (xarb's and by hand, less base-coin fees) up to `atMs`: what xarb must believe is left. */
   truth(atMs = Infinity): number {
-    return this.fills.reduce((a, f) => a + (f.timeMs > atMs ? 0 : f.side === 'buy' ? f.qty : -f.qty), 0);
+    return this.fills.reduce((a, f) => a + (f.timeMs > atMs ? 0 : (f.side === 'buy' ? f.qty : -f.qty) - (f.baseFee ?? 0)), 0);
   }
 
-  private fill(venue: Venue, cid: string, side: Side, qty: number, timeMs: number): VenueFillView {
+  private fill(venue: Venue, cid: string, side: Side, qty: number, timeMs: number, baseFee = 0): VenueFillView {
     const f: VenueFillView = { venue, symbol: SYMBOL, tradeId: `t${++this.n}`, orderId: `o${this.n}`, clientOrderId: cid, side, qty, price: 60_000, timeMs };
+    if (baseFee > 0) f.baseFee = baseFee;
     this.fills.push(f);
     return f;
   }
 
   /** A run that sent these orders (journaled, filled, final journaled) and crashed. */
-  crashedRun(runId: string, legs: ReadonlyArray<{ venue: Venue; side: Side; qty: number; timeMs: number }>): void {
+  crashedRun(runId: string, legs: ReadonlyArray<{ venue: Venue; side: Side; qty: number; timeMs: number; baseFee?: number }>): void {
     const dir = path.join(this.runsDir, runId);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'journal.jsonl'), JSON.stringify({ t: legs[0]?.timeMs ?? 0, type: 'run_start', run_id: runId }) + '\n');
@@ -55,21 +57,21 @@ export class World {
   }
 
   /** Orders journaled in `dir`'s WAL, filled at the venue. */
-  private orders(dir: string, legs: ReadonlyArray<{ venue: Venue; side: Side; qty: number; timeMs: number }>): void {
+  private orders(dir: string, legs: ReadonlyArray<{ venue: Venue; side: Side; qty: number; timeMs: number; baseFee?: number }>): void {
     const wal = new OrderWal(dir);
     const tag = 'x' + (0x10000000 + this.n).toString(16).slice(-8);
     for (const [i, l] of legs.entries()) {
       const cid = `${tag}-${i + 1}`;
       wal.send({ clientOrderId: cid, venue: l.venue, symbol: SYMBOL, side: l.side, price: 60_000, qty: l.qty, timestampMs: l.timeMs });
-      this.fill(l.venue, cid, l.side, l.qty, l.timeMs);
+      this.fill(l.venue, cid, l.side, l.qty, l.timeMs, l.baseFee);
       wal.final(l.venue, cid, 'FILLED', l.qty);
     }
     wal.close();
   }
 
   /** An xarb fill no journal knows (a run whose journal was lost), its order aged out of the venue's lists. */
-  orphanFill(venue: Venue, side: Side, qty: number, timeMs: number): void {
-    this.fill(venue, `xdead${(0x1000 + this.n).toString(16).slice(-4)}-1`, side, qty, timeMs);
+  orphanFill(venue: Venue, side: Side, qty: number, timeMs: number, baseFee = 0): void {
+    this.fill(venue, `xdead${(0x1000 + this.n).toString(16).slice(-4)}-1`, side, qty, timeMs, baseFee);
   }
 
   /** A trade made by hand at the venue (not xarb's client id). */
@@ -133,7 +135,11 @@ export class World {
     if (answered.length > 0) writeLeftover(dir, answered, policy, walOrders);
     // The strategy flattens at once (its IOC orders fill in full just after the start).
     this.orders(dir, verdict.flatten.map((f, i) => ({ venue: f.venue, side: f.side, qty: f.qty, timeMs: nowMs + 1 + i })));
-    if (o.endsCleanly !== false) end();
+    if (o.endsCleanly !== false) {
+      end();
+      // The supervisor's clean stop writes the ledger again, pruned of what the run answered for.
+      if (useLedger) writeLedgerAtCleanStop(this.runsDir, ACCOUNTS, nowMs + 2);
+    }
     return { verdict, error: null };
   }
 }

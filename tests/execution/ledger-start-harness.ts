@@ -12,6 +12,7 @@ import { OrderWal } from '../../src/execution/order-wal.js';
 import { journalReservedFinds, markNotAdopted, readEarlierRuns, takenOverCounts, writeLeftover } from '../../src/execution/earlier-runs.js';
 import { reconcileAtStart, type ExposurePolicy, type ReconcileVerdict } from '../../src/execution/reconcile.js';
 import { applyLedgers, nextLedgers, readLedgers, writeLedgers, type LedgerAccount } from '../../src/execution/venue-ledger.js';
+import { writeLedgerAtCleanStop } from '../../src/execution/ledger-at-stop.js';
 import { ACCOUNTS, type World } from './ledger-harness.js';
 
 export interface ReviewStart {
@@ -54,7 +55,11 @@ export function startAs(w: World, runId: string, nowMs: number, o: ReviewStart =
   if (answered.length > 0) writeLeftover(dir, answered, policy, walOrders);
   const after = o.after ?? 'clean';
   if (after === 'notAdopted' && handed.length > 0) markNotAdopted(dir, handed.map((e) => e.symbol));
-  if (after !== 'crash') end();
+  if (after !== 'crash') {
+    end();
+    // The supervisor's clean stop writes the ledger again, pruned of what the run answered for.
+    writeLedgerAtCleanStop(w.runsDir, accounts, nowMs + 2);
+  }
   return verdict;
 }
 

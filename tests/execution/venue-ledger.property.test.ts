@@ -1,8 +1,10 @@
 /**
  * Property: whatever happened (crashed runs, xarb fills in no journal that net to nothing,
- * closes by hand (also between two such fills), trades by hand undoing a close, starts refused, committed, crashed, or killed while writing the ledger) and
+ * closes by hand (also between two such fills), trades by hand undoing a close, base-coin fees paid by unhedged parts, starts refused, committed, crashed, or
+ * killed while writing the ledger) and
  * however far the venues' 23 h look-back has moved, the exposure xarb believes at each start
- * equals the venue's net of everything traded, xarb's and by hand, provided each trade was
+ * equals the venue's net of everything traded, xarb's and by hand, less the base-coin fees (a
+ * hedged run's fees are inventory drift, so fees are paid here by unhedged parts), provided each trade was
  * seen by some start while it was in the window (one that is not, nothing can know of).
  */
 import t from 'tap';
@@ -15,8 +17,8 @@ import { realLedgerIo, type LedgerIo } from '../../src/execution/venue-ledger.js
 import type { Side, Venue } from '../../src/execution/reconcile.js';
 
 type Action =
-  | { kind: 'crash'; gapMin: number; venue: Venue; side: Side; qty: number; hedged: number }
-  | { kind: 'orphans'; gapMin: number; venue: Venue; side: Side; qty: number; legGapMin: number; handBetween: boolean }
+  | { kind: 'crash'; gapMin: number; venue: Venue; side: Side; qty: number; hedged: number; fee: boolean }
+  | { kind: 'orphans'; gapMin: number; venue: Venue; side: Side; qty: number; legGapMin: number; handBetween: boolean; fee: boolean }
   | { kind: 'byHand'; gapMin: number; venue: Venue; whole: boolean }
   | { kind: 'undoByHand'; gapMin: number }
   | { kind: 'start'; gapMin: number; refuse: boolean; endsCleanly: boolean; killedAt: number; flatten: boolean };
@@ -27,8 +29,8 @@ const side = fc.constantFrom<Side>('buy', 'sell');
 const qty = fc.constantFrom(0.2, 0.5, 1);
 const gapMin = fc.integer({ min: 1, max: 30 * 60 });
 const action: fc.Arbitrary<Action> = fc.oneof(
-  fc.record({ kind: fc.constant('crash' as const), gapMin, venue, side, qty, hedged: fc.constantFrom(0, 0.5, 1) }),
-  fc.record({ kind: fc.constant('orphans' as const), gapMin, venue, side, qty, legGapMin: fc.integer({ min: 0, max: 20 * 60 }), handBetween: fc.boolean() }),
+  fc.record({ kind: fc.constant('crash' as const), gapMin, venue, side, qty, hedged: fc.constantFrom(0, 0.5, 1), fee: fc.boolean() }),
+  fc.record({ kind: fc.constant('orphans' as const), gapMin, venue, side, qty, legGapMin: fc.integer({ min: 0, max: 20 * 60 }), handBetween: fc.boolean(), fee: fc.boolean() }),
   fc.record({ kind: fc.constant('byHand' as const), gapMin, venue, whole: fc.boolean() }),
   fc.record({ kind: fc.constant('undoByHand' as const), gapMin }),
   fc.record({ kind: fc.constant('start' as const), gapMin, refuse: fc.boolean(), endsCleanly: fc.boolean(), killedAt: fc.integer({ min: -4, max: 3 }), flatten: fc.boolean() }),
@@ -47,7 +49,7 @@ function killedDuring(step: keyof LedgerIo): LedgerIo {
 
 t.test('the exposure believed at each start is the venue\'s net, across window moves, refusals and crashes', async (t) => {
   // What the runs went through, so the test shows it explored the space it claims.
-  const seen = { flattened: 0, closedByHand: 0, settledPairs: 0, killed: 0, remembered: 0, handBetweenLegs: 0, undoneByHand: 0 };
+  const seen = { flattened: 0, closedByHand: 0, settledPairs: 0, killed: 0, remembered: 0, handBetweenLegs: 0, undoneByHand: 0, baseFees: 0 };
   fc.assert(fc.property(fc.array(action, { minLength: 1, maxLength: 25 }), (actions) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xarb-ledger-prop-'));
     try {
@@ -101,7 +103,10 @@ t.test('the exposure believed at each start is the venue\'s net, across window m
         advance(a.gapMin);
         switch (a.kind) {
           case 'crash': {
-            const legs = [{ venue: a.venue, side: a.side, qty: a.qty, timeMs: now }];
+            // A base-coin fee (a thousandth of the leg) on an unhedged run's leg: the account holds the leg less it.
+            const fee = a.fee && a.hedged === 0 ? round9(a.qty / 1000) : 0;
+            if (fee > 0) seen.baseFees++;
+            const legs: Array<{ venue: Venue; side: Side; qty: number; timeMs: number; baseFee?: number }> = [{ venue: a.venue, side: a.side, qty: a.qty, timeMs: now, baseFee: fee }];
             if (a.hedged > 0) legs.push({ venue: a.venue === 'binance' ? 'bybit' : 'binance', side: a.side === 'buy' ? 'sell' : 'buy', qty: round9(a.qty * a.hedged), timeMs: now + 1 });
             w.crashedRun(`R${++n}`, legs);
             lastHand = null;
@@ -110,7 +115,9 @@ t.test('the exposure believed at each start is the venue\'s net, across window m
             break;
           }
           case 'orphans': // two legs of a run whose journal was lost, netting to nothing once both filled
-            w.orphanFill(a.venue, a.side, a.qty, now);
+            // Each xarb fill in no journal is a part of its own: a fee on the first leg is the account's.
+            w.orphanFill(a.venue, a.side, a.qty, now, a.fee ? round9(a.qty / 1000) : 0);
+            if (a.fee) seen.baseFees++;
             traded();
             if (a.handBetween) { // the operator closes what he sees between the legs
               advance(a.legGapMin / 2);

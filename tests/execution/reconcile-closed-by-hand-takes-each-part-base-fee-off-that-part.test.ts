@@ -1,14 +1,14 @@
 /**
- * review10b: the base-coin fee is applied once over all parts (`rest = left + (netQty - gross)`,
- * and only when the parts do not net to nothing gross), not per part. A long whose fill paid a
- * base fee, closed by hand exactly (its 0.999), then a short of 1: the gross parts net to
- * nothing, so no fee comes off, and the close of 0.999 leaves 0.001 of the long open in the
- * gross walk, which nets the short to 0.999. The venue holds short 1. Likewise a short closed
- * by hand, then a long that paid a base fee: the open long keeps its gross 1, its own fee dropped.
+ * A close by hand nets each part as the account holds it: a part's base-coin fee comes off that
+ * part in the walk, not off the parts' total. A long whose fill paid a base fee, closed by hand
+ * exactly (its 0.999), then a short of 1: the venue is short 1 (taking the fee off the total,
+ * which nets to nothing gross, left 0.001 of the long open and counted short 0.999). Likewise
+ * a short closed by hand, then a long that paid a base fee: the open long counts 0.999.
+ * (Review 10b's reproducer.)
  */
 import t from 'tap';
-import { HOUR, World, believed, round9 } from '../execution/ledger-harness.js';
-import { tmpRuns } from '../execution/ledger-start-harness.js';
+import { HOUR, World, believed, round9 } from './ledger-harness.js';
+import { tmpRuns } from './ledger-start-harness.js';
 
 t.test('a long closed by hand (exactly its 0.999), then a short of 1: the venue is short 1', async (t) => {
   const w = new World(tmpRuns(t));
