@@ -11,13 +11,13 @@
  * exceeds half the recvWindow. The caller drives `agent` from an event-loop-driven loop
  * (live-executor-loop.ts): answers arrive on this thread's sockets.
  */
-import { CoreYield } from '../execution/live/core-yield.js';
 import { randomBytes } from 'node:crypto';
 import { Doorbell } from '../core/doorbell.js';
 import { RingConsumer, RingProducer } from '../core/ring.js';
 import { monoNs } from '../core/clock.js';
 import { VENUE_BINANCE, VENUE_BYBIT, VENUE_COUNT, VENUE_NAMES } from '../core/records.js';
 import { reportEntry, verdictEntry } from '../report/journal-entries.js';
+import { CoreYield } from '../execution/live/core-yield.js';
 import { buildVenueClient, type VenueClient } from '../execution/live/venue-client.js';
 import type { OrderClientBase, OrderClientOptions } from '../execution/live/client-base.js';
 import { PoolTransport } from '../execution/live/pool-transport.js';

@@ -4,9 +4,9 @@
  * Once both legs' frames are written nothing useful happens on the order path until the
  * venues answer (a network round trip away). On a host with fewer cores than runnable threads
  * the thread that wrote them kept its core anyway: its step's journal lines and bookkeeping,
- * then the wait strategy's spin (with the feeds' records arriving every few hundred µs, the
- * hosted strategy + executor thread stayed on its core 1–2 ms after each pair in the peer
- * bench). Whatever else the pair made runnable waited for that core: on the 2-core VM the
+ * the strategy's own work, the answers as they came, the wait strategy's spin between them
+ * (the hosted strategy + executor thread stayed on its core 1.3–2.1 ms after each pair in the
+ * peer bench). Whatever else the pair made runnable waited for that core: on the 2-core VM the
  * second leg's venue process, whose arrival stamp then came 0.5–1 ms after the first's
  * (docs/latency.md, "The leg gap at the venues"); on a real host, the feed workers.
  *
