@@ -27,7 +27,7 @@
  * (through bench/run.ts). `--quick`: 2 rounds of 8 dislocations; full: 3 rounds of 25.
  */
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +48,8 @@ export class PeerBenchError extends Error {
 
 interface Contender {
   name: string;
+  /** An xarb run: its latency.hlog is read for its own hops. */
+  xarb?: boolean;
   start(ports: { binance: number; bybit: number }, dir: string, turn: number): { child: ChildProcess; ready: Promise<void> };
 }
 
@@ -70,14 +72,16 @@ function waitLine(child: ChildProcess, needle: string, limitMs: number, what: st
 }
 
 /** config/ copied with each venue's URLs pointed at its venue process (scheme, host, port; paths kept). */
-function xarbConfig(dir: string, ports: { binance: number; bybit: number }): string {
+function xarbConfig(dir: string, ports: { binance: number; bybit: number }, set: string): string {
+  mkdirSync(dir, { recursive: true });
   for (const f of ['arbitrage.toml', 'binance.toml', 'bybit.toml']) {
     let text = readFileSync(path.join(REPO_ROOT, 'config', f), 'utf8');
     const port = f === 'binance.toml' ? ports.binance : ports.bybit;
     if (f === 'arbitrage.toml') {
       // Experiments only (docs/benchmarks.md): XARB_PEER_SET='wait_strategy="busy-spin";spin_polls=20000'
-      // replaces those keys' values in the copied arbitrage.toml.
-      for (const kv of (process.env.XARB_PEER_SET ?? '').split(';').filter((x) => x.includes('='))) {
+      // replaces those keys' values in the copied arbitrage.toml (and each XARB_PEER_VARIANTS entry
+      // does, for its own xarb contender).
+      for (const kv of set.split(';').filter((x) => x.includes('='))) {
         const [k, v] = [kv.slice(0, kv.indexOf('=')).trim(), kv.slice(kv.indexOf('=') + 1).trim()];
         const re = new RegExp(`^${k}\\s*=.*$`, 'm');
         if (!re.test(text)) throw new PeerBenchError(`XARB_PEER_SET: no key ${k} in config/arbitrage.toml`);
@@ -91,23 +95,35 @@ function xarbConfig(dir: string, ports: { binance: number; bybit: number }): str
   return path.join(dir, 'arbitrage.toml');
 }
 
-const CONTENDERS: Contender[] = [
-  {
-    name: 'xarb (live, default config)',
+/** xarb live with the shipped configuration, `set` (XARB_PEER_SET syntax) applied over it. */
+function xarbContender(name: string, set: string): Contender {
+  return {
+    name,
+    xarb: true,
     start(ports, dir, turn) {
-      const config = xarbConfig(dir, ports);
+      // `env:NAME=value` entries set the xarb process's environment instead of a config key.
+      const entries = set.split(';');
+      const config = xarbConfig(path.join(dir, `cfg${turn}`), ports, entries.filter((e) => !e.trim().startsWith('env:')).join(';'));
+      const extraEnv = Object.fromEntries(entries.filter((e) => e.trim().startsWith('env:') && e.includes('='))
+        .map((e) => { const kv = e.trim().slice(4); return [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]; }));
       const child = spawn(process.execPath, [XARB_BIN, '--mode', 'live', '--config', config, '--runs-dir', path.join(dir, 'runs'),
         '--run-id', `peer${turn}`, '--monitor-port', '0', '--no-status', '--confirm-live'], {
         cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'],
         env: {
           ...process.env, BINANCE_API_KEY: SIM_KEYS.binance.apiKey, BINANCE_SECRET_KEY: SIM_KEYS.binance.secretKey,
-          BYBIT_API_KEY: SIM_KEYS.bybit.apiKey, BYBIT_SECRET_KEY: SIM_KEYS.bybit.secretKey,
+          BYBIT_API_KEY: SIM_KEYS.bybit.apiKey, BYBIT_SECRET_KEY: SIM_KEYS.bybit.secretKey, ...extraEnv,
         },
       });
       child.stderr!.resume();
       return { child, ready: waitLine(child, 'live executor ready', 60_000, 'xarb') };
     },
-  },
+  };
+}
+
+const XARB_DEFAULT = 'xarb (live, default config)';
+
+const CONTENDERS: Contender[] = [
+  xarbContender(XARB_DEFAULT, process.env.XARB_PEER_SET ?? ''),
   ...(['rest', 'ws'] as const).map((mode) => ({
     name: mode === 'rest' ? 'ccxt.pro createOrder' : 'ccxt.pro createOrderWs',
     start(ports: { binance: number; bybit: number }, _dir: string, turn: number) {
@@ -149,6 +165,9 @@ class Venue {
       this.waiters.set(answer, resolve);
       this.child.send({ type, ...extra });
     });
+  }
+  get pid(): number {
+    return this.child.pid ?? 0;
   }
   kill(): void {
     if (this.child.exitCode === null) this.child.kill('SIGKILL');
@@ -251,6 +270,10 @@ class Venues {
     await Promise.all([this.binance.ask('stop', 'stopped'), this.bybit.ask('stop', 'stopped')]);
   }
 
+  get pids(): { binance: number; bybit: number } {
+    return { binance: this.binance.pid, bybit: this.bybit.pid };
+  }
+
   kill(): void {
     this.binance.kill();
     this.bybit.kill();
@@ -267,12 +290,20 @@ export async function runPeerBench(opts: { quick?: boolean } = {}): Promise<Benc
   const spec: PlaySpec = { count: opts.quick ? 8 : 25, everyMs: EVERY_MS, bps: 60, durationMs: WINDOW_MS };
   const warmupMs = 2000;
   // Experiments only: XARB_PEER_ONLY=xarb runs xarb alone; XARB_PEER_KEEP=1 keeps the run
-  // directories (journals, orders.wal, latency.hlog) and prints where.
-  const contenders = process.env.XARB_PEER_ONLY === 'xarb' ? CONTENDERS.slice(0, 1) : CONTENDERS;
+  // directories (journals, orders.wal, latency.hlog) and prints where; XARB_PEER_DUMP=file
+  // appends one JSON line per turn (contender and venue pids, each dislocation's frame and
+  // arrival stamps) to match against a `perf sched record -k mono` trace.
+  const dump = process.env.XARB_PEER_DUMP ?? '';
+  // XARB_PEER_VARIANTS='spin_polls=0|wait_strategy="park"': one more xarb contender per entry
+  // (XARB_PEER_SET syntax, over XARB_PEER_SET), interleaved with the others in every round.
+  const variants = (process.env.XARB_PEER_VARIANTS ?? '').split('|').filter((v) => v.includes('='))
+    .map((v) => xarbContender(`xarb [${v}]`, `${process.env.XARB_PEER_SET ?? ''};${v}`));
+  const contenders = [CONTENDERS[0]!, ...variants, ...(process.env.XARB_PEER_ONLY === 'xarb' ? [] : CONTENDERS.slice(1))];
   const venues = new Venues();
   const tallies = contenders.map((): Tally => ({ first: [], both: [], gap: [], caught: 0, late: 0, missed: 0, noFrame: 0, orders: 0 }));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xarb-bench-peer-'));
-  const inside: Array<[string, number]> = [];
+  /** Per contender, xarb's own hops p50 per turn. */
+  const inside = contenders.map((): Array<[string, number]> => []);
   /** Venue-side leg gap p50 per turn (ns). */
   const turnGap: number[] = [];
   try {
@@ -287,6 +318,7 @@ export async function runPeerBench(opts: { quick?: boolean } = {}): Promise<Benc
           await ready;
           await new Promise((res) => setTimeout(res, warmupMs));
           const ds = await venues.play(spec);
+          if (dump !== '') appendFileSync(dump, JSON.stringify({ turn, contender: con.name, pid: child.pid, venues: venues.pids, dislocations: ds }) + '\n');
           const t = tallies[c]!;
           const gapsBefore = t.gap.length;
           score(t, ds);
@@ -300,11 +332,11 @@ export async function runPeerBench(opts: { quick?: boolean } = {}): Promise<Benc
             child.once('exit', () => { clearTimeout(k); res(); });
           });
         }
-        if (c === 0) {
+        if (con.xarb === true) {
           const hops = xarbHops(path.join(dir, 'runs', `peer${turn}`, 'latency.hlog'));
-          inside.push(...hops);
+          inside[c]!.push(...hops);
           const own = hops.find(([h]) => h === 'leg_gap');
-          process.stderr.write(`    leg gap p50 this turn: ${Math.round((turnGap[turn] ?? NaN) / 1e3)} µs at the venues, ${own ? Math.round(own[1] / 1e3) : '-'} µs in xarb (leg_gap: first frame handed to its socket → second)\n`);
+          process.stderr.write(`    ${con.name} leg gap p50 this turn: ${Math.round((turnGap[turn] ?? NaN) / 1e3)} µs at the venues, ${own ? Math.round(own[1] / 1e3) : '-'} µs in xarb (leg_gap: first frame handed to its socket → second)\n`);
         }
       }
     }
@@ -325,14 +357,14 @@ export async function runPeerBench(opts: { quick?: boolean } = {}): Promise<Benc
       both_legs_p50_us: pct(t.both, 50) / 1e3, both_legs_p90_us: pct(t.both, 90) / 1e3, both_legs_p99_us: pct(t.both, 99) / 1e3,
       leg_gap_p50_us: pct(t.gap, 50) / 1e3,
       // xarb's own view of the same gap, beside the venues' (filled in below; its leg_gap hop).
-      ...(i === 0 ? { xarb_leg_gap_p50_us: NaN } : {}),
+      ...(con.xarb === true ? { xarb_leg_gap_p50_us: NaN } : {}),
       caught: t.caught, late: t.late, missed: t.missed, no_frame: t.noFrame, orders: t.orders,
       first_leg_p50_vs_xarb: i === 0 ? 1 : Math.round((pct(t.first, 50) / baseFirst) * 100) / 100,
     };
-    if (i === 0) {
+    if (con.xarb === true) {
       // xarb's own view of the same runs (its latency.hlog): where the time went, p50 per turn, averaged.
       for (const hop of XARB_HOPS) {
-        const v = inside.filter(([h]) => h === hop).map(([, ns]) => ns);
+        const v = inside[i]!.filter(([h]) => h === hop).map(([, ns]) => ns);
         row[`xarb_${hop}_p50_us`] = v.length ? Math.round(v.reduce((a, b) => a + b, 0) / v.length / 10) / 100 : NaN;
       }
     }

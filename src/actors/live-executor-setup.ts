@@ -17,6 +17,7 @@ import { RingConsumer, RingProducer } from '../core/ring.js';
 import { monoNs } from '../core/clock.js';
 import { VENUE_BINANCE, VENUE_BYBIT, VENUE_COUNT, VENUE_NAMES } from '../core/records.js';
 import { reportEntry, verdictEntry } from '../report/journal-entries.js';
+import { CoreYield } from '../execution/live/core-yield.js';
 import { buildVenueClient, type VenueClient } from '../execution/live/venue-client.js';
 import type { OrderClientBase, OrderClientOptions } from '../execution/live/client-base.js';
 import { PoolTransport } from '../execution/live/pool-transport.js';
@@ -164,9 +165,12 @@ export async function createLiveExecutorActor(d: ExecutorWorkerData, rt: WorkerR
   if (wal !== null) log('info', 'order journal open', { path: wal.path });
   // The usage budgets (venue-rules.ts) replace the fixed order-rate limiters: they stay
   // usage_margin below the venues' limits and take the venues' own counts from their answers.
+  // After a pair is on the wire, its core goes to whatever the pair made runnable (core-yield.ts).
+  const coreYield = (d.yieldAfterPairUs ?? 0) > 0 ? new CoreYield(d.yieldAfterPairUs!) : null;
   const exec = new LiveExecutor({
     symbols: d.symbols, clients, filters: VENUE_NAMES.map((v) => live.filters[v]), limiters: [null, null], rules,
     maxUnresolved: liveRules.max_unresolved_orders, sink: watchFills(sink, watches), verdicts: sink, runTag, wal, monoNs, wallMs: Date.now, log,
+    afterPairOnWire: coreYield === null ? null : () => { coreYield.run(); },
     venueClockOffsetMs: (v) => bases.find((b) => b.venue === v)?.clockOffsetMs ?? 0,
     // The order path's finals (answer, query) as `venue_order` lines; the streams' are written by their PrivateFills.
     journal: (e) => rt.journal({ ns: monoNs(), ...e }),
@@ -216,7 +220,8 @@ export async function createLiveExecutorActor(d: ExecutorWorkerData, rt: WorkerR
   function counters(extra: () => Record<string, number>): Record<string, number> {
     const out = flatCounters(exec.counters, { ring_reports: sinkCounters.reports, report_ring_full: sinkCounters.reportRingFull,
       report_redelivered: sinkCounters.reportsRedelivered ?? 0, report_lost: sinkCounters.reportsLost ?? 0, report_backlog: sink.backlogged,
-      live_orders: exec.tracker.liveCount, keep_warm_passes: agent.warmPasses, keep_warm_frames: sendWarmer?.sent ?? 0, ...extra() });
+      live_orders: exec.tracker.liveCount, keep_warm_passes: agent.warmPasses, keep_warm_frames: sendWarmer?.sent ?? 0,
+      yields_after_pair: coreYield?.count ?? 0, ...extra() });
     for (const c of bases) {
       const name = VENUE_NAMES[c.venue]!;
       for (const [k, v] of Object.entries(c.counters)) out[`${name}_${k}`] = v;

@@ -18,6 +18,7 @@ import {
   BOOK_REASON_DISCONNECTED, INTENT_WORDS, MARKET_LINEAR, MARKET_SPOT, QUOTE_WORDS, REPORT_WORDS, VENUE_BINANCE, VENUE_BYBIT,
   VENUE_COUNT, VENUE_NAMES,
 } from '../core/records.js';
+import { effectiveYieldUs } from '../execution/live/core-yield.js';
 import { resolveWaitStrategy, type WaitStrategyConfig } from '../core/wait-strategy.js';
 import { availableParallelism } from 'node:os';
 import { HistogramCollector } from '../core/hist-collector.js';
@@ -248,7 +249,11 @@ export class Supervisor {
       },
       seed: this.opts.seed,
     };
-    if (cfg.mode === 'live') eData.live = { ...liveWiring(cfg, this.opts.filters), runDir: this.opts.runDir };
+    if (cfg.mode === 'live') {
+      eData.live = { ...liveWiring(cfg, this.opts.filters), runDir: this.opts.runDir };
+      eData.yieldAfterPairUs = effectiveYieldUs(eng.yield_after_pair_us, resolved.name);
+      this.log.info({ yield_after_pair_us: eData.yieldAfterPairUs, configured: eng.yield_after_pair_us, wait_strategy: resolved.name }, 'core yield after a pair');
+    }
     // Consumers first, so no record is published before its reader exists.
     if (cfg.mode !== 'live' && eng.dry_run_executor === 'strategy-thread') {
       // The strategy thread runs the dry-run executor too: its doorbell is the strategy's.

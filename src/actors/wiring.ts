@@ -72,6 +72,8 @@ export interface ExecutorWorkerData {
   seed: number;
   /** --mode live only: venue endpoints, credentials (never logged) and symbol filters. */
   live?: LiveExecutorWiring;
+  /** Live: µs the executor's thread sleeps after a pair is on the wire (core-yield.ts; absent or 0 = never). */
+  yieldAfterPairUs?: number;
 }
 
 export interface LiveVenueWiring {

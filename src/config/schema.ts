@@ -224,6 +224,8 @@ export const ARBITRAGE_SCHEMA: ObjectRule = table({
     wait_strategy: oneOf(['auto', 'spin-then-park', 'busy-spin', 'park'], 'auto'),
     spin_polls: int({ min: 0, max: 100_000_000, default: 2000, unit: 'polls' }),
     park_timeout_ms: num({ min: 0, max: 60_000, default: 10, unit: 'ms' }),
+    // Live: the executor's thread sleeps this long right after a pair is on the wire (docs/latency.md).
+    yield_after_pair_us: int({ min: 0, max: 10_000, default: 250, unit: 'µs; 0 = off' }),
     dry_run_executor: oneOf(['strategy-thread', 'own-thread'], 'strategy-thread'),
     live_executor: oneOf(['auto', 'strategy-thread', 'own-thread'], 'auto'),
     feed_ring_slots: powerOfTwo(4096),

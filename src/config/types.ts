@@ -130,6 +130,11 @@ export interface EngineConfig {
   /** Live mode: where the live executor runs; auto = the strategy's thread when the host has fewer cores than the bot has threads. */
   live_executor: 'auto' | 'strategy-thread' | 'own-thread';
   park_timeout_ms: number;
+  /**
+   * Live: the executor's thread sleeps this long (µs) right after a pair's frames are written,
+   * so its core goes to what the pair made runnable; 0 = off; off under busy-spin.
+   */
+  yield_after_pair_us: number;
   feed_ring_slots: number;
   order_ring_slots: number;
   depth_levels: number;

@@ -53,6 +53,7 @@ t.test('keys left out take their documented defaults', async (t) => {
     dry_run_executor: 'strategy-thread',
     live_executor: 'auto',
     park_timeout_ms: 10,
+    yield_after_pair_us: 250,
     feed_ring_slots: 4096,
     order_ring_slots: 1024,
     depth_levels: 10,

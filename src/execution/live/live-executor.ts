@@ -119,6 +119,11 @@ export interface LiveExecutorOptions {
   /** Per venue id: the venue's clock minus ours as last measured (the clock sync); a held final's executions query runs in venue time (held-finals.ts). */
   venueClockOffsetMs?: (venue: number) => number;
   log: LiveLog;
+  /**
+   * Called once a step has put two or more frames on the wire (a pair), before their send
+   * lines and bookkeeping: the thread gives up its core there (core-yield.ts). Absent = never.
+   */
+  afterPairOnWire?: (() => void) | null;
 }
 
 export interface LiveExecutorCounters {
@@ -420,7 +425,10 @@ export class LiveExecutor {
       }
     } finally {
       // Never leave the thread's sessions holding their writes, whatever happened above.
+      const frames = batch.count;
       batch.release(this.opts.monoNs, this.batchWires);
+      // Nothing on the order path needs this core until the venues answer (core-yield.ts).
+      if (frames >= 2 && this.opts.afterPairOnWire != null) this.opts.afterPairOnWire();
       // The frames are on the wire: now their send lines (never throws).
       if (linesAfter) this.journalSent(n, wall);
       // And the bookkeeping of their settlement.

@@ -5,7 +5,8 @@
  * and only then their send lines, in one write (off the path to the wire; with every send
  * synced, before it). A journal that cannot reserve their ids sends none of them; one that
  * fails after the sends halts new entries. One by one (onIntent), each leg is written before
- * the next is built.
+ * the next is built. Once a step has put a pair on the wire, and before its send lines, the
+ * thread gives its core away (afterPairOnWire: core-yield.ts); a step that wrote one frame does not.
  */
 import t from 'tap';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -49,7 +50,7 @@ class FramingClient implements VenueOrderClient {
   }
 }
 
-function setup(t: { teardown(fn: () => void): void }, syncEachSend = false) {
+function setup(t: { teardown(fn: () => void): void }, syncEachSend = false, afterPair: (() => void) | null = null) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xarb-step-'));
   const wal = new OrderWal(dir, syncEachSend);
   t.teardown(() => { wal.close(); rmSync(dir, { recursive: true, force: true }); });
@@ -61,7 +62,7 @@ function setup(t: { teardown(fn: () => void): void }, syncEachSend = false) {
   const exec = new LiveExecutor({
     symbols: ['BTCUSDT'], clients,
     filters: [{ BTCUSDT: { tickSize: 0.01, stepSize: 0.00001 } }, { BTCUSDT: { tickSize: 0.1, stepSize: 0.000001 } }],
-    limiters: [null, null], runTag: 'xstep', wal, log: () => undefined, monoNs: () => ++clock, wallMs: () => 5_000,
+    limiters: [null, null], runTag: 'xstep', wal, log: () => undefined, monoNs: () => ++clock, wallMs: () => 5_000, afterPairOnWire: afterPair,
     sink: { report: (orderId: number, _p: number, _v: number, _s: number, _side: number, status: number) => { if (status === ST_REJECTED) rejected.push(orderId); } },
   });
   const rec = new Float64Array(2 * INTENT_WORDS);
@@ -169,4 +170,42 @@ t.test('an order refused locally does not hold an unrelated one back', async (t)
   t.same(log, ['build xstep-1', 'write xstep-1 (journal has 0 send lines, ids reserved)']);
   t.ok(wires[0]! > 0);
   t.equal(wires[1], 0);
+});
+
+/** setup() with the yield marked in the step's log where it happened (the journal's send lines counted then). */
+function withYields(t: { teardown(fn: () => void): void }): ReturnType<typeof setup> {
+  const s: ReturnType<typeof setup> = setup(t, false, () => {
+    const lines = s.text().split('\n').filter((l) => l.includes('"k":"send"')).length;
+    s.log.push(`yield (journal has ${lines} send lines)`);
+  });
+  return s;
+}
+
+t.test('a pair on the wire: the thread yields its core once, right after both frames, before their send lines', async (t) => {
+  const { exec, rec, log, text } = withYields(t);
+  exec.onIntents(rec, 2, 50, new Float64Array(2));
+  t.same(log, [
+    'build xstep-1',
+    'build xstep-2',
+    'write xstep-1 (journal has 0 send lines, ids reserved)',
+    'write xstep-2 (journal has 0 send lines, ids reserved)',
+    'yield (journal has 0 send lines)',
+  ]);
+  t.same(journalLines(text()), ['reserve', 'send xstep-1', 'send xstep-2'], 'the send lines follow the yield');
+});
+
+t.test('a step that wrote one frame (its other order refused) does not yield', async (t) => {
+  const { exec, rec, log } = withYields(t);
+  rec[INTENT_WORDS + I_QTY] = 0;
+  rec[INTENT_WORDS + I_PAIR_ID] = 0;
+  rec[INTENT_WORDS + I_ROLE] = ROLE_HEDGE;
+  exec.onIntents(rec, 2, 50, new Float64Array(2));
+  t.same(log, ['build xstep-1', 'write xstep-1 (journal has 0 send lines, ids reserved)']);
+});
+
+t.test('orders sent one by one (onIntent) never yield: each step writes one frame', async (t) => {
+  const { exec, rec, log } = withYields(t);
+  exec.onIntent(rec, 0, 50);
+  exec.onIntent(rec, INTENT_WORDS, 51);
+  t.equal(log.filter((l) => l.startsWith('yield')).length, 0);
 });
