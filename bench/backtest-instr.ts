@@ -8,10 +8,13 @@
  * with REPS = 1 and REPS = 5 on bench backtest's --quick day (`synthesize` rate 2, seed 1) cut to
  * its first HOURS; a steady-state repetition is (I(5) − I(1)) / 4, start-up, loading and the first
  * (JIT-warming) repetition cancelling out, the collector's and compiler's later work averaged
- * over four (their share moves by ±20 M instructions between runs). Rows: instructions per repetition and per event, and
- * x_base = base ÷ this (higher is faster, as bench backtest's x_base). With XARB_INSTR_TOP=N the
- * N functions whose self instructions per repetition changed the most are printed per case, JIT
- * code named through the perf map node writes (/tmp/perf-PID.map).
+ * over four. Rows: instructions per repetition and per event, and x_base = base ÷ this (higher
+ * is faster, as bench backtest's x_base); src_jit_per_rep and x_base_src_jit count the JIT code
+ * of src/ alone (engine and strategy), steadier than the total, which carries the collector's
+ * and compiler's work (±25 M per loop repetition between runs of one tree).
+ * With XARB_INSTR_TOP=N the N functions with the most self instructions per repetition (on
+ * either tree) are printed per case, JIT code named through the perf map node writes
+ * (/tmp/perf-PID.map).
  *
  * XARB_INSTR_CASES overrides the cases and slices (default "loop:6,depth:2", as the slices of
  * docs/benchmarks.md's session 7 table); XARB_INSTR_KEEP=DIR keeps the callgrind files there.
@@ -79,10 +82,20 @@ export function selfCosts(file: string, perfMap: string | null): { total: number
   return { total, byFn: named };
 }
 
-/** "JS:*quote file:///x/dist/src/backtest/engine.js:580:10" → "*quote engine.js:580" (* optimized, ~ interpreted). */
+/**
+ * "JS:*quote file:///x/dist/src/backtest/engine.js:580:10" → "*quote engine.js:580" (* optimized,
+ * ^ baseline, ~ interpreted); a bench file's as "bench/backtest-instr-drive.js:60".
+ */
 function shortName(s: string): string {
   const m = /^(?:[A-Za-z]+:)?([*~^+]?)(\S*) (?:file:\/\/)?(\S*?)([^/\s]+):(\d+)(?::\d+)?$/.exec(s);
-  return m === null ? s.slice(0, 90) : `${m[1]}${m[2] || '(anonymous)'} ${m[4]}:${m[5]}`;
+  return m === null ? s.slice(0, 90) : `${m[1]}${m[2] || '(anonymous)'} ${m[3]!.includes('/dist/bench/') ? 'bench/' : ''}${m[4]}:${m[5]}`;
+}
+
+/** Instructions of the JIT code of src/ (the engine and strategy): named JS functions other than the bench's. */
+function srcJit(byFn: Map<string, number>): number {
+  let n = 0;
+  for (const [k, v] of byFn) if (/^[*^~+]/.test(k) && !k.includes(' bench/')) n += v;
+  return n;
 }
 
 function callgrind(out: string, tree: string, kase: string, reps: number, hours: number, data: string): { total: number; byFn: Map<string, number> } {
@@ -138,8 +151,11 @@ export async function runBacktestInstrBench(opts: { base?: string }): Promise<Be
       const label = kase === 'loop' ? 'engine loop, pre-decoded top-of-book events' : `engine over in-memory frames (${kase === 'top' ? 'top of book fills' : '20-level depth fills'})`;
       rows.push({
         case: `${label}, first ${hours} h`, p50_ns: NaN, p99_ns: NaN, p999_ns: NaN, max_ns: NaN, ops_per_s: NaN, events,
-        instr_per_rep: Math.round(me!.total), instr_per_event: Math.round(me!.total / events),
-        ...(base !== undefined ? { base_instr_per_rep: Math.round(base.total), x_base: Number((base.total / me!.total).toFixed(3)) } : {}),
+        instr_per_rep: Math.round(me!.total), instr_per_event: Math.round(me!.total / events), src_jit_per_rep: Math.round(srcJit(me!.byFn)),
+        ...(base !== undefined ? {
+          base_instr_per_rep: Math.round(base.total), x_base: Number((base.total / me!.total).toFixed(3)),
+          base_src_jit_per_rep: Math.round(srcJit(base.byFn)), x_base_src_jit: Number((srcJit(base.byFn) / srcJit(me!.byFn)).toFixed(3)),
+        } : {}),
       });
       if (top > 0) {
         const keys = new Set([...me!.byFn.keys(), ...(base?.byFn.keys() ?? [])]);
