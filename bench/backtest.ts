@@ -80,7 +80,8 @@ interface Tree {
   strategyBalances: typeof strategyBalances;
 }
 
-function configText(root: string, data: string): string {
+/** A tree's config/arbitrage.toml pointed at `data` (also bench/backtest-instr-drive.ts). */
+export function configText(root: string, data: string): string {
   return readFileSync(path.join(root, 'config', 'arbitrage.toml'), 'utf8')
     .replace(/data_dir = "data"/, `data_dir = ${JSON.stringify(data)}`)
     .replace(/binance = "binance.toml"/, `binance = ${JSON.stringify(path.join(root, 'config', 'binance.toml'))}`)
@@ -119,10 +120,10 @@ function vsBase(rates: number[]): Record<string, number> {
   return rates.length < 2 ? {} : { base_ops_per_s: Math.round(rates[1]!), x_base: Number((rates[0]! / rates[1]!).toFixed(3)) };
 }
 
-interface Loaded { venue: number; symbol: number; t: number; kind: number; frame: Buffer; text: string }
+export interface Loaded { venue: number; symbol: number; t: number; kind: number; frame: Buffer; text: string }
 
-/** Every line of the day files, decoded, merged by time (in memory: the bench only). */
-function loadFrames(data: string, date: string): Loaded[] {
+/** Every line of the day files, decoded, merged by time (in memory: the benches only). */
+export function loadFrames(data: string, date: string): Loaded[] {
   const out: Loaded[] = [];
   const dec = new StoreLineDecoder();
   ['binance', 'bybit'].forEach((venue, v) => {
@@ -241,6 +242,22 @@ export async function runSweepBench(opts: { quick?: boolean; base?: string; timi
   }
 }
 
+/** The top-of-book frames among `frames`, decoded: 6 numbers each (venue, t, bid px, bid size, ask px, ask size). */
+export function topOfBookQuotes(frames: Loaded[]): Float64Array {
+  const syms = new SymbolTable(['BTCUSDT']);
+  const bp = new BinanceFrameParser(syms);
+  const yp = new BybitFrameParser(syms);
+  const quotes: number[] = [];
+  for (const f of frames) {
+    if (f.kind !== LINE_FRAME) continue;
+    const p = f.venue === 0 ? bp : yp;
+    if (p.parse(f.frame, f.frame.length) !== MSG_QUOTE) continue;
+    const fr = p.frame;
+    quotes.push(f.venue, f.t, fr.bidPx, fr.bidSz, fr.askPx, fr.askSz);
+  }
+  return Float64Array.from(quotes);
+}
+
 export async function runBacktestBench(opts: { quick?: boolean; base?: string; timings?: boolean }): Promise<BenchRow[]> {
   const quick = opts.quick === true;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xarb-bench-bt-'));
@@ -266,17 +283,7 @@ export async function runBacktestBench(opts: { quick?: boolean; base?: string; t
     // 1. pre-decoded top of book
     const frames = loadFrames(data, date);
     const syms = new SymbolTable(['BTCUSDT']);
-    const bp = new BinanceFrameParser(syms);
-    const yp = new BybitFrameParser(syms);
-    const quotes: number[] = [];
-    for (const f of frames) {
-      if (f.kind !== LINE_FRAME) continue;
-      const p = f.venue === 0 ? bp : yp;
-      if (p.parse(f.frame, f.frame.length) !== MSG_QUOTE) continue;
-      const fr = p.frame;
-      quotes.push(f.venue, f.t, fr.bidPx, fr.bidSz, fr.askPx, fr.askSz);
-    }
-    const q = Float64Array.from(quotes);
+    const q = topOfBookQuotes(frames);
     const nq = q.length / 6;
     {
       let rounds = 0;

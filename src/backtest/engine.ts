@@ -57,15 +57,19 @@ import { isDepthFrame } from './frame-kind.js';
 import { LF_STATE, LF_USABLE, LocalFeedQueue } from './local-feed.js';
 import { IN_FRAME, IN_QUOTE, VenueInbox } from './venue-inbox.js';
 
-/** Words of BacktestEngine.upd: the update being applied. */
-const U_T = 0;
-const U_V = 1;
-const U_EXCH_MS = 2;
-const U_BID_PX = 3;
-const U_BID_SZ = 4;
-const U_ASK_PX = 5;
-const U_ASK_SZ = 6;
-const U_WORDS = 7;
+/**
+ * Words of BacktestEngine.upd, the update being applied: a QUOTE record (core/records.ts) whose
+ * spare words 13 and 14 hold its receive and venue times, so toLocal hands it to the strategy
+ * as it is (no copy of its prices into another record).
+ */
+const U_T = 13;
+const U_V = 14;
+const U_EXCH_MS = H_EXCH_MS;
+const U_BID_PX = Q_BID_PX;
+const U_BID_SZ = Q_BID_SZ;
+const U_ASK_PX = Q_ASK_PX;
+const U_ASK_SZ = Q_ASK_SZ;
+const U_WORDS = QUOTE_WORDS;
 
 /** The largest double below x (x > 0), -Infinity for x <= 0: advanceTo(before(V)) runs what is due strictly before V. */
 const F64 = new Float64Array(1);
@@ -245,15 +249,17 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
   private readonly local: LocalFeedQueue[];
   private readonly memScratch: Float64Array;
   /**
-   * A QUOTE record (core/records.ts layout) the strategy reads each quote from
-   * (onQuoteRecord): onQuote's eight doubles as arguments would each be boxed in a fresh
-   * HeapNumber whenever V8 does not inline it into the engine's event path.
+   * A QUOTE record (core/records.ts layout) the strategy reads a queued quote from when it
+   * reaches it (deliver; onQuoteRecord): onQuote's eight doubles as arguments would each be
+   * boxed in a fresh HeapNumber whenever V8 does not inline it into the engine's event path.
+   * Not upd: a delivery can happen while an update waits in upd (enterVenueTime runs what is due first).
    */
   private readonly quoteRec = new Float64Array(QUOTE_WORDS);
   /**
-   * The market update being applied (U_* words): its receive and venue times and its top of book.
-   * The event path (applyHead, quote, toLocal) reads them from here rather than as arguments, for
-   * the same reason as quoteRec: doubles passed to a function V8 does not inline are boxed.
+   * The market update being applied (U_* words): its receive and venue times and its top of book,
+   * in a QUOTE record's layout. The event path (applyHead, quote, toLocal) reads them from here
+   * rather than as arguments, for the same reason as quoteRec: doubles passed to a function V8
+   * does not inline are boxed; and an update seen at once goes to the strategy in this record.
    */
   private readonly upd = new Float64Array(U_WORDS);
   private readonly receiveClock: boolean;
@@ -477,7 +483,7 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
     r[H_RECV_NS] = recv < l ? recv : l;
     r[H_FLAGS] = (flags & LF_USABLE) !== 0 ? FLAG_USABLE : 0;
     q.pop();
-    this.toStrategy(venue, s, at);
+    this.toStrategy(r, venue, s, at);
   }
 
   /** Updates on their way to the strategy (local FIFOs). */
@@ -833,15 +839,10 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
         this.strategy.onBookState(venue, symbol, (flags & LF_USABLE) !== 0, 0, this.nowNs);
         return;
       }
-      const r = this.quoteRec;
-      r[Q_BID_PX] = u[U_BID_PX]!;
-      r[Q_BID_SZ] = u[U_BID_SZ]!;
-      r[Q_ASK_PX] = u[U_ASK_PX]!;
-      r[Q_ASK_SZ] = u[U_ASK_SZ]!;
-      r[H_EXCH_MS] = u[U_EXCH_MS]!;
-      r[H_RECV_NS] = l;
-      r[H_FLAGS] = (flags & LF_USABLE) !== 0 ? FLAG_USABLE : 0;
-      this.toStrategy(venue, symbol, this.nowNs);
+      // upd is a QUOTE record already: its prices and exchange time are in place
+      u[H_RECV_NS] = l;
+      u[H_FLAGS] = (flags & LF_USABLE) !== 0 ? FLAG_USABLE : 0;
+      this.toStrategy(u, venue, symbol, this.nowNs);
       return;
     }
     this.toLocalQueued(venue, symbol, flags);
@@ -919,10 +920,9 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
 
   /**
    * The strategy's (local) view of a top of book, seen at now: the caller has written its prices,
-   * sizes, exchange time, local receive time (<= now) and usable flag into quoteRec.
+   * sizes, exchange time, local receive time (<= now) and usable flag into the QUOTE record r.
    */
-  private toStrategy(venue: number, symbol: number, now: number): void {
-    const r = this.quoteRec;
+  private toStrategy(r: Float64Array, venue: number, symbol: number, now: number): void {
     r[H_VENUE] = venue;
     r[H_SYMBOL] = symbol;
     this.strategy.onQuoteRecord(r, 0, now);
