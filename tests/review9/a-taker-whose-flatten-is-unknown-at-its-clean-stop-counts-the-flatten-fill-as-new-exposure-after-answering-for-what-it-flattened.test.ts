@@ -34,3 +34,22 @@ t.test('orphan buy taken over, its flatten unknown at the clean stop, filled at 
   const got = round9(believed(s2.verdict!));
   t.equal(got, 0, `S2 counts nothing (wt-r9: ${got})`);
 });
+
+t.test('a crashed run\'s long taken over, its flatten unknown at the clean stop, filled at the venue (no orphan needed)', async (t) => {
+  const w = new World(tmpRuns(t));
+  w.crashedRun('R1', [{ venue: 'binance', side: 'buy', qty: 1, timeMs: 1 * HOUR }]); // crashed with an unhedged buy
+  const v = startAs(w, 'T', 2 * HOUR, { policy: 'flatten', after: 'crash' });
+  t.same(v.flatten.map((f) => [f.venue, f.side, f.qty]), [['binance', 'sell', 1]], 'T flattens R1\'s long of 1');
+  const dir = path.join(w.runsDir, 'T');
+  const wal = new OrderWal(dir);
+  wal.send({ clientOrderId: 'xabcdef02-1', venue: 'binance', symbol: 'BTCUSDT', side: 'sell', price: 60_000, qty: 1, timestampMs: 2 * HOUR + 1 });
+  w.fills.push({ venue: 'binance', symbol: 'BTCUSDT', tradeId: 'flat-2', orderId: 'of-2', clientOrderId: 'xabcdef02-1', side: 'sell', qty: 1, price: 60_000, timeMs: 2 * HOUR + 1 });
+  wal.final('binance', 'xabcdef02-1', WAL_UNRESOLVED, 0);
+  wal.close();
+  fs.appendFileSync(path.join(dir, 'journal.jsonl'), JSON.stringify({ t: 2 * HOUR + 2, type: 'run_end' }) + '\n');
+  writeLedgerAtCleanStop(w.runsDir, ACCOUNTS, 2 * HOUR + 3);
+  const s2 = w.start('S2', 3 * HOUR);
+  t.equal(round9(w.truth(3 * HOUR)), 0, 'the venue holds nothing');
+  const got = round9(believed(s2.verdict!));
+  t.equal(got, 0, `S2 counts nothing (wt-r9: ${got})`);
+});
