@@ -655,7 +655,11 @@ export class Supervisor {
       if (strategy.lastStatsMs > asked + 50 && s && (s.open_rounds ?? 0) === 0 && (s.live_orders ?? 0) === 0) break;
     }
     const s = strategy.stats;
-    if (s && ((s.open_rounds ?? 0) > 0 || (s.live_orders ?? 0) > 0)) {
+    // Exposure left open (a round, an unhedged residual, orders unresolved): the run_end says so,
+    // and the next start counts this run's orders like a crashed run's (earlier-runs.ts
+    // journalEnded): a clean stop answers only for what it closed.
+    const leftOpen = s !== undefined && s !== null && ((s.open_rounds ?? 0) > 0 || (s.live_orders ?? 0) > 0);
+    if (leftOpen) {
       this.log.error({ open_rounds: s.open_rounds, live_orders: s.live_orders }, 'open orders or exposure left at shutdown');
       this.journal.append('risk', { rule: 'shutdown', action: 'left_open', detail: `open_rounds=${s.open_rounds} live_orders=${s.live_orders}` });
     }
@@ -703,7 +707,7 @@ export class Supervisor {
     // A journal that failed during the run fails the run, whatever stopped it.
     if (this.journalFailure !== null) exitCode = Math.max(1, exitCode);
     if (endLine) {
-      this.journal.append('run_end', { reason, end_equity: strategy.stats?.equity, exit_code: exitCode,
+      this.journal.append('run_end', { reason, end_equity: strategy.stats?.equity, exit_code: exitCode, ...(leftOpen ? { exposure_left_open: true } : {}),
         ...(this.strategyReadyNs !== null ? { strategy_ready_ns: this.strategyReadyNs } : {}) });
     }
     // The venue ledger pruned of what this run answered for (ledger-at-stop.ts), after its run_end.

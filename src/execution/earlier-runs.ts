@@ -42,6 +42,8 @@ export interface EarlierRunsResult {
   badLines: Map<string, number>;
   /** `venue|symbol|tradeId` (older files: `venue|tradeId`) of xarb fills in no journal that a cleanly ended run took over (reconcile.ts takenFills). */
   takenFills: Set<string>;
+  /** The same per ended run that answered for them. */
+  takenFillsByRun: Map<string, Set<string>>;
   /**
    * LEFTOVER_FILEs that exist but cannot be read or parsed (`run id: why`): what those runs
    * took over is unknown, so the start must be refused (ignoring one would trade a crashed
@@ -50,7 +52,10 @@ export interface EarlierRunsResult {
   unreadableLeftovers: string[];
 }
 
-/** Whether a journal file has a `run_end` line (scans backwards from the end; a cut last line is ignored). */
+/**
+ * Whether a journal file has a `run_end` line (scans backwards from the end; a cut last line is
+ * ignored) that does not say exposure was left open (`exposure_left_open`: read as a crash).
+ */
 export function journalEnded(file: string): boolean {
   let text: string;
   try {
@@ -63,7 +68,10 @@ export function journalEnded(file: string): boolean {
     const l = lines[i]!;
     if (l.includes('"run_end"')) {
       try {
-        return (JSON.parse(l) as { type?: unknown }).type === 'run_end';
+        // A clean stop that left a round, a residual or orders open says so (supervisor.ts): it
+        // did not answer for that exposure, so its orders count like a crashed run's.
+        const e = JSON.parse(l) as { type?: unknown; exposure_left_open?: unknown };
+        return e.type === 'run_end' && e.exposure_left_open !== true;
       } catch {
         return false;
       }
@@ -81,7 +89,7 @@ export function journalEnded(file: string): boolean {
  * segment (run-dir.ts resumeRun's status).
  */
 export function readEarlierRuns(runsDir: string, currentRunId: string | null = null, resumed: { ended: boolean } | null = null): EarlierRunsResult {
-  const out: EarlierRunsResult = { runs: [], badLines: new Map(), takenFills: new Set(), unreadableLeftovers: [] };
+  const out: EarlierRunsResult = { runs: [], badLines: new Map(), takenFills: new Set(), takenFillsByRun: new Map(), unreadableLeftovers: [] };
   let names: string[];
   try {
     names = fs.readdirSync(runsDir);
@@ -128,6 +136,9 @@ export function readEarlierRuns(runsDir: string, currentRunId: string | null = n
         const parts = k.split('|');
         if (parts.length >= 3 ? notAdopted.has(parts[1]!) : oldKeysNotAnswered) continue;
         out.takenFills.add(k);
+        let mine = out.takenFillsByRun.get(run.runId);
+        if (mine === undefined) out.takenFillsByRun.set(run.runId, (mine = new Set()));
+        mine.add(k);
       }
     }
     const taken = left.taken_over;
