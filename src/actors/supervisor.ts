@@ -713,7 +713,7 @@ export class Supervisor {
     // The venue ledger pruned of what this run answered for (ledger-at-stop.ts), after its run_end.
     if (endLine && this.ledgerAtStop) {
       try {
-        if (writeLedgerAtCleanStop(path.dirname(this.opts.runDir), ledgerAccountsOf(this.cfg), Date.now())) this.log.info({}, 'venue ledger written at the clean stop');
+        if (writeLedgerAtCleanStop(path.dirname(this.opts.runDir), ledgerAccountsOf(this.cfg), Date.now(), undefined, this.opts.runId)) this.log.info({}, 'venue ledger written at the clean stop');
       } catch (err) {
         // The next start prunes it as well; only a folder deleted before then would show it.
         this.log.error({ err: (err as Error).message, counter: 'ledger_unwritable' }, 'venue ledger not written at the clean stop: the next start prunes it (do not delete this run\'s folder before then)');
