@@ -31,7 +31,7 @@ import type { VenueBalances, VenueFilters } from '../strategy/config.js';
 import type { WorkerMessage, SupervisorMessage } from './messages.js';
 import { ledgerAccountsOf, liveStartupChecks } from './live-startup.js';
 import { ledgerCounterValues } from '../execution/venue-ledger.js';
-import { writeLedgerAtCleanStop } from '../execution/ledger-at-stop.js';
+import { stopWriteCounter, writeLedgerAtCleanStop } from '../execution/ledger-at-stop.js';
 import { assignBalances } from '../execution/start-balances.js';
 import { markNotAdopted, writeLeftover } from '../execution/earlier-runs.js';
 import type { ExecutorWorkerData, FeedWorkerData, StrategyWorkerData } from './wiring.js';
@@ -716,7 +716,7 @@ export class Supervisor {
         if (writeLedgerAtCleanStop(path.dirname(this.opts.runDir), ledgerAccountsOf(this.cfg), Date.now(), undefined, this.opts.runId)) this.log.info({}, 'venue ledger written at the clean stop');
       } catch (err) {
         // The next start prunes it as well; only a folder deleted before then would show it.
-        this.log.error({ err: (err as Error).message, counter: 'ledger_unwritable' }, 'venue ledger not written at the clean stop: the next start prunes it (do not delete this run\'s folder before then)');
+        this.log.error({ err: (err as Error).message, counter: stopWriteCounter(err) }, 'venue ledger not written at the clean stop: the next start prunes it (do not delete this run\'s folder before then)');
       }
     }
     await this.hub?.stop();

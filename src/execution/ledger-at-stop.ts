@@ -11,19 +11,23 @@
  */
 import fs from 'node:fs';
 import { readEarlierRuns } from './earlier-runs.js';
-import { clientIdTag, ledgerFile, ledgersAtCleanStop, readLedgers, realLedgerIo, writeLedgers, type LedgerAccount, type LedgerIo } from './venue-ledger.js';
+import { clientIdTag, LedgerError, ledgerCounters, ledgerErrorCounter, ledgerFile, ledgersAtCleanStop, readLedgers, realLedgerIo, writeLedgers, type LedgerAccount, type LedgerIo } from './venue-ledger.js';
 
 /**
  * Rewrites the ledger of `accounts` in `runsDir` pruned as at a clean stop; false when there is
  * no ledger (the run had none: nothing written). `runId`: the stopping run (remembered when it
  * left nothing open). Throws LedgerError (unreadable, unwritable, other accounts: counted in
- * ledgerCounters) or the leftover.json error of an earlier run.
+ * ledgerCounters) or LeftoverUnreadableError (counted as `leftoverUnreadable`); stopWriteCounter
+ * names the counter that moved, for the log line.
  */
 export function writeLedgerAtCleanStop(runsDir: string, accounts: readonly LedgerAccount[], nowMs: number, io: LedgerIo = realLedgerIo, runId?: string): boolean {
   if (!fs.existsSync(ledgerFile(runsDir, accounts))) return false;
   const ledgers = readLedgers(runsDir, accounts);
   const er = readEarlierRuns(runsDir);
-  if (er.unreadableLeftovers.length > 0) throw new Error(`unreadable leftover.json: ${er.unreadableLeftovers.join('; ')}`);
+  if (er.unreadableLeftovers.length > 0) {
+    ledgerCounters.leftoverUnreadable++;
+    throw new LeftoverUnreadableError(`unreadable leftover.json: ${er.unreadableLeftovers.join('; ')}`);
+  }
   const self = runId === undefined ? undefined : er.runs.find((r) => r.runId === runId);
   // Ended with every order final: it answered for all its fills (an order unknown at the stop
   // still counts at the next start by its WAL, which the folder must keep).
@@ -38,3 +42,14 @@ export function writeLedgerAtCleanStop(runsDir: string, accounts: readonly Ledge
   return true;
 }
 
+/** An earlier run's leftover.json cannot be read at the stop (as at a start: ledgerCounters.leftoverUnreadable). */
+export class LeftoverUnreadableError extends Error {
+  override readonly name = 'LeftoverUnreadableError';
+}
+
+/** The counter (log `counter` field, `xarb_runs_folder_errors_total{counter}`) a failed stop write moved. */
+export function stopWriteCounter(e: unknown): string {
+  if (e instanceof LedgerError) return ledgerErrorCounter(e);
+  if (e instanceof LeftoverUnreadableError) return 'leftover_unreadable';
+  return 'ledger_unwritable';
+}
