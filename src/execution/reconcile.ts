@@ -15,9 +15,8 @@
  *   longer accept it, unknown-order.ts) → never placed (`notPlaced`); otherwise unknown, and
  *   trading waits;
  * - fills of crashed runs (no `run_end`), and of orders a cleanly stopped run left unresolved,
- *   are netted per symbol across venues (each part less its own base-coin fees in the share
- *   its hedge left open: what the account holds of it): a pair whose
- *   two legs filled nets to zero; what is left is exposure, which by config is flattened
+ *   are netted per symbol across venues (each part less all its own base-coin fees: what the
+ *   account holds of it, journal or not): a pair whose two legs filled nets to zero gross; what is left is exposure, which by config is flattened
  *   (an IOC order the other way on the venue holding it), adopted as a residual for the
  *   strategy to hedge, or halts start-up;
  * - an xarb-shaped order in no journal (in the venue's order lists) is reported (sent by an xarb
@@ -115,6 +114,8 @@ export interface JournaledOrder {
   takenBy?: string;
   /** An xarb order in no journal that this (taker) run took over (leftover.json `taken_orphans`): a part of its own when netting closes by hand. */
   takenOrphan?: true;
+  /** A taken orphan's base-coin fees (leftover.json `taken_orphans`): counted when its fills are no longer in the window. */
+  baseFee?: number;
 }
 
 export interface EarlierRun {
@@ -183,6 +184,8 @@ export interface TakenOrphan {
   avgPx: number;
   /** Wall ms of its first fill. */
   timeMs: number;
+  /** Base-coin fees of its fills (what the account holds of it is qty less this; absent = 0). */
+  baseFee?: number;
 }
 
 export interface FlattenOrder {
@@ -366,7 +369,8 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       for (const f of x.fills) keys.push(takenFillKey(s.venue, f));
       orphanFillKeys.set(o.symbol, keys);
       const taken = orphanOrders.get(o.symbol) ?? [];
-      taken.push({ venue: s.venue, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, qty: o.qty, avgPx: o.price, timeMs: o.timeMs });
+      const baseFee = x.fills.reduce((a, f) => a + (f.baseFee ?? 0), 0);
+      taken.push({ venue: s.venue, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, qty: o.qty, avgPx: o.price, timeMs: o.timeMs, ...(baseFee > 0 ? { baseFee } : {}) });
       orphanOrders.set(o.symbol, taken);
     }
   }
@@ -466,8 +470,8 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       pxSums.set(o.symbol + '|' + side, (pxSums.get(o.symbol + '|' + side) ?? 0) + notional);
       qtySums.set(o.symbol + '|' + side, (qtySums.get(o.symbol + '|' + side) ?? 0) + qty);
       // Fees charged in the base coin (an order known only from the venue's lists, without
-      // fills, states none): its part's unhedged share comes off that part (partOpen).
-      const fee = venueFills !== undefined ? venueFills.reduce((a, f) => a + (f.baseFee ?? 0), 0) * (qty / venueQty) : 0;
+      // fills, states none): they come off its part (partOpen).
+      const fee = (venueFills !== undefined ? venueFills.reduce((a, f) => a + (f.baseFee ?? 0), 0) : o.baseFee ?? 0) * (qty / venueQty);
       // The venue ledger keeps them (their base fee, their quantity) beyond the window.
       if (venueFills !== undefined && run.runId !== UNJOURNALED_FILLS) for (const f of venueFills) v.countedFills.push({ runId: run.runId, fill: f });
       const signed = o.side === 'buy' ? qty : -qty;
@@ -496,10 +500,9 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
   }
   for (const e of bySymbol.values()) {
     const steps = [...runSteps.values()].filter((x) => x.symbol === e.symbol);
-    // What the account holds of the parts: each part's net less its own base-coin fees in the
-    // share its own hedge left open (a buy of 0.5 with a 0.0005 BTC fee leaves 0.4995; the fees
-    // of a run's hedged pair are inventory drift, not exposure: positions.ts baseFees, as in a
-    // clean run). Per part, not over the sum: a long that paid its fee, closed by hand, then a
+    // What the account holds of the parts: each part's net less all its own base-coin fees (a
+    // buy of 0.5 with a 0.0005 BTC fee leaves 0.4995; a crashed run's hedged pair's fees too:
+    // the same fills with the journal lost count so, and the account holds it). Per part, not over the sum: a long that paid its fee, closed by hand, then a
     // short leave the short whole, which the parts' total (nothing) cannot say.
     const held = steps.reduce((a, x) => a + partOpen(x), 0);
     e.netQty = held;
@@ -523,7 +526,7 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
     if (byHand.qty > 0) {
       // (of what the account held: a gross close of a fee-net long is all of it)
       e.closedByHand = nets ? byHand.qty : Math.min(byHand.qty, Math.abs(held));
-      // What is left after the closes (each part's fee share came off it in the walk).
+      // What is left after the closes (each part's base fees came off it in the walk).
       e.netQty = byHand.left;
     }
     // The average price of the side the parts net to, or of the side left after the closes when
@@ -602,21 +605,18 @@ interface PartStep {
 }
 
 /**
- * What a part left in the account: its gross net less the base-coin fees of the side it nets
- * to, in the share its own hedge did not cover (a buy of 1 with a 0.001 fee hedged by a sell of
- * 0.5 leaves 0.4995: the hedged half's fee is inventory drift, as in a clean run).
+ * What a part left in the account: its gross net less every base-coin fee of its fills (a buy
+ * of 1 with a 0.001 fee hedged by a sell of 0.5 leaves 0.499), as the same fills count with
+ * the journal lost (each its own part).
  */
 function partOpen(p: PartStep): number {
-  if (p.net === 0) return 0;
-  const qty = p.net > 0 ? p.buyQty : p.sellQty;
-  const fee = p.net > 0 ? p.buyFee : p.sellFee;
-  return qty > 0 ? p.net - fee * Math.min(1, Math.abs(p.net) / qty) : p.net;
+  return p.net - p.buyFee - p.sellFee;
 }
 
 /**
  * What the operator closed by hand of a symbol's exposure: the runs' parts (`steps`: each run's
  * net and its last fill) are added, each as the account holds it (partOpen: its own base-coin
- * fee share taken off), in the order of their last fills, and the fills of the
+ * fees taken off), in the order of their last fills, and the fills of the
  * symbol that are not xarb's (any venue, net of their base-coin fees), taken one by one in time
  * order, close what is open then (at most all of it). So a close of a
  * crashed run's leftover still counts when a later run (its taker, crashed too) traded the
