@@ -116,6 +116,11 @@ export function readEarlierRuns(runsDir: string, currentRunId: string | null = n
       continue;
     }
     if (left === null) continue;
+    // A taker whose clean stop left an order unknown (its UNRESOLVED line: a flatten or hedge of
+    // what it took over, filled at the venue or not) has not answered for what it took over:
+    // counted like a crashed run, all its orders and what it took over together (netted, its
+    // unknown order by the venue's word), never the exposure settled and its closing fill new.
+    if (run.ended && run.resuming !== true && run.orders.some((o) => o.final === null && o.knownAtStop !== undefined)) run.ended = false;
     if (!run.ended) {
       // A taker that has not ended answers for the xarb orders known only by their fills that it
       // took over as its own orders (their only durable trace: the fills age out of the
@@ -197,7 +202,8 @@ function takenOrphans(list: unknown): JournaledOrder[] {
     if (x === null || typeof x !== 'object' || (x.venue !== 'binance' && x.venue !== 'bybit') || typeof x.clientOrderId !== 'string' || typeof x.symbol !== 'string' ||
       (x.side !== 'buy' && x.side !== 'sell') || typeof x.qty !== 'number' || !(x.qty > 0)) continue;
     out.push({ clientOrderId: x.clientOrderId, venue: x.venue, symbol: x.symbol, side: x.side, price: typeof x.avgPx === 'number' ? x.avgPx : 0, qty: x.qty,
-      sentMs: typeof x.timeMs === 'number' ? x.timeMs : 0, final: { status: 'FILLED (taken orphan)', cumQty: x.qty }, takenOrphan: true });
+      sentMs: typeof x.timeMs === 'number' ? x.timeMs : 0, final: { status: 'FILLED (taken orphan)', cumQty: x.qty }, takenOrphan: true,
+      ...(typeof x.baseFee === 'number' && x.baseFee > 0 ? { baseFee: x.baseFee } : {}) });
   }
   return out;
 }

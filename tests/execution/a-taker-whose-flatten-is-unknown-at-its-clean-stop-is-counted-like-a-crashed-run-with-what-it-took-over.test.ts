@@ -1,19 +1,19 @@
 /**
- * Review of issue #9 (wt-r9; the clean stop's ledger write makes it immediate, main's next start
- * did the same): T takes over an xarb buy of 1 in no journal and flattens it, but its IOC sell
- * is still unknown when T stops cleanly (its WAL: `UNRESOLVED`, 0 applied). The venue filled it.
- * T's clean stop answers for the orphan buy (leftover.json `taken_fills`: pruned from the ledger
- * at the stop), while the next start counts the unknown sell's fill as new exposure (what a
- * clean stop left unresolved): short 1, where the venue holds nothing. It flattens it (buys 1).
+ * T takes over exposure (an xarb buy of 1 in no journal, or a crashed run's long) and flattens
+ * it, but its IOC sell is still unknown when T stops cleanly (its WAL: `UNRESOLVED`, 0 applied);
+ * the venue filled it. A taker whose stop left an order unknown has not answered for what it
+ * took over (earlier-runs.ts): it counts like a crashed run, with what it took over, so the
+ * buy and the sell net to nothing, what the venue holds (found by review of issue #9: the stop
+ * answered for the buy while the sell counted as new exposure, short 1).
  */
 import t from 'tap';
 import fs from 'node:fs';
 import path from 'node:path';
-import { HOUR, World, believed, round9 } from '../execution/ledger-harness.js';
-import { startAs, tmpRuns } from '../execution/ledger-start-harness.js';
+import { HOUR, World, believed, round9 } from './ledger-harness.js';
+import { startAs, tmpRuns } from './ledger-start-harness.js';
 import { writeLedgerAtCleanStop } from '../../src/execution/ledger-at-stop.js';
 import { OrderWal, WAL_UNRESOLVED } from '../../src/execution/order-wal.js';
-import { ACCOUNTS } from '../execution/ledger-harness.js';
+import { ACCOUNTS } from './ledger-harness.js';
 
 t.test('orphan buy taken over, its flatten unknown at the clean stop, filled at the venue', async (t) => {
   const w = new World(tmpRuns(t));
@@ -32,7 +32,7 @@ t.test('orphan buy taken over, its flatten unknown at the clean stop, filled at 
   const s2 = w.start('S2', 3 * HOUR);
   t.equal(round9(w.truth(3 * HOUR)), 0, 'the venue holds nothing');
   const got = round9(believed(s2.verdict!));
-  t.equal(got, 0, `S2 counts nothing (wt-r9: ${got})`);
+  t.equal(got, 0, 'S2 counts nothing');
 });
 
 t.test('a crashed run\'s long taken over, its flatten unknown at the clean stop, filled at the venue (no orphan needed)', async (t) => {
@@ -51,5 +51,5 @@ t.test('a crashed run\'s long taken over, its flatten unknown at the clean stop,
   const s2 = w.start('S2', 3 * HOUR);
   t.equal(round9(w.truth(3 * HOUR)), 0, 'the venue holds nothing');
   const got = round9(believed(s2.verdict!));
-  t.equal(got, 0, `S2 counts nothing (wt-r9: ${got})`);
+  t.equal(got, 0, 'S2 counts nothing');
 });
