@@ -486,15 +486,17 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       // once a taker took it over as its own (`takenOrphan`).
       const sk = o.symbol + '|' + run.runId + (run.runId === UNJOURNALED_FILLS || o.takenOrphan === true ? '|' + k : '');
       let st = runSteps.get(sk);
-      if (st === undefined) runSteps.set(sk, (st = { symbol: o.symbol, t: last, net: 0, buyQty: 0, sellQty: 0, buyFee: 0, sellFee: 0 }));
+      if (st === undefined) runSteps.set(sk, (st = { symbol: o.symbol, t: last, net: 0, buyQty: 0, sellQty: 0, buyFee: 0, sellFee: 0, buyNotional: 0, sellNotional: 0 }));
       st.t = Math.max(st.t, last);
       st.net += signed;
       if (side > 0) {
         st.buyQty += qty;
         st.buyFee += fee;
+        st.buyNotional += notional;
       } else {
         st.sellQty += qty;
         st.sellFee += fee;
+        st.sellNotional += notional;
       }
     }
   }
@@ -536,6 +538,9 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       return (qtySums.get(k) ?? 0) > 0 ? pxSums.get(k)! / qtySums.get(k)! : null;
     };
     e.avgPx = avgOf(Math.sign(e.netQty)) ?? avgOf(Math.sign(held)) ?? 0;
+    // After closes by hand, the price of what is still open (a long closed by hand, then a later
+    // long: the later long's price, not the average of both).
+    if (byHand.qty > 0 && byHand.leftPx > 0 && Math.abs(e.netQty) > opts.dustQty(e.symbol)) e.avgPx = byHand.leftPx;
     if (byHand.qty > 0) {
       if (Math.abs(e.netQty) <= opts.dustQty(e.symbol)) {
         v.closed.push(e);
@@ -602,6 +607,9 @@ interface PartStep {
   /** Base-coin fees of its buys and of its sells. */
   buyFee: number;
   sellFee: number;
+  /** Quantity × price of its buys and of its sells. */
+  buyNotional: number;
+  sellNotional: number;
 }
 
 /**
@@ -611,6 +619,12 @@ interface PartStep {
  */
 function partOpen(p: PartStep): number {
   return p.net - p.buyFee - p.sellFee;
+}
+
+/** A part's price: the average of the side it nets to (0 when it states none). */
+function partPrice(p: PartStep): number {
+  const qty = p.net > 0 ? p.buyQty : p.sellQty;
+  return qty > 0 ? (p.net > 0 ? p.buyNotional : p.sellNotional) / qty : 0;
 }
 
 /**
@@ -631,12 +645,15 @@ function partOpen(p: PartStep): number {
  * the venue ledger).
  */
 function closedByHand(snapshots: readonly VenueSnapshot[], pattern: RegExp, symbol: string,
-  steps: readonly PartStep[]): { qty: number; fills: number; left: number; seen: VenueFillView[] } {
+  steps: readonly PartStep[]): { qty: number; fills: number; left: number; leftPx: number; seen: VenueFillView[] } {
   const manual: VenueFillView[] = [];
   for (const s of snapshots) for (const f of s.fills) if (f.symbol === symbol && !pattern.test(f.clientOrderId)) manual.push(f);
   const order = [...steps].sort((a, b) => a.t - b.t);
   const seen = order.length === 0 ? [] : manual.filter((f) => f.timeMs >= order[0]!.t);
   let open = 0;
+  // Average entry price of what is open (average cost: a close keeps it, a part the same way
+  // averages in, one the other way that flips it sets its own).
+  let openPx = 0;
   // What the closes took off a long (sells) and off a short (buys), and the operator's own balance (signed).
   let closedLong = 0;
   let closedShort = 0;
@@ -648,7 +665,13 @@ function closedByHand(snapshots: readonly VenueSnapshot[], pattern: RegExp, symb
   // buy-back cancel before the buy could undo the operator's own earlier sale).
   manual.sort((a, b) => a.timeMs - b.timeMs);
   for (let i = 0; i < order.length; i++) {
-    open += partOpen(order[i]!);
+    const p = partOpen(order[i]!);
+    const px = partPrice(order[i]!);
+    if (p !== 0 && px > 0) {
+      if (open === 0 || Math.sign(p) === Math.sign(open)) openPx = (Math.abs(open) * openPx + Math.abs(p) * px) / (Math.abs(open) + Math.abs(p));
+      else if (Math.abs(p) > Math.abs(open)) openPx = px;
+    }
+    open += p;
     const from = order[i]!.t;
     const to = i + 1 < order.length ? order[i + 1]!.t : Infinity;
     for (const f of manual) {
@@ -684,7 +707,7 @@ function closedByHand(snapshots: readonly VenueSnapshot[], pattern: RegExp, symb
       own += m;
     }
   }
-  return { qty: closedLong + closedShort, fills: n, left: open, seen };
+  return { qty: closedLong + closedShort, fills: n, left: open, leftPx: openPx, seen };
 }
 
 /** "crashed run(s) a, b" / "the resumed run's crashed segment" / "run c's unresolved orders at its clean stop", for the reasons. */
