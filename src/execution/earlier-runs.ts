@@ -42,6 +42,12 @@ export interface EarlierRunsResult {
   badLines: Map<string, number>;
   /** `venue|symbol|tradeId` (older files: `venue|tradeId`) of xarb fills in no journal that a cleanly ended run took over (reconcile.ts takenFills). */
   takenFills: Set<string>;
+  /**
+   * `taker: run` for each run a taker that has not ended took over (leftover.json `taken_over`)
+   * whose folder is gone: deleted before the taker answered for it, its orders no longer count,
+   * while the venue may still hold its exposure (docs/live.md: delete only runs answered for).
+   */
+  missingTakenOver: string[];
   /** The same per ended run that answered for them. */
   takenFillsByRun: Map<string, Set<string>>;
   /**
@@ -89,7 +95,7 @@ export function journalEnded(file: string): boolean {
  * segment (run-dir.ts resumeRun's status).
  */
 export function readEarlierRuns(runsDir: string, currentRunId: string | null = null, resumed: { ended: boolean } | null = null): EarlierRunsResult {
-  const out: EarlierRunsResult = { runs: [], badLines: new Map(), takenFills: new Set(), takenFillsByRun: new Map(), unreadableLeftovers: [] };
+  const out: EarlierRunsResult = { runs: [], badLines: new Map(), takenFills: new Set(), takenFillsByRun: new Map(), unreadableLeftovers: [], missingTakenOver: [] };
   let names: string[];
   try {
     names = fs.readdirSync(runsDir);
@@ -126,6 +132,9 @@ export function readEarlierRuns(runsDir: string, currentRunId: string | null = n
       // took over as its own orders (their only durable trace: the fills age out of the
       // venues' look-back), first, so taken_over_orders counts stay valid if it is resumed.
       run.orders = [...takenOrphans(left.taken_orphans), ...run.orders];
+      if (Array.isArray(left.taken_over)) {
+        for (const id of left.taken_over) if (typeof id === 'string' && !id.startsWith('(') && !fs.existsSync(path.join(runsDir, id))) out.missingTakenOver.push(`${run.runId}: ${id}`);
+      }
       continue;
     }
     // Symbols the taker stopped before handing to its strategy: it never answered for them.

@@ -108,16 +108,17 @@ export class LedgerError extends Error {
 
 /**
  * Start-up refusals over the runs folder's records since the process started: the ledger
- * unreadable or unwritable, an earlier run's leftover.json unreadable (`leftoverUnreadable`).
+ * unreadable or unwritable, an earlier run's leftover.json unreadable (`leftoverUnreadable`); and a
+ * warning: a run a crashed taker took over has no folder any more (`takenOverRunMissing`).
  * Counted before the monitor is up (the log line's `counter` and the refusal say it too); a
  * start that proceeds shows them as `xarb_runs_folder_errors_total{counter}` (ledgerCounterValues).
  */
-export const ledgerCounters = { unreadable: 0, unwritable: 0, otherAccounts: 0, leftoverUnreadable: 0 };
+export const ledgerCounters = { unreadable: 0, unwritable: 0, otherAccounts: 0, leftoverUnreadable: 0, takenOverRunMissing: 0 };
 
 /** ledgerCounters by the names the log lines' `counter` field gives them (the monitor's `xarb_runs_folder_errors_total{counter}`). */
 export function ledgerCounterValues(): Record<string, number> {
   return { ledger_unreadable: ledgerCounters.unreadable, ledger_unwritable: ledgerCounters.unwritable, ledger_other_accounts: ledgerCounters.otherAccounts,
-    leftover_unreadable: ledgerCounters.leftoverUnreadable };
+    leftover_unreadable: ledgerCounters.leftoverUnreadable, taken_over_run_missing: ledgerCounters.takenOverRunMissing };
 }
 
 /** The counter a LedgerError is logged under (`counter` field of the refusal's log line). */
@@ -293,6 +294,16 @@ function ofARunWithAFolder(runs: readonly string[] | undefined, runFolders: Read
 }
 
 /**
+ * The run folders, with UNJOURNALED_FILLS among them while the ledger keeps xarb fills in no
+ * journal (`orphansKept`): a trade by hand that closed exposure made of them is tagged with it,
+ * and lives as long as they do (deleting the folder of the start that saw it, a refused start,
+ * must not leave the orphan fills without their close).
+ */
+function withOrphanPart(runFolders: ReadonlySet<string>, orphansKept: boolean): ReadonlySet<string> {
+  return orphansKept ? new Set([...runFolders, UNJOURNALED_FILLS]) : runFolders;
+}
+
+/**
  * The snapshots with the ledgers' remembered fills put back where the venue's window no
  * longer holds them (matched by venue, symbol and trade id), and the settled keys (to add to
  * reconcile.ts takenFills). Hand and counted fills none of whose runs has a folder left
@@ -302,6 +313,7 @@ function ofARunWithAFolder(runs: readonly string[] | undefined, runFolders: Read
 export function applyLedgers(snapshots: readonly VenueSnapshot[], ledgers: readonly VenueLedger[], runFolders: ReadonlySet<string>): { snapshots: VenueSnapshot[]; settled: Set<string> } {
   const settled = new Set<string>();
   for (const l of ledgers) for (const s of l.settledFills) settled.add(s.key);
+  runFolders = withOrphanPart(runFolders, ledgers.some((l) => l.orphanFills.length > 0));
   const out = snapshots.map((s) => {
     const l = ledgers.find((x) => x.venue === s.venue);
     if (l === undefined) return s;
@@ -347,8 +359,9 @@ export function clientIdTag(cid: string): string {
  */
 export function ledgersAtCleanStop(ledgers: readonly VenueLedger[], o: { takenFills: ReadonlySet<string>; runFolders: ReadonlySet<string>; nowMs: number;
   ended?: { run: string; tags: readonly string[]; takenFills: ReadonlySet<string> } }): VenueLedger[] {
+  const folders = withOrphanPart(o.runFolders, ledgers.some((l) => l.orphanFills.some((f) => !fillTaken(o.takenFills, l.venue, f))));
   const kept = (runsOf: Map<string, string[]>, venue: Venue, untagged: boolean) => (f: VenueFillView): boolean =>
-    ofARunWithAFolder(runsOf.get(takenFillKey(venue, f)), o.runFolders, untagged);
+    ofARunWithAFolder(runsOf.get(takenFillKey(venue, f)), folders, untagged);
   const onlyKept = (runsOf: Map<string, string[]>, list: readonly VenueFillView[], venue: Venue): Map<string, string[]> =>
     new Map([...runsOf].filter(([k]) => list.some((f) => takenFillKey(venue, f) === k)));
   return ledgers.map((l) => {
@@ -374,7 +387,9 @@ export function ledgersAtCleanStop(ledgers: readonly VenueLedger[], o: { takenFi
 export function nextLedgers(ledgers: readonly VenueLedger[], snapshots: readonly VenueSnapshot[], verdict: ReconcileVerdict,
   o: { dustQty: (symbol: string) => number; nowMs: number; runId: string; runFolders: ReadonlySet<string> }): VenueLedger[] {
   const countedRuns = new Map<string, string[]>();
-  for (const e of [...verdict.exposure, ...verdict.closed]) countedRuns.set(e.symbol, [...e.runs.filter((r) => r !== UNJOURNALED_FILLS), o.runId]);
+  // (UNJOURNALED_FILLS among them: a close of exposure made of xarb fills in no journal lives
+  // as long as the ledger keeps such fills, not only as long as the start that saw it.)
+  for (const e of [...verdict.exposure, ...verdict.closed]) countedRuns.set(e.symbol, [...e.runs, o.runId]);
   // Orphan fills netting to nothing among themselves, per symbol (across venues).
   const orphanNet = new Map<string, number>();
   for (const f of verdict.orphanFillViews) orphanNet.set(f.symbol, (orphanNet.get(f.symbol) ?? 0) + (f.side === 'buy' ? f.qty : -f.qty) - (f.baseFee ?? 0));
@@ -396,6 +411,7 @@ export function nextLedgers(ledgers: readonly VenueLedger[], snapshots: readonly
   const netsToNothing = (symbol: string): boolean => Math.abs(orphanNet.get(symbol) ?? 0) <= o.dustQty(symbol) && !handBetween(symbol);
   let newestFillMs = -Infinity;
   for (const s of snapshots) for (const f of s.fills) newestFillMs = Math.max(newestFillMs, f.timeMs);
+  const runFolders = withOrphanPart(o.runFolders, verdict.orphanFillViews.some((f) => !netsToNothing(f.symbol)));
   return ledgers.map((l) => {
     if (!snapshots.some((s) => s.venue === l.venue)) return l;
     const hand = new Map<string, VenueFillView>();
@@ -403,7 +419,7 @@ export function nextLedgers(ledgers: readonly VenueLedger[], snapshots: readonly
     for (const f of l.handFills) {
       const k = takenFillKey(l.venue, f);
       const runs = l.handFillRuns.get(k);
-      if (!ofARunWithAFolder(runs, o.runFolders, true)) continue;
+      if (!ofARunWithAFolder(runs, runFolders, true)) continue;
       hand.set(k, f);
       if (runs !== undefined) handRuns.set(k, runs);
     }
@@ -418,7 +434,7 @@ export function nextLedgers(ledgers: readonly VenueLedger[], snapshots: readonly
     for (const f of l.countedFills) {
       const k = takenFillKey(l.venue, f);
       const runs = l.countedFillRuns.get(k);
-      if (runs === undefined || !ofARunWithAFolder(runs, o.runFolders, false)) continue;
+      if (runs === undefined || !ofARunWithAFolder(runs, runFolders, false)) continue;
       counted.set(k, f);
       countedRunsOf.set(k, runs);
     }
