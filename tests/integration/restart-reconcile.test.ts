@@ -134,8 +134,8 @@ t.test('kill -9 with a leg open and an answer lost: the restart finds everything
   const ids = snaps.flatMap((s) => s.history.map((o) => `${s.venue}|${o.clientOrderId}`));
   t.equal(new Set(ids).size, ids.length, 'no client id used twice at a venue');
   t.equal(ids.length, 7, 'exactly the 7 journaled orders exist at the venues');
-  t.same(v.exposure.map((e) => [e.symbol, Math.round(e.netQty * 1e8) / 1e8, e.runs]), [['BTCUSDT', 0.00996, ['r1']]],
-    'the unhedged leg less all the buys\' base-coin fees, the hedged pairs\' too (the simulator charges 0.1 % in the received coin): what the account holds');
+  t.same(v.exposure.map((e) => [e.symbol, Math.round(e.netQty * 1e8) / 1e8, e.runs]), [['BTCUSDT', 0.00999, ['r1']]],
+    'the unhedged leg less its share of the buys\' base-coin fees (the simulator charges 0.1 % in the received coin; the hedged pairs\' fees are drift, not exposure)');
   t.same(v.flatten, [{ venue: 'binance', symbol: 'BTCUSDT', side: 'sell', qty: v.exposure[0]!.netQty }]);
   t.equal(v.canTrade, true, v.reasons.join('; '));
 });
