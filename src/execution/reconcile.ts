@@ -15,8 +15,8 @@
  *   longer accept it, unknown-order.ts) → never placed (`notPlaced`); otherwise unknown, and
  *   trading waits;
  * - fills of crashed runs (no `run_end`), and of orders a cleanly stopped run left unresolved,
- *   are netted per symbol across venues (each part less all its own base-coin fees: what the
- *   account holds of it, journal or not): a pair whose two legs filled nets to zero gross; what is left is exposure, which by config is flattened
+ *   are netted per symbol across venues (each part less its own base-coin fees in the share its
+ *   hedge left open: a run's hedged pair's fees are drift, as in a clean run): a pair whose two legs filled nets to zero gross; what is left is exposure, which by config is flattened
  *   (an IOC order the other way on the venue holding it), adopted as a residual for the
  *   strategy to hedge, or halts start-up;
  * - an xarb-shaped order in no journal (in the venue's order lists) is reported (sent by an xarb
@@ -502,9 +502,10 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
   }
   for (const e of bySymbol.values()) {
     const steps = [...runSteps.values()].filter((x) => x.symbol === e.symbol);
-    // What the account holds of the parts: each part's net less all its own base-coin fees (a
-    // buy of 0.5 with a 0.0005 BTC fee leaves 0.4995; a crashed run's hedged pair's fees too:
-    // the same fills with the journal lost count so, and the account holds it). Per part, not over the sum: a long that paid its fee, closed by hand, then a
+    // What the account holds of the parts: each part's net less its own base-coin fees in the
+    // share its own hedge left open (a buy of 0.5 with a 0.0005 BTC fee leaves 0.4995; the fees
+    // of a run's hedged pair are inventory drift, not exposure: positions.ts baseFees, as in a
+    // clean run; partOpen). Per part, not over the sum: a long that paid its fee, closed by hand, then a
     // short leave the short whole, which the parts' total (nothing) cannot say.
     const held = steps.reduce((a, x) => a + partOpen(x), 0);
     e.netQty = held;
@@ -613,12 +614,19 @@ interface PartStep {
 }
 
 /**
- * What a part left in the account: its gross net less every base-coin fee of its fills (a buy
- * of 1 with a 0.001 fee hedged by a sell of 0.5 leaves 0.499), as the same fills count with
- * the journal lost (each its own part).
+ * What a part left in the account: its gross net less the base-coin fees of the side it nets
+ * to, in the share its own hedge did not cover (a buy of 1 with a 0.001 fee hedged by a sell of
+ * 0.5 leaves 0.4995: the hedged half's fee is inventory drift, as in a clean run and in the
+ * running strategy, positions.ts). Fills in no journal are parts of one order each, whose hedge
+ * nobody knows, so their fees all count (the same fills then give 0.499): the journal is what
+ * tells a hedge's fee from exposure, and a crash must not turn a clean run's drift into a
+ * refusal to start.
  */
 function partOpen(p: PartStep): number {
-  return p.net - p.buyFee - p.sellFee;
+  if (p.net === 0) return 0;
+  const qty = p.net > 0 ? p.buyQty : p.sellQty;
+  const fee = p.net > 0 ? p.buyFee : p.sellFee;
+  return qty > 0 ? p.net - fee * Math.min(1, Math.abs(p.net) / qty) : p.net;
 }
 
 /** A part's price: the average of the side it nets to (0 when it states none). */

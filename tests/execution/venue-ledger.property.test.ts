@@ -3,8 +3,8 @@
  * closes by hand (also between two such fills), trades by hand undoing a close, base-coin fees paid by unhedged parts, starts refused, committed, crashed, or
  * killed while writing the ledger) and
  * however far the venues' 23 h look-back has moved, the exposure xarb believes at each start
- * equals the venue's net of everything traded, xarb's and by hand, less the base-coin fees
- * (hedged or not), provided each trade was
+ * equals the venue's net of everything traded, xarb's and by hand, less the base-coin fees (a
+ * hedged run's fees are inventory drift, so fees are paid here by unhedged parts), provided each trade was
  * seen by some start while it was in the window (one that is not, nothing can know of).
  */
 import t from 'tap';
