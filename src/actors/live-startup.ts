@@ -190,6 +190,13 @@ export async function liveStartupChecks(o: LiveStartupOptions): Promise<LiveStar
         log.error({ leftovers: er.unreadableLeftovers, counter: 'leftover_unreadable' }, 'live start-up: an earlier run\'s leftover.json cannot be read: refusing the start');
         return { ok: false, reason: `unreadable leftover.json (what those runs took over is unknown): ${er.unreadableLeftovers.join('; ')}`, verdict: null, balances: null, walOrders: {} };
       }
+      if (er.missingTakenOver.length > 0) {
+        // Operator error (docs/live.md: delete only runs answered for), not refused: the taker
+        // has not ended, so what it took over is counted from those runs' orders, which are gone.
+        ledgerCounters.takenOverRunMissing++;
+        log.warn({ runs: er.missingTakenOver, counter: 'taken_over_run_missing' }, 'live start-up: a run that a crashed run took over has no folder any more: ' +
+          'its orders are not counted, while the venue may still hold its exposure (compare with the taker\'s leftover.json "exposures"; close it by hand)');
+      }
       // Both venues' accounts, snapshotted or not (a venue skipped now keeps its section as it was).
       const accounts = ledgerAccountsOf(cfg);
       // Runs from before the ledger existed, with no ledger yet: nothing in their journals names

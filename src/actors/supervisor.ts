@@ -32,7 +32,7 @@ import type { VenueBalances, VenueFilters } from '../strategy/config.js';
 import type { WorkerMessage, SupervisorMessage } from './messages.js';
 import { ledgerAccountsOf, liveStartupChecks } from './live-startup.js';
 import { ledgerCounterValues } from '../execution/venue-ledger.js';
-import { writeLedgerAtCleanStop } from '../execution/ledger-at-stop.js';
+import { stopWriteCounter, writeLedgerAtCleanStop } from '../execution/ledger-at-stop.js';
 import { assignBalances } from '../execution/start-balances.js';
 import { markNotAdopted, writeLeftover } from '../execution/earlier-runs.js';
 import type { ExecutorWorkerData, FeedWorkerData, StrategyWorkerData } from './wiring.js';
@@ -660,7 +660,11 @@ export class Supervisor {
       if (strategy.lastStatsMs > asked + 50 && s && (s.open_rounds ?? 0) === 0 && (s.live_orders ?? 0) === 0) break;
     }
     const s = strategy.stats;
-    if (s && ((s.open_rounds ?? 0) > 0 || (s.live_orders ?? 0) > 0)) {
+    // Exposure left open (a round, an unhedged residual, orders unresolved): the run_end says so,
+    // and the next start counts this run's orders like a crashed run's (earlier-runs.ts
+    // journalEnded): a clean stop answers only for what it closed.
+    const leftOpen = s !== undefined && s !== null && ((s.open_rounds ?? 0) > 0 || (s.live_orders ?? 0) > 0);
+    if (leftOpen) {
       this.log.error({ open_rounds: s.open_rounds, live_orders: s.live_orders }, 'open orders or exposure left at shutdown');
       this.journal.append('risk', { rule: 'shutdown', action: 'left_open', detail: `open_rounds=${s.open_rounds} live_orders=${s.live_orders}` });
     }
@@ -708,16 +712,16 @@ export class Supervisor {
     // A journal that failed during the run fails the run, whatever stopped it.
     if (this.journalFailure !== null) exitCode = Math.max(1, exitCode);
     if (endLine) {
-      this.journal.append('run_end', { reason, end_equity: strategy.stats?.equity, exit_code: exitCode,
+      this.journal.append('run_end', { reason, end_equity: strategy.stats?.equity, exit_code: exitCode, ...(leftOpen ? { exposure_left_open: true } : {}),
         ...(this.strategyReadyNs !== null ? { strategy_ready_ns: this.strategyReadyNs } : {}) });
     }
     // The venue ledger pruned of what this run answered for (ledger-at-stop.ts), after its run_end.
     if (endLine && this.ledgerAtStop) {
       try {
-        if (writeLedgerAtCleanStop(path.dirname(this.opts.runDir), ledgerAccountsOf(this.cfg), Date.now())) this.log.info({}, 'venue ledger written at the clean stop');
+        if (writeLedgerAtCleanStop(path.dirname(this.opts.runDir), ledgerAccountsOf(this.cfg), Date.now(), undefined, this.opts.runId)) this.log.info({}, 'venue ledger written at the clean stop');
       } catch (err) {
         // The next start prunes it as well; only a folder deleted before then would show it.
-        this.log.error({ err: (err as Error).message, counter: 'ledger_unwritable' }, 'venue ledger not written at the clean stop: the next start prunes it (do not delete this run\'s folder before then)');
+        this.log.error({ err: (err as Error).message, counter: stopWriteCounter(err) }, 'venue ledger not written at the clean stop: the next start prunes it (do not delete this run\'s folder before then)');
       }
     }
     await this.hub?.stop();

@@ -201,7 +201,8 @@ async function runBot(argvIn: string[], stopped: () => string | null, whenStoppe
       config: cfg, runId, runDir, filters, log, durationMs, statusLine: !args.flags.has('no-status'),
       seed: Number(opt(args, 'seed') ?? cfg.backtest.seed),
       recordDir: record.dir === undefined ? undefined : path.resolve(record.dir || path.join(runDir, 'data')),
-      resumed: dir.resumed !== null ? { previous: dir.resumed.previous } : undefined,
+      // A clean stop that left exposure open did not answer for it: resumed like a crash (its orders count again).
+      resumed: dir.resumed !== null ? { previous: dir.resumed.exposureLeftOpen ? 'crashed' : dir.resumed.previous } : undefined,
       simOnHost: useSim,
       freshVenues: sim !== null,
     });

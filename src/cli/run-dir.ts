@@ -22,7 +22,7 @@ export interface RunDirChoice {
   runId: string;
   runDir: string;
   /** Set when continuing an earlier run (--resume): how that run's journal ended. */
-  resumed: { previous: RunStatus['status']; segments: number; openRounds: number } | null;
+  resumed: { previous: RunStatus['status']; segments: number; openRounds: number; exposureLeftOpen: boolean } | null;
 }
 
 export interface RunDirRequest {
@@ -128,6 +128,6 @@ function resumeRun(runsDir: string, which: string): RunDirChoice {
   const s = runStatus(readJournal(file).entries);
   return {
     runsDir: path.dirname(runDir), runId: path.basename(runDir), runDir,
-    resumed: { previous: s.status, segments: s.segments.length, openRounds: s.openRounds.length },
+    resumed: { previous: s.status, segments: s.segments.length, openRounds: s.openRounds.length, exposureLeftOpen: s.exposureLeftOpen },
   };
 }

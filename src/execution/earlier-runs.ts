@@ -43,6 +43,14 @@ export interface EarlierRunsResult {
   /** `venue|symbol|tradeId` (older files: `venue|tradeId`) of xarb fills in no journal that a cleanly ended run took over (reconcile.ts takenFills). */
   takenFills: Set<string>;
   /**
+   * `taker: run` for each run a taker that has not ended took over (leftover.json `taken_over`)
+   * whose folder is gone: deleted before the taker answered for it, its orders no longer count,
+   * while the venue may still hold its exposure (docs/live.md: delete only runs answered for).
+   */
+  missingTakenOver: string[];
+  /** The same per ended run that answered for them. */
+  takenFillsByRun: Map<string, Set<string>>;
+  /**
    * LEFTOVER_FILEs that exist but cannot be read or parsed (`run id: why`): what those runs
    * took over is unknown, so the start must be refused (ignoring one would trade a crashed
    * run's exposure a second time).
@@ -50,7 +58,10 @@ export interface EarlierRunsResult {
   unreadableLeftovers: string[];
 }
 
-/** Whether a journal file has a `run_end` line (scans backwards from the end; a cut last line is ignored). */
+/**
+ * Whether a journal file has a `run_end` line (scans backwards from the end; a cut last line is
+ * ignored) that does not say exposure was left open (`exposure_left_open`: read as a crash).
+ */
 export function journalEnded(file: string): boolean {
   let text: string;
   try {
@@ -63,7 +74,10 @@ export function journalEnded(file: string): boolean {
     const l = lines[i]!;
     if (l.includes('"run_end"')) {
       try {
-        return (JSON.parse(l) as { type?: unknown }).type === 'run_end';
+        // A clean stop that left a round, a residual or orders open says so (supervisor.ts): it
+        // did not answer for that exposure, so its orders count like a crashed run's.
+        const e = JSON.parse(l) as { type?: unknown; exposure_left_open?: unknown };
+        return e.type === 'run_end' && e.exposure_left_open !== true;
       } catch {
         return false;
       }
@@ -81,7 +95,7 @@ export function journalEnded(file: string): boolean {
  * segment (run-dir.ts resumeRun's status).
  */
 export function readEarlierRuns(runsDir: string, currentRunId: string | null = null, resumed: { ended: boolean } | null = null): EarlierRunsResult {
-  const out: EarlierRunsResult = { runs: [], badLines: new Map(), takenFills: new Set(), unreadableLeftovers: [] };
+  const out: EarlierRunsResult = { runs: [], badLines: new Map(), takenFills: new Set(), takenFillsByRun: new Map(), unreadableLeftovers: [], missingTakenOver: [] };
   let names: string[];
   try {
     names = fs.readdirSync(runsDir);
@@ -108,11 +122,19 @@ export function readEarlierRuns(runsDir: string, currentRunId: string | null = n
       continue;
     }
     if (left === null) continue;
+    // A taker whose clean stop left an order unknown (its UNRESOLVED line: a flatten or hedge of
+    // what it took over, filled at the venue or not) has not answered for what it took over:
+    // counted like a crashed run, all its orders and what it took over together (netted, its
+    // unknown order by the venue's word), never the exposure settled and its closing fill new.
+    if (run.ended && run.resuming !== true && run.orders.some((o) => o.final === null && o.knownAtStop !== undefined)) run.ended = false;
     if (!run.ended) {
       // A taker that has not ended answers for the xarb orders known only by their fills that it
       // took over as its own orders (their only durable trace: the fills age out of the
       // venues' look-back), first, so taken_over_orders counts stay valid if it is resumed.
       run.orders = [...takenOrphans(left.taken_orphans), ...run.orders];
+      if (Array.isArray(left.taken_over)) {
+        for (const id of left.taken_over) if (typeof id === 'string' && !id.startsWith('(') && !fs.existsSync(path.join(runsDir, id))) out.missingTakenOver.push(`${run.runId}: ${id}`);
+      }
       continue;
     }
     // Symbols the taker stopped before handing to its strategy: it never answered for them.
@@ -128,6 +150,9 @@ export function readEarlierRuns(runsDir: string, currentRunId: string | null = n
         const parts = k.split('|');
         if (parts.length >= 3 ? notAdopted.has(parts[1]!) : oldKeysNotAnswered) continue;
         out.takenFills.add(k);
+        let mine = out.takenFillsByRun.get(run.runId);
+        if (mine === undefined) out.takenFillsByRun.set(run.runId, (mine = new Set()));
+        mine.add(k);
       }
     }
     const taken = left.taken_over;
@@ -186,7 +211,8 @@ function takenOrphans(list: unknown): JournaledOrder[] {
     if (x === null || typeof x !== 'object' || (x.venue !== 'binance' && x.venue !== 'bybit') || typeof x.clientOrderId !== 'string' || typeof x.symbol !== 'string' ||
       (x.side !== 'buy' && x.side !== 'sell') || typeof x.qty !== 'number' || !(x.qty > 0)) continue;
     out.push({ clientOrderId: x.clientOrderId, venue: x.venue, symbol: x.symbol, side: x.side, price: typeof x.avgPx === 'number' ? x.avgPx : 0, qty: x.qty,
-      sentMs: typeof x.timeMs === 'number' ? x.timeMs : 0, final: { status: 'FILLED (taken orphan)', cumQty: x.qty }, takenOrphan: true });
+      sentMs: typeof x.timeMs === 'number' ? x.timeMs : 0, final: { status: 'FILLED (taken orphan)', cumQty: x.qty }, takenOrphan: true,
+      ...(typeof x.baseFee === 'number' && x.baseFee > 0 ? { baseFee: x.baseFee } : {}) });
   }
   return out;
 }

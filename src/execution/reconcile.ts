@@ -15,9 +15,8 @@
  *   longer accept it, unknown-order.ts) → never placed (`notPlaced`); otherwise unknown, and
  *   trading waits;
  * - fills of crashed runs (no `run_end`), and of orders a cleanly stopped run left unresolved,
- *   are netted per symbol across venues (each part less its own base-coin fees in the share
- *   its hedge left open: what the account holds of it): a pair whose
- *   two legs filled nets to zero; what is left is exposure, which by config is flattened
+ *   are netted per symbol across venues (each part less its own base-coin fees in the share its
+ *   hedge left open: a run's hedged pair's fees are drift, as in a clean run): a pair whose two legs filled nets to zero gross; what is left is exposure, which by config is flattened
  *   (an IOC order the other way on the venue holding it), adopted as a residual for the
  *   strategy to hedge, or halts start-up;
  * - an xarb-shaped order in no journal (in the venue's order lists) is reported (sent by an xarb
@@ -115,6 +114,8 @@ export interface JournaledOrder {
   takenBy?: string;
   /** An xarb order in no journal that this (taker) run took over (leftover.json `taken_orphans`): a part of its own when netting closes by hand. */
   takenOrphan?: true;
+  /** A taken orphan's base-coin fees (leftover.json `taken_orphans`): counted when its fills are no longer in the window. */
+  baseFee?: number;
 }
 
 export interface EarlierRun {
@@ -183,6 +184,8 @@ export interface TakenOrphan {
   avgPx: number;
   /** Wall ms of its first fill. */
   timeMs: number;
+  /** Base-coin fees of its fills (what the account holds of it is qty less this; absent = 0). */
+  baseFee?: number;
 }
 
 export interface FlattenOrder {
@@ -366,7 +369,8 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       for (const f of x.fills) keys.push(takenFillKey(s.venue, f));
       orphanFillKeys.set(o.symbol, keys);
       const taken = orphanOrders.get(o.symbol) ?? [];
-      taken.push({ venue: s.venue, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, qty: o.qty, avgPx: o.price, timeMs: o.timeMs });
+      const baseFee = x.fills.reduce((a, f) => a + (f.baseFee ?? 0), 0);
+      taken.push({ venue: s.venue, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, qty: o.qty, avgPx: o.price, timeMs: o.timeMs, ...(baseFee > 0 ? { baseFee } : {}) });
       orphanOrders.set(o.symbol, taken);
     }
   }
@@ -466,8 +470,8 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       pxSums.set(o.symbol + '|' + side, (pxSums.get(o.symbol + '|' + side) ?? 0) + notional);
       qtySums.set(o.symbol + '|' + side, (qtySums.get(o.symbol + '|' + side) ?? 0) + qty);
       // Fees charged in the base coin (an order known only from the venue's lists, without
-      // fills, states none): its part's unhedged share comes off that part (partOpen).
-      const fee = venueFills !== undefined ? venueFills.reduce((a, f) => a + (f.baseFee ?? 0), 0) * (qty / venueQty) : 0;
+      // fills, states none): they come off its part (partOpen).
+      const fee = (venueFills !== undefined ? venueFills.reduce((a, f) => a + (f.baseFee ?? 0), 0) : o.baseFee ?? 0) * (qty / venueQty);
       // The venue ledger keeps them (their base fee, their quantity) beyond the window.
       if (venueFills !== undefined && run.runId !== UNJOURNALED_FILLS) for (const f of venueFills) v.countedFills.push({ runId: run.runId, fill: f });
       const signed = o.side === 'buy' ? qty : -qty;
@@ -482,15 +486,17 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       // once a taker took it over as its own (`takenOrphan`).
       const sk = o.symbol + '|' + run.runId + (run.runId === UNJOURNALED_FILLS || o.takenOrphan === true ? '|' + k : '');
       let st = runSteps.get(sk);
-      if (st === undefined) runSteps.set(sk, (st = { symbol: o.symbol, t: last, net: 0, buyQty: 0, sellQty: 0, buyFee: 0, sellFee: 0 }));
+      if (st === undefined) runSteps.set(sk, (st = { symbol: o.symbol, t: last, net: 0, buyQty: 0, sellQty: 0, buyFee: 0, sellFee: 0, buyNotional: 0, sellNotional: 0 }));
       st.t = Math.max(st.t, last);
       st.net += signed;
       if (side > 0) {
         st.buyQty += qty;
         st.buyFee += fee;
+        st.buyNotional += notional;
       } else {
         st.sellQty += qty;
         st.sellFee += fee;
+        st.sellNotional += notional;
       }
     }
   }
@@ -499,7 +505,7 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
     // What the account holds of the parts: each part's net less its own base-coin fees in the
     // share its own hedge left open (a buy of 0.5 with a 0.0005 BTC fee leaves 0.4995; the fees
     // of a run's hedged pair are inventory drift, not exposure: positions.ts baseFees, as in a
-    // clean run). Per part, not over the sum: a long that paid its fee, closed by hand, then a
+    // clean run; partOpen). Per part, not over the sum: a long that paid its fee, closed by hand, then a
     // short leave the short whole, which the parts' total (nothing) cannot say.
     const held = steps.reduce((a, x) => a + partOpen(x), 0);
     e.netQty = held;
@@ -523,7 +529,7 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
     if (byHand.qty > 0) {
       // (of what the account held: a gross close of a fee-net long is all of it)
       e.closedByHand = nets ? byHand.qty : Math.min(byHand.qty, Math.abs(held));
-      // What is left after the closes (each part's fee share came off it in the walk).
+      // What is left after the closes (each part's base fees came off it in the walk).
       e.netQty = byHand.left;
     }
     // The average price of the side the parts net to, or of the side left after the closes when
@@ -533,6 +539,9 @@ export function reconcileAtStart(snapshots: readonly VenueSnapshot[], runs: read
       return (qtySums.get(k) ?? 0) > 0 ? pxSums.get(k)! / qtySums.get(k)! : null;
     };
     e.avgPx = avgOf(Math.sign(e.netQty)) ?? avgOf(Math.sign(held)) ?? 0;
+    // After closes by hand, the price of what is still open (a long closed by hand, then a later
+    // long: the later long's price, not the average of both).
+    if (byHand.qty > 0 && byHand.leftPx > 0 && Math.abs(e.netQty) > opts.dustQty(e.symbol)) e.avgPx = byHand.leftPx;
     if (byHand.qty > 0) {
       if (Math.abs(e.netQty) <= opts.dustQty(e.symbol)) {
         v.closed.push(e);
@@ -599,12 +608,19 @@ interface PartStep {
   /** Base-coin fees of its buys and of its sells. */
   buyFee: number;
   sellFee: number;
+  /** Quantity × price of its buys and of its sells. */
+  buyNotional: number;
+  sellNotional: number;
 }
 
 /**
  * What a part left in the account: its gross net less the base-coin fees of the side it nets
  * to, in the share its own hedge did not cover (a buy of 1 with a 0.001 fee hedged by a sell of
- * 0.5 leaves 0.4995: the hedged half's fee is inventory drift, as in a clean run).
+ * 0.5 leaves 0.4995: the hedged half's fee is inventory drift, as in a clean run and in the
+ * running strategy, positions.ts). Fills in no journal are parts of one order each, whose hedge
+ * nobody knows, so their fees all count (the same fills then give 0.499): the journal is what
+ * tells a hedge's fee from exposure, and a crash must not turn a clean run's drift into a
+ * refusal to start.
  */
 function partOpen(p: PartStep): number {
   if (p.net === 0) return 0;
@@ -613,10 +629,16 @@ function partOpen(p: PartStep): number {
   return qty > 0 ? p.net - fee * Math.min(1, Math.abs(p.net) / qty) : p.net;
 }
 
+/** A part's price: the average of the side it nets to (0 when it states none). */
+function partPrice(p: PartStep): number {
+  const qty = p.net > 0 ? p.buyQty : p.sellQty;
+  return qty > 0 ? (p.net > 0 ? p.buyNotional : p.sellNotional) / qty : 0;
+}
+
 /**
  * What the operator closed by hand of a symbol's exposure: the runs' parts (`steps`: each run's
  * net and its last fill) are added, each as the account holds it (partOpen: its own base-coin
- * fee share taken off), in the order of their last fills, and the fills of the
+ * fees taken off), in the order of their last fills, and the fills of the
  * symbol that are not xarb's (any venue, net of their base-coin fees), taken one by one in time
  * order, close what is open then (at most all of it). So a close of a
  * crashed run's leftover still counts when a later run (its taker, crashed too) traded the
@@ -631,12 +653,15 @@ function partOpen(p: PartStep): number {
  * the venue ledger).
  */
 function closedByHand(snapshots: readonly VenueSnapshot[], pattern: RegExp, symbol: string,
-  steps: readonly PartStep[]): { qty: number; fills: number; left: number; seen: VenueFillView[] } {
+  steps: readonly PartStep[]): { qty: number; fills: number; left: number; leftPx: number; seen: VenueFillView[] } {
   const manual: VenueFillView[] = [];
   for (const s of snapshots) for (const f of s.fills) if (f.symbol === symbol && !pattern.test(f.clientOrderId)) manual.push(f);
   const order = [...steps].sort((a, b) => a.t - b.t);
   const seen = order.length === 0 ? [] : manual.filter((f) => f.timeMs >= order[0]!.t);
   let open = 0;
+  // Average entry price of what is open (average cost: a close keeps it, a part the same way
+  // averages in, one the other way that flips it sets its own).
+  let openPx = 0;
   // What the closes took off a long (sells) and off a short (buys), and the operator's own balance (signed).
   let closedLong = 0;
   let closedShort = 0;
@@ -648,7 +673,13 @@ function closedByHand(snapshots: readonly VenueSnapshot[], pattern: RegExp, symb
   // buy-back cancel before the buy could undo the operator's own earlier sale).
   manual.sort((a, b) => a.timeMs - b.timeMs);
   for (let i = 0; i < order.length; i++) {
-    open += partOpen(order[i]!);
+    const p = partOpen(order[i]!);
+    const px = partPrice(order[i]!);
+    if (p !== 0 && px > 0) {
+      if (open === 0 || Math.sign(p) === Math.sign(open)) openPx = (Math.abs(open) * openPx + Math.abs(p) * px) / (Math.abs(open) + Math.abs(p));
+      else if (Math.abs(p) > Math.abs(open)) openPx = px;
+    }
+    open += p;
     const from = order[i]!.t;
     const to = i + 1 < order.length ? order[i + 1]!.t : Infinity;
     for (const f of manual) {
@@ -684,7 +715,7 @@ function closedByHand(snapshots: readonly VenueSnapshot[], pattern: RegExp, symb
       own += m;
     }
   }
-  return { qty: closedLong + closedShort, fills: n, left: open, seen };
+  return { qty: closedLong + closedShort, fills: n, left: open, leftPx: openPx, seen };
 }
 
 /** "crashed run(s) a, b" / "the resumed run's crashed segment" / "run c's unresolved orders at its clean stop", for the reasons. */

@@ -73,6 +73,26 @@ export interface VenueLedger {
   countedFills: VenueFillView[];
   countedFillRuns: Map<string, string[]>;
   settledFills: Array<{ key: string; timeMs: number }>;
+  /**
+   * Runs that stopped cleanly with nothing left open (file field `ended_runs`, written at their
+   * stop: ledger-at-stop.ts): their client-id tags and the orphan fills they answered for (this
+   * venue's keys). Once such a run's folder is gone, its own fills (by tag) and those orphan
+   * fills are settled (applyLedgers): the run answered for all of them, and its flatten or hedge
+   * fills still in the window must not count as fills in no journal without what they closed.
+   * Kept SETTLED_KEEP_MS after the stop (far beyond any look-back).
+   */
+  endedRuns: EndedRun[];
+}
+
+/** A run's clean stop, as the ledger remembers it (VenueLedger.endedRuns). */
+export interface EndedRun {
+  run: string;
+  /** Its client-id tags (`<tag>-<n>`: one per segment). */
+  tags: string[];
+  /** takenFillKey of the xarb fills in no journal it answered for (its leftover.json `taken_fills`), of this venue. */
+  takenFills: string[];
+  /** Wall ms of the stop. */
+  timeMs: number;
 }
 
 /**
@@ -88,16 +108,17 @@ export class LedgerError extends Error {
 
 /**
  * Start-up refusals over the runs folder's records since the process started: the ledger
- * unreadable or unwritable, an earlier run's leftover.json unreadable (`leftoverUnreadable`).
+ * unreadable or unwritable, an earlier run's leftover.json unreadable (`leftoverUnreadable`); and a
+ * warning: a run a crashed taker took over has no folder any more (`takenOverRunMissing`).
  * Counted before the monitor is up (the log line's `counter` and the refusal say it too); a
  * start that proceeds shows them as `xarb_runs_folder_errors_total{counter}` (ledgerCounterValues).
  */
-export const ledgerCounters = { unreadable: 0, unwritable: 0, otherAccounts: 0, leftoverUnreadable: 0 };
+export const ledgerCounters = { unreadable: 0, unwritable: 0, otherAccounts: 0, leftoverUnreadable: 0, takenOverRunMissing: 0 };
 
 /** ledgerCounters by the names the log lines' `counter` field gives them (the monitor's `xarb_runs_folder_errors_total{counter}`). */
 export function ledgerCounterValues(): Record<string, number> {
   return { ledger_unreadable: ledgerCounters.unreadable, ledger_unwritable: ledgerCounters.unwritable, ledger_other_accounts: ledgerCounters.otherAccounts,
-    leftover_unreadable: ledgerCounters.leftoverUnreadable };
+    leftover_unreadable: ledgerCounters.leftoverUnreadable, taken_over_run_missing: ledgerCounters.takenOverRunMissing };
 }
 
 /** The counter a LedgerError is logged under (`counter` field of the refusal's log line). */
@@ -120,7 +141,7 @@ export function ledgerFile(runsDir: string, accounts: readonly LedgerAccount[]):
 }
 
 export function emptyLedger(venue: Venue, account: string): VenueLedger {
-  return { version: LEDGER_VERSION, venue, account, updatedMs: 0, handFills: [], handFillRuns: new Map(), orphanFills: [], countedFills: [], countedFillRuns: new Map(), settledFills: [] };
+  return { version: LEDGER_VERSION, venue, account, updatedMs: 0, handFills: [], handFillRuns: new Map(), orphanFills: [], countedFills: [], countedFillRuns: new Map(), settledFills: [], endedRuns: [] };
 }
 
 /**
@@ -195,11 +216,21 @@ function parseLedger(x: unknown, venue: Venue, account: string): VenueLedger {
     });
     return { list, runs };
   };
+  const ended = j.ended_runs ?? [];
+  if (!Array.isArray(ended)) throw new Error('ended_runs is not a list');
+  const strings = (x: unknown): x is string[] => Array.isArray(x) && x.every((y) => typeof y === 'string');
+  const endedRuns = ended.map((x: unknown, i): EndedRun => {
+    const e = x as { run?: unknown; tags?: unknown; taken_fills?: unknown; time_ms?: unknown };
+    if (e === null || typeof e !== 'object' || typeof e.run !== 'string' || !strings(e.tags) || !strings(e.taken_fills) || typeof e.time_ms !== 'number' || !Number.isFinite(e.time_ms)) {
+      throw new Error(`ended_runs[${i}] is not a {run, tags, taken_fills, time_ms}`);
+    }
+    return { run: e.run, tags: e.tags, takenFills: e.taken_fills, timeMs: e.time_ms };
+  });
   const hand = tagged('hand_fills');
   if (j.counted_fills === undefined) j.counted_fills = []; // (a file written before they were kept)
   const counted = tagged('counted_fills');
   return { version: LEDGER_VERSION, venue, account, updatedMs: j.updated_ms, handFills: hand.list, handFillRuns: hand.runs, orphanFills: fills('orphan_fills'),
-    countedFills: counted.list, countedFillRuns: counted.runs, settledFills };
+    countedFills: counted.list, countedFillRuns: counted.runs, settledFills, endedRuns };
 }
 
 function parseFill(x: unknown, venue: Venue, where: string): VenueFillView {
@@ -231,7 +262,8 @@ function fillJson(f: VenueFillView, runs?: readonly string[]): Record<string, un
 /** The file's text (stable field order; also what tests compare). */
 export function ledgerText(ledgers: readonly VenueLedger[]): string {
   return JSON.stringify({ version: LEDGER_VERSION, venues: ledgers.map((l) => ({ venue: l.venue, account: l.account, updated_ms: l.updatedMs, hand_fills: l.handFills.map((f) => fillJson(f, l.handFillRuns.get(takenFillKey(l.venue, f)))),
-    orphan_fills: l.orphanFills.map((f) => fillJson(f)), counted_fills: l.countedFills.map((f) => fillJson(f, l.countedFillRuns.get(takenFillKey(l.venue, f)))), settled_fills: l.settledFills.map((s) => ({ key: s.key, time_ms: s.timeMs })) })) }) + '\n';
+    orphan_fills: l.orphanFills.map((f) => fillJson(f)), counted_fills: l.countedFills.map((f) => fillJson(f, l.countedFillRuns.get(takenFillKey(l.venue, f)))), settled_fills: l.settledFills.map((s) => ({ key: s.key, time_ms: s.timeMs })),
+    ...(l.endedRuns.length > 0 ? { ended_runs: l.endedRuns.map((e) => ({ run: e.run, tags: e.tags, taken_fills: e.takenFills, time_ms: e.timeMs })) } : {}) })) }) + '\n';
 }
 
 /** File operations of writeLedgers (atomic-file.ts). */
@@ -262,6 +294,16 @@ function ofARunWithAFolder(runs: readonly string[] | undefined, runFolders: Read
 }
 
 /**
+ * The run folders, with UNJOURNALED_FILLS among them while the ledger keeps xarb fills in no
+ * journal (`orphansKept`): a trade by hand that closed exposure made of them is tagged with it,
+ * and lives as long as they do (deleting the folder of the start that saw it, a refused start,
+ * must not leave the orphan fills without their close).
+ */
+function withOrphanPart(runFolders: ReadonlySet<string>, orphansKept: boolean): ReadonlySet<string> {
+  return orphansKept ? new Set([...runFolders, UNJOURNALED_FILLS]) : runFolders;
+}
+
+/**
  * The snapshots with the ledgers' remembered fills put back where the venue's window no
  * longer holds them (matched by venue, symbol and trade id), and the settled keys (to add to
  * reconcile.ts takenFills). Hand and counted fills none of whose runs has a folder left
@@ -271,6 +313,7 @@ function ofARunWithAFolder(runs: readonly string[] | undefined, runFolders: Read
 export function applyLedgers(snapshots: readonly VenueSnapshot[], ledgers: readonly VenueLedger[], runFolders: ReadonlySet<string>): { snapshots: VenueSnapshot[]; settled: Set<string> } {
   const settled = new Set<string>();
   for (const l of ledgers) for (const s of l.settledFills) settled.add(s.key);
+  runFolders = withOrphanPart(runFolders, ledgers.some((l) => l.orphanFills.length > 0));
   const out = snapshots.map((s) => {
     const l = ledgers.find((x) => x.venue === s.venue);
     if (l === undefined) return s;
@@ -283,9 +326,23 @@ export function applyLedgers(snapshots: readonly VenueSnapshot[], ledgers: reado
       have.add(k);
       back.push(f);
     }
-    return back.length === 0 ? s : { ...s, fills: [...back, ...s.fills] };
+    const all = back.length === 0 ? s : { ...s, fills: [...back, ...s.fills] };
+    // Runs that stopped cleanly with nothing open, their folders gone: they answered for their
+    // own fills and for the orphan fills they took over (VenueLedger.endedRuns).
+    for (const e of l.endedRuns) {
+      if (runFolders.has(e.run)) continue;
+      for (const k of e.takenFills) settled.add(k);
+      for (const f of all.fills) if (e.tags.includes(clientIdTag(f.clientOrderId))) settled.add(takenFillKey(s.venue, f));
+    }
+    return all;
   });
   return { snapshots: out, settled };
+}
+
+/** The tag of a client id `<tag>-<n>` ('' when it has no dash). */
+export function clientIdTag(cid: string): string {
+  const dash = cid.lastIndexOf('-');
+  return dash > 0 ? cid.slice(0, dash) : '';
 }
 
 /**
@@ -295,11 +352,16 @@ export function applyLedgers(snapshots: readonly VenueSnapshot[], ledgers: reado
  * whose runs has a folder (`runFolders`). Settled keys stay (pruned by the venues' clock, which a
  * stop does not read). Written at a clean stop so that what the run answered for leaves the
  * ledger with it: deleting its folder before the next start would otherwise put its orphan
- * fills back with nobody answering for them.
+ * fills back with nobody answering for them. `ended`: the stopping run, when it left nothing
+ * open, remembered with its tags and the orphan fills it answered for (VenueLedger.endedRuns):
+ * pruned alone, an answered orphan fill would leave the run's own flatten fill, once its folder
+ * is gone, counted alone as a fill in no journal.
  */
-export function ledgersAtCleanStop(ledgers: readonly VenueLedger[], o: { takenFills: ReadonlySet<string>; runFolders: ReadonlySet<string>; nowMs: number }): VenueLedger[] {
+export function ledgersAtCleanStop(ledgers: readonly VenueLedger[], o: { takenFills: ReadonlySet<string>; runFolders: ReadonlySet<string>; nowMs: number;
+  ended?: { run: string; tags: readonly string[]; takenFills: ReadonlySet<string> } }): VenueLedger[] {
+  const folders = withOrphanPart(o.runFolders, ledgers.some((l) => l.orphanFills.some((f) => !fillTaken(o.takenFills, l.venue, f))));
   const kept = (runsOf: Map<string, string[]>, venue: Venue, untagged: boolean) => (f: VenueFillView): boolean =>
-    ofARunWithAFolder(runsOf.get(takenFillKey(venue, f)), o.runFolders, untagged);
+    ofARunWithAFolder(runsOf.get(takenFillKey(venue, f)), folders, untagged);
   const onlyKept = (runsOf: Map<string, string[]>, list: readonly VenueFillView[], venue: Venue): Map<string, string[]> =>
     new Map([...runsOf].filter(([k]) => list.some((f) => takenFillKey(venue, f) === k)));
   return ledgers.map((l) => {
@@ -307,7 +369,9 @@ export function ledgersAtCleanStop(ledgers: readonly VenueLedger[], o: { takenFi
     const countedFills = l.countedFills.filter(kept(l.countedFillRuns, l.venue, false));
     return { ...l, updatedMs: o.nowMs, handFills, handFillRuns: onlyKept(l.handFillRuns, handFills, l.venue), countedFills,
       countedFillRuns: onlyKept(l.countedFillRuns, countedFills, l.venue),
-      orphanFills: l.orphanFills.filter((f) => !fillTaken(o.takenFills, l.venue, f)) };
+      orphanFills: l.orphanFills.filter((f) => !fillTaken(o.takenFills, l.venue, f)),
+      endedRuns: o.ended === undefined ? l.endedRuns : [...l.endedRuns.filter((e) => e.run !== o.ended!.run), { run: o.ended.run, tags: [...o.ended.tags],
+        takenFills: [...o.ended.takenFills].filter((k) => k.startsWith(l.venue + '|')), timeMs: o.nowMs }] };
   });
 }
 
@@ -323,7 +387,9 @@ export function ledgersAtCleanStop(ledgers: readonly VenueLedger[], o: { takenFi
 export function nextLedgers(ledgers: readonly VenueLedger[], snapshots: readonly VenueSnapshot[], verdict: ReconcileVerdict,
   o: { dustQty: (symbol: string) => number; nowMs: number; runId: string; runFolders: ReadonlySet<string> }): VenueLedger[] {
   const countedRuns = new Map<string, string[]>();
-  for (const e of [...verdict.exposure, ...verdict.closed]) countedRuns.set(e.symbol, [...e.runs.filter((r) => r !== UNJOURNALED_FILLS), o.runId]);
+  // (UNJOURNALED_FILLS among them: a close of exposure made of xarb fills in no journal lives
+  // as long as the ledger keeps such fills, not only as long as the start that saw it.)
+  for (const e of [...verdict.exposure, ...verdict.closed]) countedRuns.set(e.symbol, [...e.runs, o.runId]);
   // Orphan fills netting to nothing among themselves, per symbol (across venues).
   const orphanNet = new Map<string, number>();
   for (const f of verdict.orphanFillViews) orphanNet.set(f.symbol, (orphanNet.get(f.symbol) ?? 0) + (f.side === 'buy' ? f.qty : -f.qty) - (f.baseFee ?? 0));
@@ -345,6 +411,7 @@ export function nextLedgers(ledgers: readonly VenueLedger[], snapshots: readonly
   const netsToNothing = (symbol: string): boolean => Math.abs(orphanNet.get(symbol) ?? 0) <= o.dustQty(symbol) && !handBetween(symbol);
   let newestFillMs = -Infinity;
   for (const s of snapshots) for (const f of s.fills) newestFillMs = Math.max(newestFillMs, f.timeMs);
+  const runFolders = withOrphanPart(o.runFolders, verdict.orphanFillViews.some((f) => !netsToNothing(f.symbol)));
   return ledgers.map((l) => {
     if (!snapshots.some((s) => s.venue === l.venue)) return l;
     const hand = new Map<string, VenueFillView>();
@@ -352,7 +419,7 @@ export function nextLedgers(ledgers: readonly VenueLedger[], snapshots: readonly
     for (const f of l.handFills) {
       const k = takenFillKey(l.venue, f);
       const runs = l.handFillRuns.get(k);
-      if (!ofARunWithAFolder(runs, o.runFolders, true)) continue;
+      if (!ofARunWithAFolder(runs, runFolders, true)) continue;
       hand.set(k, f);
       if (runs !== undefined) handRuns.set(k, runs);
     }
@@ -367,7 +434,7 @@ export function nextLedgers(ledgers: readonly VenueLedger[], snapshots: readonly
     for (const f of l.countedFills) {
       const k = takenFillKey(l.venue, f);
       const runs = l.countedFillRuns.get(k);
-      if (runs === undefined || !ofARunWithAFolder(runs, o.runFolders, false)) continue;
+      if (runs === undefined || !ofARunWithAFolder(runs, runFolders, false)) continue;
       counted.set(k, f);
       countedRunsOf.set(k, runs);
     }
@@ -388,6 +455,6 @@ export function nextLedgers(ledgers: readonly VenueLedger[], snapshots: readonly
     }
     return { version: LEDGER_VERSION, venue: l.venue, account: l.account, updatedMs: o.nowMs, handFills: [...hand.values()], handFillRuns: handRuns, orphanFills: orphans,
       countedFills: [...counted.values()], countedFillRuns: countedRunsOf,
-      settledFills: [...settled.values()] };
+      settledFills: [...settled.values()], endedRuns: l.endedRuns.filter((e) => e.timeMs >= newestFillMs - SETTLED_KEEP_MS) };
   });
 }

@@ -15,6 +15,8 @@ export interface RunSegment {
   /** run_end's reason, or null when the segment has no run_end. */
   endReason: string | null;
   exitCode: number | null;
+  /** Its run_end says the stop left a round or orders open (`exposure_left_open`): the venues hold exposure the run did not answer for. */
+  exposureLeftOpen: boolean;
 }
 
 export interface OpenRound {
@@ -36,6 +38,8 @@ export interface RunStatus {
   openRounds: OpenRound[];
   /** Wall clock (ms) of the last entry (where a crashed run stopped). */
   lastEntryT: number | null;
+  /** The last segment ended with a run_end that says exposure was left open (counted at the next start like a crash's). */
+  exposureLeftOpen: boolean;
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -51,12 +55,13 @@ export function runStatus(entries: readonly JournalEntry[]): RunStatus {
     const t = num(e.t);
     if (t !== null) lastT = t;
     if (e.type === 'run_start' || e.type === 'run_resumed') {
-      current = { kind: e.type, t, endReason: null, exitCode: null };
+      current = { kind: e.type, t, endReason: null, exitCode: null, exposureLeftOpen: false };
       segments.push(current);
     } else if (e.type === 'run_end') {
-      if (current === null) { current = { kind: 'run_start', t: null, endReason: null, exitCode: null }; segments.push(current); }
+      if (current === null) { current = { kind: 'run_start', t: null, endReason: null, exitCode: null, exposureLeftOpen: false }; segments.push(current); }
       current.endReason = str(e['reason']) ?? 'run_end';
       current.exitCode = num(e['exit_code']);
+      current.exposureLeftOpen = e['exposure_left_open'] === true;
     } else if (e.type === 'round_opened') {
       const id = num(e['pair_id']);
       if (id !== null) {
@@ -78,6 +83,7 @@ export function runStatus(entries: readonly JournalEntry[]): RunStatus {
     earlierCrashes: segments.slice(0, -1).filter((s) => s.endReason === null).length,
     openRounds: [...open.values()],
     lastEntryT: lastT,
+    exposureLeftOpen: !crashed && last.exposureLeftOpen,
   };
 }
 

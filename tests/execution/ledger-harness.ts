@@ -138,7 +138,7 @@ export class World {
     if (o.endsCleanly !== false) {
       end();
       // The supervisor's clean stop writes the ledger again, pruned of what the run answered for.
-      if (useLedger) writeLedgerAtCleanStop(this.runsDir, ACCOUNTS, nowMs + 2);
+      if (useLedger) writeLedgerAtCleanStop(this.runsDir, ACCOUNTS, nowMs + 2, undefined, runId);
     }
     return { verdict, error: null };
   }

@@ -58,7 +58,7 @@ export function startAs(w: World, runId: string, nowMs: number, o: ReviewStart =
   if (after !== 'crash') {
     end();
     // The supervisor's clean stop writes the ledger again, pruned of what the run answered for.
-    writeLedgerAtCleanStop(w.runsDir, accounts, nowMs + 2);
+    writeLedgerAtCleanStop(w.runsDir, accounts, nowMs + 2, undefined, runId);
   }
   return verdict;
 }
