@@ -19,12 +19,16 @@
  * split into seconds and ns. Header lines (first line of every file, and again where a writer
  * appended) re-anchor `t` to the wall clock and are not events. Damage is tolerated and
  * reported, never thrown: a file cut short (recorder killed, partial download) ends where its
- * data ends and sets `truncated`; an unreadable line is skipped and counted in `badLines`;
+ * data ends and sets `truncated`; a torn gzip member with complete ones after it (a writer
+ * killed mid-write, then restarted the same day, before writers cut torn tails) is counted in
+ * `tornMembers` and stepped over, reading resumes at the next complete member; an unreadable
+ * line is skipped and counted in `badLines`;
  * `problem` says what happened first. Data with no header before it cannot be placed in time:
  * that is a RecordingReadError.
  */
 import { createReadStream, type ReadStream } from 'node:fs';
-import { createGunzip, type Gunzip } from 'node:zlib';
+import { constants as zlibConstants, createGunzip, type Gunzip } from 'node:zlib';
+import { firstTear } from './gzip-members.js';
 import { StoreError, type RecordingHeader, type RecordingSource } from './store.js';
 import { LINE_FRAME, LINE_HEADER, LINE_SNAPSHOT, StoreLineDecoder } from './store-line.js';
 
@@ -37,6 +41,18 @@ export const EV_SKIPPED = 4;
 export type FrameLineFilter = (buf: Buffer, from: number, end: number) => boolean;
 
 export class RecordingReadError extends StoreError {}
+
+/** Bytes [start, end) of a file (end -1: to its end) read as one gunzip stream. */
+interface Segment {
+  start: number;
+  end: number;
+  /** A torn member: decoded as far as it goes, its cut last line dropped. */
+  sync: boolean;
+  /** Decoded bytes to drop first (already read before a tear forced a replay). */
+  skip: number;
+  /** Decoded bytes this stream produced so far (skipped ones included). */
+  produced: number;
+}
 
 const DEFAULT_CHUNK = 256 * 1024;
 const NEWLINE = Buffer.from('\n');
@@ -66,6 +82,13 @@ export class RecordingReader {
 
   // problems and counters
   truncated = false;
+  /** Torn gzip members met (a writer stopped mid-write); each also sets `truncated`. */
+  tornMembers = 0;
+  /**
+   * Decoded bytes handed out from past a torn member before the tear was found (files written
+   * before writers cut torn tails only): garbage, possibly well-formed repeats of earlier lines.
+   */
+  garbledBytes = 0;
   badLines = 0;
   problem: string | null = null;
   eventsRead = 0;
@@ -93,6 +116,9 @@ export class RecordingReader {
   private file: ReadStream | null = null;
   private gunzip: Gunzip | null = null;
   private it: AsyncIterator<Buffer> | null = null;
+  /** The byte range of the current file being decoded, and the ones planned after it. */
+  private segment: Segment = { start: 0, end: -1, sync: false, skip: 0, produced: 0 };
+  private segments: Segment[] = [];
 
   private constructor(
     readonly files: readonly string[],
@@ -284,18 +310,40 @@ export class RecordingReader {
       try {
         r = await this.it!.next();
       } catch (err) {
-        // zlib's "unexpected end of file" (a gzip member cut short), or the file vanished.
+        // zlib's "unexpected end of file" (a gzip member cut short), bad data where a torn
+        // member runs into the next one, or the file vanished.
         this.truncated = true;
+        this.closeFile();
+        // the partial line in buf stays: the replay from the torn member's plan continues it
+        if (!this.segment.sync && (await this.planAroundTear(err as Error))) continue;
         if (this.problem === null) this.problem = `${this.files[this.fileIndex]}: truncated: ${(err as Error).message}`;
         if (this.pos < this.end) this.badLines++; // the partial last line is dropped
         this.buf = EMPTY;
         this.pos = 0;
         this.end = 0;
-        this.closeFile();
         continue;
       }
       if (r.done) {
         this.closeFile();
+        if (this.segment.sync) {
+          if (this.pos < this.end) {
+            // the torn member's last line was cut by the crash: dropped, counted
+            this.badLines++;
+            this.pos = this.end;
+          }
+          // Skip left over: before its error, the first stream decoded bytes past the tear as
+          // if they continued the torn member. Such output is garbage, yet its back-references
+          // copy earlier text, so it can hold well-formed copies of earlier lines: told, counted.
+          if (this.segment.skip > 0) {
+            this.garbledBytes += this.segment.skip;
+            const note = `${this.files[this.fileIndex]}: ${this.segment.skip} decoded bytes after a torn gzip member were garbage (read before the tear was found; lines in them may repeat earlier ones)`;
+            this.problem = this.problem === null ? note : `${this.problem}; ${note}`;
+          }
+        }
+        if (this.segments.length > 0) {
+          this.openStream(this.segments.shift()!);
+          continue;
+        }
         // a file that does not end with a newline: its last line stands alone
         if (this.pos < this.end) {
           this.buf = Buffer.concat([this.buf.subarray(this.pos, this.end), NEWLINE]);
@@ -305,7 +353,15 @@ export class RecordingReader {
         }
         continue;
       }
-      const chunk = r.value;
+      let chunk = r.value;
+      this.segment.produced += chunk.length;
+      if (this.segment.skip > 0) {
+        // replayed from a member start: what this reader already had is dropped
+        const n = Math.min(this.segment.skip, chunk.length);
+        this.segment.skip -= n;
+        if (n === chunk.length) continue;
+        chunk = chunk.subarray(n);
+      }
       this.bytesRead += chunk.length;
       this.append(chunk);
       return;
@@ -338,22 +394,66 @@ export class RecordingReader {
     this.end = need;
   }
 
+  /**
+   * After a decode error: finds the torn member (walking members from where this segment
+   * started) and plans the rest of the file around it, resuming at the exact decoded byte this
+   * reader reached (a gunzip stream's error drops the output it had buffered): the complete
+   * members up to the tear again (what was already read skipped), the torn member's readable
+   * start (decoded as far as it goes; its cut last line dropped), then, when a complete member
+   * follows (a writer restarted the same day appended behind the tear: files written before
+   * writers cut torn tails), the rest of the file. Nothing is read twice. False = no tear found.
+   */
+  private async planAroundTear(err: Error): Promise<boolean> {
+    const file = this.files[this.fileIndex]!;
+    const seg = this.segment;
+    const tear = await firstTear(file, seg.start).catch(() => null);
+    if (tear === null) return false;
+    this.tornMembers++;
+    if (this.problem === null) {
+      this.problem = tear.resume < 0
+        ? `${file}: truncated: ${tear.why} at byte ${tear.at} of ${tear.size} (${err.message}); read up to there`
+        : `${file}: gzip member torn at byte ${tear.at} (${tear.why}: a writer stopped mid-write); ` +
+          `its readable start kept, reading resumed at byte ${tear.resume}, the next complete member`;
+    }
+    const have = seg.produced;
+    const plan: Segment[] = [];
+    if (have < tear.out) {
+      let m = tear.members[0]!;
+      for (const x of tear.members) if (x.out <= have) m = x;
+      plan.push({ start: m.start, end: tear.at, sync: false, skip: have - m.out, produced: 0 });
+    }
+    plan.push({ start: tear.at, end: tear.resume < 0 ? tear.size : tear.resume, sync: true, skip: Math.max(0, have - tear.out), produced: 0 });
+    if (tear.resume >= 0) plan.push({ start: tear.resume, end: -1, sync: false, skip: 0, produced: 0 });
+    this.segments = plan;
+    this.openStream(this.segments.shift()!);
+    return true;
+  }
+
   private openNext(): boolean {
     if (this.fileIndex + 1 >= this.files.length) return false;
     this.fileIndex++;
-    const file = createReadStream(this.files[this.fileIndex]!, { highWaterMark: this.chunkBytes });
-    const gunzip = createGunzip({ chunkSize: this.chunkBytes });
+    this.segments = [];
+    this.openStream({ start: 0, end: -1, sync: false, skip: 0, produced: 0 });
+    this.anchored = false; // every file starts with its own header
+    this.buf = EMPTY;
+    this.pos = 0;
+    this.end = 0;
+    return true;
+  }
+
+  /** Reads one byte range of the current file (the whole file unless a tear was met). */
+  private openStream(seg: Segment): void {
+    this.segment = seg;
+    const range = seg.end < 0 ? { start: seg.start } : { start: seg.start, end: seg.end - 1 };
+    const file = createReadStream(this.files[this.fileIndex]!, { highWaterMark: this.chunkBytes, ...range });
+    // a torn member: decode as far as its bytes go, without "unexpected end of file"
+    const gunzip = createGunzip({ chunkSize: this.chunkBytes, finishFlush: seg.sync ? zlibConstants.Z_SYNC_FLUSH : zlibConstants.Z_FINISH });
     // pipe() does not forward source errors: a missing file must end the gunzip stream.
     file.on('error', (err) => gunzip.destroy(err));
     file.pipe(gunzip);
     this.file = file;
     this.gunzip = gunzip;
     this.it = gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-    this.anchored = false; // every file starts with its own header
-    this.buf = EMPTY;
-    this.pos = 0;
-    this.end = 0;
-    return true;
   }
 
   private closeFile(): void {

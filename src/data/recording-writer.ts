@@ -8,10 +8,20 @@
  * flush every file on disk is a complete, valid .gz. `close()` flushes and closes everything.
  * Compressed bytes go to the file with writeSync as zlib emits them, so once a member's 'end'
  * fires its bytes are in the OS, whatever happens to this process next.
+ *
+ * A process killed mid-write leaves its file ending in a torn member. Before the first byte
+ * is appended to an existing file, the writer finds the end of its last complete member
+ * (gzip-members.ts: decoded backward from the end, so the cost is about the last member or
+ * two, bounded by the flush interval) and cuts what follows; the cut is reported through
+ * `warn` and counted (`tornTailsCut`, `tornBytesCut`, `tornLinesLost`). New members then follow
+ * a sound one, so a reader never meets a torn member in the middle of a file this writer
+ * appended to, and readers keep reading one file per day.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, read, writeSync } from 'node:fs';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { createGzip, type Gzip } from 'node:zlib';
+import { lastCompleteEnd, type PositionalFile, type TailCheck } from './gzip-members.js';
 import { MS_PER_DAY, dateStartMs, frameLine, headerLine, pathFor, snapshotLine, utcDate, type RecordingSource } from './store.js';
 
 /** Maps `t` to the wall clock: wall_ms(t) = wallMs + (t - monoNs) / 1e6. */
@@ -29,20 +39,38 @@ export interface RecordingWriterOptions {
   anchor: ClockAnchor;
   /** gzip level (default 6, zlib's default). */
   level?: number;
+  /** Where a torn tail cut before appending is reported (default: stderr). */
+  warn?: (message: string) => void;
 }
 
 export class RecordingWriteError extends Error {
   override readonly name = 'RecordingWriteError';
 }
 
-/** One gzip member of a day file; its output waits its turn behind earlier members. */
-interface Member {
-  gz: Gzip;
+/** A turn in a day file's write order: the repair of an existing file, then gzip members. */
+interface Turn {
   held: Buffer[];
   ended: boolean;
   /** Resolves once every byte of this member (and of the ones before it) is in the file. */
   written: Promise<void>;
   markWritten: () => void;
+}
+
+/** One gzip member of a day file; its output waits its turn behind earlier members. */
+interface Member extends Turn {
+  gz: Gzip;
+}
+
+const readAsync = promisify(read);
+
+function positional(fd: number): PositionalFile {
+  return { read: (buf, offset, length, position) => readAsync(fd, buf, offset, length, position) };
+}
+
+function newTurn(): Turn {
+  let markWritten = (): void => undefined;
+  const written = new Promise<void>((resolve) => (markWritten = resolve));
+  return { held: [], ended: false, written, markWritten };
 }
 
 /**
@@ -52,19 +80,34 @@ interface Member {
  */
 class DayFile {
   private current: Member | null = null;
-  private readonly queue: Member[] = [];
+  private readonly queue: Turn[] = [];
   private fd: number;
   private error: Error | null = null;
 
   constructor(
     readonly filePath: string,
     private readonly level: number,
+    onCut: (file: string, tail: TailCheck) => void,
   ) {
     mkdirSync(path.dirname(filePath), { recursive: true });
-    // Append: a writer restarted the same day adds members (with a fresh header) to the file.
-    // Behind a member a kill cut short they are not read (the reader stops at the damage):
-    // docs/data.md "Reading". Not openForAppendingLines: this is gzip, not lines.
-    this.fd = openSync(filePath, 'a');
+    // Append: a writer restarted the same day adds members (with a fresh header) to the file,
+    // once a torn tail left by a crash is cut (members written meanwhile hold their bytes).
+    this.fd = openSync(filePath, 'a+');
+    const size = fstatSync(this.fd).size;
+    if (size > 0) {
+      const repair = newTurn();
+      this.queue.push(repair);
+      const fd = this.fd;
+      lastCompleteEnd(positional(fd), size)
+        .then((tail) => {
+          if (tail.end < size) {
+            ftruncateSync(fd, tail.end);
+            onCut(filePath, tail);
+          }
+        })
+        .catch((err: Error) => onCut(filePath, { end: -1, size, torn: { ok: false, start: -1, lines: 0, why: err.message } }))
+        .finally(() => this.finish(repair));
+    }
   }
 
   write(text: string): void {
@@ -75,9 +118,7 @@ class DayFile {
   }
 
   private newMember(): Member {
-    let markWritten = (): void => undefined;
-    const written = new Promise<void>((resolve) => (markWritten = resolve));
-    const m: Member = { gz: createGzip({ level: this.level }), held: [], ended: false, written, markWritten };
+    const m: Member = { ...newTurn(), gz: createGzip({ level: this.level }) };
     this.queue.push(m);
     m.gz.on('data', (chunk: Buffer) => {
       if (this.queue[0] === m) this.put(chunk);
@@ -96,7 +137,7 @@ class DayFile {
     while (off < chunk.length) off += writeSync(this.fd, chunk, off, chunk.length - off);
   }
 
-  private finish(m: Member): void {
+  private finish(m: Turn): void {
     if (m.ended) return;
     m.ended = true;
     // Pass the turn on: write what the next members held, and finish those already done.
@@ -192,12 +233,18 @@ export class RecordingWriter {
   private readonly channels = new Map<string, RecordingChannel>();
   private readonly retiring: Promise<void>[] = [];
   private closed = false;
+  private readonly warn: (message: string) => void;
+  /** Day files whose torn tail was cut before appending, and the bytes and whole lines cut. */
+  tornTailsCut = 0;
+  tornBytesCut = 0;
+  tornLinesLost = 0;
 
   constructor(opts: RecordingWriterOptions) {
     this.dataDir = opts.dataDir;
     this.source = opts.source;
     this.anchor = { monoNs: opts.anchor.monoNs, wallMs: opts.anchor.wallMs };
     this.level = opts.level ?? 6;
+    this.warn = opts.warn ?? ((m) => process.stderr.write(`xarb: ${m}\n`));
   }
 
   /** The channel of one series (created on first use; streams are recorded in its headers). */
@@ -255,7 +302,24 @@ export class RecordingWriter {
   }
 
   /** @internal */ openDay(filePath: string): DayFile {
-    return new DayFile(filePath, this.level);
+    return new DayFile(filePath, this.level, (file, tail) => this.tornTail(file, tail));
+  }
+
+  private tornTail(file: string, tail: TailCheck): void {
+    if (tail.end < 0) {
+      this.warn(`${file}: could not check for a torn gzip member before appending (${tail.torn?.why}); appending anyway, a reader steps over one`);
+      return;
+    }
+    const cut = tail.size - tail.end;
+    const lines = tail.torn?.lines ?? 0;
+    this.tornTailsCut++;
+    this.tornBytesCut += cut;
+    this.tornLinesLost += lines;
+    const why = tail.torn !== null ? tail.torn.why : 'no readable gzip member header';
+    this.warn(
+      `${file}: cut ${cut} byte${cut === 1 ? '' : 's'} after the last complete gzip member (ends at byte ${tail.end}): ` +
+        `a writer stopped mid-write left it torn (${why}); ${lines} whole line${lines === 1 ? '' : 's'} in it, and any partial one, are lost`,
+    );
   }
 
   /** @internal A file left behind by a midnight roll: closed in the background. */
