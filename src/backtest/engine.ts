@@ -232,11 +232,15 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
 
   private readonly nSym: number;
   private journal: JournalLineSink;
-  private readonly wallStartMs: number;
-  private readonly timerStepNs: number;
-  private readonly equityEveryNs: number;
-  private nextTimerNs: number;
-  private nextEquityNs: number;
+  // Number fields written or read per event start as a number (here, not only in the
+  // constructor): declared bare, an ES2022 class field is first defined as undefined, V8 then
+  // keeps it as a tagged field, and every store of a time that is no small integer allocates
+  // a HeapNumber behind a write barrier (nextTimerNs on every tick).
+  private readonly wallStartMs: number = NaN;
+  private readonly timerStepNs: number = NaN;
+  private readonly equityEveryNs: number = NaN;
+  private nextTimerNs = NaN;
+  private nextEquityNs = NaN;
   private readonly depthMode: boolean;
   private readonly binParser: BinanceFrameParser;
   private readonly bybParser: BybitFrameParser;
@@ -267,13 +271,13 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
   /** Per (venue, symbol): depth data seen; usability last sent towards the strategy (1/0). */
   private readonly depthSeen: Uint8Array;
   private readonly usableSent: Uint8Array;
-  private readonly startNs: number;
-  private readonly ringSlots: number;
+  private readonly startNs: number = NaN;
+  private readonly ringSlots: number = NaN;
   private readonly observeUpdates: boolean;
   private readonly reads: SessionReadClock | null;
   /** Received events not yet applied at the venue side, per venue, and the look-ahead. */
   private readonly inbox: VenueInbox[];
-  private readonly lookaheadNs: number;
+  private readonly lookaheadNs: number = NaN;
   /** Per venue: the head event's venue time (NaN: not prepared yet), its parse result, the largest venue time so far. */
   private readonly headV: Float64Array;
   private readonly headMsg: Int32Array;
