@@ -71,20 +71,35 @@ const U_ASK_PX = Q_ASK_PX;
 const U_ASK_SZ = Q_ASK_SZ;
 const U_WORDS = QUOTE_WORDS;
 
-/** The largest double below x (x > 0), -Infinity for x <= 0: advanceTo(before(V)) runs what is due strictly before V. */
+/**
+ * a[i] becomes the largest double below it (-Infinity for a[i] <= 0): the limit that runs what is
+ * due strictly before a venue time. In place, not as a double in and out: a double passed to or
+ * returned from a function V8 keeps out of line is boxed in a fresh HeapNumber.
+ */
 const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);
-function before(x: number): number {
-  if (!(x > 0)) return -Infinity;
-  if (x === Infinity) return Number.MAX_VALUE;
+function justBefore(a: Float64Array, i: number): void {
+  const x = a[i]!;
+  if (!(x > 0)) {
+    a[i] = -Infinity;
+    return;
+  }
+  if (x === Infinity) {
+    a[i] = Number.MAX_VALUE;
+    return;
+  }
   F64[0] = x;
   // a positive double's bits, one less (little-endian words: low first)
   if (U32[0] === 0) {
     U32[0] = 0xffffffff;
     U32[1]--;
   } else U32[0]--;
-  return F64[0]!;
+  a[i] = F64[0]!;
 }
+
+/** Words of BacktestEngine.lim: the limits runDue and drain run to (set by their callers). */
+const LIM_DUE = 0;
+const LIM_DRAIN = 1;
 
 export type BookMode = 'top' | 'depth';
 
@@ -232,11 +247,15 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
 
   private readonly nSym: number;
   private journal: JournalLineSink;
-  private readonly wallStartMs: number;
-  private readonly timerStepNs: number;
-  private readonly equityEveryNs: number;
-  private nextTimerNs: number;
-  private nextEquityNs: number;
+  // Number fields written or read per event start as a number (here, not only in the
+  // constructor): declared bare, an ES2022 class field is first defined as undefined, V8 then
+  // keeps it as a tagged field, and every store of a time that is no small integer allocates
+  // a HeapNumber behind a write barrier (nextTimerNs on every tick).
+  private readonly wallStartMs: number = NaN;
+  private readonly timerStepNs: number = NaN;
+  private readonly equityEveryNs: number = NaN;
+  private nextTimerNs = NaN;
+  private nextEquityNs = NaN;
   private readonly depthMode: boolean;
   private readonly binParser: BinanceFrameParser;
   private readonly bybParser: BybitFrameParser;
@@ -262,18 +281,23 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
    * does not inline are boxed; and an update seen at once goes to the strategy in this record.
    */
   private readonly upd = new Float64Array(U_WORDS);
+  /**
+   * The time runDue runs everything due up to (LIM_DUE) and the venue time drain applies queued
+   * events up to (LIM_DRAIN): written here by their callers rather than passed, for the same reason.
+   */
+  private readonly lim = new Float64Array(2);
   private readonly receiveClock: boolean;
   private readonly depthAlways: boolean;
   /** Per (venue, symbol): depth data seen; usability last sent towards the strategy (1/0). */
   private readonly depthSeen: Uint8Array;
   private readonly usableSent: Uint8Array;
-  private readonly startNs: number;
-  private readonly ringSlots: number;
+  private readonly startNs: number = NaN;
+  private readonly ringSlots: number = NaN;
   private readonly observeUpdates: boolean;
   private readonly reads: SessionReadClock | null;
   /** Received events not yet applied at the venue side, per venue, and the look-ahead. */
   private readonly inbox: VenueInbox[];
-  private readonly lookaheadNs: number;
+  private readonly lookaheadNs: number = NaN;
   /** Per venue: the head event's venue time (NaN: not prepared yet), its parse result, the largest venue time so far. */
   private readonly headV: Float64Array;
   private readonly headMsg: Int32Array;
@@ -432,6 +456,13 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
    * equal times: executor events, then local deliveries, then the timer.
    */
   advanceTo(t: number): void {
+    this.lim[LIM_DUE] = t;
+    this.runDue();
+  }
+
+  /** advanceTo(lim[LIM_DUE]). */
+  private runDue(): void {
+    const t = this.lim[LIM_DUE]!;
     const ex = this.executor;
     const q0 = this.local[0]!;
     const q1 = this.local[1]!;
@@ -451,18 +482,19 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
         this.releaseReport();
       } else if (loc <= timer) {
         if (loc > t) break;
-        this.deliver(l0 <= l1 ? 0 : 1, loc);
+        this.deliver(l0 <= l1 ? 0 : 1);
       } else {
         if (timer > t) break;
-        this.tick(timer);
+        this.tick();
       }
     }
     if (t > this.nowNs) this.nowNs = t;
   }
 
-  /** The head update of a venue's local FIFO reaches the strategy at `at` (its local receive time, or the strategy's start). */
-  private deliver(venue: number, at: number): void {
+  /** The head update of a venue's local FIFO reaches the strategy at its headNs (its local receive time, or the strategy's start). */
+  private deliver(venue: number): void {
     const q = this.local[venue]!;
+    const at = q.headNs();
     this.nowNs = at;
     const l = q.peek(0);
     const s = q.peek(1);
@@ -522,7 +554,10 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
       if (this.nowNs - v > 1e6 && v >= this.maxVenueV[venue]! - 1e6) this.lateVenueEvents[venue]++;
       v = this.nowNs;
     }
-    this.advanceTo(before(v));
+    const lim = this.lim;
+    lim[LIM_DUE] = v;
+    justBefore(lim, LIM_DUE);
+    this.runDue();
     this.nowNs = v;
   }
 
@@ -536,7 +571,10 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
    */
   private received(venue: number, t: number): void {
     const limit = t - this.lookaheadNs;
-    if (limit >= this.drainFloor || (venue >= 0 && this.inbox[venue]!.length === 1)) this.drain(limit);
+    if (limit >= this.drainFloor || (venue >= 0 && this.inbox[venue]!.length === 1)) {
+      this.lim[LIM_DRAIN] = limit;
+      this.drain();
+    }
   }
 
   /** The earliest venue time of the inboxes' heads when drain last stopped (Infinity: both empty). */
@@ -544,13 +582,17 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
 
   /**
    * Applies queued events in venue-time order (each venue's own in its order) while their venue
-   * time is <= limit: any event received later has a venue time >= its receipt − the look-ahead.
+   * time is <= lim[LIM_DRAIN]: any event received later has a venue time >= its receipt − the look-ahead.
    */
-  private drain(limit: number): void {
+  private drain(): void {
+    const limit = this.lim[LIM_DRAIN]!;
     const q0 = this.inbox[0]!;
     const q1 = this.inbox[1]!;
-    let a = this.prepareHead(0);
-    let b = this.prepareHead(1);
+    const hv = this.headV;
+    this.prepareHead(0);
+    this.prepareHead(1);
+    let a = q0.length === 0 ? Infinity : hv[0]!;
+    let b = q1.length === 0 ? Infinity : hv[1]!;
     for (;;) {
       if (q0.length === 0 && q1.length === 0) {
         this.drainFloor = Infinity;
@@ -562,19 +604,20 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
         this.drainFloor = v;
         return;
       }
-      this.applyHead(venue, v);
+      this.applyHead(venue);
       // applying an event queues none: only that venue has a new head
-      if (venue === 0) a = this.prepareHead(0);
-      else b = this.prepareHead(1);
+      this.prepareHead(venue);
+      if (venue === 0) a = q0.length === 0 ? Infinity : hv[0]!;
+      else b = q1.length === 0 ? Infinity : hv[1]!;
     }
   }
 
-  /** Venue time of the head event of a venue's inbox (parsed once, when it becomes the head); Infinity when empty. */
-  private prepareHead(venue: number): number {
+  /** Sets headV[venue], the venue time of the head event of a venue's inbox (parsed once, when it becomes the head), unless it is empty. */
+  private prepareHead(venue: number): void {
     const q = this.inbox[venue]!;
-    if (q.length === 0) return Infinity;
+    if (q.length === 0) return;
     const h = this.headV[venue]!;
-    if (h === h) return h;
+    if (h === h) return;
     const t = q.peek(1);
     const kind = q.peek(0);
     let v = t;
@@ -591,12 +634,12 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
     if (v < max - 1e6) this.backwardsVenueEvents[venue]++;
     else if (v > max) this.maxVenueV[venue] = v;
     this.headV[venue] = v;
-    return v;
   }
 
-  /** Applies the head event of a venue's inbox at venue time v. */
-  private applyHead(venue: number, v: number): void {
+  /** Applies the head event of a venue's inbox at its venue time (headV, prepared). */
+  private applyHead(venue: number): void {
     const q = this.inbox[venue]!;
+    const v = this.headV[venue]!;
     const kind = q.peek(0);
     const u = this.upd;
     u[U_T] = q.peek(1);
@@ -624,7 +667,9 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
     }
   }
 
-  private tick(timer: number): void {
+  /** The strategy's timer at nextTimerNs. */
+  private tick(): void {
+    const timer = this.nextTimerNs;
     this.nowNs = timer;
     if (timer >= this.startNs && !this.timerIsNoop()) {
       this.strategy.onTimer(timer);
@@ -1065,7 +1110,8 @@ export class BacktestEngine implements OrderSink, StrategyEvents, ReportSink, Ve
    * writes a final equity mark and run_end (with `extra` fields, e.g. run.ts's report period). Returns the end equity.
    */
   finish(lastEventNs: number, graceNs: number, reason = 'end of data', extra: Record<string, unknown> = {}): number {
-    this.drain(Infinity); // no more receipts: every queued event is safe
+    this.lim[LIM_DRAIN] = Infinity; // no more receipts: every queued event is safe
+    this.drain();
     this.pendingEventNs = Infinity;
     const endNs = lastEventNs + graceNs;
     let t = lastEventNs;

@@ -110,34 +110,36 @@ const NS_PER_MS = 1e6;
 
 /** Everything the strategy reads, resolved once. Arrays of (venue, symbol) use index v * nSym + s. */
 export class CompiledConfig {
-  readonly nSym: number;
+  // Number fields start as a number: declared bare, an ES2022 class field is first defined as
+  // undefined and V8 keeps it tagged (a map and HeapNumber check on every read in the quote path).
+  readonly nSym: number = 0;
   readonly symbols: readonly string[];
-  readonly minSpreadBps: number;
-  readonly maxPositionSize: number;
-  readonly rebalanceThreshold: number;
-  readonly rebalanceFloorBps: number;
+  readonly minSpreadBps: number = NaN;
+  readonly maxPositionSize: number = NaN;
+  readonly rebalanceThreshold: number = NaN;
+  readonly rebalanceFloorBps: number = NaN;
   /** Simulated transfers: low this long first (0 = off), in transit this long, fee per asset. */
-  readonly transferAfterNs: number;
-  readonly transferDelayNs: number;
-  readonly transferFeeBase: number;
-  readonly transferFeeQuote: number;
+  readonly transferAfterNs: number = NaN;
+  readonly transferDelayNs: number = NaN;
+  readonly transferFeeBase: number = NaN;
+  readonly transferFeeQuote: number = NaN;
   /** Lifetime of a taken-level entry (taken-levels.ts), ns. */
-  readonly takenDecayNs: number;
-  readonly maxFeedLagMs: number;
-  readonly breakerRejects: number;
-  readonly breakerCooldownNs: number;
+  readonly takenDecayNs: number = NaN;
+  readonly maxFeedLagMs: number = NaN;
+  readonly breakerRejects: number = NaN;
+  readonly breakerCooldownNs: number = NaN;
   /** An order unknown this long is asked about (reconciliation request), ns. */
-  readonly reconcileAfterNs: number;
-  readonly maxDrawdown: number;
-  readonly stopLossBps: number;
-  readonly positionLimit: number;
-  readonly maxOrdersPerSecond: number;
-  readonly priceBandBps: number;
-  readonly maxNotionalPerTrade: number;
-  readonly staleBookNs: number;
-  readonly hedgeTimeoutNs: number;
-  readonly orderTimeoutNs: number;
-  readonly slippage: number;
+  readonly reconcileAfterNs: number = NaN;
+  readonly maxDrawdown: number = NaN;
+  readonly stopLossBps: number = NaN;
+  readonly positionLimit: number = NaN;
+  readonly maxOrdersPerSecond: number = NaN;
+  readonly priceBandBps: number = NaN;
+  readonly maxNotionalPerTrade: number = NaN;
+  readonly staleBookNs: number = NaN;
+  readonly hedgeTimeoutNs: number = NaN;
+  readonly orderTimeoutNs: number = NaN;
+  readonly slippage: number = NaN;
   /** Taker / maker fee per venue, as a fraction. */
   readonly takerFee: Float64Array;
   readonly makerFee: Float64Array;
