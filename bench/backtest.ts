@@ -6,9 +6,7 @@
  *   - sweep of 4 points with 2 workers vs 1 (speed-up: the median ratio of 3 pairs run back to back, with its range; both in runSweep's child process with SWEEP_V8_FLAGS;
  *     `shared_store`: whether the day fits the shared event store, decoded by the workers, or the points stream;
  *     `--timings` prints each sweep's phases by thread, sweep-timings.ts, and adds `cpu_speedup`: the
- *     ratio of the two sweeps' CPU critical paths, criticalCpuMs; `host_ceiling`: in the same reps, one point
- *     alone in its own process against two such processes side by side, 2 x alone / side by side, the
- *     most any split of the points can get from this host's two cores; `x_host_ceiling`: speedup / it)
+ *     ratio of the two sweeps' CPU critical paths, criticalCpuMs)
  *   - peak RSS of a child process backtesting N synthetic days (streaming, not loaded whole)
  * Synthetic data is written to a temp dir first (xarb data synth's generator).
  *
@@ -185,25 +183,12 @@ async function sweepRows(o: { dir: string; data: string; date: string; config: R
   // Repeated, 1 and 2 workers back to back each time (and the base's in between): one pair of
   // sweeps on this VM gave anything from 1.46x to 2.07x; the median of SWEEP_REPS pairs' ratios
   // is the figure, with the range beside it.
-  // The host's ceiling, in the same reps: one point alone in its own sweep process, then two
-  // such processes side by side (nothing shared: no pool, no store, no thread), 2 x alone / side
-  // by side. Below 2 it is what the two cores lose to each other (shared caches, memory, a
-  // hypervisor's siblings) on this very work; no split of the points can beat it.
-  const sideBySide = async (n: number, rep: number): Promise<number> => {
-    const t0 = performance.now();
-    await Promise.all(Array.from({ length: n }, (_, k) => runSweep([{ configPath: cfgPath, overrides: points[k]!, startDate: date, endDate: date,
-      runsDir: path.join(dir, `ceiling${n}-${rep}-${k}`), runId: 'p', book: 'depth' }], { workers: 1 })));
-    return (performance.now() - t0) / 1000;
-  };
-  const ceilings: number[] = [];
   const secs: number[][][] = sweeps.map(() => []);
   for (let rep = 0; rep < SWEEP_REPS; rep++) {
     for (let i = sweeps.length - 1; i >= 0; i--) {
       const s1 = await time(1, sweeps[i]!);
       secs[i]!.push([s1, await time(2, sweeps[i]!)]);
     }
-    const alone = await sideBySide(1, rep);
-    ceilings.push(2 * alone / await sideBySide(2, rep));
   }
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
   const ratios = (i: number): number[] => secs[i]!.map(([a, b]) => a! / b!);
@@ -218,8 +203,7 @@ async function sweepRows(o: { dir: string; data: string; date: string; config: R
     cores: os.availableParallelism(), v8_flags: sweepV8Flags().join(' ') || '(none)',
     shared_store: estimatedBytes(dataFiles(data, ['BTCUSDT'], date, date)) <= DEFAULT_STORE_MAX_BYTES, load_avg_1m: Number(os.loadavg()[0]!.toFixed(1)), ...target(speedup, TARGET_SWEEP_SPEEDUP, 'x'), ...base,
     // --timings: the speed-up the threads' CPU gives (host serial + busiest worker), less moved by other jobs than the wall clock
-    ...(critical[1] !== undefined && critical[2] !== undefined ? { cpu_speedup: Number((critical[1] / critical[2]).toFixed(2)) } : {}),
-    host_ceiling: Number(median(ceilings).toFixed(2)), x_host_ceiling: Number((speedup / median(ceilings)).toFixed(3)) }));
+    ...(critical[1] !== undefined && critical[2] !== undefined ? { cpu_speedup: Number((critical[1] / critical[2]).toFixed(2)) } : {}) }));
   return rows;
 }
 
