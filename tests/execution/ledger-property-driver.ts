@@ -103,7 +103,7 @@ export function checkLedgerProperty<X extends { kind: string; gapMin: number } =
   // What the runs went through, so the test shows it explored the space it claims.
   const seen: Record<string, number> = { ...opts.extraSeen, flattened: 0, closedByHand: 0, settledPairs: 0, killed: 0, remembered: 0, handBetweenLegs: 0, undoneByHand: 0, baseFees: 0 };
   const handFee = (v: Venue, s: Side, q: number): number => (opts.handBuyBaseFee === true && s === 'buy' && v === 'binance' ? round9(q / 1000) : 0);
-  fc.assert(fc.property(fc.array(action, { minLength: 1, maxLength: 25 }), (actions) => {
+  const property = fc.property(fc.array(action, { minLength: 1, maxLength: 25 }), (actions) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xarb-ledger-prop-'));
     try {
       const w = new World(dir);
@@ -216,6 +216,13 @@ export function checkLedgerProperty<X extends { kind: string; gapMin: number } =
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  }), { numRuns: Number(process.env.XARB_PROPERTY_RUNS ?? 150) });
+  });
+  // A rare case (a retirement: ~3 in 150 runs) can miss one batch by chance (~5 %): more
+  // batches, at most MAX_BATCHES, until every counter moved, so the explored check fails only
+  // when a case is really out of reach, not by luck of the draw.
+  const MAX_BATCHES = 4;
+  for (let b = 0; b < MAX_BATCHES && (b === 0 || Object.values(seen).some((v) => v === 0)); b++) {
+    fc.assert(property, { numRuns: Number(process.env.XARB_PROPERTY_RUNS ?? 150) });
+  }
   for (const [k, v] of Object.entries(seen)) t.ok(v > 0, `explored: ${k} (${v} times)`);
 }
