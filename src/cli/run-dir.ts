@@ -105,7 +105,7 @@ function describe(runDir: string): string {
   if (!fs.existsSync(file)) return '';
   try {
     const s = runStatus(readJournal(file).entries);
-    return ` (its journal ${s.status === 'crashed' ? 'has no run_end: it crashed' : 'ended in order'})`;
+    return ` (its journal ${s.status === 'crashed' ? 'has no run_end: it crashed' : s.exposureLeftOpen ? 'ended with exposure left open' : 'ended in order'})`;
   } catch {
     return '';
   }

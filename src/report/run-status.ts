@@ -93,6 +93,9 @@ export function formatRunStatus(s: RunStatus): string {
   const iso = (t: number | null): string => (t === null ? 'unknown time' : new Date(t).toISOString());
   if (s.status === 'crashed') {
     out.push(`run status: CRASHED (no run_end; last entry at ${iso(s.lastEntryT)})`);
+  } else if (s.exposureLeftOpen) {
+    // A clean stop that could not close everything: the next start counts it like a crash.
+    out.push('run status: ENDED WITH EXPOSURE LEFT OPEN (its stop left a round, a residual or orders open; the next start counts them like a crashed run\'s)');
   }
   const resumed = s.segments.filter((x) => x.kind === 'run_resumed').length;
   if (resumed > 0) out.push(`resumed ${resumed} time${resumed === 1 ? '' : 's'}${s.earlierCrashes > 0 ? ` (${s.earlierCrashes} earlier segment${s.earlierCrashes === 1 ? '' : 's'} crashed)` : ''}`);

@@ -20,6 +20,16 @@ t.test('a run with run_end ended in order; nothing to say in the text report', a
   t.equal(formatRunStatus(s), '');
 });
 
+t.test('a run_end that says exposure was left open: ended, and the text report says so', async (t) => {
+  const s = runStatus([e('run_start'), opened(1), e('run_end', { reason: 'signal SIGTERM', exit_code: 0, exposure_left_open: true })]);
+  t.equal(s.status, 'ended');
+  t.equal(s.exposureLeftOpen, true);
+  const text = formatRunStatus(s);
+  t.match(text, /run status: ENDED WITH EXPOSURE LEFT OPEN/);
+  t.match(text, /open rounds at the end of the journal: 1/);
+  t.equal(runStatus([e('run_start'), e('run_end', { reason: 'duration elapsed', exit_code: 0 })]).exposureLeftOpen, false, 'a plain run_end: nothing left open');
+});
+
 t.test('no run_end: crashed, with the rounds it left open', async (t) => {
   const s = runStatus([e('run_start'), opened(1), closed(1), opened(2), opened(3), closed(3)]);
   t.equal(s.status, 'crashed');
