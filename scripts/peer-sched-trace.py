@@ -71,16 +71,19 @@ def holders(lo,hi,t):
             a=max(s,lo); b=min(e_,hi)
             if b>a: c[label(tid,comm,t)]+=b-a
     return {k:round(v/1e3) for k,v in c.most_common(6)}
-for t in turns:
-    for i,d in enumerate(t['dislocations']):
-        a=d['arrivals']
-        if len(a)<2: continue
-        t1=int(a[0]['ns']); v1=a[0]['venue']
-        sec=[x for x in a[1:] if x['venue']!=v1]
-        if not sec: continue
-        t2=int(sec[0]['ns']); vp2=t['venues'][sec[0]['venue']]
-        lo=t1-40000; hi=t2
-        print('t%d d%d gap %5.0f us  v2 state (X run, R/W runnable, S sleep): %s  cpu holders: %s'%(t['turn'],i,(t2-t1)/1e3,dur(vp2,lo,hi),holders(lo,hi,t)))
+def pairs():
+    """Each dislocation's pair: (turn, index, first arrival ns, the other venue's first arrival ns, that venue's pid)."""
+    for t in turns:
+        for i,d in enumerate(t['dislocations']):
+            a=d['arrivals']
+            if len(a)<2: continue
+            t1=int(a[0]['ns']); v1=a[0]['venue']
+            sec=[x for x in a[1:] if x['venue']!=v1]
+            if not sec: continue
+            yield t, i, t1, int(sec[0]['ns']), t['venues'][sec[0]['venue']]
+for t, i, t1, t2, vp2 in pairs():
+    lo=t1-40000; hi=t2
+    print('t%d d%d gap %5.0f us  v2 state (X run, R/W runnable, S sleep): %s  cpu holders: %s'%(t['turn'],i,(t2-t1)/1e3,dur(vp2,lo,hi),holders(lo,hi,t)))
 
 # aggregate per contender: gap, v2 runnable wait, time xarb threads held cpus during v2 wait, xarb strategy thread on-cpu after pair until sleep
 print()
@@ -95,30 +98,22 @@ def first_sleep(tid,after,limit):
         if s=='S': return oncpu, ns-after
         st=s if not (s=='W' and st=='X') else st
     return oncpu, None
-for t in turns:
-    for i,d in enumerate(t['dislocations']):
-        a=d['arrivals']
-        if len(a)<2: continue
-        t1=int(a[0]['ns']); v1=a[0]['venue']
-        sec=[x for x in a[1:] if x['venue']!=v1]
-        if not sec: continue
-        t2=int(sec[0]['ns']); vp2=t['venues'][sec[0]['venue']]
-        st=dur(vp2,t1-40000,t2); wait=st.get('W',0)+st.get('R',0)
-        h=holders(t1-40000,t2,t)
-        xh=sum(v for k,v in h.items() if k.startswith('xarb'))
-        sh=None
-        vh=sum(v for k,v in h.items() if k.startswith('v'))
-        oh=sum(v for k,v in h.items() if not k.startswith('xarb') and not k.startswith('v') and not k.startswith('swapper'))
-        idle=sum(v for k,v in h.items() if k.startswith('swapper'))
-        # strategy thread: the xarb thread that woke v2 (last waking of vp2 by an xarb thread before t2)
-        strat=None; wt=None
-        for e in ev[bisect.bisect_left(times,t1-300000):bisect.bisect_right(times,t2)]:
-            if e[2]=='sched_waking' and e[3]==t['pid'] and ('pid=%d '%vp2) in e[6]: strat=e[4]; wt=e[0]
-        oc=first_sleep(strat,wt,20_000_000) if strat else (None,None)
-        if strat: a_s=h.get('xarb:%d'%(strat-t['pid']),0); agg[t['contender']]['strategy_thread_hold'].append(a_s)
-        a_=agg[t['contender']]
-        a_['gap'].append((t2-t1)/1e3); a_['wait'].append(wait); a_['xarb_hold'].append(xh); a_['venue_hold'].append(vh); a_['other_hold'].append(oh); a_['idle'].append(idle)
-        if oc[1] is not None: a_['strat_oncpu_after_pair'].append(oc[0]/1e3); a_['strat_until_sleep'].append(oc[1]/1e3)
+for t, i, t1, t2, vp2 in pairs():
+    st=dur(vp2,t1-40000,t2); wait=st.get('W',0)+st.get('R',0)
+    h=holders(t1-40000,t2,t)
+    xh=sum(v for k,v in h.items() if k.startswith('xarb'))
+    vh=sum(v for k,v in h.items() if k.startswith('v'))
+    oh=sum(v for k,v in h.items() if not k.startswith('xarb') and not k.startswith('v') and not k.startswith('swapper'))
+    idle=sum(v for k,v in h.items() if k.startswith('swapper'))
+    # strategy thread: the xarb thread that woke v2 (last waking of vp2 by an xarb thread before t2)
+    strat=None; wt=None
+    for e in ev[bisect.bisect_left(times,t1-300000):bisect.bisect_right(times,t2)]:
+        if e[2]=='sched_waking' and e[3]==t['pid'] and ('pid=%d '%vp2) in e[6]: strat=e[4]; wt=e[0]
+    oc=first_sleep(strat,wt,20_000_000) if strat else (None,None)
+    if strat: a_s=h.get('xarb:%d'%(strat-t['pid']),0); agg[t['contender']]['strategy_thread_hold'].append(a_s)
+    a_=agg[t['contender']]
+    a_['gap'].append((t2-t1)/1e3); a_['wait'].append(wait); a_['xarb_hold'].append(xh); a_['venue_hold'].append(vh); a_['other_hold'].append(oh); a_['idle'].append(idle)
+    if oc[1] is not None: a_['strat_oncpu_after_pair'].append(oc[0]/1e3); a_['strat_until_sleep'].append(oc[1]/1e3)
 def med(x): x=sorted(x); return x[len(x)//2] if x else None
 for c,a_ in agg.items():
     print(c, {k:(round(med(v)),len(v)) for k,v in a_.items()})
