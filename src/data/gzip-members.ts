@@ -12,7 +12,9 @@
  * 2^-64 event per position) is never taken for a boundary. Everything streams in fixed
  * chunks: a file of hundreds of MB is never loaded whole.
  */
+import { read } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { createInflateRaw, crc32 } from 'node:zlib';
 
 const HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0]);
@@ -31,6 +33,13 @@ export type TornMember = Extract<Member, { ok: false }>;
 /** Anything with positional read: a FileHandle, or a numeric fd wrapped by `fdReader`. */
 export interface PositionalFile {
   read(buf: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+}
+
+const readFd = promisify(read);
+
+/** A numeric fd (one a writer holds open) as a PositionalFile. */
+export function fdReader(fd: number): PositionalFile {
+  return { read: (buf, offset, length, position) => readFd(fd, buf, offset, length, position) };
 }
 
 async function readAt(f: PositionalFile, pos: number, len: number): Promise<Buffer> {

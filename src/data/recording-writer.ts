@@ -17,11 +17,10 @@
  * a sound one, so a reader never meets a torn member in the middle of a file this writer
  * appended to, and readers keep reading one file per day.
  */
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, read, writeSync } from 'node:fs';
-import { promisify } from 'node:util';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createGzip, type Gzip } from 'node:zlib';
-import { lastCompleteEnd, type PositionalFile, type TailCheck } from './gzip-members.js';
+import { fdReader, lastCompleteEnd, type TailCheck } from './gzip-members.js';
 import { MS_PER_DAY, dateStartMs, frameLine, headerLine, pathFor, snapshotLine, utcDate, type RecordingSource } from './store.js';
 
 /** Maps `t` to the wall clock: wall_ms(t) = wallMs + (t - monoNs) / 1e6. */
@@ -61,12 +60,6 @@ interface Member extends Turn {
   gz: Gzip;
 }
 
-const readAsync = promisify(read);
-
-function positional(fd: number): PositionalFile {
-  return { read: (buf, offset, length, position) => readAsync(fd, buf, offset, length, position) };
-}
-
 function newTurn(): Turn {
   let markWritten = (): void => undefined;
   const written = new Promise<void>((resolve) => (markWritten = resolve));
@@ -98,7 +91,7 @@ class DayFile {
       const repair = newTurn();
       this.queue.push(repair);
       const fd = this.fd;
-      lastCompleteEnd(positional(fd), size)
+      lastCompleteEnd(fdReader(fd), size)
         .then((tail) => {
           if (tail.end < size) {
             ftruncateSync(fd, tail.end);
