@@ -96,17 +96,24 @@ t.test('a crashed run\'s unhedged leg: halt by default, flatten on request, neve
   t.same(JSON.parse(fs.readFileSync(path.join(runs, 'r3', 'leftover.json'), 'utf8')).taken_over, ['r1'], 'the run took r1\'s exposure over');
 
   const common = { recvWindowMs: 5000, venueNowMs: Date.now, timeoutMs: 5000 };
-  const bn = new BinanceAccountRest({ baseUrl: sim.urls.binance.rest, ...SIM_KEYS.binance, ...common });
-  const bb = new BybitAccountRest({ baseUrl: sim.urls.bybit.rest, ...SIM_KEYS.bybit, ...common });
-  t.teardown(async () => { await bn.close(); await bb.close(); });
+  // Clients made per look and closed after it: a kept-alive connection left idle through the
+  // next bot run (8 s) could be closed by the simulator's server as it was reused (CI saw
+  // "GET /api/v3/account" fail with a transport error on the look after the third start).
   const net = async (): Promise<number> => {
-    const since = Date.now() - 600_000;
-    let n = 0;
-    for (const s of [await bn.snapshot(['BTCUSDT'], since), await bb.snapshot(['BTCUSDT'], since)]) {
-      // What the fills moved the account's BTC by (a buy's fee is charged in BTC).
-      for (const fill of s.fills) if (/^x[0-9a-f]{8}-\d+$/.test(fill.clientOrderId)) n += (fill.side === 'buy' ? fill.qty : -fill.qty) - (fill.baseFee ?? 0);
+    const bn = new BinanceAccountRest({ baseUrl: sim.urls.binance.rest, ...SIM_KEYS.binance, ...common });
+    const bb = new BybitAccountRest({ baseUrl: sim.urls.bybit.rest, ...SIM_KEYS.bybit, ...common });
+    try {
+      const since = Date.now() - 600_000;
+      let n = 0;
+      for (const s of [await bn.snapshot(['BTCUSDT'], since), await bb.snapshot(['BTCUSDT'], since)]) {
+        // What the fills moved the account's BTC by (a buy's fee is charged in BTC).
+        for (const fill of s.fills) if (/^x[0-9a-f]{8}-\d+$/.test(fill.clientOrderId)) n += (fill.side === 'buy' ? fill.qty : -fill.qty) - (fill.baseFee ?? 0);
+      }
+      return Math.round(n * 1e9) / 1e9;
+    } finally {
+      await bn.close();
+      await bb.close();
     }
-    return Math.round(n * 1e9) / 1e9;
   };
   t.equal(await net(), 0, 'xarb\'s fills across both venues net to zero: the long was sold');
 
